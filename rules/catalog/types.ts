@@ -1,0 +1,161 @@
+/**
+ * The shape of tracewire's SDK and tracing-library knowledge.
+ *
+ * A package model describes the part of a library's API that matters for observability as a small
+ * API graph, in the manner of CodeQL's API graphs: module exports lead to functions, classes and
+ * objects; constructing a class or calling a factory yields an instance of a named *type*; members of
+ * a type (addressed by dotted paths such as `chat.completions.create`) are either further steps
+ * (`returns`, `new`, `is`) or the things the rules care about:
+ *
+ * - `site`:   calling the member is an LLM call, an agent task execution or a multi-agent kickoff;
+ * - `wrap`:   calling the member wraps a client so that calls through the result are traced;
+ * - `scope`:  calling the member runs a function argument inside a tracing scope;
+ * - `decorator`: decorating a method with the member makes the method body a tracing scope;
+ * - `global`: calling (or constructing) the member registers instrumentation process-wide.
+ *
+ * Type names are global across models (`openai.Client`, `langchain.ChatModel`), so one library's
+ * model can refer to another's types (a wrapper that accepts an OpenAI client).
+ */
+
+export type SiteKind = 'llm-call' | 'task-execution' | 'kickoff';
+
+/** A semver range tested against the version the nearest package.json declares for the package. */
+export type VersionRange = string;
+
+/** Where the tracing option of a call or constructor lives and what makes it count. */
+export interface OptionWiring {
+  /**
+   * Argument that holds the options object: a 0-based index or `last` (the last argument).
+   * For `new` specs this is the constructor argument.
+   */
+  arg: number | 'last';
+  /** Key in that object (dotted for nested keys) whose presence wires the call. */
+  key: string;
+  /**
+   * When set, the option is an object whose `isEnabled` must be literally true to count,
+   * and whose `isEnabled: false` is reported as tracing explicitly disabled.
+   */
+  enabledFlag?: 'isEnabled';
+  /**
+   * When set, the option only counts if a global registration of this id exists in the project
+   * (AI SDK 7: `telemetry` only emits once `registerTelemetry(...)` ran).
+   */
+  requiresGlobal?: string;
+  /** Only applies when the project declares a version of the package in this range. */
+  versions?: VersionRange;
+  /** Mechanism name reported in the inventory, e.g. `call-option:ai.experimental_telemetry`. */
+  mechanism: string;
+}
+
+export interface SiteSpec {
+  kind: SiteKind;
+  /** The GenAI operation, as in `gen_ai.operation.name` (chat, text_completion, embeddings, ...). */
+  operation: string;
+  /** Options that wire this call when passed (LangChain `callbacks`, AI SDK telemetry). */
+  options?: OptionWiring[];
+  /** The SDK or API is deprecated; the text says what replaces it. */
+  deprecated?: string;
+  /**
+   * For `send`-style APIs whose meaning depends on the command passed (Bedrock): the site only
+   * counts when the given argument is an instance of one of these types.
+   */
+  argTypes?: { arg: number; types: string[] };
+}
+
+export interface WrapSpec {
+  /** Argument holding the value to wrap (default 0). */
+  arg?: number;
+  /** Mechanism name, e.g. `client-wrapper:langsmith.wrapOpenAI`. */
+  mechanism: string;
+  /** Operations the wrapper traces; absent means all. */
+  operations?: string[];
+  /** Only applies when the wrapped SDK is in this list (absent means any). */
+  sdks?: string[];
+}
+
+export interface ScopeSpec {
+  /** Argument holding the function that runs in the scope: index, or `last`, or `any` function argument. */
+  callbackArg: number | 'last' | 'any';
+  /** Mechanism name, e.g. `scope:otel.startActiveSpan`. */
+  mechanism: string;
+}
+
+export interface GlobalSpec {
+  /** Registration id other specs can require (e.g. `ai.registerTelemetry`). */
+  id: string;
+  /** Mechanism name, e.g. `global:traceloop.initialize`. */
+  mechanism: string;
+  /**
+   * What it instruments: a list of SDK ids with optional version ranges, or `instrumentations` when the
+   * covered SDKs come from the instrumentation instances passed in (arrays or an `instrumentations` key).
+   */
+  covers: { sdk: string; versions?: VersionRange }[] | 'instrumentations';
+}
+
+/** An instrumentation class instance (OpenTelemetry/OpenInference/OpenLLMetry) and what it covers. */
+export interface InstrumentationSpec {
+  mechanism: string;
+  covers: { sdk: string; versions?: VersionRange }[];
+}
+
+export interface MemberSpec {
+  /** `new member(...)` yields an instance of this type. */
+  new?: string;
+  /** Options on the constructor that wire every call made through the instance. */
+  newOptions?: OptionWiring[];
+  /** `member(...)` yields an instance of this type (factories, builders, `getGenerativeModel`). */
+  returns?: string;
+  /** `member(...)` returns the receiver's own type and wiring (pipe, bindTools, withRetry). */
+  returnsSelf?: boolean;
+  /** Options on this call that wire the returned value (`withConfig({ callbacks })`). */
+  returnsOptions?: OptionWiring[];
+  /**
+   * `member(...)` yields `returns` only when one of the arguments (or array elements of them) is an
+   * instance of one of these types (e.g. `prompt.pipe(model)` is a chain that calls a model).
+   */
+  returnsIfArg?: string[];
+  /** Reading the member (without calling it) yields an instance of this type (ready-made objects). */
+  is?: string;
+  /** A type annotation naming this export denotes an instance of this type (`client: OpenAI`). */
+  annotation?: string;
+  site?: SiteSpec;
+  wrap?: WrapSpec;
+  scope?: ScopeSpec;
+  decorator?: { mechanism: string };
+  global?: GlobalSpec;
+  /**
+   * Calling the member starts a span that is not made active (`tracer.startSpan`): LLM calls that
+   * follow it in the same function are inside that span.
+   */
+  span?: { mechanism: string };
+  /** `new member(...)` is an instrumentation instance (passed to `registerInstrumentations`). */
+  instrumentation?: InstrumentationSpec;
+}
+
+export interface TypeSpec {
+  /** The SDK id calls on this type belong to (reported in the inventory, matched by coverage). */
+  sdk: string;
+  /** Another type whose members this one has too (groq's client has the OpenAI shape). */
+  extends?: string;
+  /** Members by dotted path from the instance. */
+  members: Record<string, MemberSpec>;
+}
+
+export interface PackageModel {
+  /** Short id: `openai`, `anthropic`, `langsmith`, `otel`. */
+  id: string;
+  /** Human name for messages and docs. */
+  name: string;
+  /** `library` for SDKs whose calls are sites, `tracing` for tracing/instrumentation libraries. */
+  role: 'sdk' | 'tracing';
+  /** The npm package whose declared version gates `versions` ranges (defaults to the first module). */
+  package?: string;
+  /** Docs URL for the rule messages and `tracewire rules`. */
+  docs?: string;
+  /**
+   * Module specifier → export path → spec. `default` is the default export; the empty path `''`
+   * is the module object itself (CommonJS `module.exports`, `import * as ns`).
+   */
+  modules: Record<string, Record<string, MemberSpec>>;
+  types?: Record<string, TypeSpec>;
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { insertPropertyEdit } from '../src/engine/edits.js';
+import { defineRule } from '../src/engine/rule.js';
+import type { Fix } from '../src/engine/types.js';
+
+const options = z
+  .object({
+    ignoreOperations: z
+      .array(z.string())
+      .describe('GenAI operations (`gen_ai.operation.name`) not to report, e.g. `["embeddings"]`.')
+      .optional(),
+    reportDisabledTelemetry: z.boolean().describe('Report calls that explicitly disable telemetry (`isEnabled: false`).').optional(),
+    reportDeprecatedSdks: z.boolean().describe('Also report calls through deprecated SDKs (such as `@google/generative-ai`).').optional(),
+  })
+  .strict();
+
+type Options = z.infer<typeof options>;
+
+export default defineRule<Options>({
+  meta: {
+    id: 'require-llm-tracing',
+    description: 'Require every LLM call to be reached by tracing: a wrapped client, a tracing option, a traced scope, or a global instrumentation.',
+    preset: 'recommended',
+    severity: 'error',
+    fix: 'safe',
+    hasSuggestions: true,
+    project: true,
+    messages: {
+      unwiredCall:
+        '{{sdk}} {{operation}} call `{{callee}}` is not traced: its latency, tokens and errors never reach your traces, so its cost and failures cannot be attributed. {{advice}}',
+      telemetryDisabled:
+        '`{{callee}}` turns telemetry off (`{{option}}: { isEnabled: false }`): this call is invisible in your traces even though the SDK could report it. Remove the flag or set `isEnabled: true`.',
+      deprecatedSdk: '`{{callee}}` uses a deprecated SDK: {{deprecated}} New instrumentation targets the replacement; migrate before wiring more tracing into this call.',
+    },
+    options,
+    defaultOptions: { ignoreOperations: [], reportDisabledTelemetry: true, reportDeprecatedSdks: true },
+  },
+  checkSites(ctx) {
+    const ignore = new Set(ctx.options.ignoreOperations ?? []);
+    for (const site of ctx.sites) {
+      if (site.kind !== 'llm-call' || ignore.has(site.operation)) continue;
+      if (site.spec.deprecated && ctx.options.reportDeprecatedSdks !== false) {
+        ctx.report(site.file, { range: site.range, messageId: 'deprecatedSdk', data: { callee: site.callee, deprecated: site.spec.deprecated } });
+      }
+      if (site.disabled) {
+        if (ctx.options.reportDisabledTelemetry === false) continue;
+        ctx.report(site.file, { range: site.range, messageId: 'telemetryDisabled', data: { callee: site.callee, option: site.disabled.option.key } });
+        continue;
+      }
+      if (site.wired) continue;
+      const text = ctx.text(site.file);
+      let fix: Fix | undefined;
+      // Safe fix: switch on the SDK's own telemetry option where the call takes an options object literal.
+      const option = site.options.find((o) => o.enabledFlag && !o.requiresGlobal);
+      if (text && option && typeof option.arg === 'number') {
+        const arg = site.args[option.arg];
+        if (arg && !option.key.includes('.')) {
+          const edit = insertPropertyEdit(text, arg, `${option.key}: { isEnabled: true }`);
+          if (edit) fix = { safety: 'safe', description: `Add \`${option.key}: { isEnabled: true }\``, edits: [edit] };
+        }
+      }
+      const advice = adviceFor(site.options.map((o) => o.key));
+      ctx.report(site.file, {
+        range: site.range,
+        messageId: 'unwiredCall',
+        data: { sdk: ctx.catalog.models.get(site.sdk)?.name ?? site.sdk, operation: site.operation, callee: site.callee, advice },
+        fix,
+      });
+    }
+  },
+});
+
+function adviceFor(optionKeys: string[]): string {
+  if (optionKeys.length) return `Pass \`${optionKeys[0]}\`, call it inside a traced function, or register instrumentation at start-up.`;
+  return 'Wrap the client (e.g. langsmith `wrapOpenAI`, langfuse `observeOpenAI`), call it inside a traced function, or register instrumentation at start-up.';
+}

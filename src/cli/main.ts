@@ -1,0 +1,140 @@
+/** The `tracewire` command line. Exit codes: 0 clean, 1 error-severity findings or unreadable files, 2 usage/config/internal error. */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { rulesById } from '../../rules/index.js';
+import { ConfigError, loadConfig, type ResolvedConfig } from '../config/load.js';
+import { listFiles, UsageError } from '../engine/files.js';
+import { run } from '../engine/run.js';
+import type { RunResult } from '../engine/types.js';
+import { VERSION } from '../version.js';
+
+export interface CliIO {
+  cwd: string;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** Whether stdout is a colour-capable terminal (null: let chalk decide). */
+  isTTY?: boolean;
+}
+
+const defaultIO = (): CliIO => ({
+  cwd: process.cwd(),
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+});
+
+function colorLevel(toFile: boolean): 0 | undefined {
+  if (toFile) return 0;
+  if (process.env.NO_COLOR && !process.env.FORCE_COLOR) return 0;
+  return undefined;
+}
+
+async function writeOutput(io: CliIO, text: string, outFile: string | undefined): Promise<void> {
+  if (!outFile) {
+    io.stdout(text);
+    return;
+  }
+  const abs = path.resolve(io.cwd, outFile);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  fs.writeFileSync(abs, text);
+}
+
+interface CommonOptions {
+  config?: string;
+  ignore: boolean;
+  format: string;
+  outputFile?: string;
+}
+
+async function prepare(io: CliIO, paths: string[], opts: CommonOptions): Promise<{ config: ResolvedConfig; files: string[]; contextFiles: string[] }> {
+  const config = loadConfig({ cwd: io.cwd, configFile: opts.config, rules: rulesById });
+  const files = await listFiles({ cwd: io.cwd, paths, noIgnore: !opts.ignore, ignores: config.ignores });
+  let contextFiles: string[] = [];
+  // Project mode: when files are named one by one, the rest of the project still informs resolution.
+  if (config.project) {
+    const explicitOnly = paths.length > 0 && paths.every((p) => fs.statSync(path.resolve(io.cwd, p), { throwIfNoEntry: false })?.isFile());
+    if (explicitOnly) contextFiles = await listFiles({ cwd: config.file ? config.dir : io.cwd, paths: [], ignores: config.ignores });
+  }
+  return { config, files, contextFiles };
+}
+
+async function render(result: RunResult, format: string, kind: 'check' | 'inventory', toFile: boolean): Promise<string> {
+  const { Chalk } = await import('chalk');
+  const level = colorLevel(toFile);
+  const c = level === 0 ? new Chalk({ level: 0 }) : new Chalk();
+  if (kind === 'inventory') {
+    const m = await import('../report/stylish.js');
+    if (format === 'json') return (await import('../report/json.js')).formatInventoryJson(result);
+    return m.formatInventoryStylish(result, c);
+  }
+  if (format === 'json') return (await import('../report/json.js')).formatJson(result);
+  return (await import('../report/stylish.js')).formatStylish(result, c);
+}
+
+export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+  let exitCode = 0;
+  const program = new Command();
+  program
+    .name('tracewire')
+    .description('Find LLM calls, agent runs and kickoffs that no tracing reaches, and fix the wiring.')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  const common = (cmd: Command, formats: string[]) =>
+    cmd
+      .option('-c, --config <file>', 'use this configuration file instead of looking for tracewire.config.json')
+      .option('--no-ignore', 'disable .gitignore, config ignores and the default ignores (node_modules, build output)')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(formats).default('stylish'))
+      .option('-o, --output-file <file>', 'write the report to a file instead of stdout');
+
+  common(program.command('check').argument('[paths...]', 'files, directories or globs (default: .)'), ['stylish', 'json'])
+    .description('report LLM calls that no tracing reaches, and the other rule findings')
+    .action(async (paths: string[], opts: CommonOptions) => {
+      const { config, files, contextFiles } = await prepare(io, paths, opts);
+      const result = await run({ cwd: io.cwd, files, contextFiles, config });
+      await writeOutput(io, await render(result, opts.format, 'check', !!opts.outputFile), opts.outputFile);
+      const hasErrors = result.findings.some((f) => f.severity === 'error') || result.errors.length > 0;
+      exitCode = hasErrors ? 1 : 0;
+    });
+
+  common(program.command('inventory').argument('[paths...]', 'files, directories or globs (default: .)'), ['stylish', 'json'])
+    .description('list every LLM call, agent run and kickoff found, and what wires each')
+    .action(async (paths: string[], opts: CommonOptions) => {
+      const { config, files, contextFiles } = await prepare(io, paths, opts);
+      const result = await run({ cwd: io.cwd, files, contextFiles, config });
+      await writeOutput(io, await render(result, opts.format, 'inventory', !!opts.outputFile), opts.outputFile);
+      exitCode = result.errors.length ? 1 : 0;
+    });
+
+  program
+    .command('rules')
+    .description('list the rules, their presets and fix capability')
+    .option('-f, --format <format>', 'stylish or json', 'stylish')
+    .action((opts: { format: string }) => {
+      const rows = [...rulesById.values()].map((r) => ({ id: r.meta.id, preset: r.meta.preset, severity: r.meta.severity, fix: r.meta.fix, description: r.meta.description }));
+      if (opts.format === 'json') io.stdout(JSON.stringify(rows, null, 2) + '\n');
+      else {
+        const w = Math.max(...rows.map((r) => r.id.length));
+        for (const r of rows) io.stdout(`${r.id.padEnd(w)}  ${r.preset.padEnd(11)}  fix: ${r.fix.padEnd(6)}  ${r.description}\n`);
+      }
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof ConfigError || e instanceof UsageError) {
+      io.stderr(`tracewire: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`tracewire: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,113 @@
+/** The configuration file's schema (zod), from which the shipped JSON Schema is generated. */
+
+import { z } from 'zod';
+
+/** `module#export.path`: a package or a path relative to the config file, then an export path. */
+export const referenceSchema = z
+  .string()
+  .regex(/^[^#\s]+#[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'expected "module#export" such as "./src/tracing#withLLMSpan" or "@acme/llm#createClient"');
+
+const severity = z.union([z.enum(['off', 'warn', 'error']), z.literal(0), z.literal(1), z.literal(2)]);
+const ruleEntry = z.union([severity, z.tuple([severity]), z.tuple([severity, z.unknown()])]);
+
+const siteKind = z.enum(['llm-call', 'task-execution', 'kickoff']);
+
+export const catalogExtensionSchema = z
+  .object({
+    wrappers: z
+      .array(
+        z
+          .object({
+            function: referenceSchema.describe('A function that takes a client and returns it traced.'),
+            arg: z.number().int().min(0).optional().describe('Argument holding the client (default 0).'),
+            sdks: z.array(z.string()).optional().describe('SDK ids it applies to (default: any).'),
+            operations: z.array(z.string()).optional().describe('Operations it traces (default: all).'),
+            mechanism: z.string().optional(),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe('Client wrappers: calls through the returned client are traced.'),
+    scopes: z
+      .array(
+        z
+          .object({
+            function: referenceSchema.describe('A function that runs a callback inside a tracing scope.'),
+            callbackArg: z.union([z.number().int().min(0), z.enum(['last', 'any'])]).optional().describe('Argument holding the callback (default "last").'),
+            mechanism: z.string().optional(),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe('Tracing scopes: LLM calls inside the callback are traced (the team\'s own `withLLMSpan`).'),
+    decorators: z
+      .array(z.object({ decorator: referenceSchema, mechanism: z.string().optional() }).strict())
+      .optional()
+      .describe('Method decorators that trace the method body.'),
+    globals: z
+      .array(
+        z
+          .object({
+            function: referenceSchema.describe('A function that registers instrumentation process-wide when called.'),
+            covers: z.array(z.string()).min(1).describe('SDK ids it instruments.'),
+            mechanism: z.string().optional(),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe('Global registrations: one call anywhere in the project traces every call of the covered SDKs.'),
+    clients: z
+      .array(
+        z
+          .object({
+            factory: referenceSchema.optional().describe('A function returning a client.'),
+            class: referenceSchema.optional().describe('A class whose instances are clients.'),
+            type: z.string().describe('The catalog type the client has, e.g. "openai.Client" or "anthropic.Client".'),
+          })
+          .strict()
+          .refine((v) => !!v.factory !== !!v.class, 'expected exactly one of "factory" or "class"'),
+      )
+      .optional()
+      .describe('The team\'s own client factories and classes that yield an SDK client.'),
+    sites: z
+      .array(
+        z
+          .object({
+            function: referenceSchema.optional().describe('A function whose calls are sites.'),
+            class: referenceSchema.optional().describe('A class whose instances have site methods.'),
+            methods: z.array(z.string()).optional().describe('Methods of `class` instances that are sites.'),
+            kind: siteKind,
+            operation: z.string().default('chat'),
+            sdk: z.string().optional().describe('SDK id reported for these sites (default "custom").'),
+          })
+          .strict()
+          .refine((v) => !!v.function !== !!v.class, 'expected exactly one of "function" or "class"')
+          .refine((v) => !v.class || (v.methods && v.methods.length > 0), 'a "class" site needs "methods"'),
+      )
+      .optional()
+      .describe('In-house LLM calls, task executions and kickoffs (e.g. a task class\'s `executeAsync`).'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    rules: z.record(z.string(), ruleEntry).optional().describe('Rule severities ("off" | "warn" | "error") and options ([severity, options]).'),
+    ignores: z.array(z.string()).optional().describe('Glob patterns of files not to check (in addition to .gitignore).'),
+    catalog: catalogExtensionSchema.optional().describe('Extensions of the SDK and tracing catalog.'),
+    assume: z
+      .object({
+        langsmithEnvTracing: z
+          .boolean()
+          .optional()
+          .describe('LangSmith tracing is enabled by environment (LANGSMITH_TRACING=true) wherever LangChain runs.'),
+      })
+      .strict()
+      .optional(),
+    tracingSchema: z.string().optional().describe('Path to a tracing schema (YAML) of span names and required attributes.'),
+    project: z.boolean().optional().describe('Resolve values across the project\'s files (default true).'),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configSchema>;
+export type CatalogExtension = z.infer<typeof catalogExtensionSchema>;

@@ -1,0 +1,906 @@
+/**
+ * The per-file phase: one parse, one walk, then local resolution of the values that matter.
+ *
+ * The walk records declarations (with their scope ranges), calls, function contexts, class members,
+ * assignments and exports. Values are then resolved on demand through the interpreter; whatever is
+ * rooted in another project file stays symbolic. The result is a serialisable `FileSummary`; the AST
+ * is not retained.
+ */
+
+import path from 'node:path';
+import ts from 'typescript';
+import type { CatalogIndex } from './catalog.js';
+import { Interp, type InterpHost } from './interp.js';
+import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
+
+type FnNode = ts.FunctionLikeDeclaration;
+
+interface Chain<T> {
+  node: T;
+  parent: Chain<T> | undefined;
+}
+
+type DeclInfo =
+  | { kind: 'import'; module: string; name: string }
+  | { kind: 'var'; node: ts.VariableDeclaration | ts.BindingElement; init?: ts.Expression; path: string[]; annotation?: ts.TypeNode; isConst: boolean }
+  | { kind: 'param'; fn: FnNode; index: number; path: string[]; annotation?: ts.TypeNode }
+  | { kind: 'function'; node: FnNode }
+  | { kind: 'class'; node: ts.ClassLikeDeclaration };
+
+interface Decl {
+  name: string;
+  start: number;
+  end: number;
+  info: DeclInfo;
+}
+
+type ClassPropValue = { expr: ts.Expression } | { type: ts.TypeNode };
+
+interface CallRecord {
+  node: ts.CallExpression | ts.NewExpression;
+  fns: Chain<FnNode> | undefined;
+  classes: Chain<ts.ClassLikeDeclaration> | undefined;
+}
+
+export interface FileAnalysis {
+  summary: FileSummary;
+  /** Syntax errors found by the parser (the file is then not analysed). */
+  parseError?: string;
+  sourceFile?: ts.SourceFile;
+}
+
+export interface FileVisitor {
+  kinds: ts.SyntaxKind[];
+  visit(node: ts.Node, ctx: WalkContext): void;
+}
+
+export interface WalkContext {
+  sourceFile: ts.SourceFile;
+  /** Innermost enclosing function, if any. */
+  fn: FnNode | undefined;
+}
+
+export function scriptKindFor(file: string): ts.ScriptKind {
+  const ext = path.extname(file).toLowerCase();
+  switch (ext) {
+    case '.tsx':
+      return ts.ScriptKind.TSX;
+    case '.jsx':
+      return ts.ScriptKind.JSX;
+    case '.js':
+    case '.mjs':
+    case '.cjs':
+      return ts.ScriptKind.JS;
+    default:
+      return ts.ScriptKind.TS;
+  }
+}
+
+export function parseSource(file: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindFor(file));
+}
+
+export function parseErrorOf(sf: ts.SourceFile): string | undefined {
+  const diags = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics;
+  if (!diags || diags.length === 0) return undefined;
+  const d = diags[0]!;
+  const { line, character } = sf.getLineAndCharacterOfPosition(d.start);
+  return `${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+}
+
+export function rangeOf(sf: ts.SourceFile, node: ts.Node): SourceRange {
+  const start = node.getStart(sf);
+  const end = node.getEnd();
+  const s = sf.getLineAndCharacterOfPosition(start);
+  const e = sf.getLineAndCharacterOfPosition(end);
+  return { start, end, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+}
+
+function isFnNode(node: ts.Node): node is FnNode {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isConstructorDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node)
+  );
+}
+
+function unwrap(e: ts.Expression): ts.Expression {
+  for (;;) {
+    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
+    else return e;
+  }
+}
+
+function propName(name: ts.PropertyName | ts.BindingName | ts.MemberName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  return undefined;
+}
+
+function hasWiring(v: AVal | undefined): boolean {
+  return !!v && (v.k === 'inst' || v.k === 'param') && !!v.wiring?.length;
+}
+
+/** Prefer a wired value among alternatives (a conditionally wrapped client counts as wired). */
+function pick(values: (AVal | undefined)[]): AVal | undefined {
+  let first: AVal | undefined;
+  for (const v of values) {
+    if (!v) continue;
+    if (hasWiring(v)) return v;
+    first ??= v;
+  }
+  return first;
+}
+
+const MAX_ARG_DEPTH = 5;
+
+export interface AnalyzeOptions {
+  catalog: CatalogIndex;
+  visitors?: FileVisitor[];
+  /** Keep the source file on the result (the ESLint adapter and codemods need it). */
+  keepSourceFile?: boolean;
+  sourceFile?: ts.SourceFile;
+}
+
+export function analyzeFile(file: string, text: string, opts: AnalyzeOptions): FileAnalysis {
+  const sf = opts.sourceFile ?? parseSource(file, text);
+  const parseError = parseErrorOf(sf);
+  const empty: FileSummary = { file, exports: {}, starExports: [], fns: {}, calls: [] };
+  if (parseError) return { summary: empty, parseError, sourceFile: opts.keepSourceFile ? sf : undefined };
+  const a = new FileAnalyzer(file, sf, opts);
+  a.walk();
+  return { summary: a.finish(), sourceFile: opts.keepSourceFile ? sf : undefined };
+}
+
+class FileAnalyzer implements InterpHost {
+  readonly catalog: CatalogIndex;
+  private readonly interp: Interp;
+  private readonly dir: string;
+  private readonly decls = new Map<string, Decl[]>();
+  private readonly calls: CallRecord[] = [];
+  /** Function passed directly as an argument. */
+  private readonly fnArg = new Map<FnNode, { call: ts.CallExpression | ts.NewExpression; index: number; nargs: number }>();
+  /** Identifiers passed as arguments: may name a function (`traceable(run)`) or a parameter. */
+  private readonly identArgs: { ident: ts.Identifier; call: ts.CallExpression | ts.NewExpression; index: number; nargs: number; fns: Chain<FnNode> | undefined }[] = [];
+  private readonly fnName = new Map<FnNode, string>();
+  private readonly returns = new Map<FnNode, ts.Expression[]>();
+  private readonly classProps = new Map<ts.ClassLikeDeclaration, Map<string, ClassPropValue[]>>();
+  private readonly assigns = new Map<string, { pos: number; value: ts.Expression }[]>();
+  private readonly exportNodes: ts.Node[] = [];
+  private readonly cjsExports: { name: string | undefined; value: ts.Expression }[] = [];
+  private readonly valMemo = new Map<ts.Node, AVal | undefined>();
+  private readonly declMemo = new Map<Decl, AVal | undefined>();
+  private readonly fnSummaries = new Map<string, FnSummary>();
+  private readonly fnById = new Map<string, FnNode>();
+  private readonly inProgress = new Set<unknown>();
+  private readonly dispatch = new Map<ts.SyntaxKind, FileVisitor[]>();
+  private readonly spanNames: Set<string>;
+
+  constructor(
+    readonly file: string,
+    readonly sf: ts.SourceFile,
+    opts: AnalyzeOptions,
+  ) {
+    this.catalog = opts.catalog;
+    this.interp = new Interp(this);
+    this.dir = path.dirname(file);
+    for (const v of opts.visitors ?? []) for (const k of v.kinds) (this.dispatch.get(k) ?? this.dispatch.set(k, []).get(k)!).push(v);
+    this.spanNames = spanMemberNames(opts.catalog);
+  }
+
+  fnSummary(id: string): FnSummary | undefined {
+    const node = this.fnById.get(id);
+    return node ? this.summarize(node) : undefined;
+  }
+
+  // ---------------------------------------------------------------- walk
+
+  walk(): void {
+    const sf = this.sf;
+    const fileScope = { start: 0, end: sf.end };
+    const scopes: { start: number; end: number; fn: boolean }[] = [{ ...fileScope, fn: true }];
+    const nearestFn = () => {
+      for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i]!.fn) return scopes[i]!;
+      return scopes[0]!;
+    };
+    const block = () => scopes[scopes.length - 1]!;
+    const add = (name: string, scope: { start: number; end: number }, info: DeclInfo) => {
+      const d: Decl = { name, start: scope.start, end: scope.end, info };
+      const list = this.decls.get(name);
+      if (list) list.push(d);
+      else this.decls.set(name, [d]);
+    };
+    const bindPattern = (name: ts.BindingName, scope: { start: number; end: number }, make: (n: string, p: string[], el: ts.BindingElement | undefined) => DeclInfo, pathSoFar: string[] = [], el?: ts.BindingElement) => {
+      if (ts.isIdentifier(name)) {
+        add(name.text, scope, make(name.text, pathSoFar, el));
+        return;
+      }
+      if (ts.isObjectBindingPattern(name)) {
+        for (const e of name.elements) {
+          if (e.dotDotDotToken) continue;
+          const key = e.propertyName ? propName(e.propertyName) : ts.isIdentifier(e.name) ? e.name.text : undefined;
+          if (key === undefined) continue;
+          bindPattern(e.name, scope, make, [...pathSoFar, key], e);
+        }
+      }
+      // Array patterns carry no client knowledge worth tracking.
+    };
+
+    let fns: Chain<FnNode> | undefined;
+    let classes: Chain<ts.ClassLikeDeclaration> | undefined;
+    const ctx: WalkContext = { sourceFile: sf, fn: undefined };
+
+    const visit = (node: ts.Node): void => {
+      const handlers = this.dispatch.get(node.kind);
+      if (handlers) {
+        ctx.fn = fns?.node;
+        for (const h of handlers) h.visit(node, ctx);
+      }
+      switch (node.kind) {
+        case ts.SyntaxKind.ImportDeclaration: {
+          const n = node as ts.ImportDeclaration;
+          if (!ts.isStringLiteral(n.moduleSpecifier) || !n.importClause || n.importClause.isTypeOnly) break;
+          const mod = n.moduleSpecifier.text;
+          const c = n.importClause;
+          if (c.name) add(c.name.text, fileScope, { kind: 'import', module: mod, name: 'default' });
+          const nb = c.namedBindings;
+          if (nb && ts.isNamespaceImport(nb)) add(nb.name.text, fileScope, { kind: 'import', module: mod, name: '*' });
+          else if (nb) for (const s of nb.elements) if (!s.isTypeOnly) add(s.name.text, fileScope, { kind: 'import', module: mod, name: s.propertyName ? (propName(s.propertyName) ?? s.name.text) : s.name.text });
+          break;
+        }
+        case ts.SyntaxKind.ImportEqualsDeclaration: {
+          const n = node as ts.ImportEqualsDeclaration;
+          if (ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) add(n.name.text, fileScope, { kind: 'import', module: n.moduleReference.expression.text, name: '*' });
+          break;
+        }
+        case ts.SyntaxKind.VariableDeclarationList: {
+          const list = node as ts.VariableDeclarationList;
+          const flags = list.flags;
+          const blockScoped = (flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using | ts.NodeFlags.AwaitUsing)) !== 0;
+          const scope = blockScoped ? block() : nearestFn();
+          const isConst = (flags & ts.NodeFlags.Const) !== 0;
+          for (const n of list.declarations) {
+            bindPattern(n.name, scope, (_n, p, el) => ({ kind: 'var', node: el ?? n, init: n.initializer, path: p, annotation: p.length === 0 ? n.type : undefined, isConst }));
+            if (n.initializer && ts.isIdentifier(n.name)) {
+              const init = unwrap(n.initializer);
+              if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) this.fnName.set(init, n.name.text);
+            }
+          }
+          break;
+        }
+        case ts.SyntaxKind.FunctionDeclaration: {
+          const n = node as ts.FunctionDeclaration;
+          if (n.name) {
+            add(n.name.text, nearestFn(), { kind: 'function', node: n });
+            this.fnName.set(n, n.name.text);
+          }
+          break;
+        }
+        case ts.SyntaxKind.ClassDeclaration: {
+          const n = node as ts.ClassDeclaration;
+          if (n.name) add(n.name.text, block(), { kind: 'class', node: n });
+          break;
+        }
+        case ts.SyntaxKind.PropertyDeclaration: {
+          const n = node as ts.PropertyDeclaration;
+          const name = propName(n.name);
+          if (classes && name !== undefined && n.initializer) this.classProp(classes.node, name, { expr: n.initializer });
+          else if (classes && name !== undefined && n.type) this.classProp(classes.node, name, { type: n.type });
+          break;
+        }
+        case ts.SyntaxKind.MethodDeclaration: {
+          const n = node as ts.MethodDeclaration;
+          const name = propName(n.name);
+          if (name) this.fnName.set(n, name);
+          break;
+        }
+        case ts.SyntaxKind.BinaryExpression: {
+          const n = node as ts.BinaryExpression;
+          if (n.operatorToken.kind !== ts.SyntaxKind.EqualsToken) break;
+          const left = unwrap(n.left);
+          if (ts.isIdentifier(left)) {
+            const list = this.assigns.get(left.text) ?? this.assigns.set(left.text, []).get(left.text)!;
+            list.push({ pos: left.getStart(sf), value: n.right });
+          } else if (ts.isPropertyAccessExpression(left)) {
+            const base = unwrap(left.expression);
+            if (base.kind === ts.SyntaxKind.ThisKeyword && classes) this.classProp(classes.node, left.name.text, { expr: n.right });
+            else if (ts.isIdentifier(base) && base.text === 'exports') this.cjsExports.push({ name: left.name.text, value: n.right });
+            else if (ts.isPropertyAccessExpression(base) && ts.isIdentifier(base.expression) && base.expression.text === 'module' && base.name.text === 'exports') this.cjsExports.push({ name: left.name.text, value: n.right });
+            else if (ts.isIdentifier(base) && base.text === 'module' && left.name.text === 'exports') this.cjsExports.push({ name: undefined, value: n.right });
+          }
+          break;
+        }
+        case ts.SyntaxKind.ReturnStatement: {
+          const n = node as ts.ReturnStatement;
+          if (fns && n.expression) (this.returns.get(fns.node) ?? this.returns.set(fns.node, []).get(fns.node)!).push(n.expression);
+          break;
+        }
+        case ts.SyntaxKind.CallExpression:
+        case ts.SyntaxKind.NewExpression: {
+          const n = node as ts.CallExpression | ts.NewExpression;
+          this.calls.push({ node: n, fns, classes });
+          const args = n.arguments ?? [];
+          args.forEach((arg, index) => {
+            const u = unwrap(arg);
+            if (ts.isArrowFunction(u) || ts.isFunctionExpression(u)) this.fnArg.set(u, { call: n, index, nargs: args.length });
+            else if (ts.isIdentifier(u)) this.identArgs.push({ ident: u, call: n, index, nargs: args.length, fns });
+          });
+          break;
+        }
+        case ts.SyntaxKind.ExportDeclaration:
+        case ts.SyntaxKind.ExportAssignment:
+          this.exportNodes.push(node);
+          break;
+        default:
+          break;
+      }
+
+      // Scopes and chains for the children.
+      if (isFnNode(node)) {
+        fns = { node, parent: fns };
+        scopes.push({ start: node.pos, end: node.end, fn: true });
+        node.parameters.forEach((p, index) => {
+          bindPattern(p.name, { start: node.pos, end: node.end }, (_n, pth) => ({ kind: 'param', fn: node, index, path: pth, annotation: pth.length === 0 ? p.type : undefined }));
+          if (ts.isConstructorDeclaration(node) && classes && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) {
+            // Parameter property: `constructor(private client: OpenAI)`.
+            if (p.initializer) this.classProp(classes.node, p.name.text, { expr: p.initializer });
+            if (p.type) this.classProp(classes.node, p.name.text, { type: p.type });
+          }
+        });
+        if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) (this.returns.get(node) ?? this.returns.set(node, []).get(node)!).push(node.body);
+        ts.forEachChild(node, visit);
+        scopes.pop();
+        fns = fns.parent;
+        return;
+      }
+      if (ts.isClassLike(node)) {
+        classes = { node, parent: classes };
+        ts.forEachChild(node, visit);
+        classes = classes.parent;
+        return;
+      }
+      if (ts.isBlock(node) || ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isCatchClause(node) || ts.isCaseBlock(node)) {
+        scopes.push({ start: node.pos, end: node.end, fn: false });
+        ts.forEachChild(node, visit);
+        scopes.pop();
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+
+  private classProp(cls: ts.ClassLikeDeclaration, name: string, value: ClassPropValue): void {
+    const props = this.classProps.get(cls) ?? this.classProps.set(cls, new Map()).get(cls)!;
+    (props.get(name) ?? props.set(name, []).get(name)!).push(value);
+  }
+
+  // ---------------------------------------------------------------- values
+
+  private lookup(name: string, pos: number): Decl | undefined {
+    const list = this.decls.get(name);
+    if (!list) return undefined;
+    let best: Decl | undefined;
+    for (const d of list) {
+      if (d.start <= pos && pos < d.end && (!best || d.end - d.start < best.end - best.start)) best = d;
+    }
+    return best;
+  }
+
+  private fnId(node: FnNode): string {
+    const id = `${this.file}#${node.pos}`;
+    this.fnById.set(id, node);
+    return id;
+  }
+
+  private moduleValue(spec: string, name: string): AVal | undefined {
+    const isRelative = spec.startsWith('.') || spec.startsWith('/');
+    const key = isRelative ? path.resolve(this.dir, spec) : spec;
+    const t = this.catalog.moduleType(key);
+    if (t) return { k: 'inst', type: t, path: name === '*' ? [] : [name] };
+    if (isRelative) return { k: 'ref', file: key, name, steps: [] };
+    return undefined;
+  }
+
+  private guard<T>(key: unknown, f: () => T): T | undefined {
+    if (this.inProgress.has(key)) return undefined;
+    this.inProgress.add(key);
+    try {
+      return f();
+    } finally {
+      this.inProgress.delete(key);
+    }
+  }
+
+  private declValue(d: Decl): AVal | undefined {
+    if (this.declMemo.has(d)) return this.declMemo.get(d);
+    const v = this.guard(d, () => this.computeDeclValue(d));
+    this.declMemo.set(d, v);
+    return v;
+  }
+
+  private computeDeclValue(d: Decl): AVal | undefined {
+    const info = d.info;
+    switch (info.kind) {
+      case 'import':
+        return this.moduleValue(info.module, info.name);
+      case 'function':
+        return { k: 'fn', id: this.fnId(info.node) };
+      case 'class':
+        return undefined;
+      case 'param': {
+        if (info.annotation) {
+          const t = this.annotationValue(info.annotation);
+          if (t) return t;
+        }
+        let v: AVal | undefined = { k: 'param', fn: this.fnId(info.fn), index: info.index, steps: [] };
+        for (const m of info.path) v = v && this.interp.member(v, m);
+        return v;
+      }
+      case 'var': {
+        const candidates: (AVal | undefined)[] = [];
+        if (info.init) {
+          let v = this.val(info.init);
+          for (const m of info.path) v = v && this.memberOfExpr(v, info.init, m);
+          candidates.push(v);
+        }
+        if (!info.isConst) for (const a of this.assigns.get(d.name) ?? []) if (this.lookup(d.name, a.pos) === d) candidates.push(this.val(a.value));
+        const v = pick(candidates);
+        if (v) return v;
+        if (info.annotation) return this.annotationValue(info.annotation);
+        return undefined;
+      }
+    }
+  }
+
+  private annotationValue(t: ts.TypeNode): AVal | undefined {
+    if (ts.isUnionTypeNode(t)) return pick(t.types.map((x) => this.annotationValue(x)));
+    if (ts.isParenthesizedTypeNode(t)) return this.annotationValue(t.type);
+    if (!ts.isTypeReferenceNode(t)) return undefined;
+    let root: ts.EntityName = t.typeName;
+    const members: string[] = [];
+    while (ts.isQualifiedName(root)) {
+      members.unshift(root.right.text);
+      root = root.left;
+    }
+    const d = this.lookup(root.text, t.getStart(this.sf));
+    if (!d || d.info.kind !== 'import') return undefined;
+    const base = this.moduleValue(d.info.module, d.info.name);
+    if (!base || base.k !== 'inst') return undefined;
+    const p = [...base.path, ...members];
+    const spec = this.catalog.member(base.type, p);
+    const type = spec?.annotation;
+    return type ? { k: 'inst', type, path: [] } : undefined;
+  }
+
+  /** Member access that also sees through local object literals (`const clients = { openai: new OpenAI() }`). */
+  private memberOfExpr(base: AVal | undefined, baseExpr: ts.Expression, name: string): AVal | undefined {
+    if (base) return this.interp.member(base, name);
+    const obj = this.objectLiteralOf(baseExpr);
+    if (!obj) return undefined;
+    for (const p of obj.properties) {
+      if (ts.isPropertyAssignment(p) && propName(p.name) === name) return this.val(p.initializer);
+      if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return this.val(p.name);
+    }
+    return undefined;
+  }
+
+  private objectLiteralOf(e: ts.Expression, depth = 0): ts.ObjectLiteralExpression | undefined {
+    const u = unwrap(e);
+    if (ts.isObjectLiteralExpression(u)) return u;
+    if (depth < 4 && ts.isIdentifier(u)) {
+      const d = this.lookup(u.text, u.getStart(this.sf));
+      if (d?.info.kind === 'var' && d.info.isConst && d.info.init && d.info.path.length === 0) return this.objectLiteralOf(d.info.init, depth + 1);
+    }
+    return undefined;
+  }
+
+  val(e: ts.Expression): AVal | undefined {
+    if (this.valMemo.has(e)) return this.valMemo.get(e);
+    const v = this.guard(e, () => this.computeVal(e));
+    this.valMemo.set(e, v);
+    return v;
+  }
+
+  private computeVal(e0: ts.Expression): AVal | undefined {
+    const e = unwrap(e0);
+    if (ts.isIdentifier(e)) {
+      if (e.text === 'undefined') return undefined;
+      const d = this.lookup(e.text, e.getStart(this.sf));
+      return d ? this.declValue(d) : undefined;
+    }
+    if (ts.isPropertyAccessExpression(e)) {
+      const base = unwrap(e.expression);
+      if (base.kind === ts.SyntaxKind.ThisKeyword) return this.thisMember(e, e.name.text);
+      return this.memberOfExpr(this.val(e.expression), e.expression, e.name.text);
+    }
+    if (ts.isElementAccessExpression(e)) {
+      const arg = e.argumentExpression;
+      if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return this.memberOfExpr(this.val(e.expression), e.expression, arg.text);
+      return undefined;
+    }
+    if (ts.isCallExpression(e)) {
+      if (e.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        const a = e.arguments[0];
+        return a && ts.isStringLiteralLike(a) ? this.moduleValue(a.text, '*') : undefined;
+      }
+      const callee = unwrap(e.expression);
+      if (ts.isIdentifier(callee) && callee.text === 'require' && !this.lookup('require', callee.getStart(this.sf))) {
+        const a = e.arguments[0];
+        return a && ts.isStringLiteralLike(a) ? this.moduleValue(a.text, '*') : undefined;
+      }
+      const cv = this.val(e.expression);
+      if (!cv) return undefined;
+      return this.interp.call(cv, this.args(e.arguments));
+    }
+    if (ts.isNewExpression(e)) {
+      const cv = this.val(e.expression);
+      if (!cv) return undefined;
+      return this.interp.construct(cv, this.args(e.arguments ?? ts.factory.createNodeArray()));
+    }
+    if (ts.isConditionalExpression(e)) return pick([this.val(e.whenTrue), this.val(e.whenFalse)]);
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) return pick([this.val(e.left), this.val(e.right)]);
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken) return this.val(e.right);
+      if (op === ts.SyntaxKind.CommaToken) return this.val(e.right);
+      return undefined;
+    }
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return { k: 'fn', id: this.fnId(e) };
+    return undefined;
+  }
+
+  private thisMember(e: ts.Node, name: string): AVal | undefined {
+    // Find the class that lexically encloses `e` (classes are few; a linear scan is fine).
+    const pos = e.getStart(this.sf);
+    let cls: ts.ClassLikeDeclaration | undefined;
+    for (const c of this.classProps.keys()) if (c.pos <= pos && pos < c.end && (!cls || c.pos > cls.pos)) cls = c;
+    const values = cls && this.classProps.get(cls)?.get(name);
+    if (!values) return undefined;
+    // Assigned values first; a declared type only when no assignment resolves.
+    return pick(values.map((v) => ('expr' in v ? this.val(v.expr) : undefined))) ?? pick(values.map((v) => ('type' in v ? this.annotationValue(v.type) : undefined)));
+  }
+
+  args(list: ts.NodeArray<ts.Expression>): Arg[] {
+    return list.map((a) => this.arg(a, 0));
+  }
+
+  private arg(a: ts.Expression, depth: number): Arg {
+    const start = a.getStart(this.sf);
+    const end = a.getEnd();
+    if (ts.isSpreadElement(a)) return { spread: true, start, end };
+    const u = unwrap(a);
+    if (ts.isStringLiteralLike(u)) return { lit: u.text, start, end };
+    if (ts.isNumericLiteral(u)) return { lit: Number(u.text), start, end };
+    if (u.kind === ts.SyntaxKind.TrueKeyword) return { lit: true, start, end };
+    if (u.kind === ts.SyntaxKind.FalseKeyword) return { lit: false, start, end };
+    if (u.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(u) && u.text === 'undefined')) return { lit: null, start, end };
+    if (ts.isArrowFunction(u) || ts.isFunctionExpression(u)) return { fn: true, v: this.val(u), start, end };
+    if (ts.isArrayLiteralExpression(u) && depth < MAX_ARG_DEPTH) return { arr: u.elements.map((x) => this.arg(x, depth + 1)), start, end };
+    const obj = depth < MAX_ARG_DEPTH ? this.objectLiteralOf(u) : undefined;
+    if (obj) {
+      const shape: Record<string, Arg> = {};
+      let open = false;
+      for (const p of obj.properties) {
+        if (ts.isPropertyAssignment(p)) {
+          const k = propName(p.name);
+          if (k === undefined) open = true;
+          else shape[k] = this.arg(p.initializer, depth + 1);
+        } else if (ts.isShorthandPropertyAssignment(p)) shape[p.name.text] = this.arg(p.name, depth + 1);
+        else if (ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p)) {
+          const k = propName(p.name);
+          if (k !== undefined) shape[k] = { fn: true, start: p.getStart(this.sf), end: p.end };
+          else open = true;
+        } else if (ts.isSpreadAssignment(p)) {
+          const inner = this.arg(p.expression, depth + 1);
+          if (inner.obj) {
+            Object.assign(shape, inner.obj);
+            open ||= !!inner.open;
+          } else open = true;
+        } else open = true;
+      }
+      const direct = obj === u;
+      const last = obj.properties[obj.properties.length - 1];
+      return {
+        obj: shape,
+        open: open || undefined,
+        start,
+        end,
+        insertAt: direct ? (last ? last.end : obj.getStart(this.sf) + 1) : undefined,
+        trailingComma: direct ? obj.properties.hasTrailingComma || undefined : undefined,
+        v: undefined,
+      };
+    }
+    if (ts.isIdentifier(u)) {
+      const d = this.lookup(u.text, u.getStart(this.sf));
+      if (d?.info.kind === 'function') return { fn: true, v: this.val(u), start, end };
+    }
+    return { v: this.val(u), start, end };
+  }
+
+  // ---------------------------------------------------------------- contexts and summaries
+
+  /** The contexts of a position, from the innermost enclosing function out to (excluding) `stopAt`. */
+  private contextsOf(pos: number, fns: Chain<FnNode> | undefined, stopAt?: FnNode): Context[] {
+    const out: Context[] = [];
+    for (let c = fns; c && c.node !== stopAt; c = c.parent) {
+      const f = c.node;
+      const direct = this.fnArg.get(f);
+      if (direct) {
+        const callee = this.calleeOf(direct.call);
+        if (callee) out.push({ k: 'arg', callee, index: direct.index, nargs: direct.nargs });
+      }
+      const name = this.fnName.get(f);
+      if (name) {
+        for (const ia of this.identArgs) {
+          if (ia.ident.text !== name) continue;
+          const d = this.lookup(name, ia.ident.getStart(this.sf));
+          if (!d || !this.declDenotesFn(d, f)) continue;
+          const callee = this.calleeOf(ia.call);
+          if (callee) out.push({ k: 'arg', callee, index: ia.index, nargs: ia.nargs });
+        }
+      }
+      const decorators = ts.canHaveDecorators(f) ? ts.getDecorators(f) : undefined;
+      for (const dec of decorators ?? []) {
+        const ex = unwrap(dec.expression);
+        const callee = this.val(ts.isCallExpression(ex) ? ex.expression : ex);
+        if (callee) out.push({ k: 'decorator', callee });
+      }
+      // Spans started (not as active) earlier in this function.
+      for (const rec of this.spanStarts(f)) {
+        if (rec.node.getStart(this.sf) < pos) {
+          const callee = this.calleeOf(rec.node);
+          if (callee) out.push({ k: 'span', callee });
+        }
+      }
+    }
+    return out;
+  }
+
+  private spanStartCache = new Map<FnNode, CallRecord[]>();
+  private spanStarts(f: FnNode): CallRecord[] {
+    let list = this.spanStartCache.get(f);
+    if (!list) {
+      list = this.calls.filter((r) => r.fns?.node === f && ts.isCallExpression(r.node) && this.lastName(r.node.expression) !== undefined && this.spanNames.has(this.lastName(r.node.expression)!));
+      this.spanStartCache.set(f, list);
+    }
+    return list;
+  }
+
+  private lastName(e: ts.Expression): string | undefined {
+    const u = unwrap(e);
+    if (ts.isPropertyAccessExpression(u)) return u.name.text;
+    if (ts.isIdentifier(u)) return u.text;
+    return undefined;
+  }
+
+  private declDenotesFn(d: Decl, f: FnNode): boolean {
+    if (d.info.kind === 'function') return d.info.node === f;
+    if (d.info.kind === 'var' && d.info.init) return unwrap(d.info.init) === f;
+    return false;
+  }
+
+  private calleeOf(call: ts.CallExpression | ts.NewExpression): AVal | undefined {
+    return this.val(call.expression);
+  }
+
+  /** Collapse contexts that already resolve locally: to a mechanism (wired), or away (not tracing). */
+  private settle(contexts: Context[]): { wiredBy?: string; pending: Context[] } {
+    const pending: Context[] = [];
+    for (const c of contexts) {
+      const r = contextMechanism(c, this.interp, this);
+      if (typeof r === 'string') return { wiredBy: r, pending: [] };
+      if (r === 'pending') pending.push(c);
+    }
+    return { pending };
+  }
+
+  summarize(f: FnNode): FnSummary {
+    const id = this.fnId(f);
+    const existing = this.fnSummaries.get(id);
+    if (existing) return existing;
+    const summary: FnSummary = { id, name: this.fnName.get(f) ?? '(anonymous)' };
+    this.fnSummaries.set(id, summary);
+    summary.returns = pick((this.returns.get(f) ?? []).map((r) => this.val(r)));
+    // Parameters the function calls, or passes on as callbacks.
+    const called: NonNullable<FnSummary['calledParams']> = [];
+    for (const rec of this.calls) {
+      if (!ts.isCallExpression(rec.node) || rec.node.pos < f.pos || rec.node.end > f.end) continue;
+      const callee = unwrap(rec.node.expression);
+      if (!ts.isIdentifier(callee)) continue;
+      const d = this.lookup(callee.text, callee.getStart(this.sf));
+      if (d?.info.kind !== 'param' || d.info.fn !== f || d.info.path.length) continue;
+      const s = this.settle(this.contextsOf(rec.node.getStart(this.sf), rec.fns, f));
+      called.push({ index: d.info.index, contexts: s.pending, wiredBy: s.wiredBy });
+    }
+    for (const ia of this.identArgs) {
+      if (ia.ident.pos < f.pos || ia.ident.end > f.end) continue;
+      const d = this.lookup(ia.ident.text, ia.ident.getStart(this.sf));
+      if (d?.info.kind !== 'param' || d.info.fn !== f || d.info.path.length) continue;
+      const callee = this.calleeOf(ia.call);
+      if (!callee) continue;
+      const ctx: Context[] = [{ k: 'arg', callee, index: ia.index, nargs: ia.nargs }, ...this.contextsOf(ia.call.getStart(this.sf), ia.fns, f)];
+      const s = this.settle(ctx);
+      called.push({ index: d.info.index, contexts: s.pending, wiredBy: s.wiredBy });
+    }
+    if (called.length) summary.calledParams = called;
+    return summary;
+  }
+
+  // ---------------------------------------------------------------- finish
+
+  finish(): FileSummary {
+    const calls: CallCandidate[] = [];
+    const paramCalls = new Map<string, CallCandidate[]>();
+    const resolved: { rec: CallRecord; callee: AVal }[] = [];
+    for (const rec of this.calls) {
+      const n = rec.node;
+      if (!ts.isNewExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword) continue;
+      const callee = this.val(n.expression);
+      if (callee) resolved.push({ rec, callee });
+    }
+    const candidate = (rec: CallRecord, callee: AVal): CallCandidate => {
+      const n = rec.node;
+      const { wiredBy, pending } = this.settle(this.contextsOf(n.getStart(this.sf), rec.fns));
+      return {
+        range: rangeOf(this.sf, n),
+        callee,
+        args: this.args(n.arguments ?? ts.factory.createNodeArray()),
+        isNew: ts.isNewExpression(n),
+        calleeText: calleeText(this.sf, n.expression),
+        contexts: pending,
+        wiredBy,
+        argsEnd: n.end - 1,
+      };
+    };
+    // Calls on a parameter's value belong to the function's summary (clients passed around).
+    for (const { rec, callee } of resolved) {
+      if (callee.k !== 'param' || callee.steps.length === 0) continue;
+      const list = paramCalls.get(callee.fn) ?? paramCalls.set(callee.fn, []).get(callee.fn)!;
+      list.push(candidate(rec, callee));
+    }
+    for (const [fnId, list] of paramCalls) {
+      const node = this.fnById.get(fnId);
+      if (node) this.summarize(node).paramCalls = list;
+    }
+    for (const { rec, callee } of resolved) {
+      const isNew = ts.isNewExpression(rec.node);
+      if (callee.k === 'param') continue;
+      if (callee.k === 'inst') {
+        const spec = this.catalog.member(callee.type, callee.path);
+        if (!spec) continue;
+        const interesting = isNew ? !!(spec.global || spec.instrumentation) : !!(spec.site || spec.global);
+        if (!interesting) continue;
+      }
+      if (callee.k === 'fn' && !this.fnSummary(callee.id)?.paramCalls?.length) continue;
+      calls.push(candidate(rec, callee));
+    }
+    const exports = this.collectExports();
+    const fns: Record<string, FnSummary> = {};
+    // Summaries of every function a kept value can reach.
+    for (const [, node] of [...this.fnById]) this.summarize(node);
+    for (const [id, s] of this.fnSummaries) fns[id] = s;
+    return { file: this.file, exports, starExports: this.starExports, fns, calls };
+  }
+
+  private starExports: string[] = [];
+
+  private collectExports(): Record<string, AVal> {
+    const out: Record<string, AVal> = {};
+    const set = (name: string, v: AVal | undefined) => {
+      if (v) out[name] = v;
+    };
+    const sf = this.sf;
+    for (const st of sf.statements) {
+      const mods = ts.canHaveModifiers(st) ? ts.getModifiers(st) : undefined;
+      const exported = mods?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+      const isDefault = mods?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+      if (exported && ts.isVariableStatement(st)) {
+        for (const d of st.declarationList.declarations) {
+          if (ts.isIdentifier(d.name)) {
+            const decl = this.lookup(d.name.text, d.name.getStart(sf));
+            set(d.name.text, decl && this.declValue(decl));
+          }
+        }
+      } else if (exported && ts.isFunctionDeclaration(st)) {
+        const v: AVal = { k: 'fn', id: this.fnId(st) };
+        if (isDefault) set('default', v);
+        if (st.name) set(st.name.text, v);
+      } else if (exported && ts.isClassDeclaration(st)) {
+        // Classes carry no value the catalog knows; their methods' sites are reported where they are.
+      }
+    }
+    for (const node of this.exportNodes) {
+      if (ts.isExportAssignment(node)) {
+        set('default', this.val(node.expression));
+        continue;
+      }
+      const n = node as ts.ExportDeclaration;
+      if (n.isTypeOnly) continue;
+      const from = n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier) ? n.moduleSpecifier.text : undefined;
+      if (!n.exportClause) {
+        if (from && (from.startsWith('.') || from.startsWith('/'))) this.starExports.push(path.resolve(this.dir, from));
+        continue;
+      }
+      if (ts.isNamespaceExport(n.exportClause)) {
+        if (from) set(n.exportClause.name.text, this.moduleValue(from, '*'));
+        continue;
+      }
+      for (const el of n.exportClause.elements) {
+        if (el.isTypeOnly) continue;
+        const local = el.propertyName ? (propName(el.propertyName) ?? el.name.text) : el.name.text;
+        if (from) set(el.name.text, this.moduleValue(from, local));
+        else {
+          const d = this.lookup(local, el.getStart(sf));
+          set(el.name.text, d && this.declValue(d));
+        }
+      }
+    }
+    for (const c of this.cjsExports) {
+      if (c.name) set(c.name, this.val(c.value));
+      else {
+        set('default', this.val(c.value));
+        const obj = this.objectLiteralOf(c.value);
+        if (obj) for (const p of obj.properties) {
+          if (ts.isPropertyAssignment(p)) { const k = propName(p.name); if (k) set(k, this.val(p.initializer)); }
+          else if (ts.isShorthandPropertyAssignment(p)) set(p.name.text, this.val(p.name));
+        }
+      }
+    }
+    return out;
+  }
+}
+
+export function calleeText(sf: ts.SourceFile, e: ts.Expression): string {
+  const text = sf.text.slice(e.getStart(sf), e.end);
+  const oneLine = text.replace(/\s+/g, '');
+  return oneLine.length > 80 ? oneLine.slice(0, 77) + '...' : oneLine;
+}
+
+function spanMemberNames(catalog: CatalogIndex): Set<string> {
+  const names = new Set<string>();
+  for (const t of catalog.types.values()) for (const [p, m] of t.members) if (m.span) names.add(p.split('.').pop()!);
+  return names;
+}
+
+/**
+ * What a context means: a mechanism name (it traces), `none` (it does not), or `pending` (its callee
+ * is rooted in another file or a parameter and can only be judged at link time).
+ */
+export function contextMechanism(c: Context, interp: Interp, host: InterpHost): string | 'none' | 'pending' {
+  const v = interp.concretize(c.callee);
+  if (!v) return 'none';
+  if (v.k === 'ref' || v.k === 'param') return 'pending';
+  if (v.k === 'fn') {
+    if (c.k !== 'arg') return 'none';
+    const s = host.fnSummary(v.id);
+    if (!s?.calledParams) return 'none';
+    let pending = false;
+    for (const cp of s.calledParams) {
+      if (cp.index !== c.index) continue;
+      if (cp.wiredBy) return `scope:${s.name}`;
+      for (const inner of cp.contexts) {
+        const r = contextMechanism(inner, interp, host);
+        if (r === 'pending') pending = true;
+        else if (r !== 'none') return `scope:${s.name}`;
+      }
+    }
+    return pending ? 'pending' : 'none';
+  }
+  const spec = host.catalog.member(v.type, v.path);
+  if (!spec) return 'none';
+  if (c.k === 'arg' && spec.scope) {
+    const at = spec.scope.callbackArg;
+    if (at === 'any' || at === c.index || (at === 'last' && c.index === c.nargs - 1)) return spec.scope.mechanism;
+    return 'none';
+  }
+  if (c.k === 'decorator' && spec.decorator) return spec.decorator.mechanism;
+  if (c.k === 'span' && spec.span) return spec.span.mechanism;
+  return 'none';
+}
+
+export type { WiringTag };

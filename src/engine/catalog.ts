@@ -1,0 +1,103 @@
+/**
+ * The catalog index: package models merged into one table of types, with the lookups the interpreter
+ * needs precomputed (member by dotted path, path prefixes for early pruning, module specifier → type).
+ */
+
+import type { InstrumentationSpec, MemberSpec, PackageModel, TypeSpec } from '../../rules/catalog/types.js';
+
+export const MODULE_TYPE_PREFIX = 'module:';
+
+export interface IndexedType {
+  name: string;
+  sdk: string;
+  model: PackageModel;
+  members: Map<string, MemberSpec>;
+  /** Every proper prefix of a member path (`chat`, `chat.completions`) and every member path. */
+  prefixes: Set<string>;
+}
+
+/** Strip a TS/JS extension and a trailing `/index`, so `./llm`, `./llm.ts` and `./llm/index.js` compare equal. */
+export function moduleKey(spec: string): string {
+  return spec.replace(/\.(d\.)?[cm]?[jt]sx?$/, '').replace(/\/index$/, '');
+}
+
+export class CatalogIndex {
+  readonly types = new Map<string, IndexedType>();
+  readonly instrumentations = new Map<string, InstrumentationSpec>();
+  /** Module key → model id, for every module the catalog describes. */
+  readonly modules = new Map<string, string>();
+  /** Model id → model. */
+  readonly models = new Map<string, PackageModel>();
+  /** SDK id → the npm package whose version gates version ranges. */
+  readonly sdkPackage = new Map<string, string>();
+
+  constructor(models: PackageModel[]) {
+    const raw = new Map<string, { spec: TypeSpec; model: PackageModel }>();
+    for (const model of models) {
+      this.models.set(model.id, model);
+      const firstModule = Object.keys(model.modules)[0];
+      if (!this.sdkPackage.has(model.id)) this.sdkPackage.set(model.id, model.package ?? firstModule ?? model.id);
+      for (const [mod, members] of Object.entries(model.modules)) {
+        const key = moduleKey(mod);
+        this.modules.set(key, model.id);
+        const name = MODULE_TYPE_PREFIX + key;
+        const existing = raw.get(name);
+        // Several models may describe the same module (a tracing library adding a member): merge.
+        const merged: TypeSpec = existing
+          ? { sdk: existing.spec.sdk, members: { ...existing.spec.members, ...members } }
+          : { sdk: model.id, members };
+        raw.set(name, { spec: merged, model: existing?.model ?? model });
+      }
+      for (const [name, spec] of Object.entries(model.types ?? {})) {
+        const existing = raw.get(name);
+        if (existing) raw.set(name, { spec: { ...existing.spec, members: { ...existing.spec.members, ...spec.members } }, model: existing.model });
+        else raw.set(name, { spec, model });
+      }
+    }
+    const resolveMembers = (name: string, seen: Set<string>): Record<string, MemberSpec> => {
+      const entry = raw.get(name);
+      if (!entry || seen.has(name)) return {};
+      seen.add(name);
+      const base = entry.spec.extends ? resolveMembers(entry.spec.extends, seen) : {};
+      return { ...base, ...entry.spec.members };
+    };
+    let instrumentationCount = 0;
+    for (const [name, { spec, model }] of raw) {
+      const members = new Map(Object.entries(resolveMembers(name, new Set())));
+      const prefixes = new Set<string>();
+      for (const [path, m] of members) {
+        prefixes.add(path);
+        const parts = path.split('.');
+        for (let i = 1; i < parts.length; i++) prefixes.add(parts.slice(0, i).join('.'));
+        if (m.instrumentation) {
+          // Instances of an instrumentation class get a synthetic type carrying what they cover.
+          const synthetic = `instrumentation#${instrumentationCount++}`;
+          this.instrumentations.set(synthetic, m.instrumentation);
+          members.set(path, { ...m, new: synthetic });
+        }
+      }
+      this.types.set(name, { name, sdk: spec.sdk, model, members, prefixes });
+    }
+  }
+
+  moduleType(spec: string): string | undefined {
+    const key = moduleKey(spec);
+    return this.modules.has(key) ? MODULE_TYPE_PREFIX + key : undefined;
+  }
+
+  type(name: string): IndexedType | undefined {
+    return this.types.get(name);
+  }
+
+  member(type: string, path: string[]): MemberSpec | undefined {
+    return this.types.get(type)?.members.get(path.join('.'));
+  }
+
+  /** Whether some member path of the type starts with `path` (the empty path always does for a known type). */
+  hasPrefix(type: string, path: string[]): boolean {
+    const t = this.types.get(type);
+    if (!t) return false;
+    if (path.length === 0) return true;
+    return t.prefixes.has(path.join('.'));
+  }
+}

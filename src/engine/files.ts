@@ -1,0 +1,90 @@
+/** Expanding the command line's paths into the files to check. */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { globby, isDynamicPattern } from 'globby';
+
+export const SOURCE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
+
+/** Never scanned unless `--no-ignore`: dependencies, build output, generated and minified files. */
+export const DEFAULT_IGNORES = [
+  '**/node_modules/**',
+  '**/.git/**',
+  '**/dist/**',
+  '**/build/**',
+  '**/out/**',
+  '**/coverage/**',
+  '**/.next/**',
+  '**/.nuxt/**',
+  '**/.output/**',
+  '**/.turbo/**',
+  '**/.vercel/**',
+  '**/.cache/**',
+  '**/*.min.js',
+  '**/*.d.ts',
+  '**/*.d.mts',
+  '**/*.d.cts',
+];
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface FileListOptions {
+  cwd: string;
+  paths: string[];
+  noIgnore?: boolean;
+  ignores?: string[];
+}
+
+const SOURCE_RE = new RegExp(`\\.(${SOURCE_EXTENSIONS.join('|')})$`, 'i');
+
+export function isSourceFile(file: string): boolean {
+  return SOURCE_RE.test(file);
+}
+
+/** Absolute, sorted, de-duplicated paths. Files named explicitly are always included. */
+export async function listFiles(opts: FileListOptions): Promise<string[]> {
+  const { cwd } = opts;
+  const inputs = opts.paths.length ? opts.paths : ['.'];
+  const explicit: string[] = [];
+  const patterns: string[] = [];
+  for (const p of inputs) {
+    const abs = path.resolve(cwd, p);
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(abs);
+    } catch {
+      st = undefined;
+    }
+    if (st?.isFile()) explicit.push(abs);
+    else if (st?.isDirectory()) {
+      const rel = path.relative(cwd, abs).split(path.sep).join('/');
+      const base = rel === '' ? '' : rel.startsWith('..') ? abs.split(path.sep).join('/') : rel;
+      patterns.push(`${base ? base + '/' : ''}**/*.{${SOURCE_EXTENSIONS.join(',')}}`);
+    } else if (isDynamicPattern(p)) patterns.push(p);
+    else throw new UsageError(`No such file or directory: ${p}`);
+  }
+  const found = patterns.length
+    ? await globby(patterns, {
+        cwd,
+        absolute: true,
+        onlyFiles: true,
+        dot: false,
+        followSymbolicLinks: false,
+        gitignore: !opts.noIgnore,
+        ignore: opts.noIgnore ? [] : [...DEFAULT_IGNORES, ...(opts.ignores ?? [])],
+        suppressErrors: true,
+      })
+    : [];
+  const all = new Set<string>([...explicit, ...found.filter(isSourceFile).map((f) => path.resolve(f))]);
+  return [...all].sort();
+}
+
+export function displayPath(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return (rel === '' ? path.basename(file) : rel).split(path.sep).join('/');
+}

@@ -1,0 +1,211 @@
+/**
+ * The interpreter of abstract values: member access, calls and construction over the catalog.
+ * The same code runs in the per-file phase (where cross-file roots stay symbolic) and in the link
+ * phase (where `resolveRef` and `fnSummary` answer from the project's summaries).
+ */
+
+import type { MemberSpec, OptionWiring } from '../../rules/catalog/types.js';
+import type { CatalogIndex } from './catalog.js';
+import type { Arg, AVal, FnSummary, Step, WiringTag } from './values.js';
+
+export interface InterpHost {
+  catalog: CatalogIndex;
+  /** Resolve a cross-file reference to a value (link phase), or undefined to keep it symbolic. */
+  resolveRef?(ref: Extract<AVal, { k: 'ref' }>): AVal | undefined;
+  fnSummary(id: string): FnSummary | undefined;
+  /** Version gate for option wirings: does the project declare a version of `sdk` within `range`? */
+  versionMatches?(sdk: string, range: string): boolean;
+  /** Does the project register global `id` (AI SDK 7 `registerTelemetry`)? Unknown in the local phase. */
+  hasGlobal?(id: string): boolean | undefined;
+}
+
+const MAX_DEPTH = 40;
+
+function addWiring(v: AVal, tags: WiringTag[] | undefined): AVal {
+  if (!tags || tags.length === 0) return v;
+  if (v.k === 'inst' || v.k === 'param') return { ...v, wiring: [...(v.wiring ?? []), ...tags] };
+  if (v.k === 'ref') return { ...v, steps: [...v.steps, { m: '$wrap', tags } as unknown as Step] };
+  return v;
+}
+
+export class Interp {
+  private depth = 0;
+  constructor(readonly host: InterpHost) {}
+
+  /** Turn refs into concrete values where the host can; replays symbolic steps. */
+  concretize(v0: AVal | undefined): AVal | undefined {
+    let v = v0;
+    let hops = 0;
+    while (v && v.k === 'ref' && this.host.resolveRef) {
+      if (this.depth > MAX_DEPTH || ++hops > MAX_DEPTH) return undefined;
+      this.depth++;
+      try {
+        let name = v.name;
+        let steps = v.steps;
+        // A namespace (`import * as m`, `require('./m')`): the first member names the export; a call uses the default.
+        if (name === '*') {
+          const first = steps[0];
+          if (first && 'm' in first && first.m !== '$wrap') {
+            name = first.m;
+            steps = steps.slice(1);
+          } else if (first) name = 'default';
+          else return v;
+        }
+        const root = this.host.resolveRef({ k: 'ref', file: v.file, name, steps: [] });
+        if (!root) return undefined;
+        const next = this.applySteps(root, steps);
+        if (next && next.k === 'ref' && next.file === v.file && next.name === v.name && next.steps.length === v.steps.length) return undefined;
+        v = next;
+      } finally {
+        this.depth--;
+      }
+    }
+    return v;
+  }
+
+  applySteps(v: AVal | undefined, steps: Step[]): AVal | undefined {
+    let cur = v;
+    for (const step of steps) {
+      if (!cur) return undefined;
+      cur = this.step(cur, step);
+    }
+    return cur;
+  }
+
+  step(v: AVal, step: Step): AVal | undefined {
+    if ('m' in step) {
+      if (step.m === '$wrap') return addWiring(v, (step as unknown as { tags: WiringTag[] }).tags);
+      return this.member(v, step.m);
+    }
+    if ('call' in step) return this.call(v, step.call);
+    return this.construct(v, step.new);
+  }
+
+  member(v: AVal, name: string): AVal | undefined {
+    if (v.k === 'ref' || v.k === 'param') return { ...v, steps: [...v.steps, { m: name }] };
+    if (v.k !== 'inst') return undefined;
+    const path = [...v.path, name];
+    const spec = this.host.catalog.member(v.type, path);
+    if (spec?.is) return { k: 'inst', type: spec.is, path: [], wiring: v.wiring };
+    if (!this.host.catalog.hasPrefix(v.type, path)) return undefined;
+    return { k: 'inst', type: v.type, path, wiring: v.wiring };
+  }
+
+  call(v0: AVal, args: Arg[]): AVal | undefined {
+    const v = this.concretize(v0);
+    if (!v) return undefined;
+    if (v.k === 'ref' || v.k === 'param') return { ...v, steps: [...v.steps, { call: args }] };
+    if (v.k === 'fn') return this.callFn(v.id, args);
+    const spec = this.host.catalog.member(v.type, v.path);
+    if (!spec) return undefined;
+    if (spec.wrap) {
+      const target = args[spec.wrap.arg ?? 0]?.v;
+      if (!target) return undefined;
+      const tag: WiringTag = { mechanism: spec.wrap.mechanism, operations: spec.wrap.operations, sdks: spec.wrap.sdks };
+      const resolved = this.concretize(target) ?? target;
+      return addWiring(resolved, [tag]);
+    }
+    const optionTags = spec.returnsOptions ? this.optionTags(spec.returnsOptions, args, v.type) : [];
+    if (spec.returnsSelf) {
+      return { k: 'inst', type: v.type, path: [], wiring: [...(v.wiring ?? []), ...optionTags] };
+    }
+    if (spec.returns) {
+      if (spec.returnsIfArg && !this.argsInclude(args, spec.returnsIfArg)) return undefined;
+      return { k: 'inst', type: spec.returns, path: [], wiring: [...(v.wiring ?? []), ...optionTags] };
+    }
+    return undefined;
+  }
+
+  construct(v0: AVal, args: Arg[]): AVal | undefined {
+    const v = this.concretize(v0);
+    if (!v) return undefined;
+    if (v.k === 'ref' || v.k === 'param') return { ...v, steps: [...v.steps, { new: args }] };
+    if (v.k !== 'inst') return undefined;
+    const spec: MemberSpec | undefined = this.host.catalog.member(v.type, v.path);
+    if (!spec?.new) return undefined;
+    const tags = spec.newOptions ? this.optionTags(spec.newOptions, args, spec.new) : [];
+    return { k: 'inst', type: spec.new, path: [], wiring: tags.length ? tags : undefined };
+  }
+
+  /** Substitute a user function's arguments into its return summary. */
+  callFn(id: string, args: Arg[]): AVal | undefined {
+    const summary = this.host.fnSummary(id);
+    if (!summary?.returns || this.depth > MAX_DEPTH) return undefined;
+    this.depth++;
+    try {
+      return this.substitute(summary.returns, id, args);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  substitute(v: AVal, fnId: string, args: Arg[]): AVal | undefined {
+    if (v.k === 'param' && v.fn === fnId) {
+      const actual = args[v.index]?.v;
+      if (!actual) return undefined;
+      return this.applySteps(addWiring(this.concretize(actual) ?? actual, v.wiring), v.steps);
+    }
+    return this.concretize(v);
+  }
+
+  private argsInclude(args: Arg[], types: string[]): boolean {
+    const check = (a: Arg | undefined): boolean => {
+      if (!a) return false;
+      if (a.arr) return a.arr.some(check);
+      const v = this.concretize(a.v);
+      return !!v && v.k === 'inst' && v.path.length === 0 && types.includes(v.type);
+    };
+    return args.some(check);
+  }
+
+  /** Wiring tags earned by options on a call or constructor. */
+  optionTags(options: OptionWiring[], args: Arg[], type: string): WiringTag[] {
+    const tags: WiringTag[] = [];
+    for (const o of options) {
+      const r = checkOption(o, args, this.host, this.host.catalog.type(type)?.sdk);
+      if (r === 'wired') tags.push({ mechanism: o.mechanism });
+    }
+    return tags;
+  }
+}
+
+export type OptionState = 'wired' | 'absent' | 'disabled' | 'unknown' | 'inapplicable';
+
+export function argAt(args: Arg[], at: number | 'last'): Arg | undefined {
+  if (args.some((a) => a.spread)) return undefined;
+  return at === 'last' ? args[args.length - 1] : args[at];
+}
+
+/** Judge one option wiring against a call's arguments. `unknown` means the engine cannot see the object. */
+export function checkOption(o: OptionWiring, args: Arg[], host: InterpHost, sdk: string | undefined): OptionState {
+  if (o.versions && sdk && host.versionMatches && !host.versionMatches(sdk, o.versions)) return 'inapplicable';
+  if (args.some((a) => a.spread)) return 'unknown';
+  const arg = argAt(args, o.arg);
+  if (!arg) return 'absent';
+  // A literal (or `undefined`) cannot carry options; any other expression we cannot see into.
+  if (!arg.obj) return arg.lit !== undefined ? 'absent' : 'unknown';
+  let cur: Arg | undefined = arg;
+  const keys = o.key.split('.');
+  for (let i = 0; i < keys.length; i++) {
+    if (!cur?.obj) return 'unknown';
+    const next: Arg | undefined = cur.obj[keys[i]!];
+    if (!next) return cur.open ? 'unknown' : 'absent';
+    cur = next;
+  }
+  if (!cur) return 'absent';
+  if (cur.lit === null || cur.lit === false) return 'absent';
+  if (cur.arr && cur.arr.length === 0) return 'absent';
+  if (o.enabledFlag) {
+    if (!cur.obj) return 'unknown';
+    const flag = cur.obj[o.enabledFlag];
+    if (!flag) return cur.open ? 'unknown' : 'absent';
+    if (flag.lit === false) return 'disabled';
+    if (flag.lit !== true) return 'unknown';
+  }
+  if (o.requiresGlobal && host.hasGlobal) {
+    const g = host.hasGlobal(o.requiresGlobal);
+    if (g === false) return 'absent';
+    if (g === undefined) return 'unknown';
+  }
+  return 'wired';
+}

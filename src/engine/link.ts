@@ -1,0 +1,253 @@
+/**
+ * The link phase: per-file summaries joined into one project. Resolves cross-file references, builds
+ * the wiring manifest (global registrations anywhere in the project), and evaluates every candidate
+ * call into a site that is wired (with the mechanism that wires it) or not.
+ */
+
+import semver from 'semver';
+import type { OptionWiring, SiteSpec } from '../../rules/catalog/types.js';
+import { type CatalogIndex, moduleKey } from './catalog.js';
+import { contextMechanism } from './analyze-file.js';
+import { argAt, checkOption, Interp, type InterpHost } from './interp.js';
+import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
+
+export interface Registration {
+  id: string;
+  mechanism: string;
+  file: string;
+  covers: { sdk: string; versions?: string }[];
+}
+
+export interface EvaluatedSite {
+  file: string;
+  range: SourceRange;
+  kind: SiteSpec['kind'];
+  sdk: string;
+  operation: string;
+  callee: string;
+  spec: SiteSpec;
+  wired: boolean;
+  mechanism: string | null;
+  /** The tracing option is present but explicitly disabled (`isEnabled: false`). */
+  disabled?: { option: OptionWiring; arg?: Arg };
+  /** The tracing options that apply to this site at the project's declared SDK version (for fixes). */
+  options: OptionWiring[];
+  /** The call's arguments and where the argument list ends (for fixes). */
+  args: Arg[];
+  argsEnd: number;
+}
+
+export interface LinkOptions {
+  catalog: CatalogIndex;
+  /** Declared version (a range from package.json) of an npm package for a file, or undefined. */
+  declaredVersion(file: string, pkg: string): string | undefined;
+  /** SDK ids whose calls count as traced by configuration (LangSmith environment tracing). */
+  assumedSdks?: Map<string, string>;
+}
+
+export interface LinkResult {
+  sites: EvaluatedSite[];
+  registrations: Registration[];
+}
+
+export class Linker implements InterpHost {
+  readonly catalog: CatalogIndex;
+  private readonly byKey = new Map<string, FileSummary>();
+  private readonly interp: Interp;
+  private currentFile = '';
+  private registrations: Registration[] = [];
+  private readonly exportMemo = new Map<string, AVal | undefined>();
+
+  constructor(
+    summaries: FileSummary[],
+    private readonly opts: LinkOptions,
+  ) {
+    this.catalog = opts.catalog;
+    for (const s of summaries) this.byKey.set(moduleKey(s.file), s);
+    this.interp = new Interp(this);
+  }
+
+  private summaryFor(file: string): FileSummary | undefined {
+    return this.byKey.get(moduleKey(file)) ?? this.byKey.get(moduleKey(file) + '/index');
+  }
+
+  resolveRef(ref: Extract<AVal, { k: 'ref' }>): AVal | undefined {
+    return this.exportOf(ref.file, ref.name, new Set());
+  }
+
+  private exportOf(file: string, name: string, seen: Set<string>): AVal | undefined {
+    const s = this.summaryFor(file);
+    if (!s) return undefined;
+    const key = `${s.file}\0${name}`;
+    if (this.exportMemo.has(key)) return this.exportMemo.get(key);
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    let v: AVal | undefined = s.exports[name];
+    if (!v && name !== 'default') {
+      for (const star of s.starExports) {
+        v = this.exportOf(star, name, seen);
+        if (v) break;
+      }
+    }
+    this.exportMemo.set(key, v);
+    return v;
+  }
+
+  fnSummary(id: string): FnSummary | undefined {
+    const file = id.slice(0, id.lastIndexOf('#'));
+    return this.summaryFor(file)?.fns[id];
+  }
+
+  versionMatches(sdk: string, range: string): boolean {
+    const pkg = this.catalog.sdkPackage.get(sdk) ?? sdk;
+    const declared = this.opts.declaredVersion(this.currentFile, pkg);
+    if (!declared) return true; // unknown: accept every version's semantics rather than guess
+    const min = semver.validRange(declared) ? semver.minVersion(declared) : semver.coerce(declared);
+    if (!min) return true;
+    return semver.satisfies(min, range);
+  }
+
+  hasGlobal(id: string): boolean {
+    return this.registrations.some((r) => r.id === id);
+  }
+
+  link(): LinkResult {
+    const summaries = [...this.byKey.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    // 1. The wiring manifest.
+    for (const s of summaries) {
+      this.currentFile = s.file;
+      for (const c of s.calls) this.collectRegistration(s.file, c);
+    }
+    // 2. Sites.
+    const sites = new Map<string, EvaluatedSite>();
+    const put = (site: EvaluatedSite) => {
+      const key = `${site.file}\0${site.range.start}`;
+      const prev = sites.get(key);
+      // A site reached from several callers is wired only if every caller wires it.
+      if (!prev || (prev.wired && !site.wired) || (!prev.disabled && site.disabled)) sites.set(key, site);
+    };
+    for (const s of summaries) {
+      this.currentFile = s.file;
+      for (const c of s.calls) {
+        if (c.isNew) continue;
+        const callee = this.interp.concretize(c.callee);
+        if (!callee) continue;
+        if (callee.k === 'inst') {
+          const site = this.evaluate(s.file, c, callee, []);
+          if (site) put(site);
+        } else if (callee.k === 'fn') {
+          // A call of a user function that calls SDK methods on its parameters.
+          const fs = this.fnSummary(callee.id);
+          const fnFile = callee.id.slice(0, callee.id.lastIndexOf('#'));
+          for (const pc of fs?.paramCalls ?? []) {
+            const actual = this.interp.substitute(pc.callee, callee.id, c.args);
+            const conc = this.interp.concretize(actual);
+            if (!conc || conc.k !== 'inst') continue;
+            this.currentFile = fnFile;
+            const outer: CallCandidate = c;
+            const site = this.evaluate(fnFile, pc, conc, [outer]);
+            this.currentFile = s.file;
+            if (site) put(site);
+          }
+        }
+      }
+    }
+    const list = [...sites.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start - b.range.start));
+    return { sites: list, registrations: this.registrations };
+  }
+
+  private collectRegistration(file: string, c: CallCandidate): void {
+    const callee = this.interp.concretize(c.callee);
+    if (!callee || callee.k !== 'inst') return;
+    const spec = this.catalog.member(callee.type, callee.path);
+    const g = spec?.global;
+    if (!g) return;
+    let covers: { sdk: string; versions?: string }[] = [];
+    if (g.covers === 'instrumentations') {
+      const found: { sdk: string; versions?: string }[] = [];
+      const scan = (a: Arg | undefined, depth: number) => {
+        if (!a || depth > 4) return;
+        if (a.arr) a.arr.forEach((x) => scan(x, depth + 1));
+        if (a.obj) Object.values(a.obj).forEach((x) => scan(x, depth + 1));
+        const v = this.interp.concretize(a.v);
+        if (v?.k === 'inst') {
+          const instr = this.catalog.instrumentations.get(v.type);
+          if (instr) found.push(...instr.covers);
+        }
+      };
+      c.args.forEach((a) => scan(a, 0));
+      covers = found;
+    } else covers = g.covers;
+    this.registrations.push({ id: g.id, mechanism: g.mechanism, file, covers });
+  }
+
+  private evaluate(file: string, c: CallCandidate, callee: Extract<AVal, { k: 'inst' }>, outer: CallCandidate[]): EvaluatedSite | undefined {
+    const spec = this.catalog.member(callee.type, callee.path)?.site;
+    if (!spec) return undefined;
+    const type = this.catalog.type(callee.type);
+    const sdk = type?.sdk ?? 'unknown';
+    if (spec.argTypes) {
+      const a = argAt(c.args, spec.argTypes.arg);
+      const v = this.interp.concretize(a?.v);
+      if (!v || v.k !== 'inst' || !spec.argTypes.types.includes(v.type)) return undefined;
+    }
+    const base = {
+      file,
+      range: c.range,
+      kind: spec.kind,
+      sdk,
+      operation: spec.operation,
+      callee: c.calleeText,
+      spec,
+      options: (spec.options ?? []).filter((o) => !o.versions || this.versionMatches(sdk, o.versions)),
+      args: c.args,
+      argsEnd: c.argsEnd,
+    };
+    const wired = (mechanism: string): EvaluatedSite => ({ ...base, wired: true, mechanism });
+    // (a) the client value passed through a wrapper (or carries constructor/withConfig options)
+    const tag = (callee.wiring ?? []).find((t) => covers(t, sdk, spec.operation));
+    // (b) call options
+    let disabled: EvaluatedSite['disabled'];
+    let optionMechanism: string | undefined;
+    for (const o of spec.options ?? []) {
+      const st = checkOption(o, c.args, this, sdk);
+      if (st === 'wired') optionMechanism ??= o.mechanism;
+      else if (st === 'unknown') optionMechanism ??= `${o.mechanism} (options not statically visible)`;
+      else if (st === 'disabled') disabled = { option: o, arg: argAt(c.args, o.arg) };
+    }
+    if (disabled) return { ...base, wired: false, mechanism: null, disabled };
+    if (tag) return wired(tag.mechanism);
+    if (optionMechanism) return wired(optionMechanism);
+    // (c) lexical tracing scopes, here and in callers (for sites reached through parameters)
+    for (const cand of [c, ...outer]) {
+      if (cand.wiredBy) return wired(cand.wiredBy);
+      const m = this.contextsMechanism(cand.contexts);
+      if (m) return wired(m);
+    }
+    // (d) global registrations
+    for (const r of this.registrations) {
+      for (const cov of r.covers) {
+        if (cov.sdk !== sdk) continue;
+        if (cov.versions && !this.versionMatches(sdk, cov.versions)) continue;
+        return wired(r.mechanism);
+      }
+    }
+    const assumed = this.opts.assumedSdks?.get(sdk);
+    if (assumed) return wired(assumed);
+    return { ...base, wired: false, mechanism: null };
+  }
+
+  private contextsMechanism(contexts: Context[]): string | undefined {
+    for (const ctx of contexts) {
+      const r = contextMechanism(ctx, this.interp, this);
+      if (r !== 'none' && r !== 'pending') return r;
+    }
+    return undefined;
+  }
+}
+
+function covers(t: WiringTag, sdk: string, operation: string): boolean {
+  if (t.sdks && !t.sdks.includes(sdk)) return false;
+  if (t.operations && !t.operations.includes(operation)) return false;
+  return true;
+}

@@ -1,0 +1,77 @@
+/**
+ * The rule contract. A rule is metadata plus up to two detectors:
+ *
+ * - `createVisitor`: per-file, over the AST during the engine's single walk (span and metric rules);
+ * - `checkSites`:   project-level, over the sites the link phase evaluated (tracing rules).
+ *
+ * Both report through the same `report` function; the engine turns reports into findings, so a rule
+ * never formats positions or severities itself. Messages are templates with `{{name}}` placeholders.
+ */
+
+import type ts from 'typescript';
+import type { z } from 'zod';
+import type { FileVisitor } from './analyze-file.js';
+import type { CatalogIndex } from './catalog.js';
+import type { EvaluatedSite } from './link.js';
+import type { Fix } from './types.js';
+import type { SourceRange } from './values.js';
+
+export type Preset = 'recommended' | 'strict';
+
+export interface RuleMeta<Options = unknown> {
+  id: string;
+  description: string;
+  /** The preset that enables the rule first (`strict` includes `recommended`). `off` = only when configured. */
+  preset: Preset | 'off';
+  /** Severity in its preset. */
+  severity: 'error' | 'warn';
+  /** The most a fix of this rule can be: `safe` fixes are applied by `fix`, `unsafe` need `--unsafe-fixes`. */
+  fix: 'safe' | 'unsafe' | 'none';
+  hasSuggestions: boolean;
+  messages: Record<string, string>;
+  /** Options schema (zod); its JSON Schema is generated for the config file and ESLint. */
+  options: z.ZodType<Options>;
+  defaultOptions: Options;
+  /** Whether the rule needs the project's other files (link phase). */
+  project: boolean;
+}
+
+export interface Report {
+  range: SourceRange;
+  messageId: string;
+  data?: Record<string, string | number>;
+  fix?: Fix;
+  suggestions?: Fix[];
+}
+
+export interface SiteRuleContext<Options> {
+  options: Options;
+  catalog: CatalogIndex;
+  sites: EvaluatedSite[];
+  /** Text of a file (for fixes), when available. */
+  text(file: string): string | undefined;
+  report(file: string, r: Report): void;
+}
+
+export interface FileRuleContext<Options> {
+  options: Options;
+  catalog: CatalogIndex;
+  file: string;
+  sourceFile: ts.SourceFile;
+  report(r: Report): void;
+}
+
+export interface RuleModule<Options = unknown> {
+  meta: RuleMeta<Options>;
+  checkSites?(ctx: SiteRuleContext<Options>): void;
+  createVisitor?(ctx: FileRuleContext<Options>): FileVisitor & { end?(): void };
+}
+
+export function defineRule<Options>(rule: RuleModule<Options>): RuleModule<Options> {
+  return rule;
+}
+
+export function formatMessage(template: string, data: Record<string, string | number> | undefined): string {
+  if (!data) return template;
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+}

@@ -1,0 +1,128 @@
+/**
+ * Suppression comments:
+ *   // tracewire-disable-next-line <rule-id>[, <rule-id>...] -- <reason>
+ *   /* tracewire-disable <rule-id>[, ...] -- <reason> *\/  ...  /* tracewire-enable <rule-id> *\/
+ * A reason is required; unknown rule ids and suppressions that suppress nothing are reported.
+ */
+
+import ts from 'typescript';
+import type { Finding } from './types.js';
+
+export interface Directive {
+  kind: 'next-line' | 'disable' | 'enable';
+  rules: string[];
+  reason: string | undefined;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Lines the directive covers (inclusive); computed for next-line and disable ranges. */
+  from: number;
+  to: number;
+  used: boolean;
+}
+
+const RE = /^(?:\/\/|\/\*)\s*tracewire-(disable-next-line|disable|enable)\b([\s\S]*?)(?:\*\/)?$/;
+
+/** Scan the comments of a file with the TypeScript scanner (so strings and templates are never mistaken for comments). */
+export function scanDirectives(text: string, languageVariant: ts.LanguageVariant = ts.LanguageVariant.Standard): Directive[] {
+  if (!text.includes('tracewire-')) return [];
+  const out: Directive[] = [];
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, languageVariant, text);
+  const lineStarts: number[] = [0];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10) lineStarts.push(i + 1);
+    else if (ch === 13 && text.charCodeAt(i + 1) !== 10) lineStarts.push(i + 1);
+  }
+  const pos = (offset: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
+  };
+  for (let tok = scanner.scan(); tok !== ts.SyntaxKind.EndOfFileToken; tok = scanner.scan()) {
+    if (tok !== ts.SyntaxKind.SingleLineCommentTrivia && tok !== ts.SyntaxKind.MultiLineCommentTrivia) {
+      // Template literals and regexes need rescans to stay in sync; the scanner's token is enough for comments
+      // everywhere else, and a missed comment inside a template is not a directive anyway.
+      continue;
+    }
+    const start = scanner.getTokenStart();
+    const end = scanner.getTokenEnd();
+    const body = text.slice(start, end);
+    const m = RE.exec(body.trim());
+    if (!m) continue;
+    const kind: Directive['kind'] = m[1] === 'disable-next-line' ? 'next-line' : (m[1] as 'disable' | 'enable');
+    const rest = m[2]!.trim();
+    const sep = rest.indexOf('--');
+    const idsText = sep >= 0 ? rest.slice(0, sep) : rest;
+    const reason = sep >= 0 ? rest.slice(sep + 2).trim() || undefined : undefined;
+    const rules = idsText
+      .split(/[\s,]+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const s = pos(start);
+    const e = pos(end);
+    out.push({ kind, rules, reason, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, from: 0, to: 0, used: false });
+  }
+  // Ranges.
+  for (let i = 0; i < out.length; i++) {
+    const d = out[i]!;
+    if (d.kind === 'next-line') {
+      d.from = d.endLine + 1;
+      d.to = d.endLine + 1;
+    } else if (d.kind === 'disable') {
+      d.from = d.line;
+      d.to = Number.MAX_SAFE_INTEGER;
+      for (let j = i + 1; j < out.length; j++) {
+        const e = out[j]!;
+        if (e.kind === 'enable' && (e.rules.length === 0 || d.rules.some((r) => e.rules.includes(r)))) {
+          d.to = e.line;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Drop suppressed findings and report malformed and unused directives. */
+export function applyDirectives(
+  file: string,
+  findings: Finding[],
+  directives: Directive[],
+  knownRules: Set<string>,
+  severityOf: (messageId: string) => 'error' | 'warn' | 'off',
+): Finding[] {
+  if (directives.length === 0) return findings;
+  const kept: Finding[] = [];
+  for (const f of findings) {
+    let suppressed = false;
+    for (const d of directives) {
+      if (d.kind === 'enable' || !d.reason) continue;
+      if (f.line >= d.from && f.line <= d.to && d.rules.includes(f.ruleId)) {
+        d.used = true;
+        suppressed = true;
+      }
+    }
+    if (!suppressed) kept.push(f);
+  }
+  const report = (d: Directive, messageId: string, message: string) => {
+    const severity = severityOf(messageId);
+    if (severity === 'off') return;
+    kept.push({ ruleId: 'suppression-comment', severity, file, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, messageId, message });
+  };
+  for (const d of directives) {
+    if (d.kind === 'enable') continue;
+    const unknown = d.rules.filter((r) => !knownRules.has(r));
+    if (d.rules.length === 0) report(d, 'missingRule', 'This suppression names no rule: name the rule ids it silences, so it cannot hide future findings of other rules.');
+    else if (unknown.length) report(d, 'unknownRule', `This suppression names an unknown rule ${unknown.map((u) => `"${u}"`).join(', ')}: it silences nothing; fix the id (see \`tracewire rules\`).`);
+    else if (!d.reason) report(d, 'missingReason', 'This suppression has no reason: add ` -- <why this call needs no tracing>` so reviewers know why it is safe; until then it silences nothing.');
+    else if (!d.used) report(d, 'unusedSuppression', `This suppression of ${d.rules.join(', ')} suppresses nothing: remove it so it cannot hide a future finding.`);
+  }
+  return kept;
+}

@@ -1,0 +1,113 @@
+/**
+ * Abstract values: what an expression denotes, as far as observability is concerned.
+ *
+ * Every value is plain, serialisable data, so per-file summaries can cross worker threads and be
+ * cached. Values rooted in another project file (`ref`) or in a parameter of a user function
+ * (`param`) are symbolic: the steps applied to them are kept and replayed once the root is known.
+ */
+
+export interface WiringTag {
+  mechanism: string;
+  /** Operations covered (absent: all). */
+  operations?: string[];
+  /** SDKs covered (absent: any). */
+  sdks?: string[];
+}
+
+/** The shape of an argument, as much as the engine needs to judge options and wrapped values. */
+export interface Arg {
+  /** The value the argument evaluates to, when known. */
+  v?: AVal;
+  /** Object literal: its known keys. */
+  obj?: Record<string, Arg>;
+  /** The object literal has a spread or computed key whose content is unknown. */
+  open?: boolean;
+  /** A literal: string, number, boolean or null. */
+  lit?: string | number | boolean | null;
+  /** Array literal elements. */
+  arr?: Arg[];
+  /** The argument is a function (arrow, function expression, or reference to a function). */
+  fn?: boolean;
+  /** A spread argument (`...args`). */
+  spread?: boolean;
+  /** Source span of the argument and, for object literals, where a new property can be inserted. */
+  start: number;
+  end: number;
+  /** Object literal only: offset just after the last property (or after `{` when empty). */
+  insertAt?: number;
+  /** Object literal only: the literal has a trailing comma after its last property. */
+  trailingComma?: boolean;
+}
+
+export type Step = { m: string } | { call: Arg[] } | { new: Arg[] };
+
+export type AVal =
+  /** An instance of a catalog type (module namespaces are types named `module:<specifier>`), reached by `path`. */
+  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[] }
+  /** Export `name` of a project file (absolute path as written in the import, resolved at link time), then steps. */
+  | { k: 'ref'; file: string; name: string; steps: Step[] }
+  /** Parameter `index` of user function `fn`, then steps. */
+  | { k: 'param'; fn: string; index: number; steps: Step[]; wiring?: WiringTag[] }
+  /** A user function defined in the project (id: `file#pos`). */
+  | { k: 'fn'; id: string };
+
+/** How a site or a parameter call sits inside something that may trace it. */
+export type Context =
+  /** The enclosing function is argument `index` (of `nargs`) of a call to `callee`. */
+  | { k: 'arg'; callee: AVal; index: number; nargs: number }
+  /** The enclosing method is decorated by `callee` (called or not). */
+  | { k: 'decorator'; callee: AVal }
+  /** A span was started (not as active) earlier in the same function by calling `callee`. */
+  | { k: 'span'; callee: AVal };
+
+export interface SourceRange {
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** A call (or `new`) whose callee might be an SDK entry point, once resolved. */
+export interface CallCandidate {
+  range: SourceRange;
+  callee: AVal;
+  args: Arg[];
+  isNew: boolean;
+  /** Source text of the callee, for the inventory and messages. */
+  calleeText: string;
+  /** Contexts that may make this call traced (resolved ones collapse to `wiredBy`). */
+  contexts: Context[];
+  /** Set when a context already resolved to a tracing scope in the local phase. */
+  wiredBy?: string;
+  /** Offset of the closing parenthesis of the argument list (for fixes that add an argument). */
+  argsEnd: number;
+}
+
+export interface FnSummary {
+  id: string;
+  name: string;
+  /** The value the function returns (may be rooted at its parameters). */
+  returns?: AVal;
+  /** Parameters that the function calls, with the contexts of those calls (scope wrappers). */
+  calledParams?: { index: number; contexts: Context[]; wiredBy?: string }[];
+  /** Calls inside the function whose callee is rooted at a parameter (clients passed around). */
+  paramCalls?: CallCandidate[];
+}
+
+export interface FileSummary {
+  file: string;
+  /** Export name → value. `*` entries list star re-exports (`export * from`). */
+  exports: Record<string, AVal>;
+  starExports: string[];
+  fns: Record<string, FnSummary>;
+  /** Calls that are, or may turn out to be, sites or global registrations. */
+  calls: CallCandidate[];
+}
+
+export function withSteps(v: AVal, steps: Step[]): AVal | undefined {
+  if (v.k === 'ref') return { ...v, steps: [...v.steps, ...steps] };
+  if (v.k === 'param') return { ...v, steps: [...v.steps, ...steps] };
+  return undefined;
+}

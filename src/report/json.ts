@@ -1,0 +1,29 @@
+import type { RunResult } from '../engine/types.js';
+import { VERSION } from '../version.js';
+
+/** The stable, versioned JSON contract (DESIGN.md §4). */
+export function formatJson(result: RunResult): string {
+  const out = {
+    version: 1,
+    tool: { name: 'tracewire', version: VERSION },
+    findings: result.findings.map((f) => ({
+      ruleId: f.ruleId,
+      severity: f.severity,
+      file: f.file,
+      line: f.line,
+      column: f.column,
+      endLine: f.endLine,
+      endColumn: f.endColumn,
+      messageId: f.messageId,
+      message: f.message,
+      ...(f.fix ? { fix: { safety: f.fix.safety, edits: f.fix.edits } } : {}),
+    })),
+    errors: result.errors,
+    summary: { files: result.files, findings: result.findings.length, errors: result.errors.length, durationMs: result.durationMs },
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+export function formatInventoryJson(result: RunResult): string {
+  return JSON.stringify({ version: 1, sites: result.sites }, null, 2) + '\n';
+}
