@@ -51,13 +51,23 @@ export interface FileAnalysis {
 
 export interface FileVisitor {
   kinds: ts.SyntaxKind[];
+  /** Called for each node of a subscribed kind, during the engine's single walk. */
   visit(node: ts.Node, ctx: WalkContext): void;
+  /** Called once after the walk, when values can be resolved (`ctx.valueOf`). */
+  end?(ctx: WalkContext): void;
 }
 
 export interface WalkContext {
   sourceFile: ts.SourceFile;
-  /** Innermost enclosing function, if any. */
+  /** Innermost enclosing function during the walk, if any. */
   fn: FnNode | undefined;
+  /**
+   * The abstract value of an expression (module imports, catalog instances, user functions, ...).
+   * Only meaningful in `end()`: during the walk, declarations later in the file are not known yet.
+   */
+  valueOf(e: ts.Expression): AVal | undefined;
+  /** The catalog spec of a resolved instance value's current member path, if any. */
+  specOf(v: AVal | undefined): import('../../rules/catalog/types.js').MemberSpec | undefined;
 }
 
 export function scriptKindFor(file: string): ts.ScriptKind {
@@ -153,6 +163,7 @@ export function analyzeFile(file: string, text: string, opts: AnalyzeOptions): F
   if (parseError) return { summary: empty, parseError, sourceFile: opts.keepSourceFile ? sf : undefined };
   const a = new FileAnalyzer(file, sf, opts);
   a.walk();
+  a.endVisitors();
   return { summary: a.finish(), sourceFile: opts.keepSourceFile ? sf : undefined };
 }
 
@@ -190,6 +201,7 @@ class FileAnalyzer implements InterpHost {
     this.dir = path.dirname(file);
     for (const v of opts.visitors ?? []) for (const k of v.kinds) (this.dispatch.get(k) ?? this.dispatch.set(k, []).get(k)!).push(v);
     this.spanNames = spanMemberNames(opts.catalog);
+    this.walkContext.sourceFile = sf;
   }
 
   fnSummary(id: string): FnSummary | undefined {
@@ -198,6 +210,20 @@ class FileAnalyzer implements InterpHost {
   }
 
   // ---------------------------------------------------------------- walk
+
+  private readonly walkContext: WalkContext = {
+    sourceFile: undefined as unknown as ts.SourceFile,
+    fn: undefined,
+    valueOf: (e) => this.val(e),
+    specOf: (v) => (v && v.k === 'inst' ? this.catalog.member(v.type, v.path) : undefined),
+  };
+
+  endVisitors(): void {
+    this.walkContext.fn = undefined;
+    const seen = new Set<FileVisitor>();
+    for (const list of this.dispatch.values()) for (const v of list) seen.add(v);
+    for (const v of seen) v.end?.(this.walkContext);
+  }
 
   walk(): void {
     const sf = this.sf;
@@ -232,7 +258,7 @@ class FileAnalyzer implements InterpHost {
 
     let fns: Chain<FnNode> | undefined;
     let classes: Chain<ts.ClassLikeDeclaration> | undefined;
-    const ctx: WalkContext = { sourceFile: sf, fn: undefined };
+    const ctx = this.walkContext;
 
     const visit = (node: ts.Node): void => {
       const handlers = this.dispatch.get(node.kind);

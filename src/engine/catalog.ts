@@ -73,7 +73,8 @@ export class CatalogIndex {
           // Instances of an instrumentation class get a synthetic type carrying what they cover.
           const synthetic = `instrumentation#${instrumentationCount++}`;
           this.instrumentations.set(synthetic, m.instrumentation);
-          members.set(path, { ...m, new: synthetic });
+          // Constructed (`new OpenAIInstrumentation()`) or returned by a factory (`Sentry.openAIIntegration()`).
+          members.set(path, { ...m, new: synthetic, returns: synthetic });
         }
       }
       this.types.set(name, { name, sdk: spec.sdk, model, members, prefixes });

@@ -64,7 +64,11 @@ export interface FileRuleContext<Options> {
 export interface RuleModule<Options = unknown> {
   meta: RuleMeta<Options>;
   checkSites?(ctx: SiteRuleContext<Options>): void;
-  createVisitor?(ctx: FileRuleContext<Options>): FileVisitor & { end?(): void };
+  /**
+   * Per-file detection during the engine's walk. Subscribe to node kinds in `kinds`; collect nodes in
+   * `visit`; resolve values (`ctx.valueOf`) and report in `end`, once the whole file has been walked.
+   */
+  createVisitor?(ctx: FileRuleContext<Options>): FileVisitor;
 }
 
 export function defineRule<Options>(rule: RuleModule<Options>): RuleModule<Options> {

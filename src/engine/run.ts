@@ -114,7 +114,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       continue;
     }
     const { text } = decoded;
-    const fileVisitors: { visitor: FileVisitor & { end?(): void }; rule: RuleModule<any>; severity: 'error' | 'warn' }[] = [];
+    const fileVisitors: { visitor: FileVisitor; rule: RuleModule<any>; severity: 'error' | 'warn' }[] = [];
     const fileFindings: Finding[] = [];
     let analysis;
     try {
@@ -143,9 +143,12 @@ export async function run(opts: RunOptions): Promise<RunResult> {
             sfHolder.sf = wctx.sourceFile;
             v.visitor.visit(node, wctx);
           },
+          end: (wctx) => {
+            sfHolder.sf = wctx.sourceFile;
+            v.visitor.end?.(wctx);
+          },
         })),
       });
-      for (const v of fileVisitors) v.visitor.end?.();
     } catch (e) {
       if (isReported) errors.push({ file: shown, message: `internal error while analysing: ${e instanceof RangeError ? 'the file nests too deeply to analyse' : (e as Error).message}` });
       continue;

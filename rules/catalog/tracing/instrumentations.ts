@@ -1,0 +1,38 @@
+import type { MemberSpec, PackageModel } from '../types.js';
+
+const instr = (mechanism: string, ...sdks: (string | { sdk: string; versions?: string })[]): MemberSpec => ({
+  instrumentation: { mechanism, covers: sdks.map((s) => (typeof s === 'string' ? { sdk: s } : s)) },
+});
+
+/**
+ * Instrumentation classes that patch an SDK once registered (`registerInstrumentations`, `NodeSDK`,
+ * `registerOTel`). Each covers only the SDKs (and versions) it patches.
+ */
+export const instrumentations: PackageModel = {
+  id: 'instrumentations',
+  name: 'OpenTelemetry instrumentations',
+  role: 'tracing',
+  modules: {
+    // OpenTelemetry contrib: the GenAI instrumentation for openai v4-v6 (it does not patch openai v7).
+    '@opentelemetry/instrumentation-openai': { OpenAIInstrumentation: instr('global:otel.OpenAIInstrumentation', { sdk: 'openai', versions: '<7' }) },
+    // OpenLLMetry (Traceloop) instrumentations.
+    '@traceloop/instrumentation-openai': { OpenAIInstrumentation: instr('global:traceloop.OpenAIInstrumentation', 'openai', 'groq') },
+    '@traceloop/instrumentation-anthropic': { AnthropicInstrumentation: instr('global:traceloop.AnthropicInstrumentation', 'anthropic') },
+    '@traceloop/instrumentation-bedrock': { BedrockInstrumentation: instr('global:traceloop.BedrockInstrumentation', 'bedrock') },
+    '@traceloop/instrumentation-cohere': { CohereInstrumentation: instr('global:traceloop.CohereInstrumentation', 'cohere') },
+    '@traceloop/instrumentation-langchain': { LangChainInstrumentation: instr('global:traceloop.LangChainInstrumentation', 'langchain', 'langgraph') },
+    '@traceloop/instrumentation-llamaindex': { LlamaIndexInstrumentation: instr('global:traceloop.LlamaIndexInstrumentation', 'llamaindex') },
+    '@traceloop/instrumentation-vertexai': {
+      VertexAIInstrumentation: instr('global:traceloop.VertexAIInstrumentation', 'google-genai'),
+      AIPlatformInstrumentation: instr('global:traceloop.AIPlatformInstrumentation', 'google-genai'),
+    },
+    // OpenInference (Arize Phoenix).
+    '@arizeai/openinference-instrumentation-openai': { OpenAIInstrumentation: instr('global:openinference.OpenAIInstrumentation', 'openai', 'groq') },
+    '@arizeai/openinference-instrumentation-anthropic': { AnthropicInstrumentation: instr('global:openinference.AnthropicInstrumentation', 'anthropic') },
+    '@arizeai/openinference-instrumentation-langchain': { LangChainInstrumentation: instr('global:openinference.LangChainInstrumentation', 'langchain', 'langgraph') },
+    '@arizeai/openinference-instrumentation-bedrock': { BedrockInstrumentation: instr('global:openinference.BedrockInstrumentation', 'bedrock') },
+    '@arizeai/openinference-instrumentation-bedrock-agent-runtime': { BedrockAgentInstrumentation: instr('global:openinference.BedrockAgentInstrumentation', 'bedrock') },
+    '@arizeai/openinference-instrumentation-beeai': { BeeAIInstrumentation: instr('global:openinference.BeeAIInstrumentation', 'beeai') },
+    '@arizeai/openinference-instrumentation-mcp': { MCPInstrumentation: instr('global:openinference.MCPInstrumentation', 'mcp') },
+  },
+};

@@ -1,0 +1,25 @@
+import type { MemberSpec, PackageModel } from '../types.js';
+
+// wrapOpenAI patches chat.completions, completions and responses; embeddings stay untraced.
+const wrapOpenAI: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wrapOpenAI', operations: ['chat', 'text_completion'], sdks: ['openai', 'groq'] } };
+const wrapAnthropic: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wrapAnthropic', sdks: ['anthropic'] } };
+const wrapGemini: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wrapGemini', sdks: ['google-genai'] } };
+const wrapSDK: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wrapSDK' } };
+const wrapAISDK: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wrapAISDK', sdks: ['ai'] } };
+const traceable: MemberSpec = { scope: { callbackArg: 0, mechanism: 'scope:langsmith.traceable' } };
+
+/** LangSmith's JS SDK: client wrappers and `traceable`. */
+export const langsmith: PackageModel = {
+  id: 'langsmith',
+  name: 'LangSmith',
+  role: 'tracing',
+  docs: 'https://docs.smith.langchain.com/observability',
+  modules: {
+    'langsmith/wrappers': { wrapOpenAI, wrapSDK, wrapAnthropic, wrapGemini },
+    'langsmith/wrappers/openai': { wrapOpenAI },
+    'langsmith/wrappers/anthropic': { wrapAnthropic },
+    'langsmith/wrappers/gemini': { wrapGemini, default: wrapGemini },
+    'langsmith/experimental/vercel': { wrapAISDK },
+    'langsmith/traceable': { traceable },
+  },
+};
