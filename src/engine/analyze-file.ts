@@ -719,8 +719,8 @@ class FileAnalyzer implements InterpHost {
     const pending: Context[] = [];
     for (const c of contexts) {
       const r = contextMechanism(c, this.interp, this);
-      if (typeof r === 'string') return { wiredBy: r, pending: [] };
       if (r === 'pending') pending.push(c);
+      else if (r !== 'none') return { wiredBy: r, pending: [] };
     }
     return { pending };
   }
