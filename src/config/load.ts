@@ -69,16 +69,17 @@ export function parseJson(text: string, file: string): unknown {
 /** Look for `tracewire.config.json`, or a package.json with a `tracewire` key, from `start` upwards. */
 export function findConfig(start: string): { file: string; data: unknown; raw: string } | undefined {
   let dir = path.resolve(start);
+  const label = (f: string) => path.relative(start, f) || f;
   for (;;) {
     const candidate = path.join(dir, CONFIG_NAME);
     if (fs.existsSync(candidate)) {
       const raw = fs.readFileSync(candidate, 'utf8');
-      return { file: candidate, data: parseJson(raw, candidate), raw };
+      return { file: candidate, data: parseJson(raw, label(candidate)), raw };
     }
     const pkg = path.join(dir, 'package.json');
     if (fs.existsSync(pkg)) {
       const raw = fs.readFileSync(pkg, 'utf8');
-      const data = parseJson(raw, pkg) as Record<string, unknown> | null;
+      const data = parseJson(raw, label(pkg)) as Record<string, unknown> | null;
       if (data && typeof data === 'object' && 'tracewire' in data) return { file: pkg, data: data.tracewire, raw: JSON.stringify(data.tracewire) };
     }
     const parent = path.dirname(dir);

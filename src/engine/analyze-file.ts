@@ -21,7 +21,7 @@ interface Chain<T> {
 }
 
 type DeclInfo =
-  | { kind: 'import'; module: string; name: string }
+  | { kind: 'import'; module: string; name: string; typeOnly?: boolean }
   | { kind: 'var'; node: ts.VariableDeclaration | ts.BindingElement; init?: ts.Expression; path: string[]; annotation?: ts.TypeNode; isConst: boolean }
   | { kind: 'param'; fn: FnNode; index: number; path: string[]; annotation?: ts.TypeNode }
   | { kind: 'function'; node: FnNode }
@@ -269,13 +269,15 @@ class FileAnalyzer implements InterpHost {
       switch (node.kind) {
         case ts.SyntaxKind.ImportDeclaration: {
           const n = node as ts.ImportDeclaration;
-          if (!ts.isStringLiteral(n.moduleSpecifier) || !n.importClause || n.importClause.isTypeOnly) break;
+          if (!ts.isStringLiteral(n.moduleSpecifier) || !n.importClause) break;
           const mod = n.moduleSpecifier.text;
           const c = n.importClause;
-          if (c.name) add(c.name.text, fileScope, { kind: 'import', module: mod, name: 'default' });
+          // Type-only imports bind no runtime value, but type annotations (`client: OpenAI`) still name them.
+          const typeOnly = c.isTypeOnly || undefined;
+          if (c.name) add(c.name.text, fileScope, { kind: 'import', module: mod, name: 'default', typeOnly });
           const nb = c.namedBindings;
-          if (nb && ts.isNamespaceImport(nb)) add(nb.name.text, fileScope, { kind: 'import', module: mod, name: '*' });
-          else if (nb) for (const s of nb.elements) if (!s.isTypeOnly) add(s.name.text, fileScope, { kind: 'import', module: mod, name: s.propertyName ? (propName(s.propertyName) ?? s.name.text) : s.name.text });
+          if (nb && ts.isNamespaceImport(nb)) add(nb.name.text, fileScope, { kind: 'import', module: mod, name: '*', typeOnly });
+          else if (nb) for (const s of nb.elements) add(s.name.text, fileScope, { kind: 'import', module: mod, name: s.propertyName ? (propName(s.propertyName) ?? s.name.text) : s.name.text, typeOnly: typeOnly || s.isTypeOnly || undefined });
           break;
         }
         case ts.SyntaxKind.ImportEqualsDeclaration: {
@@ -453,7 +455,7 @@ class FileAnalyzer implements InterpHost {
     const info = d.info;
     switch (info.kind) {
       case 'import':
-        return this.moduleValue(info.module, info.name);
+        return info.typeOnly ? undefined : this.moduleValue(info.module, info.name);
       case 'function':
         return { k: 'fn', id: this.fnId(info.node) };
       case 'class':

@@ -52,7 +52,9 @@ export interface LinkResult {
 
 export class Linker implements InterpHost {
   readonly catalog: CatalogIndex;
+  /** By module key (extension-less), for import resolution; the first file of a key wins (sorted: .js before .ts). */
   private readonly byKey = new Map<string, FileSummary>();
+  private readonly all: FileSummary[];
   private readonly interp: Interp;
   private currentFile = '';
   private registrations: Registration[] = [];
@@ -63,7 +65,13 @@ export class Linker implements InterpHost {
     private readonly opts: LinkOptions,
   ) {
     this.catalog = opts.catalog;
-    for (const s of summaries) this.byKey.set(moduleKey(s.file), s);
+    this.all = [...summaries].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    for (const s of this.all) {
+      const key = moduleKey(s.file);
+      // Prefer TypeScript sources over same-named JavaScript (compiled output checked in next to them).
+      const prev = this.byKey.get(key);
+      if (!prev || (/\.[cm]?tsx?$/.test(s.file) && !/\.[cm]?tsx?$/.test(prev.file))) this.byKey.set(key, s);
+    }
     this.interp = new Interp(this);
   }
 
@@ -112,7 +120,7 @@ export class Linker implements InterpHost {
   }
 
   link(): LinkResult {
-    const summaries = [...this.byKey.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const summaries = this.all;
     // 1. The wiring manifest.
     for (const s of summaries) {
       this.currentFile = s.file;

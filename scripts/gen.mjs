@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Regenerate files derived from metadata: the config JSON Schema (schema/tracewire.schema.json).
+// `npm run gen` after changing src/config/schema.ts; a test fails when the shipped file is stale.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { configSchema } = await import(path.join(root, 'dist/src/config/schema.js'));
+const schema = z.toJSONSchema(configSchema, { io: 'input' });
+fs.mkdirSync(path.join(root, 'schema'), { recursive: true });
+fs.writeFileSync(path.join(root, 'schema/tracewire.schema.json'), JSON.stringify(schema, null, 2) + '\n');
+console.log('wrote schema/tracewire.schema.json');

@@ -1,0 +1,59 @@
+/**
+ * The demo app: its findings are exactly the `expect:` comments in its sources, across every rule,
+ * and the JSON output of the real CLI follows the contract in DESIGN.md §4.
+ */
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runIn } from './helpers/engine.js';
+import { FIXTURES, parseExpectations, ROOT } from './helpers/fixtures.js';
+import { listFiles } from '../src/engine/files.js';
+
+const APP = path.join(FIXTURES, 'sample-app');
+
+describe('sample app', () => {
+  it('reports exactly the expected findings', async () => {
+    const files = await listFiles({ cwd: APP, paths: ['.'] });
+    expect(files.length).toBeGreaterThan(5);
+    const expected: string[] = [];
+    for (const f of files) {
+      const r = parseExpectations(f, APP);
+      expect(r.marked, `${path.relative(APP, f)} states its expectations`).toBe(true);
+      expected.push(...r.expected.map((e) => `${e.file}:${e.line} ${e.messageId}`));
+    }
+    const result = await runIn(APP, files.map((f) => path.relative(APP, f)));
+    expect(result.errors).toEqual([]);
+    expect(result.findings.map((f) => `${f.file}:${f.line} ${f.messageId}`).sort()).toEqual(expected.sort());
+  });
+
+  it('prints the JSON contract through the real CLI', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/tracewire.js'), 'check', 'fixtures/sample-app', '--format', 'json'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(['version', 'tool', 'findings', 'errors', 'summary']);
+    expect(out.version).toBe(1);
+    expect(out.tool).toEqual({ name: 'tracewire', version: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version });
+    expect(out.findings.length).toBeGreaterThan(0);
+    for (const f of out.findings) {
+      expect(Object.keys(f).slice(0, 10)).toEqual(['ruleId', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'messageId', 'message', ...(f.fix ? ['fix'] : [])].slice(0, 10));
+      expect(f.file.startsWith('fixtures/sample-app/')).toBe(true);
+      expect(f.file).not.toContain('\\');
+      if (f.fix) {
+        expect(['safe', 'unsafe']).toContain(f.fix.safety);
+        for (const e of f.fix.edits) expect(Object.keys(e)).toEqual(['start', 'end', 'text']);
+      }
+    }
+    const sorted = [...out.findings].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : 1)));
+    expect(out.findings).toEqual(sorted);
+    expect(out.summary).toMatchObject({ files: expect.any(Number), findings: out.findings.length, errors: 0, durationMs: expect.any(Number) });
+  });
+
+  it('runs the demo script without an npm error', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/demo.mjs')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('require-llm-tracing');
+    expect(r.stdout).toContain('The findings above are expected');
+  });
+});
