@@ -1,0 +1,76 @@
+/**
+ * Rules are complete: one module, one doc with the fixed skeleton, fixtures; metadata consistent;
+ * and every doc example is linted (incorrect examples report, correct ones do not, all parse).
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allRules } from '../rules/index.js';
+import { runIn, tempProject } from './helpers/engine.js';
+import { ROOT } from './helpers/fixtures.js';
+
+const HEADINGS = ['## What it does', '## Why is this bad?', '## Examples', '### Incorrect', '### Correct', '## Options', '## Fix safety', '## When not to use it'];
+
+function examples(doc: string, section: 'Incorrect' | 'Correct'): string[] {
+  const start = doc.indexOf(`### ${section}`);
+  const rest = doc.slice(start + 4);
+  const end = rest.search(/\n##+ /);
+  const body = end >= 0 ? rest.slice(0, end) : rest;
+  return [...body.matchAll(/```(?:ts|js|typescript|javascript)\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
+
+describe('rule metadata', () => {
+  for (const rule of allRules) {
+    const id = rule.meta.id;
+    describe(id, () => {
+      it('has a module, a doc and fixtures named by its id', () => {
+        expect(id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+        expect(fs.existsSync(path.join(ROOT, 'rules', `${id}.ts`))).toBe(true);
+        expect(fs.existsSync(path.join(ROOT, 'rules', `${id}.md`))).toBe(true);
+        expect(fs.existsSync(path.join(ROOT, 'fixtures', 'rules', id))).toBe(true);
+      });
+
+      it('has consistent metadata', () => {
+        expect(rule.meta.description.length).toBeGreaterThan(20);
+        expect(Object.keys(rule.meta.messages).length).toBeGreaterThan(0);
+        for (const m of Object.values(rule.meta.messages)) expect(m.trim().length).toBeGreaterThan(10);
+        expect(rule.meta.options.safeParse(rule.meta.defaultOptions).success).toBe(true);
+        expect(['recommended', 'strict', 'off']).toContain(rule.meta.preset);
+        expect(!!rule.checkSites || !!rule.createVisitor || id === 'suppression-comment').toBe(true);
+      });
+
+      const doc = fs.existsSync(path.join(ROOT, 'rules', `${id}.md`)) ? fs.readFileSync(path.join(ROOT, 'rules', `${id}.md`), 'utf8') : '';
+
+      it('has a doc with the fixed skeleton', () => {
+        expect(doc.startsWith(`# ${id}\n`)).toBe(true);
+        let at = 0;
+        for (const h of HEADINGS) {
+          const i = doc.indexOf(`\n${h}\n`, at);
+          expect(i, `${h} (in order)`).toBeGreaterThan(at - 1);
+          at = i;
+        }
+        expect(examples(doc, 'Incorrect').length).toBeGreaterThan(0);
+        expect(examples(doc, 'Correct').length).toBeGreaterThan(0);
+      });
+
+      const config = { rules: { [id]: 'error' } };
+      examples(doc, 'Incorrect').forEach((code, i) => {
+        it(`reports incorrect example ${i + 1}`, async () => {
+          const dir = tempProject({ 'example.ts': code });
+          const r = await runIn(dir, ['example.ts'], config);
+          expect(r.errors).toEqual([]);
+          expect(r.findings.filter((f) => f.ruleId === id).length).toBeGreaterThan(0);
+        });
+      });
+      examples(doc, 'Correct').forEach((code, i) => {
+        it(`accepts correct example ${i + 1}`, async () => {
+          const dir = tempProject({ 'example.ts': code });
+          const r = await runIn(dir, ['example.ts'], config);
+          expect(r.errors).toEqual([]);
+          expect(r.findings.filter((f) => f.ruleId === id)).toEqual([]);
+        });
+      });
+    });
+  }
+});
