@@ -8,7 +8,7 @@
  */
 
 import path from 'node:path';
-import ts from 'typescript';
+import ts = require('typescript');
 import type { CatalogIndex } from './catalog.js';
 import { Interp, type InterpHost } from './interp.js';
 import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
@@ -35,6 +35,14 @@ interface Decl {
 }
 
 type ClassPropValue = { expr: ts.Expression } | { type: ts.TypeNode };
+
+interface IdentArg {
+  ident: ts.Identifier;
+  call: ts.CallExpression | ts.NewExpression;
+  index: number;
+  nargs: number;
+  fns: Chain<FnNode> | undefined;
+}
 
 interface CallRecord {
   node: ts.CallExpression | ts.NewExpression;
@@ -176,7 +184,9 @@ class FileAnalyzer implements InterpHost {
   /** Function passed directly as an argument. */
   private readonly fnArg = new Map<FnNode, { call: ts.CallExpression | ts.NewExpression; index: number; nargs: number }>();
   /** Identifiers passed as arguments: may name a function (`traceable(run)`) or a parameter. */
-  private readonly identArgs: { ident: ts.Identifier; call: ts.CallExpression | ts.NewExpression; index: number; nargs: number; fns: Chain<FnNode> | undefined }[] = [];
+  private readonly identArgs: IdentArg[] = [];
+  /** The same, by identifier text. */
+  private readonly identArgsByName = new Map<string, IdentArg[]>();
   private readonly fnName = new Map<FnNode, string>();
   private readonly returns = new Map<FnNode, ts.Expression[]>();
   private readonly classProps = new Map<ts.ClassLikeDeclaration, Map<string, ClassPropValue[]>>();
@@ -355,7 +365,11 @@ class FileAnalyzer implements InterpHost {
           args.forEach((arg, index) => {
             const u = unwrap(arg);
             if (ts.isArrowFunction(u) || ts.isFunctionExpression(u)) this.fnArg.set(u, { call: n, index, nargs: args.length });
-            else if (ts.isIdentifier(u)) this.identArgs.push({ ident: u, call: n, index, nargs: args.length, fns });
+            else if (ts.isIdentifier(u)) {
+              const ia: IdentArg = { ident: u, call: n, index, nargs: args.length, fns };
+              this.identArgs.push(ia);
+              (this.identArgsByName.get(u.text) ?? this.identArgsByName.set(u.text, []).get(u.text)!).push(ia);
+            }
           });
           break;
         }
@@ -429,7 +443,8 @@ class FileAnalyzer implements InterpHost {
     const isRelative = spec.startsWith('.') || spec.startsWith('/');
     const key = isRelative ? path.resolve(this.dir, spec) : spec;
     const t = this.catalog.moduleType(key);
-    if (t) return { k: 'inst', type: t, path: name === '*' ? [] : [name] };
+    // A named export goes through member access, so ready-made instances (`is`) resolve at the import.
+    if (t) return name === '*' ? { k: 'inst', type: t, path: [] } : this.interp.member({ k: 'inst', type: t, path: [] }, name);
     if (isRelative) return { k: 'ref', file: key, name, steps: [] };
     return undefined;
   }
@@ -664,8 +679,7 @@ class FileAnalyzer implements InterpHost {
       }
       const name = this.fnName.get(f);
       if (name) {
-        for (const ia of this.identArgs) {
-          if (ia.ident.text !== name) continue;
+        for (const ia of this.identArgsByName.get(name) ?? []) {
           const d = this.lookup(name, ia.ident.getStart(this.sf));
           if (!d || !this.declDenotesFn(d, f)) continue;
           const callee = this.calleeOf(ia.call);
@@ -689,14 +703,22 @@ class FileAnalyzer implements InterpHost {
     return out;
   }
 
-  private spanStartCache = new Map<FnNode, CallRecord[]>();
+  private spanStartIndex: Map<FnNode, CallRecord[]> | undefined;
+  /** Calls that may start a span (by the catalog's span member names), by their innermost function. */
   private spanStarts(f: FnNode): CallRecord[] {
-    let list = this.spanStartCache.get(f);
-    if (!list) {
-      list = this.calls.filter((r) => r.fns?.node === f && ts.isCallExpression(r.node) && this.lastName(r.node.expression) !== undefined && this.spanNames.has(this.lastName(r.node.expression)!));
-      this.spanStartCache.set(f, list);
+    if (!this.spanStartIndex) {
+      this.spanStartIndex = new Map();
+      if (this.spanNames.size) {
+        for (const r of this.calls) {
+          if (!r.fns || !ts.isCallExpression(r.node)) continue;
+          const name = this.lastName(r.node.expression);
+          if (name === undefined || !this.spanNames.has(name)) continue;
+          const list = this.spanStartIndex.get(r.fns.node) ?? this.spanStartIndex.set(r.fns.node, []).get(r.fns.node)!;
+          list.push(r);
+        }
+      }
     }
-    return list;
+    return this.spanStartIndex.get(f) ?? [];
   }
 
   private lastName(e: ts.Expression): string | undefined {
@@ -736,27 +758,44 @@ class FileAnalyzer implements InterpHost {
     summary.returns = pick((this.returns.get(f) ?? []).map((r) => this.val(r)));
     // Parameters the function calls, or passes on as callbacks.
     const called: NonNullable<FnSummary['calledParams']> = [];
-    for (const rec of this.calls) {
-      if (!ts.isCallExpression(rec.node) || rec.node.pos < f.pos || rec.node.end > f.end) continue;
-      const callee = unwrap(rec.node.expression);
-      if (!ts.isIdentifier(callee)) continue;
-      const d = this.lookup(callee.text, callee.getStart(this.sf));
-      if (d?.info.kind !== 'param' || d.info.fn !== f || d.info.path.length) continue;
-      const s = this.settle(this.contextsOf(rec.node.getStart(this.sf), rec.fns, f));
-      called.push({ index: d.info.index, contexts: s.pending, wiredBy: s.wiredBy });
+    const uses = this.paramUses().get(f);
+    for (const rec of uses?.calls ?? []) {
+      const s = this.settle(this.contextsOf(rec.rec.node.getStart(this.sf), rec.rec.fns, f));
+      called.push({ index: rec.index, contexts: s.pending, wiredBy: s.wiredBy });
     }
-    for (const ia of this.identArgs) {
-      if (ia.ident.pos < f.pos || ia.ident.end > f.end) continue;
-      const d = this.lookup(ia.ident.text, ia.ident.getStart(this.sf));
-      if (d?.info.kind !== 'param' || d.info.fn !== f || d.info.path.length) continue;
+    for (const { ia, index } of uses?.args ?? []) {
       const callee = this.calleeOf(ia.call);
       if (!callee) continue;
       const ctx: Context[] = [{ k: 'arg', callee, index: ia.index, nargs: ia.nargs }, ...this.contextsOf(ia.call.getStart(this.sf), ia.fns, f)];
       const s = this.settle(ctx);
-      called.push({ index: d.info.index, contexts: s.pending, wiredBy: s.wiredBy });
+      called.push({ index, contexts: s.pending, wiredBy: s.wiredBy });
     }
     if (called.length) summary.calledParams = called;
     return summary;
+  }
+
+  private paramUsesCache: Map<FnNode, { calls: { rec: CallRecord; index: number }[]; args: { ia: IdentArg; index: number }[] }> | undefined;
+
+  /** One pass over calls and identifier arguments: which functions call (or pass on) their own parameters. */
+  private paramUses() {
+    if (this.paramUsesCache) return this.paramUsesCache;
+    const out = new Map<FnNode, { calls: { rec: CallRecord; index: number }[]; args: { ia: IdentArg; index: number }[] }>();
+    const entry = (f: FnNode) => out.get(f) ?? out.set(f, { calls: [], args: [] }).get(f)!;
+    for (const rec of this.calls) {
+      if (!ts.isCallExpression(rec.node)) continue;
+      const callee = unwrap(rec.node.expression);
+      if (!ts.isIdentifier(callee)) continue;
+      const d = this.lookup(callee.text, callee.getStart(this.sf));
+      if (d?.info.kind !== 'param' || d.info.path.length) continue;
+      entry(d.info.fn).calls.push({ rec, index: d.info.index });
+    }
+    for (const ia of this.identArgs) {
+      const d = this.lookup(ia.ident.text, ia.ident.getStart(this.sf));
+      if (d?.info.kind !== 'param' || d.info.path.length) continue;
+      entry(d.info.fn).args.push({ ia, index: d.info.index });
+    }
+    this.paramUsesCache = out;
+    return out;
   }
 
   // ---------------------------------------------------------------- finish
