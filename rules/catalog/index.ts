@@ -2,6 +2,14 @@
 
 import type { PackageModel } from './types.js';
 import { openai } from './sdk/openai.js';
+import { anthropic } from './sdk/anthropic.js';
+import { bedrock } from './sdk/bedrock.js';
+import { cohere } from './sdk/cohere.js';
+import { googleGenai } from './sdk/google-genai.js';
+import { googleGenerativeAi } from './sdk/google-generative-ai.js';
+import { groq } from './sdk/groq.js';
+import { mistral } from './sdk/mistral.js';
+import { ollama } from './sdk/ollama.js';
 import { instrumentations } from './tracing/instrumentations.js';
 import { langfuse } from './tracing/langfuse.js';
 import { langsmith } from './tracing/langsmith.js';
@@ -10,7 +18,7 @@ import { otel } from './tracing/otel.js';
 import { sentry } from './tracing/sentry.js';
 import { traceloop } from './tracing/traceloop.js';
 
-export const sdkModels: PackageModel[] = [openai];
+export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock];
 
 export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace];
 

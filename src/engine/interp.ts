@@ -124,7 +124,9 @@ export class Interp {
     const spec: MemberSpec | undefined = this.host.catalog.member(v.type, v.path);
     if (!spec?.new) return undefined;
     const tags = spec.newOptions ? this.optionTags(spec.newOptions, args, spec.new) : [];
-    return { k: 'inst', type: spec.new, path: [], wiring: tags.length ? tags : undefined };
+    // A class reached through a wrapped module (braintrust `wrapGoogleGenAI(genai).GoogleGenAI`) builds wired instances.
+    const wiring = [...(v.wiring ?? []), ...tags];
+    return { k: 'inst', type: spec.new, path: [], wiring: wiring.length ? wiring : undefined };
   }
 
   /** Substitute a user function's arguments into its return summary. */

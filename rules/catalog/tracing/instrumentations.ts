@@ -16,18 +16,23 @@ export const instrumentations: PackageModel = {
     // OpenTelemetry contrib: the GenAI instrumentation for openai v4-v6 (it does not patch openai v7).
     '@opentelemetry/instrumentation-openai': { OpenAIInstrumentation: instr('global:otel.OpenAIInstrumentation', { sdk: 'openai', versions: '<7' }) },
     // OpenLLMetry (Traceloop) instrumentations.
-    '@traceloop/instrumentation-openai': { OpenAIInstrumentation: instr('global:traceloop.OpenAIInstrumentation', 'openai', 'groq') },
+    '@traceloop/instrumentation-openai': { OpenAIInstrumentation: instr('global:traceloop.OpenAIInstrumentation', 'openai') },
     '@traceloop/instrumentation-anthropic': { AnthropicInstrumentation: instr('global:traceloop.AnthropicInstrumentation', 'anthropic') },
     '@traceloop/instrumentation-bedrock': { BedrockInstrumentation: instr('global:traceloop.BedrockInstrumentation', 'bedrock') },
     '@traceloop/instrumentation-cohere': { CohereInstrumentation: instr('global:traceloop.CohereInstrumentation', 'cohere') },
     '@traceloop/instrumentation-langchain': { LangChainInstrumentation: instr('global:traceloop.LangChainInstrumentation', 'langchain', 'langgraph') },
     '@traceloop/instrumentation-llamaindex': { LlamaIndexInstrumentation: instr('global:traceloop.LlamaIndexInstrumentation', 'llamaindex') },
+    // Patches @google-cloud/vertexai and @google-cloud/aiplatform, not @google/genai.
     '@traceloop/instrumentation-vertexai': {
-      VertexAIInstrumentation: instr('global:traceloop.VertexAIInstrumentation', 'google-genai'),
-      AIPlatformInstrumentation: instr('global:traceloop.AIPlatformInstrumentation', 'google-genai'),
+      VertexAIInstrumentation: instr('global:traceloop.VertexAIInstrumentation', 'google-cloud-vertexai'),
+      AIPlatformInstrumentation: instr('global:traceloop.AIPlatformInstrumentation', 'google-cloud-aiplatform'),
     },
+    // Despite the name, patches @google/genai (its 1.x line only).
+    '@traceloop/instrumentation-google-generativeai': { GenAIInstrumentation: instr('global:traceloop.GenAIInstrumentation', { sdk: 'google-genai', versions: '>=1.0.0 <2.0.0' }) },
+    // OpenTelemetry contrib: every AWS SDK v3 command gets a span, Bedrock Runtime ones with GenAI attributes.
+    '@opentelemetry/instrumentation-aws-sdk': { AwsInstrumentation: instr('global:otel.AwsInstrumentation', 'bedrock') },
     // OpenInference (Arize Phoenix).
-    '@arizeai/openinference-instrumentation-openai': { OpenAIInstrumentation: instr('global:openinference.OpenAIInstrumentation', 'openai', 'groq') },
+    '@arizeai/openinference-instrumentation-openai': { OpenAIInstrumentation: instr('global:openinference.OpenAIInstrumentation', 'openai') },
     '@arizeai/openinference-instrumentation-anthropic': { AnthropicInstrumentation: instr('global:openinference.AnthropicInstrumentation', 'anthropic') },
     '@arizeai/openinference-instrumentation-langchain': { LangChainInstrumentation: instr('global:openinference.LangChainInstrumentation', 'langchain', 'langgraph') },
     '@arizeai/openinference-instrumentation-bedrock': { BedrockInstrumentation: instr('global:openinference.BedrockInstrumentation', 'bedrock') },

@@ -2,8 +2,11 @@ import type { MemberSpec, PackageModel } from '../types.js';
 
 // wrapOpenAI patches chat.completions, completions and responses; embeddings stay untraced.
 const wrapOpenAI: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wrapOpenAI', operations: ['chat', 'text_completion'], sdks: ['openai', 'groq'] } };
-const wrapAnthropic: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wrapAnthropic', sdks: ['anthropic'] } };
-const wrapGemini: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wrapGemini', sdks: ['google-genai'] } };
+// wrapAnthropic patches messages.create/stream (parse goes through create) and beta.messages.create/parse/stream;
+// the legacy completions.create stays untraced.
+const wrapAnthropic: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wrapAnthropic', operations: ['chat'], sdks: ['anthropic'] } };
+// wrapGemini patches models.generateContent and models.generateContentStream only (not embedContent).
+const wrapGemini: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wrapGemini', operations: ['generate_content'], sdks: ['google-genai'] } };
 const wrapSDK: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wrapSDK' } };
 const wrapAISDK: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wrapAISDK', sdks: ['ai'] } };
 const traceable: MemberSpec = { scope: { callbackArg: 0, mechanism: 'scope:langsmith.traceable' } };

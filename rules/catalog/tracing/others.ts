@@ -9,7 +9,16 @@ export const braintrust: PackageModel = {
   modules: {
     braintrust: {
       wrapOpenAI: { wrap: { mechanism: 'client-wrapper:braintrust.wrapOpenAI', sdks: ['openai', 'groq'] } },
-      wrapAnthropic: { wrap: { mechanism: 'client-wrapper:braintrust.wrapAnthropic', sdks: ['anthropic'] } },
+      // Proxies messages.* and beta.messages.* (create, stream and parse through create, toolRunner); not completions.
+      wrapAnthropic: { wrap: { mechanism: 'client-wrapper:braintrust.wrapAnthropic', operations: ['chat'], sdks: ['anthropic'] } },
+      // Takes the module (`wrapGoogleGenAI(await import('@google/genai'))`); clients built from its classes are traced.
+      wrapGoogleGenAI: { wrap: { mechanism: 'client-wrapper:braintrust.wrapGoogleGenAI', sdks: ['google-genai'] } },
+      wrapGoogleGenerativeAI: { wrap: { mechanism: 'client-wrapper:braintrust.wrapGoogleGenerativeAI', sdks: ['google-generative-ai'] } },
+      wrapMistral: { wrap: { mechanism: 'client-wrapper:braintrust.wrapMistral', sdks: ['mistral'] } },
+      wrapCohere: { wrap: { mechanism: 'client-wrapper:braintrust.wrapCohere', sdks: ['cohere'] } },
+      wrapGroq: { wrap: { mechanism: 'client-wrapper:braintrust.wrapGroq', sdks: ['groq'] } },
+      wrapOllama: { wrap: { mechanism: 'client-wrapper:braintrust.wrapOllama', sdks: ['ollama'] } },
+      wrapBedrockRuntime: { wrap: { mechanism: 'client-wrapper:braintrust.wrapBedrockRuntime', sdks: ['bedrock'] } },
       wrapAISDK: { wrap: { mechanism: 'client-wrapper:braintrust.wrapAISDK', sdks: ['ai'] } },
       traced: { scope: { callbackArg: 0, mechanism: 'scope:braintrust.traced' } },
       wrapTraced: { scope: { callbackArg: 0, mechanism: 'scope:braintrust.wrapTraced' } },

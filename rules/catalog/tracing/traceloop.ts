@@ -3,11 +3,15 @@ import type { MemberSpec, PackageModel } from '../types.js';
 const scope = (name: string): MemberSpec => ({ scope: { callbackArg: 'last', mechanism: `scope:traceloop.${name}` } });
 const decorator = (name: string): MemberSpec => ({ decorator: { mechanism: `scope:traceloop.@${name}` } });
 
-// What `initialize()` instruments out of the box (OpenLLMetry-JS).
-const covered = ['openai', 'groq', 'anthropic', 'bedrock', 'cohere', 'google-genai', 'langchain', 'langgraph', 'llamaindex'];
+// What `initialize()` instruments out of the box (OpenLLMetry-JS 0.27): no Groq, Mistral or Ollama
+// instrumentation, and @google/genai only on its 1.x line.
+const covered: { sdk: string; versions?: string }[] = [
+  ...['openai', 'anthropic', 'bedrock', 'cohere', 'langchain', 'langgraph', 'llamaindex'].map((sdk) => ({ sdk })),
+  { sdk: 'google-genai', versions: '>=1.0.0 <2.0.0' },
+];
 
 const members: Record<string, MemberSpec> = {
-  initialize: { global: { id: 'traceloop.initialize', mechanism: 'global:traceloop.initialize', covers: covered.map((sdk) => ({ sdk })) } },
+  initialize: { global: { id: 'traceloop.initialize', mechanism: 'global:traceloop.initialize', covers: covered } },
   withWorkflow: scope('withWorkflow'),
   withTask: scope('withTask'),
   withAgent: scope('withAgent'),

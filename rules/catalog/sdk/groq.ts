@@ -1,0 +1,30 @@
+import type { MemberSpec, PackageModel } from '../types.js';
+
+const client: MemberSpec = { new: 'groq.Client', annotation: 'groq.Client' };
+
+/**
+ * Groq's SDK (`groq-sdk`). Its client looks like OpenAI's but is a separate package with a smaller
+ * surface (no Responses API, no `parse`/`stream`/`runTools` helpers, no legacy completions), so it has
+ * its own members rather than extending `openai.Client`; instrumentations that patch the `openai`
+ * package do not patch it.
+ */
+export const groq: PackageModel = {
+  id: 'groq',
+  name: 'Groq',
+  role: 'sdk',
+  docs: 'https://github.com/groq/groq-typescript',
+  modules: {
+    // CommonJS: `module.exports` is itself a function that constructs the client.
+    'groq-sdk': { '': client, default: client, Groq: client },
+  },
+  types: {
+    'groq.Client': {
+      sdk: 'groq',
+      members: {
+        withOptions: { returnsSelf: true },
+        'chat.completions.create': { site: { kind: 'llm-call', operation: 'chat' } },
+        'embeddings.create': { site: { kind: 'llm-call', operation: 'embeddings' } },
+      },
+    },
+  },
+};
