@@ -155,6 +155,7 @@ function pick(values: (AVal | undefined)[]): AVal | undefined {
 }
 
 const MAX_ARG_DEPTH = 5;
+const NO_ARGS = [] as unknown as ts.NodeArray<ts.Expression>;
 
 export interface AnalyzeOptions {
   catalog: CatalogIndex;
@@ -583,7 +584,7 @@ class FileAnalyzer implements InterpHost {
     if (ts.isNewExpression(e)) {
       const cv = this.val(e.expression);
       if (!cv) return undefined;
-      return this.interp.construct(cv, this.args(e.arguments ?? ts.factory.createNodeArray()));
+      return this.interp.construct(cv, this.args(e.arguments ?? NO_ARGS));
     }
     if (ts.isConditionalExpression(e)) return pick([this.val(e.whenTrue), this.val(e.whenFalse)]);
     if (ts.isBinaryExpression(e)) {
@@ -739,10 +740,10 @@ class FileAnalyzer implements InterpHost {
   }
 
   /** Collapse contexts that already resolve locally: to a mechanism (wired), or away (not tracing). */
-  private settle(contexts: Context[]): { wiredBy?: string; pending: Context[] } {
+  private settle(contexts: Context[], sdk?: string): { wiredBy?: string; pending: Context[] } {
     const pending: Context[] = [];
     for (const c of contexts) {
-      const r = contextMechanism(c, this.interp, this);
+      const r = contextMechanism(c, this.interp, this, sdk);
       if (r === 'pending') pending.push(c);
       else if (r !== 'none') return { wiredBy: r, pending: [] };
     }
@@ -812,16 +813,19 @@ class FileAnalyzer implements InterpHost {
     }
     const candidate = (rec: CallRecord, callee: AVal): CallCandidate => {
       const n = rec.node;
-      const { wiredBy, pending } = this.settle(this.contextsOf(n.getStart(this.sf), rec.fns));
+      // Scopes limited to some SDKs (LangGraph nodes) are judged here when the callee's SDK is known.
+      const sdk = callee.k === 'inst' ? this.catalog.type(callee.type)?.sdk : undefined;
+      const { wiredBy, pending } = this.settle(this.contextsOf(n.getStart(this.sf), rec.fns), sdk);
       return {
         range: rangeOf(this.sf, n),
         callee,
-        args: this.args(n.arguments ?? ts.factory.createNodeArray()),
+        args: this.args(n.arguments ?? NO_ARGS),
         isNew: ts.isNewExpression(n),
         calleeText: calleeText(this.sf, n.expression),
         contexts: pending,
         wiredBy,
         argsEnd: n.end - 1,
+        ...(rec.fns ? { fns: enclosingFnIds(this.file, rec.fns) } : {}),
       };
     };
     // Calls on a parameter's value belong to the function's summary (clients passed around).
@@ -851,7 +855,16 @@ class FileAnalyzer implements InterpHost {
     // Summaries of every function a kept value can reach.
     for (const [, node] of [...this.fnById]) this.summarize(node);
     for (const [id, s] of this.fnSummaries) fns[id] = s;
-    return { file: this.file, exports, starExports: this.starExports, fns, calls };
+    // Functions imported from another project file and passed to a call that may be a scope.
+    const passedRefs: NonNullable<FileSummary['passedRefs']> = [];
+    for (const ia of this.identArgs) {
+      const value = this.val(ia.ident);
+      if (value?.k !== 'ref') continue;
+      const callee = this.calleeOf(ia.call);
+      if (!callee || (callee.k === 'inst' && !this.catalog.member(callee.type, callee.path)?.scope)) continue;
+      passedRefs.push({ value, callee, index: ia.index, nargs: ia.nargs });
+    }
+    return { file: this.file, exports, starExports: this.starExports, fns, calls, ...(passedRefs.length ? { passedRefs } : {}) };
   }
 
   private starExports: string[] = [];
@@ -928,17 +941,30 @@ export function calleeText(sf: ts.SourceFile, e: ts.Expression): string {
   return oneLine.length > 80 ? oneLine.slice(0, 77) + '...' : oneLine;
 }
 
+/** Ids (as `fnId` makes them) of the functions of a chain, innermost first. */
+function enclosingFnIds(file: string, chain: Chain<FnNode>): string[] {
+  const ids: string[] = [];
+  for (let c: Chain<FnNode> | undefined = chain; c; c = c.parent) ids.push(`${file}#${c.node.pos}`);
+  return ids;
+}
+
+const spanNamesCache = new WeakMap<CatalogIndex, Set<string>>();
+
 function spanMemberNames(catalog: CatalogIndex): Set<string> {
+  const cached = spanNamesCache.get(catalog);
+  if (cached) return cached;
   const names = new Set<string>();
+  spanNamesCache.set(catalog, names);
   for (const t of catalog.types.values()) for (const [p, m] of t.members) if (m.span) names.add(p.split('.').pop()!);
   return names;
 }
 
 /**
  * What a context means: a mechanism name (it traces), `none` (it does not), or `pending` (its callee
- * is rooted in another file or a parameter and can only be judged at link time).
+ * is rooted in another file or a parameter and can only be judged at link time). `sdk` is the SDK of
+ * the site inside the context, when known: scopes that only wire some SDKs need it.
  */
-export function contextMechanism(c: Context, interp: Interp, host: InterpHost): string | 'none' | 'pending' {
+export function contextMechanism(c: Context, interp: Interp, host: InterpHost, sdk?: string): string | 'none' | 'pending' {
   const v = interp.concretize(c.callee);
   if (!v) return 'none';
   if (v.k === 'ref' || v.k === 'param') return 'pending';
@@ -951,7 +977,7 @@ export function contextMechanism(c: Context, interp: Interp, host: InterpHost): 
       if (cp.index !== c.index) continue;
       if (cp.wiredBy) return `scope:${s.name}`;
       for (const inner of cp.contexts) {
-        const r = contextMechanism(inner, interp, host);
+        const r = contextMechanism(inner, interp, host, sdk);
         if (r === 'pending') pending = true;
         else if (r !== 'none') return `scope:${s.name}`;
       }
@@ -962,8 +988,12 @@ export function contextMechanism(c: Context, interp: Interp, host: InterpHost): 
   if (!spec) return 'none';
   if (c.k === 'arg' && spec.scope) {
     const at = spec.scope.callbackArg;
-    if (at === 'any' || at === c.index || (at === 'last' && c.index === c.nargs - 1)) return spec.scope.mechanism;
-    return 'none';
+    if (!(at === 'any' || at === c.index || (at === 'last' && c.index === c.nargs - 1))) return 'none';
+    if (spec.scope.sdks) {
+      if (sdk === undefined) return 'pending';
+      if (!spec.scope.sdks.includes(sdk)) return 'none';
+    }
+    return spec.scope.mechanism;
   }
   if (c.k === 'decorator' && spec.decorator) return spec.decorator.mechanism;
   if (c.k === 'span' && spec.span) return spec.span.mechanism;
