@@ -60,6 +60,12 @@ export interface SiteSpec {
    * counts when the given argument is an instance of one of these types.
    */
   argTypes?: { arg: number; types: string[] };
+  /**
+   * The SDK traces this call itself unless told not to (OpenAI Agents SDK: runs are exported to the
+   * OpenAI traces dashboard by default). The site counts as wired by `mechanism` when nothing else wires
+   * it, unless the project makes the global registration `unlessGlobal` (`setTracingDisabled(...)`).
+   */
+  builtin?: { mechanism: string; unlessGlobal?: string };
 }
 
 export interface WrapSpec {
@@ -78,6 +84,11 @@ export interface ScopeSpec {
   callbackArg: number | 'last' | 'any';
   /** Mechanism name, e.g. `scope:otel.startActiveSpan`. */
   mechanism: string;
+  /**
+   * Only calls of these SDKs inside the function are wired (absent: any): a LangGraph node inherits the
+   * run's LangChain callbacks, which do not reach a raw OpenAI client called in it.
+   */
+  sdks?: string[];
 }
 
 export interface GlobalSpec {
@@ -90,12 +101,86 @@ export interface GlobalSpec {
    * covered SDKs come from the instrumentation instances passed in (arrays or an `instrumentations` key).
    */
   covers: { sdk: string; versions?: VersionRange }[] | 'instrumentations';
+  /**
+   * The registration only counts when the options object in argument `arg` has one of `keys`
+   * (or cannot be seen): `new Mastra({ observability })` traces, `new Mastra({ agents })` does not.
+   */
+  when?: { arg: number | 'last'; keys: string[] };
+  /**
+   * The registration installs a global OpenTelemetry tracer provider (`NodeSDK`, `registerOTel`,
+   * `provider.register()`, Sentry or OpenLLMetry initialisation). SDKs that emit their own spans through
+   * the global provider (`TypeSpec.nativeTracing`) are traced once one exists.
+   */
+  tracerProvider?: boolean;
 }
 
 /** An instrumentation class instance (OpenTelemetry/OpenInference/OpenLLMetry) and what it covers. */
 export interface InstrumentationSpec {
   mechanism: string;
   covers: { sdk: string; versions?: VersionRange }[];
+}
+
+/** The kinds of metric instruments the metric rules know (prom-client and OpenTelemetry). */
+export type MetricKind =
+  | 'counter'
+  | 'gauge'
+  | 'histogram'
+  | 'summary'
+  | 'updowncounter'
+  | 'observable-counter'
+  | 'observable-gauge'
+  | 'observable-updowncounter';
+
+/**
+ * A member of a metrics API (prom-client, OpenTelemetry metrics), as the metric rules read it:
+ * declaring a metric, recording with labels (OTel: attributes), or registering an observable callback.
+ */
+export interface MetricSpec {
+  api: 'prom-client' | 'otel';
+  /**
+   * The member declares a metric of this kind: prom-client `new Counter({ name, help, labelNames })`
+   * (options object at argument 0); OTel `meter.createCounter(name, { unit, description })`.
+   */
+  kind?: MetricKind;
+  /** Where the call takes label values (OTel: attributes), when it takes any. */
+  labels?: {
+    /** Argument holding the labels as an object: `inc({ route }, 1)` 0, OTel `add(1, attrs)` 1. */
+    arg: number;
+    /** Argument holding the value when labels are given: a call with no argument after `arg` has no labels (`observe(0.2)`). */
+    valueArg?: number;
+    /** The arguments may instead be the label values in `labelNames` order (`labels('GET', '200')`). */
+    positional?: boolean;
+    /** On metrics created with `enableExemplars: true`, argument `arg` is `{ labels, value, exemplarLabels }`. */
+    exemplar?: boolean;
+  };
+  /** Calling the member records a sample, so its series is complete (`inc`, `observe`, `set`, a timer's end); members without it bind labels (`labels()`, `startTimer()`) or remove series. */
+  records?: boolean;
+  /** A function at argument `arg` is called back with an instance of type `result` as its parameter `param` (OTel `addCallback`). */
+  callback?: { arg: number; param: number; result: string };
+}
+
+/** What a call to a span member does: end the span, set attributes, set its status, record an exception. */
+export type SpanOp = 'end' | 'setAttribute' | 'setAttributes' | 'setStatus' | 'recordException';
+
+/** A member that starts a span the caller owns (OpenTelemetry `startSpan` / `startActiveSpan`). */
+export interface SpanStartSpec {
+  /**
+   * Where the span comes out: `return`, the call's value (`const span = tracer.startSpan(...)`);
+   * `callback`, the first parameter of the function passed as the last argument
+   * (`tracer.startActiveSpan(name, (span) => ...)`), which must end it.
+   */
+  yields: 'return' | 'callback';
+  /** Argument holding the span name (default 0). */
+  nameArg?: number;
+  /**
+   * Argument holding the span options (`{ attributes }`). For `callback` starts the options are only
+   * there when the call has more than two arguments (`startActiveSpan(name, options, fn)`).
+   */
+  optionsArg?: number;
+  /** Key of the attributes object inside the options (default `attributes`). */
+  attributesKey?: string;
+  /** The catalog type of the span: its members' `spanOp` say which calls end it, set attributes or status. */
+  type: string;
 }
 
 export interface MemberSpec {
@@ -128,8 +213,21 @@ export interface MemberSpec {
    * follow it in the same function are inside that span.
    */
   span?: { mechanism: string };
+  /** Calling the member starts a span that its caller must end (the span rules); see `SpanStartSpec`. */
+  spanStart?: SpanStartSpec;
+  /** On a span type: what calling the member does to the span (the span rules). */
+  spanOp?: SpanOp;
+  /** Passing a span to this function does not hand it over (`trace.setSpan`): the caller still ends it. */
+  borrowsSpan?: boolean;
+  /**
+   * Reading the member yields this literal: enum members (`SpanStatusCode.ERROR` is 2) and attribute-name
+   * constants (`ATTR_GEN_AI_OPERATION_NAME` is `'gen_ai.operation.name'`).
+   */
+  constant?: string | number;
   /** `new member(...)` is an instrumentation instance (passed to `registerInstrumentations`). */
   instrumentation?: InstrumentationSpec;
+  /** Metrics API knowledge (prom-client, OpenTelemetry metrics) for the metric rules. */
+  metric?: MetricSpec;
 }
 
 export interface TypeSpec {
@@ -139,6 +237,12 @@ export interface TypeSpec {
   extends?: string;
   /** Members by dotted path from the instance. */
   members: Record<string, MemberSpec>;
+  /**
+   * The SDK emits OpenTelemetry spans for its calls by itself whenever the application registered a
+   * global tracer provider (Anthropic's SDK since 0.134): calls are traced once the project has a
+   * registration with `tracerProvider`, at the declared versions in `versions`.
+   */
+  nativeTracing?: { mechanism: string; versions?: VersionRange };
 }
 
 export interface PackageModel {

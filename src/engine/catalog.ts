@@ -14,6 +14,7 @@ export interface IndexedType {
   members: Map<string, MemberSpec>;
   /** Every proper prefix of a member path (`chat`, `chat.completions`) and every member path. */
   prefixes: Set<string>;
+  nativeTracing?: TypeSpec['nativeTracing'];
 }
 
 /** Strip a TS/JS extension and a trailing `/index`, so `./llm`, `./llm.ts` and `./llm/index.js` compare equal. */
@@ -77,7 +78,7 @@ export class CatalogIndex {
           members.set(path, { ...m, new: synthetic, returns: synthetic });
         }
       }
-      this.types.set(name, { name, sdk: spec.sdk, model, members, prefixes });
+      this.types.set(name, { name, sdk: spec.sdk, model, members, prefixes, nativeTracing: spec.nativeTracing });
     }
   }
 

@@ -16,6 +16,8 @@ export interface Registration {
   mechanism: string;
   file: string;
   covers: { sdk: string; versions?: string }[];
+  /** It installs a global tracer provider (see `GlobalSpec.tracerProvider`). */
+  tracerProvider?: boolean;
 }
 
 export interface EvaluatedSite {
@@ -59,6 +61,8 @@ export class Linker implements InterpHost {
   private currentFile = '';
   private registrations: Registration[] = [];
   private readonly exportMemo = new Map<string, AVal | undefined>();
+  /** Function id → contexts it gets from being passed to a call in another file. */
+  private readonly passedContexts = new Map<string, Context[]>();
 
   constructor(
     summaries: FileSummary[],
@@ -126,6 +130,16 @@ export class Linker implements InterpHost {
       this.currentFile = s.file;
       for (const c of s.calls) this.collectRegistration(s.file, c);
     }
+    // Functions passed from one file to a (possible) scope in another: their calls get that context.
+    for (const s of summaries) {
+      this.currentFile = s.file;
+      for (const pr of s.passedRefs ?? []) {
+        const v = this.interp.concretize(pr.value);
+        if (v?.k !== 'fn') continue;
+        const list = this.passedContexts.get(v.id) ?? this.passedContexts.set(v.id, []).get(v.id)!;
+        list.push({ k: 'arg', callee: pr.callee, index: pr.index, nargs: pr.nargs });
+      }
+    }
     // 2. Sites.
     const sites = new Map<string, EvaluatedSite>();
     const put = (site: EvaluatedSite) => {
@@ -170,6 +184,11 @@ export class Linker implements InterpHost {
     const spec = this.catalog.member(callee.type, callee.path);
     const g = spec?.global;
     if (!g) return;
+    if (g.when) {
+      const { arg, keys } = g.when;
+      const states = keys.map((key) => checkOption({ arg, key, mechanism: g.mechanism }, c.args, this, undefined));
+      if (!states.some((st) => st === 'wired' || st === 'unknown')) return;
+    }
     let covers: { sdk: string; versions?: string }[] = [];
     if (g.covers === 'instrumentations') {
       const found: { sdk: string; versions?: string }[] = [];
@@ -186,7 +205,7 @@ export class Linker implements InterpHost {
       c.args.forEach((a) => scan(a, 0));
       covers = found;
     } else covers = g.covers;
-    this.registrations.push({ id: g.id, mechanism: g.mechanism, file, covers });
+    this.registrations.push({ id: g.id, mechanism: g.mechanism, file, covers, ...(g.tracerProvider ? { tracerProvider: true } : {}) });
   }
 
   private evaluate(file: string, c: CallCandidate, callee: Extract<AVal, { k: 'inst' }>, outer: CallCandidate[]): EvaluatedSite | undefined {
@@ -213,7 +232,9 @@ export class Linker implements InterpHost {
     };
     const wired = (mechanism: string): EvaluatedSite => ({ ...base, wired: true, mechanism });
     // (a) the client value passed through a wrapper (or carries constructor/withConfig options)
-    const tag = (callee.wiring ?? []).find((t) => covers(t, sdk, spec.operation));
+    const tag = (callee.wiring ?? []).find(
+      (t) => covers(t, sdk, spec.operation) && (!t.versions || this.versionMatches(sdk, t.versions)) && (!t.requiresGlobal || this.hasGlobal(t.requiresGlobal)),
+    );
     // (b) call options
     let disabled: EvaluatedSite['disabled'];
     let optionMechanism: string | undefined;
@@ -229,7 +250,7 @@ export class Linker implements InterpHost {
     // (c) lexical tracing scopes, here and in callers (for sites reached through parameters)
     for (const cand of [c, ...outer]) {
       if (cand.wiredBy) return wired(cand.wiredBy);
-      const m = this.contextsMechanism(cand.contexts);
+      const m = this.contextsMechanism(cand.contexts, sdk) ?? this.contextsMechanism((cand.fns ?? []).flatMap((id) => this.passedContexts.get(id) ?? []), sdk);
       if (m) return wired(m);
     }
     // (d) global registrations
@@ -240,14 +261,22 @@ export class Linker implements InterpHost {
         return wired(r.mechanism);
       }
     }
+    // (e) the SDK's own spans, once the project installs a global tracer provider
+    const native = type?.nativeTracing;
+    if (native && (!native.versions || this.versionMatches(sdk, native.versions))) {
+      const provider = this.registrations.find((r) => r.tracerProvider);
+      if (provider) return wired(`${native.mechanism} (tracer provider from ${provider.mechanism})`);
+    }
     const assumed = this.opts.assumedSdks?.get(sdk);
     if (assumed) return wired(assumed);
+    // (f) the SDK's own default tracing, unless the project turns it off
+    if (spec.builtin && !(spec.builtin.unlessGlobal && this.hasGlobal(spec.builtin.unlessGlobal))) return wired(spec.builtin.mechanism);
     return { ...base, wired: false, mechanism: null };
   }
 
-  private contextsMechanism(contexts: Context[]): string | undefined {
+  private contextsMechanism(contexts: Context[], sdk: string): string | undefined {
     for (const ctx of contexts) {
-      const r = contextMechanism(ctx, this.interp, this);
+      const r = contextMechanism(ctx, this.interp, this, sdk);
       if (r !== 'none' && r !== 'pending') return r;
     }
     return undefined;

@@ -36,6 +36,8 @@ export const anthropic: PackageModel = {
   types: {
     'anthropic.Client': {
       sdk: 'anthropic',
+      // Since 0.134 every API call emits a span through the global tracer provider, when one is registered.
+      nativeTracing: { mechanism: 'native:anthropic.openTelemetry', versions: '>=0.134.0' },
       members: {
         withOptions: { returnsSelf: true },
         'messages.create': chat,

@@ -40,6 +40,7 @@ export const laminar: PackageModel = {
         global: {
           id: 'laminar.initialize',
           mechanism: 'global:laminar.initialize',
+          tracerProvider: true,
           // @lmnr-ai/lmnr 0.8 loads OpenLLMetry's OpenAI/Anthropic/Cohere/Bedrock/LangChain instrumentations and its
           // own @google/genai one; it has none for groq-sdk.
           covers: ['openai', 'anthropic', 'bedrock', 'cohere', 'google-genai', 'langchain', 'langgraph', 'llamaindex'].map((sdk) => ({ sdk })),

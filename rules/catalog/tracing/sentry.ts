@@ -3,7 +3,8 @@ import type { MemberSpec, PackageModel } from '../types.js';
 const startSpan: MemberSpec = { scope: { callbackArg: 'last', mechanism: 'scope:sentry.startSpan' } };
 const startSpanManual: MemberSpec = { scope: { callbackArg: 'last', mechanism: 'scope:sentry.startSpanManual' } };
 const startInactiveSpan: MemberSpec = { span: { mechanism: 'scope:sentry.startInactiveSpan' } };
-const init: MemberSpec = { global: { id: 'sentry.init', mechanism: 'global:sentry.init', covers: 'instrumentations' } };
+// Sentry 8+ runs on OpenTelemetry: `init` installs the global tracer provider.
+const init: MemberSpec = { global: { id: 'sentry.init', mechanism: 'global:sentry.init', covers: 'instrumentations', tracerProvider: true } };
 const integration = (name: string, ...sdks: string[]): MemberSpec => ({ instrumentation: { mechanism: `global:sentry.${name}`, covers: sdks.map((sdk) => ({ sdk })) } });
 
 const members: Record<string, MemberSpec> = {
