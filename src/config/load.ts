@@ -129,6 +129,11 @@ export function resolveConfig(
     }
     settings.set(id, { severity, options });
   }
+  const tracingSchema = cfg.tracingSchema ? path.resolve(dir, cfg.tracingSchema) : undefined;
+  for (const [id, rule] of rules) {
+    const s = settings.get(id)!;
+    if (rule.prepareOptions && s.severity !== 'off') s.options = rule.prepareOptions(s.options, { dir, cwd, tracingSchema });
+  }
   const models = cfg.catalog ? catalogModels(cfg.catalog, dir) : [];
   const assumedSdks = new Map<string, string>();
   if (cfg.assume?.langsmithEnvTracing) {
@@ -141,7 +146,7 @@ export function resolveConfig(
     ignores: cfg.ignores ?? [],
     models,
     assumedSdks,
-    tracingSchema: cfg.tracingSchema ? path.resolve(dir, cfg.tracingSchema) : undefined,
+    tracingSchema,
     project: cfg.project ?? true,
     raw,
   };

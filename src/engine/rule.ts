@@ -69,6 +69,22 @@ export interface RuleModule<Options = unknown> {
    * `visit`; resolve values (`ctx.valueOf`) and report in `end`, once the whole file has been walked.
    */
   createVisitor?(ctx: FileRuleContext<Options>): FileVisitor;
+  /**
+   * Called once when the configuration is resolved (for enabled rules), with the rule's options and the
+   * project settings; returns the options the rule runs with (paths made absolute, files they name
+   * loaded and validated). Throws `ConfigError` for a problem in such a file, so it is a config error.
+   */
+  prepareOptions?(options: Options, settings: RuleSettings): Options;
+}
+
+/** Project settings from the configuration that a rule's options may depend on. */
+export interface RuleSettings {
+  /** Directory relative paths in the configuration resolve against. */
+  dir: string;
+  /** Working directory (for the file names in error messages). */
+  cwd: string;
+  /** Absolute path of the tracing schema the configuration names (`tracingSchema`), if any. */
+  tracingSchema?: string;
 }
 
 export function defineRule<Options>(rule: RuleModule<Options>): RuleModule<Options> {

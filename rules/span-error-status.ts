@@ -1,0 +1,266 @@
+import ts = require('typescript');
+import { z } from 'zod';
+import { rangeOf } from '../src/engine/analyze-file.js';
+import { eolOf } from '../src/engine/edits.js';
+import { defineRule } from '../src/engine/rule.js';
+import type { Fix, TextEdit } from '../src/engine/types.js';
+import type { SourceRange } from '../src/engine/values.js';
+import { type FileSpans, fileSpans, indentOfLine, isFunctionLike, type SpanInfo, spanCandidateCollector, unwrapExpr } from './support/spans.js';
+
+const options = z.object({}).strict();
+type Options = z.infer<typeof options>;
+
+/** The OpenTelemetry status code of a failed span (`SpanStatusCode.ERROR`). */
+const STATUS_ERROR = 2;
+const API_MODULE = '@opentelemetry/api';
+
+interface Handler {
+  /** The `catch` clause, or the `.catch(fn)` call. */
+  node: ts.CatchClause | ts.CallExpression;
+  what: string;
+  binding: ts.BindingName | undefined;
+  /** The catch block, or the handler function's body. */
+  body: ts.Block | ts.ConciseBody;
+  /** The handler function (for `.catch(fn)`). */
+  fn?: ts.ArrowFunction | ts.FunctionExpression;
+  range: SourceRange;
+}
+
+export default defineRule<Options>({
+  meta: {
+    id: 'span-error-status',
+    description: 'Require error paths inside a span (a `catch` clause or a `.catch()` handler that swallows the error) to set the span status to ERROR.',
+    preset: 'recommended',
+    severity: 'warn',
+    fix: 'safe',
+    hasSuggestions: false,
+    project: false,
+    messages: {
+      swallowedError:
+        'This {{what}} handles the error inside span `{{span}}` without marking the span as failed: the span is exported as a success, so error rates, alerts and failed-trace searches say this operation worked. Call `{{span}}.setStatus({ code: SpanStatusCode.ERROR, message })` (and set the `error.type` attribute), or rethrow.',
+      recordExceptionOnly:
+        'This {{what}} records the exception on span `{{span}}` but leaves its status unset: the span still counts as a success in error rates, and current OpenTelemetry conventions mark a failure with status ERROR plus the `error.type` attribute rather than an exception event alone. Add `{{span}}.setStatus({ code: SpanStatusCode.ERROR, message })` and `error.type`.',
+    },
+    options,
+    defaultOptions: {},
+  },
+  createVisitor(ctx) {
+    const collector = spanCandidateCollector(ctx.catalog);
+    const catches: ts.CatchClause[] = [];
+    const promiseCatches: ts.CallExpression[] = [];
+    return {
+      kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.CatchClause],
+      visit(node) {
+        if (ts.isCatchClause(node)) {
+          catches.push(node);
+          return;
+        }
+        const call = node as ts.CallExpression;
+        collector.visit(call);
+        const callee = unwrapExpr(call.expression);
+        if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'catch' && call.arguments.length >= 1) promiseCatches.push(call);
+      },
+      end(wctx) {
+        if (collector.calls.length === 0 || (catches.length === 0 && promiseCatches.length === 0)) return;
+        const fs = fileSpans(wctx.sourceFile, collector.calls, wctx, ctx.catalog);
+        const spans = fs.spans.filter((s) => s.disposition === 'bound');
+        if (spans.length === 0) return;
+        const handlers: { h: Handler; at: ts.Node }[] = [];
+        for (const c of catches) {
+          handlers.push({ h: { node: c, what: '`catch` clause', binding: c.variableDeclaration?.name, body: c.block, range: rangeOf(fs.sf, c) }, at: c });
+        }
+        for (const call of promiseCatches) {
+          const fn = unwrapExpr(call.arguments[0]!);
+          if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) continue;
+          const name = (unwrapExpr(call.expression) as ts.PropertyAccessExpression).name;
+          const range = rangeOf(fs.sf, call);
+          const start = fs.sf.getLineAndCharacterOfPosition(name.getStart(fs.sf));
+          handlers.push({
+            h: { node: call, what: '`.catch()` handler', binding: fn.parameters[0]?.name, body: fn.body, fn, range: { ...range, start: name.getStart(fs.sf), line: start.line + 1, column: start.character + 1 } },
+            at: call,
+          });
+        }
+        for (const { h, at } of handlers) {
+          const inScope = spans.filter((s) => inSpanScope(fs, s, at));
+          if (inScope.length === 0) continue;
+          const verdict = judge(fs, h, inScope);
+          if (verdict === 'ok') continue;
+          // The innermost span: the one started last.
+          const span = inScope.reduce((a, b) => (b.call.pos > a.call.pos ? b : a));
+          ctx.report({ range: h.range, messageId: verdict, data: { what: h.what, span: span.name! }, fix: buildFix(fs, h, span) });
+        }
+      },
+    };
+  },
+});
+
+/** Whether `node` (a catch clause or `.catch()` call) sits in the span's scope, in the same function, while the span is open. */
+function inSpanScope(fs: FileSpans, info: SpanInfo, node: ts.Node): boolean {
+  const scope = info.scope!;
+  if (!fs.contains(scope, node)) return false;
+  const fn = info.callback ?? fs.fnOf(info.call);
+  if (fs.fnOf(node) !== fn) return false;
+  if (info.spec.yields === 'return' && node.pos < info.call.end) return false;
+  return !fs.afterUnconditionalEnd(info, node);
+}
+
+type Verdict = 'ok' | 'swallowedError' | 'recordExceptionOnly';
+
+function judge(fs: FileSpans, h: Handler, spans: SpanInfo[]): Verdict {
+  const b = h.binding;
+  // No binding, or one the handler never looks at: a deliberate fallback (`catch { return cached; }`).
+  if (!b) return 'ok';
+  if (ts.isIdentifier(b) && !references(h.body, b.text)) return 'ok';
+  const names = new Set(spans.map((s) => s.name!));
+  let rethrows = false;
+  let setsError = false;
+  let records = false;
+  let handsOn = false;
+  const errName = ts.isIdentifier(b) ? b.text : undefined;
+  const visit = (n: ts.Node): void => {
+    if (n !== h.body && (isFunctionLike(n) || ts.isClassLike(n))) return;
+    if (ts.isThrowStatement(n)) rethrows = true;
+    if (ts.isCallExpression(n)) {
+      const callee = unwrapExpr(n.expression);
+      const member = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+      // `return Promise.reject(err)`, `reject(err)` in a promise executor: the error goes on.
+      if (member === 'reject') rethrows = true;
+      const op = spanOpOf(fs, n, names, spans[0]!);
+      if (op === 'setStatus' && statusMayBeError(fs, n)) setsError = true;
+      if (op === 'recordException') records = true;
+      // A span handed to a helper (`markFailed(span, err)`): the helper sets what it sets.
+      if (n.arguments.some((a) => { const u = unwrapExpr(a); return ts.isIdentifier(u) && names.has(u.text); }) && !fs.wctx.specOf(fs.wctx.valueOf(n.expression))?.borrowsSpan) handsOn = true;
+    }
+    // `lastError = err`: the error is kept and dealt with after the handler.
+    if (errName && ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const r = unwrapExpr(n.right);
+      if (ts.isIdentifier(r) && r.text === errName) handsOn = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(h.body);
+  if (rethrows || setsError || handsOn) return 'ok';
+  // A status set after the handler, in the same function (`span.setStatus({ code: failed ? ERROR : OK })`).
+  for (const s of spans) {
+    for (const u of s.uses) {
+      if (u.op !== 'setStatus' || u.closure || !u.call || u.call.pos < h.node.end) continue;
+      if (statusMayBeError(fs, u.call)) return 'ok';
+    }
+  }
+  return records ? 'recordExceptionOnly' : 'swallowedError';
+}
+
+/** What a call does to a span: a method of one of the spans in scope, or of any value the catalog knows as a span. */
+function spanOpOf(fs: FileSpans, call: ts.CallExpression, names: Set<string>, info: SpanInfo): string | undefined {
+  const callee = unwrapExpr(call.expression);
+  if (ts.isPropertyAccessExpression(callee)) {
+    let base = unwrapExpr(callee.expression);
+    // Through setter chains: `span.setAttribute(k, v).setStatus(...)`.
+    while (ts.isCallExpression(base) && ts.isPropertyAccessExpression(unwrapExpr(base.expression))) base = unwrapExpr((unwrapExpr(base.expression) as ts.PropertyAccessExpression).expression);
+    if (ts.isIdentifier(base) && names.has(base.text)) return fs.catalog.member(info.spec.type, [callee.name.text])?.spanOp;
+  }
+  return fs.wctx.specOf(fs.wctx.valueOf(call.expression))?.spanOp;
+}
+
+/** `setStatus({ code })` whose code is ERROR, or not known to be anything else. */
+function statusMayBeError(fs: FileSpans, call: ts.CallExpression): boolean {
+  const arg = call.arguments[0];
+  if (!arg) return false;
+  const obj = fs.objectLiteralOf(arg);
+  if (!obj) return true;
+  for (const p of obj.properties) {
+    if (ts.isSpreadAssignment(p)) return true;
+    const key = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined;
+    if (key !== 'code') continue;
+    if (ts.isShorthandPropertyAssignment(p)) return true;
+    if (!ts.isPropertyAssignment(p)) return true;
+    const v = fs.constantOf(p.initializer);
+    return v === undefined || v === STATUS_ERROR;
+  }
+  return false;
+}
+
+function references(body: ts.Node, name: string): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n) && n.text === name) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------- fix
+
+/**
+ * How to write `SpanStatusCode.ERROR` in this file: through an existing import or require of the API,
+ * by adding `SpanStatusCode` to one (the edit replaces a specifier, so two fixes that would both add
+ * it overlap and are never applied together), or as the literal `2` with a comment.
+ */
+function statusCodeExpr(fs: FileSpans): { code: string; edit?: TextEdit } {
+  const sf = fs.sf;
+  const taken = /\bSpanStatusCode\b/.test(sf.text);
+  let addTo: TextEdit | undefined;
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text === API_MODULE) {
+      const clause = st.importClause;
+      if (!clause || clause.isTypeOnly) continue;
+      const nb = clause.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) return { code: `${nb.name.text}.SpanStatusCode.ERROR` };
+      if (nb && ts.isNamedImports(nb)) {
+        const el = nb.elements.find((e) => !e.isTypeOnly && (e.propertyName ?? e.name).text === 'SpanStatusCode');
+        if (el) return { code: `${el.name.text}.ERROR` };
+        const last = nb.elements[nb.elements.length - 1];
+        if (last && !addTo) addTo = { start: last.getStart(sf), end: last.end, text: `${sf.text.slice(last.getStart(sf), last.end)}, SpanStatusCode` };
+      } else if (!nb && clause.name && !addTo) {
+        addTo = { start: clause.name.getStart(sf), end: clause.name.end, text: `${clause.name.text}, { SpanStatusCode }` };
+      }
+    } else if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        const init = d.initializer && unwrapExpr(d.initializer);
+        if (!init || !ts.isCallExpression(init) || !ts.isIdentifier(init.expression) || init.expression.text !== 'require') continue;
+        const a = init.arguments[0];
+        if (!a || !ts.isStringLiteralLike(a) || a.text !== API_MODULE) continue;
+        if (ts.isIdentifier(d.name)) return { code: `${d.name.text}.SpanStatusCode.ERROR` };
+        if (ts.isObjectBindingPattern(d.name)) {
+          const el = d.name.elements.find((e) => ((e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName.text : ts.isIdentifier(e.name) ? e.name.text : '') === 'SpanStatusCode') && ts.isIdentifier(e.name));
+          if (el) return { code: `${(el.name as ts.Identifier).text}.ERROR` };
+          const last = d.name.elements[d.name.elements.length - 1];
+          if (last && !last.dotDotDotToken && !addTo) addTo = { start: last.getStart(sf), end: last.end, text: `${sf.text.slice(last.getStart(sf), last.end)}, SpanStatusCode` };
+        }
+      }
+    }
+  }
+  if (addTo && !taken) return { code: 'SpanStatusCode.ERROR', edit: addTo };
+  return { code: `${STATUS_ERROR} /* SpanStatusCode.ERROR */` };
+}
+
+function buildFix(fs: FileSpans, h: Handler, span: SpanInfo): Fix | undefined {
+  if (!h.binding || !ts.isIdentifier(h.binding)) return undefined;
+  const sf = fs.sf;
+  const text = sf.text;
+  const { code, edit } = statusCodeExpr(fs);
+  const call = `${span.name}.setStatus({ code: ${code}, message: String(${h.binding.text}) });`;
+  const edits: TextEdit[] = [];
+  const body = h.body;
+  if (ts.isBlock(body)) {
+    const first = body.statements[0];
+    if (!first) return undefined;
+    const open = body.getStart(sf) + 1;
+    const firstStart = first.getStart(sf);
+    if (text.slice(open, firstStart).includes('\n')) {
+      const at = text.lastIndexOf('\n', firstStart - 1) + 1;
+      edits.push({ start: at, end: at, text: `${indentOfLine(text, firstStart)}${call}${eolOf(text)}` });
+    } else edits.push({ start: open, end: open, text: ` ${call}` });
+  } else {
+    // `(err) => fallback(err)` becomes `(err) => { span.setStatus(...); return fallback(err); }`.
+    const start = body.getStart(sf);
+    edits.push({ start, end: body.end, text: `{ ${call} return ${text.slice(start, body.end)}; }` });
+  }
+  if (edit) edits.push(edit);
+  return { safety: 'safe', description: `Set \`${span.name}\`'s status to ERROR`, edits };
+}
