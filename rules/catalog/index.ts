@@ -1,7 +1,13 @@
 /** The built-in catalog: every SDK and tracing library tracewire knows. */
 
 import type { PackageModel } from './types.js';
+import { ai } from './sdk/ai.js';
+import { langchain } from './sdk/langchain.js';
+import { langgraph } from './sdk/langgraph.js';
+import { llamaindex } from './sdk/llamaindex.js';
+import { mastraModel } from './sdk/mastra.js';
 import { openai } from './sdk/openai.js';
+import { openaiAgents } from './sdk/openai-agents.js';
 import { anthropic } from './sdk/anthropic.js';
 import { bedrock } from './sdk/bedrock.js';
 import { cohere } from './sdk/cohere.js';
@@ -18,7 +24,7 @@ import { otel } from './tracing/otel.js';
 import { sentry } from './tracing/sentry.js';
 import { traceloop } from './tracing/traceloop.js';
 
-export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock];
+export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents];
 
 export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace];
 

@@ -110,8 +110,14 @@ export class Interp {
       return { k: 'inst', type: v.type, path: [], wiring: [...(v.wiring ?? []), ...optionTags] };
     }
     if (spec.returns) {
-      if (spec.returnsIfArg && !this.argsInclude(args, spec.returnsIfArg)) return undefined;
-      return { k: 'inst', type: spec.returns, path: [], wiring: [...(v.wiring ?? []), ...optionTags] };
+      let argWiring: WiringTag[] = [];
+      if (spec.returnsIfArg) {
+        const matched = this.matchingArgs(args, spec.returnsIfArg);
+        if (matched.length === 0) return undefined;
+        // A chain runs its models with their own handlers (`new ChatOpenAI({ callbacks })` piped into a prompt).
+        argWiring = matched.flatMap((m) => m.wiring ?? []);
+      }
+      return { k: 'inst', type: spec.returns, path: [], wiring: [...(v.wiring ?? []), ...optionTags, ...argWiring] };
     }
     return undefined;
   }
@@ -150,22 +156,30 @@ export class Interp {
     return this.concretize(v);
   }
 
-  private argsInclude(args: Arg[], types: string[]): boolean {
-    const check = (a: Arg | undefined): boolean => {
-      if (!a) return false;
-      if (a.arr) return a.arr.some(check);
+  /** The arguments (or array elements of them) that are instances of one of `types`. */
+  private matchingArgs(args: Arg[], types: string[]): Extract<AVal, { k: 'inst' }>[] {
+    const out: Extract<AVal, { k: 'inst' }>[] = [];
+    const check = (a: Arg | undefined): void => {
+      if (!a) return;
+      if (a.arr) {
+        a.arr.forEach(check);
+        return;
+      }
       const v = this.concretize(a.v);
-      return !!v && v.k === 'inst' && v.path.length === 0 && types.includes(v.type);
+      if (v && v.k === 'inst' && v.path.length === 0 && types.includes(v.type)) out.push(v);
     };
-    return args.some(check);
+    args.forEach(check);
+    return out;
   }
 
   /** Wiring tags earned by options on a call or constructor. */
   optionTags(options: OptionWiring[], args: Arg[], type: string): WiringTag[] {
     const tags: WiringTag[] = [];
     for (const o of options) {
-      const r = checkOption(o, args, this.host, this.host.catalog.type(type)?.sdk);
-      if (r === 'wired') tags.push({ mechanism: o.mechanism });
+      // The registration a tag requires is judged at evaluation, once the whole manifest is known.
+      const r = checkOption(o.requiresGlobal ? { ...o, requiresGlobal: undefined } : o, args, this.host, this.host.catalog.type(type)?.sdk);
+      // Version and registration conditions travel with the tag: the local phase cannot judge them.
+      if (r === 'wired') tags.push({ mechanism: o.mechanism, ...(o.versions ? { versions: o.versions } : {}), ...(o.requiresGlobal ? { requiresGlobal: o.requiresGlobal } : {}) });
     }
     return tags;
   }

@@ -12,6 +12,13 @@ export interface WiringTag {
   operations?: string[];
   /** SDKs covered (absent: any). */
   sdks?: string[];
+  /**
+   * Conditions carried over from the option that earned the tag (constructor or `withConfig` options),
+   * judged when the site is evaluated: the declared SDK version must be in this range ...
+   */
+  versions?: string;
+  /** ... and this global registration must exist in the project (AI SDK 7 `registerTelemetry`). */
+  requiresGlobal?: string;
 }
 
 /** The shape of an argument, as much as the engine needs to judge options and wrapped values. */
@@ -83,6 +90,11 @@ export interface CallCandidate {
   wiredBy?: string;
   /** Offset of the closing parenthesis of the argument list (for fixes that add an argument). */
   argsEnd: number;
+  /**
+   * Ids of the project functions enclosing the call, innermost first: another file may pass one of them
+   * to a tracing scope (`addNode('agent', callModel)` with `callModel` imported), known at link time.
+   */
+  fns?: string[];
 }
 
 export interface FnSummary {
@@ -104,6 +116,8 @@ export interface FileSummary {
   fns: Record<string, FnSummary>;
   /** Calls that are, or may turn out to be, sites or global registrations. */
   calls: CallCandidate[];
+  /** Values of other project files passed as call arguments here: functions handed to a scope from afar. */
+  passedRefs?: { value: AVal; callee: AVal; index: number; nargs: number }[];
 }
 
 export function withSteps(v: AVal, steps: Step[]): AVal | undefined {

@@ -1,0 +1,194 @@
+import type { MemberSpec, OptionWiring, PackageModel, SiteKind } from '../types.js';
+
+/*
+ * LangChain.js traces through callback handlers. A handler reaches a model call when it is passed in the
+ * call's config (`model.invoke(input, { callbacks })`), on the constructor (`new ChatOpenAI({ callbacks })`),
+ * or bound with `.withConfig({ callbacks })`. Handlers of a parent run propagate to the runnables it
+ * calls (through the config argument, or AsyncLocalStorage in Node): a call whose config is a variable
+ * the engine cannot see into counts as wired (the option state is `unknown`), and functions run by a
+ * parent runnable (tools, `RunnableLambda`, graph nodes) are scopes that inherit its handlers.
+ */
+
+const callbacks = (arg: number, mechanism = 'call-option:langchain.callbacks'): OptionWiring => ({ arg, key: 'callbacks', mechanism });
+const ctorCallbacks: OptionWiring[] = [callbacks(0, 'constructor-option:langchain.callbacks')];
+const withConfigCallbacks: OptionWiring[] = [callbacks(0, 'with-config:langchain.callbacks')];
+
+/** Runnable entry points: `(input, config)`; the legacy model methods take `(input, options, callbacks)`. */
+const RUN_METHODS = ['invoke', 'stream', 'batch', 'streamEvents', 'streamLog'];
+const LEGACY_MODEL_METHODS = ['generate', 'generatePrompt', 'call', 'predict', 'predictMessages'];
+
+function sites(methods: string[], kind: SiteKind, operation: string): Record<string, MemberSpec> {
+  return Object.fromEntries(methods.map((m) => [m, { site: { kind, operation, options: [callbacks(1)] } } satisfies MemberSpec]));
+}
+
+/** Methods that return a runnable wrapping the receiver (same calls, same handlers). */
+function wrappers(...extra: string[]): Record<string, MemberSpec> {
+  const out: Record<string, MemberSpec> = {};
+  for (const m of ['pipe', 'bind', 'withRetry', 'withFallbacks', 'withListeners', ...extra]) out[m] = { returnsSelf: true };
+  out.withConfig = { returnsSelf: true, returnsOptions: withConfigCallbacks };
+  return out;
+}
+
+const CHAT = 'langchain.ChatModel';
+const LLM = 'langchain.LLM';
+const EMB = 'langchain.Embeddings';
+const CHAIN = 'langchain.Chain';
+const RUNNABLE = 'langchain.Runnable';
+/** What makes a runnable sequence a chain that calls a model. */
+const MODELS = [CHAT, LLM, CHAIN, 'langchain.LegacyChain'];
+
+const chat: MemberSpec = { new: CHAT, newOptions: ctorCallbacks, annotation: CHAT };
+const llm: MemberSpec = { new: LLM, newOptions: ctorCallbacks, annotation: LLM };
+const emb: MemberSpec = { new: EMB, annotation: EMB };
+const runnable: MemberSpec = { new: RUNNABLE };
+const legacyChain: MemberSpec = { new: 'langchain.LegacyChain', newOptions: ctorCallbacks };
+
+const initChatModel: MemberSpec = { returns: CHAT, returnsOptions: [callbacks(1, 'constructor-option:langchain.callbacks')] };
+const createAgent: MemberSpec = { returns: 'langchain.Agent' };
+// Tools and lambdas run inside a parent run and inherit its handlers, which reach LangChain runnables only.
+const INHERITS = ['langchain', 'langgraph'];
+const tool: MemberSpec = { scope: { callbackArg: 0, mechanism: 'scope:langchain.tool', sdks: INHERITS } };
+
+const prompts: Record<string, MemberSpec> = {
+  ChatPromptTemplate: runnable,
+  'ChatPromptTemplate.fromMessages': { returns: RUNNABLE },
+  'ChatPromptTemplate.fromTemplate': { returns: RUNNABLE },
+  'ChatPromptTemplate.fromPromptMessages': { returns: RUNNABLE },
+  PromptTemplate: runnable,
+  'PromptTemplate.fromTemplate': { returns: RUNNABLE },
+  FewShotPromptTemplate: runnable,
+  FewShotChatMessagePromptTemplate: runnable,
+};
+
+const runnables: Record<string, MemberSpec> = {
+  'RunnableSequence.from': { returns: CHAIN, returnsIfArg: MODELS },
+  'RunnablePassthrough.assign': { returns: RUNNABLE },
+  RunnablePassthrough: runnable,
+  'RunnableLambda.from': { returns: RUNNABLE, scope: { callbackArg: 0, mechanism: 'scope:langchain.RunnableLambda', sdks: INHERITS } },
+  'RunnableMap.from': { returns: RUNNABLE },
+  'RunnableParallel.from': { returns: RUNNABLE },
+};
+
+const legacyChains: Record<string, MemberSpec> = {
+  LLMChain: legacyChain,
+  ConversationChain: legacyChain,
+  'RetrievalQAChain.fromLLM': { returns: 'langchain.LegacyChain', returnsOptions: [callbacks(2, 'constructor-option:langchain.callbacks')] },
+  'ConversationalRetrievalQAChain.fromLLM': { returns: 'langchain.LegacyChain', returnsOptions: [callbacks(2, 'constructor-option:langchain.callbacks')] },
+  loadQAStuffChain: { returns: 'langchain.LegacyChain' },
+  loadQAMapReduceChain: { returns: 'langchain.LegacyChain' },
+  loadQARefineChain: { returns: 'langchain.LegacyChain' },
+  loadSummarizationChain: { returns: 'langchain.LegacyChain' },
+};
+
+const agentExecutor: MemberSpec = { new: 'langchain.AgentExecutor', newOptions: ctorCallbacks };
+
+/** LangChain.js: chat models, LLMs and embeddings of the provider packages, and the runnables built from them. */
+export const langchain: PackageModel = {
+  id: 'langchain',
+  name: 'LangChain',
+  role: 'sdk',
+  package: '@langchain/core',
+  docs: 'https://js.langchain.com/docs/how_to/callbacks_runtime/',
+  modules: {
+    '@langchain/openai': {
+      ChatOpenAI: chat,
+      ChatOpenAICompletions: chat,
+      ChatOpenAIResponses: chat,
+      AzureChatOpenAI: chat,
+      AzureChatOpenAICompletions: chat,
+      AzureChatOpenAIResponses: chat,
+      OpenAI: llm,
+      AzureOpenAI: llm,
+      OpenAIEmbeddings: emb,
+      AzureOpenAIEmbeddings: emb,
+      // The OpenAI SDK's client, re-exported.
+      OpenAIClient: { new: 'openai.Client', annotation: 'openai.Client' },
+    },
+    '@langchain/anthropic': { ChatAnthropic: chat, ChatAnthropicMessages: chat },
+    '@langchain/google-genai': { ChatGoogleGenerativeAI: chat, GoogleGenerativeAIEmbeddings: emb },
+    '@langchain/google-vertexai': { ChatVertexAI: chat, VertexAI: llm, VertexAIEmbeddings: emb },
+    '@langchain/google-vertexai-web': { ChatVertexAI: chat, VertexAI: llm, VertexAIEmbeddings: emb },
+    '@langchain/mistralai': { ChatMistralAI: chat, MistralAI: llm, MistralAIEmbeddings: emb },
+    '@langchain/groq': { ChatGroq: chat },
+    '@langchain/ollama': { ChatOllama: chat, Ollama: llm, OllamaEmbeddings: emb },
+    '@langchain/aws': { ChatBedrockConverse: chat, BedrockEmbeddings: emb },
+    '@langchain/cohere': { ChatCohere: chat, Cohere: llm, CohereEmbeddings: emb },
+    '@langchain/deepseek': { ChatDeepSeek: chat },
+    '@langchain/xai': { ChatXAI: chat },
+    '@langchain/cerebras': { ChatCerebras: chat },
+    '@langchain/community/chat_models/ollama': { ChatOllama: chat },
+    '@langchain/community/chat_models/bedrock': { BedrockChat: chat },
+    '@langchain/community/chat_models/togetherai': { ChatTogetherAI: chat },
+    '@langchain/community/chat_models/fireworks': { ChatFireworks: chat },
+    '@langchain/community/llms/ollama': { Ollama: llm },
+    '@langchain/community/embeddings/ollama': { OllamaEmbeddings: emb },
+    // langchain 0.0.x entry points, still common in older code.
+    'langchain/chat_models/openai': { ChatOpenAI: chat },
+    'langchain/chat_models/anthropic': { ChatAnthropic: chat },
+    'langchain/llms/openai': { OpenAI: llm },
+    'langchain/embeddings/openai': { OpenAIEmbeddings: emb },
+    'langchain/prompts': prompts,
+    'langchain/schema/runnable': runnables,
+    'langchain/chains': legacyChains,
+    'langchain/chains/combine_documents': { createStuffDocumentsChain: { returns: CHAIN } },
+    'langchain/chains/retrieval': { createRetrievalChain: { returns: CHAIN } },
+    'langchain/chains/history_aware_retriever': { createHistoryAwareRetriever: { returns: CHAIN } },
+    'langchain/agents': { AgentExecutor: agentExecutor, initializeAgentExecutorWithOptions: { returns: 'langchain.AgentExecutor' } },
+    'langchain/hub': { pull: { returns: RUNNABLE } },
+    'langchain/hub/node': { pull: { returns: RUNNABLE } },
+    'langchain/chat_models/universal': { initChatModel },
+    langchain: { initChatModel, createAgent, tool },
+    '@langchain/core/prompts': prompts,
+    '@langchain/core/runnables': runnables,
+    '@langchain/core/tools': { tool },
+    '@langchain/core/language_models/chat_models': { BaseChatModel: { annotation: CHAT } },
+    '@langchain/core/language_models/base': { BaseLanguageModel: { annotation: CHAT } },
+    '@langchain/core/language_models/llms': { BaseLLM: { annotation: LLM }, LLM: { annotation: LLM } },
+    '@langchain/core/embeddings': { Embeddings: { annotation: EMB } },
+  },
+  types: {
+    [CHAT]: {
+      sdk: 'langchain',
+      members: {
+        ...sites([...RUN_METHODS, ...LEGACY_MODEL_METHODS], 'llm-call', 'chat'),
+        ...wrappers('bindTools', 'withStructuredOutput'),
+      },
+    },
+    [LLM]: {
+      sdk: 'langchain',
+      members: { ...sites([...RUN_METHODS, ...LEGACY_MODEL_METHODS], 'llm-call', 'text_completion'), ...wrappers() },
+    },
+    // LangChain.js embeddings take no config and emit no callbacks: only scopes and instrumentation reach them.
+    [EMB]: {
+      sdk: 'langchain',
+      members: {
+        embedQuery: { site: { kind: 'llm-call', operation: 'embeddings' } },
+        embedDocuments: { site: { kind: 'llm-call', operation: 'embeddings' } },
+      },
+    },
+    // A prompt, parser, lambda or passthrough: a chain once a model is piped in.
+    [RUNNABLE]: {
+      sdk: 'langchain',
+      members: {
+        pipe: { returns: CHAIN, returnsIfArg: MODELS },
+        withConfig: { returnsSelf: true },
+        withRetry: { returnsSelf: true },
+      },
+    },
+    [CHAIN]: { sdk: 'langchain', members: { ...sites(RUN_METHODS, 'llm-call', 'chat'), ...wrappers('assign', 'pick') } },
+    // LLMChain and friends (`langchain/chains`, 0.x): `call(values, callbacks | config)`, `run(input, callbacks)`.
+    'langchain.LegacyChain': {
+      sdk: 'langchain',
+      members: { ...sites([...RUN_METHODS, 'call', 'run', 'predict', 'apply'], 'llm-call', 'chat'), ...wrappers() },
+    },
+    // langchain v1 `createAgent`: a compiled graph running the model/tool loop.
+    'langchain.Agent': {
+      sdk: 'langchain',
+      members: { ...sites(['invoke', 'stream', 'streamEvents', 'batch'], 'task-execution', 'invoke_agent'), withConfig: { returnsSelf: true, returnsOptions: withConfigCallbacks } },
+    },
+    'langchain.AgentExecutor': {
+      sdk: 'langchain',
+      members: { ...sites([...RUN_METHODS, 'call', 'run'], 'task-execution', 'invoke_agent'), ...wrappers() },
+    },
+  },
+};

@@ -1,0 +1,78 @@
+import type { MemberSpec, OptionWiring, PackageModel, SiteKind } from '../types.js';
+
+/*
+ * LangGraph.js runs are runnables: handlers passed in the run config (`graph.invoke(input, { callbacks })`)
+ * or bound with `.withConfig({ callbacks })` trace the run and, through the config LangGraph hands to
+ * every node, the model calls inside it. Node functions, conditional-edge functions, `task` and
+ * `entrypoint` bodies therefore inherit the run's handlers (scopes here); whether the run itself is
+ * traced is the kickoff's concern.
+ */
+
+const callbacks = (arg: number, mechanism: string): OptionWiring => ({ arg, key: 'callbacks', mechanism });
+
+function sites(kind: SiteKind, operation: string): Record<string, MemberSpec> {
+  const out: Record<string, MemberSpec> = {};
+  for (const m of ['invoke', 'stream', 'streamEvents', 'batch']) out[m] = { site: { kind, operation, options: [callbacks(1, 'call-option:langgraph.callbacks')] } };
+  out.withConfig = { returnsSelf: true, returnsOptions: [callbacks(0, 'with-config:langgraph.callbacks')] };
+  return out;
+}
+
+const BUILDER = 'langgraph.StateGraph';
+const GRAPH = 'langgraph.CompiledGraph';
+const AGENT = 'langgraph.Agent';
+
+const builder: MemberSpec = { new: BUILDER };
+/** Functions the graph runs inherit the run's handlers, which reach LangChain runnables only. */
+const INHERITS = ['langchain', 'langgraph'];
+const inherits = (callbackArg: number, name: string): MemberSpec['scope'] => ({ callbackArg, mechanism: `scope:langgraph.${name}`, sdks: INHERITS });
+const nodeScope = (name: string): MemberSpec => ({ returnsSelf: true, scope: inherits(1, name) });
+const functional: Record<string, MemberSpec> = {
+  entrypoint: { returns: 'langgraph.CompiledGraph', scope: inherits(1, 'entrypoint') },
+  task: { scope: inherits(1, 'task') },
+};
+
+/** LangGraph.js: graph builders, compiled graphs, the functional API and the prebuilt agents. */
+export const langgraph: PackageModel = {
+  id: 'langgraph',
+  name: 'LangGraph',
+  role: 'sdk',
+  package: '@langchain/langgraph',
+  docs: 'https://langchain-ai.github.io/langgraphjs/how-tos/',
+  modules: {
+    '@langchain/langgraph': {
+      StateGraph: builder,
+      Graph: builder,
+      MessageGraph: builder,
+      ...functional,
+    },
+    '@langchain/langgraph/web': {
+      StateGraph: builder,
+      Graph: builder,
+      MessageGraph: builder,
+      ...functional,
+    },
+    '@langchain/langgraph/prebuilt': { createReactAgent: { returns: AGENT } },
+    // Multi-agent builders return an uncompiled StateGraph.
+    '@langchain/langgraph-supervisor': { createSupervisor: { returns: BUILDER } },
+    '@langchain/langgraph-swarm': { createSwarm: { returns: BUILDER } },
+  },
+  types: {
+    [BUILDER]: {
+      sdk: 'langgraph',
+      members: {
+        addNode: nodeScope('addNode'),
+        addConditionalEdges: nodeScope('addConditionalEdges'),
+        addEdge: { returnsSelf: true },
+        addSequence: { returnsSelf: true },
+        setEntryPoint: { returnsSelf: true },
+        setFinishPoint: { returnsSelf: true },
+        setNodeDefaults: { returnsSelf: true },
+        compile: { returns: GRAPH },
+      },
+    },
+    // A graph run is a multi-step (often multi-agent) workflow: a kickoff.
+    [GRAPH]: { sdk: 'langgraph', members: sites('kickoff', 'invoke_workflow') },
+    // `createReactAgent`: one agent's model/tool loop.
+    [AGENT]: { sdk: 'langgraph', members: sites('task-execution', 'invoke_agent') },
+  },
+};
