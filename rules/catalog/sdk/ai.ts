@@ -40,13 +40,17 @@ const integrations = (arg: number, key: 'telemetry' | 'experimental_telemetry', 
   mechanism: `call-option:ai.${key}.integrations`,
 });
 
-/** The telemetry options of a call (or agent constructor) whose options object is argument `arg`. */
+/**
+ * The telemetry options of a call (or agent constructor) whose options object is argument `arg`. The first
+ * one that applies at the project's version is the one the rule's advice names: `experimental_telemetry`
+ * before ai 7; from 7 on, per-call integrations (the `telemetry` option alone delivers nothing).
+ */
 function telemetryOptions(arg: number, v6Integrations: boolean): OptionWiring[] {
   return [
     v6Telemetry(arg),
+    integrations(arg, 'telemetry', '>=7'),
     v7Telemetry(arg, 'telemetry'),
     v7Telemetry(arg, 'experimental_telemetry'),
-    integrations(arg, 'telemetry', '>=7'),
     integrations(arg, 'experimental_telemetry', v6Integrations ? '>=6' : '>=7'),
   ];
 }
