@@ -1,12 +1,15 @@
 /** Every rule tracewire ships, by id. */
 
 import type { RuleModule } from '../src/engine/rule.js';
+import metricLabelConsistency from './metric-label-consistency.js';
+import metricNaming from './metric-naming.js';
+import noUnboundedMetricLabels from './no-unbounded-metric-labels.js';
 import requireLlmTracing from './require-llm-tracing.js';
 import requireSpanEnd from './require-span-end.js';
 import spanErrorStatus from './span-error-status.js';
 import spanRequiredAttributes from './span-required-attributes.js';
 import suppressionComment from './suppression-comment.js';
 
-export const allRules: RuleModule<any>[] = [requireLlmTracing, requireSpanEnd, spanErrorStatus, spanRequiredAttributes, suppressionComment];
+export const allRules: RuleModule<any>[] = [requireLlmTracing, noUnboundedMetricLabels, metricNaming, metricLabelConsistency, requireSpanEnd, spanErrorStatus, spanRequiredAttributes, suppressionComment];
 
 export const rulesById: Map<string, RuleModule<any>> = new Map(allRules.map((r) => [r.meta.id, r]));

@@ -16,6 +16,8 @@ import { googleGenerativeAi } from './sdk/google-generative-ai.js';
 import { groq } from './sdk/groq.js';
 import { mistral } from './sdk/mistral.js';
 import { ollama } from './sdk/ollama.js';
+import { otelMetrics } from './metrics/otel.js';
+import { promClient } from './metrics/prom-client.js';
 import { instrumentations } from './tracing/instrumentations.js';
 import { langfuse } from './tracing/langfuse.js';
 import { langsmith } from './tracing/langsmith.js';
@@ -28,4 +30,7 @@ export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, google
 
 export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace];
 
-export const builtinModels: PackageModel[] = [...sdkModels, ...tracingModels];
+/** Metrics APIs (prom-client, OpenTelemetry metrics), for the metric rules. */
+export const metricModels: PackageModel[] = [promClient, otelMetrics];
+
+export const builtinModels: PackageModel[] = [...sdkModels, ...tracingModels, ...metricModels];

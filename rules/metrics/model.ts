@@ -1,0 +1,493 @@
+/**
+ * The metrics of one file, as the three metric rules see them: declarations (prom-client
+ * `new Counter({...})`, OTel `meter.createCounter(...)`), uses that carry labels (`inc`, `observe`,
+ * `labels`, `startTimer` and its `end`, OTel `add`/`record`/`observe`), and which declaration each use
+ * belongs to.
+ *
+ * Everything is resolved through the engine: a call is a metric call when `ctx.specOf(ctx.valueOf(callee))`
+ * has a `metric` spec in the catalog (rules/catalog/metrics/). A use is tied to its declaration by value
+ * identity: the engine memoises the value of each expression and each declaration, so the receiver of
+ * `requests.inc()` (a variable, `this.requests`, an object member) evaluates to the very object that
+ * `new Counter(...)` evaluated to. When that identity cannot be established the use has no declaration
+ * and the rules that need one stay silent.
+ *
+ * The model is built once per file and shared by the metric rules (a WeakMap on the source file).
+ */
+
+import ts = require('typescript');
+import type { FileVisitor, WalkContext } from '../../src/engine/analyze-file.js';
+import type { AVal } from '../../src/engine/values.js';
+import type { MetricKind, MetricSpec } from '../catalog/types.js';
+import { BINDING_KINDS, Bindings, propertyName, unwrapExpr, type FnLike } from './bindings.js';
+
+export interface StaticProp {
+  key: string;
+  /** The property (its name is where label findings point). */
+  node: ts.ObjectLiteralElementLike;
+  keyNode: ts.Node;
+  /** The value expression (the identifier itself for shorthand properties); undefined for methods. */
+  value?: ts.Expression;
+}
+
+/** An object literal as far as it can be read statically (through `const` variables and spreads). */
+export interface StaticObject {
+  node: ts.ObjectLiteralExpression;
+  props: Map<string, StaticProp>;
+  /** Some keys cannot be known (a spread or a computed key we cannot read). */
+  open: boolean;
+}
+
+export type LabelArgs =
+  | { k: 'none' }
+  | { k: 'object'; obj: StaticObject }
+  | { k: 'positional'; values: ts.Expression[] }
+  | { k: 'unknown' };
+
+export interface MetricDecl {
+  node: ts.NewExpression | ts.CallExpression;
+  api: MetricSpec['api'];
+  kind: MetricKind;
+  /** The options object (prom-client argument 0, OTel argument 1), when it can be read. */
+  options?: StaticObject;
+  /** The options argument is present but cannot be read. */
+  optionsUnknown: boolean;
+  /** The metric name: a static string, `dynamic` (built at run time) or `missing`. */
+  name: { text: string; node: ts.Expression } | 'dynamic' | 'missing';
+  /** prom-client `labelNames`, when statically known (`[]` when absent). */
+  labelNames?: { names: string[]; nodes: ts.Expression[] };
+  /** prom-client `enableExemplars`: true, false, or undefined when it cannot be read. */
+  exemplars: boolean | undefined;
+  uses: MetricUse[];
+}
+
+export interface MetricUse {
+  node: ts.CallExpression;
+  api: MetricSpec['api'];
+  spec: MetricSpec;
+  /** Text of the callee, for messages (`requests.labels`). */
+  callee: string;
+  labels: LabelArgs;
+  /** What the call applies to: the declaration, or the use that produced the receiver (`labels()`, `startTimer()`). */
+  origin?: MetricDecl | MetricUse;
+  /** The declaration at the root of the origin chain, when every link is known. */
+  decl?: MetricDecl;
+}
+
+export interface MetricFileModel {
+  decls: MetricDecl[];
+  uses: MetricUse[];
+  bindings: Bindings;
+  sourceFile: ts.SourceFile;
+}
+
+export const METRIC_VISITOR_KINDS: ts.SyntaxKind[] = [...new Set([...BINDING_KINDS, ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression, ts.SyntaxKind.PropertyDeclaration])];
+
+const models = new WeakMap<ts.SourceFile, MetricFileModel>();
+/** One collector per file, fed by the first metric visitor that sees it (the others would collect the same). */
+const collectors = new WeakMap<ts.SourceFile, { collector: Collector; owner: object }>();
+
+/**
+ * A visitor that collects what the metric rules need and hands the shared model to `onModel` at the
+ * end of the walk.
+ */
+export function metricVisitor(onModel: (model: MetricFileModel, ctx: WalkContext) => void): FileVisitor {
+  const me = {};
+  return {
+    kinds: METRIC_VISITOR_KINDS,
+    visit(node, ctx) {
+      if (models.has(ctx.sourceFile)) return;
+      let entry = collectors.get(ctx.sourceFile);
+      if (!entry) {
+        entry = { collector: new Collector(ctx.sourceFile), owner: me };
+        collectors.set(ctx.sourceFile, entry);
+      }
+      if (entry.owner === me) entry.collector.visit(node, ctx.fn);
+    },
+    end(ctx) {
+      let model = models.get(ctx.sourceFile);
+      if (!model) {
+        model = (collectors.get(ctx.sourceFile)?.collector ?? new Collector(ctx.sourceFile)).build(ctx);
+        models.set(ctx.sourceFile, model);
+        collectors.delete(ctx.sourceFile);
+      }
+      onModel(model, ctx);
+    },
+  };
+}
+
+class Collector {
+  readonly bindings: Bindings;
+  private readonly calls: (ts.CallExpression | ts.NewExpression)[] = [];
+  /** Expressions whose value a metric may be stored from (initializers, assigned values). */
+  private readonly holders: ts.Expression[] = [];
+
+  constructor(readonly sf: ts.SourceFile) {
+    this.bindings = new Bindings(sf);
+  }
+
+  visit(node: ts.Node, fn: FnLike | undefined): void {
+    this.bindings.collect(node, fn);
+    switch (node.kind) {
+      case ts.SyntaxKind.CallExpression:
+      case ts.SyntaxKind.NewExpression:
+        this.calls.push(node as ts.CallExpression | ts.NewExpression);
+        break;
+      case ts.SyntaxKind.VariableDeclarationList:
+        for (const d of (node as ts.VariableDeclarationList).declarations) if (d.initializer) this.holders.push(d.initializer);
+        break;
+      case ts.SyntaxKind.BinaryExpression: {
+        const b = node as ts.BinaryExpression;
+        if (b.operatorToken.kind === ts.SyntaxKind.EqualsToken) this.holders.push(b.right);
+        break;
+      }
+      case ts.SyntaxKind.PropertyDeclaration: {
+        const p = node as ts.PropertyDeclaration;
+        if (p.initializer) this.holders.push(p.initializer);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  build(ctx: WalkContext): MetricFileModel {
+    const sf = this.sf;
+    const decls: MetricDecl[] = [];
+    const uses: MetricUse[] = [];
+    const byNode = new Map<ts.Node, MetricDecl | MetricUse>();
+    /** Pending uses: the receiver whose value names their origin. */
+    const pending: { use: MetricUse; receiver: AVal | undefined }[] = [];
+    /** Callback functions (by engine function id) whose parameter is an observation result. */
+    const callbacks = new Map<string, { param: number; result: string; origin: AVal | undefined; originArgOf?: number }>();
+    const paramCalls: { node: ts.CallExpression; callee: Extract<AVal, { k: 'param' }> }[] = [];
+
+    for (const node of this.calls) {
+      const callee = ctx.valueOf(node.expression);
+      if (!callee) continue;
+      if (callee.k === 'param') {
+        if (ts.isCallExpression(node)) paramCalls.push({ node, callee });
+        continue;
+      }
+      const member = ctx.specOf(callee);
+      const spec = member?.metric;
+      if (!spec) continue;
+      const isNew = ts.isNewExpression(node);
+      if (spec.kind) {
+        // Declaring: `new Counter(...)` for classes, `meter.createCounter(...)` for factories.
+        if ((isNew && member.new) || (!isNew && member.returns)) {
+          const decl = this.declaration(node, spec, spec.kind);
+          decls.push(decl);
+          byNode.set(node, decl);
+        }
+        continue;
+      }
+      if (isNew || !ts.isCallExpression(node)) continue;
+      if (spec.callback) {
+        const fnArg = node.arguments[spec.callback.arg];
+        const fv = fnArg && ctx.valueOf(fnArg);
+        if (fv?.k === 'fn') callbacks.set(fv.id, { param: spec.callback.param, result: spec.callback.result, origin: ctx.valueOf(receiverOf(node.expression, callee) ?? node.expression) });
+        continue;
+      }
+      // Uses: calls that take labels, record a sample, or return something bound to the metric (`startTimer()` on a child).
+      if (!spec.labels && !spec.records && !member.returns) continue;
+      const use: MetricUse = { node, api: spec.api, spec, callee: calleeText(sf, node.expression), labels: { k: 'unknown' } };
+      uses.push(use);
+      byNode.set(node, use);
+      const receiver = receiverOf(node.expression, callee);
+      pending.push({ use, receiver: receiver && ctx.valueOf(receiver) });
+    }
+
+    // `gauge.addCallback((result) => result.observe(v, attrs))`: calls on the callback's parameter.
+    for (const { node, callee } of paramCalls) {
+      const cb = callbacks.get(callee.fn);
+      if (!cb || cb.param !== callee.index || callee.steps.some((s) => !('m' in s))) continue;
+      const path = callee.steps.map((s) => (s as { m: string }).m);
+      const spec = ctx.specOf({ k: 'inst', type: cb.result, path })?.metric;
+      if (!spec || (!spec.labels && !spec.records)) continue;
+      const use: MetricUse = { node, api: spec.api, spec, callee: calleeText(sf, node.expression), labels: { k: 'unknown' } };
+      uses.push(use);
+      // Batch callbacks name the observable in argument 0; single callbacks belong to their instrument.
+      const receiver = spec.labels && spec.labels.arg >= 2 ? (node.arguments[0] ? ctx.valueOf(node.arguments[0]) : undefined) : cb.origin;
+      pending.push({ use, receiver });
+    }
+
+    // Values that denote a declaration or a use's result: the expressions themselves and every
+    // initializer or assigned value that is one of them (possibly wrapped in `as`, parentheses, ...).
+    const byValue = new Map<AVal, MetricDecl | MetricUse>();
+    for (const [node, entity] of byNode) {
+      const v = ctx.valueOf(node as ts.Expression);
+      if (v) byValue.set(v, entity);
+    }
+    for (const h of this.holders) {
+      const entity = byNode.get(unwrapExpr(h));
+      if (!entity) continue;
+      const v = ctx.valueOf(h);
+      if (v && !byValue.has(v)) byValue.set(v, entity);
+    }
+
+    for (const { use, receiver } of pending) {
+      use.origin = receiver ? byValue.get(receiver) : undefined;
+    }
+    for (const use of uses) {
+      use.decl = rootDecl(use);
+      use.decl?.uses.push(use);
+      use.labels = this.labelArgs(use.node, use.spec, use.decl);
+    }
+    return { decls, uses, bindings: this.bindings, sourceFile: sf };
+  }
+
+  private declaration(node: ts.NewExpression | ts.CallExpression, spec: MetricSpec, kind: MetricKind): MetricDecl {
+    const args = node.arguments ?? ts.factory.createNodeArray();
+    const decl: MetricDecl = { node, api: spec.api, kind, name: 'missing', optionsUnknown: false, exemplars: false, uses: [] };
+    const optionsArg = spec.api === 'prom-client' ? args[0] : args[1];
+    if (optionsArg) {
+      decl.options = staticObject(optionsArg, this.bindings);
+      decl.optionsUnknown = !decl.options;
+    }
+    if (spec.api === 'prom-client') {
+      const opts = decl.options;
+      const nameProp = opts?.props.get('name');
+      if (!opts) decl.name = 'dynamic';
+      else if (nameProp?.value) decl.name = staticName(nameProp.value, this.bindings);
+      else decl.name = opts.open ? 'dynamic' : 'missing';
+      const labelProp = opts?.props.get('labelNames');
+      if (opts && labelProp?.value) decl.labelNames = staticStrings(labelProp.value, this.bindings);
+      else if (opts && !labelProp && !opts.open) decl.labelNames = { names: [], nodes: [] };
+      const ex = opts?.props.get('enableExemplars');
+      if (!opts || (!ex && opts.open)) decl.exemplars = undefined;
+      else if (ex?.value) {
+        const u = unwrapExpr(ex.value);
+        decl.exemplars = u.kind === ts.SyntaxKind.TrueKeyword ? true : u.kind === ts.SyntaxKind.FalseKeyword ? false : undefined;
+      }
+    } else {
+      decl.name = args[0] ? staticName(args[0], this.bindings) : 'missing';
+    }
+    return decl;
+  }
+
+  /** Where the call's labels are, as the catalog spec says, read from the arguments. */
+  private labelArgs(call: ts.CallExpression, spec: MetricSpec, decl: MetricDecl | undefined): LabelArgs {
+    const L = spec.labels;
+    if (!L) return { k: 'none' };
+    const args = call.arguments;
+    if (args.some((a) => ts.isSpreadElement(a))) return { k: 'unknown' };
+    if (args.length <= L.arg) return { k: 'none' };
+    const a = args[L.arg]!;
+    const obj = staticObject(a, this.bindings);
+    if (L.exemplar) {
+      // `inc({ labels, value, exemplarLabels })` on metrics created with `enableExemplars: true`.
+      const exemplars = decl ? decl.exemplars : obj && looksLikeExemplar(obj) ? true : false;
+      if (exemplars === undefined) return { k: 'unknown' };
+      if (exemplars) {
+        if (!obj) return { k: 'unknown' };
+        const inner = obj.props.get('labels');
+        if (!inner) return obj.open ? { k: 'unknown' } : { k: 'none' };
+        const innerObj = inner.value && staticObject(inner.value, this.bindings);
+        return innerObj ? { k: 'object', obj: innerObj } : { k: 'unknown' };
+      }
+    }
+    if (obj) return { k: 'object', obj };
+    if (L.positional) {
+      // prom-client's getLabels: an object first argument is the label map, otherwise values in order.
+      if (args.length > 1 || isStringish(a, this.bindings)) return { k: 'positional', values: [...args] };
+      return { k: 'unknown' };
+    }
+    if (isNumeric(a, this.bindings)) return { k: 'none' };
+    if (L.valueArg !== undefined && args.length <= L.valueArg) return { k: 'none' };
+    return { k: 'unknown' };
+  }
+}
+
+function looksLikeExemplar(obj: StaticObject): boolean {
+  const labels = obj.props.get('labels');
+  if (!labels && !obj.props.has('exemplarLabels')) return false;
+  for (const k of obj.props.keys()) if (k !== 'labels' && k !== 'value' && k !== 'exemplarLabels') return false;
+  return true;
+}
+
+function rootDecl(use: MetricUse): MetricDecl | undefined {
+  let cur: MetricDecl | MetricUse | undefined = use;
+  for (let i = 0; i < 20 && cur; i++) {
+    if (!('spec' in cur)) return cur;
+    cur = cur.origin;
+  }
+  return undefined;
+}
+
+/**
+ * The expression a call applies to: `x` in `x.inc()`; the callee itself when the callee value is
+ * called directly (`end()` returned by `startTimer`).
+ */
+function receiverOf(calleeExpr: ts.Expression, callee: AVal): ts.Expression | undefined {
+  if (callee.k === 'inst' && callee.path.length === 0) return calleeExpr;
+  const u = unwrapExpr(calleeExpr);
+  if (ts.isPropertyAccessExpression(u) || ts.isElementAccessExpression(u)) return u.expression;
+  return undefined;
+}
+
+export function calleeText(sf: ts.SourceFile, e: ts.Expression): string {
+  const text = sf.text.slice(e.getStart(sf), e.end).replace(/\s+/g, '');
+  return text.length > 60 ? text.slice(0, 57) + '...' : text;
+}
+
+// ---------------------------------------------------------------- static reading
+
+const MAX_DEPTH = 5;
+
+/** The `const` initializer an identifier denotes, if any. */
+export function constInit(e: ts.Expression, bindings: Bindings): ts.Expression | undefined {
+  const u = unwrapExpr(e);
+  if (!ts.isIdentifier(u)) return undefined;
+  const b = bindings.lookup(u.text, u.getStart(bindings.sf));
+  if (b?.k === 'var' && b.isConst && b.init && b.path.length === 0) return b.init;
+  return undefined;
+}
+
+export function staticObject(e: ts.Expression, bindings: Bindings, depth = 0): StaticObject | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const u = unwrapExpr(e);
+  if (ts.isIdentifier(u)) {
+    const init = constInit(u, bindings);
+    return init ? staticObject(init, bindings, depth + 1) : undefined;
+  }
+  if (!ts.isObjectLiteralExpression(u)) return undefined;
+  const props = new Map<string, StaticProp>();
+  let open = false;
+  for (const p of u.properties) {
+    if (ts.isPropertyAssignment(p)) {
+      const key = propertyName(p.name);
+      if (key === undefined) open = true;
+      else props.set(key, { key, node: p, keyNode: p.name, value: p.initializer });
+    } else if (ts.isShorthandPropertyAssignment(p)) {
+      props.set(p.name.text, { key: p.name.text, node: p, keyNode: p.name, value: p.name });
+    } else if (ts.isSpreadAssignment(p)) {
+      const inner = staticObject(p.expression, bindings, depth + 1);
+      if (!inner) open = true;
+      else {
+        for (const [k, v] of inner.props) props.set(k, v);
+        open ||= inner.open;
+      }
+    } else if (ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p)) {
+      const key = propertyName(p.name);
+      if (key === undefined) open = true;
+      else props.set(key, { key, node: p, keyNode: p.name });
+    } else open = true;
+  }
+  return { node: u, props, open };
+}
+
+/** A name given as a string literal (possibly through a `const`); template literals with expressions are `dynamic`. */
+export function staticName(e: ts.Expression, bindings: Bindings, depth = 0): { text: string; node: ts.Expression } | 'dynamic' {
+  const u = unwrapExpr(e);
+  if (ts.isStringLiteralLike(u)) return { text: u.text, node: u };
+  if (depth < MAX_DEPTH) {
+    const init = constInit(u, bindings);
+    if (init) {
+      const r = staticName(init, bindings, depth + 1);
+      // Findings point at the name as written in the call.
+      return r === 'dynamic' ? r : { text: r.text, node: u };
+    }
+  }
+  return 'dynamic';
+}
+
+/** An array of string literals (through `const`, spreads and `as const`); undefined when any element is not static. */
+export function staticStrings(e: ts.Expression, bindings: Bindings, depth = 0): { names: string[]; nodes: ts.Expression[] } | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const u = unwrapExpr(e);
+  if (ts.isIdentifier(u)) {
+    const init = constInit(u, bindings);
+    return init ? staticStrings(init, bindings, depth + 1) : undefined;
+  }
+  if (!ts.isArrayLiteralExpression(u)) return undefined;
+  const names: string[] = [];
+  const nodes: ts.Expression[] = [];
+  for (const el of u.elements) {
+    if (ts.isSpreadElement(el)) {
+      const inner = staticStrings(el.expression, bindings, depth + 1);
+      if (!inner) return undefined;
+      names.push(...inner.names);
+      nodes.push(...inner.nodes);
+      continue;
+    }
+    const n = staticName(el, bindings, depth + 1);
+    if (n === 'dynamic') return undefined;
+    names.push(n.text);
+    nodes.push(n.node);
+  }
+  return { names, nodes };
+}
+
+/** Whether an expression certainly evaluates to a string (so `labels(x)` passes label values, not a label object). */
+function isStringish(e: ts.Expression, bindings: Bindings, depth = 0): boolean {
+  const u = unwrapExpr(e);
+  if (ts.isStringLiteralLike(u) || ts.isTemplateExpression(u) || ts.isNumericLiteral(u)) return true;
+  if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken) return isStringish(u.left, bindings, depth + 1) || isStringish(u.right, bindings, depth + 1);
+  if (ts.isCallExpression(u)) {
+    const c = unwrapExpr(u.expression);
+    if (ts.isIdentifier(c) && c.text === 'String') return true;
+    if (ts.isPropertyAccessExpression(c) && ['toString', 'toLowerCase', 'toUpperCase', 'trim', 'join', 'toFixed'].includes(c.name.text)) return true;
+  }
+  if (ts.isIdentifier(u) && depth < MAX_DEPTH) {
+    const b = bindings.lookup(u.text, u.getStart(bindings.sf));
+    if ((b?.k === 'var' || b?.k === 'param') && b.type && isStringType(b.type, bindings, 0)) return true;
+    if (b?.k === 'var' && b.init && b.path.length === 0) return isStringish(b.init, bindings, depth + 1);
+  }
+  return false;
+}
+
+/** `string`, string literal types, unions of them, and local aliases of those. */
+function isStringType(t: ts.TypeNode, bindings: Bindings, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  if (t.kind === ts.SyntaxKind.StringKeyword) return true;
+  if (ts.isLiteralTypeNode(t)) return ts.isStringLiteralLike(t.literal);
+  if (ts.isUnionTypeNode(t)) return t.types.every((x) => isStringType(x, bindings, depth + 1));
+  if (ts.isParenthesizedTypeNode(t)) return isStringType(t.type, bindings, depth + 1);
+  if (ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName)) {
+    const b = bindings.lookup(t.typeName.text, t.getStart(bindings.sf));
+    if (b?.k === 'type') return isStringType(b.node.type, bindings, depth + 1);
+  }
+  return false;
+}
+
+/** Whether an expression certainly evaluates to a number (so `inc(n)` passes no labels). */
+export function isNumeric(e: ts.Expression, bindings: Bindings, depth = 0): boolean {
+  const u = unwrapExpr(e);
+  if (ts.isNumericLiteral(u)) return true;
+  if (ts.isPrefixUnaryExpression(u) && (u.operator === ts.SyntaxKind.MinusToken || u.operator === ts.SyntaxKind.PlusToken)) return true;
+  if (ts.isBinaryExpression(u)) {
+    const op = u.operatorToken.kind;
+    if (op === ts.SyntaxKind.MinusToken || op === ts.SyntaxKind.AsteriskToken || op === ts.SyntaxKind.SlashToken || op === ts.SyntaxKind.PercentToken || op === ts.SyntaxKind.AsteriskAsteriskToken) return true;
+  }
+  if (ts.isPropertyAccessExpression(u) && (u.name.text === 'length' || u.name.text === 'size')) return true;
+  if (ts.isCallExpression(u)) {
+    const c = unwrapExpr(u.expression);
+    if (ts.isIdentifier(c) && ['Number', 'parseInt', 'parseFloat'].includes(c.text)) return true;
+    if (ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression) && (c.expression.text === 'Math' || (c.expression.text === 'Date' && c.name.text === 'now') || (c.expression.text === 'performance' && c.name.text === 'now'))) return true;
+  }
+  if (ts.isIdentifier(u) && depth < MAX_DEPTH) {
+    const b = bindings.lookup(u.text, u.getStart(bindings.sf));
+    if ((b?.k === 'var' || b?.k === 'param') && b.type && b.type.kind === ts.SyntaxKind.NumberKeyword) return true;
+    if (b?.k === 'var' && b.init && b.path.length === 0 && b.isConst) return isNumeric(b.init, bindings, depth + 1);
+  }
+  return false;
+}
+
+/** Label key/value pairs a use passes, in declaration terms (positional values mapped to `labelNames`). */
+export interface LabelPair {
+  key: string | undefined;
+  /** Where a finding about the label points. */
+  keyNode: ts.Node;
+  value?: ts.Expression;
+}
+
+export function labelPairs(use: MetricUse): LabelPair[] {
+  const l = use.labels;
+  if (l.k === 'object') return [...l.obj.props.values()].map((p) => ({ key: p.key, keyNode: p.keyNode, value: p.value }));
+  if (l.k === 'positional') {
+    const names = use.decl?.labelNames?.names;
+    const known = names && names.length === l.values.length;
+    return l.values.map((v, i) => ({ key: known ? names[i] : undefined, keyNode: v, value: v }));
+  }
+  return [];
+}
