@@ -110,12 +110,16 @@ export class Linker implements InterpHost {
     return this.summaryFor(file)?.fns[id];
   }
 
-  versionMatches(sdk: string, range: string): boolean {
+  /**
+   * Does the declared version of `sdk` fall in `range`? When the project declares no version,
+   * `ifUnknown` decides: `true` (the default) accepts every version's semantics rather than guess.
+   */
+  versionMatches(sdk: string, range: string, ifUnknown = true): boolean {
     const pkg = this.catalog.sdkPackage.get(sdk) ?? sdk;
     const declared = this.opts.declaredVersion(this.currentFile, pkg);
-    if (!declared) return true; // unknown: accept every version's semantics rather than guess
+    if (!declared) return ifUnknown;
     const min = semver.validRange(declared) ? semver.minVersion(declared) : semver.coerce(declared);
-    if (!min) return true;
+    if (!min) return ifUnknown;
     return semver.satisfies(min, range);
   }
 
@@ -263,7 +267,8 @@ export class Linker implements InterpHost {
     }
     // (e) the SDK's own spans, once the project installs a global tracer provider
     const native = type?.nativeTracing;
-    if (native && (!native.versions || this.versionMatches(sdk, native.versions))) {
+    // Only at a declared version: spans the SDK may or may not emit are not assumed.
+    if (native && (!native.versions || this.versionMatches(sdk, native.versions, false))) {
       const provider = this.registrations.find((r) => r.tracerProvider);
       if (provider) return wired(`${native.mechanism} (tracer provider from ${provider.mechanism})`);
     }
