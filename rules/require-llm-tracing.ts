@@ -54,7 +54,12 @@ export default defineRule<Options>({
       const option = site.options.find((o) => o.enabledFlag && !o.requiresGlobal);
       if (text && option && typeof option.arg === 'number') {
         const arg = site.args[option.arg];
-        if (arg && !option.key.includes('.')) {
+        const existing = arg?.obj?.[option.key];
+        if (existing?.obj) {
+          // `experimental_telemetry: { functionId }` without the flag: switch it on in place.
+          const edit = insertPropertyEdit(text, existing, 'isEnabled: true');
+          if (edit) fix = { safety: 'safe', description: `Set \`${option.key}.isEnabled: true\``, edits: [edit] };
+        } else if (arg && !existing && !option.key.includes('.')) {
           const edit = insertPropertyEdit(text, arg, `${option.key}: { isEnabled: true }`);
           if (edit) fix = { safety: 'safe', description: `Add \`${option.key}: { isEnabled: true }\``, edits: [edit] };
         }

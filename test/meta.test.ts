@@ -54,7 +54,9 @@ describe('rule metadata', () => {
         expect(examples(doc, 'Correct').length).toBeGreaterThan(0);
       });
 
-      const config = { rules: { [id]: 'error' } };
+      // A doc may give the config its examples run with: <!-- tracewire-config: {...} -->
+      const docConfig = /<!-- tracewire-config: (.*?) -->/.exec(doc)?.[1];
+      const config = docConfig ? JSON.parse(docConfig) : { rules: { [id]: 'error' } };
       examples(doc, 'Incorrect').forEach((code, i) => {
         it(`reports incorrect example ${i + 1}`, async () => {
           const dir = tempProject({ 'example.ts': code });

@@ -5,6 +5,7 @@ import { ai } from './sdk/ai.js';
 import { langchain } from './sdk/langchain.js';
 import { langgraph } from './sdk/langgraph.js';
 import { llamaindex } from './sdk/llamaindex.js';
+import { kaibanjs } from './sdk/kaibanjs.js';
 import { mastraModel } from './sdk/mastra.js';
 import { openai } from './sdk/openai.js';
 import { openaiAgents } from './sdk/openai-agents.js';
@@ -26,7 +27,7 @@ import { otel } from './tracing/otel.js';
 import { sentry } from './tracing/sentry.js';
 import { traceloop } from './tracing/traceloop.js';
 
-export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents];
+export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs];
 
 export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace];
 

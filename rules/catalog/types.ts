@@ -213,6 +213,21 @@ export interface MemberSpec {
    * follow it in the same function are inside that span.
    */
   span?: { mechanism: string };
+  /**
+   * Creating (calling or constructing) the member makes a callback handler available in the enclosing
+   * function: agent task executions and kickoffs that follow it there count as wired (the team's own
+   * `createCallbackHandler()`, LangChain `CallbackHandler`s from Langfuse or LangSmith).
+   */
+  handler?: { mechanism: string };
+  /**
+   * Calling (or constructing) the member registers specific instances for tracing: the values in
+   * argument `arg` (the argument itself, or the values under `keys` of an options object, each an
+   * object of instances or an array of them), and with `self` the constructed instance and every
+   * instance obtained from it. Sites called on a registered instance are wired (`new Mastra({ agents,
+   * observability })`, KaibanJS `enableOpenTelemetry(team)`). With `when`, only if the options object
+   * has one of those keys (or cannot be seen).
+   */
+  registers?: { arg: number; keys?: string[]; self?: boolean; when?: string[]; mechanism: string };
   /** Calling the member starts a span that its caller must end (the span rules); see `SpanStartSpec`. */
   spanStart?: SpanStartSpec;
   /** On a span type: what calling the member does to the span (the span rules). */

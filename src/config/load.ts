@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { MemberSpec, PackageModel } from '../../rules/catalog/types.js';
 import type { RuleModule } from '../engine/rule.js';
 import type { Severity } from '../engine/types.js';
-import { type CatalogExtension, type ConfigFile, configSchema } from './schema.js';
+import { type CatalogExtension, type CodemodsConfig, type ConfigFile, configSchema } from './schema.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -35,6 +35,8 @@ export interface ResolvedConfig {
   project: boolean;
   /** Raw text of the config (for cache keys). */
   raw: string;
+  /** Settings of the codemods (`tracewire codemod`). */
+  codemods: CodemodsConfig;
 }
 
 const CONFIG_NAME = 'tracewire.config.json';
@@ -149,6 +151,7 @@ export function resolveConfig(
     tracingSchema,
     project: cfg.project ?? true,
     raw,
+    codemods: cfg.codemods ?? {},
   };
 }
 
@@ -193,6 +196,10 @@ export function catalogModels(ext: CatalogExtension, dir: string): PackageModel[
   }
   for (const s of ext.scopes ?? []) {
     put(s.function, { scope: { callbackArg: s.callbackArg ?? 'last', mechanism: s.mechanism ?? `scope:${label(s.function)}` } });
+  }
+  for (const h of ext.handlers ?? []) {
+    const ref = (h.function ?? h.class)!;
+    put(ref, { handler: { mechanism: h.mechanism ?? `handler:${label(ref)}` } });
   }
   for (const d of ext.decorators ?? []) put(d.decorator, { decorator: { mechanism: d.mechanism ?? `scope:@${label(d.decorator)}` } });
   for (const g of ext.globals ?? []) {

@@ -40,6 +40,19 @@ export const catalogExtensionSchema = z
       )
       .optional()
       .describe('Tracing scopes: LLM calls inside the callback are traced (the team\'s own `withLLMSpan`).'),
+    handlers: z
+      .array(
+        z
+          .object({
+            function: referenceSchema.optional().describe('A function that creates a callback handler.'),
+            class: referenceSchema.optional().describe('A callback handler class.'),
+            mechanism: z.string().optional(),
+          })
+          .strict()
+          .refine((v) => !!v.function !== !!v.class, 'expected exactly one of "function" or "class"'),
+      )
+      .optional()
+      .describe('Callback handler factories: agent task executions and kickoffs after a handler is created in the same scope count as wired.'),
     decorators: z
       .array(z.object({ decorator: referenceSchema, mechanism: z.string().optional() }).strict())
       .optional()
@@ -89,6 +102,63 @@ export const catalogExtensionSchema = z
   })
   .strict();
 
+/**
+ * Settings of the codemods (`tracewire codemod <name>`): what to insert where a codemod wires tracing in.
+ * References (`module#export`) name what the inserted code imports; relative modules resolve against the
+ * configuration file's directory and are imported from each changed file by a relative path.
+ */
+export const codemodsSchema = z
+  .object({
+    aiSdkTelemetry: z
+      .object({
+        integration: z
+          .string()
+          .optional()
+          .describe('AI SDK 7, `--entry`: the integration passed to `registerTelemetry(...)` (default "new OpenTelemetry()").'),
+        imports: z.array(referenceSchema).optional().describe('What the integration expression imports (default ["@ai-sdk/otel#OpenTelemetry"]).'),
+      })
+      .strict()
+      .optional()
+      .describe('ai-sdk-telemetry: the AI SDK 7 telemetry integration registered in the entry point.'),
+    langchainCallbacks: z
+      .object({
+        handler: z.string().describe('Expression of the callback handler put in `callbacks`, e.g. "getCallbackHandler()" or "new CallbackHandler()".'),
+        imports: z
+          .array(referenceSchema)
+          .optional()
+          .describe('What the handler expression imports, e.g. ["./src/tracing#getCallbackHandler"] or ["@langfuse/langchain#CallbackHandler"].'),
+      })
+      .strict()
+      .optional()
+      .describe('langchain-callbacks: the handler passed to LangChain and LangGraph invoke/stream/batch calls.'),
+    wrapClients: z
+      .object({
+        library: z.enum(['langsmith', 'langfuse']).optional().describe('Tracing library whose client wrappers to use (default "langsmith").'),
+        wrappers: z
+          .record(z.string(), referenceSchema)
+          .optional()
+          .describe('Per SDK id, the team\'s own wrapper to use instead, e.g. { "openai": "./src/tracing#withTracing" } (declare it in catalog.wrappers too).'),
+      })
+      .strict()
+      .optional()
+      .describe('wrap-clients: how SDK clients are wrapped where they are constructed.'),
+    wrapInSpan: z
+      .object({
+        tracerName: z.string().optional().describe('Name passed to `trace.getTracer(...)` (default: the nearest package.json name).'),
+      })
+      .strict()
+      .optional()
+      .describe('wrap-in-span: the OpenTelemetry tracer the inserted spans come from.'),
+    kickoffCallbacks: z
+      .object({
+        serviceName: z.string().optional().describe('KaibanJS: `serviceName` passed to `enableOpenTelemetry` (default: the nearest package.json name).'),
+      })
+      .strict()
+      .optional()
+      .describe('kickoff-callbacks: how KaibanJS teams are instrumented.'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
@@ -106,8 +176,10 @@ export const configSchema = z
       .optional(),
     tracingSchema: z.string().optional().describe('Path to a tracing schema (YAML) of span names and required attributes.'),
     project: z.boolean().optional().describe('Resolve values across the project\'s files (default true).'),
+    codemods: codemodsSchema.optional().describe('Settings of the codemods (`tracewire codemod --list`).'),
   })
   .strict();
 
 export type ConfigFile = z.infer<typeof configSchema>;
 export type CatalogExtension = z.infer<typeof catalogExtensionSchema>;
+export type CodemodsConfig = z.infer<typeof codemodsSchema>;

@@ -9,6 +9,7 @@
 
 import path from 'node:path';
 import ts = require('typescript');
+import type { SiteKind } from '../../rules/catalog/types.js';
 import type { CatalogIndex } from './catalog.js';
 import { Interp, type InterpHost } from './interp.js';
 import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
@@ -163,6 +164,16 @@ export interface AnalyzeOptions {
   /** Keep the source file on the result (the ESLint adapter and codemods need it). */
   keepSourceFile?: boolean;
   sourceFile?: ts.SourceFile;
+  /** `performance.now()` after which the analysis of this file gives up (throws `FileTimeoutError`). */
+  deadline?: number;
+}
+
+/** The per-file time budget ran out: thrown at a safe point of the walk or of value resolution. */
+export class FileTimeoutError extends Error {
+  constructor() {
+    super('the per-file time budget ran out');
+    this.name = 'FileTimeoutError';
+  }
 }
 
 export function analyzeFile(file: string, text: string, opts: AnalyzeOptions): FileAnalysis {
@@ -201,6 +212,8 @@ class FileAnalyzer implements InterpHost {
   private readonly inProgress = new Set<unknown>();
   private readonly dispatch = new Map<ts.SyntaxKind, FileVisitor[]>();
   private readonly spanNames: Set<string>;
+  private readonly deadline: number | undefined;
+  private budgetTicks = 0;
 
   constructor(
     readonly file: string,
@@ -212,7 +225,13 @@ class FileAnalyzer implements InterpHost {
     this.dir = path.dirname(file);
     for (const v of opts.visitors ?? []) for (const k of v.kinds) (this.dispatch.get(k) ?? this.dispatch.set(k, []).get(k)!).push(v);
     this.spanNames = spanMemberNames(opts.catalog);
+    this.deadline = opts.deadline;
     this.walkContext.sourceFile = sf;
+  }
+
+  /** Abort the file when its time budget is spent (a synchronous analysis can only stop itself). */
+  checkBudget(): void {
+    if (this.deadline !== undefined && performance.now() > this.deadline) throw new FileTimeoutError();
   }
 
   fnSummary(id: string): FnSummary | undefined {
@@ -395,26 +414,48 @@ class FileAnalyzer implements InterpHost {
           }
         });
         if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) (this.returns.get(node) ?? this.returns.set(node, []).get(node)!).push(node.body);
-        ts.forEachChild(node, visit);
-        scopes.pop();
-        fns = fns.parent;
+        descend(node, () => {
+          scopes.pop();
+          fns = fns!.parent;
+        });
         return;
       }
       if (ts.isClassLike(node)) {
         classes = { node, parent: classes };
-        ts.forEachChild(node, visit);
-        classes = classes.parent;
+        descend(node, () => {
+          classes = classes!.parent;
+        });
         return;
       }
       if (ts.isBlock(node) || ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isCatchClause(node) || ts.isCaseBlock(node)) {
         scopes.push({ start: node.pos, end: node.end, fn: false });
-        ts.forEachChild(node, visit);
-        scopes.pop();
+        descend(node, () => {
+          scopes.pop();
+        });
         return;
       }
-      ts.forEachChild(node, visit);
+      descend(node);
     };
-    visit(sf);
+    // The walk keeps its own stack (children, then the exit action that restores the enclosing
+    // function, class and block), so deeply nested or long left-leaning code (a generated string
+    // concatenated over 10,000 lines, a long builder chain) cannot overflow the JS stack here.
+    const stack: (ts.Node | (() => void))[] = [sf];
+    const descend = (node: ts.Node, exit?: () => void) => {
+      if (exit) stack.push(exit);
+      const base = stack.length;
+      ts.forEachChild(node, (child) => {
+        stack.push(child);
+      });
+      // Children are pushed in source order; reverse them so they pop (are visited) in source order.
+      for (let i = base, j = stack.length - 1; i < j; i++, j--) [stack[i], stack[j]] = [stack[j]!, stack[i]!];
+    };
+    let visited = 0;
+    while (stack.length) {
+      const top = stack.pop()!;
+      if (typeof top === 'function') top();
+      else visit(top);
+      if ((++visited & 1023) === 0) this.checkBudget();
+    }
   }
 
   private classProp(cls: ts.ClassLikeDeclaration, name: string, value: ClassPropValue): void {
@@ -545,6 +586,7 @@ class FileAnalyzer implements InterpHost {
 
   val(e: ts.Expression): AVal | undefined {
     if (this.valMemo.has(e)) return this.valMemo.get(e);
+    if ((++this.budgetTicks & 255) === 0) this.checkBudget();
     const v = this.guard(e, () => this.computeVal(e));
     this.valMemo.set(e, v);
     return v;
@@ -579,12 +621,12 @@ class FileAnalyzer implements InterpHost {
       }
       const cv = this.val(e.expression);
       if (!cv) return undefined;
-      return this.interp.call(cv, this.args(e.arguments));
+      return this.withOrigin(this.interp.call(cv, this.args(e.arguments)), e);
     }
     if (ts.isNewExpression(e)) {
       const cv = this.val(e.expression);
       if (!cv) return undefined;
-      return this.interp.construct(cv, this.args(e.arguments ?? NO_ARGS));
+      return this.withOrigin(this.interp.construct(cv, this.args(e.arguments ?? NO_ARGS)), e);
     }
     if (ts.isConditionalExpression(e)) return pick([this.val(e.whenTrue), this.val(e.whenFalse)]);
     if (ts.isBinaryExpression(e)) {
@@ -596,6 +638,12 @@ class FileAnalyzer implements InterpHost {
     }
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return { k: 'fn', id: this.fnId(e) };
     return undefined;
+  }
+
+  /** A new instance is identified by the expression that created it (see `AVal` origin). */
+  private withOrigin(v: AVal | undefined, e: ts.Expression): AVal | undefined {
+    if (!v || v.k !== 'inst' || v.origin || v.path.length) return v;
+    return { ...v, origin: originOf(this.file, e.getStart(this.sf)) };
   }
 
   private thisMember(e: ts.Node, name: string): AVal | undefined {
@@ -693,7 +741,7 @@ class FileAnalyzer implements InterpHost {
         const callee = this.val(ts.isCallExpression(ex) ? ex.expression : ex);
         if (callee) out.push({ k: 'decorator', callee });
       }
-      // Spans started (not as active) earlier in this function.
+      // Spans started (not as active), and callback handlers created, earlier in this function.
       for (const rec of this.spanStarts(f)) {
         if (rec.node.getStart(this.sf) < pos) {
           const callee = this.calleeOf(rec.node);
@@ -704,17 +752,21 @@ class FileAnalyzer implements InterpHost {
     return out;
   }
 
-  private spanStartIndex: Map<FnNode, CallRecord[]> | undefined;
+  private spanStartIndex: Map<FnNode | null, CallRecord[]> | undefined;
   /** Calls that may start a span (by the catalog's span member names), by their innermost function. */
-  private spanStarts(f: FnNode): CallRecord[] {
+  /**
+   * Also callback handlers created (calls or `new`). Only starts inside a function count: a handler
+   * created once at module level and never passed wires nothing (`null` holds those, unused).
+   */
+  private spanStarts(f: FnNode | null): CallRecord[] {
     if (!this.spanStartIndex) {
       this.spanStartIndex = new Map();
       if (this.spanNames.size) {
         for (const r of this.calls) {
-          if (!r.fns || !ts.isCallExpression(r.node)) continue;
           const name = this.lastName(r.node.expression);
           if (name === undefined || !this.spanNames.has(name)) continue;
-          const list = this.spanStartIndex.get(r.fns.node) ?? this.spanStartIndex.set(r.fns.node, []).get(r.fns.node)!;
+          const key = r.fns?.node ?? null;
+          const list = this.spanStartIndex.get(key) ?? this.spanStartIndex.set(key, []).get(key)!;
           list.push(r);
         }
       }
@@ -844,7 +896,7 @@ class FileAnalyzer implements InterpHost {
       if (callee.k === 'inst') {
         const spec = this.catalog.member(callee.type, callee.path);
         if (!spec) continue;
-        const interesting = isNew ? !!(spec.global || spec.instrumentation) : !!(spec.site || spec.global);
+        const interesting = isNew ? !!(spec.global || spec.instrumentation || spec.registers) : !!(spec.site || spec.global || spec.registers);
         if (!interesting) continue;
       }
       if (callee.k === 'fn' && !this.fnSummary(callee.id)?.paramCalls?.length) continue;
@@ -935,6 +987,10 @@ class FileAnalyzer implements InterpHost {
   }
 }
 
+export function originOf(file: string, start: number): string {
+  return `${file}#${start}`;
+}
+
 export function calleeText(sf: ts.SourceFile, e: ts.Expression): string {
   const text = sf.text.slice(e.getStart(sf), e.end);
   const oneLine = text.replace(/\s+/g, '');
@@ -955,7 +1011,7 @@ function spanMemberNames(catalog: CatalogIndex): Set<string> {
   if (cached) return cached;
   const names = new Set<string>();
   spanNamesCache.set(catalog, names);
-  for (const t of catalog.types.values()) for (const [p, m] of t.members) if (m.span) names.add(p.split('.').pop()!);
+  for (const t of catalog.types.values()) for (const [p, m] of t.members) if (m.span || m.handler) names.add(p.split('.').pop()!);
   return names;
 }
 
@@ -964,7 +1020,12 @@ function spanMemberNames(catalog: CatalogIndex): Set<string> {
  * is rooted in another file or a parameter and can only be judged at link time). `sdk` is the SDK of
  * the site inside the context, when known: scopes that only wire some SDKs need it.
  */
-export function contextMechanism(c: Context, interp: Interp, host: InterpHost, sdk?: string): string | 'none' | 'pending' {
+/**
+ * `sdk` and `kind` describe the site being judged; unknown in the local phase, where contexts whose
+ * meaning depends on them stay pending (scopes limited to some SDKs, handlers that only serve agent
+ * task executions and kickoffs).
+ */
+export function contextMechanism(c: Context, interp: Interp, host: InterpHost, sdk?: string, kind?: SiteKind): string | 'none' | 'pending' {
   const v = interp.concretize(c.callee);
   if (!v) return 'none';
   if (v.k === 'ref' || v.k === 'param') return 'pending';
@@ -977,7 +1038,7 @@ export function contextMechanism(c: Context, interp: Interp, host: InterpHost, s
       if (cp.index !== c.index) continue;
       if (cp.wiredBy) return `scope:${s.name}`;
       for (const inner of cp.contexts) {
-        const r = contextMechanism(inner, interp, host, sdk);
+        const r = contextMechanism(inner, interp, host, sdk, kind);
         if (r === 'pending') pending = true;
         else if (r !== 'none') return `scope:${s.name}`;
       }
@@ -997,6 +1058,10 @@ export function contextMechanism(c: Context, interp: Interp, host: InterpHost, s
   }
   if (c.k === 'decorator' && spec.decorator) return spec.decorator.mechanism;
   if (c.k === 'span' && spec.span) return spec.span.mechanism;
+  if (c.k === 'span' && spec.handler) {
+    if (kind === undefined) return 'pending';
+    return kind === 'llm-call' ? 'none' : spec.handler.mechanism;
+  }
   return 'none';
 }
 

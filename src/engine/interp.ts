@@ -86,9 +86,9 @@ export class Interp {
     if (v.k !== 'inst') return undefined;
     const path = [...v.path, name];
     const spec = this.host.catalog.member(v.type, path);
-    if (spec?.is) return { k: 'inst', type: spec.is, path: [], wiring: v.wiring };
+    if (spec?.is) return { k: 'inst', type: spec.is, path: [], wiring: v.wiring, ...(v.origin ? { origin: v.origin } : {}) };
     if (!this.host.catalog.hasPrefix(v.type, path)) return undefined;
-    return { k: 'inst', type: v.type, path, wiring: v.wiring };
+    return { k: 'inst', type: v.type, path, wiring: v.wiring, ...(v.origin ? { origin: v.origin } : {}) };
   }
 
   call(v0: AVal, args: Arg[]): AVal | undefined {
@@ -107,7 +107,7 @@ export class Interp {
     }
     const optionTags = spec.returnsOptions ? this.optionTags(spec.returnsOptions, args, v.type) : [];
     if (spec.returnsSelf) {
-      return { k: 'inst', type: v.type, path: [], wiring: [...(v.wiring ?? []), ...optionTags] };
+      return { k: 'inst', type: v.type, path: [], wiring: [...(v.wiring ?? []), ...optionTags], ...(v.origin ? { origin: v.origin } : {}) };
     }
     if (spec.returns) {
       let argWiring: WiringTag[] = [];
@@ -117,7 +117,8 @@ export class Interp {
         // A chain runs its models with their own handlers (`new ChatOpenAI({ callbacks })` piped into a prompt).
         argWiring = matched.flatMap((m) => m.wiring ?? []);
       }
-      return { k: 'inst', type: spec.returns, path: [], wiring: [...(v.wiring ?? []), ...optionTags, ...argWiring] };
+      // What an instance's method returns (`mastra.getAgent()`, `workflow.createRun()`) keeps its origin.
+      return { k: 'inst', type: spec.returns, path: [], wiring: [...(v.wiring ?? []), ...optionTags, ...argWiring], ...(v.origin ? { origin: v.origin } : {}) };
     }
     return undefined;
   }

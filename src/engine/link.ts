@@ -5,9 +5,9 @@
  */
 
 import semver from 'semver';
-import type { OptionWiring, SiteSpec } from '../../rules/catalog/types.js';
+import type { MemberSpec, OptionWiring, SiteSpec } from '../../rules/catalog/types.js';
 import { type CatalogIndex, moduleKey } from './catalog.js';
-import { contextMechanism } from './analyze-file.js';
+import { contextMechanism, originOf } from './analyze-file.js';
 import { argAt, checkOption, Interp, type InterpHost } from './interp.js';
 import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
 
@@ -28,6 +28,8 @@ export interface EvaluatedSite {
   operation: string;
   callee: string;
   spec: SiteSpec;
+  /** The catalog member called: `<type>#<dotted path>` (e.g. `openai.Client#chat.completions.create`). */
+  member: string;
   wired: boolean;
   mechanism: string | null;
   /** The tracing option is present but explicitly disabled (`isEnabled: false`). */
@@ -182,10 +184,38 @@ export class Linker implements InterpHost {
     return { sites: list, registrations: this.registrations };
   }
 
+  /** Instance origin → mechanism, for registrations of specific instances (`MemberSpec.registers`). */
+  private readonly registeredInstances = new Map<string, string>();
+
+  private collectInstances(file: string, c: CallCandidate, r: NonNullable<MemberSpec['registers']>): void {
+    if (r.when) {
+      const states = r.when.map((key) => checkOption({ arg: r.arg, key, mechanism: r.mechanism }, c.args, this, undefined));
+      if (!states.some((st) => st === 'wired' || st === 'unknown')) return;
+    }
+    const add = (v: AVal | undefined) => {
+      const conc = this.interp.concretize(v);
+      if (conc?.k === 'inst' && conc.origin && !this.registeredInstances.has(conc.origin)) this.registeredInstances.set(conc.origin, r.mechanism);
+    };
+    const collect = (a: Arg | undefined, depth: number) => {
+      if (!a || depth > 3) return;
+      if (a.arr) a.arr.forEach((x) => collect(x, depth + 1));
+      else if (a.obj) Object.values(a.obj).forEach((x) => collect(x, depth + 1));
+      else add(a.v);
+    };
+    const arg = argAt(c.args, r.arg);
+    if (r.keys) for (const k of r.keys) collect(arg?.obj?.[k], 0);
+    else collect(arg, 0);
+    if (r.self) {
+      const origin = originOf(file, c.range.start);
+      if (!this.registeredInstances.has(origin)) this.registeredInstances.set(origin, r.mechanism);
+    }
+  }
+
   private collectRegistration(file: string, c: CallCandidate): void {
     const callee = this.interp.concretize(c.callee);
     if (!callee || callee.k !== 'inst') return;
     const spec = this.catalog.member(callee.type, callee.path);
+    if (spec?.registers) this.collectInstances(file, c, spec.registers);
     const g = spec?.global;
     if (!g) return;
     if (g.when) {
@@ -230,6 +260,7 @@ export class Linker implements InterpHost {
       operation: spec.operation,
       callee: c.calleeText,
       spec,
+      member: `${callee.type}#${callee.path.join('.')}`,
       options: (spec.options ?? []).filter((o) => !o.versions || this.versionMatches(sdk, o.versions)),
       args: c.args,
       argsEnd: c.argsEnd,
@@ -254,7 +285,7 @@ export class Linker implements InterpHost {
     // (c) lexical tracing scopes, here and in callers (for sites reached through parameters)
     for (const cand of [c, ...outer]) {
       if (cand.wiredBy) return wired(cand.wiredBy);
-      const m = this.contextsMechanism(cand.contexts, sdk) ?? this.contextsMechanism((cand.fns ?? []).flatMap((id) => this.passedContexts.get(id) ?? []), sdk);
+      const m = this.contextsMechanism(cand.contexts, sdk, spec.kind) ?? this.contextsMechanism((cand.fns ?? []).flatMap((id) => this.passedContexts.get(id) ?? []), sdk, spec.kind);
       if (m) return wired(m);
     }
     // (d) global registrations
@@ -272,6 +303,9 @@ export class Linker implements InterpHost {
       const provider = this.registrations.find((r) => r.tracerProvider);
       if (provider) return wired(`${native.mechanism} (tracer provider from ${provider.mechanism})`);
     }
+    // (d') this very instance was registered for tracing (`new Mastra({ agents })`, `enableOpenTelemetry(team)`)
+    const registered = callee.origin ? this.registeredInstances.get(callee.origin) : undefined;
+    if (registered) return wired(registered);
     const assumed = this.opts.assumedSdks?.get(sdk);
     if (assumed) return wired(assumed);
     // (f) the SDK's own default tracing, unless the project turns it off
@@ -279,9 +313,9 @@ export class Linker implements InterpHost {
     return { ...base, wired: false, mechanism: null };
   }
 
-  private contextsMechanism(contexts: Context[], sdk: string): string | undefined {
+  private contextsMechanism(contexts: Context[], sdk: string, kind: SiteSpec['kind']): string | undefined {
     for (const ctx of contexts) {
-      const r = contextMechanism(ctx, this.interp, this, sdk);
+      const r = contextMechanism(ctx, this.interp, this, sdk, kind);
       if (r !== 'none' && r !== 'pending') return r;
     }
     return undefined;

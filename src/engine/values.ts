@@ -49,8 +49,12 @@ export interface Arg {
 export type Step = { m: string } | { call: Arg[] } | { new: Arg[] };
 
 export type AVal =
-  /** An instance of a catalog type (module namespaces are types named `module:<specifier>`), reached by `path`. */
-  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[] }
+  /**
+   * An instance of a catalog type (module namespaces are types named `module:<specifier>`), reached by
+   * `path`. `origin` (`file#offset` of the expression that created it) identifies the instance for
+   * registrations that wire specific instances; instances obtained from it keep that origin.
+   */
+  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[]; origin?: string }
   /** Export `name` of a project file (absolute path as written in the import, resolved at link time), then steps. */
   | { k: 'ref'; file: string; name: string; steps: Step[] }
   /** Parameter `index` of user function `fn`, then steps. */

@@ -2,16 +2,18 @@ import type { MemberSpec, PackageModel } from '../types.js';
 
 /*
  * Mastra traces agents and workflows through the observability configured on the `Mastra` instance they
- * are registered with (`new Mastra({ observability: new Observability({...}) })`; 0.x: `telemetry`, or
- * `observability: { default: { enabled: true } }`). A project that builds such an instance counts as
- * registering tracing for every Mastra call; one whose instance has no such key does not.
+ * are registered with (`new Mastra({ agents: { support }, observability: new Observability({...}) })`).
+ * Registration is per instance: an agent constructed but not passed to such an instance is not traced.
  */
 
 const agent: MemberSpec = { new: 'mastra.Agent', annotation: 'mastra.Agent' };
 const mastra: MemberSpec = {
   new: 'mastra.Instance',
   annotation: 'mastra.Instance',
-  global: { id: 'mastra.observability', mechanism: 'global:mastra.observability', covers: [{ sdk: 'mastra' }], when: { arg: 0, keys: ['observability', 'telemetry'] } },
+  // Only the agents, workflows and networks registered on an instance with `observability` are traced
+  // (and whatever is obtained from the instance: `mastra.getAgent('x')`). An unregistered agent produces
+  // no traces, and the pre-v1 `telemetry` key no longer traces anything.
+  registers: { arg: 0, keys: ['agents', 'workflows', 'legacy_workflows', 'networks', 'vnext_networks'], self: true, when: ['observability'], mechanism: 'registration:mastra.observability' },
 };
 const createWorkflow: MemberSpec = { returns: 'mastra.Workflow' };
 const workflowClass: MemberSpec = { new: 'mastra.Workflow' };

@@ -14,6 +14,9 @@ export const langfuse: PackageModel = {
   modules: {
     langfuse: { observeOpenAI },
     '@langfuse/openai': { observeOpenAI },
+    // LangChain callback handlers: creating one puts a handler in scope for agent runs and kickoffs.
+    'langfuse-langchain': { default: { handler: { mechanism: 'handler:langfuse.CallbackHandler' } }, CallbackHandler: { handler: { mechanism: 'handler:langfuse.CallbackHandler' } } },
+    '@langfuse/langchain': { CallbackHandler: { handler: { mechanism: 'handler:langfuse.CallbackHandler' } } },
     '@langfuse/tracing': { observe, startActiveObservation, startObservation },
   },
 };

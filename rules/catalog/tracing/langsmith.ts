@@ -24,5 +24,8 @@ export const langsmith: PackageModel = {
     'langsmith/wrappers/gemini': { wrapGemini, default: wrapGemini },
     'langsmith/experimental/vercel': { wrapAISDK },
     'langsmith/traceable': { traceable },
+    // LangSmith's LangChain tracer: creating one puts a handler in scope for agent runs and kickoffs.
+    '@langchain/core/tracers/tracer_langchain': { LangChainTracer: { handler: { mechanism: 'handler:langsmith.LangChainTracer' } } },
+    'langchain/callbacks': { LangChainTracer: { handler: { mechanism: 'handler:langsmith.LangChainTracer' } } },
   },
 };

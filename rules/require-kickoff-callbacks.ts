@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { defineRule } from '../src/engine/rule.js';
+import { handlerSchema } from './require-task-callbacks.js';
+import { type HandlerOption, reportUnwired } from './support/sites.js';
+
+const options = z.object({ handler: handlerSchema.optional() }).strict();
+type Options = { handler?: HandlerOption };
+
+export default defineRule<Options>({
+  meta: {
+    id: 'require-kickoff-callbacks',
+    description: 'Require multi-agent kickoffs (teams, graphs, workflows, agent networks) to be traced.',
+    preset: 'recommended',
+    severity: 'error',
+    fix: 'safe',
+    hasSuggestions: false,
+    project: true,
+    messages: {
+      unwiredKickoff:
+        '{{sdk}} kickoff `{{callee}}` starts a multi-agent run that no tracing reaches: the hand-offs between agents, their tool calls and their LLM calls leave no trace, so a stuck or runaway run is a black box. Pass callbacks, register the team/graph/workflow with your tracing (e.g. KaibanJS `enableOpenTelemetry(team)`, a Mastra instance with `observability`), or run it inside a traced function.',
+    },
+    options: options as z.ZodType<Options>,
+    defaultOptions: {},
+  },
+  checkSites(ctx) {
+    reportUnwired(ctx, 'kickoff', 'unwiredKickoff');
+  },
+});

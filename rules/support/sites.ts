@@ -1,0 +1,69 @@
+/**
+ * What the three wiring rules share: reporting unwired sites of one kind, with the safe fix that passes
+ * a configured callback handler (or switches on the SDK's own telemetry option).
+ */
+
+import { appendArgumentEdit, insertPropertyEdit } from '../../src/engine/edits.js';
+import type { EvaluatedSite } from '../../src/engine/link.js';
+import type { SiteRuleContext } from '../../src/engine/rule.js';
+import type { Fix, TextEdit } from '../../src/engine/types.js';
+import type { SiteKind } from '../catalog/types.js';
+
+export interface HandlerOption {
+  /** An expression that yields a callback handler, e.g. `getCallbackHandler()`. */
+  expression: string;
+  /** Where it comes from, added as an import when missing. */
+  import?: { from: string; name: string };
+}
+
+/** An import of `name` from `from` added after the file's last top-level import, in its quote style. */
+export function importEdit(text: string, imp: { from: string; name: string }): TextEdit | undefined {
+  const already = new RegExp(`import\\s*\\{[^}]*\\b${imp.name}\\b[^}]*\\}\\s*from\\s*['"]${imp.from.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}['"]`);
+  if (already.test(text)) return undefined;
+  const quote = /^import[^\n]*"/m.test(text) && !/^import[^\n]*'/m.test(text) ? '"' : "'";
+  const semi = /^import[^\n]*;\s*$/m.test(text) || !/^import/m.test(text) ? ';' : '';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const re = /^import\s[^;]*?from\s*['"][^'"]+['"];?[ \t]*$/gm;
+  let last = -1;
+  for (let m = re.exec(text); m; m = re.exec(text)) last = m.index + m[0].length;
+  const line = `import { ${imp.name} } from ${quote}${imp.from}${quote}${semi}`;
+  if (last >= 0) return { start: last, end: last, text: `${eol}${line}` };
+  return { start: 0, end: 0, text: `${line}${eol}` };
+}
+
+/** The safe fix that passes the configured handler in the call's `callbacks` option, where the shape allows. */
+export function handlerFix(text: string | undefined, site: EvaluatedSite, handler: HandlerOption | undefined): Fix | undefined {
+  if (!text || !handler) return undefined;
+  const option = site.options.find((o) => o.key === 'callbacks' && typeof o.arg === 'number');
+  if (!option || typeof option.arg !== 'number') return undefined;
+  const edits: TextEdit[] = [];
+  const property = `callbacks: [${handler.expression}]`;
+  const arg = site.args[option.arg];
+  if (arg) {
+    const e = insertPropertyEdit(text, arg, property);
+    if (!e) return undefined;
+    edits.push(e);
+  } else {
+    // Only when the options argument is the next one: never skip positions.
+    if (site.args.length !== option.arg || site.args.some((a) => a.spread)) return undefined;
+    edits.push(appendArgumentEdit(text, site.args, site.argsEnd, `{ ${property} }`));
+  }
+  if (handler.import) {
+    const imp = importEdit(text, handler.import);
+    if (imp) edits.unshift(imp);
+  }
+  return { safety: 'safe', description: `Pass \`${property}\``, edits };
+}
+
+export function reportUnwired<O extends { handler?: HandlerOption }>(ctx: SiteRuleContext<O>, kind: SiteKind, messageId: string): void {
+  for (const site of ctx.sites) {
+    if (site.kind !== kind || site.wired) continue;
+    const fix = handlerFix(ctx.text(site.file), site, ctx.options.handler);
+    ctx.report(site.file, {
+      range: site.range,
+      messageId,
+      data: { sdk: ctx.catalog.models.get(site.sdk)?.name ?? site.sdk, callee: site.callee, operation: site.operation },
+      fix,
+    });
+  }
+}
