@@ -69,7 +69,26 @@ class SpanFlow {
   /** Starts executed while an earlier span of the same variable was still open. */
   readonly overwrites = new Set<ts.Node>();
 
-  constructor(private readonly events: Map<ts.Node, Event>) {}
+  /**
+   * @param events what happens to the span at a node (start, end, hand-over)
+   * @param refs the identifiers that read the span's variable: a span is an object, so `if (span)`,
+   *   `span && span.end()` and `if (!span) return` are decided
+   */
+  constructor(
+    private readonly events: Map<ts.Node, Event>,
+    private readonly refs: Set<ts.Node>,
+  ) {}
+
+  /** `span` (true), `!span` (false), or anything else (undefined), for a condition on the span's variable. */
+  private truthOf(e: ts.Expression): boolean | undefined {
+    const u = unwrapExpr(e);
+    if (this.refs.has(u)) return true;
+    if (ts.isPrefixUnaryExpression(u) && u.operator === ts.SyntaxKind.ExclamationToken) {
+      const t = this.truthOf(u.operand);
+      return t === undefined ? undefined : !t;
+    }
+    return undefined;
+  }
 
   private apply(n: ts.Node, m: Mask): Mask {
     const ev = this.events.get(n);
@@ -93,6 +112,8 @@ class SpanFlow {
       const op = n.operatorToken.kind;
       if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.AmpersandAmpersandEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken) {
         const l = this.expr(n.left, m, x);
+        const t = op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken ? this.truthOf(n.left) : undefined;
+        if (t !== undefined) return (op === ts.SyntaxKind.AmpersandAmpersandToken) === t ? this.expr(n.right, l, x) : l;
         return l | this.expr(n.right, l, x);
       }
     }
@@ -126,7 +147,10 @@ class SpanFlow {
     }
     if (ts.isIfStatement(s)) {
       const c = this.expr(s.expression, m, x);
-      return this.stmt(s.thenStatement, c, x, []) | (s.elseStatement ? this.stmt(s.elseStatement, c, x, []) : c);
+      const t = this.truthOf(s.expression);
+      const then = t === false ? 0 : this.stmt(s.thenStatement, c, x, []);
+      const other = t === true ? 0 : s.elseStatement ? this.stmt(s.elseStatement, c, x, []) : c;
+      return then | other;
     }
     if (ts.isReturnStatement(s)) {
       x.addReturn(s, this.expr(s.expression, m, x));
@@ -296,7 +320,8 @@ function leaksOf(fs: FileSpans, info: SpanInfo): Leak[] | undefined {
     if (u.op === 'end' && u.call) events.set(u.call, 'end');
     else if (u.kind === 'escape') events.set(u.node, 'escape');
   }
-  const flow = new SpanFlow(events);
+  const refs = new Set<ts.Node>(info.uses.filter((u) => u.kind === 'read' && !u.closure && ts.isIdentifier(u.node)).map((u) => u.node));
+  const flow = new SpanFlow(events, refs);
   const x = new Exits();
   let fall: Mask;
   let endNode: ts.Node = scope;
@@ -342,6 +367,7 @@ function describe(fs: FileSpans, info: SpanInfo, leak: Leak): string {
       if (!isFunctionLike(info.scope!)) {
         const owner = fs.parent(info.scope!);
         if (owner && isFunctionLike(owner)) return `when the function finishes at line ${line(leak.node, true)}`;
+        if (ts.isSourceFile(info.scope!)) return 'by the end of the module';
         return `when its block ends at line ${line(leak.node, true)}`;
       }
       return `when the ${info.callback ? 'callback' : 'function'} finishes at line ${line(leak.node, true)}`;

@@ -36,10 +36,16 @@ function isWrapper(n: ts.Node): boolean {
   return ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n);
 }
 
+const startNames = new WeakMap<CatalogIndex, Set<string>>();
+
 /** Names of the catalog members that start spans (`startSpan`, `startActiveSpan`): a cheap pre-filter for calls. */
 export function spanStartNames(catalog: CatalogIndex): Set<string> {
-  const names = new Set<string>();
-  for (const t of catalog.types.values()) for (const [p, m] of t.members) if (m.spanStart) names.add(p.split('.').pop()!);
+  let names = startNames.get(catalog);
+  if (!names) {
+    names = new Set<string>();
+    for (const t of catalog.types.values()) for (const [p, m] of t.members) if (m.spanStart) names.add(p.split('.').pop()!);
+    startNames.set(catalog, names);
+  }
   return names;
 }
 
@@ -325,7 +331,7 @@ export class FileSpans {
         return info;
       }
       info.name = left.text;
-      info.scope = isFunctionLike(scope) ? scope : scope;
+      info.scope = scope;
     } else if (ts.isExpressionStatement(p) || (ts.isVoidExpression(p) && p.expression === child)) {
       info.disposition = 'discarded';
       return info;
@@ -513,18 +519,19 @@ function hoistedVarDeclares(body: ts.Block, name: string): boolean {
   return found;
 }
 
-const cache = new WeakMap<ts.SourceFile, FileSpans>();
+const cache = new WeakMap<WalkContext, FileSpans>();
 
 /**
- * The spans of a file, computed once and shared by the span rules. `candidates` are the calls whose
- * callee name is a span-starting member (`spanStartNames`); each is confirmed through value resolution.
+ * The spans of a file, computed once per analysis (the walk context) and shared by the span rules.
+ * `candidates` are the calls whose callee name is a span-starting member (`spanStartNames`); each is
+ * confirmed through value resolution.
  */
 export function fileSpans(sf: ts.SourceFile, candidates: ts.CallExpression[], wctx: WalkContext, catalog: CatalogIndex): FileSpans {
-  let fs = cache.get(sf);
-  if (!fs) {
+  let fs = cache.get(wctx);
+  if (!fs || fs.sf !== sf) {
     fs = new FileSpans(sf, catalog, wctx);
     fs.collect(candidates);
-    cache.set(sf, fs);
+    cache.set(wctx, fs);
   }
   return fs;
 }
