@@ -9,6 +9,7 @@ import { listFiles, UsageError } from '../engine/files.js';
 import { run } from '../engine/run.js';
 import type { RunResult } from '../engine/types.js';
 import { VERSION } from '../version.js';
+import { BASELINE_FILE, type BaselineOptions, CHECK_FORMATS, type CheckOptions, collectFormat, type Prepare, parseMaxWarnings, runBaseline, runCheck } from './gate.js';
 
 export interface CliIO {
   cwd: string;
@@ -83,21 +84,39 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
-  const common = (cmd: Command, formats: string[]) =>
+  const common = (cmd: Command, formats: string[], formatOption?: Option) =>
     cmd
       .option('-c, --config <file>', 'use this configuration file instead of looking for tracewire.config.json')
       .option('--no-ignore', 'disable .gitignore, config ignores and the default ignores (node_modules, build output)')
-      .addOption(new Option('-f, --format <format>', 'output format').choices(formats).default('stylish'))
+      .addOption(formatOption ?? new Option('-f, --format <format>', 'output format').choices(formats).default('stylish'))
       .option('-o, --output-file <file>', 'write the report to a file instead of stdout');
 
-  common(program.command('check').argument('[paths...]', 'files, directories or globs (default: .)'), ['stylish', 'json'])
+  const gatePrepare: Prepare = (gio, paths, opts) => prepare({ ...io, ...gio }, paths, { ...opts, format: 'stylish' });
+  common(
+    program.command('check').argument('[paths...]', 'files, directories or globs (default: .)'),
+    [...CHECK_FORMATS],
+    new Option('-f, --format <format>', `output format: ${CHECK_FORMATS.join(', ')} (default: stylish); repeat it for several reports, and write one to a file with <format>:<file>`).argParser(collectFormat),
+  )
     .description('report LLM calls that no tracing reaches, and the other rule findings')
-    .action(async (paths: string[], opts: CommonOptions) => {
-      const { config, files, contextFiles } = await prepare(io, paths, opts);
-      const result = await run({ cwd: io.cwd, files, contextFiles, config });
-      await writeOutput(io, await render(result, opts.format, 'check', !!opts.outputFile), opts.outputFile);
-      const hasErrors = result.findings.some((f) => f.severity === 'error') || result.errors.length > 0;
-      exitCode = hasErrors ? 1 : 0;
+    .option('--max-warnings <n>', 'exit 1 when there are more than n warnings', parseMaxWarnings)
+    .option('-q, --quiet', 'report errors only: warnings are neither printed nor counted')
+    .option('--baseline <file>', 'report and fail only on findings that are not in this baseline (written by `tracewire baseline`)')
+    .option('--changed-since <ref>', 'check only the files changed since the merge base with a git ref; the rest of the project still informs resolution')
+    .option('--staged', 'check what is staged: the staged content of staged files, read from the git index (pre-commit hooks)')
+    .action(async (paths: string[], opts: CheckOptions) => {
+      exitCode = await runCheck(io, paths, opts, gatePrepare);
+    });
+
+  program
+    .command('baseline')
+    .argument('[paths...]', 'files, directories or globs (default: .)')
+    .description('record the current findings in a baseline, so that `check --baseline` fails only on new ones')
+    .option('-c, --config <file>', 'use this configuration file instead of looking for tracewire.config.json')
+    .option('--no-ignore', 'disable .gitignore, config ignores and the default ignores (node_modules, build output)')
+    .option('--baseline <file>', 'the baseline file', BASELINE_FILE)
+    .option('--prune', 'only drop the entries that no longer occur; record no new finding')
+    .action(async (paths: string[], opts: BaselineOptions) => {
+      exitCode = await runBaseline(io, paths, opts, gatePrepare);
     });
 
   common(program.command('inventory').argument('[paths...]', 'files, directories or globs (default: .)'), ['stylish', 'json'])

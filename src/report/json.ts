@@ -1,8 +1,9 @@
 import type { RunResult } from '../engine/types.js';
 import { VERSION } from '../version.js';
+import type { BaselineSummary } from './context.js';
 
-/** The stable, versioned JSON contract (DESIGN.md §4). */
-export function formatJson(result: RunResult): string {
+/** The stable, versioned JSON contract (DESIGN.md §4); `baseline` is present when the run used one. */
+export function formatJson(result: RunResult, extra: { baseline?: BaselineSummary } = {}): string {
   const out = {
     version: 1,
     tool: { name: 'tracewire', version: VERSION },
@@ -20,6 +21,7 @@ export function formatJson(result: RunResult): string {
     })),
     errors: result.errors,
     summary: { files: result.files, findings: result.findings.length, errors: result.errors.length, durationMs: result.durationMs },
+    ...(extra.baseline ? { baseline: extra.baseline } : {}),
   };
   return JSON.stringify(out, null, 2) + '\n';
 }

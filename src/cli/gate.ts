@@ -1,0 +1,364 @@
+/**
+ * `check` as a gate and `baseline`: which files to check (paths, `--staged` from the git index,
+ * `--changed-since` a ref), several reports at once (`--format sarif:out.sarif --format stylish`),
+ * `--quiet`, `--max-warnings`, and baselines (record today's findings; fail only on new ones).
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import ignore from 'ignore';
+import { rulesById } from '../../rules/index.js';
+import { loadConfig, type ResolvedConfig } from '../config/load.js';
+import {
+  BASELINE_FILE,
+  type BaselineEntry,
+  fingerprintFindings,
+  type Fingerprinted,
+  matchBaseline,
+  readBaseline,
+  relPath,
+  toEntry,
+  writeBaseline,
+} from '../engine/baseline.js';
+import { DEFAULT_IGNORES, isSourceFile, listFiles, UsageError } from '../engine/files.js';
+import { changedSince, readBlobs, repoRoot, stagedFiles } from '../engine/git.js';
+import { decodeSource, run } from '../engine/run.js';
+import type { Finding, RunResult } from '../engine/types.js';
+import type { BaselineSummary, ReportContext } from '../report/context.js';
+
+export const CHECK_FORMATS = ['stylish', 'json', 'sarif', 'github', 'junit'] as const;
+export type CheckFormat = (typeof CHECK_FORMATS)[number];
+
+export interface GateIO {
+  cwd: string;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+export interface CheckOptions {
+  config?: string;
+  ignore: boolean;
+  /** Repeatable: `name` or `name:path`. */
+  format?: string[];
+  outputFile?: string;
+  maxWarnings?: number;
+  quiet?: boolean;
+  baseline?: string;
+  changedSince?: string;
+  staged?: boolean;
+}
+
+export interface BaselineOptions {
+  config?: string;
+  ignore: boolean;
+  baseline: string;
+  prune?: boolean;
+}
+
+/** The files of a plain run (main.ts's `prepare`: explicit paths keep the rest of the project as context). */
+export type Prepare = (
+  io: GateIO,
+  paths: string[],
+  opts: { config?: string; ignore: boolean },
+) => Promise<{ config: ResolvedConfig; files: string[]; contextFiles: string[] }>;
+
+/** Commander argument parser for the repeatable `--format name[:file]`. */
+export function collectFormat(value: string, previous: string[] | undefined): string[] {
+  const colon = value.indexOf(':');
+  const name = colon < 0 ? value : value.slice(0, colon);
+  if (!(CHECK_FORMATS as readonly string[]).includes(name)) {
+    throw new InvalidArgumentError(`Allowed choices are ${CHECK_FORMATS.join(', ')}, each optionally followed by :<file>.`);
+  }
+  if (colon >= 0 && colon === value.length - 1) throw new InvalidArgumentError(`"${value}" names no file after the colon.`);
+  return [...(previous ?? []), value];
+}
+
+export function parseMaxWarnings(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('Expected a whole number of warnings (0 or more).');
+  return Number(value);
+}
+
+export interface OutputSpec {
+  format: CheckFormat;
+  /** Relative to the working directory; undefined = stdout. */
+  file?: string;
+}
+
+/** `--format` values and `-o`: `-o` applies to the one format named without a file. */
+export function outputSpecs(formats: string[] | undefined, outputFile: string | undefined): OutputSpec[] {
+  const specs: OutputSpec[] = (formats?.length ? formats : ['stylish']).map((v) => {
+    const colon = v.indexOf(':');
+    return colon < 0 ? { format: v as CheckFormat } : { format: v.slice(0, colon) as CheckFormat, file: v.slice(colon + 1) };
+  });
+  const toStdout = specs.filter((s) => !s.file);
+  if (outputFile) {
+    if (toStdout.length !== 1) throw new UsageError('-o/--output-file applies to a single format: name the file of each format with --format <format>:<file> instead');
+    toStdout[0]!.file = outputFile;
+  } else if (toStdout.length > 1) {
+    throw new UsageError(`only one report can go to stdout, and ${toStdout.map((s) => s.format).join(' and ')} have no file: use --format <format>:<file>`);
+  }
+  const seen = new Set<string>();
+  for (const s of specs) {
+    if (!s.file) continue;
+    const key = path.resolve(s.file);
+    if (seen.has(key)) throw new UsageError(`two reports would be written to ${s.file}`);
+    seen.add(key);
+  }
+  return specs;
+}
+
+interface Selection {
+  config: ResolvedConfig;
+  files: string[];
+  contextFiles: string[];
+  readFile?: (file: string) => Buffer;
+  /** The git work tree root, when there is one. */
+  gitRoot: string | null;
+}
+
+/** The whole project, for resolution only, as `prepare` lists it. */
+async function projectFiles(io: GateIO, config: ResolvedConfig): Promise<string[]> {
+  if (!config.project) return [];
+  return listFiles({ cwd: config.file ? config.dir : io.cwd, paths: [], ignores: config.ignores });
+}
+
+/**
+ * Of the files git names, those a plain `check [paths]` would check: source files inside the paths, not
+ * ignored. Files git names that the working tree no longer has (staged, then deleted) are filtered by path
+ * and ignore patterns alone.
+ */
+async function restrict(io: GateIO, paths: string[], opts: { ignore: boolean }, config: ResolvedConfig, named: string[], listing?: string[]): Promise<string[]> {
+  const inTree = new Set(listing ?? (await listFiles({ cwd: io.cwd, paths, noIgnore: !opts.ignore, ignores: config.ignores })));
+  const scopes = (paths.length ? paths : ['.']).map((p) => path.resolve(io.cwd, p));
+  const ig = ignore().add(opts.ignore ? [...DEFAULT_IGNORES, ...config.ignores] : []);
+  return named.filter((f) => {
+    if (inTree.has(f)) return true;
+    if (fs.existsSync(f) || !isSourceFile(f)) return false;
+    const rel = path.relative(io.cwd, f);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
+    if (!scopes.some((s) => f === s || f.startsWith(s + path.sep))) return false;
+    return !ig.ignores(rel.split(path.sep).join('/'));
+  });
+}
+
+async function select(io: GateIO, paths: string[], opts: CheckOptions, prepare: Prepare): Promise<Selection> {
+  if (opts.staged && opts.changedSince) throw new UsageError('--staged and --changed-since cannot be combined');
+  if (!opts.staged && !opts.changedSince) {
+    const p = await prepare(io, paths, opts);
+    return { ...p, gitRoot: repoRootQuiet(io.cwd) };
+  }
+  // Loaded first: a configuration error is a configuration error, in a git repository or not.
+  const config = loadConfig({ cwd: io.cwd, configFile: opts.config, rules: rulesById });
+  const project = await projectFiles(io, config);
+  // The plain listing of the working directory is the project's when they coincide: list once.
+  const sameListing = paths.length === 0 && opts.ignore && config.project && (config.file ? config.dir : io.cwd) === io.cwd;
+  const listing = sameListing ? project : undefined;
+  if (opts.staged) {
+    const { root, files: staged } = stagedFiles(io.cwd);
+    const files = await restrict(io, paths, opts, config, staged.map((s) => s.file), listing);
+    // Every staged source file is read from the index, also those outside the paths (they inform resolution).
+    const index = readBlobs(root, staged.filter((s) => isSourceFile(s.file)));
+    return {
+      config,
+      files,
+      contextFiles: project,
+      // The staged content of staged files; the rest of the project as it is on disk.
+      readFile: (f) => index.get(f) ?? fs.readFileSync(f),
+      gitRoot: root,
+    };
+  }
+  const { root, files: changed } = changedSince(io.cwd, opts.changedSince!);
+  const files = await restrict(io, paths, opts, config, changed, listing);
+  return { config, files, contextFiles: project, gitRoot: root };
+}
+
+function repoRootQuiet(cwd: string): string | null {
+  try {
+    return repoRoot(cwd);
+  } catch {
+    return null; // no git on PATH: paths stay relative to the working directory
+  }
+}
+
+function colorLevel(toFile: boolean): 0 | undefined {
+  if (toFile) return 0;
+  if (process.env.NO_COLOR && !process.env.FORCE_COLOR) return 0;
+  return undefined;
+}
+
+async function renderCheck(format: CheckFormat, result: RunResult, ctx: ReportContext, toFile: boolean): Promise<string> {
+  switch (format) {
+    case 'json':
+      return (await import('../report/json.js')).formatJson(result, { baseline: ctx.baseline });
+    case 'sarif':
+      return (await import('../report/sarif.js')).formatSarif(result, ctx);
+    case 'github':
+      return (await import('../report/github.js')).formatGithub(result, ctx);
+    case 'junit':
+      return (await import('../report/junit.js')).formatJunit(result, ctx);
+    case 'stylish': {
+      const { Chalk } = await import('chalk');
+      const c = colorLevel(toFile) === 0 ? new Chalk({ level: 0 }) : new Chalk();
+      let text = (await import('../report/stylish.js')).formatStylish(result, c);
+      const note = baselineNote(ctx.baseline);
+      if (note) text += c.dim(note);
+      return text;
+    }
+  }
+}
+
+function baselineNote(b: BaselineSummary | undefined): string {
+  if (!b || (!b.matched && !b.stale)) return '';
+  const lines: string[] = [];
+  if (b.matched) lines.push(`  ${b.matched} more finding${b.matched === 1 ? ' is' : 's are'} in the baseline (${b.file}) and not reported.`);
+  if (b.stale) lines.push(`  ${b.stale} baseline entr${b.stale === 1 ? 'y no longer occurs' : 'ies no longer occur'}: \`tracewire baseline --prune\` drops them.`);
+  return lines.join('\n') + '\n';
+}
+
+function writeReport(io: GateIO, text: string, file: string | undefined): void {
+  if (!file) {
+    io.stdout(text);
+    return;
+  }
+  const abs = path.resolve(io.cwd, file);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  fs.writeFileSync(abs, text);
+}
+
+/** Source text as the engine read it (BOM removed), by absolute path. */
+function textReader(readFile: ((f: string) => Buffer) | undefined): (abs: string) => string | undefined {
+  const cache = new Map<string, string | undefined>();
+  return (abs) => {
+    if (cache.has(abs)) return cache.get(abs);
+    let text: string | undefined;
+    try {
+      text = decodeSource(readFile ? readFile(abs) : fs.readFileSync(abs))?.text;
+    } catch {
+      text = undefined;
+    }
+    cache.set(abs, text);
+    return text;
+  };
+}
+
+function fingerprints(cwd: string, root: string, findings: readonly Finding[], text: (abs: string) => string | undefined): Fingerprinted[] {
+  return fingerprintFindings(findings, { root, abs: (f) => path.resolve(cwd, f.file), text });
+}
+
+/** The rule docs shipped with the package (`rules/<id>.md`, next to `dist/` or to the sources). */
+function ruleDocs(): (ruleId: string) => string | undefined {
+  let dir = import.meta.dirname;
+  let pkgRoot: string | undefined;
+  for (let i = 0; i < 5 && !pkgRoot; i++, dir = path.dirname(dir)) {
+    try {
+      if (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name === 'tracewire') pkgRoot = dir;
+    } catch {
+      // not here: one level up
+    }
+  }
+  return (id) => {
+    if (!pkgRoot || !/^[a-z0-9-]+$/.test(id)) return undefined;
+    try {
+      return fs.readFileSync(path.join(pkgRoot, 'rules', `${id}.md`), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function displayRel(cwd: string, abs: string): string {
+  const rel = path.relative(cwd, abs);
+  return (rel === '' ? path.basename(abs) : rel).split(path.sep).join('/');
+}
+
+export async function runCheck(io: GateIO, paths: string[], opts: CheckOptions, prepare: Prepare): Promise<number> {
+  const outputs = outputSpecs(opts.format, opts.outputFile);
+  const baselineFile = opts.baseline ? path.resolve(io.cwd, opts.baseline) : undefined;
+  const data = baselineFile ? readBaseline(baselineFile) : undefined;
+  const sel = await select(io, paths, opts, prepare);
+  const full = await run({ cwd: io.cwd, files: sel.files, contextFiles: sel.contextFiles, config: sel.config, readFile: sel.readFile });
+  const text = textReader(sel.readFile);
+
+  let findings = full.findings;
+  let baseline: BaselineSummary | undefined;
+  if (baselineFile && data) {
+    const file = baselineFile;
+    const root = path.dirname(file);
+    // Entries of files not checked this time (or that could not be read) are neither matched nor stale.
+    const unreadable = new Set(full.errors.map((e) => relPath(root, path.resolve(io.cwd, e.file))));
+    const checked = new Set(sel.files.map((f) => relPath(root, f)).filter((f) => !unreadable.has(f)));
+    const entries = data.entries.filter((e) => checked.has(e.file));
+    const { fresh, matched, stale } = matchBaseline(fingerprints(io.cwd, root, findings, text), entries);
+    const freshSet = new Set(fresh.map((f) => f.finding));
+    findings = findings.filter((f) => freshSet.has(f));
+    baseline = { file: displayRel(io.cwd, file), matched: matched.length, stale: stale.length };
+  }
+  if (opts.quiet) findings = findings.filter((f) => f.severity === 'error');
+  const result: RunResult = { ...full, findings };
+
+  const root = sel.gitRoot ?? io.cwd;
+  const ctx: ReportContext = {
+    cwd: io.cwd,
+    root,
+    rules: [...rulesById.values()].map((r) => r.meta),
+    files: sel.files.map((f) => displayRel(io.cwd, f)),
+    source: (f) => text(path.resolve(io.cwd, f)),
+    // Numbered among all of the run's findings, so a finding's fingerprint does not depend on what is filtered out.
+    fingerprints: outputs.some((o) => o.format === 'sarif') ? new Map(fingerprints(io.cwd, root, full.findings, text).map((f) => [f.finding, f.fingerprint])) : undefined,
+    baseline,
+    ruleDoc: ruleDocs(),
+  };
+  for (const o of outputs) writeReport(io, await renderCheck(o.format, result, ctx, !!o.file), o.file);
+  // Without a stylish report on stdout, the baseline's news goes to stderr.
+  if (!outputs.some((o) => o.format === 'stylish' && !o.file)) {
+    const note = baselineNote(baseline);
+    if (note) io.stderr(`tracewire:\n${note}`);
+  }
+
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.length - errors;
+  const tooManyWarnings = opts.maxWarnings !== undefined && warnings > opts.maxWarnings;
+  if (tooManyWarnings) io.stderr(`tracewire: ${warnings} warning${warnings === 1 ? '' : 's'}, more than the ${opts.maxWarnings} --max-warnings allows.\n`);
+  return errors > 0 || result.errors.length > 0 || tooManyWarnings ? 1 : 0;
+}
+
+export async function runBaseline(io: GateIO, paths: string[], opts: BaselineOptions, prepare: Prepare): Promise<number> {
+  const file = path.resolve(io.cwd, opts.baseline);
+  const shown = displayRel(io.cwd, file);
+  const previous = fs.existsSync(file) ? readBaseline(file).entries : undefined;
+  if (opts.prune && !previous) throw new UsageError(`--prune: there is no baseline at ${shown} yet (create it with \`tracewire baseline\`)`);
+  const sel = await prepare(io, paths, opts);
+  const result = await run({ cwd: io.cwd, files: sel.files, contextFiles: sel.contextFiles, config: sel.config });
+  const root = path.dirname(file);
+  const current = fingerprints(io.cwd, root, result.findings, textReader(undefined));
+  const unreadable = new Set(result.errors.map((e) => relPath(root, path.resolve(io.cwd, e.file))));
+  const checked = new Set(sel.files.map((f) => relPath(root, f)).filter((f) => !unreadable.has(f)));
+  // Entries of files not checked this time are kept as they are.
+  const kept = (previous ?? []).filter((e) => !checked.has(e.file));
+  let entries: BaselineEntry[];
+  let message: string;
+  if (opts.prune) {
+    const { matched, stale } = matchBaseline(
+      current,
+      previous!.filter((e) => checked.has(e.file)),
+    );
+    // Matched entries are refreshed (line numbers, occurrence indexes); findings not in the baseline stay out.
+    entries = [...kept, ...matched.map((m) => toEntry(m.current))];
+    message = `Pruned ${stale.length} stale entr${stale.length === 1 ? 'y' : 'ies'} from ${shown}; ${entries.length} remain.\n`;
+  } else {
+    entries = [...kept, ...current.map(toEntry)];
+    const files = new Set(entries.map((e) => e.file)).size;
+    message = `Wrote ${shown}: ${entries.length} finding${entries.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}. \`tracewire check --baseline ${shown}\` now fails only on new ones.\n`;
+  }
+  writeBaseline(file, entries);
+  io.stdout(message);
+  if (result.errors.length) {
+    io.stderr(`tracewire: ${result.errors.length} file${result.errors.length === 1 ? '' : 's'} could not be checked, so ${result.errors.length === 1 ? 'its' : 'their'} findings are not in the baseline:\n`);
+    for (const e of result.errors) io.stderr(`  ${e.file}: ${e.message}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+export { BASELINE_FILE };
