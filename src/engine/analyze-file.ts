@@ -59,7 +59,15 @@ export interface FileAnalysis {
 }
 
 export interface FileVisitor {
+  /**
+   * Node kinds to visit. The walk does not enter type annotations and type declarations (type nodes,
+   * interface and type alias bodies: no runtime code there), unless a visitor sets `types` or
+   * subscribes to a type node kind; `InterfaceDeclaration` and `TypeAliasDeclaration` nodes themselves
+   * are still visited.
+   */
   kinds: ts.SyntaxKind[];
+  /** Also visit the nodes inside type annotations and type declarations. */
+  types?: boolean;
   /** Called for each node of a subscribed kind, during the engine's single walk. */
   visit(node: ts.Node, ctx: WalkContext): void;
   /** Called once after the walk, when values can be resolved (`ctx.valueOf`). */
@@ -115,18 +123,6 @@ export function rangeOf(sf: ts.SourceFile, node: ts.Node): SourceRange {
   return { start, end, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
 }
 
-function isFnNode(node: ts.Node): node is FnNode {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isConstructorDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node)
-  );
-}
-
 function unwrap(e: ts.Expression): ts.Expression {
   for (;;) {
     if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
@@ -155,6 +151,44 @@ function pick(values: (AVal | undefined)[]): AVal | undefined {
   return first;
 }
 
+/** Per-kind flags for the walk: which nodes it records, which open a function, class or block scope, which it does not enter. */
+const K_RECORD = 1;
+const K_FN = 2;
+const K_CLASS = 4;
+const K_BLOCK = 8;
+/** Type annotations and type declarations: no runtime value, call or declaration inside; not entered. */
+const K_SKIP = 16;
+/** Tokens, identifiers and literals: no children, nothing the walk records. */
+const K_LEAF = 32;
+const KIND_FLAGS: Uint8Array = (() => {
+  const k = ts.SyntaxKind;
+  const flags = new Uint8Array(k.Count + 1);
+  for (const r of [k.ImportDeclaration, k.ImportEqualsDeclaration, k.VariableDeclarationList, k.FunctionDeclaration, k.ClassDeclaration, k.PropertyDeclaration, k.MethodDeclaration, k.BinaryExpression, k.ReturnStatement, k.CallExpression, k.NewExpression, k.ExportDeclaration, k.ExportAssignment]) flags[r]! |= K_RECORD;
+  for (const f of [k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor, k.GetAccessor, k.SetAccessor]) flags[f]! |= K_FN;
+  for (const c of [k.ClassDeclaration, k.ClassExpression]) flags[c]! |= K_CLASS;
+  for (const b of [k.Block, k.ForStatement, k.ForOfStatement, k.ForInStatement, k.CatchClause, k.CaseBlock]) flags[b]! |= K_BLOCK;
+  for (let t = k.FirstTypeNode; t <= k.LastTypeNode; t++) flags[t]! |= K_SKIP;
+  flags[k.InterfaceDeclaration]! |= K_SKIP;
+  flags[k.TypeAliasDeclaration]! |= K_SKIP;
+  for (let t = 0; t <= k.LastToken; t++) flags[t]! |= K_LEAF;
+  return flags;
+})();
+/** Kinds a visitor can only meet inside type annotations or type declarations' bodies (never in runtime code). */
+const TYPE_ONLY_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.PropertySignature,
+  ts.SyntaxKind.MethodSignature,
+  ts.SyntaxKind.CallSignature,
+  ts.SyntaxKind.ConstructSignature,
+  ts.SyntaxKind.IndexSignature,
+  ts.SyntaxKind.HeritageClause,
+]);
+
+/** Markers on the walk's stack: leaving a function, a class, a block scope. */
+type ExitMarker = { readonly exit: string };
+const EXIT_FN: ExitMarker = { exit: 'fn' };
+const EXIT_CLASS: ExitMarker = { exit: 'class' };
+const EXIT_BLOCK: ExitMarker = { exit: 'block' };
+
 const MAX_ARG_DEPTH = 5;
 const NO_ARGS = [] as unknown as ts.NodeArray<ts.Expression>;
 
@@ -166,6 +200,18 @@ export interface AnalyzeOptions {
   sourceFile?: ts.SourceFile;
   /** `performance.now()` after which the analysis of this file gives up (throws `FileTimeoutError`). */
   deadline?: number;
+  /**
+   * The rest of the project, for per-file rules: `ctx.valueOf` resolves values imported from other
+   * project files through it (a tracer or a metric exported from `src/telemetry.ts`). The file's own
+   * summary stays symbolic either way.
+   */
+  project?: ProjectResolver;
+}
+
+/** Cross-file resolution on demand (see `LazyProject`). */
+export interface ProjectResolver {
+  resolveRef(ref: Extract<AVal, { k: 'ref' }>): AVal | undefined;
+  fnSummary(id: string): FnSummary | undefined;
 }
 
 /** The per-file time budget ran out: thrown at a safe point of the walk or of value resolution. */
@@ -211,6 +257,10 @@ class FileAnalyzer implements InterpHost {
   private readonly fnById = new Map<string, FnNode>();
   private readonly inProgress = new Set<unknown>();
   private readonly dispatch = new Map<ts.SyntaxKind, FileVisitor[]>();
+  /** `dispatch` as an array indexed by kind (the walk's hot path). */
+  private readonly dispatchByKind: (FileVisitor[] | undefined)[] = [];
+  /** Whether the walk may skip type annotations: no visitor asked to see inside them. */
+  private readonly skipTypes: boolean;
   private readonly spanNames: Set<string>;
   private readonly deadline: number | undefined;
   private budgetTicks = 0;
@@ -218,12 +268,21 @@ class FileAnalyzer implements InterpHost {
   constructor(
     readonly file: string,
     readonly sf: ts.SourceFile,
-    opts: AnalyzeOptions,
+    private readonly opts: AnalyzeOptions,
   ) {
     this.catalog = opts.catalog;
     this.interp = new Interp(this);
     this.dir = path.dirname(file);
-    for (const v of opts.visitors ?? []) for (const k of v.kinds) (this.dispatch.get(k) ?? this.dispatch.set(k, []).get(k)!).push(v);
+    let skipTypes = true;
+    for (const v of opts.visitors ?? []) {
+      if (v.types) skipTypes = false;
+      for (const k of v.kinds) {
+        (this.dispatch.get(k) ?? this.dispatch.set(k, []).get(k)!).push(v);
+        if (TYPE_ONLY_KINDS.has(k) || (KIND_FLAGS[k]! & K_SKIP && k !== ts.SyntaxKind.InterfaceDeclaration && k !== ts.SyntaxKind.TypeAliasDeclaration)) skipTypes = false;
+      }
+    }
+    for (const [k, list] of this.dispatch) this.dispatchByKind[k] = list;
+    this.skipTypes = skipTypes;
     this.spanNames = spanMemberNames(opts.catalog);
     this.deadline = opts.deadline;
     this.walkContext.sourceFile = sf;
@@ -239,12 +298,29 @@ class FileAnalyzer implements InterpHost {
     return node ? this.summarize(node) : undefined;
   }
 
+  /** What a function returns, without the rest of its summary (calls of local functions need no more). */
+  fnReturns(id: string): AVal | undefined {
+    const node = this.fnById.get(id);
+    return node ? this.returnsOf(node) : undefined;
+  }
+
+  private readonly returnsMemo = new Map<FnNode, AVal | undefined>();
+
+  private returnsOf(f: FnNode): AVal | undefined {
+    if (this.returnsMemo.has(f)) return this.returnsMemo.get(f);
+    // Undefined while in progress: a recursive call returns nothing known.
+    this.returnsMemo.set(f, undefined);
+    const v = pick((this.returns.get(f) ?? []).map((r) => this.val(r)));
+    this.returnsMemo.set(f, v);
+    return v;
+  }
+
   // ---------------------------------------------------------------- walk
 
   private readonly walkContext: WalkContext = {
     sourceFile: undefined as unknown as ts.SourceFile,
     fn: undefined,
-    valueOf: (e) => this.val(e),
+    valueOf: (e) => this.resolvedVal(e),
     specOf: (v) => (v && v.k === 'inst' ? this.catalog.member(v.type, v.path) : undefined),
   };
 
@@ -290,13 +366,19 @@ class FileAnalyzer implements InterpHost {
     let classes: Chain<ts.ClassLikeDeclaration> | undefined;
     const ctx = this.walkContext;
 
+    const dispatch = this.dispatchByKind;
+    const skipTypes = this.skipTypes;
+
     const visit = (node: ts.Node): void => {
-      const handlers = this.dispatch.get(node.kind);
-      if (handlers) {
+      const kind = node.kind;
+      const handlers = dispatch[kind];
+      if (handlers !== undefined) {
         ctx.fn = fns?.node;
         for (const h of handlers) h.visit(node, ctx);
       }
-      switch (node.kind) {
+      const flags = KIND_FLAGS[kind]!;
+      if (flags & K_SKIP && skipTypes) return;
+      if (flags & K_RECORD) switch (kind) {
         case ts.SyntaxKind.ImportDeclaration: {
           const n = node as ts.ImportDeclaration;
           if (!ts.isStringLiteral(n.moduleSpecifier) || !n.importClause) break;
@@ -402,58 +484,69 @@ class FileAnalyzer implements InterpHost {
       }
 
       // Scopes and chains for the children.
-      if (isFnNode(node)) {
-        fns = { node, parent: fns };
-        scopes.push({ start: node.pos, end: node.end, fn: true });
-        node.parameters.forEach((p, index) => {
-          bindPattern(p.name, { start: node.pos, end: node.end }, (_n, pth) => ({ kind: 'param', fn: node, index, path: pth, annotation: pth.length === 0 ? p.type : undefined }));
-          if (ts.isConstructorDeclaration(node) && classes && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) {
+      if (flags & K_FN) {
+        const fnNode = node as FnNode;
+        fns = { node: fnNode, parent: fns };
+        const scope = { start: fnNode.pos, end: fnNode.end, fn: true };
+        scopes.push(scope);
+        const params = fnNode.parameters;
+        for (let index = 0; index < params.length; index++) {
+          const p = params[index]!;
+          bindPattern(p.name, scope, (_n, pth) => ({ kind: 'param', fn: fnNode, index, path: pth, annotation: pth.length === 0 ? p.type : undefined }));
+          if (kind === ts.SyntaxKind.Constructor && classes && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) {
             // Parameter property: `constructor(private client: OpenAI)`.
             if (p.initializer) this.classProp(classes.node, p.name.text, { expr: p.initializer });
             if (p.type) this.classProp(classes.node, p.name.text, { type: p.type });
           }
-        });
-        if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) (this.returns.get(node) ?? this.returns.set(node, []).get(node)!).push(node.body);
-        descend(node, () => {
-          scopes.pop();
-          fns = fns!.parent;
-        });
+        }
+        if (kind === ts.SyntaxKind.ArrowFunction && !ts.isBlock((fnNode as ts.ArrowFunction).body)) (this.returns.get(fnNode) ?? this.returns.set(fnNode, []).get(fnNode)!).push((fnNode as ts.ArrowFunction).body as ts.Expression);
+        descend(node, EXIT_FN);
         return;
       }
-      if (ts.isClassLike(node)) {
-        classes = { node, parent: classes };
-        descend(node, () => {
-          classes = classes!.parent;
-        });
+      if (flags & K_CLASS) {
+        classes = { node: node as ts.ClassLikeDeclaration, parent: classes };
+        descend(node, EXIT_CLASS);
         return;
       }
-      if (ts.isBlock(node) || ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isCatchClause(node) || ts.isCaseBlock(node)) {
+      if (flags & K_BLOCK) {
         scopes.push({ start: node.pos, end: node.end, fn: false });
-        descend(node, () => {
-          scopes.pop();
-        });
+        descend(node, EXIT_BLOCK);
         return;
       }
-      descend(node);
+      descend(node, undefined);
     };
-    // The walk keeps its own stack (children, then the exit action that restores the enclosing
-    // function, class and block), so deeply nested or long left-leaning code (a generated string
+    // The walk keeps its own stack (children, then a marker whose exit restores the enclosing
+    // function, class or block), so deeply nested or long left-leaning code (a generated string
     // concatenated over 10,000 lines, a long builder chain) cannot overflow the JS stack here.
-    const stack: (ts.Node | (() => void))[] = [sf];
-    const descend = (node: ts.Node, exit?: () => void) => {
-      if (exit) stack.push(exit);
-      const base = stack.length;
-      ts.forEachChild(node, (child) => {
-        stack.push(child);
-      });
+    const stack: (ts.Node | ExitMarker)[] = [sf];
+    let base = 0;
+    // Nodes the walk would neither record nor enter are not pushed, unless a visitor subscribed to them.
+    const notPushed = K_LEAF | (skipTypes ? K_SKIP : 0);
+    const push = (child: ts.Node) => {
+      const kind = child.kind;
+      if (KIND_FLAGS[kind]! & notPushed && dispatch[kind] === undefined) return;
+      stack.push(child);
+    };
+    const descend = (node: ts.Node, exit: ExitMarker | undefined) => {
+      if (exit !== undefined) stack.push(exit);
+      base = stack.length;
+      ts.forEachChild(node, push);
       // Children are pushed in source order; reverse them so they pop (are visited) in source order.
-      for (let i = base, j = stack.length - 1; i < j; i++, j--) [stack[i], stack[j]] = [stack[j]!, stack[i]!];
+      for (let i = base, j = stack.length - 1; i < j; i++, j--) {
+        const t = stack[i]!;
+        stack[i] = stack[j]!;
+        stack[j] = t;
+      }
     };
     let visited = 0;
     while (stack.length) {
       const top = stack.pop()!;
-      if (typeof top === 'function') top();
-      else visit(top);
+      if (top === EXIT_FN) {
+        scopes.pop();
+        fns = fns!.parent;
+      } else if (top === EXIT_CLASS) classes = classes!.parent;
+      else if (top === EXIT_BLOCK) scopes.pop();
+      else visit(top as ts.Node);
       if ((++visited & 1023) === 0) this.checkBudget();
     }
   }
@@ -468,11 +561,53 @@ class FileAnalyzer implements InterpHost {
   private lookup(name: string, pos: number): Decl | undefined {
     const list = this.decls.get(name);
     if (!list) return undefined;
+    if (list.length > 16) return this.lookupIndexed(name, list, pos);
     let best: Decl | undefined;
     for (const d of list) {
       if (d.start <= pos && pos < d.end && (!best || d.end - d.start < best.end - best.start)) best = d;
     }
     return best;
+  }
+
+  /** Per name with many declarations: the declarations sorted by scope (outer first), each with its enclosing one. */
+  private readonly declIndex = new Map<string, { size: number; sorted: Decl[]; parent: Int32Array }>();
+
+  /**
+   * `lookup` for names declared in many scopes (a minified bundle's `a`, `b`, `e` in every function):
+   * logarithmic instead of a scan of every declaration. Scopes are AST node ranges, so they nest or are
+   * disjoint: the innermost scope holding `pos` encloses the last scope starting at or before `pos`.
+   * Same answer as the scan: the smallest range, and of equal ranges the first declared.
+   */
+  private lookupIndexed(name: string, list: Decl[], pos: number): Decl | undefined {
+    let idx = this.declIndex.get(name);
+    if (!idx || idx.size !== list.length) {
+      // Stable sort: equal ranges keep their declaration order.
+      const sorted = [...list].sort((a, b) => a.start - b.start || b.end - a.end);
+      const parent = new Int32Array(sorted.length);
+      const stack: number[] = [];
+      sorted.forEach((d, i) => {
+        while (stack.length && !(sorted[stack[stack.length - 1]!]!.end >= d.end)) stack.pop();
+        parent[i] = stack.length ? stack[stack.length - 1]! : -1;
+        stack.push(i);
+      });
+      idx = { size: list.length, sorted, parent };
+      this.declIndex.set(name, idx);
+    }
+    const { sorted, parent } = idx;
+    let lo = 0;
+    let hi = sorted.length - 1;
+    let k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]!.start <= pos) {
+        k = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    while (k >= 0 && !(pos < sorted[k]!.end)) k = parent[k]!;
+    if (k < 0) return undefined;
+    while (parent[k]! >= 0 && sorted[parent[k]!]!.start === sorted[k]!.start && sorted[parent[k]!]!.end === sorted[k]!.end) k = parent[k]!;
+    return sorted[k];
   }
 
   private fnId(node: FnNode): string {
@@ -621,6 +756,12 @@ class FileAnalyzer implements InterpHost {
       }
       const cv = this.val(e.expression);
       if (!cv) return undefined;
+      // A user function's arguments matter only when it returns (a value rooted at) one of its parameters.
+      if (cv.k === 'fn') {
+        const ret = this.fnReturns(cv.id);
+        if (!ret) return undefined;
+        if (ret.k !== 'param' || ret.fn !== cv.id) return this.withOrigin(this.interp.call(cv, []), e);
+      }
       return this.withOrigin(this.interp.call(cv, this.args(e.arguments)), e);
     }
     if (ts.isNewExpression(e)) {
@@ -638,6 +779,21 @@ class FileAnalyzer implements InterpHost {
     }
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return { k: 'fn', id: this.fnId(e) };
     return undefined;
+  }
+
+  private projectInterp: Interp | undefined;
+
+  /** `val`, with values rooted in other project files resolved through the project (for file rules). */
+  private resolvedVal(e: ts.Expression): AVal | undefined {
+    const v = this.val(e);
+    const project = this.opts.project;
+    if (!v || v.k !== 'ref' || !project) return v;
+    this.projectInterp ??= new Interp({
+      catalog: this.catalog,
+      resolveRef: (ref) => project.resolveRef(ref),
+      fnSummary: (id) => (this.fnById.has(id) ? this.fnSummary(id) : project.fnSummary(id)),
+    });
+    return this.projectInterp.concretize(v) ?? v;
   }
 
   /** A new instance is identified by the expression that created it (see `AVal` origin). */
@@ -808,7 +964,7 @@ class FileAnalyzer implements InterpHost {
     if (existing) return existing;
     const summary: FnSummary = { id, name: this.fnName.get(f) ?? '(anonymous)' };
     this.fnSummaries.set(id, summary);
-    summary.returns = pick((this.returns.get(f) ?? []).map((r) => this.val(r)));
+    summary.returns = this.returnsOf(f);
     // Parameters the function calls, or passes on as callbacks.
     const called: NonNullable<FnSummary['calledParams']> = [];
     const uses = this.paramUses().get(f);
@@ -880,9 +1036,13 @@ class FileAnalyzer implements InterpHost {
         ...(rec.fns ? { fns: enclosingFnIds(this.file, rec.fns) } : {}),
       };
     };
-    // Calls on a parameter's value belong to the function's summary (clients passed around).
+    // Calls on a parameter's value belong to the function's summary (clients passed around), when
+    // their last step names a site member: only those can turn out to be sites once the argument is known.
+    const siteNames = catalogNames(this.catalog).site;
     for (const { rec, callee } of resolved) {
       if (callee.k !== 'param' || callee.steps.length === 0) continue;
+      const last = callee.steps[callee.steps.length - 1]!;
+      if (!siteNames.has('') && (!('m' in last) || !siteNames.has(last.m))) continue;
       const list = paramCalls.get(callee.fn) ?? paramCalls.set(callee.fn, []).get(callee.fn)!;
       list.push(candidate(rec, callee));
     }
@@ -903,10 +1063,6 @@ class FileAnalyzer implements InterpHost {
       calls.push(candidate(rec, callee));
     }
     const exports = this.collectExports();
-    const fns: Record<string, FnSummary> = {};
-    // Summaries of every function a kept value can reach.
-    for (const [, node] of [...this.fnById]) this.summarize(node);
-    for (const [id, s] of this.fnSummaries) fns[id] = s;
     // Functions imported from another project file and passed to a call that may be a scope.
     const passedRefs: NonNullable<FileSummary['passedRefs']> = [];
     for (const ia of this.identArgs) {
@@ -915,6 +1071,19 @@ class FileAnalyzer implements InterpHost {
       const callee = this.calleeOf(ia.call);
       if (!callee || (callee.k === 'inst' && !this.catalog.member(callee.type, callee.path)?.scope)) continue;
       passedRefs.push({ value, callee, index: ia.index, nargs: ia.nargs });
+    }
+    // Summaries of every function a kept value can reach (the others can never be looked up).
+    const fns: Record<string, FnSummary> = {};
+    const reachable = new Set<string>();
+    collectFnIds(calls, reachable);
+    collectFnIds(exports, reachable);
+    collectFnIds(passedRefs, reachable);
+    for (const id of reachable) {
+      const node = this.fnById.get(id);
+      if (!node) continue;
+      const s = this.summarize(node);
+      fns[id] = s;
+      collectFnIds(s, reachable);
     }
     return { file: this.file, exports, starExports: this.starExports, fns, calls, ...(passedRefs.length ? { passedRefs } : {}) };
   }
@@ -1002,6 +1171,40 @@ function enclosingFnIds(file: string, chain: Chain<FnNode>): string[] {
   const ids: string[] = [];
   for (let c: Chain<FnNode> | undefined = chain; c; c = c.parent) ids.push(`${file}#${c.node.pos}`);
   return ids;
+}
+
+/** Ids of the user functions (`{ k: 'fn' }` values) anywhere in a summary's plain data. */
+function collectFnIds(x: unknown, out: Set<string>): void {
+  if (x === null || typeof x !== 'object') return;
+  if (Array.isArray(x)) {
+    for (const e of x) collectFnIds(e, out);
+    return;
+  }
+  const o = x as Record<string, unknown>;
+  if (o.k === 'fn' && typeof o.id === 'string') out.add(o.id);
+  for (const key in o) {
+    const v = o[key];
+    if (v !== null && typeof v === 'object') collectFnIds(v, out);
+  }
+}
+
+/** Member names the catalog gives a meaning to, computed once per catalog. */
+interface CatalogNames {
+  /** Last segments of the member paths that are sites (`''` when an instance itself is a callable site). */
+  site: Set<string>;
+}
+
+const catalogNamesCache = new WeakMap<CatalogIndex, CatalogNames>();
+
+export function catalogNames(catalog: CatalogIndex): CatalogNames {
+  let names = catalogNamesCache.get(catalog);
+  if (names) return names;
+  names = { site: new Set() };
+  for (const t of catalog.types.values()) {
+    for (const [p, m] of t.members) if (m.site) names.site.add(p.slice(p.lastIndexOf('.') + 1));
+  }
+  catalogNamesCache.set(catalog, names);
+  return names;
 }
 
 const spanNamesCache = new WeakMap<CatalogIndex, Set<string>>();
