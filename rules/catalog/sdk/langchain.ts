@@ -21,6 +21,11 @@ function sites(methods: string[], kind: SiteKind, operation: string): Record<str
   return Object.fromEntries(methods.map((m) => [m, { site: { kind, operation, options: [callbacks(1)] } } satisfies MemberSpec]));
 }
 
+/** The legacy model methods also take the handlers themselves as a third argument: `generate(prompts, stop, [handler])`. */
+function legacyModelSites(kind: SiteKind, operation: string): Record<string, MemberSpec> {
+  return Object.fromEntries(LEGACY_MODEL_METHODS.map((m) => [m, { site: { kind, operation, options: [callbacks(1), callbacks(2)] } } satisfies MemberSpec]));
+}
+
 /** Methods that return a runnable wrapping the receiver (same calls, same handlers). */
 function wrappers(...extra: string[]): Record<string, MemberSpec> {
   const out: Record<string, MemberSpec> = {};
@@ -44,6 +49,8 @@ const runnable: MemberSpec = { new: RUNNABLE };
 const legacyChain: MemberSpec = { new: 'langchain.LegacyChain', newOptions: ctorCallbacks };
 
 const initChatModel: MemberSpec = { returns: CHAT, returnsOptions: [callbacks(1, 'constructor-option:langchain.callbacks')] };
+// Methods of a subclass run inside the LangChain run that invokes it, under that run's callbacks.
+const integration: MemberSpec = { subclassScope: { mechanism: 'scope:langchain.integration' } };
 const createAgent: MemberSpec = { returns: 'langchain.Agent' };
 // Tools and lambdas run inside a parent run and inherit its handlers, which reach LangChain runnables only.
 const INHERITS = ['langchain', 'langgraph'];
@@ -139,24 +146,28 @@ export const langchain: PackageModel = {
     'langchain/chat_models/universal': { initChatModel },
     langchain: { initChatModel, createAgent, tool },
     '@langchain/core/prompts': prompts,
-    '@langchain/core/runnables': runnables,
-    '@langchain/core/tools': { tool },
-    '@langchain/core/language_models/chat_models': { BaseChatModel: { annotation: CHAT } },
-    '@langchain/core/language_models/base': { BaseLanguageModel: { annotation: CHAT } },
-    '@langchain/core/language_models/llms': { BaseLLM: { annotation: LLM }, LLM: { annotation: LLM } },
-    '@langchain/core/embeddings': { Embeddings: { annotation: EMB } },
+    '@langchain/core/runnables': { ...runnables, Runnable: integration },
+    '@langchain/core/tools': { tool, StructuredTool: integration, Tool: integration, DynamicTool: integration, DynamicStructuredTool: integration },
+    // Base classes: a class that extends one is a LangChain integration, run (and traced) by LangChain.
+    '@langchain/core/language_models/chat_models': { BaseChatModel: { annotation: CHAT, ...integration }, SimpleChatModel: integration },
+    '@langchain/core/language_models/base': { BaseLanguageModel: { annotation: CHAT, ...integration } },
+    '@langchain/core/language_models/llms': { BaseLLM: { annotation: LLM, ...integration }, LLM: { annotation: LLM, ...integration } },
+    '@langchain/core/embeddings': { Embeddings: { annotation: EMB, ...integration } },
+    '@langchain/core/retrievers': { BaseRetriever: integration },
+    '@langchain/core/callbacks/base': { BaseCallbackHandler: integration },
   },
   types: {
     [CHAT]: {
       sdk: 'langchain',
       members: {
-        ...sites([...RUN_METHODS, ...LEGACY_MODEL_METHODS], 'llm-call', 'chat'),
+        ...sites(RUN_METHODS, 'llm-call', 'chat'),
+        ...legacyModelSites('llm-call', 'chat'),
         ...wrappers('bindTools', 'withStructuredOutput'),
       },
     },
     [LLM]: {
       sdk: 'langchain',
-      members: { ...sites([...RUN_METHODS, ...LEGACY_MODEL_METHODS], 'llm-call', 'text_completion'), ...wrappers() },
+      members: { ...sites(RUN_METHODS, 'llm-call', 'text_completion'), ...legacyModelSites('llm-call', 'text_completion'), ...wrappers() },
     },
     // LangChain.js embeddings take no config and emit no callbacks: only scopes and instrumentation reach them.
     [EMB]: {
@@ -181,10 +192,11 @@ export const langchain: PackageModel = {
       sdk: 'langchain',
       members: { ...sites([...RUN_METHODS, 'call', 'run', 'predict', 'apply'], 'llm-call', 'chat'), ...wrappers() },
     },
-    // langchain v1 `createAgent`: a compiled graph running the model/tool loop.
+    // langchain v1 `createAgent`: a `ReactAgent` running the model/tool loop over a compiled graph. It is
+    // not a Runnable itself: it has `invoke`, `stream` and `streamEvents`, and no `batch`.
     'langchain.Agent': {
       sdk: 'langchain',
-      members: { ...sites(['invoke', 'stream', 'streamEvents', 'batch'], 'task-execution', 'invoke_agent'), withConfig: { returnsSelf: true, returnsOptions: withConfigCallbacks } },
+      members: { ...sites(['invoke', 'stream', 'streamEvents'], 'task-execution', 'invoke_agent'), withConfig: { returnsSelf: true, returnsOptions: withConfigCallbacks } },
     },
     'langchain.AgentExecutor': {
       sdk: 'langchain',
