@@ -13,6 +13,8 @@ export interface InterpHost {
   /** Resolve a cross-file reference to a value (link phase), or undefined to keep it symbolic. */
   resolveRef?(ref: Extract<AVal, { k: 'ref' }>): AVal | undefined;
   fnSummary(id: string): FnSummary | undefined;
+  /** What function `id` returns (the local phase answers without summarising the whole function). */
+  fnReturns?(id: string): AVal | undefined;
   /** Version gate for option wirings: does the project declare a version of `sdk` within `range`? */
   versionMatches?(sdk: string, range: string): boolean;
   /** Does the project register global `id` (AI SDK 7 `registerTelemetry`)? Unknown in the local phase. */
@@ -138,11 +140,11 @@ export class Interp {
 
   /** Substitute a user function's arguments into its return summary. */
   callFn(id: string, args: Arg[]): AVal | undefined {
-    const summary = this.host.fnSummary(id);
-    if (!summary?.returns || this.depth > MAX_DEPTH) return undefined;
+    const returns = this.host.fnReturns ? this.host.fnReturns(id) : this.host.fnSummary(id)?.returns;
+    if (!returns || this.depth > MAX_DEPTH) return undefined;
     this.depth++;
     try {
-      return this.substitute(summary.returns, id, args);
+      return this.substitute(returns, id, args);
     } finally {
       this.depth--;
     }
