@@ -220,6 +220,12 @@ export interface MemberSpec {
    */
   handler?: { mechanism: string };
   /**
+   * A framework base class whose subclasses' methods run inside the framework's traced runs: code in a
+   * class that extends it (a LangChain chat model, LLM, embeddings or tool implementation) is reached by
+   * the callbacks of the run that calls it, so SDK calls there are not reported.
+   */
+  subclassScope?: { mechanism: string };
+  /**
    * Calling (or constructing) the member registers specific instances for tracing: the values in
    * argument `arg` (the argument itself, or the values under `keys` of an options object, each an
    * object of instances or an array of them), and with `self` the constructed instance and every

@@ -570,7 +570,7 @@ class FileAnalyzer implements InterpHost {
   }
 
   /** Per name with many declarations: the declarations sorted by scope (outer first), each with its enclosing one. */
-  private readonly declIndex = new Map<string, { size: number; sorted: Decl[]; parent: Int32Array }>();
+  private readonly declIndex = new Map<string, { size: number; sorted: Decl[]; parent: Int32Array; first: Int32Array }>();
 
   /**
    * `lookup` for names declared in many scopes (a minified bundle's `a`, `b`, `e` in every function):
@@ -584,16 +584,20 @@ class FileAnalyzer implements InterpHost {
       // Stable sort: equal ranges keep their declaration order.
       const sorted = [...list].sort((a, b) => a.start - b.start || b.end - a.end);
       const parent = new Int32Array(sorted.length);
+      // The first declared of the declarations with the same range as this one.
+      const first = new Int32Array(sorted.length);
       const stack: number[] = [];
       sorted.forEach((d, i) => {
         while (stack.length && !(sorted[stack[stack.length - 1]!]!.end >= d.end)) stack.pop();
-        parent[i] = stack.length ? stack[stack.length - 1]! : -1;
+        const p = stack.length ? stack[stack.length - 1]! : -1;
+        parent[i] = p;
+        first[i] = p >= 0 && sorted[p]!.start === d.start && sorted[p]!.end === d.end ? first[p]! : i;
         stack.push(i);
       });
-      idx = { size: list.length, sorted, parent };
+      idx = { size: list.length, sorted, parent, first };
       this.declIndex.set(name, idx);
     }
-    const { sorted, parent } = idx;
+    const { sorted, parent, first } = idx;
     let lo = 0;
     let hi = sorted.length - 1;
     let k = -1;
@@ -604,10 +608,9 @@ class FileAnalyzer implements InterpHost {
         lo = mid + 1;
       } else hi = mid - 1;
     }
-    while (k >= 0 && !(pos < sorted[k]!.end)) k = parent[k]!;
-    if (k < 0) return undefined;
-    while (parent[k]! >= 0 && sorted[parent[k]!]!.start === sorted[k]!.start && sorted[parent[k]!]!.end === sorted[k]!.end) k = parent[k]!;
-    return sorted[k];
+    // Up the enclosing scopes (past every same-range declaration at once) to one that holds `pos`.
+    while (k >= 0 && !(pos < sorted[k]!.end)) k = parent[first[k]!]!;
+    return k < 0 ? undefined : sorted[first[k]!];
   }
 
   private fnId(node: FnNode): string {
@@ -873,6 +876,21 @@ class FileAnalyzer implements InterpHost {
   // ---------------------------------------------------------------- contexts and summaries
 
   /** The contexts of a position, from the innermost enclosing function out to (excluding) `stopAt`. */
+  /** The base classes of the classes enclosing a call (`class MyModel extends BaseChatModel`). */
+  private classContexts(classes: Chain<ts.ClassLikeDeclaration> | undefined): Context[] {
+    const out: Context[] = [];
+    for (let c = classes; c; c = c.parent) {
+      for (const h of c.node.heritageClauses ?? []) {
+        if (h.token !== ts.SyntaxKind.ExtendsKeyword) continue;
+        for (const t of h.types) {
+          const callee = this.val(t.expression);
+          if (callee) out.push({ k: 'subclass', callee });
+        }
+      }
+    }
+    return out;
+  }
+
   private contextsOf(pos: number, fns: Chain<FnNode> | undefined, stopAt?: FnNode): Context[] {
     const out: Context[] = [];
     for (let c = fns; c && c.node !== stopAt; c = c.parent) {
@@ -1023,7 +1041,7 @@ class FileAnalyzer implements InterpHost {
       const n = rec.node;
       // Scopes limited to some SDKs (LangGraph nodes) are judged here when the callee's SDK is known.
       const sdk = callee.k === 'inst' ? this.catalog.type(callee.type)?.sdk : undefined;
-      const { wiredBy, pending } = this.settle(this.contextsOf(n.getStart(this.sf), rec.fns), sdk);
+      const { wiredBy, pending } = this.settle([...this.contextsOf(n.getStart(this.sf), rec.fns), ...this.classContexts(rec.classes)], sdk);
       return {
         range: rangeOf(this.sf, n),
         callee,
@@ -1261,6 +1279,7 @@ export function contextMechanism(c: Context, interp: Interp, host: InterpHost, s
   }
   if (c.k === 'decorator' && spec.decorator) return spec.decorator.mechanism;
   if (c.k === 'span' && spec.span) return spec.span.mechanism;
+  if (c.k === 'subclass' && spec.subclassScope) return spec.subclassScope.mechanism;
   if (c.k === 'span' && spec.handler) {
     if (kind === undefined) return 'pending';
     return kind === 'llm-call' ? 'none' : spec.handler.mechanism;

@@ -69,7 +69,9 @@ export type Context =
   /** The enclosing method is decorated by `callee` (called or not). */
   | { k: 'decorator'; callee: AVal }
   /** A span was started (not as active) earlier in the same function by calling `callee`. */
-  | { k: 'span'; callee: AVal };
+  | { k: 'span'; callee: AVal }
+  /** The call sits in a method of a class that extends `callee` (a framework base class). */
+  | { k: 'subclass'; callee: AVal };
 
 export interface SourceRange {
   start: number;
