@@ -129,6 +129,36 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     });
 
   program
+    .command('fix')
+    .argument('[paths...]', 'files, directories or globs (default: .)')
+    .description('apply the rules\' safe fixes (to a fixpoint); --unsafe-fixes adds the unsafe ones; --dry-run prints a diff')
+    .option('-c, --config <file>', 'use this configuration file instead of looking for tracewire.config.json')
+    .option('--no-ignore', 'disable .gitignore, config ignores and the default ignores (node_modules, build output)')
+    .option('--unsafe-fixes', 'also apply fixes (and suggestions) that may change behaviour')
+    .option('--dry-run', 'print a unified diff of the changes instead of writing them')
+    .option('--allow-dirty', 'change files that have uncommitted changes in git')
+    .action(async (paths: string[], opts: { config?: string; ignore: boolean; unsafeFixes?: boolean; dryRun?: boolean; allowDirty?: boolean }) => {
+      const { fixCommand } = await import('../codemod/cli.js');
+      exitCode = await fixCommand(io, paths, opts, (p) => prepare(io, p, { ...opts, format: 'stylish' }));
+    });
+
+  program
+    .command('codemod')
+    .argument('[name]', 'the codemod to run (see --list)')
+    .argument('[paths...]', 'files, directories or globs (default: .)')
+    .description('run a larger transform that wires tracing in (wrap clients, add telemetry, wrap calls in spans); --list describes them')
+    .option('-l, --list', 'list the codemods and what each does')
+    .option('-c, --config <file>', 'use this configuration file instead of looking for tracewire.config.json')
+    .option('--no-ignore', 'disable .gitignore, config ignores and the default ignores (node_modules, build output)')
+    .option('--entry <file>', 'the application\'s entry point, for codemods that register something once at start-up (ai-sdk-telemetry with ai 7)')
+    .option('--dry-run', 'print a unified diff of the changes instead of writing them')
+    .option('--allow-dirty', 'change files that have uncommitted changes in git')
+    .action(async (name: string | undefined, paths: string[], opts: { list?: boolean; config?: string; ignore: boolean; entry?: string; dryRun?: boolean; allowDirty?: boolean }) => {
+      const { codemodCommand } = await import('../codemod/cli.js');
+      exitCode = await codemodCommand(io, name, paths, opts, (p) => prepare(io, p, { ...opts, format: 'stylish' }));
+    });
+
+  program
     .command('rules')
     .description('list the rules, their presets and fix capability')
     .option('-f, --format <format>', 'stylish or json', 'stylish')

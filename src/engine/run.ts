@@ -11,7 +11,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import { analyzeFile, type FileVisitor } from './analyze-file.js';
 import { CatalogIndex } from './catalog.js';
 import { displayPath } from './files.js';
-import { Linker } from './link.js';
+import { type EvaluatedSite, Linker } from './link.js';
 import { PackageVersions } from './packages.js';
 import { formatMessage, type Report, type RuleModule } from './rule.js';
 import { applyDirectives, type Directive, scanDirectives } from './suppress.js';
@@ -27,6 +27,17 @@ export interface RunOptions {
   config: ResolvedConfig;
   /** Read a file's content (the default reads the working tree; `--staged` reads the index). */
   readFile?: (file: string) => Buffer;
+  /** Filled in for front ends that act on the analysis (the `fix` and `codemod` runner). */
+  detail?: RunDetail;
+}
+
+export interface RunDetail {
+  /** Receives the evaluated sites of the reported files, as the rules saw them. */
+  sites?: EvaluatedSite[];
+  /** Receives the bytes of every file analysed, exactly as read. */
+  sources?: Map<string, Buffer>;
+  /** Called before each file is read (progress on a terminal). */
+  onFile?(done: number, total: number): void;
 }
 
 /** Text of a file as the engine sees it: BOM removed. Null when the file is binary. */
@@ -93,7 +104,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     ...(r.suggestions?.length ? { suggestions: r.suggestions } : {}),
   });
 
+  let done = 0;
   for (const file of all) {
+    opts.detail?.onFile?.(done++, all.length);
     const isReported = reported.has(file);
     const shown = displayPath(cwd, file);
     let buf: Buffer;
@@ -108,6 +121,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       if (isReported) errors.push({ file: shown, message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       continue;
     }
+    opts.detail?.sources?.set(file, buf);
     const decoded = decodeSource(buf);
     if (!decoded) {
       if (isReported) errors.push({ file: shown, message: 'skipped: binary content (NUL bytes) in a source file' });
@@ -174,6 +188,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     assumedSdks: config.assumedSdks,
   }).link();
   const sites = linked.sites.filter((s) => reported.has(s.file));
+  opts.detail?.sites?.push(...sites);
   for (const { rule, severity, options } of rules) {
     if (!rule.checkSites) continue;
     rule.checkSites({
