@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.js';
+import { directiveMessages } from '../src/engine/suppress.js';
 
 /**
  * Reports tracewire suppression comments that are malformed or stale. The engine applies the
@@ -14,12 +15,7 @@ export default defineRule<Record<string, never>>({
     fix: 'none',
     hasSuggestions: false,
     project: false,
-    messages: {
-      missingRule: 'This suppression names no rule.',
-      unknownRule: 'This suppression names an unknown rule.',
-      missingReason: 'This suppression has no reason.',
-      unusedSuppression: 'This suppression suppresses nothing.',
-    },
+    messages: directiveMessages,
     options: z.object({}).strict(),
     defaultOptions: {},
   },

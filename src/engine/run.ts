@@ -4,16 +4,15 @@
  */
 
 import fs from 'node:fs';
-import ts from 'typescript';
 import { builtinModels } from '../../rules/catalog/index.js';
 import { rulesById } from '../../rules/index.js';
 import type { ResolvedConfig } from '../config/load.js';
-import { analyzeFile, type FileVisitor } from './analyze-file.js';
 import { CatalogIndex } from './catalog.js';
 import { displayPath } from './files.js';
 import { type EvaluatedSite, Linker } from './link.js';
 import { PackageVersions } from './packages.js';
-import { formatMessage, type Report, type RuleModule } from './rule.js';
+import { analyzeWithRules, type EnabledRule, runSiteRules, suppressionSeverity, toFinding as toFindingIn } from './pipeline.js';
+import type { Report, RuleModule } from './rule.js';
 import { applyDirectives, type Directive, scanDirectives } from './suppress.js';
 import type { FileError, Finding, InventorySite, RunResult } from './types.js';
 import type { FileSummary } from './values.js';
@@ -50,14 +49,14 @@ export function decodeSource(buf: Buffer): { text: string; bom: boolean } | null
   return { text, bom };
 }
 
-const MAX_FILE_BYTES = 4 * 1024 * 1024;
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 export function buildCatalog(config: ResolvedConfig): CatalogIndex {
   return new CatalogIndex([...builtinModels, ...config.models]);
 }
 
-export function enabledRules(config: ResolvedConfig): { rule: RuleModule<any>; severity: 'error' | 'warn'; options: unknown }[] {
-  const out: { rule: RuleModule<any>; severity: 'error' | 'warn'; options: unknown }[] = [];
+export function enabledRules(config: ResolvedConfig): EnabledRule[] {
+  const out: EnabledRule[] = [];
   for (const [id, rule] of rulesById) {
     const s = config.rules.get(id);
     if (!s || s.severity === 'off') continue;
@@ -90,19 +89,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const texts = new Map<string, string>();
   const directives = new Map<string, Directive[]>();
 
-  const toFinding = (file: string, rule: RuleModule<any>, severity: 'error' | 'warn', r: Report): Finding => ({
-    ruleId: rule.meta.id,
-    severity,
-    file: displayPath(cwd, file),
-    line: r.range.line,
-    column: r.range.column,
-    endLine: r.range.endLine,
-    endColumn: r.range.endColumn,
-    messageId: r.messageId,
-    message: formatMessage(rule.meta.messages[r.messageId] ?? r.messageId, r.data),
-    ...(r.fix ? { fix: r.fix } : {}),
-    ...(r.suggestions?.length ? { suggestions: r.suggestions } : {}),
-  });
+  const toFinding = (file: string, rule: RuleModule<any>, severity: 'error' | 'warn', r: Report): Finding => toFindingIn(cwd, file, rule, severity, r);
 
   let done = 0;
   for (const file of all) {
@@ -128,40 +115,13 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       continue;
     }
     const { text } = decoded;
-    const fileVisitors: { visitor: FileVisitor; rule: RuleModule<any>; severity: 'error' | 'warn' }[] = [];
     const fileFindings: Finding[] = [];
     let analysis;
     try {
-      const sfHolder: { sf?: ts.SourceFile } = {};
-      if (isReported) {
-        for (const { rule, severity, options } of rules) {
-          if (!rule.createVisitor) continue;
-          // The source file is bound lazily: visitors are created before the walk starts.
-          const ctx = {
-            options,
-            catalog,
-            file,
-            get sourceFile() {
-              return sfHolder.sf!;
-            },
-            report: (r: Report) => fileFindings.push(toFinding(file, rule, severity, r)),
-          };
-          fileVisitors.push({ visitor: rule.createVisitor(ctx), rule, severity });
-        }
-      }
-      analysis = analyzeFile(file, text, {
+      analysis = analyzeWithRules(file, text, {
         catalog,
-        visitors: fileVisitors.map((v) => ({
-          kinds: v.visitor.kinds,
-          visit: (node, wctx) => {
-            sfHolder.sf = wctx.sourceFile;
-            v.visitor.visit(node, wctx);
-          },
-          end: (wctx) => {
-            sfHolder.sf = wctx.sourceFile;
-            v.visitor.end?.(wctx);
-          },
-        })),
+        rules: isReported ? rules : undefined,
+        report: (rule, severity, r) => fileFindings.push(toFinding(file, rule, severity, r)),
       });
     } catch (e) {
       if (isReported) errors.push({ file: shown, message: `internal error while analysing: ${e instanceof RangeError ? 'the file nests too deeply to analyse' : (e as Error).message}` });
@@ -189,24 +149,11 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   }).link();
   const sites = linked.sites.filter((s) => reported.has(s.file));
   opts.detail?.sites?.push(...sites);
-  for (const { rule, severity, options } of rules) {
-    if (!rule.checkSites) continue;
-    rule.checkSites({
-      options,
-      catalog,
-      sites,
-      text: (f) => texts.get(f),
-      report: (file, r) => findings.push(toFinding(file, rule, severity, r)),
-    });
-  }
+  runSiteRules(rules, catalog, sites, (f) => texts.get(f), (file, rule, severity, r) => findings.push(toFinding(file, rule, severity, r)));
 
   // Suppressions, per file.
   const known = new Set(rulesById.keys());
-  const suppressionSetting = config.rules.get('suppression-comment');
-  const severityOf = (messageId: string): 'error' | 'warn' | 'off' => {
-    if (!suppressionSetting || suppressionSetting.severity === 'off') return 'off';
-    return messageId === 'unusedSuppression' ? 'warn' : suppressionSetting.severity;
-  };
+  const severityOf = suppressionSeverity(rules);
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) (byFile.get(f.file) ?? byFile.set(f.file, []).get(f.file)!).push(f);
   const final: Finding[] = [];

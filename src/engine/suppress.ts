@@ -5,8 +5,17 @@
  * A reason is required; unknown rule ids and suppressions that suppress nothing are reported.
  */
 
-import ts from 'typescript';
+import ts = require('typescript');
+import { formatMessage } from './rule.js';
 import type { Finding } from './types.js';
+
+/** Message templates of the findings about suppression comments (the `suppression-comment` rule's messages). */
+export const directiveMessages: Record<'missingRule' | 'unknownRule' | 'missingReason' | 'unusedSuppression', string> = {
+  missingRule: 'This suppression names no rule: name the rule ids it silences, so it cannot hide future findings of other rules.',
+  unknownRule: 'This suppression names an unknown rule {{ rules }}: it silences nothing; fix the id (see `tracewire rules`).',
+  missingReason: 'This suppression has no reason: add ` -- <why this call needs no tracing>` so reviewers know why it is safe; until then it silences nothing.',
+  unusedSuppression: 'This suppression of {{ rules }} suppresses nothing: remove it so it cannot hide a future finding.',
+};
 
 export interface Directive {
   kind: 'next-line' | 'disable' | 'enable';
@@ -90,13 +99,17 @@ export function scanDirectives(text: string, languageVariant: ts.LanguageVariant
   return out;
 }
 
-/** Drop suppressed findings and report malformed and unused directives. */
+/**
+ * Drop suppressed findings and report malformed and unused directives. `dataOut`, when given, receives
+ * the template data of each directive finding (for front ends that format messages themselves, like ESLint).
+ */
 export function applyDirectives(
   file: string,
   findings: Finding[],
   directives: Directive[],
   knownRules: Set<string>,
   severityOf: (messageId: string) => 'error' | 'warn' | 'off',
+  dataOut?: Map<Finding, Record<string, string>>,
 ): Finding[] {
   if (directives.length === 0) return findings;
   const kept: Finding[] = [];
@@ -111,18 +124,21 @@ export function applyDirectives(
     }
     if (!suppressed) kept.push(f);
   }
-  const report = (d: Directive, messageId: string, message: string) => {
+  const report = (d: Directive, messageId: keyof typeof directiveMessages, data?: Record<string, string>) => {
     const severity = severityOf(messageId);
     if (severity === 'off') return;
-    kept.push({ ruleId: 'suppression-comment', severity, file, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, messageId, message });
+    const message = formatMessage(directiveMessages[messageId], data);
+    const f: Finding = { ruleId: 'suppression-comment', severity, file, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, messageId, message };
+    if (data) dataOut?.set(f, data);
+    kept.push(f);
   };
   for (const d of directives) {
     if (d.kind === 'enable') continue;
     const unknown = d.rules.filter((r) => !knownRules.has(r));
-    if (d.rules.length === 0) report(d, 'missingRule', 'This suppression names no rule: name the rule ids it silences, so it cannot hide future findings of other rules.');
-    else if (unknown.length) report(d, 'unknownRule', `This suppression names an unknown rule ${unknown.map((u) => `"${u}"`).join(', ')}: it silences nothing; fix the id (see \`tracewire rules\`).`);
-    else if (!d.reason) report(d, 'missingReason', 'This suppression has no reason: add ` -- <why this call needs no tracing>` so reviewers know why it is safe; until then it silences nothing.');
-    else if (!d.used) report(d, 'unusedSuppression', `This suppression of ${d.rules.join(', ')} suppresses nothing: remove it so it cannot hide a future finding.`);
+    if (d.rules.length === 0) report(d, 'missingRule');
+    else if (unknown.length) report(d, 'unknownRule', { rules: unknown.map((u) => `"${u}"`).join(', ') });
+    else if (!d.reason) report(d, 'missingReason');
+    else if (!d.used) report(d, 'unusedSuppression', { rules: d.rules.join(', ') });
   }
   return kept;
 }

@@ -1,0 +1,535 @@
+/**
+ * Checking one file's text against a cached view of its project: the engine behind editor front ends
+ * (the ESLint plugin), where the same file is checked on every keystroke.
+ *
+ * A `ProjectCache` holds the per-file summaries of a project's other files, built lazily on the first
+ * check and refreshed incrementally: files are stat-ed at most every `statIntervalMs` and re-read only
+ * when their size or mtime changed (and re-analysed only when their content did); the file list is
+ * re-globbed at most every `listIntervalMs`. The file being checked always uses the text it is given
+ * (the editor's buffer), never the disk. The linked project is cached per generation of the summaries,
+ * so checking every file of an unchanged project (`eslint .`) links it once.
+ *
+ * A `Workspace` finds the configuration and the project root for a file, the way the CLI does, and
+ * keeps one `ProjectCache` per project.
+ */
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { globbySync } from 'globby';
+import type ts from 'typescript';
+import { rulesById } from '../../rules/index.js';
+import { findConfig, loadConfig, parseJson, type ResolvedConfig, resolveConfig, type RuleSetting } from '../config/load.js';
+import type { CatalogIndex } from './catalog.js';
+import { DEFAULT_IGNORES, displayPath, isSourceFile, SOURCE_EXTENSIONS } from './files.js';
+import { type EvaluatedSite, Linker } from './link.js';
+import { PackageVersions } from './packages.js';
+import { analyzeWithRules, type EnabledRule, runSiteRules, suppressionSeverity, toFinding } from './pipeline.js';
+import { buildCatalog, compareFindings, decodeSource, MAX_FILE_BYTES } from './run.js';
+import { applyDirectives, scanDirectives } from './suppress.js';
+import type { RuleModule } from './rule.js';
+import type { Finding } from './types.js';
+import type { FileSummary } from './values.js';
+
+export interface CacheTiming {
+  /** How long the project's files are trusted before they are stat-ed again (ms, default 1000). */
+  statIntervalMs?: number;
+  /** How long the list of project files is trusted before the project is listed again (ms, default 5000). */
+  listIntervalMs?: number;
+  /** Clock (tests). */
+  now?: () => number;
+}
+
+export interface ProjectCacheOptions extends CacheTiming {
+  /** The project root: its source files (minus ignores and .gitignore) inform resolution. */
+  root: string;
+  config: ResolvedConfig;
+  /** Whether the project's other files inform resolution (default: `config.project`). */
+  project?: boolean;
+}
+
+export interface CheckFileOptions {
+  /** Absolute path of the file. */
+  file: string;
+  /** Its current text (BOM removed): an editor's buffer may differ from the disk. */
+  text: string;
+  /** The file's AST when the caller already has it (typescript-eslint's parser services). */
+  sourceFile?: ts.SourceFile;
+  /** The rules to run, with their severities and options. */
+  rules: EnabledRule[];
+}
+
+/** A finding with the data its message template was filled with (front ends that format messages themselves need it). */
+export interface CheckedFinding extends Finding {
+  data?: Record<string, string | number>;
+}
+
+export interface CheckFileResult {
+  findings: CheckedFinding[];
+  /** Why the file was not analysed (syntax error, size, internal error); `findings` is then empty. */
+  skipped?: string;
+}
+
+interface Entry {
+  /** `mtimeMs:size`, or `missing`. */
+  stamp: string;
+  /** Hash of the decoded text, when the file could be read. */
+  hash?: string;
+  /** Absent when the file could not be read or parsed (it then informs nothing, as in the CLI). */
+  summary?: FileSummary;
+}
+
+const hashText = (text: string) => crypto.createHash('sha1').update(text).digest('base64');
+
+function stampOf(file: string): string {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st ? `${st.mtimeMs}:${st.size}` : 'missing';
+}
+
+const MAX_OVERLAYS = 4;
+
+export class ProjectCache {
+  readonly root: string;
+  readonly config: ResolvedConfig;
+  readonly project: boolean;
+  readonly catalog: CatalogIndex;
+  /** Counters, for tests and benchmarks: how much work the cache did. */
+  readonly stats = { listings: 0, statPasses: 0, reads: 0, analyses: 0, links: 0 };
+
+  private readonly statIntervalMs: number;
+  private readonly listIntervalMs: number;
+  private readonly now: () => number;
+  private readonly entries = new Map<string, Entry>();
+  private files: string[] | undefined;
+  private listedAt = 0;
+  private validatedAt = 0;
+  /** Bumped whenever a summary or a package.json changes. */
+  private generation = 0;
+  private versions = new PackageVersions();
+  private packageJsons = new Map<string, string>();
+  private base: { generation: number; byFile: Map<string, EvaluatedSite[]> } | undefined;
+  /** Links with one file's summary replaced by an unsaved text, most recent last. */
+  private overlays = new Map<string, EvaluatedSite[]>();
+
+  constructor(opts: ProjectCacheOptions) {
+    this.root = path.resolve(opts.root);
+    this.config = opts.config;
+    this.project = opts.project ?? opts.config.project;
+    this.catalog = buildCatalog(opts.config);
+    this.statIntervalMs = opts.statIntervalMs ?? 1000;
+    this.listIntervalMs = opts.listIntervalMs ?? 5000;
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  /**
+   * Check one file's text: its per-file rules during one walk, the project-level rules over its sites
+   * (linked with the rest of the project), then its suppression comments. Findings are sorted.
+   */
+  checkFile(opts: CheckFileOptions): CheckFileResult {
+    const file = path.resolve(opts.file);
+    const { text, rules } = opts;
+    if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
+      return { findings: [], skipped: `file is over the ${MAX_FILE_BYTES / 1048576} MB limit for source files (generated or bundled code?)` };
+    }
+    const findings: CheckedFinding[] = [];
+    const report = (rule: EnabledRule['rule'], severity: 'error' | 'warn', r: Parameters<typeof toFinding>[4]) =>
+      findings.push({ ...toFinding(this.root, file, rule, severity, r), ...(r.data ? { data: r.data } : {}) });
+    let analysis;
+    try {
+      analysis = analyzeWithRules(file, text, { catalog: this.catalog, rules, sourceFile: opts.sourceFile, report });
+    } catch (e) {
+      return { findings: [], skipped: `analysis stopped: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (analysis.parseError) return { findings: [], skipped: `parse error at ${analysis.parseError}` };
+
+    const sites = this.sitesOf(file, text, analysis.summary);
+    runSiteRules(
+      rules,
+      this.catalog,
+      sites,
+      (f) => (f === file ? text : undefined),
+      (f, rule, severity, r) => {
+        if (f === file) report(rule, severity, r);
+      },
+    );
+
+    const data = new Map<Finding, Record<string, string>>();
+    const kept = applyDirectives(displayPath(this.root, file), findings, scanDirectives(text), new Set(rulesById.keys()), suppressionSeverity(rules), data) as CheckedFinding[];
+    for (const f of kept) {
+      const d = data.get(f);
+      if (d) f.data = d;
+    }
+    return { findings: kept.sort(compareFindings) };
+  }
+
+  /** The evaluated sites in `file`, whose current text has `summary`. */
+  private sitesOf(file: string, text: string, summary: FileSummary): EvaluatedSite[] {
+    if (!this.project) return this.link([summary]).filter((s) => s.file === file);
+    this.revalidate();
+    const hash = hashText(text);
+    const entry = this.entries.get(file);
+    if (entry?.summary && entry.hash === hash) return this.baseSites().get(file) ?? [];
+    // An unsaved (or unlisted) file: link the project with this text in place of the disk's.
+    const key = `${this.generation}\0${file}\0${hash}`;
+    let sites = this.overlays.get(key);
+    if (!sites) {
+      const summaries: FileSummary[] = [summary];
+      for (const [f, e] of this.entries) if (f !== file && e.summary) summaries.push(e.summary);
+      sites = this.link(summaries).filter((s) => s.file === file);
+      this.overlays.set(key, sites);
+      if (this.overlays.size > MAX_OVERLAYS) this.overlays.delete(this.overlays.keys().next().value!);
+    } else {
+      // Most recently used last.
+      this.overlays.delete(key);
+      this.overlays.set(key, sites);
+    }
+    return sites;
+  }
+
+  private baseSites(): Map<string, EvaluatedSite[]> {
+    if (this.base?.generation === this.generation) return this.base.byFile;
+    const byFile = new Map<string, EvaluatedSite[]>();
+    const summaries: FileSummary[] = [];
+    for (const e of this.entries.values()) if (e.summary) summaries.push(e.summary);
+    for (const s of this.link(summaries)) (byFile.get(s.file) ?? byFile.set(s.file, []).get(s.file)!).push(s);
+    this.base = { generation: this.generation, byFile };
+    return byFile;
+  }
+
+  private link(summaries: FileSummary[]): EvaluatedSite[] {
+    this.stats.links++;
+    return new Linker(summaries, {
+      catalog: this.catalog,
+      declaredVersion: (f, pkg) => this.versions.declared(f, pkg),
+      assumedSdks: this.config.assumedSdks,
+    }).link().sites;
+  }
+
+  /** Bring the summaries up to date with the disk, within the configured intervals. */
+  private revalidate(): void {
+    const now = this.now();
+    const relist = this.files === undefined || now - this.listedAt >= this.listIntervalMs;
+    if (!relist && now - this.validatedAt < this.statIntervalMs) return;
+    if (relist) {
+      this.files = this.listProjectFiles();
+      this.listedAt = now;
+    }
+    this.validatedAt = now;
+    this.stats.statPasses++;
+    let changed = false;
+    const listed = new Set(this.files);
+    for (const f of this.entries.keys()) {
+      if (!listed.has(f)) {
+        this.entries.delete(f);
+        changed = true;
+      }
+    }
+    for (const f of this.files!) if (this.refresh(f)) changed = true;
+    if (this.refreshPackageJsons(relist)) {
+      this.versions = new PackageVersions();
+      changed = true;
+    }
+    if (changed) {
+      this.generation++;
+      this.overlays.clear();
+    }
+  }
+
+  /** Re-read a file whose stamp changed; true when its summary changed. */
+  private refresh(file: string): boolean {
+    let stamp: string;
+    try {
+      const st = fs.statSync(file, { throwIfNoEntry: false });
+      // Not a regular file (a FIFO or a device behind a source name): never read, like `run()`.
+      stamp = st?.isFile() ? `${st.mtimeMs}:${st.size}` : 'missing';
+    } catch {
+      stamp = 'missing';
+    }
+    const prev = this.entries.get(file);
+    if (prev && prev.stamp === stamp) return false;
+    const entry: Entry = { stamp };
+    this.entries.set(file, entry);
+    const size = stamp === 'missing' ? 0 : Number(stamp.slice(stamp.indexOf(':') + 1));
+    if (stamp === 'missing' || size > MAX_FILE_BYTES) return !!prev?.summary;
+    let decoded;
+    try {
+      this.stats.reads++;
+      decoded = decodeSource(fs.readFileSync(file));
+    } catch {
+      decoded = null;
+    }
+    if (!decoded) return !!prev?.summary;
+    entry.hash = hashText(decoded.text);
+    if (prev?.hash === entry.hash) {
+      // Touched or saved unchanged: the summary still holds.
+      entry.summary = prev.summary;
+      return false;
+    }
+    try {
+      this.stats.analyses++;
+      const a = analyzeWithRules(file, decoded.text, { catalog: this.catalog });
+      if (!a.parseError) entry.summary = a.summary;
+    } catch {
+      // A file the analyser cannot handle informs nothing (the CLI skips it the same way).
+    }
+    return true;
+  }
+
+  /** The package.json files that declared versions are read from (every ancestor of a project directory). */
+  private refreshPackageJsons(relist: boolean): boolean {
+    if (relist) {
+      const dirs = new Set<string>();
+      for (const f of this.files!) {
+        for (let d = path.dirname(f); !dirs.has(d); d = path.dirname(d)) {
+          dirs.add(d);
+          if (path.dirname(d) === d) break;
+        }
+      }
+      const next = new Map<string, string>();
+      for (const d of dirs) next.set(d, this.packageJsons.get(d) ?? '');
+      this.packageJsons = next;
+    }
+    let changed = false;
+    for (const [dir, prev] of this.packageJsons) {
+      let stamp: string;
+      try {
+        stamp = stampOf(path.join(dir, 'package.json'));
+      } catch {
+        stamp = 'missing';
+      }
+      if (stamp !== prev) {
+        if (prev !== '') changed = true;
+        this.packageJsons.set(dir, stamp);
+      }
+    }
+    return changed;
+  }
+
+  /** The project's source files, as `tracewire check` in the root would list them. */
+  private listProjectFiles(): string[] {
+    this.stats.listings++;
+    const found = globbySync(`**/*.{${SOURCE_EXTENSIONS.join(',')}}`, {
+      cwd: this.root,
+      absolute: true,
+      onlyFiles: true,
+      dot: false,
+      followSymbolicLinks: false,
+      gitignore: true,
+      ignore: [...DEFAULT_IGNORES, ...this.config.ignores],
+      suppressErrors: true,
+    });
+    return [...new Set(found.filter(isSourceFile).map((f) => path.resolve(f)))].sort();
+  }
+}
+
+export interface WorkspaceSettings {
+  /** A tracewire configuration file (relative to `cwd`), instead of looking for one from the checked file upwards. */
+  configFile?: string;
+  /** The project root (relative to `cwd`); default: the configuration's directory, else the nearest package.json's. */
+  projectRoot?: string;
+  /** Whether the project's other files inform resolution (default: the configuration's `project`, true). */
+  project?: boolean;
+}
+
+/** A rule a front end wants to run, with the options its own configuration sets on top of tracewire's (if any). */
+export interface RuleRequest {
+  rule: RuleModule<any>;
+  options?: Record<string, unknown>;
+}
+
+interface ConfigSource {
+  file?: string;
+  /** The configuration object (a package.json's `tracewire` key), undefined without a file. */
+  data: unknown;
+  raw: string;
+  /** Directory names resolve against without a file; the label's base. */
+  cwd: string;
+  /** Stamp of the tracing schema the configuration names, so an edit of it re-resolves the rules. */
+  schemaStamp: string;
+}
+
+export class ProjectContext {
+  private readonly effective = new Map<string, Map<string, RuleSetting>>();
+
+  constructor(
+    readonly root: string,
+    readonly config: ResolvedConfig,
+    readonly cache: ProjectCache,
+    private readonly source: ConfigSource,
+  ) {}
+
+  get schemaStamp(): string {
+    return this.source.schemaStamp;
+  }
+
+  /**
+   * The rules to run for the requests, in catalog order, with their severities and prepared options.
+   * A rule the configuration turns off explicitly stays off (the editor agrees with the CLI); options a
+   * request sets are merged over the configuration's and validated and prepared like them.
+   */
+  rulesFor(requests: RuleRequest[]): EnabledRule[] {
+    const wanted = new Map<string, RuleRequest>();
+    const foreign: EnabledRule[] = [];
+    for (const r of requests) {
+      const { id, preset, severity, defaultOptions } = r.rule.meta;
+      if (rulesById.get(id) !== r.rule) {
+        // A rule the configuration cannot name: its defaults and the front end's options.
+        foreign.push({ rule: r.rule, severity, options: { ...(defaultOptions as object), ...(r.options ?? {}) } });
+        continue;
+      }
+      const setting = this.config.rules.get(id);
+      if (setting?.severity === 'off' && preset !== 'off') continue;
+      wanted.set(id, r);
+    }
+    const needsResolve = [...wanted.values()].some((r) => (r.options && Object.keys(r.options).length > 0) || this.config.rules.get(r.rule.meta.id)?.severity === 'off');
+    const settings = needsResolve ? this.resolveWith([...wanted.values()]) : this.config.rules;
+    const out: EnabledRule[] = [];
+    for (const [id, rule] of rulesById) {
+      if (!wanted.has(id)) continue;
+      const s = settings.get(id);
+      out.push({ rule, severity: s && s.severity !== 'off' ? s.severity : rule.meta.severity, options: s?.options ?? rule.meta.defaultOptions });
+    }
+    return [...out, ...foreign];
+  }
+
+  private resolveWith(requests: RuleRequest[]): Map<string, RuleSetting> {
+    const key = JSON.stringify(requests.map((r) => [r.rule.meta.id, r.options ?? null]).sort());
+    let settings = this.effective.get(key);
+    if (settings) return settings;
+    const base = (this.source.data ?? {}) as { rules?: Record<string, unknown> };
+    const rules: Record<string, unknown> = { ...(base.rules ?? {}) };
+    for (const r of requests) {
+      const id = r.rule.meta.id;
+      const entry = rules[id];
+      const [sev, opts] = Array.isArray(entry) ? entry : [entry, undefined];
+      const on = sev === undefined || sev === 'off' || sev === 0 ? 'error' : sev;
+      // Over the rule's defaults, so a rule the configuration never set validates with its defaults.
+      rules[id] = [on, { ...(r.rule.meta.defaultOptions as object), ...((opts as object | undefined) ?? {}), ...(r.options ?? {}) }];
+    }
+    settings = resolveConfig({ ...base, rules }, this.source.file, rulesById, this.source.raw, this.source.cwd).rules;
+    if (this.effective.size >= 8) this.effective.delete(this.effective.keys().next().value!);
+    this.effective.set(key, settings);
+    return settings;
+  }
+}
+
+function sameConfig(a: ResolvedConfig, b: ResolvedConfig): boolean {
+  return a.file === b.file && a.raw === b.raw;
+}
+
+interface Timed<T> {
+  at: number;
+  value: T;
+}
+
+type Found = { file: string; data: unknown; raw: string } | undefined;
+
+/** Configurations and project caches for the files an editor or ESLint checks; everything it reads from disk is revalidated on the cache's intervals. */
+export class Workspace {
+  private readonly timing: Required<CacheTiming>;
+  private readonly found = new Map<string, Timed<Found>>();
+  private readonly packageDirs = new Map<string, Timed<string | undefined>>();
+  /** Resolved configurations by config file (or, without one, by directory), with what they were resolved from. */
+  private readonly configs = new Map<string, Timed<{ source: ConfigSource; config: ResolvedConfig; stamp: string }>>();
+  private readonly projects = new Map<string, ProjectContext>();
+
+  constructor(timing: CacheTiming = {}) {
+    this.timing = { statIntervalMs: timing.statIntervalMs ?? 1000, listIntervalMs: timing.listIntervalMs ?? 5000, now: timing.now ?? (() => performance.now()) };
+  }
+
+  /** The configuration and project cache for a file. Throws `ConfigError` when the configuration is invalid. */
+  projectFor(file: string, cwd: string, settings: WorkspaceSettings = {}): ProjectContext {
+    const dir = path.dirname(path.resolve(cwd, file));
+    const { source, config } = settings.configFile ? this.explicitConfig(path.resolve(cwd, settings.configFile), cwd) : this.foundConfig(dir);
+    const root = settings.projectRoot ? path.resolve(cwd, settings.projectRoot) : config.file ? config.dir : (this.packageDir(dir) ?? dir);
+    const project = settings.project ?? config.project;
+    const key = `${root}\0${config.file ?? ''}\0${project}`;
+    const existing = this.projects.get(key);
+    // Without a configuration file every directory resolves the defaults on its own: same content, same project.
+    if (existing && (existing.config === config || (sameConfig(existing.config, config) && existing.schemaStamp === source.schemaStamp))) return existing;
+    const context = new ProjectContext(root, config, new ProjectCache({ root, config, project, ...this.timing }), source);
+    this.projects.set(key, context);
+    return context;
+  }
+
+  private fresh(t: Timed<unknown> | undefined): boolean {
+    return !!t && this.timing.now() - t.at < this.timing.statIntervalMs;
+  }
+
+  private schemaStamp(config: ResolvedConfig): string {
+    if (!config.tracingSchema) return '';
+    try {
+      return stampOf(config.tracingSchema);
+    } catch {
+      return 'missing';
+    }
+  }
+
+  /** A cached resolution that still holds for `stamp` (the config's raw text or file stamp) and its tracing schema. */
+  private cached(key: string, stamp: string) {
+    const c = this.configs.get(key);
+    if (!c || c.value.stamp !== stamp || this.schemaStamp(c.value.config) !== c.value.source.schemaStamp) return undefined;
+    c.at = this.timing.now();
+    return c.value;
+  }
+
+  private store(key: string, source: Omit<ConfigSource, 'schemaStamp'>, config: ResolvedConfig, stamp: string) {
+    const value = { source: { ...source, schemaStamp: this.schemaStamp(config) }, config, stamp };
+    this.configs.set(key, { at: this.timing.now(), value });
+    return value;
+  }
+
+  private foundConfig(dir: string): { source: ConfigSource; config: ResolvedConfig } {
+    let f = this.found.get(dir);
+    const refreshed = !f || !this.fresh(f);
+    if (refreshed) {
+      f = { at: this.timing.now(), value: findConfig(dir) };
+      this.found.set(dir, f);
+    }
+    const found = f!.value;
+    const key = found ? found.file : `\0${this.packageDir(dir) ?? dir}`;
+    const raw = found?.raw ?? '';
+    const hit = this.configs.get(key);
+    if (hit && !refreshed && hit.value.stamp === raw) return hit.value;
+    const again = this.cached(key, raw);
+    if (again) return again;
+    // Without a configuration file, the defaults apply; relative references resolve against the project root.
+    const cwd = found ? path.dirname(found.file) : (this.packageDir(dir) ?? dir);
+    const config = resolveConfig(found?.data, found?.file, rulesById, raw, cwd);
+    return this.store(key, { file: found?.file, data: found?.data, raw, cwd }, config, raw);
+  }
+
+  private explicitConfig(file: string, cwd: string): { source: ConfigSource; config: ResolvedConfig } {
+    const key = `explicit\0${file}`;
+    const t = this.configs.get(key);
+    if (t && this.fresh(t)) return t.value;
+    let stamp: string;
+    try {
+      stamp = stampOf(file);
+    } catch {
+      stamp = 'missing';
+    }
+    const again = stamp === 'missing' ? undefined : this.cached(key, stamp);
+    if (again) return again;
+    const config = loadConfig({ cwd, configFile: file, rules: rulesById });
+    const raw = fs.readFileSync(file, 'utf8');
+    const data = parseJson(raw, file);
+    const inner = file.endsWith('package.json') ? (data as Record<string, unknown>).tracewire : data;
+    return this.store(key, { file, data: inner, raw, cwd }, config, stamp);
+  }
+
+  private packageDir(dir: string): string | undefined {
+    const t = this.packageDirs.get(dir);
+    if (t && this.fresh(t)) return t.value;
+    let found: string | undefined;
+    for (let d = dir; ; d = path.dirname(d)) {
+      if (fs.existsSync(path.join(d, 'package.json'))) {
+        found = d;
+        break;
+      }
+      if (path.dirname(d) === d) break;
+    }
+    this.packageDirs.set(dir, { at: this.timing.now(), value: found });
+    return found;
+  }
+}
