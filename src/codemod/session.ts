@@ -13,7 +13,7 @@ import { decodeSource, run } from '../engine/run.js';
 import type { RunResult } from '../engine/types.js';
 import { unifiedDiff } from './diff.js';
 import { dirtyFiles } from './git.js';
-import { contentHash, encodeSource, writeIfUnchanged } from './write.js';
+import { contentHash, encodeSource, removeStaleTemps, writeIfUnchanged } from './write.js';
 
 export interface SessionOptions {
   cwd: string;
@@ -138,9 +138,16 @@ export class Session {
     }
     const written: string[] = [];
     const failed: { file: string; reason: string }[] = [];
+    // What an earlier run killed in the middle of a write left behind.
+    removeStaleTemps(this.opts.files);
     changed.forEach((s, i) => {
       this.opts.progress?.('writing', i, changed.length);
-      const r = writeIfUnchanged(s.file, encodeSource(s.text, s.bom), s.hash);
+      // Bytes that are not UTF-8 were read as U+FFFD: writing the text back would replace them all.
+      if (!encodeSource(s.before, s.bom).equals(s.original)) {
+        failed.push({ file: s.file, reason: 'the file is not valid UTF-8: writing it back would replace its invalid bytes (convert it to UTF-8 first)' });
+        return;
+      }
+      const r = writeIfUnchanged(s.file, encodeSource(s.text, s.bom), s.hash, this.opts.cwd);
       if (r.status === 'written') written.push(s.file);
       else if (r.status === 'skipped') failed.push({ file: s.file, reason: r.reason });
     });

@@ -22,14 +22,21 @@ export type WriteOutcome = { status: 'written' } | { status: 'unchanged' } | { s
 /**
  * Replace `file` with `data` if it still hashes to `expectedHash`. The temporary file is created next to
  * the target (same file system, so the rename is atomic), with the target's permissions; symbolic links
- * are followed so the link itself survives.
+ * are followed so the link itself survives, but never out of `root` (the project) when it is given.
  */
-export function writeIfUnchanged(file: string, data: Buffer, expectedHash: string): WriteOutcome {
+export function writeIfUnchanged(file: string, data: Buffer, expectedHash: string, root?: string): WriteOutcome {
   let target: string;
   let current: Buffer;
   let mode: number;
   try {
     target = fs.realpathSync(file);
+    if (root !== undefined && target !== path.resolve(file)) {
+      const realRoot = fs.realpathSync(root);
+      const rel = path.relative(realRoot, target);
+      if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+        return { status: 'skipped', reason: `refused: it is a symbolic link to ${target}, outside the project (${realRoot}); tracewire never writes through a link out of it` };
+      }
+    }
     current = fs.readFileSync(target);
     mode = fs.statSync(target).mode & 0o7777;
   } catch (e) {
@@ -43,6 +50,55 @@ export function writeIfUnchanged(file: string, data: Buffer, expectedHash: strin
     return { status: 'skipped', reason: `cannot write the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
   }
   return { status: 'written' };
+}
+
+/** Temporary files of `atomicWrite`: `.<name>.tracewire-<pid>-<hex>.tmp`. */
+const TEMP_FILE = /^\.(.+)\.tracewire-(\d+)-[0-9a-f]{8}\.tmp$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove the temporary files that a killed run (SIGKILL, power loss: nothing that can be handled) left
+ * next to the given files, from processes that no longer exist. Returns the paths removed.
+ */
+export function removeStaleTemps(files: Iterable<string>): string[] {
+  const dirs = new Set<string>();
+  for (const f of files) {
+    try {
+      dirs.add(path.dirname(fs.realpathSync(f)));
+    } catch {
+      dirs.add(path.dirname(path.resolve(f)));
+    }
+  }
+  const removed: string[] = [];
+  for (const dir of [...dirs].sort()) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = TEMP_FILE.exec(name);
+      if (!m) continue;
+      const pid = Number(m[2]);
+      if (pid === process.pid || alive(pid)) continue;
+      try {
+        fs.rmSync(path.join(dir, name), { force: true });
+        removed.push(path.join(dir, name));
+      } catch {
+        // Not ours to insist on: a later run tries again.
+      }
+    }
+  }
+  return removed;
 }
 
 export function atomicWrite(target: string, data: Buffer, mode = 0o644): void {

@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import type { MemberSpec, PackageModel } from '../../rules/catalog/types.js';
 import type { RuleModule } from '../engine/rule.js';
 import type { Severity } from '../engine/types.js';
+import { globProblem } from './globs.js';
+import { jsonError } from './json-error.js';
 import { type CatalogExtension, type CodemodsConfig, type ConfigFile, configSchema } from './schema.js';
 
 export class ConfigError extends Error {
@@ -58,12 +60,16 @@ function positionOf(text: string, offset: number): string {
 }
 
 export function parseJson(text: string, file: string): unknown {
+  const body = text.replace(/^\uFEFF/, '');
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
+    return JSON.parse(body);
   } catch (e) {
-    const msg = (e as Error).message;
+    // JSON.parse gives no position for some errors and may quote the whole file: locate the error ourselves.
+    const found = jsonError(body);
+    if (found) throw new ConfigError(`${file}:${positionOf(body, found.offset)}: invalid JSON: ${found.message}`);
+    const msg = (e as Error).message.split('\n')[0]!;
     const m = /position (\d+)/.exec(msg);
-    const where = m ? `:${positionOf(text, Number(m[1]))}` : '';
+    const where = m ? `:${positionOf(body, Number(m[1]))}` : '';
     throw new ConfigError(`${file}${where}: invalid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '')}`);
   }
 }
@@ -90,15 +96,82 @@ export function findConfig(start: string): { file: string; data: unknown; raw: s
   }
 }
 
-function issueText(file: string, prefix: (string | number)[], issues: z.core.$ZodIssue[]): string {
+/** The keys an object schema allows at `p` (through optional, default, array, record and tuple), if it is one. */
+function keysAt(schema: unknown, p: readonly PropertyKey[]): string[] | undefined {
+  type Def = { type: string; shape?: Record<string, unknown>; innerType?: unknown; in?: unknown; element?: unknown; valueType?: unknown; items?: unknown[] };
+  const def = (x: unknown) => (x as { _zod?: { def?: Def } } | undefined)?._zod?.def;
+  const unwrap = (x: unknown): unknown => {
+    for (let d = def(x); d; d = def(x)) {
+      if (d.innerType !== undefined && ['optional', 'default', 'prefault', 'nullable', 'readonly', 'catch'].includes(d.type)) x = d.innerType;
+      else if (d.type === 'pipe') x = d.in;
+      else break;
+    }
+    return x;
+  };
+  let s = unwrap(schema);
+  for (const k of p) {
+    const d = def(s);
+    if (d?.type === 'object' && typeof k === 'string') s = d.shape?.[k];
+    else if (d?.type === 'array' && typeof k === 'number') s = d.element;
+    else if (d?.type === 'record') s = d.valueType;
+    else if (d?.type === 'tuple' && typeof k === 'number') s = d.items?.[k];
+    else return undefined;
+    s = unwrap(s);
+  }
+  const d = def(s);
+  return d?.type === 'object' && d.shape ? Object.keys(d.shape) : undefined;
+}
+
+/** The candidate nearest to `word` (case-insensitive edit distance of at most 3), for "did you mean". */
+function closest(word: string, candidates: string[]): string | undefined {
+  const a = word.toLowerCase();
+  let best: string | undefined;
+  let bestD = 4;
+  for (const c of candidates) {
+    const b = c.toLowerCase();
+    if (Math.abs(a.length - b.length) >= bestD) continue;
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const cur = [i];
+      for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+    if (prev[b.length]! < bestD) {
+      bestD = prev[b.length]!;
+      best = c;
+    }
+  }
+  return best;
+}
+
+/** `expected a number, "last" or "any"` from the branches of a union that none matched. */
+function unionExpectation(issue: z.core.$ZodIssueInvalidUnion): string | undefined {
+  const parts: string[] = [];
+  for (const branch of issue.errors ?? []) {
+    const b = branch[0];
+    if (!b || b.path.length) return undefined;
+    if (b.code === 'invalid_type') parts.push(`a ${b.expected}`);
+    else if (b.code === 'invalid_value') parts.push(...b.values.map((v) => JSON.stringify(v)));
+    else return undefined;
+  }
+  if (!parts.length) return undefined;
+  return `expected ${parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}`}`;
+}
+
+function issueText(file: string, prefix: (string | number)[], issues: z.core.$ZodIssue[], schema?: unknown): string {
   const i = issues[0]!;
   const full = [...prefix, ...(i.path as (string | number)[])];
   let what = i.message;
   if (i.code === 'unrecognized_keys') {
     const keys = (i as { keys: string[] }).keys;
-    return `${file}: ${formatPath([...full, keys[0]!])}: unknown key "${keys[0]}"`;
+    const known = schema ? keysAt(schema, i.path) : undefined;
+    return `${file}: ${formatPath([...full, keys[0]!])}: unknown key "${keys[0]}"${known?.length ? ` (expected one of: ${known.join(', ')})` : ''}`;
   }
-  if (i.code === 'invalid_union') what = 'expected "off", "warn", "error", 0, 1, 2, or [severity, options]';
+  if (i.code === 'invalid_union') {
+    // A rule entry (`rules.<id>`) is the one union users meet most; others say what each branch expects.
+    const ruleEntry = full.length >= 2 && full[full.length - 2] === 'rules' && (full.length === 2 || full[0] === 'tracewire');
+    what = ruleEntry ? 'expected "off", "warn", "error", 0, 1, 2, or [severity, options]' : unionExpectation(i as z.core.$ZodIssueInvalidUnion) ?? what;
+  }
   return `${file}: ${formatPath(full)}: ${what}`;
 }
 
@@ -110,9 +183,24 @@ export function resolveConfig(
   cwd = process.cwd(),
 ): ResolvedConfig {
   const label = file ? path.relative(cwd, file) || file : '(config)';
-  const parsed = configSchema.safeParse(data ?? {});
-  if (!parsed.success) throw new ConfigError(issueText(label, file?.endsWith('package.json') ? ['tracewire'] : [], parsed.error.issues));
+  const inPackageJson = !!file?.endsWith('package.json');
+  // No configuration at all is the empty one; a file that holds `null` is an error like any other non-object.
+  const parsed = configSchema.safeParse(data === undefined ? {} : data);
+  if (!parsed.success) throw new ConfigError(issueText(label, inPackageJson ? ['tracewire'] : [], parsed.error.issues, configSchema));
   const cfg: ConfigFile = parsed.data;
+  const keyPrefix = inPackageJson ? 'tracewire.' : '';
+  const unknownRule = (id: string) => {
+    const near = closest(id, [...rules.keys()]);
+    return new ConfigError(`${label}: ${keyPrefix}rules.${id}: unknown rule "${id}" (${near ? `did you mean "${near}"? ` : ''}known rules: ${[...rules.keys()].join(', ')})`);
+  };
+  // Keys the schema drops on the way (`__proto__`) are still the user's typo.
+  const rawRules = data && typeof data === 'object' ? (data as { rules?: unknown }).rules : undefined;
+  if (rawRules && typeof rawRules === 'object') for (const id of Object.keys(rawRules)) if (!rules.has(id)) throw unknownRule(id);
+  (cfg.ignores ?? []).forEach((pattern, i) => {
+    const problem = globProblem(pattern);
+    if (problem) throw new ConfigError(`${label}: ${keyPrefix}ignores[${i}]: ${problem}`);
+  });
+  if (cfg.tracingSchema !== undefined && cfg.tracingSchema.trim() === '') throw new ConfigError(`${label}: ${keyPrefix}tracingSchema: expected the path of a YAML tracing schema, got an empty string`);
   const dir = file ? path.dirname(file) : cwd;
   const settings = new Map<string, RuleSetting>();
   for (const [id, rule] of rules) {
@@ -120,13 +208,13 @@ export function resolveConfig(
   }
   for (const [id, entry] of Object.entries(cfg.rules ?? {})) {
     const rule = rules.get(id);
-    if (!rule) throw new ConfigError(`${label}: rules.${id}: unknown rule "${id}" (known rules: ${[...rules.keys()].join(', ')})`);
+    if (!rule) throw unknownRule(id);
     const [sev, opts] = Array.isArray(entry) ? entry : [entry, undefined];
     const severity: Severity = sev === 0 || sev === 'off' ? 'off' : sev === 1 || sev === 'warn' ? 'warn' : 'error';
     let options = rule.meta.defaultOptions;
     if (opts !== undefined) {
       const r = rule.meta.options.safeParse(opts);
-      if (!r.success) throw new ConfigError(issueText(label, ['rules', id, 1], r.error.issues));
+      if (!r.success) throw new ConfigError(issueText(label, [...(inPackageJson ? ['tracewire'] : []), 'rules', id, 1], r.error.issues, rule.meta.options));
       options = { ...(rule.meta.defaultOptions as object), ...(r.data as object) };
     }
     settings.set(id, { severity, options });

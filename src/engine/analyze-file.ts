@@ -1180,7 +1180,8 @@ export function originOf(file: string, start: number): string {
 
 export function calleeText(sf: ts.SourceFile, e: ts.Expression): string {
   const text = sf.text.slice(e.getStart(sf), e.end);
-  const oneLine = text.replace(/\s+/g, '');
+  // Line breaks and indentation go; a space between two words stays (`(client as any).chat`, not `clientasany`).
+  const oneLine = text.replace(/\s+/g, (ws: string, at: number) => (/[\w$]/.test(text[at - 1] ?? '') && /[\w$]/.test(text[at + ws.length] ?? '') ? ' ' : ''));
   return oneLine.length > 80 ? oneLine.slice(0, 77) + '...' : oneLine;
 }
 

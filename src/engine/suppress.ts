@@ -43,6 +43,8 @@ export function scanDirectives(text: string, languageVariant: ts.LanguageVariant
     const ch = text.charCodeAt(i);
     if (ch === 10) lineStarts.push(i + 1);
     else if (ch === 13 && text.charCodeAt(i + 1) !== 10) lineStarts.push(i + 1);
+    // U+2028 and U+2029 end lines too, for TypeScript (whose positions every other finding uses) and ESLint.
+    else if (ch === 0x2028 || ch === 0x2029) lineStarts.push(i + 1);
   }
   const pos = (offset: number) => {
     let lo = 0;
