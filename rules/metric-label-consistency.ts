@@ -2,7 +2,7 @@ import ts = require('typescript');
 import { z } from 'zod';
 import { rangeOf } from '../src/engine/analyze-file.js';
 import { defineRule } from '../src/engine/rule.js';
-import { labelPairs, type MetricDecl, type MetricUse, metricVisitor } from './metrics/model.js';
+import { labelPairs, type MetricDecl, type MetricUse, isMetricMember, metricVisitor } from './metrics/model.js';
 
 const options = z
   .object({
@@ -35,6 +35,7 @@ export default defineRule<Options>({
     options,
     defaultOptions: { reportMissingLabels: true },
   },
+  needs: isMetricMember,
   createVisitor(ctx) {
     return metricVisitor((model) => {
       const sf = model.sourceFile;

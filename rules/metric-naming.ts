@@ -15,7 +15,7 @@ import {
 } from './catalog/metrics/naming.js';
 import type { MetricKind } from './catalog/types.js';
 import { unwrapExpr } from './metrics/bindings.js';
-import { type MetricDecl, metricVisitor } from './metrics/model.js';
+import { type MetricDecl, isMetricMember, metricVisitor } from './metrics/model.js';
 
 const options = z
   .object({
@@ -62,6 +62,7 @@ export default defineRule<Options>({
     options,
     defaultOptions: { ignore: [] },
   },
+  needs: isMetricMember,
   createVisitor(ctx) {
     const ignore = new Set(ctx.options.ignore ?? []);
     return metricVisitor((model) => {

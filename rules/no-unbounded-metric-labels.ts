@@ -4,7 +4,7 @@ import { rangeOf } from '../src/engine/analyze-file.js';
 import { defineRule } from '../src/engine/rule.js';
 import { unboundedDimensions, type UnboundedDimension } from './catalog/metrics/labels.js';
 import { DimensionMatcher, LabelValueClassifier } from './metrics/label-values.js';
-import { labelPairs, type MetricDecl, type MetricUse, metricVisitor } from './metrics/model.js';
+import { labelPairs, type MetricDecl, type MetricUse, isMetricMember, metricVisitor } from './metrics/model.js';
 
 const options = z
   .object({
@@ -25,6 +25,21 @@ const options = z
 
 type Options = z.infer<typeof options>;
 
+const matchers = new WeakMap<object, DimensionMatcher>();
+
+/** The dimension matcher for the rule's options, built once per configuration rather than once per file. */
+function matcherFor(options: Options): DimensionMatcher {
+  const key: object = options ?? matchers;
+  let matcher = matchers.get(key);
+  if (matcher) return matcher;
+  const extra: UnboundedDimension[] = options.unboundedNames?.length
+    ? [{ names: options.unboundedNames, what: 'values your configuration marks as unbounded', advice: 'Drop the label, or map the value to a bounded set first.', valueNames: true }]
+    : [];
+  matcher = new DimensionMatcher([...unboundedDimensions, ...extra], options.boundedNames ?? []);
+  matchers.set(key, matcher);
+  return matcher;
+}
+
 export default defineRule<Options>({
   meta: {
     id: 'no-unbounded-metric-labels',
@@ -43,11 +58,9 @@ export default defineRule<Options>({
     options,
     defaultOptions: { unboundedNames: [], boundedNames: [], strictTemplates: false },
   },
+  needs: isMetricMember,
   createVisitor(ctx) {
-    const extra: UnboundedDimension[] = ctx.options.unboundedNames?.length
-      ? [{ names: ctx.options.unboundedNames, what: 'values your configuration marks as unbounded', advice: 'Drop the label, or map the value to a bounded set first.', valueNames: true }]
-      : [];
-    const matcher = new DimensionMatcher([...unboundedDimensions, ...extra], ctx.options.boundedNames ?? []);
+    const matcher = matcherFor(ctx.options);
     return metricVisitor((model) => {
       const sf = model.sourceFile;
       const cls = new LabelValueClassifier(model.bindings, matcher, ctx.options.strictTemplates === true);

@@ -4,7 +4,7 @@ import { defineRule } from '../src/engine/rule.js';
 import type { Fix } from '../src/engine/types.js';
 import { eolOf } from '../src/engine/edits.js';
 import { rangeOf } from '../src/engine/analyze-file.js';
-import { type FileSpans, fileSpans, indentOfLine, indentUnit, isFunctionLike, type SpanInfo, spanCandidateCollector, unwrapExpr } from './support/spans.js';
+import { type FileSpans, fileSpans, indentOfLine, indentUnit, isFunctionLike, type SpanInfo, spanCandidateCollector, spanStartNames, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z.object({}).strict();
 type Options = z.infer<typeof options>;
@@ -551,6 +551,8 @@ export default defineRule<Options>({
     options,
     defaultOptions: {},
   },
+  needs: startsSpans,
+  callNames: spanStartNames,
   createVisitor(ctx) {
     const collector = spanCandidateCollector(ctx.catalog);
     return {

@@ -5,7 +5,7 @@ import { eolOf } from '../src/engine/edits.js';
 import { defineRule } from '../src/engine/rule.js';
 import type { Fix, TextEdit } from '../src/engine/types.js';
 import type { SourceRange } from '../src/engine/values.js';
-import { type FileSpans, fileSpans, indentOfLine, isFunctionLike, type SpanInfo, spanCandidateCollector, unwrapExpr } from './support/spans.js';
+import { type FileSpans, fileSpans, indentOfLine, isFunctionLike, type SpanInfo, spanCandidateCollector, spanStartNames, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z.object({}).strict();
 type Options = z.infer<typeof options>;
@@ -44,6 +44,8 @@ export default defineRule<Options>({
     options,
     defaultOptions: {},
   },
+  needs: startsSpans,
+  callNames: spanStartNames,
   createVisitor(ctx) {
     const collector = spanCandidateCollector(ctx.catalog);
     const catches: ts.CatchClause[] = [];

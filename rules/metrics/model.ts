@@ -17,7 +17,7 @@
 import ts = require('typescript');
 import type { FileVisitor, WalkContext } from '../../src/engine/analyze-file.js';
 import type { AVal } from '../../src/engine/values.js';
-import type { MetricKind, MetricSpec } from '../catalog/types.js';
+import type { MemberSpec, MetricKind, MetricSpec } from '../catalog/types.js';
 import { BINDING_KINDS, Bindings, propertyName, unwrapExpr, type FnLike } from './bindings.js';
 
 export interface StaticProp {
@@ -81,6 +81,9 @@ export interface MetricFileModel {
 }
 
 export const METRIC_VISITOR_KINDS: ts.SyntaxKind[] = [...new Set([...BINDING_KINDS, ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression, ts.SyntaxKind.PropertyDeclaration])];
+
+/** The catalog members the metric rules look at (`RuleModule.needs`): files that cannot reach one get no visitor. */
+export const isMetricMember = (m: MemberSpec): boolean => !!m.metric;
 
 const models = new WeakMap<ts.SourceFile, MetricFileModel>();
 /** One collector per file, fed by the first metric visitor that sees it (the others would collect the same). */

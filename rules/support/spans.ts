@@ -9,7 +9,7 @@
 import ts = require('typescript');
 import type { WalkContext } from '../../src/engine/analyze-file.js';
 import type { CatalogIndex } from '../../src/engine/catalog.js';
-import type { SpanOp, SpanStartSpec } from '../catalog/types.js';
+import type { MemberSpec, SpanOp, SpanStartSpec } from '../catalog/types.js';
 
 export type FnLike = ts.SignatureDeclaration & { body?: ts.ConciseBody };
 
@@ -35,6 +35,9 @@ export function unwrapExpr(e: ts.Expression): ts.Expression {
 function isWrapper(n: ts.Node): boolean {
   return ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n);
 }
+
+/** The catalog members the span rules look at (`RuleModule.needs`): files that cannot reach one get no visitor. */
+export const startsSpans = (m: MemberSpec): boolean => !!m.spanStart;
 
 const startNames = new WeakMap<CatalogIndex, Set<string>>();
 

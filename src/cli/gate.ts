@@ -26,6 +26,7 @@ import { changedSince, readBlobs, repoRoot, stagedFiles } from '../engine/git.js
 import { decodeSource, run } from '../engine/run.js';
 import type { Finding, RunResult } from '../engine/types.js';
 import type { BaselineSummary, ReportContext } from '../report/context.js';
+import { applyShard, runScale, type ScaleOptions } from './scale.js';
 
 export const CHECK_FORMATS = ['stylish', 'json', 'sarif', 'github', 'junit'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -36,7 +37,7 @@ export interface GateIO {
   stderr: (s: string) => void;
 }
 
-export interface CheckOptions {
+export interface CheckOptions extends ScaleOptions {
   config?: string;
   ignore: boolean;
   /** Repeatable: `name` or `name:path`. */
@@ -277,7 +278,9 @@ export async function runCheck(io: GateIO, paths: string[], opts: CheckOptions, 
   const baselineFile = opts.baseline ? path.resolve(io.cwd, opts.baseline) : undefined;
   const data = baselineFile ? readBaseline(baselineFile) : undefined;
   const sel = await select(io, paths, opts, prepare);
-  const full = await run({ cwd: io.cwd, files: sel.files, contextFiles: sel.contextFiles, config: sel.config, readFile: sel.readFile });
+  Object.assign(sel, applyShard(io.cwd, sel.files, sel.contextFiles, opts.shard));
+  const scale = runScale(io.cwd, opts, sel.files.length + sel.contextFiles.length);
+  const full = await run({ cwd: io.cwd, files: sel.files, contextFiles: sel.contextFiles, config: sel.config, readFile: sel.readFile, ...scale });
   const text = textReader(sel.readFile);
 
   let findings = full.findings;

@@ -9,6 +9,7 @@ import { listFiles, UsageError } from '../engine/files.js';
 import { run } from '../engine/run.js';
 import type { RunResult } from '../engine/types.js';
 import { VERSION } from '../version.js';
+import { parseShard, parseWorkers } from './scale.js';
 import { BASELINE_FILE, type BaselineOptions, CHECK_FORMATS, type CheckOptions, collectFormat, type Prepare, parseMaxWarnings, runBaseline, runCheck } from './gate.js';
 
 export interface CliIO {
@@ -103,6 +104,10 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--baseline <file>', 'report and fail only on findings that are not in this baseline (written by `tracewire baseline`)')
     .option('--changed-since <ref>', 'check only the files changed since the merge base with a git ref; the rest of the project still informs resolution')
     .option('--staged', 'check what is staged: the staged content of staged files, read from the git index (pre-commit hooks)')
+    .option('--workers <n>', 'worker threads for reading, parsing and the per-file rules: a number, 0 for none, or auto (one per core, for 400 files or more)', parseWorkers)
+    .option('--cache', 'reuse the per-file results of files whose content has not changed since the last run, and update them')
+    .option('--cache-location <path>', 'the cache file, or a directory to keep .tracewirecache in (default: ./.tracewirecache)')
+    .option('--shard <k/n>', 'report only the k-th of n deterministic slices of the files (CI matrix jobs); every file still informs resolution, and `tracewire merge` joins the reports', parseShard)
     .action(async (paths: string[], opts: CheckOptions) => {
       exitCode = await runCheck(io, paths, opts, gatePrepare);
     });

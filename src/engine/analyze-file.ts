@@ -53,6 +53,12 @@ interface CallRecord {
 
 export interface FileAnalysis {
   summary: FileSummary;
+  /**
+   * Absolute paths (as written, without resolving extensions) of the project modules the file imports,
+   * re-exports or requires with a relative specifier: the edges along which values can come from other
+   * project files.
+   */
+  imports?: string[];
   /** Syntax errors found by the parser (the file is then not analysed). */
   parseError?: string;
   sourceFile?: ts.SourceFile;
@@ -189,6 +195,10 @@ const EXIT_FN: ExitMarker = { exit: 'fn' };
 const EXIT_CLASS: ExitMarker = { exit: 'class' };
 const EXIT_BLOCK: ExitMarker = { exit: 'block' };
 
+/** Memo markers (see `FileAnalyzer.valMemo`). */
+const NONE = { k: 'fn', id: '(none)' } as AVal;
+const BUSY = { k: 'fn', id: '(busy)' } as AVal;
+
 const MAX_ARG_DEPTH = 5;
 const NO_ARGS = [] as unknown as ts.NodeArray<ts.Expression>;
 
@@ -230,7 +240,7 @@ export function analyzeFile(file: string, text: string, opts: AnalyzeOptions): F
   const a = new FileAnalyzer(file, sf, opts);
   a.walk();
   a.endVisitors();
-  return { summary: a.finish(), sourceFile: opts.keepSourceFile ? sf : undefined };
+  return { summary: a.finish(), imports: a.relativeImports(), sourceFile: opts.keepSourceFile ? sf : undefined };
 }
 
 class FileAnalyzer implements InterpHost {
@@ -251,11 +261,11 @@ class FileAnalyzer implements InterpHost {
   private readonly assigns = new Map<string, { pos: number; value: ts.Expression }[]>();
   private readonly exportNodes: ts.Node[] = [];
   private readonly cjsExports: { name: string | undefined; value: ts.Expression }[] = [];
-  private readonly valMemo = new Map<ts.Node, AVal | undefined>();
-  private readonly declMemo = new Map<Decl, AVal | undefined>();
+  /** Memoised values: `NONE` for a known undefined, `BUSY` while being computed (a cycle resolves to nothing). */
+  private readonly valMemo = new Map<ts.Node, AVal>();
+  private readonly declMemo = new Map<Decl, AVal>();
   private readonly fnSummaries = new Map<string, FnSummary>();
   private readonly fnById = new Map<string, FnNode>();
-  private readonly inProgress = new Set<unknown>();
   private readonly dispatch = new Map<ts.SyntaxKind, FileVisitor[]>();
   /** `dispatch` as an array indexed by kind (the walk's hot path). */
   private readonly dispatchByKind: (FileVisitor[] | undefined)[] = [];
@@ -613,9 +623,16 @@ class FileAnalyzer implements InterpHost {
     return k < 0 ? undefined : sorted[first[k]!];
   }
 
+  private readonly fnIds = new Map<FnNode, string>();
+
   private fnId(node: FnNode): string {
-    const id = `${this.file}#${node.pos}`;
-    this.fnById.set(id, node);
+    let id = this.fnIds.get(node);
+    if (id === undefined) {
+      // One string per function, shared by every value that names it.
+      id = `${this.file}#${node.pos}`;
+      this.fnIds.set(node, id);
+      this.fnById.set(id, node);
+    }
     return id;
   }
 
@@ -629,20 +646,19 @@ class FileAnalyzer implements InterpHost {
     return undefined;
   }
 
-  private guard<T>(key: unknown, f: () => T): T | undefined {
-    if (this.inProgress.has(key)) return undefined;
-    this.inProgress.add(key);
-    try {
-      return f();
-    } finally {
-      this.inProgress.delete(key);
-    }
-  }
 
   private declValue(d: Decl): AVal | undefined {
-    if (this.declMemo.has(d)) return this.declMemo.get(d);
-    const v = this.guard(d, () => this.computeDeclValue(d));
-    this.declMemo.set(d, v);
+    const m = this.declMemo.get(d);
+    if (m !== undefined) return m === NONE || m === BUSY ? undefined : m;
+    this.declMemo.set(d, BUSY);
+    let v: AVal | undefined;
+    try {
+      v = this.computeDeclValue(d);
+    } catch (err) {
+      this.declMemo.delete(d);
+      throw err;
+    }
+    this.declMemo.set(d, v ?? NONE);
     return v;
   }
 
@@ -723,10 +739,18 @@ class FileAnalyzer implements InterpHost {
   }
 
   val(e: ts.Expression): AVal | undefined {
-    if (this.valMemo.has(e)) return this.valMemo.get(e);
+    const m = this.valMemo.get(e);
+    if (m !== undefined) return m === NONE || m === BUSY ? undefined : m;
     if ((++this.budgetTicks & 255) === 0) this.checkBudget();
-    const v = this.guard(e, () => this.computeVal(e));
-    this.valMemo.set(e, v);
+    this.valMemo.set(e, BUSY);
+    let v: AVal | undefined;
+    try {
+      v = this.computeVal(e);
+    } catch (err) {
+      this.valMemo.delete(e);
+      throw err;
+    }
+    this.valMemo.set(e, v ?? NONE);
     return v;
   }
 
@@ -970,8 +994,10 @@ class FileAnalyzer implements InterpHost {
     const pending: Context[] = [];
     for (const c of contexts) {
       const r = contextMechanism(c, this.interp, this, sdk);
-      if (r === 'pending') pending.push(c);
-      else if (r !== 'none') return { wiredBy: r, pending: [] };
+      // A callee rooted at a parameter stays one at link time too (contexts are not substituted): it never wires.
+      if (r === 'pending') {
+        if (c.callee.k !== 'param') pending.push(c);
+      } else if (r !== 'none') return { wiredBy: r, pending: [] };
     }
     return { pending };
   }
@@ -997,7 +1023,9 @@ class FileAnalyzer implements InterpHost {
       const s = this.settle(ctx);
       called.push({ index, contexts: s.pending, wiredBy: s.wiredBy });
     }
-    if (called.length) summary.calledParams = called;
+    // An entry with neither a mechanism nor a pending context can never wire anything.
+    const useful = called.filter((c) => c.wiredBy || c.contexts.length);
+    if (useful.length) summary.calledParams = useful;
     return summary;
   }
 
@@ -1100,13 +1128,32 @@ class FileAnalyzer implements InterpHost {
       const node = this.fnById.get(id);
       if (!node) continue;
       const s = this.summarize(node);
-      fns[id] = s;
+      // A summary with nothing in it answers like no summary at all.
+      if (s.returns || s.calledParams || s.paramCalls) fns[id] = s;
       collectFnIds(s, reachable);
     }
     return { file: this.file, exports, starExports: this.starExports, fns, calls, ...(passedRefs.length ? { passedRefs } : {}) };
   }
 
   private starExports: string[] = [];
+
+  /** See `FileAnalysis.imports`. */
+  relativeImports(): string[] {
+    const out = new Set<string>();
+    const add = (spec: string) => {
+      if (spec.startsWith('.') || spec.startsWith('/')) out.add(path.resolve(this.dir, spec));
+    };
+    for (const list of this.decls.values()) for (const d of list) if (d.info.kind === 'import') add(d.info.module);
+    for (const n of this.exportNodes) if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) add(n.moduleSpecifier.text);
+    for (const { node } of this.calls) {
+      if (!ts.isCallExpression(node)) continue;
+      const callee = unwrap(node.expression);
+      const isImport = callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require');
+      const a = node.arguments[0];
+      if (isImport && a && ts.isStringLiteralLike(a)) add(a.text);
+    }
+    return [...out].sort();
+  }
 
   private collectExports(): Record<string, AVal> {
     const out: Record<string, AVal> = {};

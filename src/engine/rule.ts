@@ -9,6 +9,7 @@
  */
 
 import type ts from 'typescript';
+import type { MemberSpec } from '../../rules/catalog/types.js';
 import type { z } from 'zod';
 import type { FileVisitor } from './analyze-file.js';
 import type { CatalogIndex } from './catalog.js';
@@ -69,6 +70,17 @@ export interface RuleModule<Options = unknown> {
    * `visit`; resolve values (`ctx.valueOf`) and report in `end`, once the whole file has been walked.
    */
   createVisitor?(ctx: FileRuleContext<Options>): FileVisitor;
+  /**
+   * Per-file rules that only report on values of certain catalog members (spans started by a
+   * `spanStart` member, metrics): the predicate over members. Files whose text names no module from
+   * which such a member is reachable get no visitor (see src/engine/reach.ts): most files of a project.
+   */
+  needs?: (member: MemberSpec) => boolean;
+  /**
+   * Per-file rules that only look at calls whose callee name (the last property name, or the identifier)
+   * is one of these: files whose text contains none of them get no visitor.
+   */
+  callNames?: (catalog: CatalogIndex) => ReadonlySet<string>;
   /**
    * Called once when the configuration is resolved (for enabled rules), with the rule's options and the
    * project settings; returns the options the rule runs with (paths made absolute, files they name

@@ -11,9 +11,14 @@ import { CatalogIndex } from './catalog.js';
 import { displayPath } from './files.js';
 import { type EvaluatedSite, Linker } from './link.js';
 import { PackageVersions } from './packages.js';
-import { analyzeWithRules, type EnabledRule, runSiteRules, suppressionSeverity, toFinding as toFindingIn } from './pipeline.js';
+import { cacheKey, RunCache } from './cache.js';
+import { decodeSource, fileTimeoutMs, type TaskContext } from './file-task.js';
+import { analyzeFiles } from './parallel.js';
+import { unpackSummary } from './packed.js';
+import { secondPhase } from './project-phase.js';
+import { type EnabledRule, runSiteRules, suppressionSeverity, toFinding as toFindingIn } from './pipeline.js';
 import type { Report, RuleModule } from './rule.js';
-import { applyDirectives, type Directive, scanDirectives } from './suppress.js';
+import { applyDirectives, type Directive } from './suppress.js';
 import type { FileError, Finding, InventorySite, RunResult } from './types.js';
 import type { FileSummary } from './values.js';
 
@@ -28,6 +33,15 @@ export interface RunOptions {
   readFile?: (file: string) => Buffer;
   /** Filled in for front ends that act on the analysis (the `fix` and `codemod` runner). */
   detail?: RunDetail;
+  /**
+   * Time budget per file in milliseconds (default: `TRACEWIRE_FILE_TIMEOUT_MS`, else 10 s): a file whose
+   * analysis runs longer is dropped and reported in `errors`, so a pathological file cannot hang a hook.
+   */
+  fileTimeoutMs?: number;
+  /** Worker threads for the per-file phase (`--workers`; 0 or absent: this thread). */
+  workers?: number;
+  /** Reuse and update the per-file results stored in this file (`--cache`). */
+  cacheFile?: string;
 }
 
 export interface RunDetail {
@@ -39,17 +53,24 @@ export interface RunDetail {
   onFile?(done: number, total: number): void;
 }
 
-/** Text of a file as the engine sees it: BOM removed. Null when the file is binary. */
-export function decodeSource(buf: Buffer): { text: string; bom: boolean } | null {
-  const probe = buf.subarray(0, 8192);
-  if (probe.includes(0)) return null;
-  let text = buf.toString('utf8');
-  const bom = text.charCodeAt(0) === 0xfeff;
-  if (bom) text = text.slice(1);
-  return { text, bom };
-}
+// The per-file phase lives in file-task.ts (it also runs in worker threads); its helpers are re-exported here.
+export { DEFAULT_FILE_TIMEOUT_MS, decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './file-task.js';
 
-export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** The key of `--cache`: what the per-file results depend on besides each file's content. */
+export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: string): string {
+  let schema: string | undefined;
+  try {
+    schema = config.tracingSchema ? fs.readFileSync(config.tracingSchema, 'utf8') : undefined;
+  } catch {
+    schema = undefined;
+  }
+  return cacheKey({
+    cwd,
+    config: { file: config.file, raw: config.raw, project: config.project, models: config.models, assumedSdks: [...config.assumedSdks], schema },
+    rules: rules.map((r) => [r.rule.meta.id, r.severity, r.options]),
+    catalog: builtinModels,
+  });
+}
 
 export function buildCatalog(config: ResolvedConfig): CatalogIndex {
   return new CatalogIndex([...builtinModels, ...config.models]);
@@ -82,63 +103,59 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const reported = new Set(opts.files);
   const all = [...new Set([...opts.files, ...(opts.contextFiles ?? [])])].sort();
   const read = opts.readFile ?? ((f: string) => fs.readFileSync(f));
+  const budgetMs = fileTimeoutMs(opts.fileTimeoutMs);
 
   const errors: FileError[] = [];
   const findings: Finding[] = [];
   const summaries: FileSummary[] = [];
-  const texts = new Map<string, string>();
   const directives = new Map<string, Directive[]>();
 
   const toFinding = (file: string, rule: RuleModule<any>, severity: 'error' | 'warn', r: Report): Finding => toFindingIn(cwd, file, rule, severity, r);
 
-  let done = 0;
-  for (const file of all) {
-    opts.detail?.onFile?.(done++, all.length);
-    const isReported = reported.has(file);
-    const shown = displayPath(cwd, file);
-    let buf: Buffer;
-    try {
-      const st = fs.statSync(file, { throwIfNoEntry: false });
-      if (st && st.size > MAX_FILE_BYTES && !opts.readFile) {
-        if (isReported) errors.push({ file: shown, message: `skipped: file is ${(st.size / 1048576).toFixed(1)} MB, over the 4 MB limit for source files (generated or bundled code?)` });
-        continue;
-      }
-      buf = read(file);
-    } catch (e) {
-      if (isReported) errors.push({ file: shown, message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+  // The per-file phase (read, parse, walk, per-file rules, suppression comments): from the cache, in
+  // this thread or in worker threads; then the per-file rules that need the rest of the project.
+  const sources = opts.detail?.sources;
+  const ctx: TaskContext = { cwd, catalog, rules, budgetMs, project: config.project, readFile: opts.readFile, onBuffer: sources ? (f, b) => sources.set(f, b) : undefined };
+  const cache = opts.cacheFile ? RunCache.load(opts.cacheFile, runCacheKey(config, rules, cwd)) : undefined;
+  const results = await analyzeFiles(all, reported, ctx, { workers: opts.workers ?? 0, cache, config, onFile: opts.detail?.onFile });
+  const unpacked = new Map<string, FileSummary>();
+  for (const r of results) if (r.summary) unpacked.set(r.file, unpackSummary(r.summary));
+  const second = secondPhase(results, unpacked, all, ctx, read);
+  for (const r of results) {
+    const isReported = reported.has(r.file);
+    const again = second.get(r.file);
+    const error = r.error ?? again?.error;
+    if (error) {
+      if (isReported) errors.push({ file: displayPath(cwd, r.file), message: error });
       continue;
     }
-    opts.detail?.sources?.set(file, buf);
-    const decoded = decodeSource(buf);
-    if (!decoded) {
-      if (isReported) errors.push({ file: shown, message: 'skipped: binary content (NUL bytes) in a source file' });
-      continue;
-    }
-    const { text } = decoded;
-    const fileFindings: Finding[] = [];
-    let analysis;
-    try {
-      analysis = analyzeWithRules(file, text, {
-        catalog,
-        rules: isReported ? rules : undefined,
-        report: (rule, severity, r) => fileFindings.push(toFinding(file, rule, severity, r)),
-      });
-    } catch (e) {
-      if (isReported) errors.push({ file: shown, message: `internal error while analysing: ${e instanceof RangeError ? 'the file nests too deeply to analyse' : (e as Error).message}` });
-      continue;
-    }
-    if (analysis.parseError) {
-      if (isReported) errors.push({ file: shown, message: `parse error at ${analysis.parseError}` });
-      continue;
-    }
-    summaries.push(analysis.summary);
-    if (isReported) {
-      texts.set(file, text);
-      findings.push(...fileFindings);
-      const ds = scanDirectives(text);
-      if (ds.length) directives.set(file, ds);
-    }
+    summaries.push(unpacked.get(r.file)!);
+    if (!isReported) continue;
+    if (r.findings) findings.push(...r.findings);
+    if (again) findings.push(...again.findings);
+    // Copies: applying marks directives used, and the cache keeps the originals.
+    if (r.directives) directives.set(r.file, r.directives.map((d) => ({ ...d })));
   }
+  try {
+    cache?.save();
+  } catch {
+    // A cache that cannot be written is only slower next time.
+  }
+  // Texts for the project-level rules' fixes, read again on demand (only files with sites need them).
+  const textMemo = new Map<string, string | undefined>();
+  const textOf = (f: string): string | undefined => {
+    if (!reported.has(f)) return undefined;
+    if (!textMemo.has(f)) {
+      let t: string | undefined;
+      try {
+        t = decodeSource(read(f))?.text;
+      } catch {
+        t = undefined;
+      }
+      textMemo.set(f, t);
+    }
+    return textMemo.get(f);
+  };
 
   // Link the project and run the project-level rules.
   const versions = new PackageVersions();
@@ -149,7 +166,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   }).link();
   const sites = linked.sites.filter((s) => reported.has(s.file));
   opts.detail?.sites?.push(...sites);
-  runSiteRules(rules, catalog, sites, (f) => texts.get(f), (file, rule, severity, r) => findings.push(toFinding(file, rule, severity, r)));
+  runSiteRules(rules, catalog, sites, textOf, (file, rule, severity, r) => findings.push(toFinding(file, rule, severity, r)));
 
   // Suppressions, per file.
   const known = new Set(rulesById.keys());

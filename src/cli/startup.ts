@@ -1,0 +1,29 @@
+/**
+ * What the `tracewire` executable does before loading the CLI: keep the heap close to what is live, and
+ * load TypeScript from the V8 code cache (see code-cache.ts).
+ */
+
+import v8 from 'node:v8';
+import { preloadTypeScript } from './code-cache.js';
+
+/**
+ * V8 lets the old generation grow to several times its live size between full collections. A check
+ * allocates a syntax tree per file, most of which survives a scavenge or two before it dies, so over
+ * 20,000 files the heap would reach gigabytes while the live data (the packed summaries) stays near
+ * 100 MB. A growth factor of 1.25 keeps the peak flat in the size of the project, for about 2% more time
+ * in the collector. `TRACEWIRE_HEAP_GROWING_PERCENT` overrides it (0: V8's default).
+ */
+export function tuneHeap(): void {
+  const percent = process.env.TRACEWIRE_HEAP_GROWING_PERCENT ?? '25';
+  if (!/^\d+$/.test(percent) || percent === '0') return;
+  try {
+    v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
+  } catch {
+    // an engine without the flag: V8's own heuristics
+  }
+}
+
+export function startup(): void {
+  tuneHeap();
+  preloadTypeScript();
+}

@@ -1,0 +1,225 @@
+/**
+ * The per-file phase of a run as a task: read one file, analyse it (one parse, one walk, the per-file
+ * rules) and return plain, serialisable data. The same function runs in the main thread and in worker
+ * threads (`--workers`), and its result is what the cache (`--cache`) stores, so the three paths cannot
+ * disagree.
+ *
+ * Per-file rules may resolve values imported from other project files (a tracer exported from
+ * `telemetry.ts`). A task cannot see the other files, so it runs the rules with a resolver that only
+ * records whether it was asked: a file whose rules never asked is final; one whose rules asked is
+ * `deferred` and run again once every summary is known (`run()`'s second phase). Rules that declare
+ * `needs` are not run at all on a file whose text names no module leading to what they look at; the
+ * run decides from the project's import graph whether such a file can reach one through its imports.
+ */
+
+import fs from 'node:fs';
+import { FileTimeoutError, type ProjectResolver } from './analyze-file.js';
+import type { CatalogIndex } from './catalog.js';
+import { analyzeWithRules, type EnabledRule, toFinding } from './pipeline.js';
+import { mayReach } from './reach.js';
+import { type Directive, scanDirectives } from './suppress.js';
+import type { Finding } from './types.js';
+import { type PackedSummary, packSummary } from './packed.js';
+import type { AVal, FnSummary } from './values.js';
+
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+export const DEFAULT_FILE_TIMEOUT_MS = 10_000;
+
+/** Text of a file as the engine sees it: BOM removed. Null when the file is binary. */
+export function decodeSource(buf: Buffer): { text: string; bom: boolean } | null {
+  const probe = buf.subarray(0, 8192);
+  if (probe.includes(0)) return null;
+  let text = buf.toString('utf8');
+  const bom = text.charCodeAt(0) === 0xfeff;
+  if (bom) text = text.slice(1);
+  return { text, bom };
+}
+
+/**
+ * Minified or bundled code: a file of more than 256 KiB whose lines average more than 500 characters
+ * (GitHub Linguist calls a file minified from 110). Analysing one costs seconds and hundreds of MB and
+ * finds nothing a team can act on. Returns the shape that gave it away, or undefined.
+ */
+export function minifiedShape(text: string): string | undefined {
+  if (text.length <= 256 * 1024) return undefined;
+  let lf = 0;
+  let cr = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lf++;
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) cr++;
+  // LF, CRLF or old Mac CR line endings.
+  const lines = Math.max(lf, cr) + 1;
+  const average = text.length / lines;
+  if (average <= 500) return undefined;
+  return `${Math.round(text.length / 1024)} KB in ${lines} line${lines === 1 ? '' : 's'}, ${Math.round(average)} characters per line on average`;
+}
+
+/** The per-file time budget: the option, else `TRACEWIRE_FILE_TIMEOUT_MS`, else the default (10 s). */
+export function fileTimeoutMs(option?: number): number {
+  if (option !== undefined && option > 0) return option;
+  const env = Number(process.env.TRACEWIRE_FILE_TIMEOUT_MS);
+  return Number.isFinite(env) && env > 0 ? env : DEFAULT_FILE_TIMEOUT_MS;
+}
+
+/** Why the analysis of a file stopped, for `errors` (never a stack trace). */
+export function analysisFailure(e: unknown, budgetMs: number): string {
+  if (e instanceof FileTimeoutError) return `skipped: analysis took longer than the per-file time budget of ${budgetMs / 1000} s (set TRACEWIRE_FILE_TIMEOUT_MS to change it)`;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return 'skipped: the file nests too deeply to analyse (stack overflow in the parser or the analysis)';
+  return `internal error while analysing: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+export interface FileResult {
+  file: string;
+  /** Why the file could not be analysed (shown when the file is reported). No summary then. */
+  error?: string;
+  /** The error depends on more than the content (a read failure, the time budget): never cached. */
+  transient?: boolean;
+  /** The file's summary, packed (see packed.ts). */
+  summary?: PackedSummary;
+  /** See `FileAnalysis.imports`. */
+  imports?: string[];
+  /** Ids of the rules with `needs` whose modules the text names (for every file: the import graph needs them). */
+  hits?: string[];
+  /** Reported files: whether the per-file rules ran (a context-only result has no findings to give). */
+  checked?: boolean;
+  /** Findings of the per-file rules (not yet suppressed); absent when `deferred`. */
+  findings?: Finding[];
+  /** The per-file rules consulted values of other project files: run them again with the project. */
+  deferred?: boolean;
+  /** Ids of the rules with `needs` not run here: the text names no module that leads to what they look at. */
+  skipped?: string[];
+  /** Suppression comments. */
+  directives?: Directive[];
+}
+
+export interface TaskContext {
+  cwd: string;
+  catalog: CatalogIndex;
+  rules: EnabledRule[];
+  /** Per-file time budget in milliseconds. */
+  budgetMs: number;
+  /** The configuration's `project`: per-file rules resolve values of other project files. */
+  project: boolean;
+  /** Read a file's content (default: the working tree, after checking it is a regular file of sane size). */
+  readFile?: (file: string) => Buffer;
+  /** Receives the bytes of the file, exactly as read. */
+  onBuffer?: (file: string, buf: Buffer) => void;
+}
+
+/** A resolver that knows no other file and remembers whether it was asked. */
+class RecordingResolver implements ProjectResolver {
+  asked = false;
+  resolveRef(_ref: Extract<AVal, { k: 'ref' }>): AVal | undefined {
+    this.asked = true;
+    return undefined;
+  }
+  fnSummary(_id: string): FnSummary | undefined {
+    this.asked = true;
+    return undefined;
+  }
+}
+
+/** Ids of the rules with `needs` whose modules the text names. */
+export function reachHits(text: string, ctx: Pick<TaskContext, 'catalog' | 'rules'>): string[] {
+  const hits: string[] = [];
+  const byPred = new Map<unknown, boolean>();
+  for (const { rule } of ctx.rules) {
+    if (!rule.createVisitor || !rule.needs) continue;
+    let hit = byPred.get(rule.needs);
+    if (hit === undefined) byPred.set(rule.needs, (hit = mayReach(text, ctx.catalog, rule.needs)));
+    if (hit) hits.push(rule.meta.id);
+  }
+  return hits;
+}
+
+/** Whether the text contains one of the names (or an escape sequence, which could spell one). */
+function mentionsAny(text: string, names: ReadonlySet<string>): boolean {
+  for (const n of names) if (text.includes(n)) return true;
+  return text.includes('\\u');
+}
+
+/** Read the file as the run does: regular files of at most 4 MB (a custom reader, `--staged`, is trusted). */
+function readChecked(file: string, ctx: TaskContext): { buf: Buffer } | { error: string; transient?: boolean } {
+  try {
+    if (!ctx.readFile) {
+      const st = fs.statSync(file, { throwIfNoEntry: false });
+      // A FIFO or a device behind a source file name (a symlink to /dev/zero) would block or never end.
+      if (st && !st.isFile()) return { error: 'skipped: not a regular file' };
+      if (st && st.size > MAX_FILE_BYTES) return { error: `skipped: file is ${(st.size / 1048576).toFixed(1)} MB, over the 4 MB limit for source files (generated or bundled code?)` };
+    }
+    const buf = ctx.readFile ? ctx.readFile(file) : fs.readFileSync(file);
+    if (buf.length > MAX_FILE_BYTES) return { error: `skipped: file is ${(buf.length / 1048576).toFixed(1)} MB, over the 4 MB limit for source files (generated or bundled code?)` };
+    return { buf };
+  } catch (e) {
+    return { error: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, transient: true };
+  }
+}
+
+/** The per-file phase of one file. `reported`: run the per-file rules (else: resolution only). */
+export function runFileTask(file: string, reported: boolean, ctx: TaskContext, content?: Buffer): FileResult {
+  let buf: Buffer;
+  if (content) buf = content;
+  else {
+    const r = readChecked(file, ctx);
+    if ('error' in r) return { file, error: r.error, ...(r.transient ? { transient: true } : {}) };
+    buf = r.buf;
+  }
+  ctx.onBuffer?.(file, buf);
+  return analyzeContent(file, buf, reported, ctx);
+}
+
+/** The per-file phase over bytes already read. */
+export function analyzeContent(file: string, buf: Buffer, reported: boolean, ctx: TaskContext): FileResult {
+  const decoded = decodeSource(buf);
+  if (!decoded) {
+    const utf16 = buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
+    return { file, error: utf16 ? 'skipped: UTF-16 encoded (tracewire reads UTF-8 source files)' : 'skipped: binary content (NUL bytes) in a source file' };
+  }
+  const { text } = decoded;
+  const minified = minifiedShape(text);
+  if (minified) return { file, error: `skipped: looks minified or bundled (${minified}); tracewire analyses source code, not build output` };
+
+  const hits = ctx.project ? reachHits(text, ctx) : [];
+  const run: EnabledRule[] = [];
+  const skipped: string[] = [];
+  if (reported) {
+    for (const r of ctx.rules) {
+      if (!r.rule.createVisitor) continue;
+      // A rule that only looks at calls of certain names has nothing to look at here.
+      if (r.rule.callNames && !mentionsAny(text, r.rule.callNames(ctx.catalog))) continue;
+      if (r.rule.needs && !(ctx.project ? hits.includes(r.rule.meta.id) : mayReach(text, ctx.catalog, r.rule.needs))) {
+        // Without project resolution nothing outside the file can lead there: nothing to find.
+        if (ctx.project) skipped.push(r.rule.meta.id);
+        continue;
+      }
+      run.push(r);
+    }
+  }
+  const findings: Finding[] = [];
+  const resolver = reported && ctx.project && run.length ? new RecordingResolver() : undefined;
+  let analysis;
+  try {
+    analysis = analyzeWithRules(file, text, {
+      catalog: ctx.catalog,
+      rules: reported ? run : undefined,
+      report: (rule, severity, r) => findings.push(toFinding(ctx.cwd, file, rule, severity, r)),
+      deadline: performance.now() + ctx.budgetMs,
+      project: resolver,
+    });
+  } catch (e) {
+    return { file, error: analysisFailure(e, ctx.budgetMs), ...(e instanceof FileTimeoutError ? { transient: true } : {}) };
+  }
+  if (analysis.parseError) return { file, error: `parse error at ${analysis.parseError}` };
+  const result: FileResult = { file, summary: packSummary(analysis.summary) };
+  if (analysis.imports?.length) result.imports = analysis.imports;
+  if (hits.length) result.hits = hits;
+  if (reported) {
+    result.checked = true;
+    if (resolver?.asked) result.deferred = true;
+    else if (findings.length) result.findings = findings;
+    if (skipped.length) result.skipped = skipped;
+    const ds = scanDirectives(text);
+    if (ds.length) result.directives = ds;
+  }
+  return result;
+}

@@ -1,0 +1,127 @@
+/**
+ * File summaries in transit and at rest: as JSON text rather than object graphs. A project of 20,000
+ * files keeps 20,000 summaries until the link phase, and most of what they hold is never looked at: the
+ * exports and function summaries of files nothing resolves into, the arguments and contexts of calls
+ * whose callee turns out to be nothing the catalog knows. Packed, a summary costs a few KB of string;
+ * crossing a worker boundary or the cache costs a string copy. The linker gets `FileSummary` objects
+ * whose parts are parsed on first access: the callees of every file, the rest only where needed.
+ */
+
+import type { AVal, CallCandidate, FileSummary } from './values.js';
+
+export interface PackedSummary {
+  file: string;
+  /** `starExports`, `passedRefs` and the callee of each call: every file's are needed by the linker. */
+  head: string;
+  /** The rest of each call (range, arguments, contexts, ...): needed for the calls that resolve. */
+  calls: string;
+  /** `exports`, `fns`: needed only for the files something resolves into. */
+  tail: string;
+}
+
+interface Head {
+  starExports: string[];
+  passedRefs?: FileSummary['passedRefs'];
+  callees: AVal[];
+  isNew: boolean[];
+}
+
+type CallRest = Omit<CallCandidate, 'callee' | 'isNew'>;
+
+/** Stands for the file's own path inside the JSON (JSON text never contains a raw U+0001). */
+const SELF = '\u0001';
+
+function escapedPath(file: string): string {
+  return JSON.stringify(file).slice(1, -1);
+}
+
+function encode(value: unknown, file: string): string {
+  return JSON.stringify(value).split(escapedPath(file)).join(SELF);
+}
+
+function decode(text: string, file: string): unknown {
+  return JSON.parse(text.split(SELF).join(escapedPath(file)));
+}
+
+export function packSummary(s: FileSummary): PackedSummary {
+  const head: Head = { starExports: s.starExports, callees: s.calls.map((c) => c.callee), isNew: s.calls.map((c) => c.isNew) };
+  if (s.passedRefs) head.passedRefs = s.passedRefs;
+  const rest: CallRest[] = s.calls.map(({ callee: _callee, isNew: _isNew, ...r }) => r);
+  return { file: s.file, head: encode(head, s.file), calls: encode(rest, s.file), tail: encode({ exports: s.exports, fns: s.fns }, s.file) };
+}
+
+/** The parsed parts of one packed summary, each parsed once, when first needed. */
+class Parts {
+  private headValue: Head | undefined;
+  private restValue: CallRest[] | undefined;
+  private tailValue: Pick<FileSummary, 'exports' | 'fns'> | undefined;
+  constructor(private readonly p: PackedSummary) {}
+  head(): Head {
+    return (this.headValue ??= decode(this.p.head, this.p.file) as Head);
+  }
+  rest(i: number): CallRest {
+    return (this.restValue ??= decode(this.p.calls, this.p.file) as CallRest[])[i]!;
+  }
+  tail(): Pick<FileSummary, 'exports' | 'fns'> {
+    return (this.tailValue ??= decode(this.p.tail, this.p.file) as Pick<FileSummary, 'exports' | 'fns'>);
+  }
+}
+
+/** A call candidate whose callee is at hand and whose other fields are parsed when first read. */
+class LazyCandidate implements CallCandidate {
+  constructor(
+    readonly callee: AVal,
+    readonly isNew: boolean,
+    private readonly index: number,
+    private readonly parts: Parts,
+  ) {}
+  get range() {
+    return this.parts.rest(this.index).range;
+  }
+  get args() {
+    return this.parts.rest(this.index).args;
+  }
+  get calleeText() {
+    return this.parts.rest(this.index).calleeText;
+  }
+  get contexts() {
+    return this.parts.rest(this.index).contexts;
+  }
+  get wiredBy() {
+    return this.parts.rest(this.index).wiredBy;
+  }
+  get argsEnd() {
+    return this.parts.rest(this.index).argsEnd;
+  }
+  get fns() {
+    return this.parts.rest(this.index).fns;
+  }
+}
+
+/** A summary whose parts are parsed when first read (and then kept). */
+export function unpackSummary(p: PackedSummary): FileSummary {
+  const parts = new Parts(p);
+  let calls: CallCandidate[] | undefined;
+  return {
+    file: p.file,
+    get exports() {
+      return parts.tail().exports;
+    },
+    get fns() {
+      return parts.tail().fns;
+    },
+    get starExports() {
+      return parts.head().starExports;
+    },
+    get passedRefs() {
+      return parts.head().passedRefs;
+    },
+    get calls() {
+      if (!calls) {
+        const h = parts.head();
+        calls = h.callees.map((callee, i) => new LazyCandidate(callee, h.isNew[i]!, i, parts));
+      }
+      return calls;
+    },
+  };
+}

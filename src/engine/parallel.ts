@@ -1,0 +1,214 @@
+/**
+ * The per-file phase over many files: from the cache, in this thread, or in worker threads.
+ *
+ * Workers (`--workers N`) each load the engine once and take chunks of files from a queue; each file's
+ * result is a pure function of its path and bytes (`runFileTask`), so how files are spread over workers
+ * changes nothing in the output. The link phase, the project-level rules and the second phase of the
+ * per-file rules run in the main thread afterwards.
+ */
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import type { ResolvedConfig } from '../config/load.js';
+import { contentHash, type RunCache } from './cache.js';
+import { type FileResult, MAX_FILE_BYTES, runFileTask, type TaskContext } from './file-task.js';
+
+/** Files per worker below which threads cost more than they save (start-up: loading TypeScript and the catalog). */
+export const FILES_PER_WORKER = 200;
+
+/** `--workers auto`: one per core, at most one per FILES_PER_WORKER files; fewer than two is no parallelism. */
+export function autoWorkers(files: number): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const n = Math.min(cores, Math.floor(files / FILES_PER_WORKER));
+  return n >= 2 ? n : 0;
+}
+
+export interface AnalyzeFilesOptions {
+  /** Worker threads (0: this thread). */
+  workers: number;
+  cache?: RunCache;
+  /** The configuration, for the workers (they build the catalog and the rules from it). */
+  config: ResolvedConfig;
+  onFile?(done: number, total: number): void;
+}
+
+/** What a worker needs to rebuild the task context. */
+export interface WorkerInit {
+  cwd: string;
+  config: ResolvedConfig;
+  budgetMs: number;
+}
+
+export interface WorkItem {
+  file: string;
+  reported: boolean;
+  /** The bytes, when the main thread read them (cache lookups, `--staged`); else the worker reads the file. */
+  content?: Uint8Array;
+}
+
+const CHUNK = 24;
+
+/** The compiled worker entry next to this module, or undefined when running from TypeScript sources (tests). */
+function workerScript(): string | undefined {
+  const here = fileURLToPath(import.meta.url);
+  if (!here.endsWith('.js')) return undefined;
+  const script = path.join(path.dirname(here), 'worker.js');
+  return fs.existsSync(script) ? script : undefined;
+}
+
+/** Whether the configuration can be sent to a worker (plain data); a programmatic one may hold functions. */
+function cloneable(config: ResolvedConfig): boolean {
+  try {
+    structuredClone(config);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The per-file phase of every file, as results sorted by file. */
+export async function analyzeFiles(files: string[], reported: Set<string>, ctx: TaskContext, opts: AnalyzeFilesOptions): Promise<FileResult[]> {
+  const results = new Map<string, FileResult>();
+  let done = 0;
+  const progress = () => opts.onFile?.(done++, files.length);
+  const cache = opts.cache;
+
+  // With a cache (or a custom reader), this thread reads every file: unchanged ones come from the cache.
+  const pending: WorkItem[] = [];
+  const hashes = new Map<string, string>();
+  const readHere = !!cache || !!ctx.readFile || !!ctx.onBuffer;
+  for (const file of files) {
+    const isReported = reported.has(file);
+    if (!readHere) {
+      pending.push({ file, reported: isReported });
+      continue;
+    }
+    const read = readForTask(file, ctx);
+    if ('error' in read) {
+      results.set(file, read.error);
+      progress();
+      continue;
+    }
+    ctx.onBuffer?.(file, read.buf);
+    if (cache) {
+      const hash = contentHash(read.buf);
+      hashes.set(file, hash);
+      const hit = cache.get(file, hash, isReported);
+      if (hit) {
+        results.set(file, hit);
+        progress();
+        continue;
+      }
+    }
+    pending.push({ file, reported: isReported, content: read.buf });
+  }
+
+  const store = (r: FileResult) => {
+    results.set(r.file, r);
+    const hash = hashes.get(r.file);
+    if (cache && hash) cache.set(r.file, hash, r);
+    progress();
+  };
+
+  const local: TaskContext = { ...ctx, onBuffer: undefined };
+  const here = (item: WorkItem) => store(runFileTask(item.file, item.reported, local, item.content as Buffer | undefined));
+  // `--workers N`: N threads analyse files, this one and N - 1 workers.
+  const helpers = Math.min(opts.workers - 1, Math.ceil(pending.length / CHUNK) - 1);
+  const script = helpers > 0 ? workerScript() : undefined;
+  if (script && cloneable(opts.config)) await inParallel(script, pending, { cwd: ctx.cwd, config: opts.config, budgetMs: ctx.budgetMs }, helpers, store, here);
+  else for (const item of pending) here(item);
+  return files.filter((f) => results.has(f)).map((f) => results.get(f)!);
+}
+
+/** Read a file in this thread, with the checks `runFileTask` makes. */
+function readForTask(file: string, ctx: TaskContext): { buf: Buffer } | { error: FileResult } {
+  try {
+    if (!ctx.readFile) {
+      const st = fs.statSync(file, { throwIfNoEntry: false });
+      if (st && !st.isFile()) return { error: { file, error: 'skipped: not a regular file' } };
+      if (st && st.size > MAX_FILE_BYTES) return { error: { file, error: `skipped: file is ${(st.size / 1048576).toFixed(1)} MB, over the 4 MB limit for source files (generated or bundled code?)` } };
+    }
+    const buf = ctx.readFile ? ctx.readFile(file) : fs.readFileSync(file);
+    if (buf.length > MAX_FILE_BYTES) return { error: { file, error: `skipped: file is ${(buf.length / 1048576).toFixed(1)} MB, over the 4 MB limit for source files (generated or bundled code?)` } };
+    return { buf };
+  } catch (e) {
+    return { error: { file, error: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, transient: true } };
+  }
+}
+
+/**
+ * Run the items in chunks, on this thread and `n` worker threads (two chunks in flight per worker, to hide
+ * the messaging). A worker that fails gives its chunks back to the queue: this thread finishes them.
+ */
+async function inParallel(script: string, items: WorkItem[], init: WorkerInit, n: number, onResult: (r: FileResult) => void, here: (item: WorkItem) => void): Promise<void> {
+  const { Worker } = await import('node:worker_threads');
+  const queue: WorkItem[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) queue.push(items.slice(i, i + CHUNK));
+  let remaining = queue.length;
+  const workers: Worker[] = [];
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const inFlight = new Map<Worker, WorkItem[][]>();
+  const send = (w: Worker) => {
+    const chunk = queue.shift();
+    if (!chunk) return;
+    inFlight.get(w)!.push(chunk);
+    // Transfer the bytes where they own their buffer (small reads share a pool: those are copied).
+    const transfer = chunk.flatMap((it) => (it.content && it.content.byteOffset === 0 && it.content.byteLength === it.content.buffer.byteLength ? [it.content.buffer as ArrayBuffer] : []));
+    w.postMessage({ type: 'chunk', items: chunk }, transfer);
+  };
+  const retire = (w: Worker) => {
+    if (!inFlight.has(w)) return;
+    // Its chunks go back to the queue (their transferred bytes are gone: the file is read again).
+    for (const chunk of inFlight.get(w)!) queue.push(chunk.map((it) => ({ file: it.file, reported: it.reported })));
+    inFlight.delete(w);
+    void w.terminate();
+    notify();
+  };
+  try {
+    for (let i = 0; i < n; i++) {
+      const w = new Worker(script, { workerData: init });
+      workers.push(w);
+      inFlight.set(w, []);
+      w.on('message', (msg: { type: 'results'; results: FileResult[] } | { type: 'error'; message: string }) => {
+        if (msg.type === 'error') {
+          retire(w);
+          return;
+        }
+        inFlight.get(w)?.shift();
+        for (const r of msg.results) onResult(r);
+        remaining--;
+        send(w);
+        notify();
+      });
+      w.on('error', () => retire(w));
+      w.on('exit', () => retire(w));
+      send(w);
+      send(w);
+    }
+    while (remaining > 0) {
+      const chunk = queue.shift();
+      if (chunk) {
+        for (const item of chunk) here(item);
+        remaining--;
+        // Let the workers' results in between chunks.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      } else {
+        // Everything left is in flight on the workers: wait for one of them.
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    }
+  } finally {
+    for (const w of workers) inFlight.delete(w);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The second phase of the per-file rules, once every file's summary is known: the files whose rules
+ * consulted values of other project files (`deferred`), and the files whose rules were skipped by the
+ * text prefilter while a file they import exports values that may lead to what those rules look at. These files are parsed again and their rules run with the whole project as the
+ * resolver; every other file keeps the findings of the first phase. The result equals running every
+ * rule on every file with the project, at the cost of a second parse of a few files.
+ */
+
+import { moduleKey } from './catalog.js';
+import { analysisFailure, decodeSource, type FileResult, type TaskContext } from './file-task.js';
+import { LazyProject } from './lazy-project.js';
+import { moduleReach } from './reach.js';
+import { analyzeWithRules, toFinding } from './pipeline.js';
+import type { Finding } from './types.js';
+import type { FileSummary } from './values.js';
+
+export interface SecondPhaseResult {
+  /** Findings to add to the file's first-phase ones (which a deferred file does not have). */
+  findings: Finding[];
+  /** The file could not be analysed again. */
+  error?: string;
+}
+
+/** What a file's packed exports and function summaries mention: catalog instances, and other project files. */
+interface TailFacts {
+  /** Instance values: type and member path (JSON text of the path array). */
+  insts: { type: string; path: string[] }[];
+  refs: string[];
+}
+
+const STR = '"((?:[^"\\\\]|\\\\.)*)"';
+const INST_RE = new RegExp(`"k":"inst","type":${STR},"path":(\\[(?:${STR.replace('(', '(?:')},?)*\\])`, 'g');
+const REF_RE = new RegExp(`"k":"ref","file":${STR}`, 'g');
+
+function tailFacts(r: FileResult): TailFacts {
+  const facts: TailFacts = { insts: [], refs: [] };
+  const tail = r.summary?.tail;
+  if (!tail) return facts;
+  // Packed text stands U+0001 for the file's own path (see packed.ts).
+  const self = JSON.stringify(r.file).slice(1, -1);
+  const str = (raw: string) => JSON.parse(`"${raw.split('\u0001').join(self)}"`) as string;
+  for (const m of tail.matchAll(INST_RE)) facts.insts.push({ type: str(m[1]!), path: JSON.parse(m[2]!.split('\u0001').join(self)) as string[] });
+  for (const m of tail.matchAll(REF_RE)) facts.refs.push(str(m[1]!));
+  return facts;
+}
+
+/**
+ * For each rule id (with `needs`), the files that must run it again: files that skipped it and import a
+ * file whose exports may carry a value leading to what the rule looks at. A file carries one when its
+ * exports or function summaries mention a catalog type from which such a member is reachable, or refer
+ * (or star re-export) to a file that carries one. Only values read through imports cross files, so a
+ * file that imports no carrying file resolves nothing the rule could use, with or without the project.
+ */
+function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<string>): Map<string, Set<string>> {
+  // Every file of a module key (`./llm` may be llm.ts or llm.js, or llm/index.ts): an over-approximation.
+  const byKey = new Map<string, string[]>();
+  for (const r of results) {
+    const key = moduleKey(r.file);
+    (byKey.get(key) ?? byKey.set(key, []).get(key)!).push(r.file);
+  }
+  const filesOf = (spec: string): string[] => {
+    const key = moduleKey(spec);
+    return [...(byKey.get(key) ?? []), ...(byKey.get(key + '/index') ?? [])];
+  };
+  const facts = new Map<string, TailFacts>();
+  // X refers to Y: Y's carrying makes X carry.
+  const referrers = new Map<string, string[]>();
+  for (const r of results) {
+    if (!r.summary) continue;
+    const f = tailFacts(r);
+    facts.set(r.file, f);
+    const targets = new Set<string>();
+    for (const ref of f.refs) for (const t of filesOf(ref)) targets.add(t);
+    // Star re-exports are looked up through too (they are among the imports).
+    for (const imp of r.imports ?? []) for (const t of filesOf(imp)) targets.add(t);
+    for (const t of targets) if (t !== r.file) (referrers.get(t) ?? referrers.set(t, []).get(t)!).push(r.file);
+  }
+  const out = new Map<string, Set<string>>();
+  for (const id of ruleIds) {
+    const rule = ctx.rules.find((e) => e.rule.meta.id === id)?.rule;
+    if (!rule?.needs) continue;
+    const reach = moduleReach(ctx.catalog, rule.needs);
+    const pred = rule.needs;
+    // An instance leads there when a member at or under its path matches, or names a type that leads there.
+    const memo = new Map<string, boolean>();
+    const leads = (type: string, path: string[]): boolean => {
+      const key = `${type}\0${path.join('.')}`;
+      let v = memo.get(key);
+      if (v !== undefined) return v;
+      v = false;
+      const t = ctx.catalog.type(type);
+      const prefix = path.join('.');
+      if (t && reach.types.has(type)) {
+        for (const [p, m] of t.members) {
+          if (prefix && p !== prefix && !p.startsWith(prefix + '.')) continue;
+          if (pred(m) || Object.values(m).some((x) => typeof x === 'string' && reach.types.has(x))) {
+            v = true;
+            break;
+          }
+        }
+      }
+      memo.set(key, v);
+      return v;
+    };
+    const carrying = new Set<string>();
+    const queue: string[] = [];
+    for (const [file, f] of facts) {
+      if (reach.always || f.insts.some((i) => leads(i.type, i.path))) {
+        carrying.add(file);
+        queue.push(file);
+      }
+    }
+    while (queue.length) {
+      const f = queue.pop()!;
+      for (const x of referrers.get(f) ?? []) {
+        if (carrying.has(x)) continue;
+        carrying.add(x);
+        queue.push(x);
+      }
+    }
+    const rerun = new Set<string>();
+    for (const r of results) {
+      if (!r.skipped?.includes(id)) continue;
+      if ((r.imports ?? []).some((imp) => filesOf(imp).some((t) => t !== r.file && carrying.has(t)))) rerun.add(r.file);
+    }
+    out.set(id, rerun);
+  }
+  return out;
+}
+
+/** Run the second phase over the results of the first (sorted by file): by file, what to add. */
+export function secondPhase(
+  results: FileResult[],
+  summaries: ReadonlyMap<string, FileSummary>,
+  all: string[],
+  ctx: TaskContext,
+  read: (file: string) => Buffer,
+): Map<string, SecondPhaseResult> {
+  const out = new Map<string, SecondPhaseResult>();
+  if (!ctx.project) return out;
+  const skippedIds = new Set<string>();
+  for (const r of results) for (const id of r.skipped ?? []) skippedIds.add(id);
+  const deferred = results.some((r) => r.deferred);
+  if (!deferred && skippedIds.size === 0) return out;
+  const reaching = skippedIds.size ? filesToRerun(results, ctx, skippedIds) : new Map<string, Set<string>>();
+
+  let project: LazyProject | undefined;
+  for (const r of results) {
+    if (!r.checked || r.error) continue;
+    const again = new Set<string>();
+    for (const id of r.skipped ?? []) if (reaching.get(id)?.has(r.file)) again.add(id);
+    if (r.deferred) for (const { rule } of ctx.rules) if (rule.createVisitor && !r.skipped?.includes(rule.meta.id)) again.add(rule.meta.id);
+    if (again.size === 0) continue;
+    if (!project) {
+      project = new LazyProject(all, ctx.catalog, read);
+      for (const s of summaries.values()) project.add(s);
+    }
+    const findings: Finding[] = [];
+    try {
+      const decoded = decodeSource(read(r.file));
+      if (!decoded) continue;
+      const analysis = analyzeWithRules(r.file, decoded.text, {
+        catalog: ctx.catalog,
+        rules: ctx.rules.filter((e) => again.has(e.rule.meta.id)),
+        report: (rule, severity, rep) => findings.push(toFinding(ctx.cwd, r.file, rule, severity, rep)),
+        deadline: performance.now() + ctx.budgetMs,
+        project,
+      });
+      if (analysis.parseError) out.set(r.file, { findings: [], error: `parse error at ${analysis.parseError}` });
+      else out.set(r.file, { findings });
+    } catch (e) {
+      out.set(r.file, { findings: [], error: analysisFailure(e, ctx.budgetMs) });
+    }
+  }
+  return out;
+}

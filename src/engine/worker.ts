@@ -1,0 +1,31 @@
+/**
+ * A worker thread of `check --workers N`: builds the catalog and the rules from the configuration once,
+ * then runs the per-file phase (`runFileTask`) over the chunks of files the main thread sends.
+ */
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { preloadTypeScript } from '../cli/code-cache.js';
+import type { WorkerInit, WorkItem } from './parallel.js';
+
+// Before anything requires TypeScript: load it from the V8 code cache.
+preloadTypeScript();
+
+const init = workerData as WorkerInit;
+const { buildCatalog, enabledRules } = await import('./run.js');
+const { runFileTask, fileTimeoutMs } = await import('./file-task.js');
+const ctx = {
+  cwd: init.cwd,
+  catalog: buildCatalog(init.config),
+  rules: enabledRules(init.config),
+  budgetMs: fileTimeoutMs(init.budgetMs),
+  project: init.config.project,
+};
+
+parentPort!.on('message', (msg: { type: 'chunk'; items: WorkItem[] }) => {
+  try {
+    const results = msg.items.map((it) => runFileTask(it.file, it.reported, ctx, it.content ? Buffer.from(it.content.buffer, it.content.byteOffset, it.content.byteLength) : undefined));
+    parentPort!.postMessage({ type: 'results', results });
+  } catch (e) {
+    parentPort!.postMessage({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  }
+});
