@@ -164,6 +164,16 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     });
 
   program
+    .command('merge')
+    .argument('<reports...>', 'the JSON reports or SARIF logs written by `check --shard k/n` jobs')
+    .description('join the reports of sharded checks into the report one run would have written')
+    .option('-o, --output-file <file>', 'write the merged report to a file instead of stdout')
+    .action(async (reports: string[], opts: { outputFile?: string }) => {
+      const { mergeReports } = await import('./merge.js');
+      await writeOutput(io, mergeReports(io.cwd, reports), opts.outputFile);
+    });
+
+  program
     .command('rules')
     .description('list the rules, their presets and fix capability')
     .option('-f, --format <format>', 'stylish or json', 'stylish')

@@ -23,7 +23,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
 import { ConfigError, formatPath } from './load.js';
 
@@ -230,6 +231,8 @@ export function loadTracingSchema(file: string, cwd: string): TracingSchema {
   } catch (e) {
     throw new ConfigError(`${label}: cannot read the tracing schema (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  // Loaded on first use: most runs read no schema file (start-up time of small runs).
+  const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof Yaml;
   const doc = parseDocument(text.replace(/^\uFEFF/, ''), { uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {

@@ -2,7 +2,6 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { globby, isDynamicPattern } from 'globby';
 
 export const SOURCE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
 
@@ -65,11 +64,11 @@ export async function listFiles(opts: FileListOptions): Promise<string[]> {
       const rel = path.relative(cwd, abs).split(path.sep).join('/');
       const base = rel === '' ? '' : rel.startsWith('..') ? abs.split(path.sep).join('/') : rel;
       patterns.push(`${base ? base + '/' : ''}**/*.{${SOURCE_EXTENSIONS.join(',')}}`);
-    } else if (isDynamicPattern(p)) patterns.push(p);
+    } else if ((await import('globby')).isDynamicPattern(p)) patterns.push(p);
     else throw new UsageError(`No such file or directory: ${p}`);
   }
   const found = patterns.length
-    ? await globby(patterns, {
+    ? await (await import('globby')).globby(patterns, {
         cwd,
         absolute: true,
         onlyFiles: true,

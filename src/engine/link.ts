@@ -4,12 +4,15 @@
  * call into a site that is wired (with the mechanism that wires it) or not.
  */
 
-import semver from 'semver';
+import { createRequire } from 'node:module';
+import type Semver from 'semver';
 import type { MemberSpec, OptionWiring, SiteSpec } from '../../rules/catalog/types.js';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { contextMechanism, originOf } from './analyze-file.js';
 import { argAt, checkOption, Interp, type InterpHost } from './interp.js';
 import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
+
+let loadedSemver: typeof Semver | undefined;
 
 export interface Registration {
   id: string;
@@ -120,6 +123,8 @@ export class Linker implements InterpHost {
     const pkg = this.catalog.sdkPackage.get(sdk) ?? sdk;
     const declared = this.opts.declaredVersion(this.currentFile, pkg);
     if (!declared) return ifUnknown;
+    // Loaded on first use: most runs compare no version (start-up time of small runs).
+    const semver = (loadedSemver ??= createRequire(import.meta.url)('semver') as typeof Semver);
     const min = semver.validRange(declared) ? semver.minVersion(declared) : semver.coerce(declared);
     if (!min) return ifUnknown;
     return semver.satisfies(min, range);

@@ -148,6 +148,7 @@ async function inParallel(script: string, items: WorkItem[], init: WorkerInit, n
   const queue: WorkItem[][] = [];
   for (let i = 0; i < items.length; i += CHUNK) queue.push(items.slice(i, i + CHUNK));
   let remaining = queue.length;
+  const retry: WorkItem[][] = [];
   const workers: Worker[] = [];
   let wake: (() => void) | undefined;
   const notify = () => {
@@ -166,8 +167,9 @@ async function inParallel(script: string, items: WorkItem[], init: WorkerInit, n
   };
   const retire = (w: Worker) => {
     if (!inFlight.has(w)) return;
-    // Its chunks go back to the queue (their transferred bytes are gone: the file is read again).
-    for (const chunk of inFlight.get(w)!) queue.push(chunk.map((it) => ({ file: it.file, reported: it.reported })));
+    // This thread takes its chunks over, reading the files again (transferred bytes are gone, and only
+    // this thread has the reader of `--staged`).
+    for (const chunk of inFlight.get(w)!) retry.push(chunk.map((it) => ({ file: it.file, reported: it.reported })));
     inFlight.delete(w);
     void w.terminate();
     notify();
@@ -178,11 +180,13 @@ async function inParallel(script: string, items: WorkItem[], init: WorkerInit, n
       workers.push(w);
       inFlight.set(w, []);
       w.on('message', (msg: { type: 'results'; results: FileResult[] } | { type: 'error'; message: string }) => {
+        // A retired worker's late results: its chunks are this thread's now.
+        if (!inFlight.has(w)) return;
         if (msg.type === 'error') {
           retire(w);
           return;
         }
-        inFlight.get(w)?.shift();
+        inFlight.get(w)!.shift();
         for (const r of msg.results) onResult(r);
         remaining--;
         send(w);
@@ -193,8 +197,10 @@ async function inParallel(script: string, items: WorkItem[], init: WorkerInit, n
       send(w);
       send(w);
     }
+    // `TRACEWIRE_WORKERS_ONLY=1` (tests, debugging): leave the files to the workers while there are any.
+    const mainTakes = !process.env.TRACEWIRE_WORKERS_ONLY;
     while (remaining > 0) {
-      const chunk = queue.shift();
+      const chunk = retry.shift() ?? (mainTakes || inFlight.size === 0 ? queue.shift() : undefined);
       if (chunk) {
         for (const item of chunk) here(item);
         remaining--;

@@ -1,0 +1,121 @@
+/**
+ * `tracewire merge`: join the reports of `check --shard k/n` jobs into the report one run would have
+ * written. JSON reports (`--format json`) and SARIF logs (`--format sarif`) are recognised by content; all
+ * inputs must be of one kind and from one tracewire version. Findings and errors come out in the order a
+ * single run sorts them; the summary counts are the shards' sums, `durationMs` the longest shard's.
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../engine/files.js';
+import type { FileError, Finding } from '../engine/types.js';
+
+type Json = Record<string, any>;
+
+interface JsonReport {
+  version: number;
+  tool: { name: string; version: string };
+  findings: Finding[];
+  errors: FileError[];
+  summary: { files: number; findings: number; errors: number; durationMs: number };
+  baseline?: { file: string; matched: number; stale: number };
+}
+
+/** The order of `run()`'s findings: file, line, column, rule, message id, message. */
+function compareFindings(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
+  if (a.messageId !== b.messageId) return a.messageId < b.messageId ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function kindOf(data: Json): 'json' | 'sarif' | undefined {
+  if (data && data.version === 1 && data.tool?.name === 'tracewire' && Array.isArray(data.findings)) return 'json';
+  if (data && data.version === '2.1.0' && Array.isArray(data.runs) && data.runs.length === 1 && data.runs[0]?.tool?.driver?.name === 'tracewire') return 'sarif';
+  return undefined;
+}
+
+function sumBaselines<T extends { file: string; matched: number; stale: number }>(list: (T | undefined)[]): T | undefined {
+  const present = list.filter((b): b is T => !!b);
+  if (present.length === 0) return undefined;
+  return { ...present[0]!, matched: present.reduce((n, b) => n + b.matched, 0), stale: present.reduce((n, b) => n + b.stale, 0) };
+}
+
+export function mergeJson(reports: JsonReport[]): string {
+  const first = reports[0]!;
+  const findings = reports.flatMap((r) => r.findings).sort(compareFindings);
+  const errors = reports.flatMap((r) => r.errors).sort((a, b) => compareText(a.file, b.file) || compareText(a.message, b.message));
+  const baseline = sumBaselines(reports.map((r) => r.baseline));
+  const out = {
+    version: first.version,
+    tool: first.tool,
+    findings,
+    errors,
+    summary: {
+      files: reports.reduce((n, r) => n + r.summary.files, 0),
+      findings: findings.length,
+      errors: errors.length,
+      durationMs: Math.max(...reports.map((r) => r.summary.durationMs)),
+    },
+    ...(baseline ? { baseline } : {}),
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+function resultKey(r: Json): [string, number, number, string, string, string] {
+  const loc = r.locations?.[0]?.physicalLocation;
+  const uri: string = loc?.artifactLocation?.uri ?? '';
+  const file = uri.startsWith('file:') ? uri : uri.split('/').map(decodeURIComponent).join('/');
+  return [file, loc?.region?.startLine ?? 0, loc?.region?.startColumn ?? 0, r.ruleId ?? '', r.properties?.messageId ?? '', r.message?.text ?? ''];
+}
+
+function compareResults(a: Json, b: Json): number {
+  const x = resultKey(a);
+  const y = resultKey(b);
+  return compareText(x[0], y[0]) || x[1] - y[1] || x[2] - y[2] || compareText(x[3], y[3]) || compareText(x[4], y[4]) || compareText(x[5], y[5]);
+}
+
+export function mergeSarif(logs: Json[]): string {
+  const first = logs[0]!;
+  const runs = logs.map((l) => l.runs[0] as Json);
+  const run0 = runs[0]!;
+  const results = runs.flatMap((r) => r.results ?? []).sort(compareResults);
+  const notifications = runs.flatMap((r) => r.invocations?.[0]?.toolExecutionNotifications ?? []).sort((a: Json, b: Json) => compareText(a.message?.text ?? '', b.message?.text ?? ''));
+  const invocation = { ...run0.invocations?.[0] };
+  invocation.executionSuccessful = runs.every((r) => r.invocations?.[0]?.executionSuccessful !== false);
+  delete invocation.toolExecutionNotifications;
+  if (notifications.length) invocation.toolExecutionNotifications = notifications;
+  const baseline = sumBaselines(runs.map((r) => r.properties?.baseline));
+  // Same key order as the reporter writes.
+  const { results: _results, properties: _properties, invocations: _invocations, ...rest } = run0;
+  const run: Json = { ...rest, invocations: [invocation], results, ...(baseline ? { properties: { ...run0.properties, baseline } } : {}) };
+  return JSON.stringify({ ...first, runs: [run] }, null, 2) + '\n';
+}
+
+/** Read, check and merge the reports; returns the merged text. */
+export function mergeReports(cwd: string, files: string[]): string {
+  if (files.length === 0) throw new UsageError('merge: name the reports to merge (the JSON or SARIF files of each shard)');
+  const parsed = files.map((f) => {
+    let data: Json;
+    try {
+      data = JSON.parse(fs.readFileSync(path.resolve(cwd, f), 'utf8')) as Json;
+    } catch (e) {
+      throw new UsageError(`merge: cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const kind = kindOf(data);
+    if (!kind) throw new UsageError(`merge: ${f} is neither a tracewire JSON report (--format json) nor a tracewire SARIF log (--format sarif)`);
+    return { file: f, data, kind };
+  });
+  const kind = parsed[0]!.kind;
+  const other = parsed.find((p) => p.kind !== kind);
+  if (other) throw new UsageError(`merge: ${parsed[0]!.file} is ${kind === 'json' ? 'JSON' : 'SARIF'} but ${other.file} is not: merge reports of one format`);
+  const versionOf = (d: Json) => (kind === 'json' ? d.tool.version : d.runs[0].tool.driver.version);
+  const v = versionOf(parsed[0]!.data);
+  const mismatch = parsed.find((p) => versionOf(p.data) !== v);
+  if (mismatch) throw new UsageError(`merge: ${mismatch.file} comes from tracewire ${versionOf(mismatch.data)}, ${parsed[0]!.file} from ${v}: shards must run the same version`);
+  return kind === 'json' ? mergeJson(parsed.map((p) => p.data as JsonReport)) : mergeSarif(parsed.map((p) => p.data));
+}

@@ -1,0 +1,234 @@
+/**
+ * The options that make `check` scale, judged on their output only (timings are the benchmark's
+ * business, never a test's): worker threads give byte-identical reports, the cache is reused only for
+ * unchanged content under an unchanged configuration, catalog and version, and the reports of shards
+ * merge into the report of one run.
+ */
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rulesById } from '../rules/index.js';
+import { applyShard } from '../src/cli/scale.js';
+import { loadConfig } from '../src/config/load.js';
+import { listFiles } from '../src/engine/files.js';
+import { enabledRules, run, runCacheKey } from '../src/engine/run.js';
+import type { RunResult } from '../src/engine/types.js';
+import { buildPackage } from './helpers/build.js';
+import { FIXTURES, ROOT } from './helpers/fixtures.js';
+
+const tmp = (prefix: string) => fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), prefix));
+
+/** The built CLI as a process; stdout and the exit code. */
+function cli(pkg: string, cwd: string, args: string[], env: Record<string, string> = {}): { stdout: string; status: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(pkg, 'bin/tracewire.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 1 << 28 });
+  return { stdout: r.stdout, status: r.status, stderr: r.stderr };
+}
+
+/** A JSON report without the one field that may differ between equivalent runs. */
+function comparable(json: string): unknown {
+  const out = JSON.parse(json);
+  delete out.summary.durationMs;
+  return out;
+}
+
+/** A synthetic agent-service project (bench/synth.mjs) with a known number of unwired calls. */
+function synthetic(files: number): { dir: string; unwired: number } {
+  const dir = tmp('tracewire-synth-');
+  const meta = JSON.parse(execFileSync(process.execPath, [path.join(ROOT, 'bench/synth.mjs'), dir, String(files)], { encoding: 'utf8' }));
+  return { dir, unwired: meta.unwired };
+}
+
+let pkg: string;
+let synth: { dir: string; unwired: number };
+
+beforeAll(() => {
+  pkg = buildPackage();
+  synth = synthetic(700);
+}, 240_000);
+
+describe('--workers', () => {
+  const projects = () => [
+    { name: 'the rule fixtures as one project', cwd: path.join(FIXTURES, 'rules'), args: ['--no-ignore'] },
+    { name: 'the sample app', cwd: path.join(FIXTURES, 'sample-app'), args: [] },
+    { name: 'a synthetic project of 700 files', cwd: synth.dir, args: [] },
+  ];
+
+  it('gives the same JSON report with 0, 2 and 3 threads, and with the worker threads alone', () => {
+    for (const p of projects()) {
+      // With TRACEWIRE_WORKERS_ONLY the main thread leaves every file to the worker threads.
+      const reports = [
+        cli(pkg, p.cwd, ['check', '.', '--format', 'json', '--workers', '0', ...p.args]),
+        cli(pkg, p.cwd, ['check', '.', '--format', 'json', '--workers', '2', ...p.args], { TRACEWIRE_WORKERS_ONLY: '1' }),
+        cli(pkg, p.cwd, ['check', '.', '--format', 'json', '--workers', '3', ...p.args]),
+      ];
+      for (const r of reports) expect(r.status, `${p.name}: ${r.stderr}`).toBe(1);
+      const [single, ...parallel] = reports.map((r) => comparable(r.stdout));
+      for (const other of parallel) expect(other, p.name).toEqual(single);
+    }
+    // The synthetic project's known answer, so the comparison compares something.
+    const out = JSON.parse(cli(pkg, synth.dir, ['check', '--format', 'json', '--workers', '2']).stdout) as RunResult;
+    expect(out.findings.length).toBe(synth.unwired);
+  }, 240_000);
+
+  it('rejects a worker count that is not a number or auto', () => {
+    const r = cli(pkg, synth.dir, ['check', '--workers', 'many']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--workers/);
+  });
+});
+
+describe('--cache', () => {
+  const UNWIRED = `import OpenAI from 'openai';\n\nconst client = new OpenAI();\n\nexport async function ask(q: string) {\n  return client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: q }] });\n}\n`;
+  const WIRED = UNWIRED.replace("import OpenAI from 'openai';\n", "import OpenAI from 'openai';\nimport { wrapOpenAI } from 'langsmith/wrappers';\n").replace('new OpenAI()', 'wrapOpenAI(new OpenAI())');
+
+  function project(): string {
+    const dir = tmp('tracewire-cache-');
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'src/ask.ts'), UNWIRED);
+    fs.writeFileSync(path.join(dir, 'src/other.ts'), "export const answer = 42;\n");
+    return dir;
+  }
+
+  async function check(dir: string, cacheFile?: string): Promise<RunResult> {
+    const config = loadConfig({ cwd: dir, rules: rulesById });
+    const files = await listFiles({ cwd: dir, paths: [] });
+    const r = await run({ cwd: dir, files, config, cacheFile });
+    return { ...r, durationMs: 0 };
+  }
+
+  /** Plant a finding in the cached result of a file: it shows up only when that entry is reused. */
+  function plant(cacheFile: string, file: string): void {
+    const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+    const entry = data.entries[file];
+    expect(entry, `cache entry of ${file}`).toBeDefined();
+    entry.r.findings = [{ ruleId: 'require-span-end', severity: 'error', file: 'src/other.ts', line: 1, column: 1, endLine: 1, endColumn: 2, messageId: 'neverEnded', message: 'planted' }];
+    fs.writeFileSync(cacheFile, JSON.stringify(data));
+  }
+  const planted = (r: RunResult) => r.findings.some((f) => f.message === 'planted');
+
+  it('reuses the results of unchanged files, and gives what a run without cache gives', async () => {
+    const dir = project();
+    const cacheFile = path.join(dir, '.tracewirecache');
+    const fresh = await check(dir);
+    expect(fresh.findings.map((f) => f.messageId)).toEqual(['unwiredCall']);
+    expect(await check(dir, cacheFile)).toEqual(fresh);
+    expect(fs.existsSync(cacheFile)).toBe(true);
+    expect(await check(dir, cacheFile)).toEqual(fresh);
+    plant(cacheFile, path.join(dir, 'src/other.ts'));
+    expect(planted(await check(dir, cacheFile))).toBe(true);
+  });
+
+  it('is invalidated for a file whose content changed', async () => {
+    const dir = project();
+    const cacheFile = path.join(dir, '.tracewirecache');
+    await check(dir, cacheFile);
+    plant(cacheFile, path.join(dir, 'src/other.ts'));
+    fs.writeFileSync(path.join(dir, 'src/other.ts'), 'export const answer = 43;\n');
+    fs.writeFileSync(path.join(dir, 'src/ask.ts'), WIRED);
+    const after = await check(dir, cacheFile);
+    expect(planted(after)).toBe(false);
+    expect(after).toEqual(await check(dir));
+    expect(after.findings).toEqual([]);
+  });
+
+  it('is invalidated as a whole when the configuration changes (rules, options, catalog extensions)', async () => {
+    const dir = project();
+    const cacheFile = path.join(dir, '.tracewirecache');
+    await check(dir, cacheFile);
+    plant(cacheFile, path.join(dir, 'src/other.ts'));
+    fs.writeFileSync(path.join(dir, 'tracewire.config.json'), JSON.stringify({ rules: { 'require-llm-tracing': 'warn' } }));
+    const after = await check(dir, cacheFile);
+    expect(planted(after)).toBe(false);
+    expect(after.findings.map((f) => f.severity)).toEqual(['warn']);
+    expect(after).toEqual(await check(dir));
+  });
+
+  it('keys on the configuration, the rule options, the catalog and the working directory', () => {
+    const dir = project();
+    const config = loadConfig({ cwd: dir, rules: rulesById });
+    const key = runCacheKey(config, enabledRules(config), dir);
+    expect(runCacheKey(config, enabledRules(config), dir)).toBe(key);
+    expect(runCacheKey(config, enabledRules(config), path.join(dir, 'src'))).not.toBe(key);
+    expect(runCacheKey({ ...config, raw: config.raw + ' ' }, enabledRules(config), dir)).not.toBe(key);
+    const models = [{ id: 'acme', modules: { '@acme/llm': { complete: { site: { kind: 'llm-call', operation: 'chat' } } } } }] as unknown as typeof config.models;
+    expect(runCacheKey({ ...config, models }, enabledRules(config), dir)).not.toBe(key);
+    const rules = enabledRules(config).map((r) => (r.rule.meta.id === 'no-unbounded-metric-labels' ? { ...r, options: { boundedNames: ['tenant'] } } : r));
+    expect(runCacheKey(config, rules, dir)).not.toBe(key);
+    expect(runCacheKey(config, enabledRules(config).slice(1), dir)).not.toBe(key);
+  });
+
+  it('is invalidated when tracewire\'s version changes (the real CLI)', () => {
+    const dir = project();
+    const cacheFile = path.join(tmp('tracewire-cache-loc-'), 'cache.json');
+    const first = cli(pkg, dir, ['check', '--format', 'json', '--cache', '--cache-location', cacheFile]);
+    expect(first.status).toBe(1);
+    const keyBefore = JSON.parse(fs.readFileSync(cacheFile, 'utf8')).key;
+    plant(cacheFile, path.join(dir, 'src/other.ts'));
+    expect(cli(pkg, dir, ['check', '--format', 'json', '--cache', '--cache-location', cacheFile]).stdout).toContain('planted');
+    // The same build under another version number.
+    const other = tmp('tracewire-pkg-copy-');
+    for (const entry of ['bin', 'dist', 'rules']) fs.cpSync(path.join(pkg, entry), path.join(other, entry), { recursive: true });
+    const manifest = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8'));
+    fs.writeFileSync(path.join(other, 'package.json'), JSON.stringify({ ...manifest, version: `${manifest.version}-next` }));
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(other, 'node_modules'));
+    const after = cli(other, dir, ['check', '--format', 'json', '--cache', '--cache-location', cacheFile]);
+    expect(after.stdout).not.toContain('planted');
+    expect(comparable(after.stdout)).toMatchObject({ findings: (comparable(first.stdout) as { findings: unknown[] }).findings });
+    expect(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).key).not.toBe(keyBefore);
+  }, 120_000);
+
+  it('a cache location that is a directory holds .tracewirecache', () => {
+    const dir = project();
+    const cacheDir = tmp('tracewire-cache-dir-');
+    expect(cli(pkg, dir, ['check', '--cache', '--cache-location', cacheDir]).status).toBe(1);
+    expect(fs.existsSync(path.join(cacheDir, '.tracewirecache'))).toBe(true);
+  });
+});
+
+describe('--shard and merge', () => {
+  it('splits the files into disjoint shards that cover them all, the rest staying as context', () => {
+    const files = Array.from({ length: 23 }, (_, i) => `/p/src/f${String(i).padStart(2, '0')}.ts`);
+    const shards = [1, 2, 3, 4].map((index) => applyShard('/p', files, ['/p/lib/x.ts'], { index, count: 4 }));
+    expect(shards.flatMap((s) => s.files).sort()).toEqual([...files].sort());
+    for (const s of shards) {
+      expect(s.files.length).toBeGreaterThanOrEqual(5);
+      expect(new Set([...s.files, ...s.contextFiles])).toEqual(new Set([...files, '/p/lib/x.ts']));
+    }
+    // Deterministic: the same split whatever order the files come in.
+    expect(applyShard('/p', [...files].reverse(), ['/p/lib/x.ts'], { index: 2, count: 4 }).files).toEqual(shards[1]!.files);
+  });
+
+  it('the JSON reports and SARIF logs of the shards merge into those of one run', () => {
+    for (const cwd of [path.join(FIXTURES, 'sample-app'), synth.dir]) {
+      for (const format of ['json', 'sarif']) {
+        const whole = cli(pkg, cwd, ['check', '--format', format]);
+        expect(whole.status).toBe(1);
+        const out = tmp('tracewire-shards-');
+        const parts = [1, 2, 3].map((k) => {
+          const file = path.join(out, `shard-${k}.${format}`);
+          const r = cli(pkg, cwd, ['check', '--format', format, '--shard', `${k}/3`, '-o', file]);
+          expect(r.status, r.stderr).not.toBe(2);
+          return file;
+        });
+        const merged = cli(pkg, cwd, ['merge', ...parts]);
+        expect(merged.status, merged.stderr).toBe(0);
+        if (format === 'json') expect(comparable(merged.stdout)).toEqual(comparable(whole.stdout));
+        else expect(JSON.parse(merged.stdout)).toEqual(JSON.parse(whole.stdout));
+      }
+    }
+  }, 240_000);
+
+  it('merge refuses reports of different formats and files that are not reports', () => {
+    const cwd = path.join(FIXTURES, 'sample-app');
+    const out = tmp('tracewire-shards-');
+    cli(pkg, cwd, ['check', '--format', 'json', '--shard', '1/2', '-o', path.join(out, 'a.json')]);
+    cli(pkg, cwd, ['check', '--format', 'sarif', '--shard', '2/2', '-o', path.join(out, 'b.sarif')]);
+    fs.writeFileSync(path.join(out, 'c.json'), '{"hello": 1}');
+    expect(cli(pkg, cwd, ['merge', path.join(out, 'a.json'), path.join(out, 'b.sarif')]).stderr).toMatch(/one format/);
+    expect(cli(pkg, cwd, ['merge', path.join(out, 'c.json')]).stderr).toMatch(/neither a tracewire JSON report/);
+    expect(cli(pkg, cwd, ['check', '--shard', '4/3']).status).toBe(2);
+  });
+});
