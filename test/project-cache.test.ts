@@ -127,6 +127,13 @@ describe('ProjectCache', () => {
     expect(r.skipped).toMatch(/^parse error at 1:/);
   });
 
+  it('skips minified or bundled text, as run() does', () => {
+    const { root, cache } = setup();
+    const bundle = `${OTHER.replace(/\n/g, ' ')}${' '.repeat(300 * 1024)}\n`;
+    const r = cache.checkFile({ file: path.join(root, 'src/bundle.js'), text: bundle, rules: enabledRules(cache.config) });
+    expect(r).toMatchObject({ findings: [], skipped: expect.stringMatching(/^looks minified or bundled/) });
+  });
+
   it('finds exactly what run() finds, file by file, on the sample app', async () => {
     const app = path.join(FIXTURES, 'sample-app');
     const files = await listFiles({ cwd: app, paths: ['.'] });

@@ -25,7 +25,8 @@ import { DEFAULT_IGNORES, displayPath, isSourceFile, SOURCE_EXTENSIONS } from '.
 import { type EvaluatedSite, Linker } from './link.js';
 import { PackageVersions } from './packages.js';
 import { analyzeWithRules, type EnabledRule, runSiteRules, suppressionSeverity, toFinding } from './pipeline.js';
-import { buildCatalog, compareFindings, decodeSource, MAX_FILE_BYTES } from './run.js';
+import { LazyProject } from './lazy-project.js';
+import { buildCatalog, compareFindings, decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './run.js';
 import { applyDirectives, scanDirectives } from './suppress.js';
 import type { RuleModule } from './rule.js';
 import type { Finding } from './types.js';
@@ -131,12 +132,16 @@ export class ProjectCache {
     if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
       return { findings: [], skipped: `file is over the ${MAX_FILE_BYTES / 1048576} MB limit for source files (generated or bundled code?)` };
     }
+    const minified = minifiedShape(text);
+    if (minified) return { findings: [], skipped: `looks minified or bundled (${minified})` };
+    // Per-file rules resolve values imported from other project files through the cached summaries.
+    const project = this.project ? this.resolver() : undefined;
     const findings: CheckedFinding[] = [];
     const report = (rule: EnabledRule['rule'], severity: 'error' | 'warn', r: Parameters<typeof toFinding>[4]) =>
       findings.push({ ...toFinding(this.root, file, rule, severity, r), ...(r.data ? { data: r.data } : {}) });
     let analysis;
     try {
-      analysis = analyzeWithRules(file, text, { catalog: this.catalog, rules, sourceFile: opts.sourceFile, report });
+      analysis = analyzeWithRules(file, text, { catalog: this.catalog, rules, sourceFile: opts.sourceFile, report, deadline: performance.now() + fileTimeoutMs(), project });
     } catch (e) {
       return { findings: [], skipped: `analysis stopped: ${e instanceof Error ? e.message : String(e)}` };
     }
@@ -184,6 +189,18 @@ export class ProjectCache {
       this.overlays.set(key, sites);
     }
     return sites;
+  }
+
+  private lazy: { generation: number; project: LazyProject } | undefined;
+
+  /** The project's summaries as a resolver for per-file rules (as `run()` gives them a `LazyProject`). */
+  private resolver(): LazyProject {
+    this.revalidate();
+    if (this.lazy?.generation === this.generation) return this.lazy.project;
+    const project = new LazyProject(this.files ?? [], this.catalog);
+    for (const e of this.entries.values()) if (e.summary) project.add(e.summary);
+    this.lazy = { generation: this.generation, project };
+    return project;
   }
 
   private baseSites(): Map<string, EvaluatedSite[]> {
@@ -258,7 +275,7 @@ export class ProjectCache {
     } catch {
       decoded = null;
     }
-    if (!decoded) return !!prev?.summary;
+    if (!decoded || minifiedShape(decoded.text)) return !!prev?.summary;
     entry.hash = hashText(decoded.text);
     if (prev?.hash === entry.hash) {
       // Touched or saved unchanged: the summary still holds.
@@ -267,7 +284,7 @@ export class ProjectCache {
     }
     try {
       this.stats.analyses++;
-      const a = analyzeWithRules(file, decoded.text, { catalog: this.catalog });
+      const a = analyzeWithRules(file, decoded.text, { catalog: this.catalog, deadline: performance.now() + fileTimeoutMs() });
       if (!a.parseError) entry.summary = a.summary;
     } catch {
       // A file the analyser cannot handle informs nothing (the CLI skips it the same way).
