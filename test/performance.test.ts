@@ -99,13 +99,35 @@ describe('--cache', () => {
     return { ...r, durationMs: 0 };
   }
 
-  /** Plant a finding in the cached result of a file: it shows up only when that entry is reused. */
+  const PLANTED = { ruleId: 'require-span-end', severity: 'error', file: 'src/other.ts', line: 1, column: 1, endLine: 1, endColumn: 2, messageId: 'neverEnded', message: 'planted' };
+
+  /** The cache file: a header line (key, the last run's result), then the per-file entries. */
+  function readCache(cacheFile: string): { header: any; entries: any } {
+    const text = fs.readFileSync(cacheFile, 'utf8');
+    const nl = text.indexOf('\n');
+    return { header: JSON.parse(text.slice(0, nl)), entries: JSON.parse(text.slice(nl + 1)) };
+  }
+  const writeCache = (cacheFile: string, c: { header: unknown; entries: unknown }) => fs.writeFileSync(cacheFile, `${JSON.stringify(c.header)}\n${JSON.stringify(c.entries)}`);
+
+  /**
+   * Plant a finding in the cached per-file result of a file, and drop the last run's result: the finding
+   * shows up only when that entry is reused.
+   */
   function plant(cacheFile: string, file: string): void {
-    const data = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
-    const entry = data.entries[file];
+    const c = readCache(cacheFile);
+    const entry = c.entries[file];
     expect(entry, `cache entry of ${file}`).toBeDefined();
-    entry.r.findings = [{ ruleId: 'require-span-end', severity: 'error', file: 'src/other.ts', line: 1, column: 1, endLine: 1, endColumn: 2, messageId: 'neverEnded', message: 'planted' }];
-    fs.writeFileSync(cacheFile, JSON.stringify(data));
+    entry.r.findings = [PLANTED];
+    delete c.header.run;
+    writeCache(cacheFile, c);
+  }
+
+  /** Plant a finding in the last run's result: it shows up only when that result is reused. */
+  function plantRun(cacheFile: string): void {
+    const c = readCache(cacheFile);
+    expect(c.header.run).toBeDefined();
+    c.header.run.result.findings.push(PLANTED);
+    writeCache(cacheFile, c);
   }
   const planted = (r: RunResult) => r.findings.some((f) => f.message === 'planted');
 
@@ -146,6 +168,30 @@ describe('--cache', () => {
     expect(after).toEqual(await check(dir));
   });
 
+  it('answers an unchanged project with the last run\'s result, until a file or a package.json it read changes', async () => {
+    const dir = tmp('tracewire-cache-run-');
+    fs.mkdirSync(path.join(dir, 'src'));
+    // AI SDK telemetry options depend on the declared version of `ai`: the link phase reads package.json.
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', dependencies: { ai: '^5.0.0' } }));
+    fs.writeFileSync(path.join(dir, 'src/ask.ts'), "import { generateText } from 'ai';\nimport { openai } from '@ai-sdk/openai';\n\nexport const ask = (prompt: string) => generateText({ model: openai('gpt-4o'), prompt });\n");
+    fs.writeFileSync(path.join(dir, 'src/other.ts'), 'export const answer = 42;\n');
+    const cacheFile = path.join(dir, '.tracewirecache');
+    const fresh = await check(dir);
+    expect(fresh.findings.length).toBeGreaterThan(0);
+    expect(await check(dir, cacheFile)).toEqual(fresh);
+    expect(Object.keys(readCache(cacheFile).header.run.versions)).toContain(dir);
+    plantRun(cacheFile);
+    expect(planted(await check(dir, cacheFile))).toBe(true);
+    // A package.json the link phase read changed: everything is linked again.
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', dependencies: { ai: '^5.0.1' } }));
+    expect(planted(await check(dir, cacheFile))).toBe(false);
+    plantRun(cacheFile);
+    fs.writeFileSync(path.join(dir, 'src/other.ts'), 'export const answer = 43;\n');
+    const after = await check(dir, cacheFile);
+    expect(planted(after)).toBe(false);
+    expect(after).toEqual(await check(dir));
+  });
+
   it('keys on the configuration, the rule options, the catalog and the working directory', () => {
     const dir = project();
     const config = loadConfig({ cwd: dir, rules: rulesById });
@@ -165,7 +211,7 @@ describe('--cache', () => {
     const cacheFile = path.join(tmp('tracewire-cache-loc-'), 'cache.json');
     const first = cli(pkg, dir, ['check', '--format', 'json', '--cache', '--cache-location', cacheFile]);
     expect(first.status).toBe(1);
-    const keyBefore = JSON.parse(fs.readFileSync(cacheFile, 'utf8')).key;
+    const keyBefore = readCache(cacheFile).header.key;
     plant(cacheFile, path.join(dir, 'src/other.ts'));
     expect(cli(pkg, dir, ['check', '--format', 'json', '--cache', '--cache-location', cacheFile]).stdout).toContain('planted');
     // The same build under another version number.
@@ -177,7 +223,7 @@ describe('--cache', () => {
     const after = cli(other, dir, ['check', '--format', 'json', '--cache', '--cache-location', cacheFile]);
     expect(after.stdout).not.toContain('planted');
     expect(comparable(after.stdout)).toMatchObject({ findings: (comparable(first.stdout) as { findings: unknown[] }).findings });
-    expect(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).key).not.toBe(keyBefore);
+    expect(readCache(cacheFile).header.key).not.toBe(keyBefore);
   }, 120_000);
 
   it('a cache location that is a directory holds .tracewirecache', () => {

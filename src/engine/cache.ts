@@ -5,8 +5,14 @@
  * rules with their options, the configuration's text, the working directory (findings name files
  * relative to it) and the Node.js major version. Any change starts a new cache.
  *
- * Only what the file's own bytes decide is stored: read failures and time-outs are tried again. The
- * link phase, project-level rules, and per-file rules that needed other files are computed on every run.
+ * Only what the file's own bytes decide is stored per file: read failures and time-outs are tried
+ * again. The link phase, project-level rules, and per-file rules that needed other files are computed
+ * again whenever any file changed. When none did (the same files with the same hashes, reported the same
+ * way, and the same package.json files where the link phase looked up SDK versions), the whole result
+ * of the previous run is the result: an unchanged tree costs a listing, a read and a hash per file.
+ *
+ * The file is a header line (format, key, the last run's result) and a line of per-file entries, which
+ * is only parsed when some file has changed.
  */
 
 import { createHash } from 'node:crypto';
@@ -15,11 +21,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
 import type { FileResult } from './file-task.js';
+import type { RunResult } from './types.js';
 
 /** Default file name, in the working directory (or inside `--cache-location` when it names a directory). */
 export const CACHE_FILE = '.tracewirecache';
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface CacheEntry {
   /** Content hash. */
@@ -27,10 +34,58 @@ interface CacheEntry {
   r: FileResult;
 }
 
-interface CacheData {
+interface CacheHeader {
   format: number;
   key: string;
-  entries: Record<string, CacheEntry>;
+  run?: RunEntry;
+}
+
+/** The last run's result, valid for its digest of files and hashes while the package.json files it read are unchanged. */
+interface RunEntry {
+  digest: string;
+  /** Directory → state of its package.json (and workspace markers) when the run read it. */
+  versions: Record<string, string>;
+  result: RunResult;
+}
+
+/** The state of a directory's package.json and workspace markers, as the link phase sees them. */
+export function packageState(dir: string): string {
+  let pkg = '-';
+  try {
+    pkg = contentHash(fs.readFileSync(path.join(dir, 'package.json')));
+  } catch {
+    // no package.json here
+  }
+  const marks = ['pnpm-workspace.yaml', 'lerna.json'].map((m) => (fs.existsSync(path.join(dir, m)) ? '1' : '0')).join('');
+  return `${pkg}:${marks}`;
+}
+
+/** A digest of a run's inputs besides the key: every file, whether it is reported, and its content hash (or failure). */
+export function runDigest(files: string[], reported: ReadonlySet<string>, hashOf: (file: string) => string): string {
+  const h = createHash('sha1');
+  for (const f of files) h.update(`${reported.has(f) ? 'r' : 'c'}\0${f}\0${hashOf(f)}\n`);
+  return h.digest('base64');
+}
+
+function stampOf(st: fs.Stats): string {
+  return `${st.ino}:${st.size}:${st.mtimeMs}`;
+}
+
+function readFrom(file: string, offset: number): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.allocUnsafe(Math.max(0, size - offset));
+    let done = 0;
+    while (done < buf.length) {
+      const n = fs.readSync(fd, buf, done, buf.length - done, offset + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return buf.subarray(0, done).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export function contentHash(buf: Buffer): string {
@@ -81,31 +136,100 @@ export function cacheKey(parts: Record<string, unknown>): string {
 }
 
 export class RunCache {
-  private readonly entries: Record<string, CacheEntry>;
+  private parsedEntries: Record<string, CacheEntry> | undefined;
   private dirty = false;
   hits = 0;
   misses = 0;
 
+  private entriesText: string | undefined;
+
   private constructor(
     readonly file: string,
     private readonly key: string,
-    entries: Record<string, CacheEntry> | undefined,
-  ) {
-    this.entries = entries ?? Object.create(null);
-  }
+    /** Where the entries line starts in the file, and the file's identity then (read on first need). */
+    private entriesAt: { offset: number; stamp: string } | undefined,
+    private run: RunEntry | undefined,
+  ) {}
 
   /** The cache at `file` if it was written under `key`, else an empty one (a corrupt file is ignored). */
   static load(file: string, key: string): RunCache {
-    let data: CacheData | undefined;
+    // Only the header line is read now: an unchanged project never needs the entries.
+    let header: CacheHeader | undefined;
+    let entriesAt: { offset: number; stamp: string } | undefined;
+    let fd: number | undefined;
     try {
-      data = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheData;
+      fd = fs.openSync(file, 'r');
+      const st = fs.fstatSync(fd);
+      const chunks: Buffer[] = [];
+      let offset = 0;
+      for (;;) {
+        const buf = Buffer.allocUnsafe(1 << 20);
+        const n = fs.readSync(fd, buf, 0, buf.length, offset);
+        if (n === 0) break;
+        const nl = buf.subarray(0, n).indexOf(10);
+        if (nl >= 0) {
+          chunks.push(buf.subarray(0, nl));
+          entriesAt = { offset: offset + nl + 1, stamp: stampOf(st) };
+          break;
+        }
+        chunks.push(buf.subarray(0, n));
+        offset += n;
+      }
+      header = entriesAt ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as CacheHeader) : undefined;
     } catch {
-      data = undefined;
+      header = undefined;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
     }
-    const valid = data && data.format === FORMAT && data.key === key && data.entries && typeof data.entries === 'object';
-    const cache = new RunCache(file, key, valid ? Object.assign(Object.create(null), data!.entries) : undefined);
+    const valid = header && header.format === FORMAT && header.key === key;
+    const cache = valid ? new RunCache(file, key, entriesAt, header!.run) : new RunCache(file, key, undefined, undefined);
     if (!valid) cache.dirty = true;
     return cache;
+  }
+
+  private get entries(): Record<string, CacheEntry> {
+    if (!this.parsedEntries) {
+      let parsed: unknown;
+      try {
+        const at = this.entriesAt;
+        if (at) {
+          const st = fs.statSync(this.file);
+          // Another run replaced the file since the header was read: its entries are for another header.
+          if (stampOf(st) === at.stamp) parsed = JSON.parse(readFrom(this.file, at.offset));
+        }
+      } catch {
+        parsed = undefined;
+      }
+      this.parsedEntries = Object.assign(Object.create(null), parsed && typeof parsed === 'object' ? parsed : {});
+      if (!parsed) this.dirty = true;
+    }
+    return this.parsedEntries!;
+  }
+
+  /** The entries line as it is in the file, for writing back unparsed. */
+  private rawEntries(): string | undefined {
+    if (this.entriesText !== undefined || !this.entriesAt) return this.entriesText;
+    try {
+      if (stampOf(fs.statSync(this.file)) === this.entriesAt.stamp) this.entriesText = readFrom(this.file, this.entriesAt.offset);
+    } catch {
+      this.entriesText = undefined;
+    }
+    return this.entriesText;
+  }
+
+  /** The last run's result, if its inputs are this run's. */
+  runResult(digest: string): RunResult | undefined {
+    const run = this.run;
+    if (!run || run.digest !== digest) return undefined;
+    for (const [dir, state] of Object.entries(run.versions)) if (packageState(dir) !== state) return undefined;
+    return run.result;
+  }
+
+  setRunResult(digest: string, versionDirs: string[], result: RunResult): void {
+    const versions: Record<string, string> = {};
+    for (const dir of [...versionDirs].sort()) versions[dir] = packageState(dir);
+    this.run = { digest, versions, result };
+    this.dirty = true;
   }
 
   /** The stored result for this content, if it serves: a reported file needs one computed with the rules. */
@@ -121,6 +245,8 @@ export class RunCache {
 
   set(file: string, hash: string, result: FileResult): void {
     if (result.transient) return;
+    const { hash: _hash, ...stored } = result;
+    result = stored;
     const prev = this.entries[file];
     // A result with the per-file rules' findings serves both uses: keep it over a context-only one.
     if (prev && prev.h === hash && prev.r.checked && !result.checked) return;
@@ -131,10 +257,32 @@ export class RunCache {
   /** Write the cache (atomically: a concurrent run reads the old or the new file, never half of one). */
   save(): void {
     if (!this.dirty) return;
-    const data: CacheData = { format: FORMAT, key: this.key, entries: this.entries };
+    const header: CacheHeader = { format: FORMAT, key: this.key, ...(this.run ? { run: this.run } : {}) };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(data));
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, `${JSON.stringify(header)}\n`);
+      if (this.parsedEntries) {
+        // Entry by entry, in batches: never the whole cache as one string.
+        let batch = '{';
+        let first = true;
+        for (const [file, entry] of Object.entries(this.parsedEntries)) {
+          batch += `${first ? '' : ','}${JSON.stringify(file)}:${JSON.stringify(entry)}`;
+          first = false;
+          if (batch.length > 1 << 20) {
+            fs.writeSync(fd, batch);
+            batch = '';
+          }
+        }
+        fs.writeSync(fd, batch + '}');
+      } else {
+        // Entries never parsed are written back as they were read.
+        fs.writeSync(fd, this.rawEntries() ?? '{}');
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, this.file);
     this.dirty = false;
   }

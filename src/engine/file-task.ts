@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import { FileTimeoutError, type ProjectResolver } from './analyze-file.js';
 import type { CatalogIndex } from './catalog.js';
 import { analyzeWithRules, type EnabledRule, toFinding } from './pipeline.js';
+import { contentHash } from './cache.js';
 import { mayReach } from './reach.js';
 import { type Directive, scanDirectives } from './suppress.js';
 import type { Finding } from './types.js';
@@ -90,6 +91,8 @@ export interface FileResult {
   skipped?: string[];
   /** Suppression comments. */
   directives?: Directive[];
+  /** The content hash of the bytes analysed (when the context asks for it: `--cache`). */
+  hash?: string;
 }
 
 export interface TaskContext {
@@ -104,6 +107,8 @@ export interface TaskContext {
   readFile?: (file: string) => Buffer;
   /** Receives the bytes of the file, exactly as read. */
   onBuffer?: (file: string, buf: Buffer) => void;
+  /** Put the content hash on the result (`--cache`). */
+  hash?: boolean;
 }
 
 /** A resolver that knows no other file and remembers whether it was asked. */
@@ -165,7 +170,9 @@ export function runFileTask(file: string, reported: boolean, ctx: TaskContext, c
     buf = r.buf;
   }
   ctx.onBuffer?.(file, buf);
-  return analyzeContent(file, buf, reported, ctx);
+  const result = analyzeContent(file, buf, reported, ctx);
+  if (ctx.hash) result.hash = contentHash(buf);
+  return result;
 }
 
 /** The per-file phase over bytes already read. */

@@ -32,6 +32,11 @@ export class PackageVersions {
     return deps;
   }
 
+  /** The directories whose package.json (or its absence) some answer depended on (`--cache` checks them). */
+  consultedDirs(): string[] {
+    return [...this.byDir.keys()];
+  }
+
   declared(file: string, pkg: string): string | undefined {
     let dir = path.dirname(file);
     let nearestSeen = false;

@@ -40,6 +40,8 @@ export interface WorkerInit {
   cwd: string;
   config: ResolvedConfig;
   budgetMs: number;
+  /** Results carry the content hash (`--cache`). */
+  hash: boolean;
 }
 
 export interface WorkItem {
@@ -69,19 +71,46 @@ function cloneable(config: ResolvedConfig): boolean {
   }
 }
 
-/** The per-file phase of every file, as results sorted by file. */
-export async function analyzeFiles(files: string[], reported: Set<string>, ctx: TaskContext, opts: AnalyzeFilesOptions): Promise<FileResult[]> {
+/**
+ * With `--cache`: the content hash of every file (or why it cannot be read), read in this thread before
+ * anything is analysed, so that an unchanged project can be answered from the last run's result.
+ */
+export function scanFiles(files: string[], ctx: TaskContext): Map<string, string | FileResult> {
+  const out = new Map<string, string | FileResult>();
+  for (const file of files) {
+    const read = readForTask(file, ctx);
+    out.set(file, 'error' in read ? read.error : contentHash(read.buf));
+  }
+  return out;
+}
+
+/** The per-file phase of every file, as results sorted by file. `hashes`: from `scanFiles`, with a cache. */
+export async function analyzeFiles(files: string[], reported: Set<string>, ctx: TaskContext, opts: AnalyzeFilesOptions, hashes?: Map<string, string | FileResult>): Promise<FileResult[]> {
   const results = new Map<string, FileResult>();
   let done = 0;
   const progress = () => opts.onFile?.(done++, files.length);
   const cache = opts.cache;
 
-  // With a cache (or a custom reader), this thread reads every file: unchanged ones come from the cache.
+  // Unchanged files come from the cache; with a custom reader (`--staged`) or when the bytes are wanted,
+  // this thread reads every file and hands the bytes on.
   const pending: WorkItem[] = [];
-  const hashes = new Map<string, string>();
-  const readHere = !!cache || !!ctx.readFile || !!ctx.onBuffer;
+  const readHere = !!ctx.readFile || !!ctx.onBuffer;
   for (const file of files) {
     const isReported = reported.has(file);
+    const scanned = hashes?.get(file);
+    if (scanned !== undefined && typeof scanned !== 'string') {
+      results.set(file, scanned);
+      progress();
+      continue;
+    }
+    if (cache && scanned !== undefined) {
+      const hit = cache.get(file, scanned, isReported);
+      if (hit) {
+        results.set(file, hit);
+        progress();
+        continue;
+      }
+    }
     if (!readHere) {
       pending.push({ file, reported: isReported });
       continue;
@@ -93,32 +122,22 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
       continue;
     }
     ctx.onBuffer?.(file, read.buf);
-    if (cache) {
-      const hash = contentHash(read.buf);
-      hashes.set(file, hash);
-      const hit = cache.get(file, hash, isReported);
-      if (hit) {
-        results.set(file, hit);
-        progress();
-        continue;
-      }
-    }
     pending.push({ file, reported: isReported, content: read.buf });
   }
 
   const store = (r: FileResult) => {
     results.set(r.file, r);
-    const hash = hashes.get(r.file);
-    if (cache && hash) cache.set(r.file, hash, r);
+    // Stored under the hash of the bytes the task analysed (a file may change while the run reads it).
+    if (cache && r.hash) cache.set(r.file, r.hash, r);
     progress();
   };
 
-  const local: TaskContext = { ...ctx, onBuffer: undefined };
+  const local: TaskContext = { ...ctx, onBuffer: undefined, hash: !!cache };
   const here = (item: WorkItem) => store(runFileTask(item.file, item.reported, local, item.content as Buffer | undefined));
   // `--workers N`: N threads analyse files, this one and N - 1 workers.
   const helpers = Math.min(opts.workers - 1, Math.ceil(pending.length / CHUNK) - 1);
   const script = helpers > 0 ? workerScript() : undefined;
-  if (script && cloneable(opts.config)) await inParallel(script, pending, { cwd: ctx.cwd, config: opts.config, budgetMs: ctx.budgetMs }, helpers, store, here);
+  if (script && cloneable(opts.config)) await inParallel(script, pending, { cwd: ctx.cwd, config: opts.config, budgetMs: ctx.budgetMs, hash: !!cache }, helpers, store, here);
   else for (const item of pending) here(item);
   return files.filter((f) => results.has(f)).map((f) => results.get(f)!);
 }

@@ -11,9 +11,9 @@ import { CatalogIndex } from './catalog.js';
 import { displayPath } from './files.js';
 import { type EvaluatedSite, Linker } from './link.js';
 import { PackageVersions } from './packages.js';
-import { cacheKey, RunCache } from './cache.js';
+import { cacheKey, RunCache, runDigest } from './cache.js';
 import { decodeSource, fileTimeoutMs, type TaskContext } from './file-task.js';
-import { analyzeFiles } from './parallel.js';
+import { analyzeFiles, scanFiles } from './parallel.js';
 import { unpackSummary } from './packed.js';
 import { secondPhase } from './project-phase.js';
 import { type EnabledRule, runSiteRules, suppressionSeverity, toFinding as toFindingIn } from './pipeline.js';
@@ -117,7 +117,12 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const sources = opts.detail?.sources;
   const ctx: TaskContext = { cwd, catalog, rules, budgetMs, project: config.project, readFile: opts.readFile, onBuffer: sources ? (f, b) => sources.set(f, b) : undefined };
   const cache = opts.cacheFile ? RunCache.load(opts.cacheFile, runCacheKey(config, rules, cwd)) : undefined;
-  const results = await analyzeFiles(all, reported, ctx, { workers: opts.workers ?? 0, cache, config, onFile: opts.detail?.onFile });
+  // With a cache, every file is read and hashed first: an unchanged project gets the last run's result.
+  const scanned = cache ? scanFiles(all, ctx) : undefined;
+  const digest = scanned && !opts.detail ? runDigest(all, reported, (f) => { const h = scanned.get(f)!; return typeof h === 'string' ? h : `!${h.error}`; }) : undefined;
+  const previous = digest ? cache!.runResult(digest) : undefined;
+  if (previous) return { ...previous, files: opts.files.length, durationMs: Math.round(performance.now() - t0) };
+  const results = await analyzeFiles(all, reported, ctx, { workers: opts.workers ?? 0, cache, config, onFile: opts.detail?.onFile }, scanned);
   const unpacked = new Map<string, FileSummary>();
   for (const r of results) if (r.summary) unpacked.set(r.file, unpackSummary(r.summary));
   const second = secondPhase(results, unpacked, all, ctx, read);
@@ -135,11 +140,6 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     if (again) findings.push(...again.findings);
     // Copies: applying marks directives used, and the cache keeps the originals.
     if (r.directives) directives.set(r.file, r.directives.map((d) => ({ ...d })));
-  }
-  try {
-    cache?.save();
-  } catch {
-    // A cache that cannot be written is only slower next time.
   }
   // Texts for the project-level rules' fixes, read again on demand (only files with sites need them).
   const textMemo = new Map<string, string | undefined>();
@@ -198,5 +198,16 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   }));
   inventory.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column));
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { findings: final, errors, sites: inventory, files: opts.files.length, durationMs: Math.round(performance.now() - t0) };
+  const result: RunResult = { findings: final, errors, sites: inventory, files: opts.files.length, durationMs: Math.round(performance.now() - t0) };
+  if (cache) {
+    // A result that depends on a read failure or the time budget is not the project's to keep.
+    const transient = results.some((r) => r.transient) || [...second.values()].some((r) => r.error);
+    if (digest && !transient) cache.setRunResult(digest, versions.consultedDirs(), { ...result, durationMs: 0 });
+    try {
+      cache.save();
+    } catch {
+      // A cache that cannot be written is only slower next time.
+    }
+  }
+  return result;
 }

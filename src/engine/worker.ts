@@ -19,6 +19,7 @@ const ctx = {
   rules: enabledRules(init.config),
   budgetMs: fileTimeoutMs(init.budgetMs),
   project: init.config.project,
+  hash: init.hash,
 };
 
 parentPort!.on('message', (msg: { type: 'chunk'; items: WorkItem[] }) => {
