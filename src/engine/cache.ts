@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
 import type { FileResult } from './file-task.js';
+import { summaryText } from './packed.js';
 import type { RunResult } from './types.js';
 
 /** Default file name, in the working directory (or inside `--cache-location` when it names a directory). */
@@ -268,7 +269,9 @@ export class RunCache {
         let batch = '{';
         let first = true;
         for (const [file, entry] of Object.entries(this.parsedEntries)) {
-          batch += `${first ? '' : ','}${JSON.stringify(file)}:${JSON.stringify(entry)}`;
+          // Summaries held as bytes are stored as their text.
+          const stored = entry.r.summary?.bytes ? { h: entry.h, r: { ...entry.r, summary: { file: entry.r.summary.file, text: summaryText(entry.r.summary) } } } : entry;
+          batch += `${first ? '' : ','}${JSON.stringify(file)}:${JSON.stringify(stored)}`;
           first = false;
           if (batch.length > 1 << 20) {
             fs.writeSync(fd, batch);

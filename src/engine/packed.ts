@@ -9,15 +9,22 @@
 
 import type { AVal, CallCandidate, FileSummary } from './values.js';
 
+/**
+ * Three JSON texts joined by NUL (which JSON text never contains raw): the head (`starExports`,
+ * `passedRefs` and the callee of each call: every file's are needed by the linker), the rest of each
+ * call (range, arguments, contexts: needed for the calls that resolve), and the tail (`exports`, `fns`:
+ * needed only for the files something resolves into). As a string in transit (worker messages, the
+ * cache file); as UTF-8 bytes while a run holds it, outside the JavaScript heap, so that a project's
+ * summaries add nothing to what the garbage collector marks.
+ */
 export interface PackedSummary {
   file: string;
-  /** `starExports`, `passedRefs` and the callee of each call: every file's are needed by the linker. */
-  head: string;
-  /** The rest of each call (range, arguments, contexts, ...): needed for the calls that resolve. */
-  calls: string;
-  /** `exports`, `fns`: needed only for the files something resolves into. */
-  tail: string;
+  text?: string;
+  bytes?: Uint8Array;
 }
+
+export type PackedPart = 'head' | 'calls' | 'tail';
+const PART_INDEX: Record<PackedPart, number> = { head: 0, calls: 1, tail: 2 };
 
 interface Head {
   starExports: string[];
@@ -47,7 +54,31 @@ export function packSummary(s: FileSummary): PackedSummary {
   const head: Head = { starExports: s.starExports, callees: s.calls.map((c) => c.callee), isNew: s.calls.map((c) => c.isNew) };
   if (s.passedRefs) head.passedRefs = s.passedRefs;
   const rest: CallRest[] = s.calls.map(({ callee: _callee, isNew: _isNew, ...r }) => r);
-  return { file: s.file, head: encode(head, s.file), calls: encode(rest, s.file), tail: encode({ exports: s.exports, fns: s.fns }, s.file) };
+  return { file: s.file, text: `${encode(head, s.file)}\0${encode(rest, s.file)}\0${encode({ exports: s.exports, fns: s.fns }, s.file)}` };
+}
+
+/** The bytes form, for holding (a summary that arrived as text). */
+export function compactSummary(p: PackedSummary): PackedSummary {
+  if (p.bytes) return { file: p.file, bytes: Buffer.isBuffer(p.bytes) ? p.bytes : Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength) };
+  return { file: p.file, bytes: Buffer.from(p.text ?? '', 'utf8') };
+}
+
+/** The text form, for sending or storing. */
+export function summaryText(p: PackedSummary): string {
+  if (p.text !== undefined) return p.text;
+  const b = p.bytes!;
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+}
+
+/** One part's JSON text (decoding only that part of the bytes). */
+export function summaryPart(p: PackedSummary, part: PackedPart): string {
+  const i = PART_INDEX[part];
+  if (p.text !== undefined) return p.text.split('\0')[i] ?? '';
+  const b = Buffer.isBuffer(p.bytes) ? p.bytes : Buffer.from(p.bytes!.buffer, p.bytes!.byteOffset, p.bytes!.byteLength);
+  const first = b.indexOf(0);
+  const second = b.indexOf(0, first + 1);
+  const [start, end] = i === 0 ? [0, first] : i === 1 ? [first + 1, second] : [second + 1, b.length];
+  return b.toString('utf8', start, end);
 }
 
 /** The parsed parts of one packed summary, each parsed once, when first needed. */
@@ -57,13 +88,13 @@ class Parts {
   private tailValue: Pick<FileSummary, 'exports' | 'fns'> | undefined;
   constructor(private readonly p: PackedSummary) {}
   head(): Head {
-    return (this.headValue ??= decode(this.p.head, this.p.file) as Head);
+    return (this.headValue ??= decode(summaryPart(this.p, 'head'), this.p.file) as Head);
   }
   rest(i: number): CallRest {
-    return (this.restValue ??= decode(this.p.calls, this.p.file) as CallRest[])[i]!;
+    return (this.restValue ??= decode(summaryPart(this.p, 'calls'), this.p.file) as CallRest[])[i]!;
   }
   tail(): Pick<FileSummary, 'exports' | 'fns'> {
-    return (this.tailValue ??= decode(this.p.tail, this.p.file) as Pick<FileSummary, 'exports' | 'fns'>);
+    return (this.tailValue ??= decode(summaryPart(this.p, 'tail'), this.p.file) as Pick<FileSummary, 'exports' | 'fns'>);
   }
 }
 

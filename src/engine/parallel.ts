@@ -15,6 +15,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ResolvedConfig } from '../config/load.js';
 import { contentHash, type RunCache } from './cache.js';
 import { type FileResult, MAX_FILE_BYTES, runFileTask, type TaskContext } from './file-task.js';
+import { compactSummary } from './packed.js';
 
 /** Files per worker below which threads cost more than they save (start-up: loading TypeScript and the catalog). */
 export const FILES_PER_WORKER = 200;
@@ -106,6 +107,7 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
     if (cache && scanned !== undefined) {
       const hit = cache.get(file, scanned, isReported);
       if (hit) {
+        if (hit.summary) hit.summary = compactSummary(hit.summary);
         results.set(file, hit);
         progress();
         continue;
@@ -126,6 +128,8 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
   }
 
   const store = (r: FileResult) => {
+    // Held as bytes, outside the heap the collector marks.
+    if (r.summary) r.summary = compactSummary(r.summary);
     results.set(r.file, r);
     // Stored under the hash of the bytes the task analysed (a file may change while the run reads it).
     if (cache && r.hash) cache.set(r.file, r.hash, r);

@@ -9,6 +9,7 @@
 import { moduleKey } from './catalog.js';
 import { analysisFailure, decodeSource, type FileResult, type TaskContext } from './file-task.js';
 import { LazyProject } from './lazy-project.js';
+import { summaryPart } from './packed.js';
 import { moduleReach } from './reach.js';
 import { analyzeWithRules, toFinding } from './pipeline.js';
 import type { Finding } from './types.js';
@@ -21,34 +22,31 @@ export interface SecondPhaseResult {
   error?: string;
 }
 
-/** What a file's packed exports and function summaries mention: catalog instances, and other project files. */
+/** What a file's packed exports and function summaries mention: catalog instances. */
 interface TailFacts {
-  /** Instance values: type and member path (JSON text of the path array). */
+  /** Instance values: type and member path. */
   insts: { type: string; path: string[] }[];
-  refs: string[];
 }
 
 const STR = '"((?:[^"\\\\]|\\\\.)*)"';
 const INST_RE = new RegExp(`"k":"inst","type":${STR},"path":(\\[(?:${STR.replace('(', '(?:')},?)*\\])`, 'g');
-const REF_RE = new RegExp(`"k":"ref","file":${STR}`, 'g');
 
 function tailFacts(r: FileResult): TailFacts {
-  const facts: TailFacts = { insts: [], refs: [] };
-  const tail = r.summary?.tail;
+  const facts: TailFacts = { insts: [] };
+  const tail = r.summary && summaryPart(r.summary, 'tail');
   if (!tail) return facts;
   // Packed text stands U+0001 for the file's own path (see packed.ts).
   const self = JSON.stringify(r.file).slice(1, -1);
   const str = (raw: string) => JSON.parse(`"${raw.split('\u0001').join(self)}"`) as string;
   for (const m of tail.matchAll(INST_RE)) facts.insts.push({ type: str(m[1]!), path: JSON.parse(m[2]!.split('\u0001').join(self)) as string[] });
-  for (const m of tail.matchAll(REF_RE)) facts.refs.push(str(m[1]!));
   return facts;
 }
 
 /**
  * For each rule id (with `needs`), the files that must run it again: files that skipped it and import a
  * file whose exports may carry a value leading to what the rule looks at. A file carries one when its
- * exports or function summaries mention a catalog type from which such a member is reachable, or refer
- * (or star re-export) to a file that carries one. Only values read through imports cross files, so a
+ * exports or function summaries mention a catalog type from which such a member is reachable, or it
+ * imports a file that carries one. Only values read through imports cross files, so a
  * file that imports no carrying file resolves nothing the rule could use, with or without the project.
  */
 function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<string>): Map<string, Set<string>> {
@@ -62,19 +60,18 @@ function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<stri
     const key = moduleKey(spec);
     return [...(byKey.get(key) ?? []), ...(byKey.get(key + '/index') ?? [])];
   };
-  const facts = new Map<string, TailFacts>();
-  // X refers to Y: Y's carrying makes X carry.
+  // X imports Y (references, re-exports and star re-exports all go through imports): Y's carrying may make X carry.
   const referrers = new Map<string, string[]>();
   for (const r of results) {
     if (!r.summary) continue;
-    const f = tailFacts(r);
-    facts.set(r.file, f);
     const targets = new Set<string>();
-    for (const ref of f.refs) for (const t of filesOf(ref)) targets.add(t);
-    // Star re-exports are looked up through too (they are among the imports).
     for (const imp of r.imports ?? []) for (const t of filesOf(imp)) targets.add(t);
     for (const t of targets) if (t !== r.file) (referrers.get(t) ?? referrers.set(t, []).get(t)!).push(r.file);
   }
+  // Instances in a file's exports come from its own imports of catalog modules: only files whose text
+  // names one of the rule's modules (`hits`) can hold one, so only theirs are scanned.
+  const facts = new Map<string, TailFacts>();
+  const factsOf = (r: FileResult) => facts.get(r.file) ?? facts.set(r.file, tailFacts(r)).get(r.file)!;
   const out = new Map<string, Set<string>>();
   for (const id of ruleIds) {
     const rule = ctx.rules.find((e) => e.rule.meta.id === id)?.rule;
@@ -104,10 +101,11 @@ function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<stri
     };
     const carrying = new Set<string>();
     const queue: string[] = [];
-    for (const [file, f] of facts) {
-      if (reach.always || f.insts.some((i) => leads(i.type, i.path))) {
-        carrying.add(file);
-        queue.push(file);
+    for (const r of results) {
+      if (!r.summary) continue;
+      if (reach.always || (r.hits?.includes(id) && factsOf(r).insts.some((i) => leads(i.type, i.path)))) {
+        carrying.add(r.file);
+        queue.push(r.file);
       }
     }
     while (queue.length) {

@@ -122,10 +122,14 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const digest = scanned && !opts.detail ? runDigest(all, reported, (f) => { const h = scanned.get(f)!; return typeof h === 'string' ? h : `!${h.error}`; }) : undefined;
   const previous = digest ? cache!.runResult(digest) : undefined;
   if (previous) return { ...previous, files: opts.files.length, durationMs: Math.round(performance.now() - t0) };
+  const timing = process.env.TRACEWIRE_TIMING ? (phase: string) => process.stderr.write(`tracewire: ${phase} at ${Math.round(performance.now() - t0)} ms\n`) : undefined;
+  timing?.(`${all.length} files (${reported.size} reported); ${scanned ? 'read and hashed' : 'starting'}`);
   const results = await analyzeFiles(all, reported, ctx, { workers: opts.workers ?? 0, cache, config, onFile: opts.detail?.onFile }, scanned);
+  timing?.('per-file phase done');
   const unpacked = new Map<string, FileSummary>();
   for (const r of results) if (r.summary) unpacked.set(r.file, unpackSummary(r.summary));
   const second = secondPhase(results, unpacked, all, ctx, read);
+  timing?.(`second phase done (${second.size} files again)`);
   for (const r of results) {
     const isReported = reported.has(r.file);
     const again = second.get(r.file);
@@ -165,6 +169,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     assumedSdks: config.assumedSdks,
   }).link();
   const sites = linked.sites.filter((s) => reported.has(s.file));
+  timing?.('link done');
   opts.detail?.sites?.push(...sites);
   runSiteRules(rules, catalog, sites, textOf, (file, rule, severity, r) => findings.push(toFinding(file, rule, severity, r)));
 
@@ -199,6 +204,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   inventory.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column));
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const result: RunResult = { findings: final, errors, sites: inventory, files: opts.files.length, durationMs: Math.round(performance.now() - t0) };
+  timing?.('rules and suppressions done');
   if (cache) {
     // A result that depends on a read failure or the time budget is not the project's to keep.
     const transient = results.some((r) => r.transient) || [...second.values()].some((r) => r.error);
