@@ -100,19 +100,31 @@ describe('check: files and exit codes', () => {
 
 describe('check: bad input is reported and the run goes on', () => {
   it('reports a file that does not parse, and still checks the others', async () => {
-    const dir = tempProject({ 'src/broken.ts': 'export const = ;\nfunction (', 'src/a.ts': UNWIRED });
+    const dir = tempProject({ 'src/broken.ts': "import OpenAI from 'openai';\nexport const = ;\nfunction (", 'src/a.ts': UNWIRED });
     const { out, code } = await json(dir, 'check');
     expect(code).toBe(1);
-    expect(out.errors).toEqual([{ file: 'src/broken.ts', message: expect.stringMatching(/^parse error at 1:14: /) }]);
+    expect(out.errors).toEqual([{ file: 'src/broken.ts', message: expect.stringMatching(/^parse error at 2:14: /) }]);
     expect(out.findings.map((f: { file: string }) => f.file)).toEqual(['src/a.ts']);
   });
 
   it('fails the run on a parse error alone (exit 1)', async () => {
-    const dir = tempProject({ 'src/broken.ts': 'const x = {' });
+    const dir = tempProject({ 'src/broken.ts': "import { client } from './client';\nconst x = {", 'src/client.ts': "import OpenAI from 'openai';\nexport const client = new OpenAI();\n" });
     const r = await cli(dir, 'check');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('src/broken.ts');
     expect(r.stdout).toContain('could not be checked');
+  });
+
+  it('does not parse a file that names no catalog module and imports no file that does (nothing there to check)', async () => {
+    const dir = tempProject({ 'src/broken.ts': 'const x = {', 'src/util.ts': "import './broken';\nexport const y = 1;\n", 'src/a.ts': UNWIRED });
+    const { out, code } = await json(dir, 'check');
+    expect(code).toBe(1);
+    expect(out.errors).toEqual([]);
+    expect(out.findings.map((f: { file: string }) => f.file)).toEqual(['src/a.ts']);
+    // Once a file with an LLM call imports it, it is analysed (and its syntax error reported).
+    fs.writeFileSync(path.join(dir, 'src/a.ts'), `import './util';\n${UNWIRED}`);
+    const after = await json(dir, 'check');
+    expect(after.out.errors).toEqual([{ file: 'src/broken.ts', message: expect.stringMatching(/^parse error at 1:12: /) }]);
   });
 
   it('reports a binary file with a source extension', async () => {

@@ -88,7 +88,8 @@ describe('--cache', () => {
     const dir = tmp('tracewire-cache-');
     fs.mkdirSync(path.join(dir, 'src'));
     fs.writeFileSync(path.join(dir, 'src/ask.ts'), UNWIRED);
-    fs.writeFileSync(path.join(dir, 'src/other.ts'), "export const answer = 42;\n");
+    // Imports the file with the LLM call: connected to a catalog module, so the prefilter keeps it.
+    fs.writeFileSync(path.join(dir, 'src/other.ts'), "import { ask } from './ask';\nexport const answer = 42;\n");
     return dir;
   }
 
@@ -148,7 +149,7 @@ describe('--cache', () => {
     const cacheFile = path.join(dir, '.tracewirecache');
     await check(dir, cacheFile);
     plant(cacheFile, path.join(dir, 'src/other.ts'));
-    fs.writeFileSync(path.join(dir, 'src/other.ts'), 'export const answer = 43;\n');
+    fs.writeFileSync(path.join(dir, 'src/other.ts'), "import { ask } from './ask';\nexport const answer = 43;\n");
     fs.writeFileSync(path.join(dir, 'src/ask.ts'), WIRED);
     const after = await check(dir, cacheFile);
     expect(planted(after)).toBe(false);
@@ -186,7 +187,7 @@ describe('--cache', () => {
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', dependencies: { ai: '^5.0.1' } }));
     expect(planted(await check(dir, cacheFile))).toBe(false);
     plantRun(cacheFile);
-    fs.writeFileSync(path.join(dir, 'src/other.ts'), 'export const answer = 43;\n');
+    fs.writeFileSync(path.join(dir, 'src/other.ts'), "import { ask } from './ask';\nexport const answer = 43;\n");
     const after = await check(dir, cacheFile);
     expect(planted(after)).toBe(false);
     expect(after).toEqual(await check(dir));

@@ -117,14 +117,18 @@ describe('ProjectCache', () => {
     const cache = new ProjectCache({ root, config, project: false });
     const r = cache.checkFile({ file: path.join(root, 'src/agent.ts'), text: AGENT, rules: enabledRules(config) });
     expect(r.findings).toEqual([]);
+    // The file names no catalog module (and alone, its import leads nowhere): nothing to analyse.
+    expect(cache.stats).toMatchObject({ listings: 0, reads: 0, analyses: 0, links: 0 });
+    const o = cache.checkFile({ file: path.join(root, 'src/other.ts'), text: OTHER, rules: enabledRules(config) });
+    expect(o.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.messageId}`)).toEqual(['src/other.ts:3:28 unwiredCall']);
     expect(cache.stats).toMatchObject({ listings: 0, reads: 0, links: 1 });
   });
 
   it('reports a file it cannot parse as skipped, with no findings', () => {
     const { root, cache } = setup();
-    const r = cache.checkFile({ file: path.join(root, 'src/broken.ts'), text: 'export const = ;', rules: enabledRules(cache.config) });
+    const r = cache.checkFile({ file: path.join(root, 'src/broken.ts'), text: "import OpenAI from 'openai';\nexport const = ;", rules: enabledRules(cache.config) });
     expect(r.findings).toEqual([]);
-    expect(r.skipped).toMatch(/^parse error at 1:/);
+    expect(r.skipped).toMatch(/^parse error at 2:/);
   });
 
   it('skips minified or bundled text, as run() does', () => {

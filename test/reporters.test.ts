@@ -44,7 +44,7 @@ function project() {
     'src/crlf.ts': FIXABLE_CRLF,
     'src/dir with space/ü,x.ts': UNWIRED,
     'src/suppress.ts': SUPPRESSION,
-    'src/broken.ts': 'export const = ;\n',
+    'src/broken.ts': "import OpenAI from 'openai';\nexport const = ;\n",
   });
 }
 

@@ -27,6 +27,12 @@ export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 export const DEFAULT_FILE_TIMEOUT_MS = 10_000;
 
+/** Why bytes that `decodeSource` refuses cannot be analysed. */
+export function contentError(file: string, buf: Buffer): FileResult {
+  const utf16 = buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
+  return { file, error: utf16 ? 'skipped: UTF-16 encoded (tracewire reads UTF-8 source files)' : 'skipped: binary content (NUL bytes) in a source file' };
+}
+
 /** Text of a file as the engine sees it: BOM removed. Null when the file is binary. */
 export function decodeSource(buf: Buffer): { text: string; bom: boolean } | null {
   const probe = buf.subarray(0, 8192);
@@ -53,6 +59,12 @@ export function minifiedShape(text: string): string | undefined {
   const average = text.length / lines;
   if (average <= 500) return undefined;
   return `${Math.round(text.length / 1024)} KB in ${lines} line${lines === 1 ? '' : 's'}, ${Math.round(average)} characters per line on average`;
+}
+
+/** The result of a file skipped as minified or bundled, or undefined. */
+export function minifiedError(file: string, text: string): FileResult | undefined {
+  const minified = minifiedShape(text);
+  return minified ? { file, error: `skipped: looks minified or bundled (${minified}); tracewire analyses source code, not build output` } : undefined;
 }
 
 /** The per-file time budget: the option, else `TRACEWIRE_FILE_TIMEOUT_MS`, else the default (10 s). */
@@ -178,13 +190,10 @@ export function runFileTask(file: string, reported: boolean, ctx: TaskContext, c
 /** The per-file phase over bytes already read. */
 export function analyzeContent(file: string, buf: Buffer, reported: boolean, ctx: TaskContext): FileResult {
   const decoded = decodeSource(buf);
-  if (!decoded) {
-    const utf16 = buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
-    return { file, error: utf16 ? 'skipped: UTF-16 encoded (tracewire reads UTF-8 source files)' : 'skipped: binary content (NUL bytes) in a source file' };
-  }
+  if (!decoded) return contentError(file, buf);
   const { text } = decoded;
-  const minified = minifiedShape(text);
-  if (minified) return { file, error: `skipped: looks minified or bundled (${minified}); tracewire analyses source code, not build output` };
+  const minified = minifiedError(file, text);
+  if (minified) return minified;
 
   const hits = ctx.project ? reachHits(text, ctx) : [];
   const run: EnabledRule[] = [];

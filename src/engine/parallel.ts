@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { ResolvedConfig } from '../config/load.js';
 import { contentHash, type RunCache } from './cache.js';
-import { type FileResult, MAX_FILE_BYTES, runFileTask, type TaskContext } from './file-task.js';
+import { contentError, decodeSource, type FileResult, MAX_FILE_BYTES, minifiedError, runFileTask, type TaskContext } from './file-task.js';
+import type { Prescanner, TextScan } from './prescan.js';
 import { compactSummary } from './packed.js';
 
 /** Files per worker below which threads cost more than they save (start-up: loading TypeScript and the catalog). */
@@ -72,21 +73,48 @@ function cloneable(config: ResolvedConfig): boolean {
   }
 }
 
+export interface Prescanned {
+  /** Why the file cannot be analysed (read failure, size, binary or minified content). */
+  error?: FileResult;
+  /** Content hash (with `hash`). */
+  hash?: string;
+  /** The text scan (with a scanner). */
+  scan?: TextScan;
+  /** Set when the text may hold suppression comments (`tracewire-`): the prefilter keeps the file. */
+  mayHaveDirectives?: true;
+}
+
 /**
- * With `--cache`: the content hash of every file (or why it cannot be read), read in this thread before
- * anything is analysed, so that an unchanged project can be answered from the last run's result.
+ * Read every file once in this thread, with the checks the per-file phase makes: the content hash for
+ * `--cache`, and the prescan of the text (see prescan.ts) for the prefilter.
  */
-export function scanFiles(files: string[], ctx: TaskContext): Map<string, string | FileResult> {
-  const out = new Map<string, string | FileResult>();
+export function prescanFiles(files: string[], ctx: TaskContext, opts: { hash: boolean; scanner?: Prescanner }): Map<string, Prescanned> {
+  const out = new Map<string, Prescanned>();
   for (const file of files) {
     const read = readForTask(file, ctx);
-    out.set(file, 'error' in read ? read.error : contentHash(read.buf));
+    if ('error' in read) {
+      out.set(file, { error: read.error });
+      continue;
+    }
+    const entry: Prescanned = {};
+    if (opts.hash) entry.hash = contentHash(read.buf);
+    if (opts.scanner) {
+      const decoded = decodeSource(read.buf);
+      const text = decoded?.text;
+      const unreadable = decoded ? minifiedError(file, text!) : contentError(file, read.buf);
+      if (unreadable) entry.error = unreadable;
+      else {
+        entry.scan = opts.scanner.scan(file, text!);
+        if (text!.includes('tracewire-')) entry.mayHaveDirectives = true;
+      }
+    }
+    out.set(file, entry);
   }
   return out;
 }
 
-/** The per-file phase of every file, as results sorted by file. `hashes`: from `scanFiles`, with a cache. */
-export async function analyzeFiles(files: string[], reported: Set<string>, ctx: TaskContext, opts: AnalyzeFilesOptions, hashes?: Map<string, string | FileResult>): Promise<FileResult[]> {
+/** The per-file phase of every file, as results sorted by file. `pre`: what `prescanFiles` found (errors, content hashes). */
+export async function analyzeFiles(files: string[], reported: Set<string>, ctx: TaskContext, opts: AnalyzeFilesOptions, pre?: Map<string, Prescanned>): Promise<FileResult[]> {
   const results = new Map<string, FileResult>();
   let done = 0;
   const progress = () => opts.onFile?.(done++, files.length);
@@ -98,14 +126,14 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
   const readHere = !!ctx.readFile || !!ctx.onBuffer;
   for (const file of files) {
     const isReported = reported.has(file);
-    const scanned = hashes?.get(file);
-    if (scanned !== undefined && typeof scanned !== 'string') {
-      results.set(file, scanned);
+    const scanned = pre?.get(file);
+    if (scanned?.error) {
+      results.set(file, scanned.error);
       progress();
       continue;
     }
-    if (cache && scanned !== undefined) {
-      const hit = cache.get(file, scanned, isReported);
+    if (cache && scanned?.hash !== undefined) {
+      const hit = cache.get(file, scanned.hash, isReported);
       if (hit) {
         if (hit.summary) hit.summary = compactSummary(hit.summary);
         results.set(file, hit);

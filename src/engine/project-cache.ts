@@ -26,6 +26,7 @@ import { type EvaluatedSite, Linker } from './link.js';
 import { PackageVersions } from './packages.js';
 import { analyzeWithRules, type EnabledRule, runSiteRules, suppressionSeverity, toFinding } from './pipeline.js';
 import { LazyProject } from './lazy-project.js';
+import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
 import { buildCatalog, compareFindings, decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './run.js';
 import { applyDirectives, scanDirectives } from './suppress.js';
 import type { RuleModule } from './rule.js';
@@ -76,9 +77,17 @@ interface Entry {
   stamp: string;
   /** Hash of the decoded text, when the file could be read. */
   hash?: string;
-  /** Absent when the file could not be read or parsed (it then informs nothing, as in the CLI). */
+  /** The prescan of the text (with the prefilter), when the file could be read. */
+  scan?: TextScan;
+  /** The analysis of this text was attempted (it may have failed: a syntax error). */
+  analysed?: boolean;
+  /** The text, between its scan and the relevance pass of the same revalidation (not read twice). */
+  pending?: string;
+  /** Absent when the file could not be read or parsed (it then informs nothing, as in the CLI), or is not relevant. */
   summary?: FileSummary;
 }
+
+const sameScan = (a: TextScan, b: TextScan) => a.root === b.root && a.edges.length === b.edges.length && a.edges.every((e, i) => e === b.edges[i]);
 
 const hashText = (text: string) => crypto.createHash('sha1').update(text).digest('base64');
 
@@ -111,6 +120,10 @@ export class ProjectCache {
   private base: { generation: number; byFile: Map<string, EvaluatedSite[]> } | undefined;
   /** Links with one file's summary replaced by an unsaved text, most recent last. */
   private overlays = new Map<string, EvaluatedSite[]>();
+  /** The prefilter (see prescan.ts): only files connected to a catalog module are analysed. */
+  private readonly scanner: Prescanner | undefined;
+  /** The relevant files of the disk's state, per generation of the scans. */
+  private relevant: Set<string> | undefined;
 
   constructor(opts: ProjectCacheOptions) {
     this.root = path.resolve(opts.root);
@@ -120,6 +133,30 @@ export class ProjectCache {
     this.statIntervalMs = opts.statIntervalMs ?? 1000;
     this.listIntervalMs = opts.listIntervalMs ?? 5000;
     this.now = opts.now ?? (() => performance.now());
+    this.scanner = prefilterEnabled() ? new Prescanner(this.catalog) : undefined;
+  }
+
+  /**
+   * Whether a file with this text can hold anything the rules look at (the prefilter): it names a catalog
+   * module or is connected to one through imports. Unsaved text that changes the file's imports is
+   * judged with the project as it would be once saved.
+   */
+  private isRelevant(file: string, text: string, rules: EnabledRule[]): boolean {
+    // A rule that is not tracewire's own (a front end's) may look at anything.
+    if (!this.scanner || rules.some((r) => rulesById.get(r.rule.meta.id) !== r.rule)) return true;
+    const scan = this.scanner.scan(file, text);
+    if (!this.project) return scan.root;
+    this.revalidate();
+    const disk = this.entries.get(file)?.scan;
+    if (disk && sameScan(disk, scan)) return this.relevant!.has(file);
+    const scans = new Map<string, TextScan>();
+    for (const [f, e] of this.entries) if (e.scan) scans.set(f, e.scan);
+    scans.set(file, scan);
+    const relevant = relevantFiles(scans);
+    if (!relevant.has(file)) return false;
+    // Files the unsaved text connects: their summaries inform the overlay link (others are unaffected).
+    for (const f of relevant) if (f !== file) this.ensureSummary(f);
+    return true;
   }
 
   /**
@@ -134,6 +171,8 @@ export class ProjectCache {
     }
     const minified = minifiedShape(text);
     if (minified) return { findings: [], skipped: `looks minified or bundled (${minified})` };
+    // Nothing to analyse (a file with suppression comments is, as in the CLI: an unused one is reported).
+    if (!text.includes('tracewire-') && !this.isRelevant(file, text, rules)) return { findings: [] };
     // Per-file rules resolve values imported from other project files through the cached summaries.
     const project = this.project ? this.resolver() : undefined;
     const findings: CheckedFinding[] = [];
@@ -242,6 +281,7 @@ export class ProjectCache {
       }
     }
     for (const f of this.files!) if (this.refresh(f)) changed = true;
+    if (changed || !this.relevant) this.updateRelevance();
     if (this.refreshPackageJsons(relist)) {
       this.versions = new PackageVersions();
       changed = true;
@@ -279,17 +319,70 @@ export class ProjectCache {
     entry.hash = hashText(decoded.text);
     if (prev?.hash === entry.hash) {
       // Touched or saved unchanged: the summary still holds.
+      entry.scan = prev.scan;
+      entry.analysed = prev.analysed;
       entry.summary = prev.summary;
       return false;
     }
+    if (this.scanner) {
+      entry.scan = this.scanner.scan(file, decoded.text);
+      // A file that names a catalog module is relevant; the others once the project's relevant files are known (`updateRelevance`).
+      if (entry.scan.root || !this.project) this.analyse(entry, file, decoded.text);
+      else entry.pending = decoded.text;
+      return true;
+    }
+    this.analyse(entry, file, decoded.text);
+    return true;
+  }
+
+  private analyse(entry: Entry, file: string, text: string): void {
+    entry.analysed = true;
     try {
       this.stats.analyses++;
-      const a = analyzeWithRules(file, decoded.text, { catalog: this.catalog, deadline: performance.now() + fileTimeoutMs() });
+      const a = analyzeWithRules(file, text, { catalog: this.catalog, deadline: performance.now() + fileTimeoutMs() });
       if (!a.parseError) entry.summary = a.summary;
     } catch {
       // A file the analyser cannot handle informs nothing (the CLI skips it the same way).
     }
-    return true;
+  }
+
+  /** The summary of a listed file that was not analysed yet (read again: only its stamp and hash were kept). */
+  private ensureSummary(file: string): void {
+    const entry = this.entries.get(file);
+    if (!entry || entry.analysed || !entry.scan) return;
+    if (entry.pending !== undefined) {
+      const text = entry.pending;
+      entry.pending = undefined;
+      this.analyse(entry, file, text);
+      return;
+    }
+    let decoded;
+    try {
+      this.stats.reads++;
+      decoded = decodeSource(fs.readFileSync(file));
+    } catch {
+      decoded = null;
+    }
+    // Changed on disk since it was scanned: the next revalidation reads it again.
+    if (!decoded || hashText(decoded.text) !== entry.hash) return;
+    this.analyse(entry, file, decoded.text);
+  }
+
+  /** The relevant files of the disk's state; analyse those not analysed yet, drop the others' summaries. */
+  private updateRelevance(): void {
+    if (!this.scanner) return;
+    const scans = new Map<string, TextScan>();
+    for (const [f, e] of this.entries) if (e.scan) scans.set(f, e.scan);
+    const relevant = this.project ? relevantFiles(scans) : new Set([...scans].filter(([, s]) => s.root).map(([f]) => f));
+    this.relevant = relevant;
+    for (const [f, e] of this.entries) {
+      if (relevant.has(f)) this.ensureSummary(f);
+      else if (e.analysed) {
+        e.summary = undefined;
+        e.analysed = false;
+      }
+      e.pending = undefined;
+    }
   }
 
   /** The package.json files that declared versions are read from (every ancestor of a project directory). */

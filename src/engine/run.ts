@@ -12,8 +12,9 @@ import { displayPath } from './files.js';
 import { type EvaluatedSite, Linker } from './link.js';
 import { PackageVersions } from './packages.js';
 import { cacheKey, RunCache, runDigest } from './cache.js';
-import { decodeSource, fileTimeoutMs, type TaskContext } from './file-task.js';
-import { analyzeFiles, scanFiles } from './parallel.js';
+import { decodeSource, type FileResult, fileTimeoutMs, type TaskContext } from './file-task.js';
+import { analyzeFiles, prescanFiles } from './parallel.js';
+import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
 import { unpackSummary } from './packed.js';
 import { secondPhase } from './project-phase.js';
 import { type EnabledRule, runSiteRules, suppressionSeverity, toFinding as toFindingIn } from './pipeline.js';
@@ -118,13 +119,32 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const ctx: TaskContext = { cwd, catalog, rules, budgetMs, project: config.project, readFile: opts.readFile, onBuffer: sources ? (f, b) => sources.set(f, b) : undefined };
   const cache = opts.cacheFile ? RunCache.load(opts.cacheFile, runCacheKey(config, rules, cwd)) : undefined;
   // With a cache, every file is read and hashed first: an unchanged project gets the last run's result.
-  const scanned = cache ? scanFiles(all, ctx) : undefined;
-  const digest = scanned && !opts.detail ? runDigest(all, reported, (f) => { const h = scanned.get(f)!; return typeof h === 'string' ? h : `!${h.error}`; }) : undefined;
+  const hashed = cache ? prescanFiles(all, ctx, { hash: true }) : undefined;
+  const digest = hashed && !opts.detail ? runDigest(all, reported, (f) => { const h = hashed.get(f)!; return h.hash ?? `!${h.error!.error}`; }) : undefined;
   const previous = digest ? cache!.runResult(digest) : undefined;
   if (previous) return { ...previous, files: opts.files.length, durationMs: Math.round(performance.now() - t0) };
   const timing = process.env.TRACEWIRE_TIMING ? (phase: string) => process.stderr.write(`tracewire: ${phase} at ${Math.round(performance.now() - t0)} ms\n`) : undefined;
-  timing?.(`${all.length} files (${reported.size} reported); ${scanned ? 'read and hashed' : 'starting'}`);
-  const results = await analyzeFiles(all, reported, ctx, { workers: opts.workers ?? 0, cache, config, onFile: opts.detail?.onFile }, scanned);
+  timing?.(`${all.length} files (${reported.size} reported); ${hashed ? 'read and hashed' : 'starting'}`);
+
+  // The prefilter (see prescan.ts): only files connected to a catalog module through imports are analysed.
+  let pre = hashed;
+  let toAnalyze = all;
+  const skippedResults: FileResult[] = [];
+  if (prefilterEnabled()) {
+    pre = prescanFiles(all, ctx, { hash: false, scanner: new Prescanner(catalog) });
+    if (hashed) for (const [f, h] of hashed) if (h.hash && !pre.get(f)!.error) pre.get(f)!.hash = h.hash;
+    const scans = new Map<string, TextScan>();
+    for (const [f, p] of pre) if (p.scan) scans.set(f, p.scan);
+    const relevant = relevantFiles(scans);
+    // A reported file with suppression comments is analysed anyway (rare): an unused one is reported,
+    // unless the file does not parse, exactly as without the prefilter.
+    const keep = (f: string) => relevant.has(f) || !!pre!.get(f)!.error || (reported.has(f) && pre!.get(f)!.mayHaveDirectives !== undefined);
+    toAnalyze = all.filter(keep);
+    for (const f of all) if (reported.has(f) && !keep(f)) skippedResults.push({ file: f, checked: true });
+    timing?.(`prescan done: ${toAnalyze.length} of ${all.length} files to analyse`);
+  }
+  const analysed = await analyzeFiles(toAnalyze, reported, ctx, { workers: opts.workers ?? 0, cache, config, onFile: opts.detail?.onFile }, pre);
+  const results = skippedResults.length ? [...analysed, ...skippedResults].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) : analysed;
   timing?.('per-file phase done');
   const unpacked = new Map<string, FileSummary>();
   for (const r of results) if (r.summary) unpacked.set(r.file, unpackSummary(r.summary));
@@ -138,7 +158,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       if (isReported) errors.push({ file: displayPath(cwd, r.file), message: error });
       continue;
     }
-    summaries.push(unpacked.get(r.file)!);
+    const summary = unpacked.get(r.file);
+    if (summary) summaries.push(summary);
     if (!isReported) continue;
     if (r.findings) findings.push(...r.findings);
     if (again) findings.push(...again.findings);

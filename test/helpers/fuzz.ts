@@ -553,6 +553,18 @@ export async function checkProject(dir: string, files: string[]): Promise<RunRes
   const a = JSON.stringify(strip(first));
   const b = JSON.stringify(strip(second));
   if (a !== b) throw new Error(`two runs differ:\n${a}\n${b}`);
+  // The prefilter (prescan.ts) skips only files with nothing to find: without it, every file is
+  // analysed, and the findings and sites are the same. Its only other effect: a file it skips is not
+  // parsed, so a syntax error there is not reported.
+  const all = await withoutPrefilter(() => run({ cwd: dir, files, config: configFor(dir) }));
+  const c = JSON.stringify({ findings: all.findings, sites: all.sites });
+  if (c !== JSON.stringify({ findings: first.findings, sites: first.sites })) throw new Error(`the prefilter changes the result:\nwith: ${a}\nwithout: ${JSON.stringify(strip(all))}`);
+  const kept = new Set(first.errors.map((e) => `${e.file}\0${e.message}`));
+  for (const e of first.errors) if (!all.errors.some((x) => x.file === e.file && x.message === e.message)) throw new Error(`error only with the prefilter: ${JSON.stringify(e)}`);
+  for (const e of all.errors) {
+    if (kept.has(`${e.file}\0${e.message}`)) continue;
+    if (!/^parse error at |^skipped: the file nests too deeply/.test(e.message)) throw new Error(`the prefilter hides an error that is not about syntax: ${JSON.stringify(e)}`);
+  }
 
   const texts = new Map<string, string>();
   for (const f of files) {
@@ -560,13 +572,14 @@ export async function checkProject(dir: string, files: string[]): Promise<RunRes
     if (decoded) texts.set(path.relative(dir, f).split(path.sep).join('/'), decoded.text);
   }
   const errored = new Set(first.errors.map((e) => e.file));
+  const erroredWithout = new Set(all.errors.map((e) => e.file));
   for (const e of first.errors) {
     if (!ERROR_MESSAGE.test(e.message)) throw new Error(`unexpected error for ${e.file}: ${e.message}`);
     if (/\n\s+at /.test(e.message)) throw new Error(`stack trace in an error: ${e.message}`);
   }
   for (const [file, text] of texts) {
     const problem = parseErrorOf(parseSource(path.join(dir, file), text));
-    if (problem && !errored.has(file)) throw new Error(`${file} does not parse (${problem}) but is not reported in errors`);
+    if (problem && !erroredWithout.has(file)) throw new Error(`${file} does not parse (${problem}) but is not reported in errors`);
   }
   for (const f of first.findings) {
     const text = texts.get(f.file);
@@ -596,6 +609,18 @@ export async function checkProject(dir: string, files: string[]): Promise<RunRes
     checkPosition(`site in ${s.file}`, lines(text), s);
   }
   return first;
+}
+
+/** Run `f` with the prefilter off (`TRACEWIRE_NO_PREFILTER`, read by every run). */
+export async function withoutPrefilter<T>(f: () => Promise<T>): Promise<T> {
+  const prev = process.env.TRACEWIRE_NO_PREFILTER;
+  process.env.TRACEWIRE_NO_PREFILTER = '1';
+  try {
+    return await f();
+  } finally {
+    if (prev === undefined) delete process.env.TRACEWIRE_NO_PREFILTER;
+    else process.env.TRACEWIRE_NO_PREFILTER = prev;
+  }
 }
 
 let counter = 0;

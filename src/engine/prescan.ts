@@ -1,0 +1,147 @@
+/**
+ * The prescan: which files of a run can matter at all, decided from their text before anything is parsed.
+ *
+ * Every value the engine gives meaning to (an LLM client, a tracer, a meter, a callback handler, a
+ * registration) is rooted at an import of a module the catalog describes: values from other project
+ * files arrive through relative imports. So the files that can hold a finding, or a value another file's
+ * finding depends on, are within the import graph around the files that name a catalog module:
+ *
+ * - roots: files whose text imports or requires a catalog module (`from 'openai'`, `require("ai")`,
+ *   `import('@langchain/core/callbacks/manager')`, comments allowed in between), or names a relative
+ *   specifier leading to a path-named catalog module;
+ * - up: files that import a relevant file, transitively (they may use its clients, wrappers, tracers);
+ * - down: files that a relevant file imports, transitively (a helper that receives a client as a parameter,
+ *   a wrapper defined in another file).
+ *
+ * Everything else is never parsed: a file that names no catalog module and is not connected to one through
+ * imports has nothing to find, whatever its syntax. The scan over-approximates (any string that looks
+ * like a relative path is an edge; imports inside comments and strings count), so it only ever keeps too
+ * many files.
+ * `TRACEWIRE_NO_PREFILTER=1` turns it off (the benchmark uses it to measure the analysis of every file).
+ */
+
+import path from 'node:path';
+import { type CatalogIndex, moduleKey } from './catalog.js';
+
+export interface TextScan {
+  /** The text names a catalog module (or may: escape sequences could spell one). */
+  root: boolean;
+  /** Absolute module keys of the relative (or absolute) specifiers in the text. */
+  edges: string[];
+}
+
+/** A quote, then a relative or absolute path (spaces allowed): any such string may be an import. */
+const RELATIVE = /['"`](\.{1,2}\/[^'"`\n\\]*|\.{1,2}|\/[^'"`\n\\]+)['"`]/g;
+/**
+ * A package specifier where a module is named: after `from`, `import`, `import(` or `require(`, with
+ * any whitespace and comments in between. (A bare string such as `provider: 'openai'` is not an import.)
+ */
+const PACKAGE = /\b(?:from|import|require)\s*(?:\(\s*)?(?:(?:\/\*[^*]*\*+(?:[^/*][^*]*\*+)*\/|\/\/[^\n]*\n)\s*)*['"`](@?[A-Za-z0-9_][A-Za-z0-9_.\-]*(?:\/[A-Za-z0-9_.\-@]+)*)['"`]/g;
+
+export class Prescanner {
+  /** Package-style module keys of the catalog. */
+  private readonly bare = new Set<string>();
+  /** Path-named catalog modules (catalog extensions relative to the config file), as absolute keys. */
+  private readonly pathNamed = new Set<string>();
+
+  constructor(catalog: CatalogIndex) {
+    for (const key of catalog.modules.keys()) {
+      if (key.startsWith('/') || /^[A-Za-z]:[\\/]/.test(key)) this.pathNamed.add(moduleKey(path.resolve(key)));
+      else if (key.startsWith('.')) this.pathNamed.add(moduleKey(path.resolve(key)));
+      else this.bare.add(key);
+    }
+  }
+
+  /** Whether a package specifier (`openai/resources/chat`) is a catalog module or under one. */
+  private isCatalog(spec: string): boolean {
+    let key = moduleKey(spec);
+    for (;;) {
+      if (this.bare.has(key)) return true;
+      const slash = key.lastIndexOf('/');
+      if (slash <= 0) return false;
+      key = key.slice(0, slash);
+    }
+  }
+
+  scan(file: string, text: string): TextScan {
+    const dir = path.dirname(file);
+    const edges = new Set<string>();
+    // `\u` and `\x` escapes in a string could spell a specifier the pattern cannot see.
+    let root = this.pathNamed.has(moduleKey(file)) || text.includes('\\u') || text.includes('\\x');
+    RELATIVE.lastIndex = 0;
+    for (let m = RELATIVE.exec(text); m; m = RELATIVE.exec(text)) {
+      const key = moduleKey(path.resolve(dir, m[1]!));
+      edges.add(key);
+      if (!root && this.pathNamed.size && (this.pathNamed.has(key) || this.pathNamed.has(key + '/index'))) root = true;
+    }
+    if (!root) {
+      PACKAGE.lastIndex = 0;
+      for (let m = PACKAGE.exec(text); m; m = PACKAGE.exec(text)) {
+        if (this.isCatalog(m[1]!)) {
+          root = true;
+          break;
+        }
+      }
+    }
+    return { root, edges: [...edges] };
+  }
+}
+
+/**
+ * The relevant files: roots, the files that import them (transitively), and everything those import
+ * (transitively). `scans` holds every scanned file; files missing from it (unreadable) are not relevant.
+ */
+export function relevantFiles(scans: ReadonlyMap<string, TextScan>): Set<string> {
+  const byKey = new Map<string, string[]>();
+  for (const file of scans.keys()) {
+    const key = moduleKey(file);
+    (byKey.get(key) ?? byKey.set(key, []).get(key)!).push(file);
+  }
+  // `./llm` may be llm.ts, llm.js or llm/index.ts: every file of the key (an over-approximation).
+  const filesOf = (key: string): string[] => {
+    const a = byKey.get(key);
+    const b = byKey.get(key + '/index');
+    return a && b ? [...a, ...b] : (a ?? b ?? []);
+  };
+  const imports = new Map<string, string[]>();
+  const importers = new Map<string, string[]>();
+  for (const [file, scan] of scans) {
+    const out: string[] = [];
+    for (const key of scan.edges) for (const t of filesOf(key)) if (t !== file) out.push(t);
+    imports.set(file, out);
+    for (const t of out) (importers.get(t) ?? importers.set(t, []).get(t)!).push(file);
+  }
+  const up = new Set<string>();
+  const queue: string[] = [];
+  for (const [file, scan] of scans) {
+    if (scan.root) {
+      up.add(file);
+      queue.push(file);
+    }
+  }
+  while (queue.length) {
+    const f = queue.pop()!;
+    for (const g of importers.get(f) ?? []) {
+      if (up.has(g)) continue;
+      up.add(g);
+      queue.push(g);
+    }
+  }
+  const relevant = new Set(up);
+  queue.push(...up);
+  while (queue.length) {
+    const f = queue.pop()!;
+    for (const g of imports.get(f) ?? []) {
+      if (relevant.has(g)) continue;
+      relevant.add(g);
+      queue.push(g);
+    }
+  }
+  return relevant;
+}
+
+/** Whether the prefilter is on (`TRACEWIRE_NO_PREFILTER=1` turns it off). */
+export function prefilterEnabled(): boolean {
+  const v = process.env.TRACEWIRE_NO_PREFILTER;
+  return !v || v === '0';
+}
