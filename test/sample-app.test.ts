@@ -5,6 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runIn } from './helpers/engine.js';
@@ -26,6 +27,20 @@ describe('sample app', () => {
     const result = await runIn(APP, files.map((f) => path.relative(APP, f)));
     expect(result.errors).toEqual([]);
     expect(result.findings.map((f) => `${f.file}:${f.line} ${f.messageId}`).sort()).toEqual(expected.sort());
+  });
+
+  it('gives the same report from the bundled CLI (dist/tracewire.cjs) as from the module build, and uses the bundle', () => {
+    const argv = [path.join(ROOT, 'bin/tracewire.js'), 'check', 'fixtures/sample-app', '--format', 'json', '--workers', '2'];
+    const bundled = spawnSync(process.execPath, argv, { cwd: ROOT, encoding: 'utf8' });
+    const modules = spawnSync(process.execPath, argv, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TRACEWIRE_NO_BUNDLE: '1' } });
+    expect(bundled.status, bundled.stderr).toBe(1);
+    const strip = (s: string) => ({ ...JSON.parse(s), summary: { ...JSON.parse(s).summary, durationMs: 0 } });
+    expect(strip(bundled.stdout)).toEqual(strip(modules.stdout));
+    // The bundle is what ran: it was loaded through the code cache, which wrote its cache file.
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracewire-code-cache-'));
+    const again = spawnSync(process.execPath, argv.slice(0, 3), { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TRACEWIRE_CACHE_DIR: cacheDir } });
+    expect(again.status).toBe(1);
+    expect(fs.readdirSync(cacheDir).filter((f) => /^tracewire-.*\.v8cache$/.test(f))).toHaveLength(1);
   });
 
   it('prints the JSON contract through the real CLI', () => {

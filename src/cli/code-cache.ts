@@ -57,45 +57,58 @@ export function preloadTypeScript(): void {
   }
   try {
     const require = createRequire(import.meta.url);
-    const file = require.resolve('typescript');
-    if (require.cache[file]) return;
-    const st = fs.statSync(file);
-    const tag = `${process.version}-${process.arch}-${st.size}-${Math.round(st.mtimeMs)}`.replace(/[^\w.-]/g, '_');
-    const cacheFile = path.join(dir, `typescript-${tag}.v8cache`);
-    let cachedData: Buffer | undefined;
-    try {
-      cachedData = fs.readFileSync(cacheFile);
-    } catch {
-      cachedData = undefined;
-    }
-    const Module = module as unknown as ModuleInternals;
-    const source = fs.readFileSync(file, 'utf8');
-    const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-    const mod = new Module(file, undefined);
-    mod.filename = file;
-    mod.paths = Module._nodeModulePaths(path.dirname(file));
-    require.cache[file] = mod;
-    try {
-      const fn = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
-      fn.call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
-      mod.loaded = true;
-    } catch (e) {
-      delete require.cache[file];
-      throw e;
-    }
-    if (isMainThread && (!cachedData || script.cachedDataRejected)) {
-      // Written at exit: by then the functions the run used are compiled, and go into the cache too.
-      process.once('exit', () => {
-        try {
-          const tmp = `${cacheFile}.${process.pid}.tmp`;
-          fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
-          fs.renameSync(tmp, cacheFile);
-        } catch {
-          // a read-only or full disk: no cache next time either
-        }
-      });
-    }
+    loadCommonJs(require.resolve('typescript'), 'typescript', dir);
   } catch {
     // Fall back to the ordinary require.
   }
+}
+
+/**
+ * Require a CommonJS file through a V8 code cache kept in `dir` (default: the user's cache directory),
+ * and return its exports; `require(file)` afterwards returns the same module. Without a usable cache
+ * directory (or with `TRACEWIRE_NO_CODE_CACHE=1`), an ordinary `require`.
+ */
+export function loadCommonJs(file: string, label: string, dir = process.env.TRACEWIRE_NO_CODE_CACHE ? undefined : cacheDir()): unknown {
+  const require = createRequire(import.meta.url);
+  if (require.cache[file]) return require.cache[file]!.exports;
+  if (!dir) return require(file);
+  const st = fs.statSync(file);
+  const tag = `${process.version}-${process.arch}-${st.size}-${Math.round(st.mtimeMs)}`.replace(/[^\w.-]/g, '_');
+  const cacheFile = path.join(dir, `${label}-${tag}.v8cache`);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const Module = module as unknown as ModuleInternals;
+  const source = fs.readFileSync(file, 'utf8');
+  // `import()` inside the script loads as it would in a module of the main context.
+  const importModuleDynamically = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } }).constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, ...(importModuleDynamically ? { importModuleDynamically } : {}) } as vm.ScriptOptions);
+  const mod = new Module(file, undefined);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  require.cache[file] = mod;
+  try {
+    const fn = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+    fn.call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
+    mod.loaded = true;
+  } catch (e) {
+    delete require.cache[file];
+    throw e;
+  }
+  if (isMainThread && (!cachedData || script.cachedDataRejected)) {
+    // Written at exit: by then the functions the run used are compiled, and go into the cache too.
+    process.once('exit', () => {
+      try {
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+        fs.renameSync(tmp, cacheFile);
+      } catch {
+        // a read-only or full disk: no cache next time either
+      }
+    });
+  }
+  return mod.exports;
 }

@@ -4,7 +4,10 @@
  */
 
 import v8 from 'node:v8';
-import { preloadTypeScript } from './code-cache.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadCommonJs, preloadTypeScript } from './code-cache.js';
 
 /**
  * V8 lets the old generation grow to several times its live size between full collections. A check
@@ -26,4 +29,25 @@ export function tuneHeap(): void {
 export function startup(): void {
   tuneHeap();
   preloadTypeScript();
+}
+
+type Main = (argv: string[]) => Promise<number>;
+
+/**
+ * The CLI's `main`: from the bundle `dist/tracewire.cjs` (one script, through the code cache: see
+ * scripts/bundle.mjs) when it is there and not older than the modules, else from the ES modules.
+ * `TRACEWIRE_NO_BUNDLE=1` loads the modules.
+ */
+export async function loadMain(): Promise<Main> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const bundle = path.resolve(here, '../../tracewire.cjs');
+  const modules = path.join(here, 'main.js');
+  try {
+    const b = fs.statSync(bundle, { throwIfNoEntry: false });
+    const m = fs.statSync(modules, { throwIfNoEntry: false });
+    if (b && (!m || b.mtimeMs >= m.mtimeMs) && !process.env.TRACEWIRE_NO_BUNDLE) return (loadCommonJs(bundle, 'tracewire') as { main: Main }).main;
+  } catch {
+    // a bundle that cannot load: the modules
+  }
+  return (await import('./main.js')).main;
 }

@@ -103,9 +103,13 @@ export function cacheFile(cwd: string, location?: string): string {
 
 /** Modification times of tracewire's own compiled modules: a rebuild without a version change still invalidates. */
 function buildStamp(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
+  // In the bundle (dist/tracewire.cjs) this module's location is the bundle itself: its stamp covers everything.
+  const self = fileURLToPath(import.meta.url);
+  const here = path.dirname(self);
   const files = ['cache', 'analyze-file', 'link', 'interp', 'pipeline', 'file-task', '../../rules/index', '../../rules/catalog/index'];
-  return files
+  const st = fs.statSync(self, { throwIfNoEntry: false });
+  const own = `${path.basename(self)}:${st?.size ?? '-'}:${Math.round(st?.mtimeMs ?? 0)}`;
+  return own + ',' + files
     .map((f) => {
       for (const ext of ['.js', '.ts']) {
         const st = fs.statSync(path.join(here, f + ext), { throwIfNoEntry: false });

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { ResolvedConfig } from '../config/load.js';
 import { contentHash, type RunCache } from './cache.js';
 import { contentError, decodeSource, type FileResult, MAX_FILE_BYTES, minifiedError, runFileTask, type TaskContext } from './file-task.js';
@@ -58,9 +58,10 @@ const CHUNK = 24;
 /** The compiled worker entry next to this module, or undefined when running from TypeScript sources (tests). */
 function workerScript(): string | undefined {
   const here = fileURLToPath(import.meta.url);
-  if (!here.endsWith('.js')) return undefined;
-  const script = path.join(path.dirname(here), 'worker.js');
-  return fs.existsSync(script) ? script : undefined;
+  if (here.endsWith('.ts')) return undefined;
+  // Next to this module, or, from the bundle (dist/tracewire.cjs), in the module build beside it.
+  for (const script of [path.join(path.dirname(here), 'worker.js'), path.join(path.dirname(here), 'src/engine/worker.js')]) if (fs.existsSync(script)) return script;
+  return undefined;
 }
 
 /** Whether the configuration can be sent to a worker (plain data); a programmatic one may hold functions. */
@@ -195,7 +196,6 @@ function readForTask(file: string, ctx: TaskContext): { buf: Buffer } | { error:
  * the messaging). A worker that fails gives its chunks back to the queue: this thread finishes them.
  */
 async function inParallel(script: string, items: WorkItem[], init: WorkerInit, n: number, onResult: (r: FileResult) => void, here: (item: WorkItem) => void): Promise<void> {
-  const { Worker } = await import('node:worker_threads');
   const queue: WorkItem[][] = [];
   for (let i = 0; i < items.length; i += CHUNK) queue.push(items.slice(i, i + CHUNK));
   let remaining = queue.length;
