@@ -3,7 +3,8 @@
 //
 // Measured in one run, on the same files, each as a whole process, median of --runs (min and max too):
 //   (a) floor:     read + ts.createSourceFile of every file tracewire checks (the engine's parse options)
-//   (b) check:     tracewire check --workers 0 (single-threaded)
+//   (b) check:     tracewire check --workers 0 (single-threaded); and the same with TRACEWIRE_NO_PREFILTER=1
+//                  (every file parsed and analysed: the cost of the analysis on top of the parse)
 //   (c) workers:   tracewire check --workers 2; its JSON must equal (b)'s but for durationMs. Next to it,
 //                  two floor processes at once: what two cores give on this machine (the ceiling for (c))
 //   (d) eslint:    ESLint with the tracewire plugin against ESLint with no rules (bench/eslint-vs-cli.mjs,
@@ -103,8 +104,12 @@ if (!flag('no-corpus')) {
   // What two cores give here: two floor processes at once (a shared or oversubscribed host gives far less than 2x).
   const pair = measure('two floors at once (parallel ceiling)', 'bash', ['-c', `${process.execPath} -e ${shellQuote(floorScript(checkedList))} & ${process.execPath} -e ${shellQuote(floorScript(checkedList))}; wait`]);
   const b = measure('(b) tracewire check --workers 0', process.execPath, [BIN, 'check', setDir, '--no-ignore', '--format', 'json', '--workers', '0']);
+  // The same with the prefilter off: every file analysed (what the analysis costs on top of the parse).
+  const b2 = measure('(b) the same, every file analysed', process.execPath, [BIN, 'check', setDir, '--no-ignore', '--format', 'json', '--workers', '0'], { env: { TRACEWIRE_NO_PREFILTER: '1' } });
   const c = measure('(c) tracewire check --workers 2', process.execPath, [BIN, 'check', setDir, '--no-ignore', '--format', 'json', '--workers', '2']);
   const identical = comparable(b.stdout) === comparable(c.stdout);
+  const sameFindings = JSON.stringify(JSON.parse(b.stdout).findings) === JSON.stringify(JSON.parse(b2.stdout).findings);
+  console.log(`  findings with the prefilter ${sameFindings ? 'identical to' : '!! DIFFER from'} those with every file analysed`);
   console.log(`  workers output ${identical ? 'identical to' : '!! DIFFERS from'} the single-threaded output`);
   const files = checked.length;
   report.corpus = {
@@ -112,12 +117,15 @@ if (!flag('no-corpus')) {
     megabytes: +mb.toFixed(1),
     floor: strip(a),
     check: strip(b),
+    checkEveryFile: strip(b2),
     workers: strip(c),
     workersIdentical: identical,
+    prefilterSameFindings: sameFindings,
     twoFloorsAtOnce: strip(pair),
     throughput: { floor: Math.round((files / a.medianMs) * 1000), check: Math.round((files / b.medianMs) * 1000), workers: Math.round((files / c.medianMs) * 1000) },
     ratios: {
       'check throughput / floor throughput (target >= 0.8)': ratio(a.medianMs, b.medianMs),
+      'the same with every file analysed (prefilter off)': ratio(a.medianMs, b2.medianMs),
       'workers 2 speed-up over check (target >= 1.7)': ratio(b.medianMs, c.medianMs),
       'parallel ceiling of this machine (2 floors at once vs 1)': ratio(2 * a.medianMs, pair.medianMs),
       'workers throughput / floor throughput': ratio(a.medianMs, c.medianMs),
