@@ -46,9 +46,10 @@ function setup() {
 describe('ProjectCache', () => {
   it('builds the project lazily, then re-reads and re-links nothing while it is unchanged', () => {
     const { cache, clock, check } = setup();
-    expect(cache.stats).toEqual({ listings: 0, statPasses: 0, reads: 0, analyses: 0, links: 0 });
+    expect(cache.stats).toEqual({ listings: 0, statPasses: 0, reads: 0, analyses: 0, links: 0, walks: 0 });
     expect(check('src/agent.ts')).toEqual([]);
-    expect(cache.stats).toEqual({ listings: 1, statPasses: 1, reads: 3, analyses: 3, links: 1 });
+    // The file is as on disk and no per-file rule has anything to look at in it: no second walk.
+    expect(cache.stats).toEqual({ listings: 1, statPasses: 1, reads: 3, analyses: 3, links: 1, walks: 0 });
     // Every other file of the unchanged project is checked against the same link.
     expect(check('src/other.ts')).toEqual(['src/other.ts:3:28 unwiredCall']);
     expect(check('src/llm.ts')).toEqual([]);
@@ -56,7 +57,32 @@ describe('ProjectCache', () => {
     // Later, files are stat-ed again: nothing changed, nothing is read.
     clock.advance(1500);
     expect(check('src/agent.ts')).toEqual([]);
-    expect(cache.stats).toEqual({ listings: 1, statPasses: 2, reads: 3, analyses: 3, links: 1 });
+    expect(cache.stats).toEqual({ listings: 1, statPasses: 2, reads: 3, analyses: 3, links: 1, walks: 0 });
+    // An unsaved edit is analysed from the editor's text.
+    expect(check('src/agent.ts', AGENT + '\n')).toEqual([]);
+    expect(cache.stats.walks).toBe(1);
+  });
+
+  it('walks a file again for a per-file rule that can reach something through its imports', () => {
+    const root = tempProject({
+      'src/telemetry.ts': "import { trace } from '@opentelemetry/api';\nexport const tracer = trace.getTracer('svc');\n",
+      'src/job.ts': "import { tracer } from './telemetry';\nexport function job() {\n  const span = tracer.startSpan('job');\n  span.setAttribute('k', 1);\n}\n",
+      'src/plain.ts': "import { job } from './job';\nexport const run = () => job();\n",
+      'src/llm.ts': "import OpenAI from 'openai';\nconst client = new OpenAI();\nexport const ask = () => client.responses.create({ model: 'gpt-4o', input: 'x' });\n",
+    });
+    const config = resolveConfig({}, undefined, rulesById, '', root);
+    const cache = new ProjectCache({ root, config });
+    const rules = enabledRules(config);
+    const check = (rel: string) => cache.checkFile({ file: path.join(root, rel), text: fs.readFileSync(path.join(root, rel), 'utf8'), rules }).findings.map((f) => `${f.file}:${f.line} ${f.messageId}`);
+    // The tracer comes from another file: the span rules run on job.ts, with the project as resolver.
+    expect(check('src/job.ts')).toEqual(['src/job.ts:3 neverEnded']);
+    expect(cache.stats.walks).toBe(1);
+    // plain.ts imports a file that imports the tracer: walked too (conservatively), nothing found.
+    expect(check('src/plain.ts')).toEqual([]);
+    expect(cache.stats.walks).toBe(2);
+    // llm.ts is connected to no span or metric module: its findings come from the project's link alone.
+    expect(check('src/llm.ts')).toEqual(['src/llm.ts:3 unwiredCall']);
+    expect(cache.stats.walks).toBe(2);
   });
 
   it('re-reads a file whose stamp changed, and re-analyses it only when its content did', () => {

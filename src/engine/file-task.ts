@@ -150,7 +150,7 @@ export function reachHits(text: string, ctx: Pick<TaskContext, 'catalog' | 'rule
 }
 
 /** Whether the text contains one of the names (or an escape sequence, which could spell one). */
-function mentionsAny(text: string, names: ReadonlySet<string>): boolean {
+export function mentionsAny(text: string, names: ReadonlySet<string>): boolean {
   for (const n of names) if (text.includes(n)) return true;
   return text.includes('\\u');
 }

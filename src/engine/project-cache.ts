@@ -27,6 +27,9 @@ import { PackageVersions } from './packages.js';
 import { analyzeWithRules, type EnabledRule, runSiteRules, suppressionSeverity, toFinding } from './pipeline.js';
 import { LazyProject } from './lazy-project.js';
 import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
+import { mayReach } from './reach.js';
+import { moduleKey } from './catalog.js';
+import { mentionsAny } from './file-task.js';
 import { buildCatalog, compareFindings, decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './run.js';
 import { applyDirectives, scanDirectives } from './suppress.js';
 import type { RuleModule } from './rule.js';
@@ -83,8 +86,17 @@ interface Entry {
   analysed?: boolean;
   /** The text, between its scan and the relevance pass of the same revalidation (not read twice). */
   pending?: string;
+  /** Ids of the built-in per-file rules whose modules (`needs`) the text names. */
+  reach?: string[];
   /** Absent when the file could not be read or parsed (it then informs nothing, as in the CLI), or is not relevant. */
   summary?: FileSummary;
+}
+
+/** Ids of the built-in per-file rules with `needs` whose modules the text names. */
+function reachOf(text: string, catalog: CatalogIndex): string[] {
+  const out: string[] = [];
+  for (const rule of rulesById.values()) if (rule.createVisitor && rule.needs && mayReach(text, catalog, rule.needs)) out.push(rule.meta.id);
+  return out;
 }
 
 const sameScan = (a: TextScan, b: TextScan) => a.root === b.root && a.edges.length === b.edges.length && a.edges.every((e, i) => e === b.edges[i]);
@@ -104,7 +116,7 @@ export class ProjectCache {
   readonly project: boolean;
   readonly catalog: CatalogIndex;
   /** Counters, for tests and benchmarks: how much work the cache did. */
-  readonly stats = { listings: 0, statPasses: 0, reads: 0, analyses: 0, links: 0 };
+  readonly stats = { listings: 0, statPasses: 0, reads: 0, analyses: 0, links: 0, walks: 0 };
 
   private readonly statIntervalMs: number;
   private readonly listIntervalMs: number;
@@ -160,6 +172,58 @@ export class ProjectCache {
   }
 
   /**
+   * Whether a per-file rule may find something in this file, as the CLI decides (file-task.ts and the
+   * second phase, project-phase.ts): the text names a call the rule looks at and a module leading to
+   * what it looks at, or the file imports a file that does (or that imports one, transitively).
+   */
+  private needsWalk(file: string, text: string, r: EnabledRule): boolean {
+    const { rule } = r;
+    if (!rule.createVisitor) return false;
+    if (rulesById.get(rule.meta.id) !== rule) return true;
+    if (rule.callNames && !mentionsAny(text, rule.callNames(this.catalog))) return false;
+    if (!rule.needs) return true;
+    if (mayReach(text, this.catalog, rule.needs)) return true;
+    const carrying = this.carrying(rule.meta.id);
+    return (this.entries.get(file)?.scan?.edges ?? []).some((key) => this.filesOf(key).some((t) => t !== file && carrying.has(t)));
+  }
+
+  private carried: { generation: number; byRule: Map<string, Set<string>>; byKey: Map<string, string[]>; importers: Map<string, string[]> } | undefined;
+
+  private graph(): NonNullable<ProjectCache['carried']> {
+    if (this.carried?.generation === this.generation) return this.carried;
+    const byKey = new Map<string, string[]>();
+    for (const f of this.entries.keys()) {
+      const key = moduleKey(f);
+      (byKey.get(key) ?? byKey.set(key, []).get(key)!).push(f);
+    }
+    const importers = new Map<string, string[]>();
+    this.carried = { generation: this.generation, byRule: new Map(), byKey, importers };
+    for (const [f, e] of this.entries) for (const key of e.scan?.edges ?? []) for (const t of this.filesOf(key)) if (t !== f) (importers.get(t) ?? importers.set(t, []).get(t)!).push(f);
+    return this.carried;
+  }
+
+  private filesOf(key: string): string[] {
+    const { byKey } = this.graph();
+    return [...(byKey.get(key) ?? []), ...(byKey.get(key + '/index') ?? [])];
+  }
+
+  /** Files whose text names the rule's modules, and the files that import one of them, transitively. */
+  private carrying(ruleId: string): Set<string> {
+    const g = this.graph();
+    let set = g.byRule.get(ruleId);
+    if (set) return set;
+    set = new Set<string>();
+    const queue: string[] = [];
+    for (const [f, e] of this.entries) if (e.reach?.includes(ruleId)) (set.add(f), queue.push(f));
+    while (queue.length) {
+      const f = queue.pop()!;
+      for (const x of g.importers.get(f) ?? []) if (!set.has(x)) (set.add(x), queue.push(x));
+    }
+    g.byRule.set(ruleId, set);
+    return set;
+  }
+
+  /**
    * Check one file's text: its per-file rules during one walk, the project-level rules over its sites
    * (linked with the rest of the project), then its suppression comments. Findings are sorted.
    */
@@ -173,6 +237,18 @@ export class ProjectCache {
     if (minified) return { findings: [], skipped: `looks minified or bundled (${minified})` };
     // Nothing to analyse (a file with suppression comments is, as in the CLI: an unused one is reported).
     if (!text.includes('tracewire-') && !this.isRelevant(file, text, rules)) return { findings: [] };
+    // The file as on disk, analysed already for the project view: when no per-file rule has anything to
+    // look at here, its findings are the project-level rules' over the project's link (no second walk).
+    if (this.project && this.scanner && !text.includes('tracewire-')) {
+      const entry = this.entries.get(file);
+      if (entry?.summary && entry.hash === hashText(text) && !rules.some((r) => this.needsWalk(file, text, r))) {
+        const findings: CheckedFinding[] = [];
+        runSiteRules(rules, this.catalog, this.baseSites().get(file) ?? [], (f) => (f === file ? text : undefined), (f, rule, severity, r) => {
+          if (f === file) findings.push({ ...toFinding(this.root, file, rule, severity, r), ...(r.data ? { data: r.data } : {}) });
+        });
+        return { findings: findings.sort(compareFindings) };
+      }
+    }
     // Per-file rules resolve values imported from other project files through the cached summaries.
     const project = this.project ? this.resolver() : undefined;
     const findings: CheckedFinding[] = [];
@@ -180,6 +256,7 @@ export class ProjectCache {
       findings.push({ ...toFinding(this.root, file, rule, severity, r), ...(r.data ? { data: r.data } : {}) });
     let analysis;
     try {
+      this.stats.walks++;
       analysis = analyzeWithRules(file, text, { catalog: this.catalog, rules, sourceFile: opts.sourceFile, report, deadline: performance.now() + fileTimeoutMs(), project });
     } catch (e) {
       return { findings: [], skipped: `analysis stopped: ${e instanceof Error ? e.message : String(e)}` };
@@ -320,12 +397,14 @@ export class ProjectCache {
     if (prev?.hash === entry.hash) {
       // Touched or saved unchanged: the summary still holds.
       entry.scan = prev.scan;
+      entry.reach = prev.reach;
       entry.analysed = prev.analysed;
       entry.summary = prev.summary;
       return false;
     }
     if (this.scanner) {
       entry.scan = this.scanner.scan(file, decoded.text);
+      entry.reach = reachOf(decoded.text, this.catalog);
       // A file that names a catalog module is relevant; the others once the project's relevant files are known (`updateRelevance`).
       if (entry.scan.root || !this.project) this.analyse(entry, file, decoded.text);
       else entry.pending = decoded.text;
