@@ -5,6 +5,7 @@
  */
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rulesById } from '../rules/index.js';
@@ -83,6 +84,35 @@ describe('ProjectCache', () => {
     // llm.ts is connected to no span or metric module: its findings come from the project's link alone.
     expect(check('src/llm.ts')).toEqual(['src/llm.ts:3 unwiredCall']);
     expect(cache.stats.walks).toBe(2);
+  });
+
+  it('keeps the project view between processes: an unchanged project is not analysed again', () => {
+    const prev = process.env.TRACEWIRE_CACHE_DIR;
+    process.env.TRACEWIRE_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tracewire-view-'));
+    try {
+      const { root, cache, check, write } = setup();
+      expect(check('src/other.ts')).toEqual(['src/other.ts:3:28 unwiredCall']);
+      expect(cache.stats.analyses).toBe(3);
+      const config = resolveConfig({}, undefined, rulesById, '', root);
+      const again = () => {
+        const c = new ProjectCache({ root, config });
+        const findings = c.checkFile({ file: path.join(root, 'src/other.ts'), text: fs.readFileSync(path.join(root, 'src/other.ts'), 'utf8'), rules: enabledRules(config) }).findings;
+        return { c, where: findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.messageId}`) };
+      };
+      const second = again();
+      expect(second.where).toEqual(['src/other.ts:3:28 unwiredCall']);
+      expect(second.c.stats).toMatchObject({ reads: 3, analyses: 0 });
+      // A file whose content changed is analysed again, and only that one.
+      write('src/llm.ts', RAW_LLM);
+      const third = again();
+      expect(third.c.stats).toMatchObject({ reads: 3, analyses: 1 });
+      expect(third.c.checkFile({ file: path.join(root, 'src/agent.ts'), text: AGENT, rules: enabledRules(config) }).findings.map((f) => f.messageId)).toEqual(['unwiredCall']);
+      // Off: every file is analysed.
+      expect(new ProjectCache({ root, config, persist: false }).checkFile({ file: path.join(root, 'src/agent.ts'), text: AGENT, rules: enabledRules(config) }).findings).toHaveLength(1);
+    } finally {
+      if (prev === undefined) delete process.env.TRACEWIRE_CACHE_DIR;
+      else process.env.TRACEWIRE_CACHE_DIR = prev;
+    }
   });
 
   it('re-reads a file whose stamp changed, and re-analyses it only when its content did', () => {

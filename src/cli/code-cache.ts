@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
+import { userCacheDir } from '../user-cache-dir.js';
 
 interface ModuleInternals {
   new (id: string, parent?: unknown): NodeJS.Module & { paths: string[]; filename: string; loaded: boolean };
@@ -25,19 +26,7 @@ interface ModuleInternals {
 
 let done = false;
 
-function cacheDir(): string | undefined {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  const dir = process.env.TRACEWIRE_CACHE_DIR || path.join(os.tmpdir(), `tracewire-${uid ?? os.userInfo().username}`);
-  try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = fs.statSync(dir);
-    // Code caches are trusted like code: never read one from a directory another user controls.
-    if (uid !== undefined && (st.uid !== uid || (st.mode & 0o022) !== 0)) return undefined;
-    return dir;
-  } catch {
-    return undefined;
-  }
-}
+const cacheDir = userCacheDir;
 
 /** Load `typescript` with a V8 code cache (or enable Node's compile cache). Safe to call more than once. */
 export function preloadTypeScript(): void {

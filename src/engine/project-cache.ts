@@ -30,6 +30,10 @@ import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './pr
 import { mayReach } from './reach.js';
 import { moduleKey } from './catalog.js';
 import { mentionsAny } from './file-task.js';
+import { builtinModels } from '../../rules/catalog/index.js';
+import { userCacheDir } from '../user-cache-dir.js';
+import { cacheKey, RunCache } from './cache.js';
+import { packSummary, unpackSummary } from './packed.js';
 import { buildCatalog, compareFindings, decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './run.js';
 import { applyDirectives, scanDirectives } from './suppress.js';
 import type { RuleModule } from './rule.js';
@@ -46,6 +50,12 @@ export interface CacheTiming {
 }
 
 export interface ProjectCacheOptions extends CacheTiming {
+  /**
+   * Keep the project's summaries between processes, in the user's cache directory, keyed by each file's
+   * content (default: on; `TRACEWIRE_EDITOR_CACHE=0` turns it off): an editor or `eslint .` that starts
+   * again on an unchanged project does not analyse it again.
+   */
+  persist?: boolean;
   /** The project root: its source files (minus ignores and .gitignore) inform resolution. */
   root: string;
   config: ResolvedConfig;
@@ -58,8 +68,11 @@ export interface CheckFileOptions {
   file: string;
   /** Its current text (BOM removed): an editor's buffer may differ from the disk. */
   text: string;
-  /** The file's AST when the caller already has it (typescript-eslint's parser services). */
-  sourceFile?: ts.SourceFile;
+  /**
+   * The file's AST when the caller already has it (typescript-eslint's parser services), or a function
+   * that gives it, called only when the file needs a walk (most files of a project do not).
+   */
+  sourceFile?: ts.SourceFile | (() => ts.SourceFile | undefined);
   /** The rules to run, with their severities and options. */
   rules: EnabledRule[];
 }
@@ -146,6 +159,39 @@ export class ProjectCache {
     this.listIntervalMs = opts.listIntervalMs ?? 5000;
     this.now = opts.now ?? (() => performance.now());
     this.scanner = prefilterEnabled() ? new Prescanner(this.catalog) : undefined;
+    const persist = (opts.persist ?? true) && process.env.TRACEWIRE_EDITOR_CACHE !== '0' && this.project;
+    const dir = persist ? userCacheDir() : undefined;
+    if (dir) {
+      const id = crypto.createHash('sha1').update(this.root).digest('hex').slice(0, 16);
+      const c = this.config;
+      const key = cacheKey({ view: 'project', root: this.root, config: { file: c.file, raw: c.raw, models: c.models }, catalog: builtinModels });
+      this.store = RunCache.load(path.join(dir, `project-${id}.cache`), key);
+    }
+  }
+
+  /** The persisted summaries (see `ProjectCacheOptions.persist`). */
+  private readonly store: RunCache | undefined;
+  private saveOnExit = false;
+
+  /** Write the persisted summaries now, and once more when the process exits if they change again. */
+  private persist(): void {
+    const store = this.store;
+    if (!store) return;
+    try {
+      store.save();
+    } catch {
+      // a full or read-only disk: analysed again next time
+    }
+    if (!this.saveOnExit) {
+      this.saveOnExit = true;
+      process.once('exit', () => {
+        try {
+          store.save();
+        } catch {
+          // as above
+        }
+      });
+    }
   }
 
   /**
@@ -257,7 +303,8 @@ export class ProjectCache {
     let analysis;
     try {
       this.stats.walks++;
-      analysis = analyzeWithRules(file, text, { catalog: this.catalog, rules, sourceFile: opts.sourceFile, report, deadline: performance.now() + fileTimeoutMs(), project });
+      const sourceFile = typeof opts.sourceFile === 'function' ? opts.sourceFile() : opts.sourceFile;
+      analysis = analyzeWithRules(file, text, { catalog: this.catalog, rules, sourceFile, report, deadline: performance.now() + fileTimeoutMs(), project });
     } catch (e) {
       return { findings: [], skipped: `analysis stopped: ${e instanceof Error ? e.message : String(e)}` };
     }
@@ -359,6 +406,7 @@ export class ProjectCache {
     }
     for (const f of this.files!) if (this.refresh(f)) changed = true;
     if (changed || !this.relevant) this.updateRelevance();
+    if (changed) this.persist();
     if (this.refreshPackageJsons(relist)) {
       this.versions = new PackageVersions();
       changed = true;
@@ -416,10 +464,17 @@ export class ProjectCache {
 
   private analyse(entry: Entry, file: string, text: string): void {
     entry.analysed = true;
+    const hash = entry.hash ?? hashText(text);
+    const stored = this.store?.get(file, hash, false);
+    if (stored) {
+      if (stored.summary) entry.summary = unpackSummary(stored.summary);
+      return;
+    }
     try {
       this.stats.analyses++;
       const a = analyzeWithRules(file, text, { catalog: this.catalog, deadline: performance.now() + fileTimeoutMs() });
       if (!a.parseError) entry.summary = a.summary;
+      this.store?.set(file, hash, a.parseError ? { file, error: `parse error at ${a.parseError}` } : { file, summary: packSummary(a.summary) });
     } catch {
       // A file the analyser cannot handle informs nothing (the CLI skips it the same way).
     }

@@ -157,9 +157,12 @@ class Pass {
     if (rules.length === 0) return out;
     const sourceCode = context.sourceCode;
     const text = sourceCode.text;
-    let sourceFile = parserSourceFile(sourceCode, file);
-    if (sourceFile) astStats.fromParser++;
-    else sourceFile = parsedSourceFile(file, text);
+    // The TypeScript AST only if the file needs a walk: typescript-eslint's, else a parse of ours.
+    const sourceFile = () => {
+      const sf = parserSourceFile(sourceCode, file);
+      if (sf) astStats.fromParser++;
+      return sf ?? parsedSourceFile(file, text);
+    };
     const result = project.cache.checkFile({ file, text, sourceFile, rules });
     for (const f of result.findings) (out.get(f.ruleId) ?? out.set(f.ruleId, []).get(f.ruleId)!).push(f);
     return out;
