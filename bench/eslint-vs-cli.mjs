@@ -10,7 +10,8 @@
 // process (module loading included), median of --runs (default 1):
 //   cli            tracewire check <project>
 //   eslint         ESLint API over the same files: the plugin's `all` preset, @typescript-eslint/parser
-//                  for TS files and espree for JS, the directory as the project root
+//                  for TS files and espree for JS, the directory as the project root; a first run (empty
+//                  cache directory) and a later run (the project view the previous run persisted)
 //   eslint-floor   the same ESLint run with no rules: what ESLint and its parsers cost by themselves
 //   editor         one process: the first lint of a file of median size (builds the project cache), then --keystrokes
 //                  (default 20) lints of that file's text with an edit each time, as an editor does;
@@ -121,12 +122,12 @@ times.sort((a, b) => a - b);
 console.log(JSON.stringify({ firstMs: first, keystrokeMedianMs: times[Math.floor(times.length / 2)], keystrokeMaxMs: times[times.length - 1] }));
 `;
 
-function measure(label, argv, { cwd = ROOT } = {}) {
+function measure(label, argv, { cwd = ROOT, env } = {}) {
   const samples = [];
   let out;
   for (let i = 0; i < RUNS; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, argv, { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const r = spawnSync(process.execPath, argv, { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...(typeof env === 'function' ? env() : env) } });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0 && r.status !== 1) throw new Error(`${label}: exit ${r.status}\n${r.stderr.slice(-2000)}`);
     samples.push(ms);
@@ -147,14 +148,20 @@ const script = (name, text) => {
 log(`ESLint path vs CLI on ${DIR}: ${files.length} source files (${RUNS} run${RUNS > 1 ? 's' : ''} each)`);
 const cli = measure('cli: tracewire check', [path.join(ROOT, 'bin/tracewire.js'), 'check', '.', '--format', 'json'], { cwd: PROJECT });
 const cliFindings = JSON.parse(cli.stdout).findings.length;
-const eslint = measure('eslint: plugin (configs.all)', [script('eslint.mjs', eslintScript(true))]);
+// The plugin keeps its project view between processes (in the user's cache directory): a first run
+// starts from an empty cache directory, a later run from the one the previous run left.
+const fresh = () => ({ TRACEWIRE_CACHE_DIR: fs.mkdtempSync(path.join(work, 'cache-')) });
+const eslint = measure('eslint: plugin (configs.all), first run', [script('eslint.mjs', eslintScript(true))], { env: fresh });
+const kept = fresh();
+spawnSync(process.execPath, [path.join(work, 'eslint.mjs')], { cwd: ROOT, env: { ...process.env, ...kept } });
+const eslintWarm = measure('eslint: plugin (configs.all), later run', [path.join(work, 'eslint.mjs')], { env: kept });
 const floor = measure('eslint-floor: parsers, no rules', [script('floor.mjs', eslintScript(false))]);
 const eslintOut = JSON.parse(eslint.stdout);
 
 // The editor: a file of median size (not a bundle), edited repeatedly.
 const bySize = files.map((f) => ({ f, size: fs.statSync(f).size })).sort((a, b) => a.size - b.size);
 const target = bySize[Math.floor(bySize.length / 2)].f;
-const editor = JSON.parse(measure(`editor: first lint + ${KEYSTROKES} edits of one file`, [script('editor.mjs', editorScript(target))]).stdout);
+const editor = JSON.parse(measure(`editor: first lint + ${KEYSTROKES} edits of one file`, [script('editor.mjs', editorScript(target))], { env: fresh }).stdout);
 const oneFile = measure('cli: tracewire check <that file>', [path.join(ROOT, 'bin/tracewire.js'), 'check', target, '--format', 'json'], { cwd: PROJECT });
 
 const r = (a, b) => +(a / b).toFixed(2);
@@ -163,6 +170,7 @@ const result = {
   files: files.length,
   cliMs: Math.round(cli.medianMs),
   eslintMs: Math.round(eslint.medianMs),
+  eslintLaterRunMs: Math.round(eslintWarm.medianMs),
   eslintFloorMs: Math.round(floor.medianMs),
   findings: { cli: cliFindings, eslint: eslintOut.findings, eslintFatal: eslintOut.fatal },
   editor: {
@@ -175,6 +183,8 @@ const result = {
   ratios: {
     'eslint / cli': r(eslint.medianMs, cli.medianMs),
     'eslint-floor / cli': r(floor.medianMs, cli.medianMs),
+    'eslint / eslint-floor (target <= 1.5)': r(eslint.medianMs, floor.medianMs),
+    'later run: eslint / eslint-floor': r(eslintWarm.medianMs, floor.medianMs),
     'tracewire share of the eslint run': r(eslint.medianMs - floor.medianMs, eslint.medianMs),
     'cli one file / editor keystroke': r(oneFile.medianMs, editor.keystrokeMedianMs),
   },
