@@ -10,6 +10,7 @@
 import path from 'node:path';
 import ts = require('typescript');
 import type { SiteKind } from '../../rules/catalog/types.js';
+import { type Aliases, isPathSpecifier, projectModule } from './aliases.js';
 import type { CatalogIndex } from './catalog.js';
 import { Interp, type InterpHost } from './interp.js';
 import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
@@ -55,10 +56,16 @@ export interface FileAnalysis {
   summary: FileSummary;
   /**
    * Absolute paths (as written, without resolving extensions) of the project modules the file imports,
-   * re-exports or requires with a relative specifier: the edges along which values can come from other
-   * project files.
+   * re-exports or requires with a relative or aliased specifier: the edges along which values can come
+   * from other project files.
    */
   imports?: string[];
+  /**
+   * The bare specifiers the analysis looked up through the path aliases (with `AnalyzeOptions.aliases`),
+   * each with the module it named ('' for none): the summary holds for the same bytes while these
+   * answers hold (`--cache` checks them).
+   */
+  aliases?: Record<string, string>;
   /** Syntax errors found by the parser (the file is then not analysed). */
   parseError?: string;
   sourceFile?: ts.SourceFile;
@@ -216,6 +223,11 @@ export interface AnalyzeOptions {
    * summary stays symbolic either way.
    */
   project?: ProjectResolver;
+  /**
+   * The tsconfig/jsconfig path aliases (`@/lib/openai`): specifiers they resolve name project modules,
+   * exactly like relative ones. Without, only relative specifiers do.
+   */
+  aliases?: Aliases;
 }
 
 /** Cross-file resolution on demand (see `LazyProject`). */
@@ -240,7 +252,10 @@ export function analyzeFile(file: string, text: string, opts: AnalyzeOptions): F
   const a = new FileAnalyzer(file, sf, opts);
   a.walk();
   a.endVisitors();
-  return { summary: a.finish(), imports: a.relativeImports(), sourceFile: opts.keepSourceFile ? sf : undefined };
+  const summary = a.finish();
+  const imports = a.projectImports();
+  const aliases = a.aliasAnswers();
+  return { summary, imports, ...(aliases ? { aliases } : {}), sourceFile: opts.keepSourceFile ? sf : undefined };
 }
 
 class FileAnalyzer implements InterpHost {
@@ -636,13 +651,34 @@ class FileAnalyzer implements InterpHost {
     return id;
   }
 
+  /** Bare specifier → what the aliases resolved it to (see `FileAnalysis.aliases`). */
+  private readonly aliased = new Map<string, string | undefined>();
+
+  /** The project module a specifier names (relative, or through the path aliases), or undefined (a package). */
+  private moduleFile(spec: string): string | undefined {
+    if (isPathSpecifier(spec)) return path.resolve(this.dir, spec);
+    if (!this.opts.aliases) return undefined;
+    if (this.aliased.has(spec)) return this.aliased.get(spec);
+    const r = projectModule(this.file, spec, this.opts.aliases);
+    this.aliased.set(spec, r);
+    return r;
+  }
+
+  /** See `FileAnalysis.aliases`. */
+  aliasAnswers(): Record<string, string> | undefined {
+    if (!this.aliased.size) return undefined;
+    const out = Object.create(null) as Record<string, string>;
+    for (const spec of [...this.aliased.keys()].sort()) out[spec] = this.aliased.get(spec) ?? '';
+    return out;
+  }
+
   private moduleValue(spec: string, name: string): AVal | undefined {
-    const isRelative = spec.startsWith('.') || spec.startsWith('/');
-    const key = isRelative ? path.resolve(this.dir, spec) : spec;
-    const t = this.catalog.moduleType(key);
+    const file = this.moduleFile(spec);
+    // A path-named catalog module (a team's own wrapper, from the configuration) is known by its path.
+    const t = this.catalog.moduleType(file ?? spec);
     // A named export goes through member access, so ready-made instances (`is`) resolve at the import.
     if (t) return name === '*' ? { k: 'inst', type: t, path: [] } : this.interp.member({ k: 'inst', type: t, path: [] }, name);
-    if (isRelative) return { k: 'ref', file: key, name, steps: [] };
+    if (file) return { k: 'ref', file, name, steps: [] };
     return undefined;
   }
 
@@ -1138,10 +1174,11 @@ class FileAnalyzer implements InterpHost {
   private starExports: string[] = [];
 
   /** See `FileAnalysis.imports`. */
-  relativeImports(): string[] {
+  projectImports(): string[] {
     const out = new Set<string>();
     const add = (spec: string) => {
-      if (spec.startsWith('.') || spec.startsWith('/')) out.add(path.resolve(this.dir, spec));
+      const file = this.moduleFile(spec);
+      if (file) out.add(file);
     };
     for (const list of this.decls.values()) for (const d of list) if (d.info.kind === 'import') add(d.info.module);
     for (const n of this.exportNodes) if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) add(n.moduleSpecifier.text);
@@ -1189,7 +1226,8 @@ class FileAnalyzer implements InterpHost {
       if (n.isTypeOnly) continue;
       const from = n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier) ? n.moduleSpecifier.text : undefined;
       if (!n.exportClause) {
-        if (from && (from.startsWith('.') || from.startsWith('/'))) this.starExports.push(path.resolve(this.dir, from));
+        const file = from && this.moduleFile(from);
+        if (file) this.starExports.push(file);
         continue;
       }
       if (ts.isNamespaceExport(n.exportClause)) {

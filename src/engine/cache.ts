@@ -5,11 +5,13 @@
  * rules with their options, the configuration's text, the working directory (findings name files
  * relative to it) and the Node.js major version. Any change starts a new cache.
  *
- * Only what the file's own bytes decide is stored per file: read failures and time-outs are tried
- * again. The link phase, project-level rules, and per-file rules that needed other files are computed
- * again whenever any file changed. When none did (the same files with the same hashes, reported the same
- * way, and the same package.json files where the link phase looked up SDK versions), the whole result
- * of the previous run is the result: an unchanged tree costs a listing, a read and a hash per file.
+ * Only what the file's own bytes decide is stored per file (and the path aliases its imports resolved
+ * through, checked again before an entry serves): read failures and time-outs are tried again. The link
+ * phase, project-level rules, and per-file rules that needed other files are computed again whenever any
+ * file changed. When none did (the same files with the same hashes, reported the same way, the same
+ * package.json files where the link phase looked up SDK versions, and the same tsconfig/jsconfig files
+ * where path aliases were looked up), the whole result of the previous run is the result: an unchanged
+ * tree costs a listing, a read and a hash per file.
  *
  * The file is a header line (format, key, the last run's result) and a line of per-file entries, which
  * is only parsed when some file has changed.
@@ -27,7 +29,7 @@ import type { RunResult } from './types.js';
 /** Default file name, in the working directory (or inside `--cache-location` when it names a directory). */
 export const CACHE_FILE = '.tracewirecache';
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface CacheEntry {
   /** Content hash. */
@@ -46,6 +48,8 @@ interface RunEntry {
   digest: string;
   /** Directory → state of its package.json (and workspace markers) when the run read it. */
   versions: Record<string, string>;
+  /** tsconfig/jsconfig file (present or not) → its state when the run looked for path aliases in it. */
+  configs?: Record<string, string>;
   result: RunResult;
 }
 
@@ -59,6 +63,15 @@ export function packageState(dir: string): string {
   }
   const marks = ['pnpm-workspace.yaml', 'lerna.json'].map((m) => (fs.existsSync(path.join(dir, m)) ? '1' : '0')).join('');
   return `${pkg}:${marks}`;
+}
+
+/** The state of a tsconfig/jsconfig file as the path aliases see it: its content hash, or `-` when absent. */
+export function configState(file: string): string {
+  try {
+    return contentHash(fs.readFileSync(file));
+  } catch {
+    return '-';
+  }
 }
 
 /** A digest of a run's inputs besides the key: every file, whether it is reported, and its content hash (or failure). */
@@ -106,7 +119,7 @@ function buildStamp(): string {
   // In the bundle (dist/tracewire.cjs) this module's location is the bundle itself: its stamp covers everything.
   const self = fileURLToPath(import.meta.url);
   const here = path.dirname(self);
-  const files = ['cache', 'analyze-file', 'link', 'interp', 'pipeline', 'file-task', '../../rules/index', '../../rules/catalog/index'];
+  const files = ['cache', 'aliases', 'analyze-file', 'link', 'interp', 'pipeline', 'file-task', '../../rules/index', '../../rules/catalog/index'];
   const st = fs.statSync(self, { throwIfNoEntry: false });
   const own = `${path.basename(self)}:${st?.size ?? '-'}:${Math.round(st?.mtimeMs ?? 0)}`;
   return own + ',' + files
@@ -227,20 +240,27 @@ export class RunCache {
     const run = this.run;
     if (!run || run.digest !== digest) return undefined;
     for (const [dir, state] of Object.entries(run.versions)) if (packageState(dir) !== state) return undefined;
+    for (const [file, state] of Object.entries(run.configs ?? {})) if (configState(file) !== state) return undefined;
     return run.result;
   }
 
-  setRunResult(digest: string, versionDirs: string[], result: RunResult): void {
+  /** Keep the run's result, with the package.json directories and tsconfig/jsconfig files it depended on. */
+  setRunResult(digest: string, versionDirs: string[], result: RunResult, configFiles: string[] = []): void {
     const versions: Record<string, string> = {};
     for (const dir of [...versionDirs].sort()) versions[dir] = packageState(dir);
-    this.run = { digest, versions, result };
+    const configs: Record<string, string> = {};
+    for (const file of [...configFiles].sort()) configs[file] = configState(file);
+    this.run = { digest, versions, ...(configFiles.length ? { configs } : {}), result };
     this.dirty = true;
   }
 
-  /** The stored result for this content, if it serves: a reported file needs one computed with the rules. */
-  get(file: string, hash: string, reported: boolean): FileResult | undefined {
+  /**
+   * The stored result for this content, if it serves: a reported file needs one computed with the rules,
+   * and `holds` must accept it (what it depends on besides the bytes is unchanged).
+   */
+  get(file: string, hash: string, reported: boolean, holds?: (r: FileResult) => boolean): FileResult | undefined {
     const e = this.entries[file];
-    if (!e || e.h !== hash || (reported && !e.r.error && !e.r.checked)) {
+    if (!e || e.h !== hash || (reported && !e.r.error && !e.r.checked) || (holds && !holds(e.r))) {
       this.misses++;
       return undefined;
     }

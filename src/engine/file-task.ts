@@ -13,6 +13,7 @@
  */
 
 import fs from 'node:fs';
+import type { Aliases } from './aliases.js';
 import { FileTimeoutError, type ProjectResolver } from './analyze-file.js';
 import type { CatalogIndex } from './catalog.js';
 import { analyzeWithRules, type EnabledRule, toFinding } from './pipeline.js';
@@ -91,6 +92,8 @@ export interface FileResult {
   summary?: PackedSummary;
   /** See `FileAnalysis.imports`. */
   imports?: string[];
+  /** See `FileAnalysis.aliases`: the result holds for the same bytes while these answers hold. */
+  aliases?: Record<string, string>;
   /** Ids of the rules with `needs` whose modules the text names (for every file: the import graph needs them). */
   hits?: string[];
   /** Reported files: whether the per-file rules ran (a context-only result has no findings to give). */
@@ -121,6 +124,8 @@ export interface TaskContext {
   onBuffer?: (file: string, buf: Buffer) => void;
   /** Put the content hash on the result (`--cache`). */
   hash?: boolean;
+  /** The tsconfig/jsconfig path aliases (see aliases.ts). */
+  aliases?: Aliases;
 }
 
 /** A resolver that knows no other file and remembers whether it was asked. */
@@ -172,6 +177,13 @@ function readChecked(file: string, ctx: TaskContext): { buf: Buffer } | { error:
   }
 }
 
+/** Whether a result's alias answers (see `FileAnalysis.aliases`) are still what the aliases say: a stored result serves only then. */
+export function aliasesHold(r: FileResult, aliases: Aliases | undefined): boolean {
+  if (!r.aliases) return true;
+  for (const [spec, answer] of Object.entries(r.aliases)) if ((aliases?.resolve(r.file, spec) ?? '') !== answer) return false;
+  return true;
+}
+
 /** The per-file phase of one file. `reported`: run the per-file rules (else: resolution only). */
 export function runFileTask(file: string, reported: boolean, ctx: TaskContext, content?: Buffer): FileResult {
   let buf: Buffer;
@@ -221,6 +233,7 @@ export function analyzeContent(file: string, buf: Buffer, reported: boolean, ctx
       report: (rule, severity, r) => findings.push(toFinding(ctx.cwd, file, rule, severity, r)),
       deadline: performance.now() + ctx.budgetMs,
       project: resolver,
+      aliases: ctx.aliases,
     });
   } catch (e) {
     return { file, error: analysisFailure(e, ctx.budgetMs), ...(e instanceof FileTimeoutError ? { transient: true } : {}) };
@@ -228,6 +241,7 @@ export function analyzeContent(file: string, buf: Buffer, reported: boolean, ctx
   if (analysis.parseError) return { file, error: `parse error at ${analysis.parseError}` };
   const result: FileResult = { file, summary: packSummary(analysis.summary) };
   if (analysis.imports?.length) result.imports = analysis.imports;
+  if (analysis.aliases) result.aliases = analysis.aliases;
   if (hits.length) result.hits = hits;
   if (reported) {
     result.checked = true;

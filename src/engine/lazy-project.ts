@@ -6,6 +6,7 @@
  */
 
 import fs from 'node:fs';
+import type { Aliases } from './aliases.js';
 import { analyzeFile, type ProjectResolver } from './analyze-file.js';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { decodeSource } from './run.js';
@@ -19,6 +20,8 @@ export class LazyProject implements ProjectResolver {
     files: string[],
     private readonly catalog: CatalogIndex,
     private readonly read: (file: string) => Buffer = (f) => fs.readFileSync(f),
+    /** The path aliases the files are analysed with (as in the run). */
+    private readonly aliases?: Aliases,
   ) {
     for (const f of [...files].sort()) {
       const key = moduleKey(f);
@@ -44,7 +47,7 @@ export class LazyProject implements ProjectResolver {
     try {
       const decoded = decodeSource(this.read(file));
       if (!decoded) return undefined;
-      const a = analyzeFile(file, decoded.text, { catalog: this.catalog });
+      const a = analyzeFile(file, decoded.text, { catalog: this.catalog, aliases: this.aliases });
       if (a.parseError) return undefined;
       this.summaries.set(file, a.summary);
       return a.summary;

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ResolvedConfig } from '../config/load.js';
 import { contentHash, type RunCache } from './cache.js';
-import { contentError, decodeSource, type FileResult, MAX_FILE_BYTES, minifiedError, runFileTask, type TaskContext } from './file-task.js';
+import { aliasesHold, contentError, decodeSource, type FileResult, MAX_FILE_BYTES, minifiedError, runFileTask, type TaskContext } from './file-task.js';
 import type { Prescanner, TextScan } from './prescan.js';
 import { compactSummary } from './packed.js';
 
@@ -134,7 +134,8 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
       continue;
     }
     if (cache && scanned?.hash !== undefined) {
-      const hit = cache.get(file, scanned.hash, isReported);
+      // A result stored under other path aliases (a tsconfig edited since) is not this file's any more.
+      const hit = cache.get(file, scanned.hash, isReported, (r) => aliasesHold(r, ctx.aliases));
       if (hit) {
         if (hit.summary) hit.summary = compactSummary(hit.summary);
         results.set(file, hit);

@@ -7,6 +7,7 @@
 
 import type ts from 'typescript';
 import { analyzeFile, type FileAnalysis, type FileVisitor, type ProjectResolver } from './analyze-file.js';
+import type { Aliases } from './aliases.js';
 import type { CatalogIndex } from './catalog.js';
 import { displayPath } from './files.js';
 import type { EvaluatedSite } from './link.js';
@@ -52,6 +53,8 @@ export function analyzeWithRules(
     deadline?: number;
     /** See `AnalyzeOptions.project`. */
     project?: ProjectResolver;
+    /** See `AnalyzeOptions.aliases`. */
+    aliases?: Aliases;
   },
 ): FileAnalysis {
   const { catalog } = opts;
@@ -76,6 +79,7 @@ export function analyzeWithRules(
     sourceFile: opts.sourceFile,
     deadline: opts.deadline,
     project: opts.project,
+    aliases: opts.aliases,
     visitors: fileVisitors.map((v) => ({
       kinds: v.visitor.kinds,
       visit: (node, wctx) => {

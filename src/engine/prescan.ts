@@ -8,7 +8,7 @@
  *
  * - roots: files whose text imports or requires a catalog module (`from 'openai'`, `require("ai")`,
  *   `import('@langchain/core/callbacks/manager')`, comments allowed in between), or names a relative
- *   specifier leading to a path-named catalog module;
+ *   or aliased specifier leading to a path-named catalog module;
  * - up: files that import a relevant file, transitively (they may use its clients, wrappers, tracers);
  * - down: files that a relevant file imports, transitively (a helper that receives a client as a parameter,
  *   a wrapper defined in another file).
@@ -16,18 +16,22 @@
  * Everything else is never parsed: a file that names no catalog module and is not connected to one through
  * imports has nothing to find, whatever its syntax. The scan over-approximates (any string that looks
  * like a relative path is an edge; imports inside comments and strings count), so it only ever keeps too
- * many files.
+ * many files. A specifier after `from`, `import` or `require` that the path aliases of the file's
+ * tsconfig/jsconfig resolve (`@/lib/openai`) is an edge too, to the module they name (see aliases.ts).
  * `TRACEWIRE_NO_PREFILTER=1` turns it off (the benchmark uses it to measure the analysis of every file).
  */
 
 import path from 'node:path';
+import type { Aliases } from './aliases.js';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 
 export interface TextScan {
   /** The text names a catalog module (or may: escape sequences could spell one). */
   root: boolean;
-  /** Absolute module keys of the relative (or absolute) specifiers in the text. */
+  /** Absolute module keys of the relative (or absolute) specifiers in the text, and of the aliased ones. */
   edges: string[];
+  /** The specifiers looked up through the path aliases, with the module each named ('' for none). */
+  aliases?: Record<string, string>;
 }
 
 /** A quote, then a relative or absolute path (spaces allowed): any such string may be an import. */
@@ -37,6 +41,11 @@ const RELATIVE = /['"`](\.{1,2}\/[^'"`\n\\]*|\.{1,2}|\/[^'"`\n\\]+)['"`]/g;
  * any whitespace and comments in between. (A bare string such as `provider: 'openai'` is not an import.)
  */
 const PACKAGE = /\b(?:from|import|require)\s*(?:\(\s*)?(?:(?:\/\*[^*]*\*+(?:[^/*][^*]*\*+)*\/|\/\/[^\n]*\n)\s*)*['"`](@?[A-Za-z0-9_][A-Za-z0-9_.\-]*(?:\/[A-Za-z0-9_.\-@]+)*)['"`]/g;
+/**
+ * Any non-relative specifier where a module may be named (as PACKAGE, with comments on either side of
+ * `(`): aliases take any shape (`@/x`, `~/x`, `#x`).
+ */
+const BARE = /\b(?:from|import|require)(?:\s|\(|\/\*[^*]*\*+(?:[^/*][^*]*\*+)*\/|\/\/[^\n]*\n)*['"`]([^'"`\n\\./][^'"`\n\\]*)['"`]/g;
 
 export class Prescanner {
   /** Package-style module keys of the catalog. */
@@ -44,7 +53,11 @@ export class Prescanner {
   /** Path-named catalog modules (catalog extensions relative to the config file), as absolute keys. */
   private readonly pathNamed = new Set<string>();
 
-  constructor(catalog: CatalogIndex) {
+  constructor(
+    catalog: CatalogIndex,
+    /** The run's path aliases: aliased specifiers are edges like relative ones. */
+    private readonly aliases?: Aliases,
+  ) {
     for (const key of catalog.modules.keys()) {
       if (key.startsWith('/') || /^[A-Za-z]:[\\/]/.test(key)) this.pathNamed.add(moduleKey(path.resolve(key)));
       else if (key.startsWith('.')) this.pathNamed.add(moduleKey(path.resolve(key)));
@@ -74,6 +87,21 @@ export class Prescanner {
       edges.add(key);
       if (!root && this.pathNamed.size && (this.pathNamed.has(key) || this.pathNamed.has(key + '/index'))) root = true;
     }
+    let aliased: Record<string, string> | undefined;
+    if (this.aliases?.hasAliasesIn(dir)) {
+      aliased = Object.create(null) as Record<string, string>;
+      BARE.lastIndex = 0;
+      for (let m = BARE.exec(text); m; m = BARE.exec(text)) {
+        const spec = m[1]!;
+        if (spec in aliased) continue;
+        const target = this.aliases.resolve(file, spec);
+        aliased[spec] = target ?? '';
+        if (!target) continue;
+        const key = moduleKey(target);
+        edges.add(key);
+        if (!root && this.pathNamed.size && (this.pathNamed.has(key) || this.pathNamed.has(key + '/index'))) root = true;
+      }
+    }
     if (!root) {
       PACKAGE.lastIndex = 0;
       for (let m = PACKAGE.exec(text); m; m = PACKAGE.exec(text)) {
@@ -83,7 +111,7 @@ export class Prescanner {
         }
       }
     }
-    return { root, edges: [...edges] };
+    return aliased ? { root, edges: [...edges], aliases: aliased } : { root, edges: [...edges] };
   }
 }
 

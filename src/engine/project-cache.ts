@@ -20,6 +20,7 @@ import { globbySync } from 'globby';
 import type ts from 'typescript';
 import { rulesById } from '../../rules/index.js';
 import { findConfig, loadConfig, parseJson, type ResolvedConfig, resolveConfig, type RuleSetting } from '../config/load.js';
+import { type Aliases, aliasesFor } from './aliases.js';
 import type { CatalogIndex } from './catalog.js';
 import { DEFAULT_IGNORES, displayPath, isSourceFile, SOURCE_EXTENSIONS } from './files.js';
 import { type EvaluatedSite, Linker } from './link.js';
@@ -29,7 +30,7 @@ import { LazyProject } from './lazy-project.js';
 import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
 import { mayReach } from './reach.js';
 import { moduleKey } from './catalog.js';
-import { mentionsAny } from './file-task.js';
+import { aliasesHold, mentionsAny } from './file-task.js';
 import { builtinModels } from '../../rules/catalog/index.js';
 import { userCacheDir } from '../user-cache-dir.js';
 import { cacheKey, RunCache } from './cache.js';
@@ -103,6 +104,8 @@ interface Entry {
   reach?: string[];
   /** Absent when the file could not be read or parsed (it then informs nothing, as in the CLI), or is not relevant. */
   summary?: FileSummary;
+  /** What the scan and the analysis looked up through the path aliases (see `FileAnalysis.aliases`). */
+  aliases?: Record<string, string>;
 }
 
 /** Ids of the built-in per-file rules with `needs` whose modules the text names. */
@@ -146,7 +149,10 @@ export class ProjectCache {
   /** Links with one file's summary replaced by an unsaved text, most recent last. */
   private overlays = new Map<string, EvaluatedSite[]>();
   /** The prefilter (see prescan.ts): only files connected to a catalog module are analysed. */
-  private readonly scanner: Prescanner | undefined;
+  private scanner: Prescanner | undefined;
+  /** The tsconfig/jsconfig path aliases, replaced when a config changes or files come and go. */
+  private aliases: Aliases;
+  private aliasesAt = 0;
   /** The relevant files of the disk's state, per generation of the scans. */
   private relevant: Set<string> | undefined;
 
@@ -158,7 +164,9 @@ export class ProjectCache {
     this.statIntervalMs = opts.statIntervalMs ?? 1000;
     this.listIntervalMs = opts.listIntervalMs ?? 5000;
     this.now = opts.now ?? (() => performance.now());
-    this.scanner = prefilterEnabled() ? new Prescanner(this.catalog) : undefined;
+    this.aliases = aliasesFor(this.catalog);
+    this.aliasesAt = this.now();
+    this.scanner = prefilterEnabled() ? new Prescanner(this.catalog, this.aliases) : undefined;
     const persist = (opts.persist ?? true) && process.env.TRACEWIRE_EDITOR_CACHE !== '0' && this.project;
     const dir = persist ? userCacheDir() : undefined;
     if (dir) {
@@ -194,6 +202,21 @@ export class ProjectCache {
     }
   }
 
+  private resetAliases(): void {
+    this.aliases = aliasesFor(this.catalog);
+    this.aliasesAt = this.now();
+    if (this.scanner) this.scanner = new Prescanner(this.catalog, this.aliases);
+  }
+
+  /**
+   * Without the project, nothing is revalidated: the aliases alone are renewed (within the intervals)
+   * when a config changed or the files may have (they resolve a team's own wrapper imported through one).
+   */
+  private refreshAliasesAlone(): void {
+    const age = this.now() - this.aliasesAt;
+    if (age >= this.listIntervalMs || (age >= this.statIntervalMs && this.aliases.changed())) this.resetAliases();
+  }
+
   /**
    * Whether a file with this text can hold anything the rules look at (the prefilter): it names a catalog
    * module or is connected to one through imports. Unsaved text that changes the file's imports is
@@ -202,9 +225,10 @@ export class ProjectCache {
   private isRelevant(file: string, text: string, rules: EnabledRule[]): boolean {
     // A rule that is not tracewire's own (a front end's) may look at anything.
     if (!this.scanner || rules.some((r) => rulesById.get(r.rule.meta.id) !== r.rule)) return true;
-    const scan = this.scanner.scan(file, text);
+    // Brought up to date first: the scan resolves aliased imports with the current aliases.
+    if (this.project) this.revalidate();
+    const scan = this.scanner!.scan(file, text);
     if (!this.project) return scan.root;
-    this.revalidate();
     const disk = this.entries.get(file)?.scan;
     if (disk && sameScan(disk, scan)) return this.relevant!.has(file);
     const scans = new Map<string, TextScan>();
@@ -281,6 +305,7 @@ export class ProjectCache {
     }
     const minified = minifiedShape(text);
     if (minified) return { findings: [], skipped: `looks minified or bundled (${minified})` };
+    if (!this.project) this.refreshAliasesAlone();
     // Nothing to analyse (a file with suppression comments is, as in the CLI: an unused one is reported).
     if (!text.includes('tracewire-') && !this.isRelevant(file, text, rules)) return { findings: [] };
     // The file as on disk, analysed already for the project view: when no per-file rule has anything to
@@ -304,7 +329,7 @@ export class ProjectCache {
     try {
       this.stats.walks++;
       const sourceFile = typeof opts.sourceFile === 'function' ? opts.sourceFile() : opts.sourceFile;
-      analysis = analyzeWithRules(file, text, { catalog: this.catalog, rules, sourceFile, report, deadline: performance.now() + fileTimeoutMs(), project });
+      analysis = analyzeWithRules(file, text, { catalog: this.catalog, rules, sourceFile, report, deadline: performance.now() + fileTimeoutMs(), project, aliases: this.aliases });
     } catch (e) {
       return { findings: [], skipped: `analysis stopped: ${e instanceof Error ? e.message : String(e)}` };
     }
@@ -360,7 +385,7 @@ export class ProjectCache {
   private resolver(): LazyProject {
     this.revalidate();
     if (this.lazy?.generation === this.generation) return this.lazy.project;
-    const project = new LazyProject(this.files ?? [], this.catalog);
+    const project = new LazyProject(this.files ?? [], this.catalog, undefined, this.aliases);
     for (const e of this.entries.values()) if (e.summary) project.add(e.summary);
     this.lazy = { generation: this.generation, project };
     return project;
@@ -390,13 +415,31 @@ export class ProjectCache {
     const now = this.now();
     const relist = this.files === undefined || now - this.listedAt >= this.listIntervalMs;
     if (!relist && now - this.validatedAt < this.statIntervalMs) return;
+    let changed = false;
+    if (this.aliases.changed()) {
+      // A tsconfig/jsconfig changed: every file is read and analysed again with the new aliases (rare).
+      this.resetAliases();
+      this.entries.clear();
+      this.relevant = undefined;
+      changed = true;
+    }
     if (relist) {
+      const before = this.files;
       this.files = this.listProjectFiles();
       this.listedAt = now;
+      if (before && (before.length !== this.files.length || before.some((f, i) => f !== this.files![i]))) {
+        // Files came or went: an alias may name another file now. Files whose answers changed are read again.
+        this.resetAliases();
+        for (const [f, e] of this.entries) {
+          if (e.aliases && !aliasesHold({ file: f, aliases: e.aliases }, this.aliases)) {
+            e.stamp = '';
+            e.hash = undefined;
+          }
+        }
+      }
     }
     this.validatedAt = now;
     this.stats.statPasses++;
-    let changed = false;
     const listed = new Set(this.files);
     for (const f of this.entries.keys()) {
       if (!listed.has(f)) {
@@ -448,11 +491,13 @@ export class ProjectCache {
       entry.reach = prev.reach;
       entry.analysed = prev.analysed;
       entry.summary = prev.summary;
+      entry.aliases = prev.aliases;
       return false;
     }
     if (this.scanner) {
       entry.scan = this.scanner.scan(file, decoded.text);
       entry.reach = reachOf(decoded.text, this.catalog);
+      if (entry.scan.aliases) entry.aliases = { ...entry.scan.aliases };
       // A file that names a catalog module is relevant; the others once the project's relevant files are known (`updateRelevance`).
       if (entry.scan.root || !this.project) this.analyse(entry, file, decoded.text);
       else entry.pending = decoded.text;
@@ -465,16 +510,19 @@ export class ProjectCache {
   private analyse(entry: Entry, file: string, text: string): void {
     entry.analysed = true;
     const hash = entry.hash ?? hashText(text);
-    const stored = this.store?.get(file, hash, false);
+    // A summary stored under other path aliases (a tsconfig edited since) is not this file's any more.
+    const stored = this.store?.get(file, hash, false, (r) => aliasesHold(r, this.aliases));
     if (stored) {
       if (stored.summary) entry.summary = unpackSummary(stored.summary);
+      if (stored.aliases) entry.aliases = { ...entry.aliases, ...stored.aliases };
       return;
     }
     try {
       this.stats.analyses++;
-      const a = analyzeWithRules(file, text, { catalog: this.catalog, deadline: performance.now() + fileTimeoutMs() });
+      const a = analyzeWithRules(file, text, { catalog: this.catalog, deadline: performance.now() + fileTimeoutMs(), aliases: this.aliases });
+      if (a.aliases) entry.aliases = { ...entry.aliases, ...a.aliases };
       if (!a.parseError) entry.summary = a.summary;
-      this.store?.set(file, hash, a.parseError ? { file, error: `parse error at ${a.parseError}` } : { file, summary: packSummary(a.summary) });
+      this.store?.set(file, hash, a.parseError ? { file, error: `parse error at ${a.parseError}` } : { file, summary: packSummary(a.summary), ...(a.aliases ? { aliases: a.aliases } : {}) });
     } catch {
       // A file the analyser cannot handle informs nothing (the CLI skips it the same way).
     }

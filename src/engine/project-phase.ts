@@ -150,7 +150,7 @@ export function secondPhase(
     if (r.deferred) for (const { rule } of ctx.rules) if (rule.createVisitor && !r.skipped?.includes(rule.meta.id)) again.add(rule.meta.id);
     if (again.size === 0) continue;
     if (!project) {
-      project = new LazyProject(all, ctx.catalog, read);
+      project = new LazyProject(all, ctx.catalog, read, ctx.aliases);
       for (const s of summaries.values()) project.add(s);
     }
     const findings: Finding[] = [];
@@ -163,6 +163,7 @@ export function secondPhase(
         report: (rule, severity, rep) => findings.push(toFinding(ctx.cwd, r.file, rule, severity, rep)),
         deadline: performance.now() + ctx.budgetMs,
         project,
+        aliases: ctx.aliases,
       });
       if (analysis.parseError) out.set(r.file, { findings: [], error: `parse error at ${analysis.parseError}` });
       else out.set(r.file, { findings });

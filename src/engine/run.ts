@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { builtinModels } from '../../rules/catalog/index.js';
 import { rulesById } from '../../rules/index.js';
 import type { ResolvedConfig } from '../config/load.js';
+import { aliasesFor } from './aliases.js';
 import { CatalogIndex } from './catalog.js';
 import { displayPath } from './files.js';
 import { type EvaluatedSite, Linker } from './link.js';
@@ -116,7 +117,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   // The per-file phase (read, parse, walk, per-file rules, suppression comments): from the cache, in
   // this thread or in worker threads; then the per-file rules that need the rest of the project.
   const sources = opts.detail?.sources;
-  const ctx: TaskContext = { cwd, catalog, rules, budgetMs, project: config.project, readFile: opts.readFile, onBuffer: sources ? (f, b) => sources.set(f, b) : undefined };
+  // Path aliases (tsconfig/jsconfig `paths`, `baseUrl`): aliased imports name project files like relative ones.
+  const aliases = aliasesFor(catalog);
+  const ctx: TaskContext = { cwd, catalog, rules, budgetMs, project: config.project, readFile: opts.readFile, onBuffer: sources ? (f, b) => sources.set(f, b) : undefined, aliases };
   const cache = opts.cacheFile ? RunCache.load(opts.cacheFile, runCacheKey(config, rules, cwd)) : undefined;
   // With a cache, every file is read and hashed first: an unchanged project gets the last run's result.
   const hashed = cache ? prescanFiles(all, ctx, { hash: true }) : undefined;
@@ -131,7 +134,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   let toAnalyze = all;
   const skippedResults: FileResult[] = [];
   if (prefilterEnabled()) {
-    pre = prescanFiles(all, ctx, { hash: false, scanner: new Prescanner(catalog) });
+    pre = prescanFiles(all, ctx, { hash: false, scanner: new Prescanner(catalog, aliases) });
     if (hashed) for (const [f, h] of hashed) if (h.hash && !pre.get(f)!.error) pre.get(f)!.hash = h.hash;
     const scans = new Map<string, TextScan>();
     for (const [f, p] of pre) if (p.scan) scans.set(f, p.scan);
@@ -229,7 +232,11 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   if (cache) {
     // A result that depends on a read failure or the time budget is not the project's to keep.
     const transient = results.some((r) => r.transient) || [...second.values()].some((r) => r.error);
-    if (digest && !transient) cache.setRunResult(digest, versions.consultedDirs(), { ...result, durationMs: 0 });
+    if (digest && !transient) {
+      // Every file's governing tsconfig/jsconfig, wherever the analysis ran (workers look them up on their own).
+      aliases.consultFor(all);
+      cache.setRunResult(digest, versions.consultedDirs(), { ...result, durationMs: 0 }, aliases.consultedFiles());
+    }
     try {
       cache.save();
     } catch {

@@ -13,13 +13,16 @@ preloadTypeScript();
 const init = workerData as WorkerInit;
 const { buildCatalog, enabledRules } = await import('./run.js');
 const { runFileTask, fileTimeoutMs } = await import('./file-task.js');
+const { aliasesFor } = await import('./aliases.js');
+const catalog = buildCatalog(init.config);
 const ctx = {
   cwd: init.cwd,
-  catalog: buildCatalog(init.config),
+  catalog,
   rules: enabledRules(init.config),
   budgetMs: fileTimeoutMs(init.budgetMs),
   project: init.config.project,
   hash: init.hash,
+  aliases: aliasesFor(catalog),
 };
 
 parentPort!.on('message', (msg: { type: 'chunk'; items: WorkItem[] }) => {
