@@ -22,6 +22,43 @@ export type SiteKind = 'llm-call' | 'task-execution' | 'kickoff';
 /** A semver range tested against the version the nearest package.json declares for the package. */
 export type VersionRange = string;
 
+/** An SDK a registration or an instrumentation traces, at the SDK versions in `versions`. */
+export interface Coverage {
+  sdk: string;
+  versions?: VersionRange;
+  /**
+   * Only when the project declares the instrumenting package at a version in range (checked where the
+   * registration is; an undeclared version does not qualify): what a library instruments changes with its
+   * own version (Sentry's default integrations, an auto-instrumentation bundle).
+   */
+  library?: { package: string; versions: VersionRange };
+}
+
+/**
+ * Integrations a registration turns on without being told (Sentry's default integrations): they count
+ * unless the call's options visibly leave them out.
+ */
+export interface DefaultIntegrations {
+  /** Mechanism name reported for sites they trace, e.g. `global:sentry.init (default integrations)`. */
+  mechanism: string;
+  covers: Coverage[];
+  /** Only when the options object in argument `arg` has one of `keys` (tracing turned on), or cannot be seen. */
+  when?: { arg: number | 'last'; keys: string[] };
+  /** An option that replaces the defaults: `false` or an array literal there drops them (`defaultIntegrations: false`). */
+  replacedBy?: { arg: number | 'last'; key: string };
+  /**
+   * An option that may hold a function receiving the defaults and returning the list to use
+   * (`integrations: (defaults) => ...`): a function that never reads its parameter drops them all; a name
+   * of `names` (integration name → SDK id) written in it as a string filters that one out.
+   */
+  filteredBy?: { arg: number | 'last'; key: string; names: Record<string, string> };
+  /**
+   * Not in files whose base name matches this regular expression: a framework SDK's browser or edge
+   * initialisation (`sentry.client.config.ts`, `instrumentation-client.ts`, `sentry.edge.config.ts`).
+   */
+  exceptFiles?: string;
+}
+
 /** Where the tracing option of a call or constructor lives and what makes it count. */
 export interface OptionWiring {
   /**
@@ -100,7 +137,7 @@ export interface GlobalSpec {
    * What it instruments: a list of SDK ids with optional version ranges, or `instrumentations` when the
    * covered SDKs come from the instrumentation instances passed in (arrays or an `instrumentations` key).
    */
-  covers: { sdk: string; versions?: VersionRange }[] | 'instrumentations';
+  covers: Coverage[] | 'instrumentations';
   /**
    * The registration only counts when the options object in argument `arg` has one of `keys`
    * (or cannot be seen): `new Mastra({ observability })` traces, `new Mastra({ agents })` does not.
@@ -112,12 +149,14 @@ export interface GlobalSpec {
    * the global provider (`TypeSpec.nativeTracing`) are traced once one exists.
    */
   tracerProvider?: boolean;
+  /** Integrations the registration turns on by default, besides what it is given (see `DefaultIntegrations`). */
+  defaults?: DefaultIntegrations;
 }
 
 /** An instrumentation class instance (OpenTelemetry/OpenInference/OpenLLMetry) and what it covers. */
 export interface InstrumentationSpec {
   mechanism: string;
-  covers: { sdk: string; versions?: VersionRange }[];
+  covers: Coverage[];
 }
 
 /** The kinds of metric instruments the metric rules know (prom-client and OpenTelemetry). */
@@ -245,6 +284,13 @@ export interface MemberSpec {
    * constants (`ATTR_GEN_AI_OPERATION_NAME` is `'gen_ai.operation.name'`).
    */
   constant?: string | number;
+  /**
+   * On a module's own entry (export path `''`): loading the module registers instrumentation process-wide,
+   * whether its value is used or not: `import 'dd-trace/init'`, `require('@opentelemetry/auto-instrumentations-node/register')`,
+   * or the module preloaded by a package.json script (`node --import <module>`, `node -r <module>`,
+   * `NODE_OPTIONS='--require <module>'`).
+   */
+  load?: GlobalSpec;
   /** `new member(...)` is an instrumentation instance (passed to `registerInstrumentations`). */
   instrumentation?: InstrumentationSpec;
   /** Metrics API knowledge (prom-client, OpenTelemetry metrics) for the metric rules. */

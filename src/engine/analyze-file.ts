@@ -11,7 +11,7 @@ import path from 'node:path';
 import ts = require('typescript');
 import type { SiteKind } from '../../rules/catalog/types.js';
 import { type Aliases, isPathSpecifier, projectModule } from './aliases.js';
-import type { CatalogIndex } from './catalog.js';
+import { type CatalogIndex, MODULE_TYPE_PREFIX, moduleKey } from './catalog.js';
 import { Interp, type InterpHost } from './interp.js';
 import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
 
@@ -287,6 +287,8 @@ class FileAnalyzer implements InterpHost {
   /** Whether the walk may skip type annotations: no visitor asked to see inside them. */
   private readonly skipTypes: boolean;
   private readonly spanNames: Set<string>;
+  /** Option keys whose function values the catalog inspects (see `Arg.fnBody`). */
+  private readonly fnOptionKeys: Set<string>;
   private readonly deadline: number | undefined;
   private budgetTicks = 0;
 
@@ -309,6 +311,9 @@ class FileAnalyzer implements InterpHost {
     for (const [k, list] of this.dispatch) this.dispatchByKind[k] = list;
     this.skipTypes = skipTypes;
     this.spanNames = spanMemberNames(opts.catalog);
+    const names = catalogNames(opts.catalog);
+    this.loadModules = names.loads;
+    this.fnOptionKeys = names.fnOptionKeys;
     this.deadline = opts.deadline;
     this.walkContext.sourceFile = sf;
   }
@@ -406,6 +411,7 @@ class FileAnalyzer implements InterpHost {
       if (flags & K_RECORD) switch (kind) {
         case ts.SyntaxKind.ImportDeclaration: {
           const n = node as ts.ImportDeclaration;
+          if (ts.isStringLiteral(n.moduleSpecifier) && !n.importClause?.isTypeOnly) this.noteLoad(n.moduleSpecifier.text);
           if (!ts.isStringLiteral(n.moduleSpecifier) || !n.importClause) break;
           const mod = n.moduleSpecifier.text;
           const c = n.importClause;
@@ -419,7 +425,10 @@ class FileAnalyzer implements InterpHost {
         }
         case ts.SyntaxKind.ImportEqualsDeclaration: {
           const n = node as ts.ImportEqualsDeclaration;
-          if (ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) add(n.name.text, fileScope, { kind: 'import', module: n.moduleReference.expression.text, name: '*' });
+          if (ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) {
+            add(n.name.text, fileScope, { kind: 'import', module: n.moduleReference.expression.text, name: '*' });
+            if (!n.isTypeOnly) this.noteLoad(n.moduleReference.expression.text);
+          }
           break;
         }
         case ts.SyntaxKind.VariableDeclarationList: {
@@ -489,6 +498,11 @@ class FileAnalyzer implements InterpHost {
           const n = node as ts.CallExpression | ts.NewExpression;
           this.calls.push({ node: n, fns, classes });
           const args = n.arguments ?? [];
+          // `require('dd-trace/init')`, `await import('...')`: loading a module may register instrumentation.
+          if (this.loadModules.size && kind === ts.SyntaxKind.CallExpression && args.length && ts.isStringLiteralLike(args[0]!)) {
+            const callee = n.expression;
+            if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) this.noteLoad(args[0].text);
+          }
           args.forEach((arg, index) => {
             const u = unwrap(arg);
             if (ts.isArrowFunction(u) || ts.isFunctionExpression(u)) this.fnArg.set(u, { call: n, index, nargs: args.length });
@@ -574,6 +588,14 @@ class FileAnalyzer implements InterpHost {
       else visit(top as ts.Node);
       if ((++visited & 1023) === 0) this.checkBudget();
     }
+  }
+
+  /** Catalog modules whose loading registers instrumentation (module keys), and the ones this file loads. */
+  private readonly loadModules: Set<string>;
+  private readonly loads = new Set<string>();
+
+  private noteLoad(spec: string): void {
+    if (this.loadModules.size && !isPathSpecifier(spec) && this.loadModules.has(moduleKey(spec))) this.loads.add(spec);
   }
 
   private classProp(cls: ts.ClassLikeDeclaration, name: string, value: ClassPropValue): void {
@@ -900,12 +922,20 @@ class FileAnalyzer implements InterpHost {
         if (ts.isPropertyAssignment(p)) {
           const k = propName(p.name);
           if (k === undefined) open = true;
-          else shape[k] = this.arg(p.initializer, depth + 1);
+          else {
+            const a = (shape[k] = this.arg(p.initializer, depth + 1));
+            if (a.fn && this.fnOptionKeys.has(k)) {
+              const f = unwrap(p.initializer);
+              if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) a.fnBody = fnBodyInfo(f);
+            }
+          }
         } else if (ts.isShorthandPropertyAssignment(p)) shape[p.name.text] = this.arg(p.name, depth + 1);
         else if (ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p)) {
           const k = propName(p.name);
-          if (k !== undefined) shape[k] = { fn: true, start: p.getStart(this.sf), end: p.end };
-          else open = true;
+          if (k !== undefined) {
+            shape[k] = { fn: true, start: p.getStart(this.sf), end: p.end };
+            if (ts.isMethodDeclaration(p) && this.fnOptionKeys.has(k)) shape[k]!.fnBody = fnBodyInfo(p);
+          } else open = true;
         } else if (ts.isSpreadAssignment(p)) {
           const inner = this.arg(p.expression, depth + 1);
           if (inner.obj) {
@@ -1168,7 +1198,7 @@ class FileAnalyzer implements InterpHost {
       if (s.returns || s.calledParams || s.paramCalls) fns[id] = s;
       collectFnIds(s, reachable);
     }
-    return { file: this.file, exports, starExports: this.starExports, fns, calls, ...(passedRefs.length ? { passedRefs } : {}) };
+    return { file: this.file, exports, starExports: this.starExports, fns, calls, ...(passedRefs.length ? { passedRefs } : {}), ...(this.loads.size ? { loads: [...this.loads].sort() } : {}) };
   }
 
   private starExports: string[] = [];
@@ -1259,6 +1289,28 @@ class FileAnalyzer implements InterpHost {
   }
 }
 
+/**
+ * What a function given as an option does with its argument (see `Arg.fnBody`): whether its body reads
+ * its first parameter (a destructured one, or `arguments`, counts as read), and the string literals in it.
+ * A body too large to look through counts as reading it, with no strings.
+ */
+function fnBodyInfo(f: ts.ArrowFunction | ts.FunctionExpression | ts.MethodDeclaration): { readsParam: boolean; strings: string[] } {
+  const first = f.parameters[0];
+  const param = first && ts.isIdentifier(first.name) ? first.name.text : undefined;
+  let readsParam = !!first && param === undefined;
+  const strings: string[] = [];
+  let budget = 2000;
+  const visit = (n: ts.Node): boolean => {
+    if (--budget < 0) return true;
+    if (ts.isIdentifier(n)) {
+      if (n.text === param || n.text === 'arguments') readsParam = true;
+    } else if (ts.isStringLiteralLike(n)) strings.push(n.text);
+    return ts.forEachChild(n, visit) ?? false;
+  };
+  if (f.body && visit(f.body)) return { readsParam: true, strings: [] };
+  return { readsParam, strings };
+}
+
 export function originOf(file: string, start: number): string {
   return `${file}#${start}`;
 }
@@ -1296,6 +1348,10 @@ function collectFnIds(x: unknown, out: Set<string>): void {
 interface CatalogNames {
   /** Last segments of the member paths that are sites (`''` when an instance itself is a callable site). */
   site: Set<string>;
+  /** Keys of the modules whose loading registers instrumentation (`MemberSpec.load`). */
+  loads: Set<string>;
+  /** Option keys whose function values registrations inspect (`DefaultIntegrations.filteredBy`). */
+  fnOptionKeys: Set<string>;
 }
 
 const catalogNamesCache = new WeakMap<CatalogIndex, CatalogNames>();
@@ -1303,9 +1359,14 @@ const catalogNamesCache = new WeakMap<CatalogIndex, CatalogNames>();
 export function catalogNames(catalog: CatalogIndex): CatalogNames {
   let names = catalogNamesCache.get(catalog);
   if (names) return names;
-  names = { site: new Set() };
+  names = { site: new Set(), loads: new Set(), fnOptionKeys: new Set() };
   for (const t of catalog.types.values()) {
-    for (const [p, m] of t.members) if (m.site) names.site.add(p.slice(p.lastIndexOf('.') + 1));
+    for (const [p, m] of t.members) {
+      if (m.site) names.site.add(p.slice(p.lastIndexOf('.') + 1));
+      if (m.load && p === '' && t.name.startsWith(MODULE_TYPE_PREFIX)) names.loads.add(t.name.slice(MODULE_TYPE_PREFIX.length));
+      const filtered = m.global?.defaults?.filteredBy;
+      if (filtered) names.fnOptionKeys.add(filtered.key);
+    }
   }
   catalogNamesCache.set(catalog, names);
   return names;

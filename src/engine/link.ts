@@ -6,7 +6,7 @@
 
 import { createRequire } from 'node:module';
 import type Semver from 'semver';
-import type { MemberSpec, OptionWiring, SiteSpec } from '../../rules/catalog/types.js';
+import type { Coverage, DefaultIntegrations, GlobalSpec, MemberSpec, OptionWiring, SiteSpec } from '../../rules/catalog/types.js';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { contextMechanism, originOf } from './analyze-file.js';
 import { argAt, checkOption, Interp, type InterpHost } from './interp.js';
@@ -50,6 +50,11 @@ export interface LinkOptions {
   declaredVersion(file: string, pkg: string): string | undefined;
   /** SDK ids whose calls count as traced by configuration (LangSmith environment tracing). */
   assumedSdks?: Map<string, string>;
+  /**
+   * Package specifiers that the package.json scripts of a file's project preload into node
+   * (`node --import <module>`, `-r <module>`, `NODE_OPTIONS='--require <module>'`), or undefined.
+   */
+  preloads?(file: string): string[];
 }
 
 export interface LinkResult {
@@ -120,7 +125,11 @@ export class Linker implements InterpHost {
    * `ifUnknown` decides: `true` (the default) accepts every version's semantics rather than guess.
    */
   versionMatches(sdk: string, range: string, ifUnknown = true): boolean {
-    const pkg = this.catalog.sdkPackage.get(sdk) ?? sdk;
+    return this.packageVersionMatches(this.catalog.sdkPackage.get(sdk) ?? sdk, range, ifUnknown);
+  }
+
+  /** `versionMatches` for an npm package named directly. */
+  private packageVersionMatches(pkg: string, range: string, ifUnknown: boolean): boolean {
     const declared = this.opts.declaredVersion(this.currentFile, pkg);
     if (!declared) return ifUnknown;
     // Loaded on first use: most runs compare no version (start-up time of small runs).
@@ -136,10 +145,18 @@ export class Linker implements InterpHost {
 
   link(): LinkResult {
     const summaries = this.all;
-    // 1. The wiring manifest.
+    // 1. The wiring manifest: registering calls, modules loaded for their side effects, and modules the
+    // package.json scripts preload.
+    const preloaded = new Set<string>();
     for (const s of summaries) {
       this.currentFile = s.file;
       for (const c of s.calls) this.collectRegistration(s.file, c);
+      for (const spec of s.loads ?? []) this.collectLoad(s.file, spec);
+      for (const spec of this.opts.preloads?.(s.file) ?? []) {
+        if (preloaded.has(spec)) continue;
+        preloaded.add(spec);
+        this.collectLoad(s.file, spec);
+      }
     }
     // Functions passed from one file to a (possible) scope in another: their calls get that context.
     for (const s of summaries) {
@@ -216,6 +233,52 @@ export class Linker implements InterpHost {
     }
   }
 
+  /** A module loaded for its side effects (or preloaded by a script) whose loading registers instrumentation. */
+  private collectLoad(file: string, spec: string): void {
+    const type = this.catalog.moduleType(spec);
+    const g = type ? this.catalog.member(type, [])?.load : undefined;
+    if (!g || g.covers === 'instrumentations') return;
+    this.pushRegistration(file, g, g.mechanism, g.covers);
+  }
+
+  /** The coverage entries whose instrumenting library is declared at a qualifying version (see `Coverage.library`). */
+  private applicable(covers: Coverage[]): { sdk: string; versions?: string }[] {
+    const out: { sdk: string; versions?: string }[] = [];
+    for (const c of covers) {
+      if (c.library && !this.packageVersionMatches(c.library.package, c.library.versions, false)) continue;
+      out.push(c.versions ? { sdk: c.sdk, versions: c.versions } : { sdk: c.sdk });
+    }
+    return out;
+  }
+
+  private pushRegistration(file: string, g: GlobalSpec, mechanism: string, covers: Coverage[]): void {
+    this.registrations.push({ id: g.id, mechanism, file, covers: this.applicable(covers), ...(g.tracerProvider ? { tracerProvider: true } : {}) });
+  }
+
+  /** What a registration's default integrations cover at this call, or nothing when its options leave them out. */
+  private defaultCovers(file: string, c: CallCandidate, d: DefaultIntegrations): Coverage[] {
+    if (d.exceptFiles && new RegExp(d.exceptFiles).test(file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1))) return [];
+    if (d.when) {
+      const { arg, keys } = d.when;
+      const states = keys.map((key) => checkOption({ arg, key, mechanism: d.mechanism }, c.args, this, undefined));
+      if (!states.some((st) => st === 'wired' || st === 'unknown')) return [];
+    }
+    if (d.replacedBy) {
+      const v = argAt(c.args, d.replacedBy.arg)?.obj?.[d.replacedBy.key];
+      if (v && (v.lit === false || v.arr)) return [];
+    }
+    let covers = d.covers;
+    if (d.filteredBy) {
+      const fn = argAt(c.args, d.filteredBy.arg)?.obj?.[d.filteredBy.key]?.fnBody;
+      if (fn) {
+        if (!fn.readsParam) return [];
+        const dropped = new Set(fn.strings.map((n) => d.filteredBy!.names[n]).filter((x): x is string => !!x));
+        if (dropped.size) covers = covers.filter((cov) => !dropped.has(cov.sdk));
+      }
+    }
+    return covers;
+  }
+
   private collectRegistration(file: string, c: CallCandidate): void {
     const callee = this.interp.concretize(c.callee);
     if (!callee || callee.k !== 'inst') return;
@@ -228,9 +291,9 @@ export class Linker implements InterpHost {
       const states = keys.map((key) => checkOption({ arg, key, mechanism: g.mechanism }, c.args, this, undefined));
       if (!states.some((st) => st === 'wired' || st === 'unknown')) return;
     }
-    let covers: { sdk: string; versions?: string }[] = [];
+    let covers: Coverage[] = [];
     if (g.covers === 'instrumentations') {
-      const found: { sdk: string; versions?: string }[] = [];
+      const found: Coverage[] = [];
       const scan = (a: Arg | undefined, depth: number) => {
         if (!a || depth > 4) return;
         if (a.arr) a.arr.forEach((x) => scan(x, depth + 1));
@@ -244,7 +307,9 @@ export class Linker implements InterpHost {
       c.args.forEach((a) => scan(a, 0));
       covers = found;
     } else covers = g.covers;
-    this.registrations.push({ id: g.id, mechanism: g.mechanism, file, covers, ...(g.tracerProvider ? { tracerProvider: true } : {}) });
+    this.pushRegistration(file, g, g.mechanism, covers);
+    const defaults = g.defaults ? this.defaultCovers(file, c, g.defaults) : [];
+    if (defaults.length) this.pushRegistration(file, g, g.defaults!.mechanism, defaults);
   }
 
   private evaluate(file: string, c: CallCandidate, callee: Extract<AVal, { k: 'inst' }>, outer: CallCandidate[]): EvaluatedSite | undefined {

@@ -11,7 +11,7 @@ import type { AVal, CallCandidate, FileSummary } from './values.js';
 
 /**
  * Three JSON texts joined by NUL (which JSON text never contains raw): the head (`starExports`,
- * `passedRefs` and the callee of each call: every file's are needed by the linker), the rest of each
+ * `passedRefs`, `loads` and the callee of each call: every file's are needed by the linker), the rest of each
  * call (range, arguments, contexts: needed for the calls that resolve), and the tail (`exports`, `fns`:
  * needed only for the files something resolves into). As a string in transit (worker messages, the
  * cache file); as UTF-8 bytes while a run holds it, outside the JavaScript heap, so that a project's
@@ -29,6 +29,7 @@ const PART_INDEX: Record<PackedPart, number> = { head: 0, calls: 1, tail: 2 };
 interface Head {
   starExports: string[];
   passedRefs?: FileSummary['passedRefs'];
+  loads?: string[];
   callees: AVal[];
   isNew: boolean[];
 }
@@ -53,6 +54,7 @@ function decode(text: string, file: string): unknown {
 export function packSummary(s: FileSummary): PackedSummary {
   const head: Head = { starExports: s.starExports, callees: s.calls.map((c) => c.callee), isNew: s.calls.map((c) => c.isNew) };
   if (s.passedRefs) head.passedRefs = s.passedRefs;
+  if (s.loads) head.loads = s.loads;
   const rest: CallRest[] = s.calls.map(({ callee: _callee, isNew: _isNew, ...r }) => r);
   return { file: s.file, text: `${encode(head, s.file)}\0${encode(rest, s.file)}\0${encode({ exports: s.exports, fns: s.fns }, s.file)}` };
 }
@@ -146,6 +148,9 @@ export function unpackSummary(p: PackedSummary): FileSummary {
     },
     get passedRefs() {
       return parts.head().passedRefs;
+    },
+    get loads() {
+      return parts.head().loads;
     },
     get calls() {
       if (!calls) {

@@ -406,6 +406,7 @@ export class ProjectCache {
     return new Linker(summaries, {
       catalog: this.catalog,
       declaredVersion: (f, pkg) => this.versions.declared(f, pkg),
+      preloads: (f) => this.versions.preloads(f),
       assumedSdks: this.config.assumedSdks,
     }).link().sites;
   }

@@ -190,6 +190,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const linked = new Linker(config.project ? summaries : summaries, {
     catalog,
     declaredVersion: (file, pkg) => versions.declared(file, pkg),
+    preloads: (file) => versions.preloads(file),
     assumedSdks: config.assumedSdks,
   }).link();
   const sites = linked.sites.filter((s) => reported.has(s.file));

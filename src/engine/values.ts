@@ -37,6 +37,11 @@ export interface Arg {
   fn?: boolean;
   /** A spread argument (`...args`). */
   spread?: boolean;
+  /**
+   * A function under an option key the catalog inspects (`integrations: (defaults) => ...`): whether it
+   * reads its first parameter, and the string literals in its body.
+   */
+  fnBody?: { readsParam: boolean; strings: string[] };
   /** Source span of the argument and, for object literals, where a new property can be inserted. */
   start: number;
   end: number;
@@ -124,6 +129,8 @@ export interface FileSummary {
   calls: CallCandidate[];
   /** Values of other project files passed as call arguments here: functions handed to a scope from afar. */
   passedRefs?: { value: AVal; callee: AVal; index: number; nargs: number }[];
+  /** Catalog modules the file loads whose loading registers instrumentation (`import 'dd-trace/init'`). */
+  loads?: string[];
 }
 
 export function withSteps(v: AVal, steps: Step[]): AVal | undefined {

@@ -1,8 +1,13 @@
-import type { MemberSpec, PackageModel } from '../types.js';
+import type { Coverage, MemberSpec, PackageModel } from '../types.js';
 
-const instr = (mechanism: string, ...sdks: (string | { sdk: string; versions?: string })[]): MemberSpec => ({
+const instr = (mechanism: string, ...sdks: (string | Coverage)[]): MemberSpec => ({
   instrumentation: { mechanism, covers: sdks.map((s) => (typeof s === 'string' ? { sdk: s } : s)) },
 });
+
+const autoInstrumentations: Coverage[] = [
+  { sdk: 'openai', versions: '<7', library: { package: '@opentelemetry/auto-instrumentations-node', versions: '>=0.66.0' } },
+  { sdk: 'bedrock' },
+];
 
 /**
  * Instrumentation classes that patch an SDK once registered (`registerInstrumentations`, `NodeSDK`,
@@ -31,6 +36,19 @@ export const instrumentations: PackageModel = {
     '@traceloop/instrumentation-google-generativeai': { GenAIInstrumentation: instr('global:traceloop.GenAIInstrumentation', { sdk: 'google-genai', versions: '>=1.0.0 <2.0.0' }) },
     // OpenTelemetry contrib: every AWS SDK v3 command gets a span, Bedrock Runtime ones with GenAI attributes.
     '@opentelemetry/instrumentation-aws-sdk': { AwsInstrumentation: instr('global:otel.AwsInstrumentation', 'bedrock') },
+    // The auto-instrumentation bundle: OpenAI from 0.66.0 (@opentelemetry/instrumentation-openai), AWS SDK always.
+    '@opentelemetry/auto-instrumentations-node': {
+      getNodeAutoInstrumentations: instr('global:otel.getNodeAutoInstrumentations', ...autoInstrumentations),
+    },
+    // `--import`/`--require` of `/register` starts a NodeSDK with that bundle.
+    '@opentelemetry/auto-instrumentations-node/register': {
+      '': { load: { id: 'otel.autoInstrumentations', mechanism: 'global:otel.auto-instrumentations-node/register', covers: autoInstrumentations, tracerProvider: true } },
+    },
+    // Elastic's OpenTelemetry distribution: `node --import @elastic/opentelemetry-node` (or `--require`) starts its
+    // NodeSDK with an OpenAI instrumentation and the AWS SDK one.
+    '@elastic/opentelemetry-node': {
+      '': { load: { id: 'elastic.edot', mechanism: 'global:elastic.opentelemetry-node', covers: [{ sdk: 'openai', versions: '<7' }, { sdk: 'bedrock' }], tracerProvider: true } },
+    },
     // OpenInference (Arize Phoenix).
     '@arizeai/openinference-instrumentation-openai': { OpenAIInstrumentation: instr('global:openinference.OpenAIInstrumentation', 'openai') },
     '@arizeai/openinference-instrumentation-anthropic': { AnthropicInstrumentation: instr('global:openinference.AnthropicInstrumentation', 'anthropic') },

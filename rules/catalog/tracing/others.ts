@@ -1,4 +1,4 @@
-import type { MemberSpec, PackageModel } from '../types.js';
+import type { Coverage, MemberSpec, PackageModel } from '../types.js';
 
 /** Braintrust: client wrappers and `traced`. */
 export const braintrust: PackageModel = {
@@ -51,7 +51,22 @@ export const laminar: PackageModel = {
   },
 };
 
-/** Datadog's tracer: `tracer.init()` patches the LLM SDKs LLM Observability supports. */
+/**
+ * What dd-trace's plugins patch once the tracer is initialised: openai, langchain, Bedrock, Anthropic and
+ * @google/genai, plus (read from dd-trace's instrumentations) the Vercel AI SDK from 5.63.0 (ai >=4: every
+ * generateText/streamText/generateObject/streamObject/embed/embedMany call gets telemetry unless it sets
+ * `isEnabled: false`) and LangGraph from 5.91.0 (@langchain/langgraph >=1.1.2).
+ */
+const ddCovers: Coverage[] = [
+  ...['openai', 'langchain', 'bedrock', 'anthropic', 'google-genai'].map((sdk) => ({ sdk })),
+  { sdk: 'ai', versions: '>=4.0.0', library: { package: 'dd-trace', versions: '>=5.63.0' } },
+  { sdk: 'langgraph', versions: '>=1.1.2', library: { package: 'dd-trace', versions: '>=5.91.0' } },
+];
+const ddInit: MemberSpec = { global: { id: 'dd.init', mechanism: 'global:dd-trace.init', covers: ddCovers } };
+/** `dd-trace/init` (`require`, `node -r`) and `dd-trace/initialize.mjs` (`node --import`) call `tracer.init()` when loaded. */
+const ddPreload: MemberSpec = { load: { id: 'dd.init', mechanism: 'global:dd-trace/init', covers: ddCovers } };
+
+/** Datadog's tracer: `tracer.init()` (or loading `dd-trace/init`) patches the LLM SDKs LLM Observability supports. */
 export const ddTrace: PackageModel = {
   id: 'dd-trace',
   name: 'Datadog',
@@ -59,15 +74,17 @@ export const ddTrace: PackageModel = {
   docs: 'https://docs.datadoghq.com/llm_observability/instrumentation/auto_instrumentation/?tab=nodejs',
   modules: {
     'dd-trace': {
-      'default.init': { global: { id: 'dd.init', mechanism: 'global:dd-trace.init', covers: ['openai', 'langchain', 'bedrock', 'anthropic', 'google-genai'].map((sdk) => ({ sdk })) } },
-      init: { global: { id: 'dd.init', mechanism: 'global:dd-trace.init', covers: ['openai', 'langchain', 'bedrock', 'anthropic', 'google-genai'].map((sdk) => ({ sdk })) } },
+      'default.init': ddInit,
+      init: ddInit,
     },
+    'dd-trace/init': { '': ddPreload },
+    'dd-trace/initialize.mjs': { '': ddPreload },
   },
   types: {
     'dd.Tracer': {
       sdk: 'dd-trace',
       members: {
-        init: { global: { id: 'dd.init', mechanism: 'global:dd-trace.init', covers: ['openai', 'langchain', 'bedrock', 'anthropic', 'google-genai'].map((sdk) => ({ sdk })) } },
+        init: ddInit,
         'llmobs.trace': { scope: { callbackArg: 'last', mechanism: 'scope:dd-trace.llmobs.trace' } },
         'llmobs.wrap': { scope: { callbackArg: 'last', mechanism: 'scope:dd-trace.llmobs.wrap' } },
         trace: { scope: { callbackArg: 'last', mechanism: 'scope:dd-trace.trace' } },
