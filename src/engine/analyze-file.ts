@@ -36,7 +36,11 @@ interface Decl {
   info: DeclInfo;
 }
 
-type ClassPropValue = { expr: ts.Expression } | { type: ts.TypeNode };
+/**
+ * What `this.<name>` may hold in a class: an assigned or initial value, a declared type, a method (the
+ * function itself) or a getter (what it returns).
+ */
+type ClassPropValue = { expr: ts.Expression } | { type: ts.TypeNode } | { method: FnNode } | { getter: FnNode };
 
 interface IdentArg {
   ident: ts.Identifier;
@@ -474,7 +478,9 @@ class FileAnalyzer implements InterpHost {
         }
         case ts.SyntaxKind.BinaryExpression: {
           const n = node as ts.BinaryExpression;
-          if (n.operatorToken.kind !== ts.SyntaxKind.EqualsToken) break;
+          const op = n.operatorToken.kind;
+          // `x = v`, and lazy initialisation: `this.client ??= new OpenAI()`, `client ||= create()`.
+          if (op !== ts.SyntaxKind.EqualsToken && op !== ts.SyntaxKind.QuestionQuestionEqualsToken && op !== ts.SyntaxKind.BarBarEqualsToken) break;
           const left = unwrap(n.left);
           if (ts.isIdentifier(left)) {
             const list = this.assigns.get(left.text) ?? this.assigns.set(left.text, []).get(left.text)!;
@@ -543,7 +549,14 @@ class FileAnalyzer implements InterpHost {
         return;
       }
       if (flags & K_CLASS) {
-        classes = { node: node as ts.ClassLikeDeclaration, parent: classes };
+        const cls = node as ts.ClassLikeDeclaration;
+        classes = { node: cls, parent: classes };
+        // Methods and getters: `this.getClient()` and `this.client` may be them.
+        for (const m of cls.members) {
+          if (!(ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) || !m.body) continue;
+          const name = propName(m.name);
+          if (name !== undefined) this.classProp(cls, name, ts.isMethodDeclaration(m) ? { method: m } : { getter: m });
+        }
         descend(node, EXIT_CLASS);
         return;
       }
@@ -860,6 +873,9 @@ class FileAnalyzer implements InterpHost {
       if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) return pick([this.val(e.left), this.val(e.right)]);
       if (op === ts.SyntaxKind.AmpersandAmpersandToken) return this.val(e.right);
       if (op === ts.SyntaxKind.CommaToken) return this.val(e.right);
+      // An assignment's value: `return (this.client = new OpenAI())`, `return this.client ??= new OpenAI()`.
+      if (op === ts.SyntaxKind.EqualsToken) return this.val(e.right);
+      if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return pick([this.val(e.left), this.val(e.right)]);
       return undefined;
     }
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return { k: 'fn', id: this.fnId(e) };
@@ -892,10 +908,29 @@ class FileAnalyzer implements InterpHost {
     const pos = e.getStart(this.sf);
     let cls: ts.ClassLikeDeclaration | undefined;
     for (const c of this.classProps.keys()) if (c.pos <= pos && pos < c.end && (!cls || c.pos > cls.pos)) cls = c;
-    const values = cls && this.classProps.get(cls)?.get(name);
-    if (!values) return undefined;
-    // Assigned values first; a declared type only when no assignment resolves.
-    return pick(values.map((v) => ('expr' in v ? this.val(v.expr) : undefined))) ?? pick(values.map((v) => ('type' in v ? this.annotationValue(v.type) : undefined)));
+    // Up the local `extends` chain: a member the subclass does not have may be the base class's.
+    for (let depth = 0; cls && depth < 8; depth++) {
+      const values = this.classProps.get(cls)?.get(name);
+      if (values) {
+        // Assigned values, methods and getters first; a declared type only when none resolves.
+        const v = pick(values.map((x) => ('expr' in x ? this.val(x.expr) : 'method' in x ? ({ k: 'fn', id: this.fnId(x.method) } as AVal) : 'getter' in x ? this.returnsOf(x.getter) : undefined)));
+        return v ?? pick(values.map((x) => ('type' in x ? this.annotationValue(x.type) : undefined)));
+      }
+      cls = this.localBaseClass(cls);
+    }
+    return undefined;
+  }
+
+  /** The class a class extends, when it is a class declared in this file (`class Agent extends BaseAgent`). */
+  private localBaseClass(cls: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration | undefined {
+    for (const h of cls.heritageClauses ?? []) {
+      if (h.token !== ts.SyntaxKind.ExtendsKeyword) continue;
+      const base = h.types[0] && unwrap(h.types[0].expression);
+      if (!base || !ts.isIdentifier(base)) return undefined;
+      const d = this.lookup(base.text, base.getStart(this.sf));
+      return d?.info.kind === 'class' && d.info.node !== cls ? d.info.node : undefined;
+    }
+    return undefined;
   }
 
   args(list: ts.NodeArray<ts.Expression>): Arg[] {
