@@ -35,6 +35,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type TS from 'typescript';
 import { type CatalogIndex, moduleKey } from './catalog.js';
+import { Workspaces } from './workspaces.js';
 
 let loadedTs: typeof TS | undefined;
 
@@ -92,6 +93,8 @@ interface LoadedConfig {
   paths?: { value: Record<string, unknown>; dir: string };
   include?: { value: string[]; dir: string };
   files?: { value: string[]; dir: string };
+  rootDir?: { value: string; dir: string };
+  outDir?: { value: string; dir: string };
   references: string[];
 }
 
@@ -121,9 +124,29 @@ export class Aliases {
   private readonly listings = new Map<string, Set<string> | null>();
   /** Every config file path looked at (existing or not) → its stamp then (`mtime:size`, or `missing`). */
   private readonly consulted = new Map<string, string>();
+  /** The project's own packages, imported by name in a monorepo (see workspaces.ts). */
+  private readonly workspaces: Workspaces;
 
   constructor(opts: AliasesOptions = {}) {
     this.modules = new Set(opts.modules ?? []);
+    this.workspaces = new Workspaces(
+      {
+        consult: (file) => this.consult(file),
+        listing: (dir) => this.listing(dir),
+        outputDirs: (file) => this.outputDirs(file),
+      },
+      this.modules,
+    );
+  }
+
+  /** The `rootDir` / `outDir` of a tsconfig file (`extends` followed), absolute; undefined when it is missing or sets neither. */
+  private outputDirs(file: string): { rootDir?: string; outDir?: string } | undefined {
+    if (!this.consult(file)) return undefined;
+    const c = this.load(file, new Set());
+    if (!c || (!c.rootDir && !c.outDir)) return undefined;
+    const configDir = path.dirname(file);
+    const abs = (v: { value: string; dir: string } | undefined) => v && path.resolve(v.dir, v.value.replace(/\$\{configDir\}/g, configDir));
+    return { rootDir: abs(c.rootDir), outDir: abs(c.outDir) };
   }
 
   /** The config files this instance looked at, present or not (their state decides whether a cached run still holds). */
@@ -147,37 +170,44 @@ export class Aliases {
     return stamp !== 'missing';
   }
 
-  /** Whether any alias can apply to files of this directory (a quick test for the prescan). */
+  /** Whether any alias (or workspace package) can apply to files of this directory (a quick test for the prescan). */
   hasAliasesIn(dir: string): boolean {
     const found = this.dirConfig(dir);
-    if (!found) return false;
-    if (this.aliasConfig(found, found)) return true;
-    return found.references.length > 0;
+    if (found && (this.aliasConfig(found, found) || found.references.length > 0)) return true;
+    return this.workspaces.hasPackagesIn(dir);
   }
 
-  /** Look up the governing config of every file's directory (records them as consulted, for `--cache`). */
+  /**
+   * Look up the governing config and the workspace of every file's directory (records them as consulted,
+   * for `--cache`).
+   */
   consultFor(files: Iterable<string>): void {
-    for (const f of files) {
+    const list = [...files];
+    for (const f of list) {
       const found = this.dirConfig(path.dirname(f));
       if (found && !this.aliasConfig(found, found) && found.references.length) this.configForFile(f);
     }
+    this.workspaces.consultFor(list);
   }
 
   /**
    * The project module (absolute path, no extension) that a bare specifier names through the aliases of
-   * `file`'s configuration, or undefined (a package, or nothing that exists). Relative specifiers are
-   * not aliases: undefined.
+   * `file`'s configuration, else as one of the project's workspace packages (TypeScript looks in
+   * node_modules, where the package manager links them, once no `paths` pattern applies), or undefined (a
+   * package, or nothing that exists). Relative specifiers are not aliases: undefined.
    */
   resolve(file: string, spec: string): string | undefined {
     if (!spec || isPathSpecifier(spec)) return undefined;
     const config = this.configForFile(file);
-    if (!config) return undefined;
-    let r = config.memo.get(spec);
-    if (r === undefined) {
-      r = this.lookup(config, spec) ?? null;
-      config.memo.set(spec, r);
+    if (config) {
+      let r = config.memo.get(spec);
+      if (r === undefined) {
+        r = this.lookup(config, spec) ?? null;
+        config.memo.set(spec, r);
+      }
+      if (r) return r;
     }
-    return r ?? undefined;
+    return this.workspaces.resolve(file, spec);
   }
 
   private lookup(c: AliasConfig, spec: string): string | undefined {
@@ -338,11 +368,15 @@ export class Aliases {
       if (base.paths) out.paths = base.paths;
       if (base.include) out.include = base.include;
       if (base.files) out.files = base.files;
+      if (base.rootDir) out.rootDir = base.rootDir;
+      if (base.outDir) out.outDir = base.outDir;
     }
     const co = data.compilerOptions;
     if (co && typeof co === 'object') {
-      const { baseUrl, paths } = co as Record<string, unknown>;
+      const { baseUrl, paths, rootDir, outDir } = co as Record<string, unknown>;
       if (typeof baseUrl === 'string') out.baseUrl = { value: baseUrl, dir };
+      if (typeof rootDir === 'string') out.rootDir = { value: rootDir, dir };
+      if (typeof outDir === 'string') out.outDir = { value: outDir, dir };
       if (paths && typeof paths === 'object' && !Array.isArray(paths)) out.paths = { value: paths as Record<string, unknown>, dir };
     }
     const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : undefined);
