@@ -135,6 +135,12 @@ describe('workspace packages', () => {
     expect(r('scripts/a.ts', 'svc')).toBe('src');
     expect(r('scripts/a.ts', 'x-link')).toBe('vendor/x/x');
     expect(r('scripts/a.ts', 'shared-llm')).toBeUndefined();
+    // A package without `exports` cannot import itself by name: nothing to resolve, nothing for the prescan.
+    const plain = tempProject({ 'package.json': json({ name: 'plain', main: 'index.js' }), 'index.js': '', 'src/a.ts': '' });
+    const aliases = new Aliases();
+    expect(resolver(plain, aliases)('src/a.ts', 'plain')).toBeUndefined();
+    expect(aliases.hasAliasesIn(path.join(plain, 'src'))).toBe(false);
+    expect(new Aliases().hasAliasesIn(path.join(root, 'scripts'))).toBe(true);
   });
 
   it('never answers with a file under node_modules, and never for a catalog module name', () => {

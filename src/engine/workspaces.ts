@@ -8,9 +8,9 @@
  * - the workspace is the nearest directory at or above the importing file whose package.json declares
  *   `workspaces` (an array, or `{ packages: [...] }`) or that holds a pnpm-workspace.yaml (`packages:`);
  *   its packages are the directories its patterns name (`packages/*`, `apps/**`, `!` exclusions; never under
- *   node_modules) with a package.json that has a `name`, and the root itself. Without a workspace, the
- *   nearest package.json's own package (a self-reference) and its `file:`/`link:` dependencies on
- *   directories count;
+ *   node_modules) with a package.json that has a `name`. The root itself, and without a workspace the
+ *   nearest package.json's own package, count when they declare `exports` (a self-reference, as Node.js
+ *   allows it); so do a package's `file:`/`link:` dependencies on directories outside a workspace;
  * - `@acme/ai` and `@acme/ai/sub/path` go through the package's `exports` (a string, an array, a
  *   conditions object, subpath keys and `*` patterns; conditions are taken in the object's order among
  *   `source`, `development`, `types`, `import`, `require`, `node`, `module`, `default`...; a condition whose
@@ -310,7 +310,7 @@ export class Workspaces {
       if (exclude.some((re) => re.test(rel))) continue;
       this.addPackage(packages, d);
     }
-    this.addPackage(packages, root);
+    this.addPackage(packages, root, true);
     const ws: Workspace = { packages, memo: new Map() };
     this.byRoot.set(root, ws);
     return ws;
@@ -321,7 +321,7 @@ export class Workspaces {
     const cached = this.byRoot.get(dir);
     if (cached !== undefined) return cached;
     const packages = new Map<string, PackageInfo>();
-    this.addPackage(packages, dir);
+    this.addPackage(packages, dir, true);
     const json = this.packageJson(dir);
     for (const key of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
       const deps = json?.[key];
@@ -340,9 +340,11 @@ export class Workspaces {
     return ws;
   }
 
-  private addPackage(packages: Map<string, PackageInfo>, dir: string): void {
+  /** Add the package at `dir`; a package reached only by its own files (a self-reference) needs `exports`, as in Node.js. */
+  private addPackage(packages: Map<string, PackageInfo>, dir: string, self = false): void {
     const json = this.packageJson(dir);
     const name = json?.name;
+    if (self && (json?.exports === undefined || json.exports === null)) return;
     if (typeof name !== 'string' || !name || packages.has(name) || !splitPackageSpec(name) || name.split('/').length > (name.startsWith('@') ? 2 : 1)) return;
     packages.set(name, { dir, name, json: json! });
   }
