@@ -121,6 +121,15 @@ describe('workspace packages', () => {
     expect(r('apps/worker/src/job.ts', '@acme/llm')).toBe('packages/llm/src');
     expect(r('apps/worker/src/job.ts', '@acme/llm/providers')).toBe('packages/llm/src/providers');
     expect(r('apps/worker/src/job.ts', '@acme/fixture')).toBeUndefined();
+    // Lerna alone: its `packages`, by default `packages/*`.
+    const lerna = tempProject({
+      'package.json': json({ name: 'lerna-repo', private: true }),
+      'lerna.json': json({ version: 'independent' }),
+      'packages/llm/package.json': json({ name: '@acme/llm', main: 'lib/index.js' }),
+      'packages/llm/lib/index.js': '',
+      'services/api/src/job.js': '',
+    });
+    expect(resolver(lerna)('services/api/src/job.js', '@acme/llm')).toBe('packages/llm/lib');
   });
 
   it('outside a workspace: the package itself (a self-reference) and its file:/link: dependencies', () => {

@@ -6,7 +6,8 @@
  * resolution lands on it, preferring sources over build output:
  *
  * - the workspace is the nearest directory at or above the importing file whose package.json declares
- *   `workspaces` (an array, or `{ packages: [...] }`) or that holds a pnpm-workspace.yaml (`packages:`);
+ *   `workspaces` (an array, or `{ packages: [...] }`) or that holds a pnpm-workspace.yaml (`packages:`)
+ *   or a lerna.json (`packages`, by default `packages/*`);
  *   its packages are the directories its patterns name (`packages/*`, `apps/**`, `!` exclusions; never under
  *   node_modules) with a package.json that has a `name`. The root itself, and without a workspace the
  *   nearest package.json's own package, count when they declare `exports` (a self-reference, as Node.js
@@ -292,6 +293,16 @@ export class Workspaces {
         patterns = [...(patterns ?? []), ...(p ?? [])];
       } catch {
         patterns ??= [];
+      }
+    }
+    // Lerna without a package manager's workspaces: `packages` in lerna.json (default `packages/*`).
+    const lerna = path.join(dir, 'lerna.json');
+    if (patterns === undefined && this.host.consult(lerna)) {
+      try {
+        const data = JSON.parse(fs.readFileSync(lerna, 'utf8').replace(/^\uFEFF/, '')) as unknown;
+        patterns = (data && typeof data === 'object' ? strings((data as Record<string, unknown>).packages) : undefined) ?? ['packages/*'];
+      } catch {
+        patterns = [];
       }
     }
     return patterns;
