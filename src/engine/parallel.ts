@@ -54,6 +54,10 @@ export interface WorkItem {
 }
 
 const CHUNK = 24;
+/** Chunks queued on each worker at a time: it never waits for this thread between two. */
+const IN_FLIGHT = 4;
+/** This thread lets the workers' messages in at least this often while it analyses a chunk itself. */
+const YIELD_MS = 10;
 
 /** The compiled worker entry next to this module, or undefined when running from TypeScript sources (tests). */
 function workerScript(): string | undefined {
@@ -193,7 +197,7 @@ function readForTask(file: string, ctx: TaskContext): { buf: Buffer } | { error:
 }
 
 /**
- * Run the items in chunks, on this thread and `n` worker threads (two chunks in flight per worker, to hide
+ * Run the items in chunks, on this thread and `n` worker threads (IN_FLIGHT chunks queued per worker, to hide
  * the messaging). A worker that fails gives its chunks back to the queue: this thread finishes them.
  */
 async function inParallel(script: string, items: WorkItem[], init: WorkerInit, n: number, onResult: (r: FileResult) => void, here: (item: WorkItem) => void): Promise<void> {
@@ -246,17 +250,24 @@ async function inParallel(script: string, items: WorkItem[], init: WorkerInit, n
       });
       w.on('error', () => retire(w));
       w.on('exit', () => retire(w));
-      send(w);
-      send(w);
+      for (let k = 0; k < IN_FLIGHT; k++) send(w);
     }
     // `TRACEWIRE_WORKERS_ONLY=1` (tests, debugging): leave the files to the workers while there are any.
     const mainTakes = !process.env.TRACEWIRE_WORKERS_ONLY;
     while (remaining > 0) {
       const chunk = retry.shift() ?? (mainTakes || inFlight.size === 0 ? queue.shift() : undefined);
       if (chunk) {
-        for (const item of chunk) here(item);
+        // A worker whose chunks are done waits for this thread to hand it more: let the workers'
+        // messages in every few milliseconds, not only between chunks (one large file can take 100 ms+).
+        let since = performance.now();
+        for (const item of chunk) {
+          here(item);
+          if (performance.now() - since > YIELD_MS) {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            since = performance.now();
+          }
+        }
         remaining--;
-        // Let the workers' results in between chunks.
         await new Promise<void>((resolve) => setImmediate(resolve));
       } else {
         // Everything left is in flight on the workers: wait for one of them.
