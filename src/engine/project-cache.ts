@@ -461,6 +461,16 @@ export class ProjectCache {
     }
   }
 
+  /** A project file's text as the engine sees it (BOM removed), or null when it cannot be read or is binary. */
+  private read(file: string): { text: string } | null {
+    try {
+      this.stats.reads++;
+      return decodeSource(fs.readFileSync(file));
+    } catch {
+      return null;
+    }
+  }
+
   /** Re-read a file whose stamp changed; true when its summary changed. */
   private refresh(file: string): boolean {
     let stamp: string;
@@ -477,13 +487,7 @@ export class ProjectCache {
     this.entries.set(file, entry);
     const size = stamp === 'missing' ? 0 : Number(stamp.slice(stamp.indexOf(':') + 1));
     if (stamp === 'missing' || size > MAX_FILE_BYTES) return !!prev?.summary;
-    let decoded;
-    try {
-      this.stats.reads++;
-      decoded = decodeSource(fs.readFileSync(file));
-    } catch {
-      decoded = null;
-    }
+    const decoded = this.read(file);
     if (!decoded || minifiedShape(decoded.text)) return !!prev?.summary;
     entry.hash = hashText(decoded.text);
     if (prev?.hash === entry.hash) {
@@ -539,13 +543,7 @@ export class ProjectCache {
       this.analyse(entry, file, text);
       return;
     }
-    let decoded;
-    try {
-      this.stats.reads++;
-      decoded = decodeSource(fs.readFileSync(file));
-    } catch {
-      decoded = null;
-    }
+    const decoded = this.read(file);
     // Changed on disk since it was scanned: the next revalidation reads it again.
     if (!decoded || hashText(decoded.text) !== entry.hash) return;
     this.analyse(entry, file, decoded.text);
