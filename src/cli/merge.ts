@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../engine/files.js';
+import { compareFindings } from '../engine/run.js';
 import type { FileError, Finding } from '../engine/types.js';
 
 type Json = Record<string, any>;
@@ -19,16 +20,6 @@ interface JsonReport {
   errors: FileError[];
   summary: { files: number; findings: number; errors: number; durationMs: number };
   baseline?: { file: string; matched: number; stale: number };
-}
-
-/** The order of `run()`'s findings: file, line, column, rule, message id, message. */
-function compareFindings(a: Finding, b: Finding): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  if (a.line !== b.line) return a.line - b.line;
-  if (a.column !== b.column) return a.column - b.column;
-  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
-  if (a.messageId !== b.messageId) return a.messageId < b.messageId ? -1 : 1;
-  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

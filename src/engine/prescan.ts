@@ -120,52 +120,66 @@ export class Prescanner {
  * (transitively). `scans` holds every scanned file; files missing from it (unreadable) are not relevant.
  */
 export function relevantFiles(scans: ReadonlyMap<string, TextScan>): Set<string> {
-  const byKey = new Map<string, string[]>();
-  for (const file of scans.keys()) {
-    const key = moduleKey(file);
-    (byKey.get(key) ?? byKey.set(key, []).get(key)!).push(file);
-  }
-  // `./llm` may be llm.ts, llm.js or llm/index.ts: every file of the key (an over-approximation).
-  const filesOf = (key: string): string[] => {
-    const a = byKey.get(key);
-    const b = byKey.get(key + '/index');
-    return a && b ? [...a, ...b] : (a ?? b ?? []);
-  };
-  const imports = new Map<string, string[]>();
-  const importers = new Map<string, string[]>();
-  for (const [file, scan] of scans) {
-    const out: string[] = [];
-    for (const key of scan.edges) for (const t of filesOf(key)) if (t !== file) out.push(t);
-    imports.set(file, out);
-    for (const t of out) (importers.get(t) ?? importers.set(t, []).get(t)!).push(file);
-  }
+  const graph = new ImportGraph(scans.keys(), (file) => scans.get(file)!.edges);
   const up = new Set<string>();
-  const queue: string[] = [];
-  for (const [file, scan] of scans) {
-    if (scan.root) {
-      up.add(file);
-      queue.push(file);
+  for (const [file, scan] of scans) if (scan.root) up.add(file);
+  graph.closure(up, (f) => graph.importersOf(f));
+  return graph.closure(new Set(up), (f) => graph.importsOf(f));
+}
+
+/**
+ * The import graph of a set of files, from each file's module keys (absolute specifiers without
+ * extension: relative, aliased or workspace imports). A key names every file of it (`./llm` may be
+ * llm.ts, llm.js or llm/index.ts): an over-approximation, as the prefilter and the second phase want.
+ */
+export class ImportGraph {
+  private readonly byKey = new Map<string, string[]>();
+  private readonly imports = new Map<string, string[]>();
+  private readonly importers = new Map<string, string[]>();
+
+  constructor(files: Iterable<string>, keysOf: (file: string) => Iterable<string>) {
+    const list = [...files];
+    for (const file of list) {
+      const key = moduleKey(file);
+      (this.byKey.get(key) ?? this.byKey.set(key, []).get(key)!).push(file);
+    }
+    for (const file of list) {
+      const out = new Set<string>();
+      for (const key of keysOf(file)) for (const t of this.filesOf(key)) if (t !== file) out.add(t);
+      this.imports.set(file, [...out]);
+      for (const t of out) (this.importers.get(t) ?? this.importers.set(t, []).get(t)!).push(file);
     }
   }
-  while (queue.length) {
-    const f = queue.pop()!;
-    for (const g of importers.get(f) ?? []) {
-      if (up.has(g)) continue;
-      up.add(g);
-      queue.push(g);
-    }
+
+  /** The files a module key names. */
+  filesOf(key: string): string[] {
+    const a = this.byKey.get(key);
+    const b = this.byKey.get(key + '/index');
+    return a && b ? [...a, ...b] : (a ?? b ?? []);
   }
-  const relevant = new Set(up);
-  queue.push(...up);
-  while (queue.length) {
-    const f = queue.pop()!;
-    for (const g of imports.get(f) ?? []) {
-      if (relevant.has(g)) continue;
-      relevant.add(g);
-      queue.push(g);
-    }
+
+  /** The files this file imports (itself excluded). */
+  importsOf(file: string): readonly string[] {
+    return this.imports.get(file) ?? [];
   }
-  return relevant;
+
+  /** The files that import this file. */
+  importersOf(file: string): readonly string[] {
+    return this.importers.get(file) ?? [];
+  }
+
+  /** `start` grown along `next`, transitively (in place; returned). */
+  closure(start: Set<string>, next: (file: string) => readonly string[]): Set<string> {
+    const queue = [...start];
+    while (queue.length) {
+      for (const g of next(queue.pop()!)) {
+        if (start.has(g)) continue;
+        start.add(g);
+        queue.push(g);
+      }
+    }
+    return start;
+  }
 }
 
 /** Whether the prefilter is on (`TRACEWIRE_NO_PREFILTER=1` turns it off). */

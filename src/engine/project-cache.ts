@@ -27,9 +27,8 @@ import { type EvaluatedSite, Linker } from './link.js';
 import { PackageVersions } from './packages.js';
 import { analyzeWithRules, type EnabledRule, runSiteRules, suppressionSeverity, toFinding } from './pipeline.js';
 import { LazyProject } from './lazy-project.js';
-import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
+import { ImportGraph, Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
 import { mayReach } from './reach.js';
-import { moduleKey } from './catalog.js';
 import { aliasesHold, mentionsAny } from './file-task.js';
 import { builtinModels } from '../../rules/catalog/index.js';
 import { userCacheDir } from '../user-cache-dir.js';
@@ -254,42 +253,27 @@ export class ProjectCache {
     if (!rule.needs) return true;
     if (mayReach(text, this.catalog, rule.needs)) return true;
     const carrying = this.carrying(rule.meta.id);
-    return (this.entries.get(file)?.scan?.edges ?? []).some((key) => this.filesOf(key).some((t) => t !== file && carrying.has(t)));
+    return this.graph().graph.importsOf(file).some((t) => carrying.has(t));
   }
 
-  private carried: { generation: number; byRule: Map<string, Set<string>>; byKey: Map<string, string[]>; importers: Map<string, string[]> } | undefined;
+  private carried: { generation: number; byRule: Map<string, Set<string>>; graph: ImportGraph } | undefined;
 
+  /** The import graph of the disk's state (per generation). */
   private graph(): NonNullable<ProjectCache['carried']> {
     if (this.carried?.generation === this.generation) return this.carried;
-    const byKey = new Map<string, string[]>();
-    for (const f of this.entries.keys()) {
-      const key = moduleKey(f);
-      (byKey.get(key) ?? byKey.set(key, []).get(key)!).push(f);
-    }
-    const importers = new Map<string, string[]>();
-    this.carried = { generation: this.generation, byRule: new Map(), byKey, importers };
-    for (const [f, e] of this.entries) for (const key of e.scan?.edges ?? []) for (const t of this.filesOf(key)) if (t !== f) (importers.get(t) ?? importers.set(t, []).get(t)!).push(f);
+    const graph = new ImportGraph(this.entries.keys(), (f) => this.entries.get(f)!.scan?.edges ?? []);
+    this.carried = { generation: this.generation, byRule: new Map(), graph };
     return this.carried;
-  }
-
-  private filesOf(key: string): string[] {
-    const { byKey } = this.graph();
-    return [...(byKey.get(key) ?? []), ...(byKey.get(key + '/index') ?? [])];
   }
 
   /** Files whose text names the rule's modules, and the files that import one of them, transitively. */
   private carrying(ruleId: string): Set<string> {
-    const g = this.graph();
-    let set = g.byRule.get(ruleId);
+    const { graph, byRule } = this.graph();
+    let set = byRule.get(ruleId);
     if (set) return set;
     set = new Set<string>();
-    const queue: string[] = [];
-    for (const [f, e] of this.entries) if (e.reach?.includes(ruleId)) (set.add(f), queue.push(f));
-    while (queue.length) {
-      const f = queue.pop()!;
-      for (const x of g.importers.get(f) ?? []) if (!set.has(x)) (set.add(x), queue.push(x));
-    }
-    g.byRule.set(ruleId, set);
+    for (const [f, e] of this.entries) if (e.reach?.includes(ruleId)) set.add(f);
+    byRule.set(ruleId, graph.closure(set, (f) => graph.importersOf(f)));
     return set;
   }
 

@@ -10,6 +10,7 @@ import { moduleKey } from './catalog.js';
 import { analysisFailure, decodeSource, type FileResult, type TaskContext } from './file-task.js';
 import { LazyProject } from './lazy-project.js';
 import { summaryPart } from './packed.js';
+import { ImportGraph } from './prescan.js';
 import { moduleReach } from './reach.js';
 import { analyzeWithRules, toFinding } from './pipeline.js';
 import type { Finding } from './types.js';
@@ -50,24 +51,12 @@ function tailFacts(r: FileResult): TailFacts {
  * file that imports no carrying file resolves nothing the rule could use, with or without the project.
  */
 function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<string>): Map<string, Set<string>> {
-  // Every file of a module key (`./llm` may be llm.ts or llm.js, or llm/index.ts): an over-approximation.
-  const byKey = new Map<string, string[]>();
-  for (const r of results) {
-    const key = moduleKey(r.file);
-    (byKey.get(key) ?? byKey.set(key, []).get(key)!).push(r.file);
-  }
-  const filesOf = (spec: string): string[] => {
-    const key = moduleKey(spec);
-    return [...(byKey.get(key) ?? []), ...(byKey.get(key + '/index') ?? [])];
-  };
   // X imports Y (references, re-exports and star re-exports all go through imports): Y's carrying may make X carry.
-  const referrers = new Map<string, string[]>();
-  for (const r of results) {
-    if (!r.summary) continue;
-    const targets = new Set<string>();
-    for (const imp of r.imports ?? []) for (const t of filesOf(imp)) targets.add(t);
-    for (const t of targets) if (t !== r.file) (referrers.get(t) ?? referrers.set(t, []).get(t)!).push(r.file);
-  }
+  const byFile = new Map(results.map((r) => [r.file, r]));
+  const graph = new ImportGraph(byFile.keys(), (f) => {
+    const r = byFile.get(f)!;
+    return r.summary ? (r.imports ?? []).map(moduleKey) : [];
+  });
   // Instances in a file's exports come from its own imports of catalog modules: only files whose text
   // names one of the rule's modules (`hits`) can hold one, so only theirs are scanned.
   const facts = new Map<string, TailFacts>();
@@ -100,26 +89,15 @@ function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<stri
       return v;
     };
     const carrying = new Set<string>();
-    const queue: string[] = [];
     for (const r of results) {
       if (!r.summary) continue;
-      if (reach.always || (r.hits?.includes(id) && factsOf(r).insts.some((i) => leads(i.type, i.path)))) {
-        carrying.add(r.file);
-        queue.push(r.file);
-      }
+      if (reach.always || (r.hits?.includes(id) && factsOf(r).insts.some((i) => leads(i.type, i.path)))) carrying.add(r.file);
     }
-    while (queue.length) {
-      const f = queue.pop()!;
-      for (const x of referrers.get(f) ?? []) {
-        if (carrying.has(x)) continue;
-        carrying.add(x);
-        queue.push(x);
-      }
-    }
+    graph.closure(carrying, (f) => graph.importersOf(f));
     const rerun = new Set<string>();
     for (const r of results) {
       if (!r.skipped?.includes(id)) continue;
-      if ((r.imports ?? []).some((imp) => filesOf(imp).some((t) => t !== r.file && carrying.has(t)))) rerun.add(r.file);
+      if (graph.importsOf(r.file).some((t) => carrying.has(t))) rerun.add(r.file);
     }
     out.set(id, rerun);
   }
