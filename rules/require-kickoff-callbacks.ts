@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.js';
 import { handlerSchema } from './require-task-callbacks.js';
-import { type HandlerOption, reportUnwired } from './support/sites.js';
+import { type HandlerOption, reportUnwired, unknownOption, unknownWiringMessage } from './support/sites.js';
 
-const options = z.object({ handler: handlerSchema.optional() }).strict();
-type Options = { handler?: HandlerOption };
+const options = z.object({ handler: handlerSchema.optional(), unknown: unknownOption }).strict();
+type Options = { handler?: HandlerOption; unknown?: 'error' | 'warn' | 'off' };
 
 export default defineRule<Options>({
   meta: {
@@ -17,7 +17,8 @@ export default defineRule<Options>({
     project: true,
     messages: {
       unwiredKickoff:
-        '{{sdk}} kickoff `{{callee}}` starts a multi-agent run that no tracing reaches: the hand-offs between agents, their tool calls and their LLM calls leave no trace, so a stuck or runaway run is a black box. Pass callbacks, register the team/graph/workflow with your tracing (e.g. KaibanJS `enableOpenTelemetry(team)`, a Mastra instance with `observability`), or run it inside a traced function.',
+        '{{sdk}} kickoff `{{callee}}` starts a multi-agent run that no tracing reaches: the hand-offs between agents, their tool calls and their LLM calls leave no trace, so a stuck or runaway run is a black box. Pass callbacks, register the team/graph/workflow with your tracing (e.g. KaibanJS `enableOpenTelemetry(team)`, a Mastra instance with `observability`), or run it inside a traced function.{{where}}',
+      unknownWiring: unknownWiringMessage,
     },
     options: options as z.ZodType<Options>,
     defaultOptions: {},

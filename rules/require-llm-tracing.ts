@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { insertPropertyEdit } from '../src/engine/edits.js';
 import { defineRule } from '../src/engine/rule.js';
+import { reportUnknown, unknownOption, unknownWiringMessage, whereUntraced } from './support/sites.js';
 import type { Fix } from '../src/engine/types.js';
 
 const options = z
@@ -11,6 +12,7 @@ const options = z
       .optional(),
     reportDisabledTelemetry: z.boolean().describe('Report calls that explicitly disable telemetry (`isEnabled: false`).').optional(),
     reportDeprecatedSdks: z.boolean().describe('Also report calls through deprecated SDKs (such as `@google/generative-ai`).').optional(),
+    unknown: unknownOption,
   })
   .strict();
 
@@ -30,6 +32,7 @@ export default defineRule<Options>({
         '{{sdk}} {{operation}} call `{{callee}}` is not traced: its latency, tokens and errors never reach your traces, so its cost and failures cannot be attributed. {{advice}}',
       telemetryDisabled:
         '`{{callee}}` turns telemetry off (`{{option}}: { isEnabled: false }`): this call is invisible in your traces even though the SDK could report it. Remove the flag or set `isEnabled: true`.',
+      unknownWiring: unknownWiringMessage,
       deprecatedSdk: '`{{callee}}` uses a deprecated SDK: {{deprecated}} New instrumentation targets the replacement; migrate before wiring more tracing into this call.',
     },
     options,
@@ -48,6 +51,7 @@ export default defineRule<Options>({
         continue;
       }
       if (site.wired) continue;
+      if (reportUnknown(ctx, site)) continue;
       const text = ctx.text(site.file);
       let fix: Fix | undefined;
       // Safe fix: switch on the SDK's own telemetry option where the call takes an options object literal.
@@ -64,7 +68,7 @@ export default defineRule<Options>({
           if (edit) fix = { safety: 'safe', description: `Add \`${option.key}: { isEnabled: true }\``, edits: [edit] };
         }
       }
-      const advice = adviceFor(site.options.map((o) => o.key));
+      const advice = adviceFor(site.options.map((o) => o.key)) + whereUntraced(site);
       ctx.report(site.file, {
         range: site.range,
         messageId: 'unwiredCall',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.js';
-import { type HandlerOption, reportUnwired } from './support/sites.js';
+import { type HandlerOption, reportUnwired, unknownOption, unknownWiringMessage } from './support/sites.js';
 
 export const handlerSchema = z
   .object({
@@ -10,8 +10,8 @@ export const handlerSchema = z
   .strict()
   .describe('A callback handler the safe fix passes in the call config (`callbacks: [<expression>]`).');
 
-const options = z.object({ handler: handlerSchema.optional() }).strict();
-type Options = { handler?: HandlerOption };
+const options = z.object({ handler: handlerSchema.optional(), unknown: unknownOption }).strict();
+type Options = { handler?: HandlerOption; unknown?: 'error' | 'warn' | 'off' };
 
 export default defineRule<Options>({
   meta: {
@@ -24,7 +24,8 @@ export default defineRule<Options>({
     project: true,
     messages: {
       unwiredTask:
-        '{{sdk}} agent run `{{callee}}` has no callback handler and no tracing reaches it: its steps, tool calls and the LLM calls inside it are invisible, so a failing or looping run cannot be debugged and its cost cannot be attributed. Pass a handler (`callbacks: [handler]`), create one in this scope, or run it inside a traced function.',
+        '{{sdk}} agent run `{{callee}}` has no callback handler and no tracing reaches it: its steps, tool calls and the LLM calls inside it are invisible, so a failing or looping run cannot be debugged and its cost cannot be attributed. Pass a handler (`callbacks: [handler]`), create one in this scope, or run it inside a traced function.{{where}}',
+      unknownWiring: unknownWiringMessage,
     },
     options: options as z.ZodType<Options>,
     defaultOptions: {},

@@ -66,7 +66,7 @@ export interface OptionWiring {
    * For `new` specs this is the constructor argument.
    */
   arg: number | 'last';
-  /** Key in that object (dotted for nested keys) whose presence wires the call. */
+  /** Key in that object (dotted for nested keys) whose presence wires the call; `''`: the argument itself is the value (a handler array). */
   key: string;
   /**
    * When set, the option is an object whose `isEnabled` must be literally true to count,
@@ -151,12 +151,23 @@ export interface GlobalSpec {
   tracerProvider?: boolean;
   /** Integrations the registration turns on by default, besides what it is given (see `DefaultIntegrations`). */
   defaults?: DefaultIntegrations;
+  /**
+   * The runtimes where the registration traces anything (absent: every runtime). Instrumentation that
+   * patches Node.js's module loading (`require-in-the-middle`, `import-in-the-middle`) does not fire under
+   * Bun, Deno or an edge runtime.
+   */
+  runtimes?: Runtime[];
 }
+
+/** Where a process runs: Node.js, Bun, Deno, or an edge runtime (Vercel/Next.js edge, Cloudflare Workers). */
+export type Runtime = 'node' | 'bun' | 'deno' | 'edge';
 
 /** An instrumentation class instance (OpenTelemetry/OpenInference/OpenLLMetry) and what it covers. */
 export interface InstrumentationSpec {
   mechanism: string;
   covers: Coverage[];
+  /** Runtimes where it works (see `GlobalSpec.runtimes`); OpenTelemetry instrumentations patch Node.js module loading. */
+  runtimes?: Runtime[];
 }
 
 /** The kinds of metric instruments the metric rules know (prom-client and OpenTelemetry). */
@@ -329,4 +340,9 @@ export interface PackageModel {
    */
   modules: Record<string, Record<string, MemberSpec>>;
   types?: Record<string, TypeSpec>;
+  /**
+   * Types the package exports (module specifier → type names) whose values cannot carry any tracing option
+   * the catalog knows (`CallSettings` of the AI SDK): spreading such a value cannot switch tracing on.
+   */
+  optionFreeTypes?: Record<string, string[]>;
 }

@@ -7,6 +7,7 @@ import { appendArgumentEdit, insertPropertyEdit } from '../../src/engine/edits.j
 import type { EvaluatedSite } from '../../src/engine/link.js';
 import type { SiteRuleContext } from '../../src/engine/rule.js';
 import type { Fix, TextEdit } from '../../src/engine/types.js';
+import { z } from 'zod';
 import type { SiteKind } from '../catalog/types.js';
 
 export interface HandlerOption {
@@ -55,14 +56,47 @@ export function handlerFix(text: string | undefined, site: EvaluatedSite, handle
   return { safety: 'safe', description: `Pass \`${property}\``, edits };
 }
 
-export function reportUnwired<O extends { handler?: HandlerOption }>(ctx: SiteRuleContext<O>, kind: SiteKind, messageId: string): void {
+/** The option of the three wiring rules for sites whose wiring the engine cannot see (default `warn`). */
+export const unknownOption = z
+  .enum(['error', 'warn', 'off'])
+  .describe('Severity of `unknownWiring`: sites whose wiring tracewire cannot see (options from a value it cannot follow, a registration nothing in the repository loads). Default `warn`.')
+  .optional();
+
+/** The message of `unknownWiring`, shared by the three wiring rules. */
+export const unknownWiringMessage =
+  '{{sdk}} {{operation}} `{{callee}}` may not be traced: {{reason}}. tracewire does not assume "traced" when it cannot see it: make the wiring visible (the option written at the call, a wrapped client, a traced function around it) or suppress this with the reason it is traced.';
+
+/**
+ * Report a site the engine could not judge (`site.unknown`), at the configured severity. Returns whether
+ * the site was one (the caller then reports nothing else for it).
+ */
+export function reportUnknown<O extends { unknown?: 'error' | 'warn' | 'off' }>(ctx: SiteRuleContext<O>, site: EvaluatedSite): boolean {
+  if (site.wired || !site.unknown) return false;
+  const severity = ctx.options.unknown ?? 'warn';
+  if (severity === 'off') return true;
+  ctx.report(site.file, {
+    range: site.range,
+    messageId: 'unknownWiring',
+    severity,
+    data: { sdk: ctx.catalog.models.get(site.sdk)?.name ?? site.sdk, operation: site.operation, callee: site.callee, reason: site.unknown },
+  });
+  return true;
+}
+
+/** The sentence that names the process that runs the site without tracing (empty when none is known). */
+export function whereUntraced(site: EvaluatedSite): string {
+  return site.lacking ? ` It runs in ${site.lacking}, which never initialises tracing for it (\`tracewire explain FILE:LINE\` shows the processes and registrations).` : '';
+}
+
+export function reportUnwired<O extends { handler?: HandlerOption; unknown?: 'error' | 'warn' | 'off' }>(ctx: SiteRuleContext<O>, kind: SiteKind, messageId: string): void {
   for (const site of ctx.sites) {
     if (site.kind !== kind || site.wired) continue;
+    if (reportUnknown(ctx, site)) continue;
     const fix = handlerFix(ctx.text(site.file), site, ctx.options.handler);
     ctx.report(site.file, {
       range: site.range,
       messageId,
-      data: { sdk: ctx.catalog.models.get(site.sdk)?.name ?? site.sdk, callee: site.callee, operation: site.operation },
+      data: { sdk: ctx.catalog.models.get(site.sdk)?.name ?? site.sdk, callee: site.callee, operation: site.operation, where: whereUntraced(site) },
       fix,
     });
   }

@@ -134,6 +134,28 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     });
 
   program
+    .command('explain')
+    .argument('<location>', 'FILE:LINE of an LLM call, agent run or kickoff')
+    .description('why the call at FILE:LINE is (not) wired: the processes that run it, their import chains, and which registration, wrapper, option or scope traces it in each')
+    .option('-c, --config <file>', 'use this configuration file instead of looking for tracewire.config.json')
+    .option('--no-ignore', 'disable .gitignore, config ignores and the default ignores (node_modules, build output)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json']).default('stylish'))
+    .action(async (location: string, opts: CommonOptions) => {
+      const { parseLocation, sitesAt, formatExplain } = await import('./explain.js');
+      const loc = parseLocation(location);
+      if (!fs.existsSync(path.resolve(io.cwd, loc.file))) throw new UsageError(`no such file: ${loc.file}`);
+      const { config, files, contextFiles } = await prepare(io, [], opts);
+      const result = await run({ cwd: io.cwd, files, contextFiles, config });
+      const sites = sitesAt(result, io.cwd, loc);
+      if (opts.format === 'json') io.stdout(JSON.stringify({ version: 1, location: `${loc.file}:${loc.line}`, sites }, null, 2) + '\n');
+      else {
+        const { Chalk } = await import('chalk');
+        io.stdout(formatExplain(sites, loc, colorLevel(false) === 0 ? new Chalk({ level: 0 }) : new Chalk()));
+      }
+      exitCode = sites.length ? 0 : 1;
+    });
+
+  program
     .command('fix')
     .argument('[paths...]', 'files, directories or globs (default: .)')
     .description('apply the rules\' safe fixes (to a fixpoint); --unsafe-fixes adds the unsafe ones; --dry-run prints a diff')

@@ -976,7 +976,14 @@ class FileAnalyzer implements InterpHost {
           if (inner.obj) {
             Object.assign(shape, inner.obj);
             open ||= !!inner.open;
-          } else open = true;
+          } else {
+            // `...(cond && { a })`, `...(cond ? { a } : { b })`: each key may or may not be there.
+            const maybe = this.conditionalKeys(p.expression, depth + 1);
+            if (maybe) {
+              for (const [k, a] of Object.entries(maybe.keys)) if (!(k in shape)) shape[k] = { ...a, maybe: true };
+              open ||= maybe.open;
+            } else open = true;
+          }
         } else open = true;
       }
       const direct = obj === u;
@@ -994,8 +1001,74 @@ class FileAnalyzer implements InterpHost {
     if (ts.isIdentifier(u)) {
       const d = this.lookup(u.text, u.getStart(this.sf));
       if (d?.info.kind === 'function') return { fn: true, v: this.val(u), start, end };
+      // A variable or parameter whose declared type lists its keys (`settings: CallSettings`,
+      // `opts: { temperature?: number }`): only those keys can be there, each maybe.
+      const annotation = d && (d.info.kind === 'var' || d.info.kind === 'param') && d.info.path.length === 0 ? d.info.annotation : undefined;
+      const keys = annotation ? this.declaredKeys(annotation) : undefined;
+      if (keys) {
+        const obj: Record<string, Arg> = {};
+        for (const k of keys) obj[k] = { maybe: true, start, end };
+        return { obj, v: this.val(u), start, end };
+      }
     }
     return { v: this.val(u), start, end };
+  }
+
+  /** The keys of a conditional object (`c && { a }`, `c ? { a } : { b }`, `c || {}`), or undefined. */
+  private conditionalKeys(e: ts.Expression, depth: number): { keys: Record<string, Arg>; open: boolean } | undefined {
+    const u = unwrap(e);
+    const branches: ts.Expression[] = [];
+    if (ts.isBinaryExpression(u) && (u.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken)) branches.push(u.right);
+    else if (ts.isBinaryExpression(u) && (u.operatorToken.kind === ts.SyntaxKind.BarBarToken || u.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) branches.push(u.left, u.right);
+    else if (ts.isConditionalExpression(u)) branches.push(u.whenTrue, u.whenFalse);
+    else return undefined;
+    const keys: Record<string, Arg> = {};
+    let open = false;
+    for (const b of branches) {
+      const a = this.arg(b, depth);
+      if (a.obj) {
+        for (const [k, v] of Object.entries(a.obj)) keys[k] ??= v;
+        open ||= !!a.open;
+      } else if (a.lit === undefined) {
+        const inner = this.conditionalKeys(b, depth);
+        if (!inner) open = true;
+        else {
+          for (const [k, v] of Object.entries(inner.keys)) keys[k] ??= v;
+          open ||= inner.open;
+        }
+      }
+    }
+    return { keys, open };
+  }
+
+  /**
+   * The keys a declared type allows, when it says so exactly: a type literal, an interface or type alias
+   * of this file without index signatures or heritage, or a type the catalog knows carries no tracing option
+   * (`CallSettings` of the AI SDK: empty list). Undefined when the type does not tell.
+   */
+  private declaredKeys(t: ts.TypeNode, depth = 0): string[] | undefined {
+    if (depth > 4) return undefined;
+    if (ts.isParenthesizedTypeNode(t)) return this.declaredKeys(t.type, depth + 1);
+    if (ts.isTypeLiteralNode(t)) return membersKeys(t.members);
+    if (ts.isIntersectionTypeNode(t)) {
+      const all: string[] = [];
+      for (const part of t.types) {
+        const k = this.declaredKeys(part, depth + 1);
+        if (!k) return undefined;
+        all.push(...k);
+      }
+      return all;
+    }
+    if (ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && !t.typeArguments) {
+      const name = t.typeName.text;
+      for (const st of this.sf.statements) {
+        if (ts.isInterfaceDeclaration(st) && st.name.text === name) return st.heritageClauses?.length ? undefined : membersKeys(st.members);
+        if (ts.isTypeAliasDeclaration(st) && st.name.text === name) return this.declaredKeys(st.type, depth + 1);
+      }
+      const d = this.lookup(name, t.getStart(this.sf));
+      if (d?.info.kind === 'import' && !this.moduleFile(d.info.module) && this.catalog.optionFreeType(d.info.module, d.info.name)) return [];
+    }
+    return undefined;
   }
 
   // ---------------------------------------------------------------- contexts and summaries
@@ -1233,19 +1306,32 @@ class FileAnalyzer implements InterpHost {
       if (s.returns || s.calledParams || s.paramCalls) fns[id] = s;
       collectFnIds(s, reachable);
     }
-    return { file: this.file, exports, starExports: this.starExports, fns, calls, ...(passedRefs.length ? { passedRefs } : {}), ...(this.loads.size ? { loads: [...this.loads].sort() } : {}) };
+    const imports = this.projectImports(true);
+    return {
+      file: this.file,
+      exports,
+      starExports: this.starExports,
+      fns,
+      calls,
+      ...(passedRefs.length ? { passedRefs } : {}),
+      ...(this.loads.size ? { loads: [...this.loads].sort() } : {}),
+      ...(imports.length ? { imports } : {}),
+      ...(runsAtTopLevel(this.sf) ? { runs: true as const } : {}),
+    };
   }
 
   private starExports: string[] = [];
 
   /** See `FileAnalysis.imports`. */
-  projectImports(): string[] {
+  projectImports(runtimeOnly = false): string[] {
     const out = new Set<string>();
     const add = (spec: string) => {
       const file = this.moduleFile(spec);
       if (file) out.add(file);
     };
-    for (const list of this.decls.values()) for (const d of list) if (d.info.kind === 'import') add(d.info.module);
+    for (const list of this.decls.values()) for (const d of list) if (d.info.kind === 'import' && !(runtimeOnly && d.info.typeOnly)) add(d.info.module);
+    // `import './instrument'`: loaded for its side effects, binds nothing.
+    for (const st of this.sf.statements) if (ts.isImportDeclaration(st) && !st.importClause && ts.isStringLiteral(st.moduleSpecifier)) add(st.moduleSpecifier.text);
     for (const n of this.exportNodes) if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) add(n.moduleSpecifier.text);
     for (const { node } of this.calls) {
       if (!ts.isCallExpression(node)) continue;
@@ -1390,6 +1476,56 @@ interface CatalogNames {
 }
 
 const catalogNamesCache = new WeakMap<CatalogIndex, CatalogNames>();
+
+/**
+ * Whether loading the module runs code of its own at top level (a script, an example, a server's main):
+ * a statement that is not a declaration, an import/export, or an assignment to `module.exports`/`exports`;
+ * or a top-level `await`. Such a file that nothing imports is the entry point of a process of its own.
+ */
+export function runsAtTopLevel(sf: ts.SourceFile): boolean {
+  for (const st of sf.statements) {
+    if (ts.isExpressionStatement(st)) {
+      const e = unwrap(st.expression);
+      if (ts.isStringLiteral(e)) continue; // 'use strict' and other directives
+      if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken && isModuleExportsTarget(e.left)) continue;
+      if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.expression.getText(sf) === 'Object' && e.expression.name.text === 'defineProperty') continue;
+      return true;
+    }
+    if (ts.isIfStatement(st) || ts.isForStatement(st) || ts.isForOfStatement(st) || ts.isForInStatement(st) || ts.isWhileStatement(st) || ts.isDoStatement(st) || ts.isTryStatement(st) || ts.isBlock(st) || ts.isSwitchStatement(st)) return true;
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) if (d.initializer && hasTopLevelAwait(d.initializer)) return true;
+    }
+  }
+  return false;
+}
+
+function isModuleExportsTarget(e: ts.Expression): boolean {
+  let cur = unwrap(e);
+  while (ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur)) {
+    const obj = unwrap(cur.expression);
+    if (ts.isIdentifier(obj) && (obj.text === 'exports' || obj.text === 'module')) return true;
+    cur = obj;
+  }
+  return ts.isIdentifier(cur) && cur.text === 'exports';
+}
+
+/** Property names of type members, or undefined when an index signature (or a computed name) allows any key. */
+function membersKeys(members: ts.NodeArray<ts.TypeElement>): string[] | undefined {
+  const out: string[] = [];
+  for (const m of members) {
+    if (ts.isIndexSignatureDeclaration(m) || ts.isCallSignatureDeclaration(m) || ts.isConstructSignatureDeclaration(m)) return undefined;
+    const name = m.name && propName(m.name);
+    if (name === undefined) return undefined;
+    out.push(name);
+  }
+  return out;
+}
+
+function hasTopLevelAwait(e: ts.Node): boolean {
+  if (ts.isAwaitExpression(e)) return true;
+  if (ts.isFunctionLike(e) || ts.isClassLike(e)) return false;
+  return ts.forEachChild(e, hasTopLevelAwait) ?? false;
+}
 
 export function catalogNames(catalog: CatalogIndex): CatalogNames {
   let names = catalogNamesCache.get(catalog);

@@ -32,10 +32,19 @@ export class CatalogIndex {
   /** SDK id → the npm package whose version gates version ranges. */
   readonly sdkPackage = new Map<string, string>();
 
+  /** `module\0type` of the exported types that carry no tracing option (see `PackageModel.optionFreeTypes`). */
+  private readonly optionFree = new Set<string>();
+
+  /** Whether the type `name` exported by module `spec` cannot carry any tracing option. */
+  optionFreeType(spec: string, name: string): boolean {
+    return this.optionFree.has(`${moduleKey(spec)}\0${name}`);
+  }
+
   constructor(models: PackageModel[]) {
     const raw = new Map<string, { spec: TypeSpec; model: PackageModel }>();
     for (const model of models) {
       this.models.set(model.id, model);
+      for (const [mod, names] of Object.entries(model.optionFreeTypes ?? {})) for (const n of names) this.optionFree.add(`${moduleKey(mod)}\0${n}`);
       const firstModule = Object.keys(model.modules)[0];
       if (!this.sdkPackage.has(model.id)) this.sdkPackage.set(model.id, model.package ?? firstModule ?? model.id);
       for (const [mod, members] of Object.entries(model.modules)) {

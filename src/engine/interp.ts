@@ -201,6 +201,11 @@ export function checkOption(o: OptionWiring, args: Arg[], host: InterpHost, sdk:
   if (args.some((a) => a.spread)) return 'unknown';
   const arg = argAt(args, o.arg);
   if (!arg) return 'absent';
+  if (o.key === '') {
+    // The argument is the value itself (LangChain's legacy `[handler]` argument); an object there is a config, judged by the keyed option.
+    if (arg.arr) return arg.arr.length ? 'wired' : 'absent';
+    return arg.lit !== undefined || arg.obj || arg.fn ? 'absent' : 'unknown';
+  }
   // A literal (or `undefined`) cannot carry options; any other expression we cannot see into.
   if (!arg.obj) return arg.lit !== undefined ? 'absent' : 'unknown';
   let cur: Arg | undefined = arg;
@@ -209,6 +214,8 @@ export function checkOption(o: OptionWiring, args: Arg[], host: InterpHost, sdk:
     if (!cur?.obj) return 'unknown';
     const next: Arg | undefined = cur.obj[keys[i]!];
     if (!next) return cur.open ? 'unknown' : 'absent';
+    // A key that may be there or not (`...(traced && { callbacks })`, `settings: { callbacks?: ... }`).
+    if (next.maybe) return next.lit === null || next.lit === false ? 'absent' : 'unknown';
     cur = next;
   }
   if (!cur) return 'absent';

@@ -11,16 +11,43 @@ import { type CatalogIndex, moduleKey } from './catalog.js';
 import { contextMechanism, originOf } from './analyze-file.js';
 import { argAt, checkOption, Interp, type InterpHost } from './interp.js';
 import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
+import type { ProcessInfo, ProcessModel, Runtime } from './processes.js';
 
 let loadedSemver: typeof Semver | undefined;
 
 export interface Registration {
   id: string;
   mechanism: string;
+  /** The file that registers (calls, or loads the registering module), or where a package's scripts preload it. */
   file: string;
+  /** 1-based line of the registering call (0 for a module loaded or preloaded). */
+  line: number;
   covers: { sdk: string; versions?: string }[];
   /** It installs a global tracer provider (see `GlobalSpec.tracerProvider`). */
   tracerProvider?: boolean;
+  /** Runtimes where it traces (absent: all). */
+  runtimes?: Runtime[];
+  /** Preloaded by the command line of this process only. */
+  process?: string;
+  /** Preloaded by the scripts of this package (applies to the package's files no entry point reaches). */
+  packageDir?: string;
+}
+
+/** Why a site is (not) wired: what a user needs to trust, or to fix, the decision. */
+export interface Evidence {
+  /** The local mechanism that wires it (wrapper, option, scope), if any. */
+  local?: string;
+  /**
+   * The processes that run the site's file, each with an import chain from its entry point and the
+   * registration that traces the site in it (or why none does). Empty: no entry point reaches the file.
+   */
+  processes: { label: string; runtime: Runtime; chain: string[]; registration?: string; lacks?: string }[];
+  /** No entry point reaches the file: registrations of its own package judge it (this package directory). */
+  package?: string;
+  /** Registrations for the SDK that do not count here, and why (other process, runtime, version). */
+  rejected: { mechanism: string; file: string; line: number; reason: string }[];
+  /** What the engine could not see. */
+  unknown?: string;
 }
 
 export interface EvaluatedSite {
@@ -39,6 +66,14 @@ export interface EvaluatedSite {
   disabled?: { option: OptionWiring; arg?: Arg };
   /** The tracing options that apply to this site at the project's declared SDK version (for fixes). */
   options: OptionWiring[];
+  /**
+   * Not wired, and the engine cannot tell that nothing traces it (options it cannot see, a registration
+   * loaded by nothing it can see): the reason. `wired` is false.
+   */
+  unknown?: string;
+  /** A process that runs the site and never initialises tracing for its SDK (for messages). */
+  lacking?: string;
+  evidence: Evidence;
   /** The call's arguments and where the argument list ends (for fixes). */
   args: Arg[];
   argsEnd: number;
@@ -55,6 +90,12 @@ export interface LinkOptions {
    * (`node --import <module>`, `-r <module>`, `NODE_OPTIONS='--require <module>'`), or undefined.
    */
   preloads?(file: string): string[];
+  /** The project's processes (see processes.ts); without it, a registration anywhere counts everywhere. */
+  processes?: ProcessModel;
+  /** The package directory of a file (nearest package.json), for files no entry point reaches. */
+  packageDirOf?(file: string): string | undefined;
+  /** A path for messages and evidence. */
+  display?(file: string): string;
 }
 
 export interface LinkResult {
@@ -139,8 +180,78 @@ export class Linker implements InterpHost {
     return semver.satisfies(min, range);
   }
 
+  /** Whether a registration with this id runs in every process that runs the current file. */
   hasGlobal(id: string): boolean {
-    return this.registrations.some((r) => r.id === id);
+    return this.registrationFor(this.currentFile, (r) => r.id === id).wired !== undefined;
+  }
+
+  private display(file: string): string {
+    return this.opts.display?.(file) ?? file;
+  }
+
+  /**
+   * The registration (matching `pred`) that traces `file` in every process that runs it, or why none does.
+   * Without a process model every registration counts everywhere.
+   */
+  private registrationFor(file: string, pred: (r: Registration) => boolean, sdk?: string): {
+    wired?: Registration;
+    lacking?: ProcessInfo;
+    unknown?: string;
+    processes: Evidence['processes'];
+    package?: string;
+    rejected: Evidence['rejected'];
+  } {
+    const candidates = this.registrations.filter(pred);
+    const model = this.opts.processes;
+    const rejected: Evidence['rejected'] = [];
+    if (!model) return { wired: candidates[0], processes: [], rejected };
+    const procs = model.processesOf(file);
+    const pkgOf = (f: string) => this.opts.packageDirOf?.(f) ?? '';
+    const reject = (r: Registration, reason: string) => {
+      if (!rejected.some((x) => x.file === r.file && x.line === r.line && x.mechanism === r.mechanism && x.reason === reason)) rejected.push({ mechanism: r.mechanism, file: this.display(r.file), line: r.line, reason });
+    };
+    if (!procs.length) {
+      // A library file: judged by its own package's registrations (and its scripts' preloads).
+      const pkg = pkgOf(file);
+      const own = candidates.find((r) => !r.process && (r.packageDir !== undefined ? r.packageDir === pkg : pkgOf(r.file) === pkg));
+      for (const r of candidates) if (r !== own) reject(r, r.process ? 'preloaded by another command line' : `registered in another package (\`${this.display(r.packageDir ?? pkgOf(r.file)) || '.'}\`)`);
+      return { wired: own, processes: [], package: this.display(pkg) || '.', rejected };
+    }
+    const processes: Evidence['processes'] = [];
+    let first: Registration | undefined;
+    let lacking: ProcessInfo | undefined;
+    for (const p of procs) {
+      const chain = (model.pathTo(p, file) ?? [file]).map((f) => this.display(f));
+      let found: Registration | undefined;
+      for (const r of candidates) {
+        const inProcess = r.process ? r.process === p.id : r.packageDir === undefined && model.loads(p, r.file);
+        if (!inProcess) continue;
+        if (r.runtimes && !r.runtimes.includes(p.runtime)) {
+          reject(r, `does not trace under ${p.runtime === 'node' ? 'Node.js' : p.runtime === 'bun' ? 'Bun' : p.runtime === 'deno' ? 'Deno' : 'an edge runtime'}, where ${p.label} runs`);
+          continue;
+        }
+        found = r;
+        break;
+      }
+      if (found) {
+        first ??= found;
+        processes.push({ label: p.label, runtime: p.runtime, chain, registration: `${found.mechanism} (${this.display(found.file)}${found.line ? ':' + found.line : ''})` });
+      } else {
+        lacking ??= p;
+        processes.push({ label: p.label, runtime: p.runtime, chain, lacks: sdk ? `never initialises tracing for ${sdk}` : 'never registers it' });
+      }
+    }
+    for (const r of candidates) {
+      if (r.process && !procs.some((p) => p.id === r.process)) reject(r, 'preloaded by the command line of another process');
+      else if (!r.process && r.packageDir === undefined && !procs.some((p) => model.loads(p, r.file))) reject(r, 'runs in another process: no process that runs this call loads it');
+    }
+    if (!lacking) return { wired: first, processes, rejected };
+    // A registration in a file that runs on its own and that nothing loads (`node --require ./tracing.js`
+    // from a Dockerfile or a start command outside the repository): the engine cannot tell.
+    const pkg = pkgOf(file);
+    const orphan = candidates.find((r) => !r.process && r.packageDir === undefined && pkgOf(r.file) === pkg && model.isOwnEntryOnly(r.file));
+    const unknown = orphan ? `${orphan.mechanism} in \`${this.display(orphan.file)}\` is loaded by no entry point in the repository (a --require/--import outside it?), so whether it runs before this call cannot be seen` : undefined;
+    return { lacking, unknown, processes, rejected };
   }
 
   link(): LinkResult {
@@ -148,15 +259,23 @@ export class Linker implements InterpHost {
     // 1. The wiring manifest: registering calls, modules loaded for their side effects, and modules the
     // package.json scripts preload.
     const preloaded = new Set<string>();
+    const model = this.opts.processes;
     for (const s of summaries) {
       this.currentFile = s.file;
       for (const c of s.calls) this.collectRegistration(s.file, c);
       for (const spec of s.loads ?? []) this.collectLoad(s.file, spec);
+      // Modules the package's scripts preload: with a process model they apply to the processes whose
+      // command line preloads them (below), and to the package's files no entry point reaches.
       for (const spec of this.opts.preloads?.(s.file) ?? []) {
-        if (preloaded.has(spec)) continue;
-        preloaded.add(spec);
-        this.collectLoad(s.file, spec);
+        const pkg = model ? this.opts.packageDirOf?.(s.file) ?? '' : '';
+        const key = `${pkg}\0${spec}`;
+        if (preloaded.has(key)) continue;
+        preloaded.add(key);
+        this.collectLoad(s.file, spec, model ? { packageDir: pkg } : {});
       }
+    }
+    for (const p of model?.processes ?? []) {
+      for (const spec of p.preloadSpecs) this.collectLoad(p.entries[0] ?? p.preloadFiles[0] ?? p.pkgDir, spec, { process: p.id });
     }
     // Functions passed from one file to a (possible) scope in another: their calls get that context.
     for (const s of summaries) {
@@ -234,11 +353,11 @@ export class Linker implements InterpHost {
   }
 
   /** A module loaded for its side effects (or preloaded by a script) whose loading registers instrumentation. */
-  private collectLoad(file: string, spec: string): void {
+  private collectLoad(file: string, spec: string, scope: { process?: string; packageDir?: string } = {}): void {
     const type = this.catalog.moduleType(spec);
     const g = type ? this.catalog.member(type, [])?.load : undefined;
     if (!g || g.covers === 'instrumentations') return;
-    this.pushRegistration(file, g, g.mechanism, g.covers);
+    this.pushRegistration(file, 0, g, g.mechanism, g.covers, g.runtimes, scope);
   }
 
   /** The coverage entries whose instrumenting library is declared at a qualifying version (see `Coverage.library`). */
@@ -251,8 +370,18 @@ export class Linker implements InterpHost {
     return out;
   }
 
-  private pushRegistration(file: string, g: GlobalSpec, mechanism: string, covers: Coverage[]): void {
-    this.registrations.push({ id: g.id, mechanism, file, covers: this.applicable(covers), ...(g.tracerProvider ? { tracerProvider: true } : {}) });
+  private pushRegistration(file: string, line: number, g: GlobalSpec, mechanism: string, covers: Coverage[], runtimes: Runtime[] | undefined, scope: { process?: string; packageDir?: string } = {}): void {
+    this.registrations.push({
+      id: g.id,
+      mechanism,
+      file,
+      line,
+      covers: this.applicable(covers),
+      ...(g.tracerProvider ? { tracerProvider: true } : {}),
+      ...(runtimes ? { runtimes } : {}),
+      ...(scope.process ? { process: scope.process } : {}),
+      ...(scope.packageDir !== undefined ? { packageDir: scope.packageDir } : {}),
+    });
   }
 
   /** What a registration's default integrations cover at this call, or nothing when its options leave them out. */
@@ -292,6 +421,7 @@ export class Linker implements InterpHost {
       if (!states.some((st) => st === 'wired' || st === 'unknown')) return;
     }
     let covers: Coverage[] = [];
+    let runtimes = g.runtimes;
     if (g.covers === 'instrumentations') {
       const found: Coverage[] = [];
       const scan = (a: Arg | undefined, depth: number) => {
@@ -301,15 +431,18 @@ export class Linker implements InterpHost {
         const v = this.interp.concretize(a.v);
         if (v?.k === 'inst') {
           const instr = this.catalog.instrumentations.get(v.type);
-          if (instr) found.push(...instr.covers);
+          if (instr) {
+            found.push(...instr.covers);
+            if (instr.runtimes) runtimes = runtimes ? runtimes.filter((r) => instr.runtimes!.includes(r)) : instr.runtimes;
+          }
         }
       };
       c.args.forEach((a) => scan(a, 0));
       covers = found;
     } else covers = g.covers;
-    this.pushRegistration(file, g, g.mechanism, covers);
+    this.pushRegistration(file, c.range.line, g, g.mechanism, covers, runtimes);
     const defaults = g.defaults ? this.defaultCovers(file, c, g.defaults) : [];
-    if (defaults.length) this.pushRegistration(file, g, g.defaults!.mechanism, defaults);
+    if (defaults.length) this.pushRegistration(file, c.range.line, g, g.defaults!.mechanism, defaults, g.runtimes);
   }
 
   private evaluate(file: string, c: CallCandidate, callee: Extract<AVal, { k: 'inst' }>, outer: CallCandidate[]): EvaluatedSite | undefined {
@@ -335,7 +468,12 @@ export class Linker implements InterpHost {
       args: c.args,
       argsEnd: c.argsEnd,
     };
-    const wired = (mechanism: string): EvaluatedSite => ({ ...base, wired: true, mechanism });
+    const local = (mechanism: string): EvaluatedSite => {
+      evidence.local = mechanism;
+      return wired(mechanism);
+    };
+    const evidence: Evidence = { processes: [], rejected: [] };
+    const wired = (mechanism: string): EvaluatedSite => ({ ...base, wired: true, mechanism, evidence });
     // (a) the client value passed through a wrapper (or carries constructor/withConfig options)
     const tag = (callee.wiring ?? []).find(
       (t) => covers(t, sdk, spec.operation) && (!t.versions || this.versionMatches(sdk, t.versions)) && (!t.requiresGlobal || this.hasGlobal(t.requiresGlobal)),
@@ -343,34 +481,34 @@ export class Linker implements InterpHost {
     // (b) call options
     let disabled: EvaluatedSite['disabled'];
     let optionMechanism: string | undefined;
+    let optionUnknown: string | undefined;
     for (const o of spec.options ?? []) {
       const st = checkOption(o, c.args, this, sdk);
       if (st === 'wired') optionMechanism ??= o.mechanism;
-      else if (st === 'unknown') optionMechanism ??= `${o.mechanism} (options not statically visible)`;
+      else if (st === 'unknown') optionUnknown ??= `whether \`${o.key}\` is set cannot be seen (the options come from a value tracewire cannot follow)`;
       else if (st === 'disabled') disabled = { option: o, arg: argAt(c.args, o.arg) };
     }
-    if (disabled) return { ...base, wired: false, mechanism: null, disabled };
-    if (tag) return wired(tag.mechanism);
-    if (optionMechanism) return wired(optionMechanism);
+    if (disabled) return { ...base, wired: false, mechanism: null, disabled, evidence };
+    if (tag) return local(tag.mechanism);
+    if (optionMechanism) return local(optionMechanism);
     // (c) lexical tracing scopes, here and in callers (for sites reached through parameters)
     for (const cand of [c, ...outer]) {
-      if (cand.wiredBy) return wired(cand.wiredBy);
+      if (cand.wiredBy) return local(cand.wiredBy);
       const m = this.contextsMechanism(cand.contexts, sdk, spec.kind) ?? this.contextsMechanism((cand.fns ?? []).flatMap((id) => this.passedContexts.get(id) ?? []), sdk, spec.kind);
-      if (m) return wired(m);
+      if (m) return local(m);
     }
-    // (d) global registrations
-    for (const r of this.registrations) {
-      for (const cov of r.covers) {
-        if (cov.sdk !== sdk) continue;
-        if (cov.versions && !this.versionMatches(sdk, cov.versions)) continue;
-        return wired(r.mechanism);
-      }
-    }
-    // (e) the SDK's own spans, once the project installs a global tracer provider
+    // (d) global registrations, in every process that runs the call
+    const covering = (r: Registration) => r.covers.some((cov) => cov.sdk === sdk && (!cov.versions || this.versionMatches(sdk, cov.versions)));
+    const g = this.registrationFor(file, covering, sdk);
+    evidence.processes = g.processes;
+    evidence.rejected = g.rejected;
+    if (g.package !== undefined) evidence.package = g.package;
+    if (g.wired) return wired(g.wired.mechanism);
+    // (e) the SDK's own spans, once the process installs a global tracer provider
     const native = type?.nativeTracing;
     // Only at a declared version: spans the SDK may or may not emit are not assumed.
     if (native && (!native.versions || this.versionMatches(sdk, native.versions, false))) {
-      const provider = this.registrations.find((r) => r.tracerProvider);
+      const provider = this.registrationFor(file, (r) => !!r.tracerProvider).wired;
       if (provider) return wired(`${native.mechanism} (tracer provider from ${provider.mechanism})`);
     }
     // (d') this very instance was registered for tracing (`new Mastra({ agents })`, `enableOpenTelemetry(team)`)
@@ -380,7 +518,10 @@ export class Linker implements InterpHost {
     if (assumed) return wired(assumed);
     // (f) the SDK's own default tracing, unless the project turns it off
     if (spec.builtin && !(spec.builtin.unlessGlobal && this.hasGlobal(spec.builtin.unlessGlobal))) return wired(spec.builtin.mechanism);
-    return { ...base, wired: false, mechanism: null };
+    const unknown = optionUnknown ?? g.unknown;
+    if (unknown) evidence.unknown = unknown;
+    const lacking = g.lacking ? g.lacking.label : undefined;
+    return { ...base, wired: false, mechanism: null, evidence, ...(unknown ? { unknown } : {}), ...(lacking ? { lacking } : {}) };
   }
 
   private contextsMechanism(contexts: Context[], sdk: string, kind: SiteSpec['kind']): string | undefined {

@@ -30,6 +30,8 @@ interface Head {
   starExports: string[];
   passedRefs?: FileSummary['passedRefs'];
   loads?: string[];
+  imports?: string[];
+  runs?: true;
   callees: AVal[];
   isNew: boolean[];
 }
@@ -55,6 +57,8 @@ export function packSummary(s: FileSummary): PackedSummary {
   const head: Head = { starExports: s.starExports, callees: s.calls.map((c) => c.callee), isNew: s.calls.map((c) => c.isNew) };
   if (s.passedRefs) head.passedRefs = s.passedRefs;
   if (s.loads) head.loads = s.loads;
+  if (s.imports) head.imports = s.imports;
+  if (s.runs) head.runs = s.runs;
   const rest: CallRest[] = s.calls.map(({ callee: _callee, isNew: _isNew, ...r }) => r);
   return { file: s.file, text: `${encode(head, s.file)}\0${encode(rest, s.file)}\0${encode({ exports: s.exports, fns: s.fns }, s.file)}` };
 }
@@ -151,6 +155,12 @@ export function unpackSummary(p: PackedSummary): FileSummary {
     },
     get loads() {
       return parts.head().loads;
+    },
+    get imports() {
+      return parts.head().imports;
+    },
+    get runs() {
+      return parts.head().runs;
     },
     get calls() {
       if (!calls) {

@@ -23,7 +23,7 @@ export interface EnabledRule {
 export function toFinding(cwd: string, file: string, rule: RuleModule<any>, severity: 'error' | 'warn', r: Report): Finding {
   return {
     ruleId: rule.meta.id,
-    severity,
+    severity: r.severity ?? severity,
     file: displayPath(cwd, file),
     line: r.range.line,
     column: r.range.column,

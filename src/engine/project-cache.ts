@@ -24,7 +24,7 @@ import { type Aliases, aliasesFor } from './aliases.js';
 import type { CatalogIndex } from './catalog.js';
 import { DEFAULT_IGNORES, displayPath, isSourceFile, SOURCE_EXTENSIONS } from './files.js';
 import { type EvaluatedSite, Linker } from './link.js';
-import { PackageVersions } from './packages.js';
+import { PackageVersions, repositoryRoot } from './packages.js';
 import { analyzeWithRules, type EnabledRule, runSiteRules, suppressionSeverity, toFinding } from './pipeline.js';
 import { LazyProject } from './lazy-project.js';
 import { ImportGraph, Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
@@ -34,7 +34,7 @@ import { builtinModels } from '../../rules/catalog/index.js';
 import { userCacheDir } from '../user-cache-dir.js';
 import { cacheKey, RunCache } from './cache.js';
 import { packSummary, unpackSummary } from './packed.js';
-import { buildCatalog, compareFindings, decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './run.js';
+import { buildCatalog, compareFindings, linkOptions, decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './run.js';
 import { applyDirectives, scanDirectives } from './suppress.js';
 import type { RuleModule } from './rule.js';
 import type { Finding } from './types.js';
@@ -142,7 +142,7 @@ export class ProjectCache {
   private validatedAt = 0;
   /** Bumped whenever a summary or a package.json changes. */
   private generation = 0;
-  private versions = new PackageVersions();
+  private versions: PackageVersions;
   private packageJsons = new Map<string, string>();
   private base: { generation: number; byFile: Map<string, EvaluatedSite[]> } | undefined;
   /** Links with one file's summary replaced by an unsaved text, most recent last. */
@@ -158,6 +158,7 @@ export class ProjectCache {
   constructor(opts: ProjectCacheOptions) {
     this.root = path.resolve(opts.root);
     this.config = opts.config;
+    this.versions = new PackageVersions(repositoryRoot(this.root));
     this.project = opts.project ?? opts.config.project;
     this.catalog = buildCatalog(opts.config);
     this.statIntervalMs = opts.statIntervalMs ?? 1000;
@@ -387,12 +388,7 @@ export class ProjectCache {
 
   private link(summaries: FileSummary[]): EvaluatedSite[] {
     this.stats.links++;
-    return new Linker(summaries, {
-      catalog: this.catalog,
-      declaredVersion: (f, pkg) => this.versions.declared(f, pkg),
-      preloads: (f) => this.versions.preloads(f),
-      assumedSdks: this.config.assumedSdks,
-    }).link().sites;
+    return new Linker(summaries, linkOptions(this.catalog, this.config, summaries, this.versions, this.root)).link().sites;
   }
 
   /** Bring the summaries up to date with the disk, within the configured intervals. */
@@ -436,7 +432,7 @@ export class ProjectCache {
     if (changed || !this.relevant) this.updateRelevance();
     if (changed) this.persist();
     if (this.refreshPackageJsons(relist)) {
-      this.versions = new PackageVersions();
+      this.versions = new PackageVersions(repositoryRoot(this.root));
       changed = true;
     }
     if (changed) {

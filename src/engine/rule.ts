@@ -40,6 +40,8 @@ export interface RuleMeta<Options = unknown> {
 export interface Report {
   range: SourceRange;
   messageId: string;
+  /** This finding's severity when it differs from the rule's (an option such as `unknown: 'warn'`). */
+  severity?: 'error' | 'warn';
   data?: Record<string, string | number>;
   fix?: Fix;
   suggestions?: Fix[];

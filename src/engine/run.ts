@@ -10,8 +10,9 @@ import type { ResolvedConfig } from '../config/load.js';
 import { aliasesFor } from './aliases.js';
 import { CatalogIndex } from './catalog.js';
 import { displayPath } from './files.js';
-import { type EvaluatedSite, Linker } from './link.js';
-import { PackageVersions } from './packages.js';
+import { type EvaluatedSite, Linker, type LinkOptions } from './link.js';
+import { PackageVersions, repositoryRoot } from './packages.js';
+import { ProcessModel } from './processes.js';
 import { cacheKey, RunCache, runDigest } from './cache.js';
 import { decodeSource, type FileResult, fileTimeoutMs, type TaskContext } from './file-task.js';
 import { analyzeFiles, prescanFiles } from './parallel.js';
@@ -86,6 +87,31 @@ export function enabledRules(config: ResolvedConfig): EnabledRule[] {
     out.push({ rule, severity: s.severity, options: s.options });
   }
   return out;
+}
+
+/** The link phase's view of the project: versions, preloads and processes from its package.json files. */
+export function linkOptions(catalog: CatalogIndex, config: ResolvedConfig, summaries: FileSummary[], versions: PackageVersions, cwd: string, read?: (file: string) => Buffer): LinkOptions {
+  const display = (f: string) => displayPath(cwd, f);
+  const processes = new ProcessModel(summaries, {
+    packageOf: (f) => versions.packageOf(f),
+    display,
+    readText: (f) => {
+      try {
+        return (read ?? fs.readFileSync)(f).toString('utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  return {
+    catalog,
+    declaredVersion: (file, pkg) => versions.declared(file, pkg),
+    preloads: (file) => versions.preloads(file),
+    assumedSdks: config.assumedSdks,
+    processes,
+    packageDirOf: (f) => versions.packageOf(f)?.dir,
+    display,
+  };
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -186,13 +212,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   };
 
   // Link the project and run the project-level rules.
-  const versions = new PackageVersions();
-  const linked = new Linker(config.project ? summaries : summaries, {
-    catalog,
-    declaredVersion: (file, pkg) => versions.declared(file, pkg),
-    preloads: (file) => versions.preloads(file),
-    assumedSdks: config.assumedSdks,
-  }).link();
+  const versions = new PackageVersions(repositoryRoot(config.dir ?? cwd));
+  const linked = new Linker(summaries, linkOptions(catalog, config, summaries, versions, cwd, read)).link();
   const sites = linked.sites.filter((s) => reported.has(s.file));
   timing?.('link done');
   opts.detail?.sites?.push(...sites);
@@ -225,6 +246,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     callee: s.callee,
     wired: s.wired,
     mechanism: s.mechanism,
+    state: s.wired ? 'wired' : s.unknown ? 'unknown' : 'unwired',
+    ...(s.unknown ? { reason: s.unknown } : s.lacking ? { reason: `runs in ${s.lacking}, which never initialises tracing for it` } : {}),
+    evidence: s.evidence,
   }));
   inventory.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column));
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -53,6 +53,21 @@ export interface InventorySite {
   callee: string;
   wired: boolean;
   mechanism: string | null;
+  /** `wired`, `unwired`, or `unknown` (tracewire cannot see whether something traces it; `wired` is false). */
+  state: 'wired' | 'unwired' | 'unknown';
+  /** For `unknown`: what could not be seen. For `unwired`: the process that runs it without tracing, when known. */
+  reason?: string;
+  /** Why: processes that run it (with an import chain and the registration that traces it there), rejected registrations. */
+  evidence?: SiteEvidence;
+}
+
+/** See `Evidence` in link.ts (the same data, paths as displayed). */
+export interface SiteEvidence {
+  local?: string;
+  processes: { label: string; runtime: string; chain: string[]; registration?: string; lacks?: string }[];
+  package?: string;
+  rejected: { mechanism: string; file: string; line: number; reason: string }[];
+  unknown?: string;
 }
 
 export interface RunResult {

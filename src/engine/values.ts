@@ -37,6 +37,8 @@ export interface Arg {
   fn?: boolean;
   /** A spread argument (`...args`). */
   spread?: boolean;
+  /** This key of an object may be absent at run time (a conditional spread, an optional member of a declared type). */
+  maybe?: boolean;
   /**
    * A function under an option key the catalog inspects (`integrations: (defaults) => ...`): whether it
    * reads its first parameter, and the string literals in its body.
@@ -131,6 +133,13 @@ export interface FileSummary {
   passedRefs?: { value: AVal; callee: AVal; index: number; nargs: number }[];
   /** Catalog modules the file loads whose loading registers instrumentation (`import 'dd-trace/init'`). */
   loads?: string[];
+  /**
+   * The project modules the file loads at run time (absolute paths as written, without extension):
+   * imports with bindings, side-effect imports, re-exports, `require` and `import()` of literal specifiers.
+   */
+  imports?: string[];
+  /** Loading the file runs code at top level (see `runsAtTopLevel`): unimported, it is an entry point. */
+  runs?: true;
 }
 
 export function withSteps(v: AVal, steps: Step[]): AVal | undefined {

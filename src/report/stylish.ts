@@ -47,27 +47,30 @@ export function formatStylish(result: RunResult, c: ChalkInstance): string {
   return lines.join('\n') + '\n';
 }
 
-/** The inventory as a table grouped by SDK, with wired/unwired counts. */
+/** The inventory as a table grouped by SDK, with wired/unwired/unknown counts. */
 export function formatInventoryStylish(result: RunResult, c: ChalkInstance): string {
   const lines: string[] = [];
   const bySdk = new Map<string, RunResult['sites']>();
   for (const s of result.sites) (bySdk.get(s.sdk) ?? bySdk.set(s.sdk, []).get(s.sdk)!).push(s);
   const sdks = [...bySdk.keys()].sort();
+  const counts = (list: RunResult['sites']) => {
+    const wired = list.filter((s) => s.wired).length;
+    const unknown = list.filter((s) => s.state === 'unknown').length;
+    return `${wired} wired, ${list.length - wired - unknown} unwired${unknown ? `, ${unknown} unknown` : ''}`;
+  };
   for (const sdk of sdks) {
     const list = bySdk.get(sdk)!;
-    const wired = list.filter((s) => s.wired).length;
-    lines.push(c.bold(`${sdk}`) + c.dim(`  ${list.length} site${list.length === 1 ? '' : 's'}, ${wired} wired, ${list.length - wired} unwired`));
-    const rows = list.map((s) => [`${s.file}:${s.line}:${s.column}`, s.kind, s.callee, s.wired ? s.mechanism ?? 'wired' : 'UNWIRED']);
+    lines.push(c.bold(`${sdk}`) + c.dim(`  ${list.length} site${list.length === 1 ? '' : 's'}, ${counts(list)}`));
+    const rows = list.map((s) => [`${s.file}:${s.line}:${s.column}`, s.kind, s.callee, s.wired ? s.mechanism ?? 'wired' : s.state === 'unknown' ? `UNKNOWN: ${s.reason ?? ''}` : s.reason ? `UNWIRED: ${s.reason}` : 'UNWIRED']);
     const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
     for (const r of rows) {
-      const status = r[3] === 'UNWIRED' ? c.red(r[3]) : c.green(r[3]!);
+      const status = r[3]!.startsWith('UNWIRED') ? c.red(r[3]) : r[3]!.startsWith('UNKNOWN') ? c.yellow(r[3]) : c.green(r[3]!);
       lines.push(`  ${r[0]!.padEnd(widths[0]!)}  ${c.dim(r[1]!.padEnd(widths[1]!))}  ${r[2]!.padEnd(widths[2]!)}  ${status}`);
     }
     lines.push('');
   }
   const total = result.sites.length;
-  const wired = result.sites.filter((s) => s.wired).length;
-  lines.push(total ? `${plural(total, 'site')} in ${plural(result.files, 'file')}: ${wired} wired, ${total - wired} unwired` : `No LLM calls, agent runs or kickoffs found in ${plural(result.files, 'file')}.`);
+  lines.push(total ? `${plural(total, 'site')} in ${plural(result.files, 'file')}: ${counts(result.sites)}` : `No LLM calls, agent runs or kickoffs found in ${plural(result.files, 'file')}.`);
   if (result.errors.length) for (const e of result.errors) lines.push(c.red(`  ${e.file}: ${e.message}`));
   return lines.join('\n') + '\n';
 }

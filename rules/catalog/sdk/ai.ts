@@ -113,6 +113,8 @@ export const ai: PackageModel = {
   role: 'sdk',
   package: 'ai',
   docs: 'https://ai-sdk.dev/docs/ai-sdk-core/telemetry',
+  // `CallSettings` (sampling and request settings) has neither `telemetry` nor `experimental_telemetry`.
+  optionFreeTypes: { ai: ['CallSettings'] },
   modules: {
     ai: core,
     '@ai-sdk/openai': providerPackage('openai', 'createOpenAI'),

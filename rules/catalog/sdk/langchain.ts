@@ -10,6 +10,8 @@ import type { MemberSpec, OptionWiring, PackageModel, SiteKind } from '../types.
  */
 
 const callbacks = (arg: number, mechanism = 'call-option:langchain.callbacks'): OptionWiring => ({ arg, key: 'callbacks', mechanism });
+/** The handlers themselves as an argument (`generate(prompts, stop, [handler])`, `chain.call(values, [handler])`). */
+const handlers = (arg: number): OptionWiring => ({ arg, key: '', mechanism: 'call-option:langchain.callbacks' });
 const ctorCallbacks: OptionWiring[] = [callbacks(0, 'constructor-option:langchain.callbacks')];
 const withConfigCallbacks: OptionWiring[] = [callbacks(0, 'with-config:langchain.callbacks')];
 
@@ -23,7 +25,7 @@ function sites(methods: string[], kind: SiteKind, operation: string): Record<str
 
 /** The legacy model methods also take the handlers themselves as a third argument: `generate(prompts, stop, [handler])`. */
 function legacyModelSites(kind: SiteKind, operation: string): Record<string, MemberSpec> {
-  return Object.fromEntries(LEGACY_MODEL_METHODS.map((m) => [m, { site: { kind, operation, options: [callbacks(1), callbacks(2)] } } satisfies MemberSpec]));
+  return Object.fromEntries(LEGACY_MODEL_METHODS.map((m) => [m, { site: { kind, operation, options: [callbacks(1), callbacks(2), handlers(2)] } } satisfies MemberSpec]));
 }
 
 /** Methods that return a runnable wrapping the receiver (same calls, same handlers). */
@@ -190,7 +192,11 @@ export const langchain: PackageModel = {
     // LLMChain and friends (`langchain/chains`, 0.x): `call(values, callbacks | config)`, `run(input, callbacks)`.
     'langchain.LegacyChain': {
       sdk: 'langchain',
-      members: { ...sites([...RUN_METHODS, 'call', 'run', 'predict', 'apply'], 'llm-call', 'chat'), ...wrappers() },
+      members: {
+        ...sites([...RUN_METHODS, 'call', 'run', 'predict', 'apply'], 'llm-call', 'chat'),
+        ...Object.fromEntries(['call', 'run'].map((m) => [m, { site: { kind: 'llm-call', operation: 'chat', options: [callbacks(1), handlers(1)] } } satisfies MemberSpec])),
+        ...wrappers(),
+      },
     },
     // langchain v1 `createAgent`: a `ReactAgent` running the model/tool loop over a compiled graph. It is
     // not a Runnable itself: it has `invoke`, `stream` and `streamEvents`, and no `batch`.
