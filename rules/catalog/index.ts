@@ -26,10 +26,11 @@ import { braintrust, ddTrace, laminar } from './tracing/others.js';
 import { otel } from './tracing/otel.js';
 import { sentry } from './tracing/sentry.js';
 import { traceloop } from './tracing/traceloop.js';
+import { trigger } from './tracing/trigger.js';
 
 export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs];
 
-export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace];
+export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace, trigger];
 
 /** Metrics APIs (prom-client, OpenTelemetry metrics), for the metric rules. */
 export const metricModels: PackageModel[] = [promClient, otelMetrics];

@@ -36,6 +36,7 @@ import path from 'node:path';
 import type TS from 'typescript';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { Workspaces } from './workspaces.js';
+import { SdkSources } from './sdk-source.js';
 
 let loadedTs: typeof TS | undefined;
 
@@ -126,9 +127,12 @@ export class Aliases {
   private readonly consulted = new Map<string, string>();
   /** The project's own packages, imported by name in a monorepo (see workspaces.ts). */
   private readonly workspaces: Workspaces;
+  /** Catalog packages whose source is in the project (an SDK's own repository; see sdk-source.ts). */
+  readonly sdk: SdkSources;
 
   constructor(opts: AliasesOptions = {}) {
     this.modules = new Set(opts.modules ?? []);
+    this.sdk = new SdkSources((name) => this.modules.has(name));
     this.workspaces = new Workspaces(
       {
         consult: (file) => this.consult(file),

@@ -693,6 +693,8 @@ class FileAnalyzer implements InterpHost {
   private moduleFile(spec: string): string | undefined {
     if (isPathSpecifier(spec)) return path.resolve(this.dir, spec);
     if (!this.opts.aliases) return undefined;
+    // A catalog module stays the catalog's, even where `paths` or a workspace maps it to local source.
+    if (this.catalog.moduleType(spec)) return undefined;
     if (this.aliased.has(spec)) return this.aliased.get(spec);
     const r = projectModule(this.file, spec, this.opts.aliases);
     this.aliased.set(spec, r);
@@ -709,8 +711,10 @@ class FileAnalyzer implements InterpHost {
 
   private moduleValue(spec: string, name: string): AVal | undefined {
     const file = this.moduleFile(spec);
-    // A path-named catalog module (a team's own wrapper, from the configuration) is known by its path.
-    const t = this.catalog.moduleType(file ?? spec);
+    // A path-named catalog module (a team's own wrapper, from the configuration) is known by its path;
+    // a file of a catalog package's own source (`'../src'` in the SDK's repository) by the package's name.
+    const source = file && !isPathSpecifier(spec) ? undefined : file && this.opts.aliases?.sdk.catalogModuleFor(file);
+    const t = this.catalog.moduleType(file ?? spec) ?? (source ? this.catalog.moduleType(source) : undefined);
     // A named export goes through member access, so ready-made instances (`is`) resolve at the import.
     if (t) return name === '*' ? { k: 'inst', type: t, path: [] } : this.interp.member({ k: 'inst', type: t, path: [] }, name);
     if (file) return { k: 'ref', file, name, steps: [] };
@@ -805,6 +809,24 @@ class FileAnalyzer implements InterpHost {
     if (depth < 4 && ts.isIdentifier(u)) {
       const d = this.lookup(u.text, u.getStart(this.sf));
       if (d?.info.kind === 'var' && d.info.isConst && d.info.init && d.info.path.length === 0) return this.objectLiteralOf(d.info.init, depth + 1);
+    }
+    // `telemetryOptions()`: a function of this file whose only return is an object literal.
+    if (depth < 4 && ts.isCallExpression(u) && ts.isIdentifier(unwrap(u.expression))) {
+      const callee = unwrap(u.expression) as ts.Identifier;
+      const d = this.lookup(callee.text, callee.getStart(this.sf));
+      let fn: ts.Node | undefined;
+      if (d?.info.kind === 'function') fn = d.info.node;
+      else if (d?.info.kind === 'var' && d.info.isConst && d.info.init && d.info.path.length === 0) fn = unwrap(d.info.init);
+      if (fn && (ts.isArrowFunction(fn) || ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.body) {
+        if (!ts.isBlock(fn.body)) return this.objectLiteralOf(fn.body, depth + 1);
+        const returns: ts.ReturnStatement[] = [];
+        const visit = (n: ts.Node): void => {
+          if (ts.isReturnStatement(n)) returns.push(n);
+          else if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) ts.forEachChild(n, visit);
+        };
+        ts.forEachChild(fn.body, visit);
+        if (returns.length === 1 && returns[0]!.expression) return this.objectLiteralOf(returns[0]!.expression, depth + 1);
+      }
     }
     return undefined;
   }

@@ -96,6 +96,8 @@ export interface LinkOptions {
   packageDirOf?(file: string): string | undefined;
   /** A path for messages and evidence. */
   display?(file: string): string;
+  /** The file is a catalog SDK's own implementation (its repository's `src/`): its calls are not sites. */
+  isSdkImplementation?(file: string): boolean;
 }
 
 export interface LinkResult {
@@ -189,6 +191,11 @@ export class Linker implements InterpHost {
     return this.opts.display?.(file) ?? file;
   }
 
+  /** A directory for messages: relative, `.` for the working directory. */
+  private displayDir(dir: string): string {
+    return this.display(`${dir}/package.json`).replace(/\/?package\.json$/, '') || '.';
+  }
+
   /**
    * The registration (matching `pred`) that traces `file` in every process that runs it, or why none does.
    * Without a process model every registration counts everywhere.
@@ -214,8 +221,8 @@ export class Linker implements InterpHost {
       // A library file: judged by its own package's registrations (and its scripts' preloads).
       const pkg = pkgOf(file);
       const own = candidates.find((r) => !r.process && (r.packageDir !== undefined ? r.packageDir === pkg : pkgOf(r.file) === pkg));
-      for (const r of candidates) if (r !== own) reject(r, r.process ? 'preloaded by another command line' : `registered in another package (\`${this.display(r.packageDir ?? pkgOf(r.file)) || '.'}\`)`);
-      return { wired: own, processes: [], package: this.display(pkg) || '.', rejected };
+      for (const r of candidates) if (r !== own) reject(r, r.process ? 'preloaded by another command line' : `registered in another package (\`${this.displayDir(r.packageDir ?? pkgOf(r.file))}\`)`);
+      return { wired: own, processes: [], package: this.displayDir(pkg), rejected };
     }
     const processes: Evidence['processes'] = [];
     let first: Registration | undefined;
@@ -297,6 +304,7 @@ export class Linker implements InterpHost {
     };
     for (const s of summaries) {
       this.currentFile = s.file;
+      if (this.opts.isSdkImplementation?.(s.file)) continue;
       for (const c of s.calls) {
         if (c.isNew) continue;
         const callee = this.interp.concretize(c.callee);

@@ -86,6 +86,8 @@ export class Prescanner {
       const key = moduleKey(path.resolve(dir, m[1]!));
       edges.add(key);
       if (!root && this.pathNamed.size && (this.pathNamed.has(key) || this.pathNamed.has(key + '/index'))) root = true;
+      // A relative import of a catalog package's own source (an example in the SDK's repository).
+      if (!root && this.aliases?.sdk.catalogModuleFor(key) !== undefined) root = true;
     }
     let aliased: Record<string, string> | undefined;
     if (this.aliases?.hasAliasesIn(dir)) {

@@ -133,7 +133,7 @@ export class ProcessModel {
     for (const pkg of [...packages.values()].sort((a, b) => (a.dir < b.dir ? -1 : 1))) {
       const own = filesIn(pkg.dir);
       const rel = (f: string) => this.host.display(f);
-      const where = this.host.display(pkg.dir) || '.';
+      const where = this.host.display(path.join(pkg.dir, 'package.json')).replace(/\/?package\.json$/, '') || '.';
       // Frameworks.
       if (pkg.deps.next !== undefined) {
         const entries = own.filter((f) => /^(?:src\/)?(?:app|pages)\//.test(relTo(pkg.dir, f)) || /^(?:src\/)?middleware\.[cm]?[jt]sx?$/.test(relTo(pkg.dir, f)));

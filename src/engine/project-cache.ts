@@ -388,7 +388,7 @@ export class ProjectCache {
 
   private link(summaries: FileSummary[]): EvaluatedSite[] {
     this.stats.links++;
-    return new Linker(summaries, linkOptions(this.catalog, this.config, summaries, this.versions, this.root)).link().sites;
+    return new Linker(summaries, linkOptions(this.catalog, this.config, summaries, this.versions, this.root, this.aliases)).link().sites;
   }
 
   /** Bring the summaries up to date with the disk, within the configured intervals. */

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { builtinModels } from '../../rules/catalog/index.js';
 import { rulesById } from '../../rules/index.js';
 import type { ResolvedConfig } from '../config/load.js';
-import { aliasesFor } from './aliases.js';
+import { type Aliases, aliasesFor } from './aliases.js';
 import { CatalogIndex } from './catalog.js';
 import { displayPath } from './files.js';
 import { type EvaluatedSite, Linker, type LinkOptions } from './link.js';
@@ -90,7 +90,7 @@ export function enabledRules(config: ResolvedConfig): EnabledRule[] {
 }
 
 /** The link phase's view of the project: versions, preloads and processes from its package.json files. */
-export function linkOptions(catalog: CatalogIndex, config: ResolvedConfig, summaries: FileSummary[], versions: PackageVersions, cwd: string, read?: (file: string) => Buffer): LinkOptions {
+export function linkOptions(catalog: CatalogIndex, config: ResolvedConfig, summaries: FileSummary[], versions: PackageVersions, cwd: string, aliases: Aliases, read?: (file: string) => Buffer): LinkOptions {
   const display = (f: string) => displayPath(cwd, f);
   const processes = new ProcessModel(summaries, {
     packageOf: (f) => versions.packageOf(f),
@@ -111,6 +111,7 @@ export function linkOptions(catalog: CatalogIndex, config: ResolvedConfig, summa
     processes,
     packageDirOf: (f) => versions.packageOf(f)?.dir,
     display,
+    isSdkImplementation: (f) => aliases.sdk.isImplementation(f),
   };
 }
 
@@ -213,7 +214,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
 
   // Link the project and run the project-level rules.
   const versions = new PackageVersions(repositoryRoot(config.dir ?? cwd));
-  const linked = new Linker(summaries, linkOptions(catalog, config, summaries, versions, cwd, read)).link();
+  const linked = new Linker(summaries, linkOptions(catalog, config, summaries, versions, cwd, aliases, read)).link();
   const sites = linked.sites.filter((s) => reported.has(s.file));
   timing?.('link done');
   opts.detail?.sites?.push(...sites);

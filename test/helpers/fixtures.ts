@@ -94,3 +94,29 @@ export function discoverRuleFixtures(): FixtureCase[] {
   }
   return cases;
 }
+
+/**
+ * Multi-file projects under `fixtures/projects/<name>/` (monorepos, framework apps, several processes):
+ * every finding of every rule is expected inline, as in rule fixtures. A directory none of whose files
+ * carries a marker is not such a fixture (a repository the CI tests clone).
+ */
+export function discoverProjectFixtures(): FixtureCase[] {
+  const base = path.join(FIXTURES, 'projects');
+  if (!fs.existsSync(base)) return [];
+  const cases: FixtureCase[] = [];
+  for (const entry of fs.readdirSync(base, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const dir = path.join(base, entry.name);
+    const files = walk(dir);
+    const expected: Expectation[] = [];
+    const unmarked: string[] = [];
+    for (const f of files) {
+      const r = parseExpectations(f, dir);
+      expected.push(...r.expected);
+      if (!r.marked) unmarked.push(path.relative(dir, f));
+    }
+    if (unmarked.length === files.length) continue;
+    cases.push({ ruleId: '*', name: entry.name, dir, files, expected, unmarked });
+  }
+  return cases.sort((a, b) => (a.name < b.name ? -1 : 1));
+}

@@ -1,7 +1,8 @@
 import type { Coverage, MemberSpec, PackageModel } from '../types.js';
 
+/** OpenTelemetry instrumentations patch Node.js's module loading (require/import hooks): Node.js only. */
 const instr = (mechanism: string, ...sdks: (string | Coverage)[]): MemberSpec => ({
-  instrumentation: { mechanism, covers: sdks.map((s) => (typeof s === 'string' ? { sdk: s } : s)) },
+  instrumentation: { mechanism, covers: sdks.map((s) => (typeof s === 'string' ? { sdk: s } : s)), runtimes: ['node'] },
 });
 
 const autoInstrumentations: Coverage[] = [
@@ -42,12 +43,12 @@ export const instrumentations: PackageModel = {
     },
     // `--import`/`--require` of `/register` starts a NodeSDK with that bundle.
     '@opentelemetry/auto-instrumentations-node/register': {
-      '': { load: { id: 'otel.autoInstrumentations', mechanism: 'global:otel.auto-instrumentations-node/register', covers: autoInstrumentations, tracerProvider: true } },
+      '': { load: { id: 'otel.autoInstrumentations', mechanism: 'global:otel.auto-instrumentations-node/register', covers: autoInstrumentations, tracerProvider: true, runtimes: ['node'] } },
     },
     // Elastic's OpenTelemetry distribution: `node --import @elastic/opentelemetry-node` (or `--require`) starts its
     // NodeSDK with an OpenAI instrumentation and the AWS SDK one.
     '@elastic/opentelemetry-node': {
-      '': { load: { id: 'elastic.edot', mechanism: 'global:elastic.opentelemetry-node', covers: [{ sdk: 'openai', versions: '<7' }, { sdk: 'bedrock' }], tracerProvider: true } },
+      '': { load: { id: 'elastic.edot', mechanism: 'global:elastic.opentelemetry-node', covers: [{ sdk: 'openai', versions: '<7' }, { sdk: 'bedrock' }], tracerProvider: true, runtimes: ['node'] } },
     },
     // OpenInference (Arize Phoenix).
     '@arizeai/openinference-instrumentation-openai': { OpenAIInstrumentation: instr('global:openinference.OpenAIInstrumentation', 'openai') },

@@ -62,9 +62,9 @@ const ddCovers: Coverage[] = [
   { sdk: 'ai', versions: '>=4.0.0', library: { package: 'dd-trace', versions: '>=5.63.0' } },
   { sdk: 'langgraph', versions: '>=1.1.2', library: { package: 'dd-trace', versions: '>=5.91.0' } },
 ];
-const ddInit: MemberSpec = { global: { id: 'dd.init', mechanism: 'global:dd-trace.init', covers: ddCovers } };
+const ddInit: MemberSpec = { global: { id: 'dd.init', mechanism: 'global:dd-trace.init', covers: ddCovers, runtimes: ['node'] } };
 /** `dd-trace/init` (`require`, `node -r`) and `dd-trace/initialize.mjs` (`node --import`) call `tracer.init()` when loaded. */
-const ddPreload: MemberSpec = { load: { id: 'dd.init', mechanism: 'global:dd-trace/init', covers: ddCovers } };
+const ddPreload: MemberSpec = { load: { id: 'dd.init', mechanism: 'global:dd-trace/init', covers: ddCovers, runtimes: ['node'] } };
 
 /** Datadog's tracer: `tracer.init()` (or loading `dd-trace/init`) patches the LLM SDKs LLM Observability supports. */
 export const ddTrace: PackageModel = {

@@ -3,7 +3,8 @@ import type { Coverage, DefaultIntegrations, MemberSpec, PackageModel } from '..
 const startSpan: MemberSpec = { scope: { callbackArg: 'last', mechanism: 'scope:sentry.startSpan' } };
 const startSpanManual: MemberSpec = { scope: { callbackArg: 'last', mechanism: 'scope:sentry.startSpanManual' } };
 const startInactiveSpan: MemberSpec = { span: { mechanism: 'scope:sentry.startInactiveSpan' } };
-const integration = (name: string, ...sdks: string[]): MemberSpec => ({ instrumentation: { mechanism: `global:sentry.${name}`, covers: sdks.map((sdk) => ({ sdk })) } });
+/** Sentry's AI integrations patch the SDK modules through OpenTelemetry instrumentation: Node.js only (Bun and edge need `instrument*Client`). */
+const integration = (name: string, ...sdks: string[]): MemberSpec => ({ instrumentation: { mechanism: `global:sentry.${name}`, covers: sdks.map((sdk) => ({ sdk })), runtimes: ['node'] } });
 
 /*
  * The AI integrations `Sentry.init()` turns on by itself, read from the published packages (@sentry/node,
@@ -111,6 +112,8 @@ function members(pkg: string, nodeDefaults: 'node' | 'framework' | undefined): R
       covers: 'instrumentations',
       tracerProvider: true,
       ...(nodeDefaults ? { defaults: defaults(pkg, nodeDefaults === 'framework') } : {}),
+      // What it covers comes from the AI integrations, which patch Node.js module loading.
+      runtimes: ['node'],
     },
   };
   return {

@@ -11,7 +11,7 @@ const covered: { sdk: string; versions?: string }[] = [
 ];
 
 const members: Record<string, MemberSpec> = {
-  initialize: { global: { id: 'traceloop.initialize', mechanism: 'global:traceloop.initialize', tracerProvider: true, covers: covered } },
+  initialize: { global: { id: 'traceloop.initialize', mechanism: 'global:traceloop.initialize', tracerProvider: true, covers: covered, runtimes: ['node'] } },
   withWorkflow: scope('withWorkflow'),
   withTask: scope('withTask'),
   withAgent: scope('withAgent'),
