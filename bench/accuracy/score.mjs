@@ -25,7 +25,19 @@ const flag = (name) => args.includes(`--${name}`);
 const family = opt('family', 'all');
 const onlyRepo = opt('repo');
 const tool = path.resolve(opt('tool', path.join(here, '..', '..', 'bin', 'tracewire.js')));
-const corpus = path.resolve(opt('corpus', process.env.TRACEWIRE_DEVCORPUS ?? path.join(here, '..', '..', '..', 'shared', 'devcorpus', 'repos')));
+/** The corpus: `--corpus`, `TRACEWIRE_DEVCORPUS`, else the first `shared/devcorpus/repos` above this folder. */
+function defaultCorpus() {
+  for (let d = here; ; d = path.dirname(d)) {
+    const c = path.join(d, 'shared', 'devcorpus', 'repos');
+    if (fs.existsSync(c)) return c;
+    if (path.dirname(d) === d) return c;
+  }
+}
+const corpus = path.resolve(opt('corpus', process.env.TRACEWIRE_DEVCORPUS ?? defaultCorpus()));
+if (!fs.existsSync(corpus)) {
+  console.error(`score: no corpus at ${corpus} (give --corpus DIR or TRACEWIRE_DEVCORPUS)`);
+  process.exit(2);
+}
 const asJson = flag('json');
 const showMisses = flag('misses');
 
