@@ -89,7 +89,7 @@ const pct = (n, d) => (d ? `${((100 * n) / d).toFixed(1)}%` : 'n/a');
 
 /** The state tracewire gives an inventory site: wired, unwired or unknown. */
 function stateOf(site) {
-  if (site.wired === 'unknown' || site.unknown) return 'unknown';
+  if (site.state) return site.state;
   return site.wired ? 'wired' : 'unwired';
 }
 
