@@ -56,6 +56,7 @@ export default defineRule<Options>({
     if (schema) loadTracingSchema(schema, settings.cwd);
     return { ...opts, schema };
   },
+  configuredBy: (settings) => settings.tracingSchema !== undefined,
   needs: startsSpans,
   callNames: spanStartNames,
   createVisitor(ctx) {

@@ -17,6 +17,7 @@ import { ProjectCache } from '../src/engine/project-cache.js';
 import { buildCatalog, enabledRules, run } from '../src/engine/run.js';
 import type { RunResult } from '../src/engine/types.js';
 import { tempProject } from './helpers/engine.js';
+import { registry } from '../rules/registry.js';
 
 const tsconfig = (compilerOptions: unknown, rest: Record<string, unknown> = {}) => JSON.stringify({ compilerOptions, ...rest });
 
@@ -128,7 +129,7 @@ describe('Aliases', () => {
     });
     const plain = resolver(root);
     expect(plain('src/app.ts', 'openai')).toBe('src/openai');
-    const r = resolver(root, aliasesFor(buildCatalog(resolveConfig({}, undefined, rulesById, '', root))));
+    const r = resolver(root, aliasesFor(buildCatalog(resolveConfig({}, undefined, rulesById, '', root), registry)));
     expect(r('src/app.ts', 'openai')).toBeUndefined();
     expect(r('src/app.ts', 'ai')).toBeUndefined();
     // A subpath the catalog does not describe follows TypeScript.
@@ -296,7 +297,7 @@ describe('the prefilter', () => {
       'src/lib/openai.ts': '',
       'src/obs/tracing.ts': '',
     });
-    const catalog = buildCatalog(resolveConfig({}, undefined, rulesById, '', root));
+    const catalog = buildCatalog(resolveConfig({}, undefined, rulesById, '', root), registry);
     const scanner = new Prescanner(catalog, aliasesFor(catalog));
     const text = "import { openai } from '@/lib/openai';\nimport { span } from /* why */ \"#tracing\";\nconst lazy = () => import(\n  '@/lib/missing');\nimport OpenAI from 'openai';\n";
     const scan = scanner.scan(path.join(root, 'src/app/route.ts'), text);
@@ -324,7 +325,7 @@ function appWithAliases(paths: Record<string, string[]> = { '@/*': ['./src/*'] }
 async function check(dir: string, cacheFile?: string): Promise<RunResult> {
   const config = resolveConfig({}, undefined, rulesById, '', dir);
   const files = await listFiles({ cwd: dir, paths: [] });
-  const r = await run({ cwd: dir, files, config, cacheFile });
+  const r = await run({ registry, cwd: dir, files, config, cacheFile });
   return { ...r, durationMs: 0 };
 }
 
@@ -440,8 +441,8 @@ describe('the editor\'s project cache with path aliases', () => {
     fs.rmSync(path.join(root, 'src/lib/openai.ts'));
     const config = resolveConfig({}, undefined, rulesById, '', root);
     const c = clock();
-    const cache = new ProjectCache({ root, config, now: c.now });
-    const rules = enabledRules(config);
+    const cache = new ProjectCache({ registry, root, config, now: c.now });
+    const rules = enabledRules(config, registry);
     const check = (rel: string) => cache.checkFile({ file: path.join(root, rel), text: fs.readFileSync(path.join(root, rel), 'utf8'), rules }).findings.map((f) => `${f.file}:${f.line} ${f.messageId}`);
     expect(check('src/app/route.ts')).toEqual([]);
     // The file the alias names appears: seen once the project is listed again.
@@ -466,9 +467,9 @@ describe('the editor\'s project cache with path aliases', () => {
       fs.writeFileSync(path.join(root, 'src/app/route.ts'), `import { APIError } from 'openai';\n${ROUTE}export const isApiError = (e: unknown) => e instanceof APIError;\n`);
       const config = resolveConfig({}, undefined, rulesById, '', root);
       const session = () => {
-        const cache = new ProjectCache({ root, config });
+        const cache = new ProjectCache({ registry, root, config });
         const file = path.join(root, 'src/app/route.ts');
-        const found = cache.checkFile({ file, text: fs.readFileSync(file, 'utf8'), rules: enabledRules(config) }).findings.map((f) => `${f.file}:${f.line} ${f.messageId}`);
+        const found = cache.checkFile({ file, text: fs.readFileSync(file, 'utf8'), rules: enabledRules(config, registry) }).findings.map((f) => `${f.file}:${f.line} ${f.messageId}`);
         return { cache, found };
       };
       expect(session().found).toEqual(['src/app/route.ts:5 unwiredCall']);

@@ -15,6 +15,7 @@ import type { EvaluatedSite } from '../src/engine/link.js';
 import { run } from '../src/engine/run.js';
 import { discoverRuleFixtures, FIXTURES } from './helpers/fixtures.js';
 import fs from 'node:fs';
+import { registry } from '../rules/registry.js';
 
 const SITE_RULES = new Set(['require-llm-tracing', 'require-task-callbacks', 'require-kickoff-callbacks', 'no-direct-llm-client']);
 
@@ -32,7 +33,7 @@ describe('catalog coverage', () => {
         ? loadConfig({ cwd: dir, configFile: 'tracewire.config.json', rules: rulesById })
         : resolveConfig({}, undefined, rulesById, '', dir);
       const sites: EvaluatedSite[] = [];
-      await run({ cwd: dir, files, config, detail: { sites } });
+      await run({ registry, cwd: dir, files, config, detail: { sites } });
       for (const s of sites) seen.add(s.member);
     }
     const missing = [...expected].filter((k) => !seen.has(k)).sort();

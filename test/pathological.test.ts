@@ -15,6 +15,7 @@ import type { RunResult } from '../src/engine/types.js';
 import { rulesById } from '../rules/index.js';
 import { runIn, tempProject } from './helpers/engine.js';
 import { ROOT } from './helpers/fixtures.js';
+import { registry } from '../rules/registry.js';
 
 const UNWIRED = `import OpenAI from 'openai';\nconst client = new OpenAI();\nexport const go = () => client.chat.completions.create({ model: 'gpt-4o', messages: [] });\n`;
 const BIN = path.join(ROOT, 'bin/tracewire.js');
@@ -219,7 +220,7 @@ describe('the file tree', () => {
     spawnSync('mkfifo', [path.join(dir, 'src/pipe.js')]);
     fs.symlinkSync('/dev/zero', path.join(dir, 'src/zero.js'));
     const config = resolveConfig({}, undefined, rulesById, '', dir);
-    const r = await run({ cwd: dir, files: ['src/a.ts', 'src/pipe.js', 'src/zero.js'].map((f) => path.join(dir, f)), config });
+    const r = await run({ registry, cwd: dir, files: ['src/a.ts', 'src/pipe.js', 'src/zero.js'].map((f) => path.join(dir, f)), config });
     expect(r.errors).toEqual([
       { file: 'src/pipe.js', message: 'skipped: not a regular file' },
       { file: 'src/zero.js', message: 'skipped: not a regular file' },
@@ -234,7 +235,7 @@ describe('the file tree', () => {
     const files = await listFiles({ cwd: dir, paths: [] });
     expect(files).toHaveLength(3);
     fs.rmSync(path.join(dir, 'src/b.ts'));
-    const r = await run({ cwd: dir, files, config });
+    const r = await run({ registry, cwd: dir, files, config });
     expect(r.errors).toEqual([{ file: 'src/b.ts', message: 'cannot read file: ENOENT' }]);
     expect(where(r)).toEqual(['src/a.ts:3:25 require-llm-tracing', 'src/c.ts:3:25 require-llm-tracing']);
   });
@@ -290,7 +291,7 @@ describe('time budget', () => {
     const dir = tempProject({ 'src/huge.ts': slow(), 'src/a.ts': UNWIRED });
     const config = resolveConfig({}, undefined, rulesById, '', dir);
     const t0 = performance.now();
-    const r = await run({ cwd: dir, files: ['src/a.ts', 'src/huge.ts'].map((f) => path.join(dir, f)), config, fileTimeoutMs: 100 });
+    const r = await run({ registry, cwd: dir, files: ['src/a.ts', 'src/huge.ts'].map((f) => path.join(dir, f)), config, fileTimeoutMs: 100 });
     expect(r.errors).toEqual([{ file: 'src/huge.ts', message: 'skipped: analysis took longer than the per-file time budget of 0.1 s (set TRACEWIRE_FILE_TIMEOUT_MS to change it)' }]);
     expect(where(r)).toEqual(['src/a.ts:3:25 require-llm-tracing']);
     // The budget stops the analysis itself, not only the report: parse (~0.3 s) + 0.1 s + slack.

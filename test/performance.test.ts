@@ -18,6 +18,7 @@ import { enabledRules, run, runCacheKey } from '../src/engine/run.js';
 import type { RunResult } from '../src/engine/types.js';
 import { buildPackage } from './helpers/build.js';
 import { FIXTURES, ROOT } from './helpers/fixtures.js';
+import { registry } from '../rules/registry.js';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), prefix));
 
@@ -96,7 +97,7 @@ describe('--cache', () => {
   async function check(dir: string, cacheFile?: string): Promise<RunResult> {
     const config = loadConfig({ cwd: dir, rules: rulesById });
     const files = await listFiles({ cwd: dir, paths: [] });
-    const r = await run({ cwd: dir, files, config, cacheFile });
+    const r = await run({ registry, cwd: dir, files, config, cacheFile });
     return { ...r, durationMs: 0 };
   }
 
@@ -196,15 +197,15 @@ describe('--cache', () => {
   it('keys on the configuration, the rule options, the catalog and the working directory', () => {
     const dir = project();
     const config = loadConfig({ cwd: dir, rules: rulesById });
-    const key = runCacheKey(config, enabledRules(config), dir);
-    expect(runCacheKey(config, enabledRules(config), dir)).toBe(key);
-    expect(runCacheKey(config, enabledRules(config), path.join(dir, 'src'))).not.toBe(key);
-    expect(runCacheKey({ ...config, raw: config.raw + ' ' }, enabledRules(config), dir)).not.toBe(key);
+    const key = runCacheKey(config, enabledRules(config, registry), dir, registry);
+    expect(runCacheKey(config, enabledRules(config, registry), dir, registry)).toBe(key);
+    expect(runCacheKey(config, enabledRules(config, registry), path.join(dir, 'src'), registry)).not.toBe(key);
+    expect(runCacheKey({ ...config, raw: config.raw + ' ' }, enabledRules(config, registry), dir, registry)).not.toBe(key);
     const models = [{ id: 'acme', modules: { '@acme/llm': { complete: { site: { kind: 'llm-call', operation: 'chat' } } } } }] as unknown as typeof config.models;
-    expect(runCacheKey({ ...config, models }, enabledRules(config), dir)).not.toBe(key);
-    const rules = enabledRules(config).map((r) => (r.rule.meta.id === 'no-unbounded-metric-labels' ? { ...r, options: { boundedNames: ['tenant'] } } : r));
-    expect(runCacheKey(config, rules, dir)).not.toBe(key);
-    expect(runCacheKey(config, enabledRules(config).slice(1), dir)).not.toBe(key);
+    expect(runCacheKey({ ...config, models }, enabledRules(config, registry), dir, registry)).not.toBe(key);
+    const rules = enabledRules(config, registry).map((r) => (r.rule.meta.id === 'no-unbounded-metric-labels' ? { ...r, options: { boundedNames: ['tenant'] } } : r));
+    expect(runCacheKey(config, rules, dir, registry)).not.toBe(key);
+    expect(runCacheKey(config, enabledRules(config, registry).slice(1), dir, registry)).not.toBe(key);
   });
 
   it('is invalidated when tracewire\'s version changes (the real CLI)', () => {

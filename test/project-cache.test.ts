@@ -15,6 +15,7 @@ import { ProjectCache, Workspace } from '../src/engine/project-cache.js';
 import { enabledRules, run } from '../src/engine/run.js';
 import { FIXTURES } from './helpers/fixtures.js';
 import { tempProject } from './helpers/engine.js';
+import { registry } from '../rules/registry.js';
 
 function clock() {
   let t = 0;
@@ -36,8 +37,8 @@ function setup() {
   });
   const config = resolveConfig({}, undefined, rulesById, '', root);
   const c = clock();
-  const cache = new ProjectCache({ root, config, now: c.now });
-  const rules = enabledRules(config);
+  const cache = new ProjectCache({ registry, root, config, now: c.now });
+  const rules = enabledRules(config, registry);
   const check = (rel: string, text?: string) =>
     cache.checkFile({ file: path.join(root, rel), text: text ?? fs.readFileSync(path.join(root, rel), 'utf8'), rules }).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.messageId}`);
   const write = (rel: string, text: string) => fs.writeFileSync(path.join(root, rel), text);
@@ -72,8 +73,8 @@ describe('ProjectCache', () => {
       'src/llm.ts': "import OpenAI from 'openai';\nconst client = new OpenAI();\nexport const ask = () => client.responses.create({ model: 'gpt-4o', input: 'x' });\n",
     });
     const config = resolveConfig({}, undefined, rulesById, '', root);
-    const cache = new ProjectCache({ root, config });
-    const rules = enabledRules(config);
+    const cache = new ProjectCache({ registry, root, config });
+    const rules = enabledRules(config, registry);
     const check = (rel: string) => cache.checkFile({ file: path.join(root, rel), text: fs.readFileSync(path.join(root, rel), 'utf8'), rules }).findings.map((f) => `${f.file}:${f.line} ${f.messageId}`);
     // The tracer comes from another file: the span rules run on job.ts, with the project as resolver.
     expect(check('src/job.ts')).toEqual(['src/job.ts:3 neverEnded']);
@@ -95,8 +96,8 @@ describe('ProjectCache', () => {
       expect(cache.stats.analyses).toBe(3);
       const config = resolveConfig({}, undefined, rulesById, '', root);
       const again = () => {
-        const c = new ProjectCache({ root, config });
-        const findings = c.checkFile({ file: path.join(root, 'src/other.ts'), text: fs.readFileSync(path.join(root, 'src/other.ts'), 'utf8'), rules: enabledRules(config) }).findings;
+        const c = new ProjectCache({ registry, root, config });
+        const findings = c.checkFile({ file: path.join(root, 'src/other.ts'), text: fs.readFileSync(path.join(root, 'src/other.ts'), 'utf8'), rules: enabledRules(config, registry) }).findings;
         return { c, where: findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.messageId}`) };
       };
       const second = again();
@@ -106,9 +107,9 @@ describe('ProjectCache', () => {
       write('src/llm.ts', RAW_LLM);
       const third = again();
       expect(third.c.stats).toMatchObject({ reads: 3, analyses: 1 });
-      expect(third.c.checkFile({ file: path.join(root, 'src/agent.ts'), text: AGENT, rules: enabledRules(config) }).findings.map((f) => f.messageId)).toEqual(['unwiredCall']);
+      expect(third.c.checkFile({ file: path.join(root, 'src/agent.ts'), text: AGENT, rules: enabledRules(config, registry) }).findings.map((f) => f.messageId)).toEqual(['unwiredCall']);
       // Off: every file is analysed.
-      expect(new ProjectCache({ root, config, persist: false }).checkFile({ file: path.join(root, 'src/agent.ts'), text: AGENT, rules: enabledRules(config) }).findings).toHaveLength(1);
+      expect(new ProjectCache({ registry, root, config, persist: false }).checkFile({ file: path.join(root, 'src/agent.ts'), text: AGENT, rules: enabledRules(config, registry) }).findings).toHaveLength(1);
     } finally {
       if (prev === undefined) delete process.env.TRACEWIRE_CACHE_DIR;
       else process.env.TRACEWIRE_CACHE_DIR = prev;
@@ -170,19 +171,19 @@ describe('ProjectCache', () => {
   it('with project off, checks the file alone and lists nothing', () => {
     const { root } = setup();
     const config = resolveConfig({}, undefined, rulesById, '', root);
-    const cache = new ProjectCache({ root, config, project: false });
-    const r = cache.checkFile({ file: path.join(root, 'src/agent.ts'), text: AGENT, rules: enabledRules(config) });
+    const cache = new ProjectCache({ registry, root, config, project: false });
+    const r = cache.checkFile({ file: path.join(root, 'src/agent.ts'), text: AGENT, rules: enabledRules(config, registry) });
     expect(r.findings).toEqual([]);
     // The file names no catalog module (and alone, its import leads nowhere): nothing to analyse.
     expect(cache.stats).toMatchObject({ listings: 0, reads: 0, analyses: 0, links: 0 });
-    const o = cache.checkFile({ file: path.join(root, 'src/other.ts'), text: OTHER, rules: enabledRules(config) });
+    const o = cache.checkFile({ file: path.join(root, 'src/other.ts'), text: OTHER, rules: enabledRules(config, registry) });
     expect(o.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.messageId}`)).toEqual(['src/other.ts:3:28 unwiredCall']);
     expect(cache.stats).toMatchObject({ listings: 0, reads: 0, links: 1 });
   });
 
   it('reports a file it cannot parse as skipped, with no findings', () => {
     const { root, cache } = setup();
-    const r = cache.checkFile({ file: path.join(root, 'src/broken.ts'), text: "import OpenAI from 'openai';\nexport const = ;", rules: enabledRules(cache.config) });
+    const r = cache.checkFile({ file: path.join(root, 'src/broken.ts'), text: "import OpenAI from 'openai';\nexport const = ;", rules: enabledRules(cache.config, registry) });
     expect(r.findings).toEqual([]);
     expect(r.skipped).toMatch(/^parse error at 2:/);
   });
@@ -190,7 +191,7 @@ describe('ProjectCache', () => {
   it('skips minified or bundled text, as run() does', () => {
     const { root, cache } = setup();
     const bundle = `${OTHER.replace(/\n/g, ' ')}${' '.repeat(300 * 1024)}\n`;
-    const r = cache.checkFile({ file: path.join(root, 'src/bundle.js'), text: bundle, rules: enabledRules(cache.config) });
+    const r = cache.checkFile({ file: path.join(root, 'src/bundle.js'), text: bundle, rules: enabledRules(cache.config, registry) });
     expect(r).toMatchObject({ findings: [], skipped: expect.stringMatching(/^looks minified or bundled/) });
   });
 
@@ -198,10 +199,10 @@ describe('ProjectCache', () => {
     const app = path.join(FIXTURES, 'sample-app');
     const files = await listFiles({ cwd: app, paths: ['.'] });
     const config = resolveConfig({}, undefined, rulesById, '', app);
-    const expected = await run({ cwd: app, files, config });
+    const expected = await run({ registry, cwd: app, files, config });
     expect(expected.findings.length).toBeGreaterThan(0);
-    const cache = new ProjectCache({ root: app, config });
-    const actual = files.flatMap((f) => cache.checkFile({ file: f, text: fs.readFileSync(f, 'utf8'), rules: enabledRules(config) }).findings);
+    const cache = new ProjectCache({ registry, root: app, config });
+    const actual = files.flatMap((f) => cache.checkFile({ file: f, text: fs.readFileSync(f, 'utf8'), rules: enabledRules(config, registry) }).findings);
     expect(actual.map(({ data: _data, ...f }) => f)).toEqual(expected.findings);
     expect(cache.stats.links).toBe(1);
   });
@@ -215,7 +216,7 @@ describe('Workspace', () => {
       'src/a.ts': OTHER,
     });
     const c = clock();
-    const ws = new Workspace({ now: c.now });
+    const ws = new Workspace(registry, { now: c.now });
     const file = path.join(root, 'src/a.ts');
     const p = ws.projectFor(file, '/');
     expect(p.root).toBe(root);
@@ -238,7 +239,7 @@ describe('Workspace', () => {
       'config/tw.json': JSON.stringify({ rules: { 'require-llm-tracing': ['warn', { ignoreOperations: ['chat'] }] } }),
       'app/src/a.ts': OTHER,
     });
-    const ws = new Workspace();
+    const ws = new Workspace(registry);
     const p = ws.projectFor('app/src/a.ts', root, { configFile: 'config/tw.json', projectRoot: 'app' });
     expect(p.root).toBe(path.join(root, 'app'));
     expect(p.config.file).toBe(path.join(root, 'config/tw.json'));
@@ -247,7 +248,7 @@ describe('Workspace', () => {
 
   it('keeps one project for the files of every directory', () => {
     const root = tempProject({ 'package.json': '{}', 'src/a.ts': OTHER, 'src/deep/b.ts': OTHER, 'lib/c.ts': OTHER });
-    const ws = new Workspace();
+    const ws = new Workspace(registry);
     const p = ws.projectFor(path.join(root, 'src/a.ts'), root);
     expect(ws.projectFor(path.join(root, 'src/deep/b.ts'), root)).toBe(p);
     expect(ws.projectFor(path.join(root, 'lib/c.ts'), root, { projectRoot: '.' })).toBe(p);
@@ -258,13 +259,13 @@ describe('Workspace', () => {
 
   it('uses the nearest package.json directory as the root without a configuration', () => {
     const root = tempProject({ 'pkg/package.json': '{}', 'pkg/src/deep/a.ts': OTHER });
-    const p = new Workspace().projectFor(path.join(root, 'pkg/src/deep/a.ts'), root);
+    const p = new Workspace(registry).projectFor(path.join(root, 'pkg/src/deep/a.ts'), root);
     expect(p.root).toBe(path.join(root, 'pkg'));
     expect(p.config.file).toBeUndefined();
   });
 
   it('reports an invalid configuration with its key', () => {
     const root = tempProject({ 'tracewire.config.json': JSON.stringify({ rules: { 'require-llm-tracing': ['error', { ignoreOperation: [] }] } }), 'a.ts': '' });
-    expect(() => new Workspace().projectFor(path.join(root, 'a.ts'), root)).toThrow(/rules\.require-llm-tracing\[1\]/);
+    expect(() => new Workspace(registry).projectFor(path.join(root, 'a.ts'), root)).toThrow(/rules\.require-llm-tracing\[1\]/);
   });
 });

@@ -17,6 +17,7 @@ import { buildCatalog, enabledRules, run } from '../src/engine/run.js';
 import type { RunResult } from '../src/engine/types.js';
 import { exportTargets, splitPackageSpec } from '../src/engine/workspaces.js';
 import { tempProject } from './helpers/engine.js';
+import { registry } from '../rules/registry.js';
 
 const json = (v: unknown) => JSON.stringify(v, null, 2);
 
@@ -165,7 +166,7 @@ describe('workspace packages', () => {
       'node_modules/escape/index.js': '',
       'app.ts': '',
     });
-    const catalog = buildCatalog(resolveConfig({}, undefined, rulesById, '', root));
+    const catalog = buildCatalog(resolveConfig({}, undefined, rulesById, '', root), registry);
     const withCatalog = resolver(root, aliasesFor(catalog));
     expect(withCatalog('app.ts', 'ai')).toBeUndefined();
     expect(withCatalog('app.ts', '@langchain/core')).toBeUndefined();
@@ -232,7 +233,7 @@ function monorepo() {
 async function check(dir: string, cacheFile?: string, workers = 0): Promise<RunResult> {
   const config = resolveConfig({}, undefined, rulesById, '', dir);
   const files = await listFiles({ cwd: dir, paths: [] });
-  const r = await run({ cwd: dir, files, config, cacheFile, workers });
+  const r = await run({ registry, cwd: dir, files, config, cacheFile, workers });
   return { ...r, durationMs: 0 };
 }
 
@@ -241,7 +242,7 @@ const findings = (r: RunResult) => r.findings.map((f) => `${f.file}:${f.line} ${
 describe('runs in a monorepo', () => {
   it('the prefilter follows an import of a workspace package as an edge', () => {
     const root = monorepo();
-    const catalog = buildCatalog(resolveConfig({}, undefined, rulesById, '', root));
+    const catalog = buildCatalog(resolveConfig({}, undefined, rulesById, '', root), registry);
     const scan = new Prescanner(catalog, aliasesFor(catalog)).scan(path.join(root, 'apps/web/src/route.ts'), ROUTE);
     expect(scan.edges).toEqual([path.join(root, 'packages/ai/src')]);
     expect(scan.aliases).toEqual({ '@acme/ai': path.join(root, 'packages/ai/src') });
@@ -279,8 +280,8 @@ describe('the editor\'s project cache in a monorepo', () => {
     const root = monorepo();
     const config = resolveConfig({}, undefined, rulesById, '', root);
     let t = 0;
-    const cache = new ProjectCache({ root, config, now: () => t });
-    const rules = enabledRules(config);
+    const cache = new ProjectCache({ registry, root, config, now: () => t });
+    const rules = enabledRules(config, registry);
     const file = path.join(root, 'apps/web/src/route.ts');
     const checkRoute = () => cache.checkFile({ file, text: fs.readFileSync(file, 'utf8'), rules }).findings.map((f) => `${f.file}:${f.line} ${f.messageId}`);
     expect(checkRoute()).toEqual(['apps/web/src/route.ts:4 unwiredCall']);

@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import ignore from 'ignore';
-import { rulesById } from '../../rules/index.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import {
   BASELINE_FILE,
@@ -27,6 +26,7 @@ import { decodeSource, run } from '../engine/run.js';
 import type { Finding, RunResult } from '../engine/types.js';
 import type { BaselineSummary, ReportContext } from '../report/context.js';
 import { applyShard, runScale, type ScaleOptions } from './scale.js';
+import { registry } from '../../rules/registry.js';
 
 export const CHECK_FORMATS = ['stylish', 'json', 'sarif', 'github', 'junit'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -150,7 +150,7 @@ async function select(io: GateIO, paths: string[], opts: CheckOptions, prepare: 
     return { ...p, gitRoot: repoRootQuiet(io.cwd) };
   }
   // Loaded first: a configuration error is a configuration error, in a git repository or not.
-  const config = loadConfig({ cwd: io.cwd, configFile: opts.config, rules: rulesById });
+  const config = loadConfig({ cwd: io.cwd, configFile: opts.config, rules: registry.rules });
   const project = await projectFiles(io, config);
   // The plain listing of the working directory is the project's when they coincide: list once.
   const sameListing = paths.length === 0 && opts.ignore && config.project && (config.file ? config.dir : io.cwd) === io.cwd;
@@ -280,7 +280,7 @@ export async function runCheck(io: GateIO, paths: string[], opts: CheckOptions, 
   const sel = await select(io, paths, opts, prepare);
   Object.assign(sel, applyShard(io.cwd, sel.files, sel.contextFiles, opts.shard));
   const scale = runScale(io.cwd, opts, sel.files.length + sel.contextFiles.length);
-  const full = await run({ cwd: io.cwd, files: sel.files, contextFiles: sel.contextFiles, config: sel.config, readFile: sel.readFile, ...scale });
+  const full = await run({ registry, cwd: io.cwd, files: sel.files, contextFiles: sel.contextFiles, config: sel.config, readFile: sel.readFile, ...scale });
   const text = textReader(sel.readFile);
 
   let findings = full.findings;
@@ -304,7 +304,7 @@ export async function runCheck(io: GateIO, paths: string[], opts: CheckOptions, 
   const ctx: ReportContext = {
     cwd: io.cwd,
     root,
-    rules: [...rulesById.values()].map((r) => r.meta),
+    rules: [...registry.rules.values()].map((r) => r.meta),
     files: sel.files.map((f) => displayRel(io.cwd, f)),
     source: (f) => text(path.resolve(io.cwd, f)),
     // Numbered among all of the run's findings, so a finding's fingerprint does not depend on what is filtered out.
@@ -332,7 +332,7 @@ export async function runBaseline(io: GateIO, paths: string[], opts: BaselineOpt
   const previous = fs.existsSync(file) ? readBaseline(file).entries : undefined;
   if (opts.prune && !previous) throw new UsageError(`--prune: there is no baseline at ${shown} yet (create it with \`tracewire baseline\`)`);
   const sel = await prepare(io, paths, opts);
-  const result = await run({ cwd: io.cwd, files: sel.files, contextFiles: sel.contextFiles, config: sel.config });
+  const result = await run({ registry, cwd: io.cwd, files: sel.files, contextFiles: sel.contextFiles, config: sel.config });
   const root = path.dirname(file);
   const current = fingerprints(io.cwd, root, result.findings, textReader(undefined));
   const unreadable = new Set(result.errors.map((e) => relPath(root, path.resolve(io.cwd, e.file))));

@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { rulesById } from '../../rules/index.js';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../config/load.js';
 import { listFiles, UsageError } from '../engine/files.js';
 import { run } from '../engine/run.js';
@@ -11,6 +10,7 @@ import type { RunResult } from '../engine/types.js';
 import { VERSION } from '../version.js';
 import { parseShard, parseWorkers } from './scale.js';
 import { BASELINE_FILE, type BaselineOptions, CHECK_FORMATS, type CheckOptions, collectFormat, type Prepare, parseMaxWarnings, runBaseline, runCheck } from './gate.js';
+import { registry } from '../../rules/registry.js';
 
 export interface CliIO {
   cwd: string;
@@ -50,7 +50,7 @@ interface CommonOptions {
 }
 
 async function prepare(io: CliIO, paths: string[], opts: CommonOptions): Promise<{ config: ResolvedConfig; files: string[]; contextFiles: string[] }> {
-  const config = loadConfig({ cwd: io.cwd, configFile: opts.config, rules: rulesById });
+  const config = loadConfig({ cwd: io.cwd, configFile: opts.config, rules: registry.rules });
   const files = await listFiles({ cwd: io.cwd, paths, noIgnore: !opts.ignore, ignores: config.ignores });
   let contextFiles: string[] = [];
   // Project mode: when files are named one by one, the rest of the project still informs resolution.
@@ -128,7 +128,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .description('list every LLM call, agent run and kickoff found, and what wires each')
     .action(async (paths: string[], opts: CommonOptions) => {
       const { config, files, contextFiles } = await prepare(io, paths, opts);
-      const result = await run({ cwd: io.cwd, files, contextFiles, config });
+      const result = await run({ registry, cwd: io.cwd, files, contextFiles, config });
       await writeOutput(io, await render(result, opts.format, 'inventory', !!opts.outputFile), opts.outputFile);
       exitCode = result.errors.length ? 1 : 0;
     });
@@ -145,7 +145,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       const loc = parseLocation(location);
       if (!fs.existsSync(path.resolve(io.cwd, loc.file))) throw new UsageError(`no such file: ${loc.file}`);
       const { config, files, contextFiles } = await prepare(io, [], opts);
-      const result = await run({ cwd: io.cwd, files, contextFiles, config });
+      const result = await run({ registry, cwd: io.cwd, files, contextFiles, config });
       const sites = sitesAt(result, io.cwd, loc);
       if (opts.format === 'json') io.stdout(JSON.stringify({ version: 1, location: `${loc.file}:${loc.line}`, sites }, null, 2) + '\n');
       else {
@@ -200,7 +200,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .description('list the rules, their presets and fix capability')
     .option('-f, --format <format>', 'stylish or json', 'stylish')
     .action((opts: { format: string }) => {
-      const rows = [...rulesById.values()].map((r) => ({ id: r.meta.id, preset: r.meta.preset, severity: r.meta.severity, fix: r.meta.fix, description: r.meta.description }));
+      const rows = [...registry.rules.values()].map((r) => ({ id: r.meta.id, preset: r.meta.preset, severity: r.meta.severity, fix: r.meta.fix, description: r.meta.description }));
       if (opts.format === 'json') io.stdout(JSON.stringify(rows, null, 2) + '\n');
       else {
         const w = Math.max(...rows.map((r) => r.id.length));

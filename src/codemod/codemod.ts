@@ -18,6 +18,7 @@ import { createProject, FileEditor } from './editor.js';
 import { runFix } from './fix.js';
 import type { Session, WriteSummary } from './session.js';
 import { applyEdits } from './text.js';
+import { registry } from '../../rules/registry.js';
 
 export interface CodemodOptions {
   /** `--entry`: the application's entry point (for codemods that register something once at start-up). */
@@ -149,7 +150,7 @@ export async function runCodemod(session: Session, codemod: Codemod, options: Co
   const editors = new Map<string, FileEditor | null>();
   const outcomes: Outcome[] = [];
   const versions = new PackageVersions();
-  const catalog = buildCatalog(config);
+  const catalog = buildCatalog(config, registry);
   const outcome = (file: string, pos: number, what: string, status: Outcome['status'], reason?: string) => {
     const text = session.text(file) ?? '';
     outcomes.push({ file, ...lineCol(text, pos), what, status, reason });

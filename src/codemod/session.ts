@@ -14,6 +14,7 @@ import type { RunResult } from '../engine/types.js';
 import { unifiedDiff } from './diff.js';
 import { dirtyFiles } from './git.js';
 import { contentHash, encodeSource, removeStaleTemps, writeIfUnchanged } from './write.js';
+import { registry } from '../../rules/registry.js';
 
 export interface SessionOptions {
   cwd: string;
@@ -73,6 +74,7 @@ export class Session {
     const sources = first ? this.sources : undefined;
     const progress = this.opts.progress;
     const result = await run({
+      registry,
       cwd: this.opts.cwd,
       files: this.opts.files,
       contextFiles: this.opts.contextFiles,

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { MemberSpec, PackageModel } from '../../rules/catalog/types.js';
+import type { MemberSpec, PackageModel } from '../engine/catalog-schema.js';
 import type { RuleModule } from '../engine/rule.js';
 import type { Severity } from '../engine/types.js';
 import { globProblem } from './globs.js';
@@ -20,6 +20,8 @@ export class ConfigError extends Error {
 export interface RuleSetting {
   severity: Severity;
   options: unknown;
+  /** The configuration sets this rule (its severity is not the default). */
+  explicit?: true;
 }
 
 export interface ResolvedConfig {
@@ -178,7 +180,7 @@ function issueText(file: string, prefix: (string | number)[], issues: z.core.$Zo
 export function resolveConfig(
   data: unknown,
   file: string | undefined,
-  rules: Map<string, RuleModule<any>>,
+  rules: ReadonlyMap<string, RuleModule<any>>,
   raw = '',
   cwd = process.cwd(),
 ): ResolvedConfig {
@@ -204,7 +206,8 @@ export function resolveConfig(
   const dir = file ? path.dirname(file) : cwd;
   const settings = new Map<string, RuleSetting>();
   for (const [id, rule] of rules) {
-    settings.set(id, { severity: rule.meta.preset === 'off' ? 'off' : rule.meta.severity, options: rule.meta.defaultOptions });
+    // The defaults are the `recommended` preset, as ESLint's `configs.recommended`: strict rules run when configured.
+    settings.set(id, { severity: rule.meta.preset === 'recommended' ? rule.meta.severity : 'off', options: rule.meta.defaultOptions });
   }
   for (const [id, entry] of Object.entries(cfg.rules ?? {})) {
     const rule = rules.get(id);
@@ -217,11 +220,16 @@ export function resolveConfig(
       if (!r.success) throw new ConfigError(issueText(label, [...(inPackageJson ? ['tracewire'] : []), 'rules', id, 1], r.error.issues, rule.meta.options));
       options = { ...(rule.meta.defaultOptions as object), ...(r.data as object) };
     }
-    settings.set(id, { severity, options });
+    settings.set(id, { severity, options, explicit: true });
   }
   const tracingSchema = cfg.tracingSchema ? path.resolve(dir, cfg.tracingSchema) : undefined;
   for (const [id, rule] of rules) {
     const s = settings.get(id)!;
+    // A setting that only this rule reads (a tracing schema) configures it: on at its severity unless set.
+    if (!s.explicit && s.severity === 'off' && rule.configuredBy?.({ dir, cwd, tracingSchema })) {
+      s.severity = rule.meta.severity;
+      s.explicit = true;
+    }
     if (rule.prepareOptions && s.severity !== 'off') s.options = rule.prepareOptions(s.options, { dir, cwd, tracingSchema });
   }
   const models = cfg.catalog ? catalogModels(cfg.catalog, dir) : [];
@@ -243,7 +251,7 @@ export function resolveConfig(
   };
 }
 
-export function loadConfig(opts: { cwd: string; configFile?: string; rules: Map<string, RuleModule<any>> }): ResolvedConfig {
+export function loadConfig(opts: { cwd: string; configFile?: string; rules: ReadonlyMap<string, RuleModule<any>> }): ResolvedConfig {
   if (opts.configFile) {
     const file = path.resolve(opts.cwd, opts.configFile);
     let raw: string;

@@ -9,7 +9,7 @@
 
 import path from 'node:path';
 import ts = require('typescript');
-import type { SiteKind } from '../../rules/catalog/types.js';
+import type { SiteKind } from './catalog-schema.js';
 import { type Aliases, isPathSpecifier, projectModule } from './aliases.js';
 import { type CatalogIndex, MODULE_TYPE_PREFIX, moduleKey } from './catalog.js';
 import { Interp, type InterpHost } from './interp.js';
@@ -101,7 +101,7 @@ export interface WalkContext {
    */
   valueOf(e: ts.Expression): AVal | undefined;
   /** The catalog spec of a resolved instance value's current member path, if any. */
-  specOf(v: AVal | undefined): import('../../rules/catalog/types.js').MemberSpec | undefined;
+  specOf(v: AVal | undefined): import('./catalog-schema.js').MemberSpec | undefined;
 }
 
 export function scriptKindFor(file: string): ts.ScriptKind {

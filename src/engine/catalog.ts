@@ -3,7 +3,7 @@
  * needs precomputed (member by dotted path, path prefixes for early pruning, module specifier → type).
  */
 
-import type { InstrumentationSpec, MemberSpec, PackageModel, TypeSpec } from '../../rules/catalog/types.js';
+import type { InstrumentationSpec, MemberSpec, PackageModel, TypeSpec } from './catalog-schema.js';
 
 export const MODULE_TYPE_PREFIX = 'module:';
 

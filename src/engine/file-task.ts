@@ -16,9 +16,9 @@ import fs from 'node:fs';
 import type { Aliases } from './aliases.js';
 import { FileTimeoutError, type ProjectResolver } from './analyze-file.js';
 import type { CatalogIndex } from './catalog.js';
-import { analyzeWithRules, type EnabledRule, toFinding } from './pipeline.js';
+import { analyzeWithRules, type EnabledRule, reachHits as reachHitsOf, selectFileRules, toFinding } from './pipeline.js';
 import { contentHash } from './cache.js';
-import { mayReach } from './reach.js';
+import type { Registry } from './registry.js';
 import { type Directive, scanDirectives } from './suppress.js';
 import type { Finding } from './types.js';
 import { type PackedSummary, packSummary } from './packed.js';
@@ -114,6 +114,8 @@ export interface TaskContext {
   cwd: string;
   catalog: CatalogIndex;
   rules: EnabledRule[];
+  /** The front end's rules and catalog (`rules` are the enabled ones among them). */
+  registry: Registry;
   /** Per-file time budget in milliseconds. */
   budgetMs: number;
   /** The configuration's `project`: per-file rules resolve values of other project files. */
@@ -143,21 +145,7 @@ class RecordingResolver implements ProjectResolver {
 
 /** Ids of the rules with `needs` whose modules the text names. */
 export function reachHits(text: string, ctx: Pick<TaskContext, 'catalog' | 'rules'>): string[] {
-  const hits: string[] = [];
-  const byPred = new Map<unknown, boolean>();
-  for (const { rule } of ctx.rules) {
-    if (!rule.createVisitor || !rule.needs) continue;
-    let hit = byPred.get(rule.needs);
-    if (hit === undefined) byPred.set(rule.needs, (hit = mayReach(text, ctx.catalog, rule.needs)));
-    if (hit) hits.push(rule.meta.id);
-  }
-  return hits;
-}
-
-/** Whether the text contains one of the names (or an escape sequence, which could spell one). */
-export function mentionsAny(text: string, names: ReadonlySet<string>): boolean {
-  for (const n of names) if (text.includes(n)) return true;
-  return text.includes('\\u');
+  return reachHitsOf(text, ctx.rules, ctx.catalog);
 }
 
 /** Read the file as the run does: regular files of at most 4 MB (a custom reader, `--staged`, is trusted). */
@@ -208,21 +196,9 @@ export function analyzeContent(file: string, buf: Buffer, reported: boolean, ctx
   if (minified) return minified;
 
   const hits = ctx.project ? reachHits(text, ctx) : [];
-  const run: EnabledRule[] = [];
-  const skipped: string[] = [];
-  if (reported) {
-    for (const r of ctx.rules) {
-      if (!r.rule.createVisitor) continue;
-      // A rule that only looks at calls of certain names has nothing to look at here.
-      if (r.rule.callNames && !mentionsAny(text, r.rule.callNames(ctx.catalog))) continue;
-      if (r.rule.needs && !(ctx.project ? hits.includes(r.rule.meta.id) : mayReach(text, ctx.catalog, r.rule.needs))) {
-        // Without project resolution nothing outside the file can lead there: nothing to find.
-        if (ctx.project) skipped.push(r.rule.meta.id);
-        continue;
-      }
-      run.push(r);
-    }
-  }
+  // Rules left out only because the text names none of their modules (`skipped`) run in the second
+  // phase when a file this one imports may lead there (project-phase.ts).
+  const { run, skipped } = reported ? selectFileRules(text, ctx.rules, ctx.catalog, { project: ctx.project, registry: ctx.registry, hits: ctx.project ? hits : undefined }) : { run: [] as EnabledRule[], skipped: [] as string[] };
   const findings: Finding[] = [];
   const resolver = reported && ctx.project && run.length ? new RecordingResolver() : undefined;
   let analysis;

@@ -4,7 +4,7 @@
  * phase (where `resolveRef` and `fnSummary` answer from the project's summaries).
  */
 
-import type { MemberSpec, OptionWiring } from '../../rules/catalog/types.js';
+import type { MemberSpec, OptionWiring } from './catalog-schema.js';
 import type { CatalogIndex } from './catalog.js';
 import type { Arg, AVal, FnSummary, Step, WiringTag } from './values.js';
 

@@ -6,7 +6,7 @@
 
 import { createRequire } from 'node:module';
 import type Semver from 'semver';
-import type { Coverage, DefaultIntegrations, GlobalSpec, MemberSpec, OptionWiring, SiteSpec } from '../../rules/catalog/types.js';
+import type { Coverage, DefaultIntegrations, GlobalSpec, MemberSpec, OptionWiring, SiteSpec } from './catalog-schema.js';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { contextMechanism, originOf } from './analyze-file.js';
 import { argAt, checkOption, Interp, type InterpHost } from './interp.js';

@@ -41,6 +41,8 @@ export interface AnalyzeFilesOptions {
 export interface WorkerInit {
   cwd: string;
   config: ResolvedConfig;
+  /** The file URL of the module that exports the run's registry (`Registry.module`). */
+  registry: string;
   budgetMs: number;
   /** Results carry the content hash (`--cache`). */
   hash: boolean;
@@ -175,7 +177,8 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
   // `--workers N`: N threads analyse files, this one and N - 1 workers.
   const helpers = Math.min(opts.workers - 1, Math.ceil(pending.length / CHUNK) - 1);
   const script = helpers > 0 ? workerScript() : undefined;
-  if (script && cloneable(opts.config)) await inParallel(script, pending, { cwd: ctx.cwd, config: opts.config, budgetMs: ctx.budgetMs, hash: !!cache }, helpers, store, here);
+  const registry = ctx.registry.module;
+  if (script && registry && cloneable(opts.config)) await inParallel(script, pending, { cwd: ctx.cwd, config: opts.config, registry, budgetMs: ctx.budgetMs, hash: !!cache }, helpers, store, here);
   else for (const item of pending) here(item);
   return files.filter((f) => results.has(f)).map((f) => results.get(f)!);
 }

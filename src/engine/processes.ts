@@ -28,7 +28,7 @@ import { moduleKey } from './catalog.js';
 import { commandPreloads, type PackageInfo } from './packages.js';
 import type { FileSummary } from './values.js';
 
-import type { Runtime } from '../../rules/catalog/types.js';
+import type { Runtime } from './catalog-schema.js';
 export type { Runtime };
 
 export interface ProcessInfo {

@@ -18,24 +18,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { globbySync } from 'globby';
 import type ts from 'typescript';
-import { rulesById } from '../../rules/index.js';
 import { findConfig, loadConfig, parseJson, type ResolvedConfig, resolveConfig, type RuleSetting } from '../config/load.js';
 import { type Aliases, aliasesFor } from './aliases.js';
 import type { CatalogIndex } from './catalog.js';
 import { DEFAULT_IGNORES, displayPath, isSourceFile, SOURCE_EXTENSIONS } from './files.js';
 import { type EvaluatedSite, Linker } from './link.js';
 import { PackageVersions, repositoryRoot } from './packages.js';
-import { analyzeWithRules, type EnabledRule, runSiteRules, suppressionSeverity, toFinding } from './pipeline.js';
+import { analyzeWithRules, applySuppressions, buildCatalog, compareFindings, type EnabledRule, linkOptions, reachHits, runSiteRules, selectFileRules, toFinding } from './pipeline.js';
 import { LazyProject } from './lazy-project.js';
 import { ImportGraph, Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
-import { mayReach } from './reach.js';
-import { aliasesHold, mentionsAny } from './file-task.js';
-import { builtinModels } from '../../rules/catalog/index.js';
+import { aliasesHold } from './file-task.js';
+import { isRegistered, type Registry } from './registry.js';
 import { userCacheDir } from '../user-cache-dir.js';
 import { cacheKey, RunCache } from './cache.js';
 import { packSummary, unpackSummary } from './packed.js';
-import { buildCatalog, compareFindings, linkOptions, decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './run.js';
-import { applyDirectives, scanDirectives } from './suppress.js';
+import { decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './run.js';
+import { scanDirectives } from './suppress.js';
 import type { RuleModule } from './rule.js';
 import type { Finding } from './types.js';
 import type { FileSummary } from './values.js';
@@ -59,6 +57,8 @@ export interface ProjectCacheOptions extends CacheTiming {
   /** The project root: its source files (minus ignores and .gitignore) inform resolution. */
   root: string;
   config: ResolvedConfig;
+  /** The front end's rules and built-in catalog. */
+  registry: Registry;
   /** Whether the project's other files inform resolution (default: `config.project`). */
   project?: boolean;
 }
@@ -107,12 +107,6 @@ interface Entry {
   aliases?: Record<string, string>;
 }
 
-/** Ids of the built-in per-file rules with `needs` whose modules the text names. */
-function reachOf(text: string, catalog: CatalogIndex): string[] {
-  const out: string[] = [];
-  for (const rule of rulesById.values()) if (rule.createVisitor && rule.needs && mayReach(text, catalog, rule.needs)) out.push(rule.meta.id);
-  return out;
-}
 
 const sameScan = (a: TextScan, b: TextScan) => a.root === b.root && a.edges.length === b.edges.length && a.edges.every((e, i) => e === b.edges[i]);
 
@@ -128,6 +122,7 @@ const MAX_OVERLAYS = 4;
 export class ProjectCache {
   readonly root: string;
   readonly config: ResolvedConfig;
+  readonly registry: Registry;
   readonly project: boolean;
   readonly catalog: CatalogIndex;
   /** Counters, for tests and benchmarks: how much work the cache did. */
@@ -158,9 +153,10 @@ export class ProjectCache {
   constructor(opts: ProjectCacheOptions) {
     this.root = path.resolve(opts.root);
     this.config = opts.config;
+    this.registry = opts.registry;
     this.versions = new PackageVersions(repositoryRoot(this.root));
     this.project = opts.project ?? opts.config.project;
-    this.catalog = buildCatalog(opts.config);
+    this.catalog = buildCatalog(opts.config, opts.registry);
     this.statIntervalMs = opts.statIntervalMs ?? 1000;
     this.listIntervalMs = opts.listIntervalMs ?? 5000;
     this.now = opts.now ?? (() => performance.now());
@@ -172,7 +168,7 @@ export class ProjectCache {
     if (dir) {
       const id = crypto.createHash('sha1').update(this.root).digest('hex').slice(0, 16);
       const c = this.config;
-      const key = cacheKey({ view: 'project', root: this.root, config: { file: c.file, raw: c.raw, models: c.models }, catalog: builtinModels });
+      const key = cacheKey({ view: 'project', root: this.root, config: { file: c.file, raw: c.raw, models: c.models }, catalog: opts.registry.models });
       this.store = RunCache.load(path.join(dir, `project-${id}.cache`), key);
     }
   }
@@ -224,7 +220,7 @@ export class ProjectCache {
    */
   private isRelevant(file: string, text: string, rules: EnabledRule[]): boolean {
     // A rule that is not tracewire's own (a front end's) may look at anything.
-    if (!this.scanner || rules.some((r) => rulesById.get(r.rule.meta.id) !== r.rule)) return true;
+    if (!this.scanner || rules.some((r) => !isRegistered(this.registry, r.rule))) return true;
     // Brought up to date first: the scan resolves aliased imports with the current aliases.
     if (this.project) this.revalidate();
     const scan = this.scanner!.scan(file, text);
@@ -247,14 +243,11 @@ export class ProjectCache {
    * what it looks at, or the file imports a file that does (or that imports one, transitively).
    */
   private needsWalk(file: string, text: string, r: EnabledRule): boolean {
-    const { rule } = r;
-    if (!rule.createVisitor) return false;
-    if (rulesById.get(rule.meta.id) !== rule) return true;
-    if (rule.callNames && !mentionsAny(text, rule.callNames(this.catalog))) return false;
-    if (!rule.needs) return true;
-    if (mayReach(text, this.catalog, rule.needs)) return true;
-    const carrying = this.carrying(rule.meta.id);
-    return this.graph().graph.importsOf(file).some((t) => carrying.has(t));
+    const importsReach = (id: string) => {
+      const carrying = this.carrying(id);
+      return this.graph().graph.importsOf(file).some((t) => carrying.has(t));
+    };
+    return selectFileRules(text, [r], this.catalog, { project: this.project, registry: this.registry, importsReach }).run.length > 0;
   }
 
   private carried: { generation: number; byRule: Map<string, Set<string>>; graph: ImportGraph } | undefined;
@@ -332,7 +325,7 @@ export class ProjectCache {
     );
 
     const data = new Map<Finding, Record<string, string>>();
-    const kept = applyDirectives(displayPath(this.root, file), findings, scanDirectives(text), new Set(rulesById.keys()), suppressionSeverity(rules), data) as CheckedFinding[];
+    const kept = applySuppressions(displayPath(this.root, file), findings, scanDirectives(text), this.registry, rules, data) as CheckedFinding[];
     for (const f of kept) {
       const d = data.get(f);
       if (d) f.data = d;
@@ -481,7 +474,7 @@ export class ProjectCache {
     }
     if (this.scanner) {
       entry.scan = this.scanner.scan(file, decoded.text);
-      entry.reach = reachOf(decoded.text, this.catalog);
+      entry.reach = reachHits(decoded.text, this.registry.rules.values(), this.catalog);
       if (entry.scan.aliases) entry.aliases = { ...entry.scan.aliases };
       // A file that names a catalog module is relevant; the others once the project's relevant files are known (`updateRelevance`).
       if (entry.scan.root || !this.project) this.analyse(entry, file, decoded.text);
@@ -642,20 +635,20 @@ export class ProjectContext {
     const wanted = new Map<string, RuleRequest>();
     const foreign: EnabledRule[] = [];
     for (const r of requests) {
-      const { id, preset, severity, defaultOptions } = r.rule.meta;
-      if (rulesById.get(id) !== r.rule) {
+      const { id, severity, defaultOptions } = r.rule.meta;
+      if (!isRegistered(this.cache.registry, r.rule)) {
         // A rule the configuration cannot name: its defaults and the front end's options.
         foreign.push({ rule: r.rule, severity, options: { ...(defaultOptions as object), ...(r.options ?? {}) } });
         continue;
       }
       const setting = this.config.rules.get(id);
-      if (setting?.severity === 'off' && preset !== 'off') continue;
+      if (setting?.severity === 'off' && setting.explicit) continue;
       wanted.set(id, r);
     }
     const needsResolve = [...wanted.values()].some((r) => (r.options && Object.keys(r.options).length > 0) || this.config.rules.get(r.rule.meta.id)?.severity === 'off');
     const settings = needsResolve ? this.resolveWith([...wanted.values()]) : this.config.rules;
     const out: EnabledRule[] = [];
-    for (const [id, rule] of rulesById) {
+    for (const [id, rule] of this.cache.registry.rules) {
       if (!wanted.has(id)) continue;
       const s = settings.get(id);
       out.push({ rule, severity: s && s.severity !== 'off' ? s.severity : rule.meta.severity, options: s?.options ?? rule.meta.defaultOptions });
@@ -677,7 +670,7 @@ export class ProjectContext {
       // Over the rule's defaults, so a rule the configuration never set validates with its defaults.
       rules[id] = [on, { ...(r.rule.meta.defaultOptions as object), ...((opts as object | undefined) ?? {}), ...(r.options ?? {}) }];
     }
-    settings = resolveConfig({ ...base, rules }, this.source.file, rulesById, this.source.raw, this.source.cwd).rules;
+    settings = resolveConfig({ ...base, rules }, this.source.file, this.cache.registry.rules, this.source.raw, this.source.cwd).rules;
     if (this.effective.size >= 8) this.effective.delete(this.effective.keys().next().value!);
     this.effective.set(key, settings);
     return settings;
@@ -704,7 +697,11 @@ export class Workspace {
   private readonly configs = new Map<string, Timed<{ source: ConfigSource; config: ResolvedConfig; stamp: string }>>();
   private readonly projects = new Map<string, ProjectContext>();
 
-  constructor(timing: CacheTiming = {}) {
+  constructor(
+    /** The front end's rules and built-in catalog. */
+    readonly registry: Registry,
+    timing: CacheTiming = {},
+  ) {
     this.timing = { statIntervalMs: timing.statIntervalMs ?? 1000, listIntervalMs: timing.listIntervalMs ?? 5000, now: timing.now ?? (() => performance.now()) };
   }
 
@@ -718,7 +715,7 @@ export class Workspace {
     const existing = this.projects.get(key);
     // Without a configuration file every directory resolves the defaults on its own: same content, same project.
     if (existing && (existing.config === config || (sameConfig(existing.config, config) && existing.schemaStamp === source.schemaStamp))) return existing;
-    const context = new ProjectContext(root, config, new ProjectCache({ root, config, project, ...this.timing }), source);
+    const context = new ProjectContext(root, config, new ProjectCache({ root, config, registry: this.registry, project, ...this.timing }), source);
     this.projects.set(key, context);
     return context;
   }
@@ -766,7 +763,7 @@ export class Workspace {
     if (again) return again;
     // Without a configuration file, the defaults apply; relative references resolve against the project root.
     const cwd = found ? path.dirname(found.file) : (this.packageDir(dir) ?? dir);
-    const config = resolveConfig(found?.data, found?.file, rulesById, raw, cwd);
+    const config = resolveConfig(found?.data, found?.file, this.registry.rules, raw, cwd);
     return this.store(key, { file: found?.file, data: found?.data, raw, cwd }, config, raw);
   }
 
@@ -782,7 +779,7 @@ export class Workspace {
     }
     const again = stamp === 'missing' ? undefined : this.cached(key, stamp);
     if (again) return again;
-    const config = loadConfig({ cwd, configFile: file, rules: rulesById });
+    const config = loadConfig({ cwd, configFile: file, rules: this.registry.rules });
     const raw = fs.readFileSync(file, 'utf8');
     const data = parseJson(raw, file);
     const inner = file.endsWith('package.json') ? (data as Record<string, unknown>).tracewire : data;

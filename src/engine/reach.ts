@@ -10,7 +10,7 @@
  * relative to the config file) cannot be recognised in the text: they make every file a candidate.
  */
 
-import type { MemberSpec } from '../../rules/catalog/types.js';
+import type { MemberSpec } from './catalog-schema.js';
 import { type CatalogIndex, MODULE_TYPE_PREFIX } from './catalog.js';
 
 export type MemberPredicate = (member: MemberSpec) => boolean;

@@ -9,7 +9,7 @@
  */
 
 import type ts from 'typescript';
-import type { MemberSpec } from '../../rules/catalog/types.js';
+import type { MemberSpec } from './catalog-schema.js';
 import type { z } from 'zod';
 import type { FileVisitor } from './analyze-file.js';
 import type { CatalogIndex } from './catalog.js';
@@ -89,6 +89,11 @@ export interface RuleModule<Options = unknown> {
    * loaded and validated). Throws `ConfigError` for a problem in such a file, so it is a config error.
    */
   prepareOptions?(options: Options, settings: RuleSettings): Options;
+  /**
+   * Whether project settings that only this rule reads are set (a tracing schema): the configuration
+   * then turns the rule on at its own severity, unless it sets the rule itself.
+   */
+  configuredBy?(settings: RuleSettings): boolean;
 }
 
 /** Project settings from the configuration that a rule's options may depend on. */

@@ -4,24 +4,21 @@
  */
 
 import fs from 'node:fs';
-import { builtinModels } from '../../rules/catalog/index.js';
-import { rulesById } from '../../rules/index.js';
 import type { ResolvedConfig } from '../config/load.js';
-import { type Aliases, aliasesFor } from './aliases.js';
-import { CatalogIndex } from './catalog.js';
+import { aliasesFor } from './aliases.js';
 import { displayPath } from './files.js';
-import { type EvaluatedSite, Linker, type LinkOptions } from './link.js';
+import { type EvaluatedSite, Linker } from './link.js';
 import { PackageVersions, repositoryRoot } from './packages.js';
-import { ProcessModel } from './processes.js';
-import { cacheKey, RunCache, runDigest } from './cache.js';
+import { RunCache, runDigest } from './cache.js';
 import { decodeSource, type FileResult, fileTimeoutMs, type TaskContext } from './file-task.js';
 import { analyzeFiles, prescanFiles } from './parallel.js';
 import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
 import { unpackSummary } from './packed.js';
 import { secondPhase } from './project-phase.js';
-import { type EnabledRule, runSiteRules, suppressionSeverity, toFinding as toFindingIn } from './pipeline.js';
+import { applySuppressions, buildCatalog, compareFindings, enabledRules, linkOptions, runCacheKey, runSiteRules, toFinding as toFindingIn } from './pipeline.js';
+import type { Registry } from './registry.js';
 import type { Report, RuleModule } from './rule.js';
-import { applyDirectives, type Directive } from './suppress.js';
+import type { Directive } from './suppress.js';
 import type { FileError, Finding, InventorySite, RunResult } from './types.js';
 import type { FileSummary } from './values.js';
 
@@ -32,6 +29,8 @@ export interface RunOptions {
   /** Further project files that are analysed for resolution only (never reported). */
   contextFiles?: string[];
   config: ResolvedConfig;
+  /** The rules and built-in catalog the front end runs (tracewire's own: `rules/registry.ts`). */
+  registry: Registry;
   /** Read a file's content (the default reads the working tree; `--staged` reads the index). */
   readFile?: (file: string) => Buffer;
   /** Filled in for front ends that act on the analysis (the `fix` and `codemod` runner). */
@@ -59,76 +58,15 @@ export interface RunDetail {
 // The per-file phase lives in file-task.ts (it also runs in worker threads); its helpers are re-exported here.
 export { DEFAULT_FILE_TIMEOUT_MS, decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './file-task.js';
 
-/** The key of `--cache`: what the per-file results depend on besides each file's content. */
-export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: string): string {
-  let schema: string | undefined;
-  try {
-    schema = config.tracingSchema ? fs.readFileSync(config.tracingSchema, 'utf8') : undefined;
-  } catch {
-    schema = undefined;
-  }
-  return cacheKey({
-    cwd,
-    config: { file: config.file, raw: config.raw, project: config.project, models: config.models, assumedSdks: [...config.assumedSdks], schema },
-    rules: rules.map((r) => [r.rule.meta.id, r.severity, r.options]),
-    catalog: builtinModels,
-  });
-}
-
-export function buildCatalog(config: ResolvedConfig): CatalogIndex {
-  return new CatalogIndex([...builtinModels, ...config.models]);
-}
-
-export function enabledRules(config: ResolvedConfig): EnabledRule[] {
-  const out: EnabledRule[] = [];
-  for (const [id, rule] of rulesById) {
-    const s = config.rules.get(id);
-    if (!s || s.severity === 'off') continue;
-    out.push({ rule, severity: s.severity, options: s.options });
-  }
-  return out;
-}
-
-/** The link phase's view of the project: versions, preloads and processes from its package.json files. */
-export function linkOptions(catalog: CatalogIndex, config: ResolvedConfig, summaries: FileSummary[], versions: PackageVersions, cwd: string, aliases: Aliases, read?: (file: string) => Buffer): LinkOptions {
-  const display = (f: string) => displayPath(cwd, f);
-  const processes = new ProcessModel(summaries, {
-    packageOf: (f) => versions.packageOf(f),
-    display,
-    readText: (f) => {
-      try {
-        return (read ?? fs.readFileSync)(f).toString('utf8');
-      } catch {
-        return undefined;
-      }
-    },
-  });
-  return {
-    catalog,
-    declaredVersion: (file, pkg) => versions.declared(file, pkg),
-    preloads: (file) => versions.preloads(file),
-    assumedSdks: config.assumedSdks,
-    processes,
-    packageDirOf: (f) => versions.packageOf(f)?.dir,
-    display,
-    isSdkImplementation: (f) => aliases.sdk.isImplementation(f),
-  };
-}
-
-export function compareFindings(a: Finding, b: Finding): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  if (a.line !== b.line) return a.line - b.line;
-  if (a.column !== b.column) return a.column - b.column;
-  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
-  if (a.messageId !== b.messageId) return a.messageId < b.messageId ? -1 : 1;
-  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
-}
+// The orchestration shared with the editor (rule selection, prefilter, linking, suppressions) lives in pipeline.ts.
+export { buildCatalog, compareFindings, enabledRules, linkOptions, runCacheKey } from './pipeline.js';
 
 export async function run(opts: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
   const { cwd, config } = opts;
-  const catalog = buildCatalog(config);
-  const rules = enabledRules(config);
+  const { registry } = opts;
+  const catalog = buildCatalog(config, registry);
+  const rules = enabledRules(config, registry);
   const reported = new Set(opts.files);
   const all = [...new Set([...opts.files, ...(opts.contextFiles ?? [])])].sort();
   const read = opts.readFile ?? ((f: string) => fs.readFileSync(f));
@@ -146,8 +84,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const sources = opts.detail?.sources;
   // Path aliases (tsconfig/jsconfig `paths`, `baseUrl`): aliased imports name project files like relative ones.
   const aliases = aliasesFor(catalog);
-  const ctx: TaskContext = { cwd, catalog, rules, budgetMs, project: config.project, readFile: opts.readFile, onBuffer: sources ? (f, b) => sources.set(f, b) : undefined, aliases };
-  const cache = opts.cacheFile ? RunCache.load(opts.cacheFile, runCacheKey(config, rules, cwd)) : undefined;
+  const ctx: TaskContext = { cwd, catalog, rules, registry, budgetMs, project: config.project, readFile: opts.readFile, onBuffer: sources ? (f, b) => sources.set(f, b) : undefined, aliases };
+  const cache = opts.cacheFile ? RunCache.load(opts.cacheFile, runCacheKey(config, rules, cwd, registry)) : undefined;
   // With a cache, every file is read and hashed first: an unchanged project gets the last run's result.
   const hashed = cache ? prescanFiles(all, ctx, { hash: true }) : undefined;
   const digest = hashed && !opts.detail ? runDigest(all, reported, (f) => { const h = hashed.get(f)!; return h.hash ?? `!${h.error!.error}`; }) : undefined;
@@ -221,8 +159,6 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   runSiteRules(rules, catalog, sites, textOf, (file, rule, severity, r) => findings.push(toFinding(file, rule, severity, r)));
 
   // Suppressions, per file.
-  const known = new Set(rulesById.keys());
-  const severityOf = suppressionSeverity(rules);
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) (byFile.get(f.file) ?? byFile.set(f.file, []).get(f.file)!).push(f);
   const final: Finding[] = [];
@@ -230,7 +166,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     const shown = displayPath(cwd, file);
     const list = byFile.get(shown) ?? [];
     byFile.delete(shown);
-    final.push(...applyDirectives(shown, list, directives.get(file) ?? [], known, severityOf));
+    final.push(...applySuppressions(shown, list, directives.get(file) ?? [], registry, rules));
   }
   for (const rest of byFile.values()) final.push(...rest);
   final.sort(compareFindings);

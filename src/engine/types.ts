@@ -1,6 +1,6 @@
 /** Plain data shared by the engine, the rules, the reporters and every front end. */
 
-import type { SiteKind } from '../../rules/catalog/types.js';
+import type { SiteKind } from './catalog-schema.js';
 
 export type Severity = 'error' | 'warn' | 'off';
 

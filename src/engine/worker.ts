@@ -1,6 +1,6 @@
 /**
- * A worker thread of `check --workers N`: builds the catalog and the rules from the configuration once,
- * then runs the per-file phase (`runFileTask`) over the chunks of files the main thread sends.
+ * A worker thread of `check --workers N`: loads the front end's registry (by the module URL the run
+ * names), builds the catalog and the rules from the configuration once, then runs the per-file phase (`runFileTask`) over the chunks of files the main thread sends.
  */
 
 import { parentPort, workerData } from 'node:worker_threads';
@@ -11,14 +11,16 @@ import type { WorkerInit, WorkItem } from './parallel.js';
 preloadTypeScript();
 
 const init = workerData as WorkerInit;
-const { buildCatalog, enabledRules } = await import('./run.js');
+const { buildCatalog, enabledRules } = await import('./pipeline.js');
 const { runFileTask, fileTimeoutMs } = await import('./file-task.js');
 const { aliasesFor } = await import('./aliases.js');
-const catalog = buildCatalog(init.config);
+const { registry } = (await import(init.registry)) as { registry: import('./registry.js').Registry };
+const catalog = buildCatalog(init.config, registry);
 const ctx = {
   cwd: init.cwd,
   catalog,
-  rules: enabledRules(init.config),
+  registry,
+  rules: enabledRules(init.config, registry),
   budgetMs: fileTimeoutMs(init.budgetMs),
   project: init.config.project,
   hash: init.hash,

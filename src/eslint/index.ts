@@ -9,7 +9,7 @@
  */
 
 import type { ESLint, Linter } from 'eslint';
-import { allRules } from '../../rules/index.js';
+import { registry } from '../../rules/registry.js';
 import { VERSION } from '../version.js';
 import { eslintRule, type TracewireEslintRule } from './rules.js';
 
@@ -24,12 +24,12 @@ export interface TracewirePlugin extends ESLint.Plugin {
 }
 
 const rules: Record<string, TracewireEslintRule> = {};
-for (const r of allRules) rules[r.meta.id] = eslintRule(r);
+for (const r of registry.rules.values()) rules[r.meta.id] = eslintRule(r);
 
 /** The rules a preset turns on, with their severities. */
 export function presetRules(preset: PresetName): Linter.RulesRecord {
   const out: Linter.RulesRecord = {};
-  for (const r of allRules) {
+  for (const r of registry.rules.values()) {
     const { preset: p, severity } = r.meta;
     const on = preset === 'all' || p === 'recommended' || (preset === 'strict' && p === 'strict');
     if (on) out[`tracewire/${r.meta.id}`] = severity;

@@ -19,6 +19,7 @@ import { parseSource } from '../engine/analyze-file.js';
 import { type CheckedFinding, Workspace, type WorkspaceSettings } from '../engine/project-cache.js';
 import type { RuleModule } from '../engine/rule.js';
 import type { Fix } from '../engine/types.js';
+import { registry } from '../../rules/registry.js';
 
 export const DOCS_BASE = 'https://github.com/tracewire/tracewire/blob/main/rules/';
 
@@ -58,7 +59,7 @@ export interface TracewireEslintRule extends Rule.RuleModule {
 /** Settings read from `settings.tracewire` in the ESLint config. */
 export type TracewireSettings = WorkspaceSettings;
 
-const workspace = new Workspace();
+const workspace = new Workspace(registry);
 
 /** The settings, checked: a typo must not silently fall back to defaults. */
 function readSettings(settings: Record<string, unknown> | undefined): TracewireSettings {

@@ -6,6 +6,7 @@ import { rulesById } from '../../rules/index.js';
 import { loadConfig, resolveConfig } from '../../src/config/load.js';
 import { run } from '../../src/engine/run.js';
 import type { RunResult } from '../../src/engine/types.js';
+import { registry } from '../../rules/registry.js';
 
 /** Run on `files` with `dir` as the working directory; a tracewire.config.json in `dir` is honoured. */
 export async function runIn(dir: string, files: string[], configData?: unknown): Promise<RunResult> {
@@ -15,7 +16,7 @@ export async function runIn(dir: string, files: string[], configData?: unknown):
       : fs.existsSync(path.join(dir, 'tracewire.config.json'))
         ? loadConfig({ cwd: dir, configFile: 'tracewire.config.json', rules: rulesById })
         : resolveConfig({}, undefined, rulesById, '', dir);
-  return run({ cwd: dir, files: files.map((f) => path.resolve(dir, f)).sort(), config });
+  return run({ registry, cwd: dir, files: files.map((f) => path.resolve(dir, f)).sort(), config });
 }
 
 /** Write a throwaway project to a temp directory. */

@@ -18,6 +18,7 @@ import { decodeSource, run } from '../../src/engine/run.js';
 import { applyEdits } from '../../src/codemod/text.js';
 import type { RunResult } from '../../src/engine/types.js';
 import { FIXTURES } from './fixtures.js';
+import { registry } from '../../rules/registry.js';
 
 export const FUZZ_RUNS = Number(process.env.TRACEWIRE_FUZZ_RUNS) || 150;
 /** Time allowed to a property test: about a second per case at worst (cases take ~0.1 s). */
@@ -548,15 +549,15 @@ function strip(r: RunResult): Omit<RunResult, 'durationMs'> {
  */
 export async function checkProject(dir: string, files: string[]): Promise<RunResult> {
   const config = configFor(dir);
-  const first = await run({ cwd: dir, files, config });
-  const second = await run({ cwd: dir, files, config: configFor(dir) });
+  const first = await run({ registry, cwd: dir, files, config });
+  const second = await run({ registry, cwd: dir, files, config: configFor(dir) });
   const a = JSON.stringify(strip(first));
   const b = JSON.stringify(strip(second));
   if (a !== b) throw new Error(`two runs differ:\n${a}\n${b}`);
   // The prefilter (prescan.ts) skips only files with nothing to find: without it, every file is
   // analysed, and the findings and sites are the same. Its only other effect: a file it skips is not
   // parsed, so a syntax error there is not reported.
-  const all = await withoutPrefilter(() => run({ cwd: dir, files, config: configFor(dir) }));
+  const all = await withoutPrefilter(() => run({ registry, cwd: dir, files, config: configFor(dir) }));
   const c = JSON.stringify({ findings: all.findings, sites: all.sites });
   if (c !== JSON.stringify({ findings: first.findings, sites: first.sites })) throw new Error(`the prefilter changes the result:\nwith: ${a}\nwithout: ${JSON.stringify(strip(all))}`);
   const kept = new Set(first.errors.map((e) => `${e.file}\0${e.message}`));

@@ -1,7 +1,7 @@
 /** Pieces several codemods use: configured imports, package versions, site lookup. */
 
 import semver from 'semver';
-import type { MemberSpec, PackageModel } from '../../../rules/catalog/types.js';
+import type { MemberSpec, PackageModel } from '../../engine/catalog-schema.js';
 import { parseErrorOf, parseSource } from '../../engine/analyze-file.js';
 import type { EvaluatedSite } from '../../engine/link.js';
 import type { CodemodContext } from '../codemod.js';

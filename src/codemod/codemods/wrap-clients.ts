@@ -10,7 +10,7 @@
  */
 
 import ts = require('typescript');
-import type { MemberSpec, WrapSpec } from '../../../rules/catalog/types.js';
+import type { MemberSpec, WrapSpec } from '../../engine/catalog-schema.js';
 import { analyzeFile } from '../../engine/analyze-file.js';
 import type { EvaluatedSite } from '../../engine/link.js';
 import { type Codemod, type CodemodContext, CodemodUsageError } from '../codemod.js';

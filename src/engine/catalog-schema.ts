@@ -1,0 +1,348 @@
+/**
+ * The shape of tracewire's SDK and tracing-library knowledge.
+ *
+ * A package model describes the part of a library's API that matters for observability as a small
+ * API graph, in the manner of CodeQL's API graphs: module exports lead to functions, classes and
+ * objects; constructing a class or calling a factory yields an instance of a named *type*; members of
+ * a type (addressed by dotted paths such as `chat.completions.create`) are either further steps
+ * (`returns`, `new`, `is`) or the things the rules care about:
+ *
+ * - `site`:   calling the member is an LLM call, an agent task execution or a multi-agent kickoff;
+ * - `wrap`:   calling the member wraps a client so that calls through the result are traced;
+ * - `scope`:  calling the member runs a function argument inside a tracing scope;
+ * - `decorator`: decorating a method with the member makes the method body a tracing scope;
+ * - `global`: calling (or constructing) the member registers instrumentation process-wide.
+ *
+ * Type names are global across models (`openai.Client`, `langchain.ChatModel`), so one library's
+ * model can refer to another's types (a wrapper that accepts an OpenAI client).
+ */
+
+export type SiteKind = 'llm-call' | 'task-execution' | 'kickoff';
+
+/** A semver range tested against the version the nearest package.json declares for the package. */
+export type VersionRange = string;
+
+/** An SDK a registration or an instrumentation traces, at the SDK versions in `versions`. */
+export interface Coverage {
+  sdk: string;
+  versions?: VersionRange;
+  /**
+   * Only when the project declares the instrumenting package at a version in range (checked where the
+   * registration is; an undeclared version does not qualify): what a library instruments changes with its
+   * own version (Sentry's default integrations, an auto-instrumentation bundle).
+   */
+  library?: { package: string; versions: VersionRange };
+}
+
+/**
+ * Integrations a registration turns on without being told (Sentry's default integrations): they count
+ * unless the call's options visibly leave them out.
+ */
+export interface DefaultIntegrations {
+  /** Mechanism name reported for sites they trace, e.g. `global:sentry.init (default integrations)`. */
+  mechanism: string;
+  covers: Coverage[];
+  /** Only when the options object in argument `arg` has one of `keys` (tracing turned on), or cannot be seen. */
+  when?: { arg: number | 'last'; keys: string[] };
+  /** An option that replaces the defaults: `false` or an array literal there drops them (`defaultIntegrations: false`). */
+  replacedBy?: { arg: number | 'last'; key: string };
+  /**
+   * An option that may hold a function receiving the defaults and returning the list to use
+   * (`integrations: (defaults) => ...`): a function that never reads its parameter drops them all; a name
+   * of `names` (integration name → SDK id) written in it as a string filters that one out.
+   */
+  filteredBy?: { arg: number | 'last'; key: string; names: Record<string, string> };
+  /**
+   * Not in files whose base name matches this regular expression: a framework SDK's browser or edge
+   * initialisation (`sentry.client.config.ts`, `instrumentation-client.ts`, `sentry.edge.config.ts`).
+   */
+  exceptFiles?: string;
+}
+
+/** Where the tracing option of a call or constructor lives and what makes it count. */
+export interface OptionWiring {
+  /**
+   * Argument that holds the options object: a 0-based index or `last` (the last argument).
+   * For `new` specs this is the constructor argument.
+   */
+  arg: number | 'last';
+  /** Key in that object (dotted for nested keys) whose presence wires the call; `''`: the argument itself is the value (a handler array). */
+  key: string;
+  /**
+   * When set, the option is an object whose `isEnabled` must be literally true to count,
+   * and whose `isEnabled: false` is reported as tracing explicitly disabled.
+   */
+  enabledFlag?: 'isEnabled';
+  /**
+   * When set, the option only counts if a global registration of this id exists in the project
+   * (AI SDK 7: `telemetry` only emits once `registerTelemetry(...)` ran).
+   */
+  requiresGlobal?: string;
+  /** Only applies when the project declares a version of the package in this range. */
+  versions?: VersionRange;
+  /** Mechanism name reported in the inventory, e.g. `call-option:ai.experimental_telemetry`. */
+  mechanism: string;
+}
+
+export interface SiteSpec {
+  kind: SiteKind;
+  /** The GenAI operation, as in `gen_ai.operation.name` (chat, text_completion, embeddings, ...). */
+  operation: string;
+  /** Options that wire this call when passed (LangChain `callbacks`, AI SDK telemetry). */
+  options?: OptionWiring[];
+  /** The SDK or API is deprecated; the text says what replaces it. */
+  deprecated?: string;
+  /**
+   * For `send`-style APIs whose meaning depends on the command passed (Bedrock): the site only
+   * counts when the given argument is an instance of one of these types.
+   */
+  argTypes?: { arg: number; types: string[] };
+  /**
+   * The SDK traces this call itself unless told not to (OpenAI Agents SDK: runs are exported to the
+   * OpenAI traces dashboard by default). The site counts as wired by `mechanism` when nothing else wires
+   * it, unless the project makes the global registration `unlessGlobal` (`setTracingDisabled(...)`).
+   */
+  builtin?: { mechanism: string; unlessGlobal?: string };
+}
+
+export interface WrapSpec {
+  /** Argument holding the value to wrap (default 0). */
+  arg?: number;
+  /** Mechanism name, e.g. `client-wrapper:langsmith.wrapOpenAI`. */
+  mechanism: string;
+  /** Operations the wrapper traces; absent means all. */
+  operations?: string[];
+  /** Only applies when the wrapped SDK is in this list (absent means any). */
+  sdks?: string[];
+}
+
+export interface ScopeSpec {
+  /** Argument holding the function that runs in the scope: index, or `last`, or `any` function argument. */
+  callbackArg: number | 'last' | 'any';
+  /** Mechanism name, e.g. `scope:otel.startActiveSpan`. */
+  mechanism: string;
+  /**
+   * Only calls of these SDKs inside the function are wired (absent: any): a LangGraph node inherits the
+   * run's LangChain callbacks, which do not reach a raw OpenAI client called in it.
+   */
+  sdks?: string[];
+}
+
+export interface GlobalSpec {
+  /** Registration id other specs can require (e.g. `ai.registerTelemetry`). */
+  id: string;
+  /** Mechanism name, e.g. `global:traceloop.initialize`. */
+  mechanism: string;
+  /**
+   * What it instruments: a list of SDK ids with optional version ranges, or `instrumentations` when the
+   * covered SDKs come from the instrumentation instances passed in (arrays or an `instrumentations` key).
+   */
+  covers: Coverage[] | 'instrumentations';
+  /**
+   * The registration only counts when the options object in argument `arg` has one of `keys`
+   * (or cannot be seen): `new Mastra({ observability })` traces, `new Mastra({ agents })` does not.
+   */
+  when?: { arg: number | 'last'; keys: string[] };
+  /**
+   * The registration installs a global OpenTelemetry tracer provider (`NodeSDK`, `registerOTel`,
+   * `provider.register()`, Sentry or OpenLLMetry initialisation). SDKs that emit their own spans through
+   * the global provider (`TypeSpec.nativeTracing`) are traced once one exists.
+   */
+  tracerProvider?: boolean;
+  /** Integrations the registration turns on by default, besides what it is given (see `DefaultIntegrations`). */
+  defaults?: DefaultIntegrations;
+  /**
+   * The runtimes where the registration traces anything (absent: every runtime). Instrumentation that
+   * patches Node.js's module loading (`require-in-the-middle`, `import-in-the-middle`) does not fire under
+   * Bun, Deno or an edge runtime.
+   */
+  runtimes?: Runtime[];
+}
+
+/** Where a process runs: Node.js, Bun, Deno, or an edge runtime (Vercel/Next.js edge, Cloudflare Workers). */
+export type Runtime = 'node' | 'bun' | 'deno' | 'edge';
+
+/** An instrumentation class instance (OpenTelemetry/OpenInference/OpenLLMetry) and what it covers. */
+export interface InstrumentationSpec {
+  mechanism: string;
+  covers: Coverage[];
+  /** Runtimes where it works (see `GlobalSpec.runtimes`); OpenTelemetry instrumentations patch Node.js module loading. */
+  runtimes?: Runtime[];
+}
+
+/** The kinds of metric instruments the metric rules know (prom-client and OpenTelemetry). */
+export type MetricKind =
+  | 'counter'
+  | 'gauge'
+  | 'histogram'
+  | 'summary'
+  | 'updowncounter'
+  | 'observable-counter'
+  | 'observable-gauge'
+  | 'observable-updowncounter';
+
+/**
+ * A member of a metrics API (prom-client, OpenTelemetry metrics), as the metric rules read it:
+ * declaring a metric, recording with labels (OTel: attributes), or registering an observable callback.
+ */
+export interface MetricSpec {
+  api: 'prom-client' | 'otel';
+  /**
+   * The member declares a metric of this kind: prom-client `new Counter({ name, help, labelNames })`
+   * (options object at argument 0); OTel `meter.createCounter(name, { unit, description })`.
+   */
+  kind?: MetricKind;
+  /** Where the call takes label values (OTel: attributes), when it takes any. */
+  labels?: {
+    /** Argument holding the labels as an object: `inc({ route }, 1)` 0, OTel `add(1, attrs)` 1. */
+    arg: number;
+    /** Argument holding the value when labels are given: a call with no argument after `arg` has no labels (`observe(0.2)`). */
+    valueArg?: number;
+    /** The arguments may instead be the label values in `labelNames` order (`labels('GET', '200')`). */
+    positional?: boolean;
+    /** On metrics created with `enableExemplars: true`, argument `arg` is `{ labels, value, exemplarLabels }`. */
+    exemplar?: boolean;
+  };
+  /** Calling the member records a sample, so its series is complete (`inc`, `observe`, `set`, a timer's end); members without it bind labels (`labels()`, `startTimer()`) or remove series. */
+  records?: boolean;
+  /** A function at argument `arg` is called back with an instance of type `result` as its parameter `param` (OTel `addCallback`). */
+  callback?: { arg: number; param: number; result: string };
+}
+
+/** What a call to a span member does: end the span, set attributes, set its status, record an exception. */
+export type SpanOp = 'end' | 'setAttribute' | 'setAttributes' | 'setStatus' | 'recordException';
+
+/** A member that starts a span the caller owns (OpenTelemetry `startSpan` / `startActiveSpan`). */
+export interface SpanStartSpec {
+  /**
+   * Where the span comes out: `return`, the call's value (`const span = tracer.startSpan(...)`);
+   * `callback`, the first parameter of the function passed as the last argument
+   * (`tracer.startActiveSpan(name, (span) => ...)`), which must end it.
+   */
+  yields: 'return' | 'callback';
+  /** Argument holding the span name (default 0). */
+  nameArg?: number;
+  /**
+   * Argument holding the span options (`{ attributes }`). For `callback` starts the options are only
+   * there when the call has more than two arguments (`startActiveSpan(name, options, fn)`).
+   */
+  optionsArg?: number;
+  /** Key of the attributes object inside the options (default `attributes`). */
+  attributesKey?: string;
+  /** The catalog type of the span: its members' `spanOp` say which calls end it, set attributes or status. */
+  type: string;
+}
+
+export interface MemberSpec {
+  /** `new member(...)` yields an instance of this type. */
+  new?: string;
+  /** Options on the constructor that wire every call made through the instance. */
+  newOptions?: OptionWiring[];
+  /** `member(...)` yields an instance of this type (factories, builders, `getGenerativeModel`). */
+  returns?: string;
+  /** `member(...)` returns the receiver's own type and wiring (pipe, bindTools, withRetry). */
+  returnsSelf?: boolean;
+  /** Options on this call that wire the returned value (`withConfig({ callbacks })`). */
+  returnsOptions?: OptionWiring[];
+  /**
+   * `member(...)` yields `returns` only when one of the arguments (or array elements of them) is an
+   * instance of one of these types (e.g. `prompt.pipe(model)` is a chain that calls a model).
+   */
+  returnsIfArg?: string[];
+  /** Reading the member (without calling it) yields an instance of this type (ready-made objects). */
+  is?: string;
+  /** A type annotation naming this export denotes an instance of this type (`client: OpenAI`). */
+  annotation?: string;
+  site?: SiteSpec;
+  wrap?: WrapSpec;
+  scope?: ScopeSpec;
+  decorator?: { mechanism: string };
+  global?: GlobalSpec;
+  /**
+   * Calling the member starts a span that is not made active (`tracer.startSpan`): LLM calls that
+   * follow it in the same function are inside that span.
+   */
+  span?: { mechanism: string };
+  /**
+   * Creating (calling or constructing) the member makes a callback handler available in the enclosing
+   * function: agent task executions and kickoffs that follow it there count as wired (the team's own
+   * `createCallbackHandler()`, LangChain `CallbackHandler`s from Langfuse or LangSmith).
+   */
+  handler?: { mechanism: string };
+  /**
+   * A framework base class whose subclasses' methods run inside the framework's traced runs: code in a
+   * class that extends it (a LangChain chat model, LLM, embeddings or tool implementation) is reached by
+   * the callbacks of the run that calls it, so SDK calls there are not reported.
+   */
+  subclassScope?: { mechanism: string };
+  /**
+   * Calling (or constructing) the member registers specific instances for tracing: the values in
+   * argument `arg` (the argument itself, or the values under `keys` of an options object, each an
+   * object of instances or an array of them), and with `self` the constructed instance and every
+   * instance obtained from it. Sites called on a registered instance are wired (`new Mastra({ agents,
+   * observability })`, KaibanJS `enableOpenTelemetry(team)`). With `when`, only if the options object
+   * has one of those keys (or cannot be seen).
+   */
+  registers?: { arg: number; keys?: string[]; self?: boolean; when?: string[]; mechanism: string };
+  /** Calling the member starts a span that its caller must end (the span rules); see `SpanStartSpec`. */
+  spanStart?: SpanStartSpec;
+  /** On a span type: what calling the member does to the span (the span rules). */
+  spanOp?: SpanOp;
+  /** Passing a span to this function does not hand it over (`trace.setSpan`): the caller still ends it. */
+  borrowsSpan?: boolean;
+  /**
+   * Reading the member yields this literal: enum members (`SpanStatusCode.ERROR` is 2) and attribute-name
+   * constants (`ATTR_GEN_AI_OPERATION_NAME` is `'gen_ai.operation.name'`).
+   */
+  constant?: string | number;
+  /**
+   * On a module's own entry (export path `''`): loading the module registers instrumentation process-wide,
+   * whether its value is used or not: `import 'dd-trace/init'`, `require('@opentelemetry/auto-instrumentations-node/register')`,
+   * or the module preloaded by a package.json script (`node --import <module>`, `node -r <module>`,
+   * `NODE_OPTIONS='--require <module>'`).
+   */
+  load?: GlobalSpec;
+  /** `new member(...)` is an instrumentation instance (passed to `registerInstrumentations`). */
+  instrumentation?: InstrumentationSpec;
+  /** Metrics API knowledge (prom-client, OpenTelemetry metrics) for the metric rules. */
+  metric?: MetricSpec;
+}
+
+export interface TypeSpec {
+  /** The SDK id calls on this type belong to (reported in the inventory, matched by coverage). */
+  sdk: string;
+  /** Another type whose members this one has too (groq's client has the OpenAI shape). */
+  extends?: string;
+  /** Members by dotted path from the instance. */
+  members: Record<string, MemberSpec>;
+  /**
+   * The SDK emits OpenTelemetry spans for its calls by itself whenever the application registered a
+   * global tracer provider (Anthropic's SDK since 0.134): calls are traced once the project has a
+   * registration with `tracerProvider`, at the declared versions in `versions`.
+   */
+  nativeTracing?: { mechanism: string; versions?: VersionRange };
+}
+
+export interface PackageModel {
+  /** Short id: `openai`, `anthropic`, `langsmith`, `otel`. */
+  id: string;
+  /** Human name for messages and docs. */
+  name: string;
+  /** `library` for SDKs whose calls are sites, `tracing` for tracing/instrumentation libraries. */
+  role: 'sdk' | 'tracing';
+  /** The npm package whose declared version gates `versions` ranges (defaults to the first module). */
+  package?: string;
+  /** Docs URL for the rule messages and `tracewire rules`. */
+  docs?: string;
+  /**
+   * Module specifier → export path → spec. `default` is the default export; the empty path `''`
+   * is the module object itself (CommonJS `module.exports`, `import * as ns`).
+   */
+  modules: Record<string, Record<string, MemberSpec>>;
+  types?: Record<string, TypeSpec>;
+  /**
+   * Types the package exports (module specifier → type names) whose values cannot carry any tracing option
+   * the catalog knows (`CallSettings` of the AI SDK): spreading such a value cannot switch tracing on.
+   */
+  optionFreeTypes?: Record<string, string[]>;
+}
