@@ -1,0 +1,542 @@
+/**
+ * Value resolution over one file's facts: what an expression denotes (a catalog instance reached by an
+ * access path, a user function, a parameter, an export of another project file), on demand and memoised.
+ * Values rooted in another project file stay symbolic (`ref`) unless a project resolver is given; the
+ * summaries (summarize.ts) and the rules (model.ts) ask here.
+ */
+
+import path from 'node:path';
+import ts = require('typescript');
+import { fnBodyInfo, type FnNode, membersKeys, originOf, propName, unwrap } from './ast.js';
+import { type Aliases, isPathSpecifier, projectModule } from './aliases.js';
+import type { CatalogIndex } from './catalog.js';
+import { catalogNames, type FileFacts } from './facts.js';
+import { Interp, type InterpHost } from './interp.js';
+import type { Binding, Scopes } from './scopes.js';
+import type { Arg, AVal, FnSummary } from './values.js';
+
+/** Memo markers (see `FileResolver.valMemo`). */
+const NONE = { k: 'fn', id: '(none)' } as AVal;
+const BUSY = { k: 'fn', id: '(busy)' } as AVal;
+
+const MAX_ARG_DEPTH = 5;
+export const NO_ARGS = [] as unknown as ts.NodeArray<ts.Expression>;
+
+function hasWiring(v: AVal | undefined): boolean {
+  return !!v && (v.k === 'inst' || v.k === 'param') && !!v.wiring?.length;
+}
+
+/** Prefer a wired value among alternatives (a conditionally wrapped client counts as wired). */
+export function pick(values: (AVal | undefined)[]): AVal | undefined {
+  let first: AVal | undefined;
+  for (const v of values) {
+    if (!v) continue;
+    if (hasWiring(v)) return v;
+    first ??= v;
+  }
+  return first;
+}
+
+/** Cross-file resolution on demand (see `LazyProject`). */
+export interface ProjectResolver {
+  resolveRef(ref: Extract<AVal, { k: 'ref' }>): AVal | undefined;
+  fnSummary(id: string): FnSummary | undefined;
+}
+
+export interface ResolverOptions {
+  catalog: CatalogIndex;
+  /** The rest of the project: `resolvedVal` concretizes values of other project files through it. */
+  project?: ProjectResolver;
+  /** The tsconfig/jsconfig path aliases: specifiers they resolve name project modules. */
+  aliases?: Aliases;
+  /** Called every 256 values computed (the time budget). */
+  tick: () => void;
+}
+
+export class FileResolver implements InterpHost {
+  readonly catalog: CatalogIndex;
+  readonly interp: Interp;
+  private readonly scopes: Scopes;
+  private readonly file: string;
+  private readonly sf: ts.SourceFile;
+  private readonly dir: string;
+  /** Memoised values: `NONE` for a known undefined, `BUSY` while being computed (a cycle resolves to nothing). */
+  private readonly valMemo = new Map<ts.Node, AVal>();
+  private readonly declMemo = new Map<Binding, AVal>();
+  readonly fnById = new Map<string, FnNode>();
+  /** Option keys whose function values the catalog inspects (see `Arg.fnBody`). */
+  private readonly fnOptionKeys: Set<string>;
+  private budgetTicks = 0;
+  /** Function summaries, for calls of this file's functions (set by the summarizer). */
+  summaries: { summarize(f: FnNode): FnSummary } | undefined;
+
+  constructor(
+    readonly facts: FileFacts,
+    private readonly opts: ResolverOptions,
+  ) {
+    this.catalog = opts.catalog;
+    this.scopes = facts.scopes;
+    this.file = facts.file;
+    this.sf = facts.sf;
+    this.dir = path.dirname(facts.file);
+    this.interp = new Interp(this);
+    this.fnOptionKeys = catalogNames(opts.catalog).fnOptionKeys;
+  }
+
+  private checkBudget(): void {
+    this.opts.tick();
+  }
+
+  fnSummary(id: string): FnSummary | undefined {
+    const node = this.fnById.get(id);
+    return node && this.summaries ? this.summaries.summarize(node) : undefined;
+  }
+
+  /** The summary of a function of another project file (with the project), or undefined. */
+  projectFnSummary(id: string): FnSummary | undefined {
+    return this.fnById.has(id) ? this.fnSummary(id) : this.opts.project?.fnSummary(id);
+  }
+
+  /** What function `id` returns, without the rest of its summary (calls of local functions need no more). */
+  fnReturns(id: string): AVal | undefined {
+    const node = this.fnById.get(id);
+    return node ? this.returnsOf(node) : undefined;
+  }
+
+  private readonly returnsMemo = new Map<FnNode, AVal | undefined>();
+
+  returnsOf(f: FnNode): AVal | undefined {
+    if (this.returnsMemo.has(f)) return this.returnsMemo.get(f);
+    // Undefined while in progress: a recursive call returns nothing known.
+    this.returnsMemo.set(f, undefined);
+    const v = pick((this.facts.returns.get(f) ?? []).map((r) => this.val(r)));
+    this.returnsMemo.set(f, v);
+    return v;
+  }
+
+  private readonly fnIds = new Map<FnNode, string>();
+
+  fnId(node: FnNode): string {
+    let id = this.fnIds.get(node);
+    if (id === undefined) {
+      // One string per function, shared by every value that names it.
+      id = `${this.file}#${node.pos}`;
+      this.fnIds.set(node, id);
+      this.fnById.set(id, node);
+    }
+    return id;
+  }
+
+  /** Bare specifier → what the aliases resolved it to (see `FileAnalysis.aliases`). */
+  private readonly aliased = new Map<string, string | undefined>();
+
+  /** The project module a specifier names (relative, or through the path aliases), or undefined (a package). */
+  moduleFile(spec: string): string | undefined {
+    if (isPathSpecifier(spec)) return path.resolve(this.dir, spec);
+    if (!this.opts.aliases) return undefined;
+    // A catalog module stays the catalog's, even where `paths` or a workspace maps it to local source.
+    if (this.catalog.moduleType(spec)) return undefined;
+    if (this.aliased.has(spec)) return this.aliased.get(spec);
+    const r = projectModule(this.file, spec, this.opts.aliases);
+    this.aliased.set(spec, r);
+    return r;
+  }
+
+  /** See `FileAnalysis.aliases`. */
+  aliasAnswers(): Record<string, string> | undefined {
+    if (!this.aliased.size) return undefined;
+    const out = Object.create(null) as Record<string, string>;
+    for (const spec of [...this.aliased.keys()].sort()) out[spec] = this.aliased.get(spec) ?? '';
+    return out;
+  }
+
+  moduleValue(spec: string, name: string): AVal | undefined {
+    const file = this.moduleFile(spec);
+    // A path-named catalog module (a team's own wrapper, from the configuration) is known by its path;
+    // a file of a catalog package's own source (`'../src'` in the SDK's repository) by the package's name.
+    const source = file && !isPathSpecifier(spec) ? undefined : file && this.opts.aliases?.sdk.catalogModuleFor(file);
+    const t = this.catalog.moduleType(file ?? spec) ?? (source ? this.catalog.moduleType(source) : undefined);
+    // A named export goes through member access, so ready-made instances (`is`) resolve at the import.
+    if (t) return name === '*' ? { k: 'inst', type: t, path: [] } : this.interp.member({ k: 'inst', type: t, path: [] }, name);
+    if (file) return { k: 'ref', file, name, steps: [] };
+    return undefined;
+  }
+
+
+  declValue(d: Binding): AVal | undefined {
+    const m = this.declMemo.get(d);
+    if (m !== undefined) return m === NONE || m === BUSY ? undefined : m;
+    this.declMemo.set(d, BUSY);
+    let v: AVal | undefined;
+    try {
+      v = this.computeDeclValue(d);
+    } catch (err) {
+      this.declMemo.delete(d);
+      throw err;
+    }
+    this.declMemo.set(d, v ?? NONE);
+    return v;
+  }
+
+  private computeDeclValue(d: Binding): AVal | undefined {
+    switch (d.k) {
+      case 'import':
+        return d.typeOnly ? undefined : this.moduleValue(d.module, d.export);
+      case 'fn':
+        return { k: 'fn', id: this.fnId(d.node) };
+      case 'param': {
+        if (d.opaque) return undefined;
+        if (d.type) {
+          const t = this.annotationValue(d.type);
+          if (t) return t;
+        }
+        let v: AVal | undefined = { k: 'param', fn: this.fnId(d.fn), index: d.index, steps: [] };
+        for (const m of d.path) v = v && this.interp.member(v, m);
+        return v;
+      }
+      case 'var': {
+        if (d.opaque) return undefined;
+        const candidates: (AVal | undefined)[] = [];
+        if (d.init) {
+          let v = this.val(d.init);
+          for (const m of d.path) v = v && this.memberOfExpr(v, d.init, m);
+          candidates.push(v);
+        }
+        if (!d.isConst) {
+          for (const a of this.scopes.assignmentsNamed(d.name)) {
+            if (a.op !== ts.SyntaxKind.EqualsToken && a.op !== ts.SyntaxKind.QuestionQuestionEqualsToken && a.op !== ts.SyntaxKind.BarBarEqualsToken) continue;
+            if (this.scopes.lookup(d.name, a.pos) === d) candidates.push(this.val(a.value));
+          }
+        }
+        const v = pick(candidates);
+        if (v) return v;
+        if (d.type) return this.annotationValue(d.type);
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  annotationValue(t: ts.TypeNode): AVal | undefined {
+    if (ts.isUnionTypeNode(t)) return pick(t.types.map((x) => this.annotationValue(x)));
+    if (ts.isParenthesizedTypeNode(t)) return this.annotationValue(t.type);
+    if (!ts.isTypeReferenceNode(t)) return undefined;
+    let root: ts.EntityName = t.typeName;
+    const members: string[] = [];
+    while (ts.isQualifiedName(root)) {
+      members.unshift(root.right.text);
+      root = root.left;
+    }
+    const d = this.scopes.lookup(root.text, t.getStart(this.sf));
+    if (!d || d.k !== 'import') return undefined;
+    const base = this.moduleValue(d.module, d.export);
+    if (!base || base.k !== 'inst') return undefined;
+    const p = [...base.path, ...members];
+    const spec = this.catalog.member(base.type, p);
+    const type = spec?.annotation;
+    return type ? { k: 'inst', type, path: [] } : undefined;
+  }
+
+  /** Member access that also sees through local object literals (`const clients = { openai: new OpenAI() }`). */
+  private memberOfExpr(base: AVal | undefined, baseExpr: ts.Expression, name: string): AVal | undefined {
+    if (base) return this.interp.member(base, name);
+    const obj = this.objectLiteralOf(baseExpr);
+    if (!obj) return undefined;
+    for (const p of obj.properties) {
+      if (ts.isPropertyAssignment(p) && propName(p.name) === name) return this.val(p.initializer);
+      if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return this.val(p.name);
+    }
+    return undefined;
+  }
+
+  objectLiteralOf(e: ts.Expression, depth = 0): ts.ObjectLiteralExpression | undefined {
+    const u = unwrap(e);
+    if (ts.isObjectLiteralExpression(u)) return u;
+    if (depth < 4 && ts.isIdentifier(u)) {
+      const d = this.scopes.lookup(u.text, u.getStart(this.sf));
+      if (d?.k === 'var' && d.isConst && d.init && d.path.length === 0 && !d.opaque) return this.objectLiteralOf(d.init, depth + 1);
+    }
+    // `telemetryOptions()`: a function of this file whose only return is an object literal.
+    if (depth < 4 && ts.isCallExpression(u) && ts.isIdentifier(unwrap(u.expression))) {
+      const callee = unwrap(u.expression) as ts.Identifier;
+      const d = this.scopes.lookup(callee.text, callee.getStart(this.sf));
+      let fn: ts.Node | undefined;
+      if (d?.k === 'fn') fn = d.node;
+      else if (d?.k === 'var' && d.isConst && d.init && d.path.length === 0 && !d.opaque) fn = unwrap(d.init);
+      if (fn && (ts.isArrowFunction(fn) || ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.body) {
+        if (!ts.isBlock(fn.body)) return this.objectLiteralOf(fn.body, depth + 1);
+        const returns: ts.ReturnStatement[] = [];
+        const visit = (n: ts.Node): void => {
+          if (ts.isReturnStatement(n)) returns.push(n);
+          else if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) ts.forEachChild(n, visit);
+        };
+        ts.forEachChild(fn.body, visit);
+        if (returns.length === 1 && returns[0]!.expression) return this.objectLiteralOf(returns[0]!.expression, depth + 1);
+      }
+    }
+    return undefined;
+  }
+
+  val(e: ts.Expression): AVal | undefined {
+    const m = this.valMemo.get(e);
+    if (m !== undefined) return m === NONE || m === BUSY ? undefined : m;
+    if ((++this.budgetTicks & 255) === 0) this.checkBudget();
+    this.valMemo.set(e, BUSY);
+    let v: AVal | undefined;
+    try {
+      v = this.computeVal(e);
+    } catch (err) {
+      this.valMemo.delete(e);
+      throw err;
+    }
+    this.valMemo.set(e, v ?? NONE);
+    return v;
+  }
+
+  private computeVal(e0: ts.Expression): AVal | undefined {
+    const e = unwrap(e0);
+    if (ts.isIdentifier(e)) {
+      if (e.text === 'undefined') return undefined;
+      const d = this.scopes.lookup(e.text, e.getStart(this.sf));
+      return d ? this.declValue(d) : undefined;
+    }
+    if (ts.isPropertyAccessExpression(e)) {
+      const base = unwrap(e.expression);
+      if (base.kind === ts.SyntaxKind.ThisKeyword) return this.thisMember(e, e.name.text);
+      return this.memberOfExpr(this.val(e.expression), e.expression, e.name.text);
+    }
+    if (ts.isElementAccessExpression(e)) {
+      const arg = e.argumentExpression;
+      if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return this.memberOfExpr(this.val(e.expression), e.expression, arg.text);
+      return undefined;
+    }
+    if (ts.isCallExpression(e)) {
+      if (e.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        const a = e.arguments[0];
+        return a && ts.isStringLiteralLike(a) ? this.moduleValue(a.text, '*') : undefined;
+      }
+      const callee = unwrap(e.expression);
+      if (ts.isIdentifier(callee) && callee.text === 'require' && !this.scopes.lookup('require', callee.getStart(this.sf))) {
+        const a = e.arguments[0];
+        return a && ts.isStringLiteralLike(a) ? this.moduleValue(a.text, '*') : undefined;
+      }
+      const cv = this.val(e.expression);
+      if (!cv) return undefined;
+      // A user function's arguments matter only when it returns (a value rooted at) one of its parameters.
+      if (cv.k === 'fn') {
+        const ret = this.fnReturns(cv.id);
+        if (!ret) return undefined;
+        if (ret.k !== 'param' || ret.fn !== cv.id) return this.withOrigin(this.interp.call(cv, []), e);
+      }
+      return this.withOrigin(this.interp.call(cv, this.args(e.arguments)), e);
+    }
+    if (ts.isNewExpression(e)) {
+      const cv = this.val(e.expression);
+      if (!cv) return undefined;
+      return this.withOrigin(this.interp.construct(cv, this.args(e.arguments ?? NO_ARGS)), e);
+    }
+    if (ts.isConditionalExpression(e)) return pick([this.val(e.whenTrue), this.val(e.whenFalse)]);
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) return pick([this.val(e.left), this.val(e.right)]);
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken) return this.val(e.right);
+      if (op === ts.SyntaxKind.CommaToken) return this.val(e.right);
+      // An assignment's value: `return (this.client = new OpenAI())`, `return this.client ??= new OpenAI()`.
+      if (op === ts.SyntaxKind.EqualsToken) return this.val(e.right);
+      if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return pick([this.val(e.left), this.val(e.right)]);
+      return undefined;
+    }
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return { k: 'fn', id: this.fnId(e) };
+    return undefined;
+  }
+
+  private projectInterp: Interp | undefined;
+
+  /** `val`, with values rooted in other project files resolved through the project (for file rules). */
+  resolvedVal(e: ts.Expression): AVal | undefined {
+    const v = this.val(e);
+    const project = this.opts.project;
+    if (!v || v.k !== 'ref' || !project) return v;
+    this.projectInterp ??= new Interp({
+      catalog: this.catalog,
+      resolveRef: (ref) => project.resolveRef(ref),
+      fnSummary: (id) => (this.fnById.has(id) ? this.fnSummary(id) : project.fnSummary(id)),
+    });
+    return this.projectInterp.concretize(v) ?? v;
+  }
+
+  /** A new instance is identified by the expression that created it (see `AVal` origin). */
+  private withOrigin(v: AVal | undefined, e: ts.Expression): AVal | undefined {
+    if (!v || v.k !== 'inst' || v.origin || v.path.length) return v;
+    return { ...v, origin: originOf(this.file, e.getStart(this.sf)) };
+  }
+
+  thisMember(e: ts.Node, name: string): AVal | undefined {
+    // Find the class that lexically encloses `e` (classes are few; a linear scan is fine).
+    const pos = e.getStart(this.sf);
+    let cls: ts.ClassLikeDeclaration | undefined;
+    for (const c of this.facts.classProps.keys()) if (c.pos <= pos && pos < c.end && (!cls || c.pos > cls.pos)) cls = c;
+    // Up the local `extends` chain: a member the subclass does not have may be the base class's.
+    for (let depth = 0; cls && depth < 8; depth++) {
+      const values = this.facts.classProps.get(cls)?.get(name);
+      if (values) {
+        // Assigned values, methods and getters first; a declared type only when none resolves.
+        const v = pick(values.map((x) => ('expr' in x ? this.val(x.expr) : 'method' in x ? ({ k: 'fn', id: this.fnId(x.method) } as AVal) : 'getter' in x ? this.returnsOf(x.getter) : undefined)));
+        return v ?? pick(values.map((x) => ('type' in x ? this.annotationValue(x.type) : undefined)));
+      }
+      cls = this.localBaseClass(cls);
+    }
+    return undefined;
+  }
+
+  /** The class a class extends, when it is a class declared in this file (`class Agent extends BaseAgent`). */
+  private localBaseClass(cls: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration | undefined {
+    for (const h of cls.heritageClauses ?? []) {
+      if (h.token !== ts.SyntaxKind.ExtendsKeyword) continue;
+      const base = h.types[0] && unwrap(h.types[0].expression);
+      if (!base || !ts.isIdentifier(base)) return undefined;
+      const d = this.scopes.lookup(base.text, base.getStart(this.sf));
+      return d?.k === 'class' && d.node !== cls ? d.node : undefined;
+    }
+    return undefined;
+  }
+
+  args(list: ts.NodeArray<ts.Expression>): Arg[] {
+    return list.map((a) => this.arg(a, 0));
+  }
+
+  private arg(a: ts.Expression, depth: number): Arg {
+    const start = a.getStart(this.sf);
+    const end = a.getEnd();
+    if (ts.isSpreadElement(a)) return { spread: true, start, end };
+    const u = unwrap(a);
+    if (ts.isStringLiteralLike(u)) return { lit: u.text, start, end };
+    if (ts.isNumericLiteral(u)) return { lit: Number(u.text), start, end };
+    if (u.kind === ts.SyntaxKind.TrueKeyword) return { lit: true, start, end };
+    if (u.kind === ts.SyntaxKind.FalseKeyword) return { lit: false, start, end };
+    if (u.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(u) && u.text === 'undefined')) return { lit: null, start, end };
+    if (ts.isArrowFunction(u) || ts.isFunctionExpression(u)) return { fn: true, v: this.val(u), start, end };
+    if (ts.isArrayLiteralExpression(u) && depth < MAX_ARG_DEPTH) return { arr: u.elements.map((x) => this.arg(x, depth + 1)), start, end };
+    const obj = depth < MAX_ARG_DEPTH ? this.objectLiteralOf(u) : undefined;
+    if (obj) {
+      const shape: Record<string, Arg> = {};
+      let open = false;
+      for (const p of obj.properties) {
+        if (ts.isPropertyAssignment(p)) {
+          const k = propName(p.name);
+          if (k === undefined) open = true;
+          else {
+            const a = (shape[k] = this.arg(p.initializer, depth + 1));
+            if (a.fn && this.fnOptionKeys.has(k)) {
+              const f = unwrap(p.initializer);
+              if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) a.fnBody = fnBodyInfo(f);
+            }
+          }
+        } else if (ts.isShorthandPropertyAssignment(p)) shape[p.name.text] = this.arg(p.name, depth + 1);
+        else if (ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p)) {
+          const k = propName(p.name);
+          if (k !== undefined) {
+            shape[k] = { fn: true, start: p.getStart(this.sf), end: p.end };
+            if (ts.isMethodDeclaration(p) && this.fnOptionKeys.has(k)) shape[k]!.fnBody = fnBodyInfo(p);
+          } else open = true;
+        } else if (ts.isSpreadAssignment(p)) {
+          const inner = this.arg(p.expression, depth + 1);
+          if (inner.obj) {
+            Object.assign(shape, inner.obj);
+            open ||= !!inner.open;
+          } else {
+            // `...(cond && { a })`, `...(cond ? { a } : { b })`: each key may or may not be there.
+            const maybe = this.conditionalKeys(p.expression, depth + 1);
+            if (maybe) {
+              for (const [k, a] of Object.entries(maybe.keys)) if (!(k in shape)) shape[k] = { ...a, maybe: true };
+              open ||= maybe.open;
+            } else open = true;
+          }
+        } else open = true;
+      }
+      const direct = obj === u;
+      const last = obj.properties[obj.properties.length - 1];
+      return {
+        obj: shape,
+        open: open || undefined,
+        start,
+        end,
+        insertAt: direct ? (last ? last.end : obj.getStart(this.sf) + 1) : undefined,
+        trailingComma: direct ? obj.properties.hasTrailingComma || undefined : undefined,
+        v: undefined,
+      };
+    }
+    if (ts.isIdentifier(u)) {
+      const d = this.scopes.lookup(u.text, u.getStart(this.sf));
+      if (d?.k === 'fn') return { fn: true, v: this.val(u), start, end };
+      // A variable or parameter whose declared type lists its keys (`settings: CallSettings`,
+      // `opts: { temperature?: number }`): only those keys can be there, each maybe.
+      const annotation = d && (d.k === 'var' || d.k === 'param') && d.path.length === 0 ? d.type : undefined;
+      const keys = annotation ? this.declaredKeys(annotation) : undefined;
+      if (keys) {
+        const obj: Record<string, Arg> = {};
+        for (const k of keys) obj[k] = { maybe: true, start, end };
+        return { obj, v: this.val(u), start, end };
+      }
+    }
+    return { v: this.val(u), start, end };
+  }
+
+  /** The keys of a conditional object (`c && { a }`, `c ? { a } : { b }`, `c || {}`), or undefined. */
+  private conditionalKeys(e: ts.Expression, depth: number): { keys: Record<string, Arg>; open: boolean } | undefined {
+    const u = unwrap(e);
+    const branches: ts.Expression[] = [];
+    if (ts.isBinaryExpression(u) && (u.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken)) branches.push(u.right);
+    else if (ts.isBinaryExpression(u) && (u.operatorToken.kind === ts.SyntaxKind.BarBarToken || u.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) branches.push(u.left, u.right);
+    else if (ts.isConditionalExpression(u)) branches.push(u.whenTrue, u.whenFalse);
+    else return undefined;
+    const keys: Record<string, Arg> = {};
+    let open = false;
+    for (const b of branches) {
+      const a = this.arg(b, depth);
+      if (a.obj) {
+        for (const [k, v] of Object.entries(a.obj)) keys[k] ??= v;
+        open ||= !!a.open;
+      } else if (a.lit === undefined) {
+        const inner = this.conditionalKeys(b, depth);
+        if (!inner) open = true;
+        else {
+          for (const [k, v] of Object.entries(inner.keys)) keys[k] ??= v;
+          open ||= inner.open;
+        }
+      }
+    }
+    return { keys, open };
+  }
+
+  /**
+   * The keys a declared type allows, when it says so exactly: a type literal, an interface or type alias
+   * of this file without index signatures or heritage, or a type the catalog knows carries no tracing option
+   * (`CallSettings` of the AI SDK: empty list). Undefined when the type does not tell.
+   */
+  private declaredKeys(t: ts.TypeNode, depth = 0): string[] | undefined {
+    if (depth > 4) return undefined;
+    if (ts.isParenthesizedTypeNode(t)) return this.declaredKeys(t.type, depth + 1);
+    if (ts.isTypeLiteralNode(t)) return membersKeys(t.members);
+    if (ts.isIntersectionTypeNode(t)) {
+      const all: string[] = [];
+      for (const part of t.types) {
+        const k = this.declaredKeys(part, depth + 1);
+        if (!k) return undefined;
+        all.push(...k);
+      }
+      return all;
+    }
+    if (ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && !t.typeArguments) {
+      const name = t.typeName.text;
+      for (const st of this.sf.statements) {
+        if (ts.isInterfaceDeclaration(st) && st.name.text === name) return st.heritageClauses?.length ? undefined : membersKeys(st.members);
+        if (ts.isTypeAliasDeclaration(st) && st.name.text === name) return this.declaredKeys(st.type, depth + 1);
+      }
+      const d = this.scopes.lookup(name, t.getStart(this.sf));
+      if (d?.k === 'import' && !this.moduleFile(d.module) && this.catalog.optionFreeType(d.module, d.export)) return [];
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,434 @@
+/**
+ * Function and file summaries over one file's facts and values: the contexts that may trace a call
+ * (scopes, decorators, spans, base classes), what each function returns and does with its parameters,
+ * and the serialisable `FileSummary` the link phase joins (calls that may be sites, exports, functions
+ * handed to scopes, modules loaded).
+ */
+
+import ts = require('typescript');
+import { calleeText, type FnNode, propName, rangeOf, runsAtTopLevel, unwrap } from './ast.js';
+import type { SiteKind } from './catalog-schema.js';
+import { type CallRecord, type Chain, catalogNames, type CatalogNames, type FileFacts, type IdentArg } from './facts.js';
+import type { Interp, InterpHost } from './interp.js';
+import { type FileResolver, NO_ARGS } from './resolve.js';
+import type { Binding } from './scopes.js';
+import type { AVal, CallCandidate, Context, FileSummary, FnSummary } from './values.js';
+
+export class Summarizer {
+  private readonly fnSummaries = new Map<string, FnSummary>();
+  private readonly names: CatalogNames;
+
+  constructor(
+    private readonly f: FileFacts,
+    private readonly r: FileResolver,
+  ) {
+    this.names = catalogNames(r.catalog);
+    r.summaries = this;
+  }
+
+  /** The base classes of the classes enclosing a call (`class MyModel extends BaseChatModel`). */
+  private classContexts(classes: Chain<ts.ClassLikeDeclaration> | undefined): Context[] {
+    const out: Context[] = [];
+    for (let c = classes; c; c = c.parent) {
+      for (const h of c.node.heritageClauses ?? []) {
+        if (h.token !== ts.SyntaxKind.ExtendsKeyword) continue;
+        for (const t of h.types) {
+          const callee = this.r.val(t.expression);
+          if (callee) out.push({ k: 'subclass', callee });
+        }
+      }
+    }
+    return out;
+  }
+
+  private contextsOf(pos: number, fns: Chain<FnNode> | undefined, stopAt?: FnNode): Context[] {
+    const out: Context[] = [];
+    for (let c = fns; c && c.node !== stopAt; c = c.parent) {
+      const f = c.node;
+      const direct = this.f.fnArg.get(f);
+      if (direct) {
+        const callee = this.calleeOf(direct.call);
+        if (callee) out.push({ k: 'arg', callee, index: direct.index, nargs: direct.nargs });
+      }
+      const name = this.f.fnName.get(f);
+      if (name) {
+        for (const ia of this.f.identArgsByName.get(name) ?? []) {
+          const d = this.f.scopes.lookup(name, ia.ident.getStart(this.f.sf));
+          if (!d || !this.declDenotesFn(d, f)) continue;
+          const callee = this.calleeOf(ia.call);
+          if (callee) out.push({ k: 'arg', callee, index: ia.index, nargs: ia.nargs });
+        }
+      }
+      const decorators = ts.canHaveDecorators(f) ? ts.getDecorators(f) : undefined;
+      for (const dec of decorators ?? []) {
+        const ex = unwrap(dec.expression);
+        const callee = this.r.val(ts.isCallExpression(ex) ? ex.expression : ex);
+        if (callee) out.push({ k: 'decorator', callee });
+      }
+      // Spans started (not as active), and callback handlers created, earlier in this function.
+      for (const rec of this.spanStarts(f)) {
+        if (rec.node.getStart(this.f.sf) < pos) {
+          const callee = this.calleeOf(rec.node);
+          if (callee) out.push({ k: 'span', callee });
+        }
+      }
+    }
+    return out;
+  }
+
+  private spanStartIndex: Map<FnNode | null, CallRecord[]> | undefined;
+  /** Calls that may start a span (by the catalog's span member names), by their innermost function. */
+  /**
+   * Also callback handlers created (calls or `new`). Only starts inside a function count: a handler
+   * created once at module level and never passed wires nothing (`null` holds those, unused).
+   */
+  private spanStarts(f: FnNode | null): CallRecord[] {
+    if (!this.spanStartIndex) {
+      this.spanStartIndex = new Map();
+      if (this.names.spanOrHandler.size) {
+        for (const r of this.f.calls) {
+          const name = this.lastName(r.node.expression);
+          if (name === undefined || !this.names.spanOrHandler.has(name)) continue;
+          const key = r.fns?.node ?? null;
+          const list = this.spanStartIndex.get(key) ?? this.spanStartIndex.set(key, []).get(key)!;
+          list.push(r);
+        }
+      }
+    }
+    return this.spanStartIndex.get(f) ?? [];
+  }
+
+  private lastName(e: ts.Expression): string | undefined {
+    const u = unwrap(e);
+    if (ts.isPropertyAccessExpression(u)) return u.name.text;
+    if (ts.isIdentifier(u)) return u.text;
+    return undefined;
+  }
+
+  private declDenotesFn(d: Binding, f: FnNode): boolean {
+    if (d.k === 'fn') return d.node === f;
+    if (d.k === 'var' && d.init && !d.opaque && d.path.length === 0) return unwrap(d.init) === f;
+    return false;
+  }
+
+  private calleeOf(call: ts.CallExpression | ts.NewExpression): AVal | undefined {
+    return this.r.val(call.expression);
+  }
+
+  /** Collapse contexts that already resolve locally: to a mechanism (wired), or away (not tracing). */
+  private settle(contexts: Context[], sdk?: string): { wiredBy?: string; pending: Context[] } {
+    const pending: Context[] = [];
+    for (const c of contexts) {
+      const r = contextMechanism(c, this.r.interp, this.r, sdk);
+      // A callee rooted at a parameter stays one at link time too (contexts are not substituted): it never wires.
+      if (r === 'pending') {
+        if (c.callee.k !== 'param') pending.push(c);
+      } else if (r !== 'none') return { wiredBy: r, pending: [] };
+    }
+    return { pending };
+  }
+
+  summarize(f: FnNode): FnSummary {
+    const id = this.r.fnId(f);
+    const existing = this.fnSummaries.get(id);
+    if (existing) return existing;
+    const summary: FnSummary = { id, name: this.f.fnName.get(f) ?? '(anonymous)' };
+    this.fnSummaries.set(id, summary);
+    summary.returns = this.r.returnsOf(f);
+    // Parameters the function calls, or passes on as callbacks.
+    const called: NonNullable<FnSummary['calledParams']> = [];
+    const uses = this.paramUses().get(f);
+    for (const rec of uses?.calls ?? []) {
+      const s = this.settle(this.contextsOf(rec.rec.node.getStart(this.f.sf), rec.rec.fns, f));
+      called.push({ index: rec.index, contexts: s.pending, wiredBy: s.wiredBy });
+    }
+    for (const { ia, index } of uses?.args ?? []) {
+      const callee = this.calleeOf(ia.call);
+      if (!callee) continue;
+      const ctx: Context[] = [{ k: 'arg', callee, index: ia.index, nargs: ia.nargs }, ...this.contextsOf(ia.call.getStart(this.f.sf), ia.fns, f)];
+      const s = this.settle(ctx);
+      called.push({ index, contexts: s.pending, wiredBy: s.wiredBy });
+    }
+    // An entry with neither a mechanism nor a pending context can never wire anything.
+    const useful = called.filter((c) => c.wiredBy || c.contexts.length);
+    if (useful.length) summary.calledParams = useful;
+    return summary;
+  }
+
+  private paramUsesCache: Map<FnNode, { calls: { rec: CallRecord; index: number }[]; args: { ia: IdentArg; index: number }[] }> | undefined;
+
+  /** One pass over calls and identifier arguments: which functions call (or pass on) their own parameters. */
+  private paramUses() {
+    if (this.paramUsesCache) return this.paramUsesCache;
+    const out = new Map<FnNode, { calls: { rec: CallRecord; index: number }[]; args: { ia: IdentArg; index: number }[] }>();
+    const entry = (f: FnNode) => out.get(f) ?? out.set(f, { calls: [], args: [] }).get(f)!;
+    for (const rec of this.f.calls) {
+      if (!ts.isCallExpression(rec.node)) continue;
+      const callee = unwrap(rec.node.expression);
+      if (!ts.isIdentifier(callee)) continue;
+      const d = this.f.scopes.lookup(callee.text, callee.getStart(this.f.sf));
+      if (d?.k !== 'param' || d.path.length || d.opaque) continue;
+      entry(d.fn).calls.push({ rec, index: d.index });
+    }
+    for (const ia of this.f.identArgs) {
+      const d = this.f.scopes.lookup(ia.ident.text, ia.ident.getStart(this.f.sf));
+      if (d?.k !== 'param' || d.path.length || d.opaque) continue;
+      entry(d.fn).args.push({ ia, index: d.index });
+    }
+    this.paramUsesCache = out;
+    return out;
+  }
+
+  // ---------------------------------------------------------------- finish
+
+  finish(): FileSummary {
+    const calls: CallCandidate[] = [];
+    const paramCalls = new Map<string, CallCandidate[]>();
+    const resolved: { rec: CallRecord; callee: AVal }[] = [];
+    for (const rec of this.f.calls) {
+      const n = rec.node;
+      if (!ts.isNewExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword) continue;
+      const callee = this.r.val(n.expression);
+      if (callee) resolved.push({ rec, callee });
+    }
+    const candidate = (rec: CallRecord, callee: AVal): CallCandidate => {
+      const n = rec.node;
+      // Scopes limited to some SDKs (LangGraph nodes) are judged here when the callee's SDK is known.
+      const sdk = callee.k === 'inst' ? this.r.catalog.type(callee.type)?.sdk : undefined;
+      const { wiredBy, pending } = this.settle([...this.contextsOf(n.getStart(this.f.sf), rec.fns), ...this.classContexts(rec.classes)], sdk);
+      return {
+        range: rangeOf(this.f.sf, n),
+        callee,
+        args: this.r.args(n.arguments ?? NO_ARGS),
+        isNew: ts.isNewExpression(n),
+        calleeText: calleeText(this.f.sf, n.expression),
+        contexts: pending,
+        wiredBy,
+        argsEnd: n.end - 1,
+        ...(rec.fns ? { fns: enclosingFnIds(this.f.file, rec.fns) } : {}),
+      };
+    };
+    // Calls on a parameter's value belong to the function's summary (clients passed around), when
+    // their last step names a site member: only those can turn out to be sites once the argument is known.
+    const siteNames = catalogNames(this.r.catalog).site;
+    for (const { rec, callee } of resolved) {
+      if (callee.k !== 'param' || callee.steps.length === 0) continue;
+      const last = callee.steps[callee.steps.length - 1]!;
+      if (!siteNames.has('') && (!('m' in last) || !siteNames.has(last.m))) continue;
+      const list = paramCalls.get(callee.fn) ?? paramCalls.set(callee.fn, []).get(callee.fn)!;
+      list.push(candidate(rec, callee));
+    }
+    for (const [fnId, list] of paramCalls) {
+      const node = this.r.fnById.get(fnId);
+      if (node) this.summarize(node).paramCalls = list;
+    }
+    for (const { rec, callee } of resolved) {
+      const isNew = ts.isNewExpression(rec.node);
+      if (callee.k === 'param') continue;
+      if (callee.k === 'inst') {
+        const spec = this.r.catalog.member(callee.type, callee.path);
+        if (!spec) continue;
+        const interesting = isNew ? !!(spec.global || spec.instrumentation || spec.registers) : !!(spec.site || spec.global || spec.registers);
+        if (!interesting) continue;
+      }
+      if (callee.k === 'fn' && !this.r.fnSummary(callee.id)?.paramCalls?.length) continue;
+      calls.push(candidate(rec, callee));
+    }
+    const exports = this.collectExports();
+    // Functions imported from another project file and passed to a call that may be a scope.
+    const passedRefs: NonNullable<FileSummary['passedRefs']> = [];
+    for (const ia of this.f.identArgs) {
+      const value = this.r.val(ia.ident);
+      if (value?.k !== 'ref') continue;
+      const callee = this.calleeOf(ia.call);
+      if (!callee || (callee.k === 'inst' && !this.r.catalog.member(callee.type, callee.path)?.scope)) continue;
+      passedRefs.push({ value, callee, index: ia.index, nargs: ia.nargs });
+    }
+    // Summaries of every function a kept value can reach (the others can never be looked up).
+    const fns: Record<string, FnSummary> = {};
+    const reachable = new Set<string>();
+    collectFnIds(calls, reachable);
+    collectFnIds(exports, reachable);
+    collectFnIds(passedRefs, reachable);
+    for (const id of reachable) {
+      const node = this.r.fnById.get(id);
+      if (!node) continue;
+      const s = this.summarize(node);
+      // A summary with nothing in it answers like no summary at all.
+      if (s.returns || s.calledParams || s.paramCalls) fns[id] = s;
+      collectFnIds(s, reachable);
+    }
+    const imports = this.projectImports(true);
+    return {
+      file: this.f.file,
+      exports,
+      starExports: this.starExports,
+      fns,
+      calls,
+      ...(passedRefs.length ? { passedRefs } : {}),
+      ...(this.f.loads.size ? { loads: [...this.f.loads].sort() } : {}),
+      ...(imports.length ? { imports } : {}),
+      ...(runsAtTopLevel(this.f.sf) ? { runs: true as const } : {}),
+    };
+  }
+
+  private starExports: string[] = [];
+
+  /** See `FileAnalysis.imports`. */
+  projectImports(runtimeOnly = false): string[] {
+    const out = new Set<string>();
+    const add = (spec: string) => {
+      const file = this.r.moduleFile(spec);
+      if (file) out.add(file);
+    };
+    for (const d of this.f.scopes.allBindings()) if (d.k === 'import' && !(runtimeOnly && d.typeOnly)) add(d.module);
+    // `import './instrument'`: loaded for its side effects, binds nothing.
+    for (const st of this.f.sf.statements) if (ts.isImportDeclaration(st) && !st.importClause && ts.isStringLiteral(st.moduleSpecifier)) add(st.moduleSpecifier.text);
+    for (const n of this.f.exportNodes) if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) add(n.moduleSpecifier.text);
+    for (const { node } of this.f.calls) {
+      if (!ts.isCallExpression(node)) continue;
+      const callee = unwrap(node.expression);
+      const isImport = callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require');
+      const a = node.arguments[0];
+      if (isImport && a && ts.isStringLiteralLike(a)) add(a.text);
+    }
+    return [...out].sort();
+  }
+
+  private collectExports(): Record<string, AVal> {
+    const out: Record<string, AVal> = {};
+    const set = (name: string, v: AVal | undefined) => {
+      if (v) out[name] = v;
+    };
+    const sf = this.f.sf;
+    for (const st of sf.statements) {
+      const mods = ts.canHaveModifiers(st) ? ts.getModifiers(st) : undefined;
+      const exported = mods?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+      const isDefault = mods?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+      if (exported && ts.isVariableStatement(st)) {
+        for (const d of st.declarationList.declarations) {
+          if (ts.isIdentifier(d.name)) {
+            const decl = this.f.scopes.lookup(d.name.text, d.name.getStart(sf));
+            set(d.name.text, decl && this.r.declValue(decl));
+          }
+        }
+      } else if (exported && ts.isFunctionDeclaration(st)) {
+        const v: AVal = { k: 'fn', id: this.r.fnId(st) };
+        if (isDefault) set('default', v);
+        if (st.name) set(st.name.text, v);
+      } else if (exported && ts.isClassDeclaration(st)) {
+        // Classes carry no value the catalog knows; their methods' sites are reported where they are.
+      }
+    }
+    for (const node of this.f.exportNodes) {
+      if (ts.isExportAssignment(node)) {
+        set('default', this.r.val(node.expression));
+        continue;
+      }
+      const n = node as ts.ExportDeclaration;
+      if (n.isTypeOnly) continue;
+      const from = n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier) ? n.moduleSpecifier.text : undefined;
+      if (!n.exportClause) {
+        const file = from && this.r.moduleFile(from);
+        if (file) this.starExports.push(file);
+        continue;
+      }
+      if (ts.isNamespaceExport(n.exportClause)) {
+        if (from) set(n.exportClause.name.text, this.r.moduleValue(from, '*'));
+        continue;
+      }
+      for (const el of n.exportClause.elements) {
+        if (el.isTypeOnly) continue;
+        const local = el.propertyName ? (propName(el.propertyName) ?? el.name.text) : el.name.text;
+        if (from) set(el.name.text, this.r.moduleValue(from, local));
+        else {
+          const d = this.f.scopes.lookup(local, el.getStart(sf));
+          set(el.name.text, d && this.r.declValue(d));
+        }
+      }
+    }
+    for (const c of this.f.cjsExports) {
+      if (c.name) set(c.name, this.r.val(c.value));
+      else {
+        set('default', this.r.val(c.value));
+        const obj = this.r.objectLiteralOf(c.value);
+        if (obj) for (const p of obj.properties) {
+          if (ts.isPropertyAssignment(p)) { const k = propName(p.name); if (k) set(k, this.r.val(p.initializer)); }
+          else if (ts.isShorthandPropertyAssignment(p)) set(p.name.text, this.r.val(p.name));
+        }
+      }
+    }
+    return out;
+  }
+}
+
+
+/** Ids (as `fnId` makes them) of the functions of a chain, innermost first. */
+function enclosingFnIds(file: string, chain: Chain<FnNode>): string[] {
+  const ids: string[] = [];
+  for (let c: Chain<FnNode> | undefined = chain; c; c = c.parent) ids.push(`${file}#${c.node.pos}`);
+  return ids;
+}
+
+/** Ids of the user functions (`{ k: 'fn' }` values) anywhere in a summary's plain data. */
+export function collectFnIds(x: unknown, out: Set<string>): void {
+  if (x === null || typeof x !== 'object') return;
+  if (Array.isArray(x)) {
+    for (const e of x) collectFnIds(e, out);
+    return;
+  }
+  const o = x as Record<string, unknown>;
+  if (o.k === 'fn' && typeof o.id === 'string') out.add(o.id);
+  for (const key in o) {
+    const v = o[key];
+    if (v !== null && typeof v === 'object') collectFnIds(v, out);
+  }
+}
+
+/**
+ * What a context means: a mechanism name (it traces), `none` (it does not), or `pending` (its callee
+ * is rooted in another file or a parameter and can only be judged at link time). `sdk` and `kind`
+ * describe the site being judged; unknown in the local phase, where contexts whose meaning depends on
+ * them stay pending (scopes limited to some SDKs, handlers that only serve agent task executions and
+ * kickoffs).
+ */
+export function contextMechanism(c: Context, interp: Interp, host: InterpHost, sdk?: string, kind?: SiteKind): string | 'none' | 'pending' {
+  const v = interp.concretize(c.callee);
+  if (!v) return 'none';
+  if (v.k === 'ref' || v.k === 'param') return 'pending';
+  if (v.k === 'fn') {
+    if (c.k !== 'arg') return 'none';
+    const s = host.fnSummary(v.id);
+    if (!s?.calledParams) return 'none';
+    let pending = false;
+    for (const cp of s.calledParams) {
+      if (cp.index !== c.index) continue;
+      if (cp.wiredBy) return `scope:${s.name}`;
+      for (const inner of cp.contexts) {
+        const r = contextMechanism(inner, interp, host, sdk, kind);
+        if (r === 'pending') pending = true;
+        else if (r !== 'none') return `scope:${s.name}`;
+      }
+    }
+    return pending ? 'pending' : 'none';
+  }
+  const spec = host.catalog.member(v.type, v.path);
+  if (!spec) return 'none';
+  if (c.k === 'arg' && spec.scope) {
+    const at = spec.scope.callbackArg;
+    if (!(at === 'any' || at === c.index || (at === 'last' && c.index === c.nargs - 1))) return 'none';
+    if (spec.scope.sdks) {
+      if (sdk === undefined) return 'pending';
+      if (!spec.scope.sdks.includes(sdk)) return 'none';
+    }
+    return spec.scope.mechanism;
+  }
+  if (c.k === 'decorator' && spec.decorator) return spec.decorator.mechanism;
+  if (c.k === 'span' && spec.span) return spec.span.mechanism;
+  if (c.k === 'subclass' && spec.subclassScope) return spec.subclassScope.mechanism;
+  if (c.k === 'span' && spec.handler) {
+    if (kind === undefined) return 'pending';
+    return kind === 'llm-call' ? 'none' : spec.handler.mechanism;
+  }
+  return 'none';
+}
