@@ -14,7 +14,7 @@ import {
   promUnits,
 } from './catalog/metrics/naming.js';
 import type { MetricKind } from './catalog/types.js';
-import { unwrapExpr } from './metrics/bindings.js';
+import { unwrap as unwrapExpr } from '../src/engine/ast.js';
 import { type MetricDecl, isMetricMember, metricVisitor } from './metrics/model.js';
 
 const options = z

@@ -63,7 +63,7 @@ export default defineRule<Options>({
     const matcher = matcherFor(ctx.options);
     return metricVisitor((model) => {
       const sf = model.sourceFile;
-      const cls = new LabelValueClassifier(model.bindings, matcher, ctx.options.strictTemplates === true);
+      const cls = new LabelValueClassifier(model.model, matcher, ctx.options.strictTemplates === true);
       const text = (n: ts.Node) => {
         const t = sf.text.slice(n.getStart(sf), n.end).replace(/\s+/g, ' ');
         return t.length > 60 ? t.slice(0, 57) + '...' : t;

@@ -4,6 +4,7 @@ import { defineRule } from '../src/engine/rule.js';
 import type { Fix } from '../src/engine/types.js';
 import { eolOf } from '../src/engine/edits.js';
 import { rangeOf } from '../src/engine/analyze-file.js';
+import { type ExitKind, Flow, type FlowClient, type Mask } from '../src/engine/flow.js';
 import { type FileSpans, fileSpans, indentOfLine, indentUnit, isFunctionLike, type SpanInfo, spanCandidateCollector, spanStartNames, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z.object({}).strict();
@@ -13,84 +14,25 @@ type Options = z.infer<typeof options>;
 const PRE = 1;
 const OPEN = 2;
 const CLOSED = 4;
-type Mask = number;
-
-type ExitKind = 'return' | 'throw' | 'await' | 'break' | 'continue';
-
-/** Where control leaves a statement other than by completing normally, with the states it can leave in. */
-class Exits {
-  readonly returns = new Map<ts.Node, Mask>();
-  readonly throws = new Map<ts.Node, { mask: Mask; kind: 'throw' | 'await' }>();
-  readonly jumps = new Map<ts.Node, { mask: Mask; kind: 'break' | 'continue'; label?: string }>();
-
-  addReturn(node: ts.Node, mask: Mask): void {
-    if (mask) this.returns.set(node, (this.returns.get(node) ?? 0) | mask);
-  }
-  addThrow(node: ts.Node, mask: Mask, kind: 'throw' | 'await'): void {
-    if (mask) this.throws.set(node, { mask: (this.throws.get(node)?.mask ?? 0) | mask, kind });
-  }
-  addJump(node: ts.Node, mask: Mask, kind: 'break' | 'continue', label?: string): void {
-    if (mask) this.jumps.set(node, { mask: (this.jumps.get(node)?.mask ?? 0) | mask, kind, label });
-  }
-  /** Forward every exit to `to`, with its mask mapped through `f` (a `finally` block). */
-  forward(to: Exits, f: (m: Mask) => Mask = (m) => m, withThrows = true): void {
-    for (const [n, m] of this.returns) to.addReturn(n, f(m));
-    if (withThrows) for (const [n, t] of this.throws) to.addThrow(n, f(t.mask), t.kind);
-    for (const [n, j] of this.jumps) to.addJump(n, f(j.mask), j.kind, j.label);
-  }
-  throwMask(): Mask {
-    let m = 0;
-    for (const t of this.throws.values()) m |= t.mask;
-    return m;
-  }
-  /** Remove and return the states of the breaks or continues that target a statement with `labels`. */
-  take(kind: 'break' | 'continue', labels: string[], unlabeled: boolean): Mask {
-    let m = 0;
-    for (const [n, j] of this.jumps) {
-      if (j.kind !== kind) continue;
-      if (j.label === undefined ? unlabeled : labels.includes(j.label)) {
-        m |= j.mask;
-        this.jumps.delete(n);
-      }
-    }
-    return m;
-  }
-}
 
 type Event = 'start' | 'end' | 'escape';
 
 /**
- * A small abstract interpretation of the statements of one scope, tracking whether the span is not
- * started yet, open, or ended/handed on, along every path: branches, switch cases, loops (to a fixed
- * point), try/catch/finally, labelled jumps. Exceptions come from `throw` and from `await` (a promise
- * that may reject); other calls are assumed not to throw, which keeps reports to paths a reader sees.
+ * The span's lifecycle over the engine's flow model: a start opens it (an open span started again is
+ * overwritten), an `end()` or a hand-over closes it. Before the start and after the end any call may
+ * throw harmlessly.
  */
-class SpanFlow {
+class SpanLifecycle implements FlowClient {
   /** Starts executed while an earlier span of the same variable was still open. */
   readonly overwrites = new Set<ts.Node>();
+  readonly quiet = PRE | CLOSED;
 
-  /**
-   * @param events what happens to the span at a node (start, end, hand-over)
-   * @param refs the identifiers that read the span's variable: a span is an object, so `if (span)`,
-   *   `span && span.end()` and `if (!span) return` are decided
-   */
   constructor(
     private readonly events: Map<ts.Node, Event>,
-    private readonly refs: Set<ts.Node>,
+    readonly refs: Set<ts.Node>,
   ) {}
 
-  /** `span` (true), `!span` (false), or anything else (undefined), for a condition on the span's variable. */
-  private truthOf(e: ts.Expression): boolean | undefined {
-    const u = unwrapExpr(e);
-    if (this.refs.has(u)) return true;
-    if (ts.isPrefixUnaryExpression(u) && u.operator === ts.SyntaxKind.ExclamationToken) {
-      const t = this.truthOf(u.operand);
-      return t === undefined ? undefined : !t;
-    }
-    return undefined;
-  }
-
-  private apply(n: ts.Node, m: Mask): Mask {
+  transfer(n: ts.Node, m: Mask): Mask {
     const ev = this.events.get(n);
     if (!ev) return m;
     if (ev === 'start') {
@@ -100,203 +42,6 @@ class SpanFlow {
     // `end` and hand-overs close the open paths.
     return m & OPEN ? (m & ~OPEN) | CLOSED : m;
   }
-
-  expr(n: ts.Node | undefined, m: Mask, x: Exits): Mask {
-    if (!n || m === 0) return m;
-    if (isFunctionLike(n) || ts.isClassLike(n)) return this.apply(n, m);
-    if (ts.isConditionalExpression(n)) {
-      const c = this.expr(n.condition, m, x);
-      return this.expr(n.whenTrue, c, x) | this.expr(n.whenFalse, c, x);
-    }
-    if (ts.isBinaryExpression(n)) {
-      const op = n.operatorToken.kind;
-      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.AmpersandAmpersandEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken) {
-        const l = this.expr(n.left, m, x);
-        const t = op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken ? this.truthOf(n.left) : undefined;
-        if (t !== undefined) return (op === ts.SyntaxKind.AmpersandAmpersandToken) === t ? this.expr(n.right, l, x) : l;
-        return l | this.expr(n.right, l, x);
-      }
-    }
-    if (ts.isAwaitExpression(n)) {
-      const after = this.expr(n.expression, m, x);
-      if (mayReject(n.expression)) x.addThrow(n, after, 'await');
-      return this.apply(n, after);
-    }
-    let cur = m;
-    ts.forEachChild(n, (c) => {
-      cur = this.expr(c, cur, x);
-    });
-    return this.apply(n, cur);
-  }
-
-  list(statements: readonly ts.Statement[], m: Mask, x: Exits): Mask {
-    let cur = m;
-    for (const s of statements) cur = this.stmt(s, cur, x, []);
-    return cur;
-  }
-
-  stmt(s: ts.Statement, m: Mask, x: Exits, labels: string[]): Mask {
-    if (m === 0) return 0;
-    if (ts.isBlock(s)) return this.list(s.statements, m, x);
-    if (ts.isExpressionStatement(s)) return this.expr(s.expression, m, x);
-    if (ts.isVariableStatement(s)) {
-      let cur = m;
-      for (const d of s.declarationList.declarations) cur = this.expr(d.initializer, cur, x);
-      if ((s.declarationList.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) x.addThrow(s, cur, 'await');
-      return cur;
-    }
-    if (ts.isIfStatement(s)) {
-      const c = this.expr(s.expression, m, x);
-      const t = this.truthOf(s.expression);
-      const then = t === false ? 0 : this.stmt(s.thenStatement, c, x, []);
-      const other = t === true ? 0 : s.elseStatement ? this.stmt(s.elseStatement, c, x, []) : c;
-      return then | other;
-    }
-    if (ts.isReturnStatement(s)) {
-      x.addReturn(s, this.expr(s.expression, m, x));
-      return 0;
-    }
-    if (ts.isThrowStatement(s)) {
-      x.addThrow(s, this.expr(s.expression, m, x), 'throw');
-      return 0;
-    }
-    if (ts.isBreakStatement(s) || ts.isContinueStatement(s)) {
-      x.addJump(s, m, ts.isBreakStatement(s) ? 'break' : 'continue', s.label?.text);
-      return 0;
-    }
-    if (ts.isLabeledStatement(s)) {
-      const sub = new Exits();
-      const all = [...labels, s.label.text];
-      const r = this.stmt(s.statement, m, sub, all);
-      const out = r | sub.take('break', [s.label.text], false);
-      sub.forward(x);
-      return out;
-    }
-    if (ts.isTryStatement(s)) return this.tryStmt(s, m, x);
-    if (ts.isSwitchStatement(s)) return this.switchStmt(s, m, x, labels);
-    if (ts.isWhileStatement(s) || ts.isDoStatement(s) || ts.isForStatement(s) || ts.isForOfStatement(s) || ts.isForInStatement(s)) return this.loop(s, m, x, labels);
-    if (ts.isFunctionDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isImportDeclaration(s) || ts.isEmptyStatement(s) || ts.isDebuggerStatement(s)) return m;
-    if (ts.isClassDeclaration(s)) return this.apply(s, m);
-    // Anything else (exports, `with`, enums): evaluate what it contains.
-    let cur = m;
-    ts.forEachChild(s, (c) => {
-      cur = ts.isStatement(c) ? this.stmt(c, cur, x, []) : this.expr(c, cur, x);
-    });
-    return cur;
-  }
-
-  private tryStmt(s: ts.TryStatement, m: Mask, x: Exits): Mask {
-    const subB = new Exits();
-    let normal = this.stmt(s.tryBlock, m, subB, []);
-    const pending = new Exits();
-    if (s.catchClause) {
-      // Entered with the states of the throws and awaits in the block (and in the states before the span
-      // starts or after it ended, where any call may throw: harmless, and it lets a start in the catch count).
-      const entry = subB.throwMask() | (m & (PRE | CLOSED));
-      normal |= this.stmt(s.catchClause.block, entry, pending, []);
-      subB.forward(pending, undefined, false);
-    } else subB.forward(pending);
-    if (!s.finallyBlock) {
-      pending.forward(x);
-      return normal;
-    }
-    // The finally block runs on every way out: map each exit's states through it.
-    const per = new Map<number, { out: Mask; exits: Exits }>();
-    const through = (mask: Mask): Mask => {
-      let out = 0;
-      for (const bit of [PRE, OPEN, CLOSED]) {
-        if (!(mask & bit)) continue;
-        let r = per.get(bit);
-        if (!r) {
-          const exits = new Exits();
-          r = { out: this.stmt(s.finallyBlock!, bit, exits, []), exits };
-          per.set(bit, r);
-        }
-        out |= r.out;
-      }
-      return out;
-    };
-    pending.forward(x, through);
-    const out = through(normal);
-    for (const r of per.values()) r.exits.forward(x);
-    return out;
-  }
-
-  private switchStmt(s: ts.SwitchStatement, m: Mask, x: Exits, labels: string[]): Mask {
-    const d = this.expr(s.expression, m, x);
-    const sub = new Exits();
-    let prev = 0;
-    let hasDefault = false;
-    for (const clause of s.caseBlock.clauses) {
-      if (ts.isDefaultClause(clause)) hasDefault = true;
-      prev = this.list(clause.statements, d | prev, sub);
-    }
-    const out = prev | (hasDefault ? 0 : d) | sub.take('break', labels, true);
-    sub.forward(x);
-    return out;
-  }
-
-  private loop(s: ts.IterationStatement, m: Mask, x: Exits, labels: string[]): Mask {
-    const sub = new Exits();
-    let entry = m;
-    if (ts.isForStatement(s) && s.initializer) {
-      if (ts.isVariableDeclarationList(s.initializer)) for (const d of s.initializer.declarations) entry = this.expr(d.initializer, entry, sub);
-      else entry = this.expr(s.initializer, entry, sub);
-    }
-    if (ts.isForOfStatement(s) || ts.isForInStatement(s)) entry = this.expr(s.expression, entry, sub);
-    const cond = ts.isWhileStatement(s) || ts.isDoStatement(s) ? s.expression : ts.isForStatement(s) ? s.condition : undefined;
-    const infinite = (ts.isWhileStatement(s) || ts.isDoStatement(s) || ts.isForStatement(s)) && (!cond || cond.kind === ts.SyntaxKind.TrueKeyword);
-    let exit = 0;
-    let iter = entry;
-    for (let i = 0; i < 6; i++) {
-      const it = new Exits();
-      let bodyIn = iter;
-      if (ts.isWhileStatement(s) || ts.isForStatement(s)) {
-        bodyIn = this.expr(cond, iter, it);
-        if (!infinite) exit |= bodyIn;
-      } else if (ts.isForOfStatement(s) || ts.isForInStatement(s)) {
-        if (ts.isForOfStatement(s) && s.awaitModifier) it.addThrow(s, iter, 'await');
-        exit |= iter;
-      }
-      let after = this.stmt(s.statement, bodyIn, it, []);
-      after |= it.take('continue', labels, true);
-      if (ts.isDoStatement(s)) {
-        after = this.expr(cond, after, it);
-        if (!infinite) exit |= after;
-      } else if (ts.isForStatement(s) && s.incrementor) after = this.expr(s.incrementor, after, it);
-      it.forward(sub);
-      if ((iter | after) === iter) break;
-      iter |= after;
-    }
-    exit |= sub.take('break', labels, true);
-    sub.forward(x);
-    return exit;
-  }
-}
-
-/**
- * Whether an awaited expression may reject. `p.catch((e) => fallback)` does not, unless its handler
- * throws (or rejects) again.
- */
-function mayReject(e0: ts.Expression): boolean {
-  const e = unwrapExpr(e0);
-  if (!ts.isCallExpression(e)) return true;
-  const callee = unwrapExpr(e.expression);
-  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'catch' || e.arguments.length !== 1) return true;
-  const h = unwrapExpr(e.arguments[0]!);
-  if (!ts.isArrowFunction(h) && !ts.isFunctionExpression(h)) return true;
-  let throws = false;
-  const visit = (n: ts.Node): void => {
-    if (throws || (n !== h && (isFunctionLike(n) || ts.isClassLike(n)))) return;
-    if (ts.isThrowStatement(n) || ts.isAwaitExpression(n)) throws = true;
-    else if (ts.isCallExpression(n)) {
-      const c = unwrapExpr(n.expression);
-      if ((ts.isIdentifier(c) && c.text === 'reject') || (ts.isPropertyAccessExpression(c) && c.name.text === 'reject')) throws = true;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(h);
-  return throws;
 }
 
 interface Leak {
@@ -321,25 +66,12 @@ function leaksOf(fs: FileSpans, info: SpanInfo): Leak[] | undefined {
     else if (u.kind === 'escape') events.set(u.node, 'escape');
   }
   const refs = new Set<ts.Node>(info.uses.filter((u) => u.kind === 'read' && !u.closure && ts.isIdentifier(u.node)).map((u) => u.node));
-  const flow = new SpanFlow(events, refs);
-  const x = new Exits();
-  let fall: Mask;
-  let endNode: ts.Node = scope;
-  if (isFunctionLike(scope)) {
-    const body = scope.body;
-    if (!body) return undefined;
-    if (ts.isBlock(body)) {
-      fall = flow.list(body.statements, initial, x);
-      endNode = body;
-    } else {
-      x.addReturn(body, flow.expr(body, initial, x));
-      fall = 0;
-    }
-  } else if (ts.isBlock(scope) || ts.isSourceFile(scope) || ts.isModuleBlock(scope)) {
-    fall = flow.list(scope.statements, initial, x);
-  } else return undefined;
+  const life = new SpanLifecycle(events, refs);
+  const r = new Flow(life).run(scope, initial);
+  if (!r) return undefined;
+  const { exits: x, fall, endNode } = r;
   const leaks: Leak[] = [];
-  for (const n of flow.overwrites) leaks.push({ node: n, kind: 'overwrite' });
+  for (const n of life.overwrites) leaks.push({ node: n, kind: 'overwrite' });
   for (const [n, m] of x.returns) if (m & OPEN) leaks.push({ node: n, kind: 'return' });
   for (const [n, t] of x.throws) if (t.mask & OPEN) leaks.push({ node: n, kind: t.kind });
   for (const [n, j] of x.jumps) if (j.mask & OPEN) leaks.push({ node: n, kind: j.kind });
@@ -357,6 +89,8 @@ function describe(fs: FileSpans, info: SpanInfo, leak: Leak): string {
       return `when the error thrown at line ${line(leak.node)} propagates`;
     case 'await':
       return `when the awaited promise at line ${line(leak.node)} rejects`;
+    case 'call':
+      return `when the call at line ${line(leak.node)} throws`;
     case 'break':
       return `on the \`break\` at line ${line(leak.node)}`;
     case 'continue':
@@ -560,7 +294,7 @@ export default defineRule<Options>({
       visit: (node) => collector.visit(node),
       end(wctx) {
         if (collector.calls.length === 0) return;
-        const fs = fileSpans(wctx.sourceFile, collector.calls, wctx, ctx.catalog);
+        const fs = fileSpans(collector.calls, wctx);
         for (const info of fs.spans) {
           const range = rangeOf(fs.sf, info.call);
           if (info.disposition === 'discarded') {
@@ -596,7 +330,7 @@ function usesSpanValue(fs: FileSpans, info: SpanInfo): boolean {
   const visit = (n: ts.Node): void => {
     if (found) return;
     if (ts.isCallExpression(n)) {
-      const v = fs.wctx.valueOf(n);
+      const v = fs.model.valueOf(n);
       if (v && v.k === 'inst' && v.type === info.spec.type && v.path.length === 0) {
         found = true;
         return;

@@ -64,7 +64,7 @@ export default defineRule<Options>({
       },
       end(wctx) {
         if (collector.calls.length === 0 || (catches.length === 0 && promiseCatches.length === 0)) return;
-        const fs = fileSpans(wctx.sourceFile, collector.calls, wctx, ctx.catalog);
+        const fs = fileSpans(collector.calls, wctx);
         const spans = fs.spans.filter((s) => s.disposition === 'bound');
         if (spans.length === 0) return;
         const handlers: { h: Handler; at: ts.Node }[] = [];
@@ -131,7 +131,7 @@ function judge(fs: FileSpans, h: Handler, spans: SpanInfo[]): Verdict {
       if (op === 'setStatus' && statusMayBeError(fs, n)) setsError = true;
       if (op === 'recordException') records = true;
       // A span handed to a helper (`markFailed(span, err)`): the helper sets what it sets.
-      if (n.arguments.some((a) => { const u = unwrapExpr(a); return ts.isIdentifier(u) && names.has(u.text); }) && !fs.wctx.specOf(fs.wctx.valueOf(n.expression))?.borrowsSpan) handsOn = true;
+      if (n.arguments.some((a) => { const u = unwrapExpr(a); return ts.isIdentifier(u) && names.has(u.text); }) && !fs.model.specOf(fs.model.valueOf(n.expression))?.borrowsSpan) handsOn = true;
     }
     // `lastError = err`: the error is kept and dealt with after the handler.
     if (errName && ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
@@ -161,14 +161,14 @@ function spanOpOf(fs: FileSpans, call: ts.CallExpression, names: Set<string>, in
     while (ts.isCallExpression(base) && ts.isPropertyAccessExpression(unwrapExpr(base.expression))) base = unwrapExpr((unwrapExpr(base.expression) as ts.PropertyAccessExpression).expression);
     if (ts.isIdentifier(base) && names.has(base.text)) return fs.catalog.member(info.spec.type, [callee.name.text])?.spanOp;
   }
-  return fs.wctx.specOf(fs.wctx.valueOf(call.expression))?.spanOp;
+  return fs.model.specOf(fs.model.valueOf(call.expression))?.spanOp;
 }
 
 /** `setStatus({ code })` whose code is ERROR, or not known to be anything else. */
 function statusMayBeError(fs: FileSpans, call: ts.CallExpression): boolean {
   const arg = call.arguments[0];
   if (!arg) return false;
-  const obj = fs.objectLiteralOf(arg);
+  const obj = fs.model.objectLiteralOf(arg);
   if (!obj) return true;
   for (const p of obj.properties) {
     if (ts.isSpreadAssignment(p)) return true;
@@ -176,7 +176,7 @@ function statusMayBeError(fs: FileSpans, call: ts.CallExpression): boolean {
     if (key !== 'code') continue;
     if (ts.isShorthandPropertyAssignment(p)) return true;
     if (!ts.isPropertyAssignment(p)) return true;
-    const v = fs.constantOf(p.initializer);
+    const v = fs.model.constantOf(p.initializer);
     return v === undefined || v === STATUS_ERROR;
   }
   return false;

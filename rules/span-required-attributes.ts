@@ -69,7 +69,7 @@ export default defineRule<Options>({
       visit: (node) => collector.visit(node),
       end(wctx) {
         if (collector.calls.length === 0 || schemas.length === 0) return;
-        const fs = fileSpans(wctx.sourceFile, collector.calls, wctx, ctx.catalog);
+        const fs = fileSpans(collector.calls, wctx);
         for (const info of fs.spans) {
           const attrs = attributesOf(fs, info);
           // Deprecated attributes, wherever they are set.
@@ -121,7 +121,7 @@ function attributesOf(fs: FileSpans, info: SpanInfo): Attrs {
       return;
     }
     if (u.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(u) && u.text === 'undefined')) return;
-    const obj = fs.objectLiteralOf(u);
+    const obj = fs.model.objectLiteralOf(u);
     if (!obj) {
       attrs.open = true;
       return;
@@ -138,7 +138,7 @@ function attributesOf(fs: FileSpans, info: SpanInfo): Attrs {
   };
   // The start options: `{ attributes: { ... } }`.
   if (info.optionsExpr) {
-    const opts = fs.objectLiteralOf(info.optionsExpr);
+    const opts = fs.model.objectLiteralOf(info.optionsExpr);
     if (!opts) attrs.open = true;
     else {
       const attributesKey = info.spec.attributesKey ?? 'attributes';
@@ -163,7 +163,7 @@ function attributesOf(fs: FileSpans, info: SpanInfo): Attrs {
     if (u.kind !== 'method' || !u.call) continue;
     if (!u.closure && fs.afterUnconditionalEnd(info, u.call)) continue;
     if (u.op === 'setAttribute') {
-      const k = u.call.arguments[0] && fs.constantOf(u.call.arguments[0]);
+      const k = u.call.arguments[0] && fs.model.constantOf(u.call.arguments[0]);
       if (typeof k === 'string') add(k, u.call.arguments[0]!);
       else attrs.open = true;
     } else if (u.op === 'setAttributes') fromObject(u.call.arguments[0]);
@@ -174,7 +174,7 @@ function attributesOf(fs: FileSpans, info: SpanInfo): Attrs {
 function keyOf(fs: FileSpans, name: ts.PropertyName): string | undefined {
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
   if (ts.isComputedPropertyName(name)) {
-    const v = fs.constantOf(name.expression);
+    const v = fs.model.constantOf(name.expression);
     return typeof v === 'string' ? v : undefined;
   }
   return undefined;

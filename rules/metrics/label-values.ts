@@ -13,7 +13,9 @@
 
 import ts = require('typescript');
 import { boundedMembers, errors, requestObjects, syntaxSources, unboundedCalls, unboundedConstructors, type UnboundedDimension, type ValueSource } from '../catalog/metrics/labels.js';
-import { type Binding, Bindings, type FnLike, unwrapExpr } from './bindings.js';
+import { type FnNode as FnLike, unwrap as unwrapExpr } from '../../src/engine/ast.js';
+import type { SemanticModel } from '../../src/engine/model.js';
+import { type Binding, importOf } from '../../src/engine/scopes.js';
 
 export type Boundedness = { k: 'bounded' } | { k: 'unbounded'; node: ts.Node; what: string; advice: string } | { k: 'unknown' };
 
@@ -78,12 +80,12 @@ export class LabelValueClassifier {
   private readonly sf: ts.SourceFile;
 
   constructor(
-    private readonly bindings: Bindings,
+    private readonly model: SemanticModel,
     private readonly dims: DimensionMatcher,
     /** Report template literals and concatenations whose parts are merely unknown (not shown bounded). */
     private readonly strictTemplates = false,
   ) {
-    this.sf = bindings.sf;
+    this.sf = model.sourceFile;
   }
 
   classify(e0: ts.Expression, depth = 0): Boundedness {
@@ -167,12 +169,12 @@ export class LabelValueClassifier {
 
   private identifier(id: ts.Identifier, depth: number): Boundedness {
     if (id.text === 'undefined' || id.text === 'NaN' || id.text === 'Infinity') return BOUNDED;
-    const b = this.bindings.lookup(id.text, id.getStart(this.sf));
+    const b = this.model.lookup(id.text, id.getStart(this.sf));
     if (b) {
       const r = this.guard(b, () => this.binding(b, id, depth));
       if (r && r.k !== 'unknown') return r;
     }
-    if (b?.k === 'import' && /^[A-Z][A-Z0-9_]*$/.test(id.text) && id.text.length > 1) return BOUNDED; // an imported constant
+    if (importOf(b) && /^[A-Z][A-Z0-9_]*$/.test(id.text) && id.text.length > 1) return BOUNDED; // an imported constant
     return this.byName(id, words(id.text));
   }
 
@@ -187,9 +189,12 @@ export class LabelValueClassifier {
       case 'var': {
         if (b.type && this.boundedType(b.type, 0)) return BOUNDED;
         const values: Boundedness[] = [];
+        // A rest or array element: not a member path of the initializer.
+        if (b.opaque) return UNKNOWN;
         if (b.init) values.push(b.path.length ? this.memberPath(b.init, b.path, at, depth + 1) : this.classify(b.init, depth + 1));
-        else if (b.decl.initializer && b.path.length === 0) return UNKNOWN; // destructured with a default
-        for (const a of this.bindings.assignmentsOf(b)) {
+        // A destructuring default is the value when the member is undefined.
+        if (b.dflt) values.push(this.classify(b.dflt, depth + 1));
+        for (const a of this.model.assignmentsOf(b)) {
           values.push(a.op === ts.SyntaxKind.EqualsToken ? this.classify(a.value, depth + 1) : a.op === ts.SyntaxKind.PlusEqualsToken ? this.plusAssign(a.value, depth) : UNKNOWN);
         }
         if (values.length === 0) return UNKNOWN;
@@ -227,7 +232,7 @@ export class LabelValueClassifier {
     const root = inner ? inner.root : unwrapExpr(root0);
     const path = inner ? [...inner.names, ...names] : names;
     const rootName = ts.isIdentifier(root) ? root.text : root.kind === ts.SyntaxKind.ThisKeyword ? 'this' : undefined;
-    const b = ts.isIdentifier(root) ? this.bindings.lookup(root.text, root.getStart(this.sf)) : undefined;
+    const b = ts.isIdentifier(root) ? this.model.lookup(root.text, root.getStart(this.sf)) : undefined;
 
     // An element of a split or sliced value: `req.url.split('?')[0]`.
     if (ts.isCallExpression(root) && path.every((n) => n === '*' || /^\d+$/.test(n))) {
@@ -237,8 +242,8 @@ export class LabelValueClassifier {
 
     // Enum members and members of local constant objects.
     if (b?.k === 'enum' && path.length === 1) return BOUNDED;
-    if (b?.k === 'import' && path.length === 1 && /^[A-Z]/.test(root.getText(this.sf)) && /^[A-Z]/.test(path[0]!)) return BOUNDED; // `Provider.OpenAI`
-    if (b?.k === 'var' && b.isConst && b.init && b.path.length === 0 && path[0] !== '*') {
+    if (importOf(b) && path.length === 1 && /^[A-Z]/.test(root.getText(this.sf)) && /^[A-Z]/.test(path[0]!)) return BOUNDED; // `Provider.OpenAI`
+    if (b?.k === 'var' && b.isConst && b.init && b.path.length === 0 && !b.opaque && path[0] !== '*') {
       const obj = unwrapExpr(b.init);
       if (ts.isObjectLiteralExpression(obj)) {
         const prop = obj.properties.find((p) => ts.isPropertyAssignment(p) && p.name.getText(this.sf).replace(/^['"]|['"]$/g, '') === path[0]);
@@ -320,7 +325,7 @@ export class LabelValueClassifier {
     }
     // A local function that only returns bounded values (`statusClass(code)` with a switch over literals).
     if (ts.isIdentifier(callee)) {
-      const fn = this.bindings.functionAt(callee.text, callee.getStart(this.sf));
+      const fn = this.model.functionAt(callee.text, callee.getStart(this.sf));
       if (fn) {
         const r = this.guard(fn, () => this.returnsOf(fn, depth));
         if (r) return r;
@@ -330,7 +335,7 @@ export class LabelValueClassifier {
   }
 
   private returnsOf(fn: FnLike, depth: number): Boundedness {
-    const rets = this.bindings.returns.get(fn) ?? [];
+    const rets = this.model.returnsOf(fn);
     if (fn.type && this.boundedType(fn.type, 0)) return BOUNDED;
     if (rets.length === 0) return UNKNOWN;
     const rs = rets.map((r) => this.classify(r, depth + 1));
@@ -345,11 +350,12 @@ export class LabelValueClassifier {
     const chain = ts.isIdentifier(e) ? { root: e as ts.Expression, names: [] as string[] } : ts.isPropertyAccessExpression(e) ? accessChain(e) : undefined;
     if (!chain || !ts.isIdentifier(chain.root) || chain.names.includes('*')) return undefined;
     const root = chain.root;
-    const b = this.bindings.lookup(root.text, root.getStart(this.sf));
+    const b = this.model.lookup(root.text, root.getStart(this.sf));
     if (!b) return `global#${[root.text, ...chain.names].join('.')}`;
-    if (b.k !== 'import') return undefined;
-    const mod = b.module.replace(/^node:/, '');
-    const path = b.export === '*' ? chain.names : [b.export, ...chain.names];
+    const imp = importOf(b);
+    if (!imp) return undefined;
+    const mod = imp.module.replace(/^node:/, '');
+    const path = imp.export === '*' ? chain.names : [imp.export, ...chain.names];
     return `${mod}#${path.join('.')}`;
   }
 
@@ -363,15 +369,15 @@ export class LabelValueClassifier {
     if (ts.isTypeOperatorNode(t) && t.operator === ts.SyntaxKind.KeyOfKeyword) return true;
     if (ts.isIndexedAccessTypeNode(t) && ts.isTypeQueryNode(t.objectType) && ts.isIdentifier(t.objectType.exprName)) {
       // `(typeof TIERS)[number]` over `const TIERS = [...] as const`.
-      const b = this.bindings.lookup(t.objectType.exprName.text, t.getStart(this.sf));
+      const b = this.model.lookup(t.objectType.exprName.text, t.getStart(this.sf));
       return b?.k === 'var' && !!b.init && ts.isAsExpression(b.init) && ts.isTypeReferenceNode(b.init.type) && b.init.type.typeName.getText(this.sf) === 'const';
     }
     if (ts.isTypeReferenceNode(t)) {
       let root: ts.EntityName = t.typeName;
       while (ts.isQualifiedName(root)) root = root.left;
-      const b = this.bindings.lookup(root.text, t.getStart(this.sf));
+      const b = this.model.lookupType(root.text, t.getStart(this.sf));
       if (b?.k === 'enum') return true;
-      if (b?.k === 'type' && ts.isIdentifier(t.typeName)) {
+      if (b?.k === 'type' && ts.isTypeAliasDeclaration(b.node) && ts.isIdentifier(t.typeName)) {
         const alias = b.node;
         return this.guard(alias, () => this.boundedType(alias.type, depth + 1)) === true;
       }

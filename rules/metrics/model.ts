@@ -16,9 +16,11 @@
 
 import ts = require('typescript');
 import type { FileVisitor, WalkContext } from '../../src/engine/analyze-file.js';
+import { propName as propertyName, unwrap as unwrapExpr } from '../../src/engine/ast.js';
+import type { SemanticModel } from '../../src/engine/model.js';
+import type { Scopes } from '../../src/engine/scopes.js';
 import type { AVal } from '../../src/engine/values.js';
 import type { MemberSpec, MetricKind, MetricSpec } from '../catalog/types.js';
-import { BINDING_KINDS, Bindings, propertyName, unwrapExpr, type FnLike } from './bindings.js';
 
 export interface StaticProp {
   key: string;
@@ -76,42 +78,32 @@ export interface MetricUse {
 export interface MetricFileModel {
   decls: MetricDecl[];
   uses: MetricUse[];
-  bindings: Bindings;
+  /** The engine's scope table of the file (what names denote). */
+  bindings: Scopes;
   sourceFile: ts.SourceFile;
+  /** The engine's semantic model of the file. */
+  model: SemanticModel;
 }
-
-export const METRIC_VISITOR_KINDS: ts.SyntaxKind[] = [...new Set([...BINDING_KINDS, ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression, ts.SyntaxKind.PropertyDeclaration])];
 
 /** The catalog members the metric rules look at (`RuleModule.needs`): files that cannot reach one get no visitor. */
 export const isMetricMember = (m: MemberSpec): boolean => !!m.metric;
 
 const models = new WeakMap<ts.SourceFile, MetricFileModel>();
-/** One collector per file, fed by the first metric visitor that sees it (the others would collect the same). */
-const collectors = new WeakMap<ts.SourceFile, { collector: Collector; owner: object }>();
 
 /**
- * A visitor that collects what the metric rules need and hands the shared model to `onModel` at the
- * end of the walk.
+ * A visitor that hands the file's metric model to `onModel` at the end of the walk. The model is built
+ * from the engine's facts (every call of the file, every place a value is stored) once per file and
+ * shared by the metric rules.
  */
 export function metricVisitor(onModel: (model: MetricFileModel, ctx: WalkContext) => void): FileVisitor {
-  const me = {};
   return {
-    kinds: METRIC_VISITOR_KINDS,
-    visit(node, ctx) {
-      if (models.has(ctx.sourceFile)) return;
-      let entry = collectors.get(ctx.sourceFile);
-      if (!entry) {
-        entry = { collector: new Collector(ctx.sourceFile), owner: me };
-        collectors.set(ctx.sourceFile, entry);
-      }
-      if (entry.owner === me) entry.collector.visit(node, ctx.fn);
-    },
+    kinds: [],
+    visit() {},
     end(ctx) {
       let model = models.get(ctx.sourceFile);
       if (!model) {
-        model = (collectors.get(ctx.sourceFile)?.collector ?? new Collector(ctx.sourceFile)).build(ctx);
+        model = new Collector(ctx.model).build(ctx);
         models.set(ctx.sourceFile, model);
-        collectors.delete(ctx.sourceFile);
       }
       onModel(model, ctx);
     },
@@ -119,38 +111,20 @@ export function metricVisitor(onModel: (model: MetricFileModel, ctx: WalkContext
 }
 
 class Collector {
-  readonly bindings: Bindings;
-  private readonly calls: (ts.CallExpression | ts.NewExpression)[] = [];
+  readonly bindings: Scopes;
+  readonly sf: ts.SourceFile;
+  private readonly calls: (ts.CallExpression | ts.NewExpression)[];
   /** Expressions whose value a metric may be stored from (initializers, assigned values). */
   private readonly holders: ts.Expression[] = [];
 
-  constructor(readonly sf: ts.SourceFile) {
-    this.bindings = new Bindings(sf);
-  }
-
-  visit(node: ts.Node, fn: FnLike | undefined): void {
-    this.bindings.collect(node, fn);
-    switch (node.kind) {
-      case ts.SyntaxKind.CallExpression:
-      case ts.SyntaxKind.NewExpression:
-        this.calls.push(node as ts.CallExpression | ts.NewExpression);
-        break;
-      case ts.SyntaxKind.VariableDeclarationList:
-        for (const d of (node as ts.VariableDeclarationList).declarations) if (d.initializer) this.holders.push(d.initializer);
-        break;
-      case ts.SyntaxKind.BinaryExpression: {
-        const b = node as ts.BinaryExpression;
-        if (b.operatorToken.kind === ts.SyntaxKind.EqualsToken) this.holders.push(b.right);
-        break;
-      }
-      case ts.SyntaxKind.PropertyDeclaration: {
-        const p = node as ts.PropertyDeclaration;
-        if (p.initializer) this.holders.push(p.initializer);
-        break;
-      }
-      default:
-        break;
-    }
+  constructor(readonly model: SemanticModel) {
+    const facts = model.facts;
+    this.bindings = facts.scopes;
+    this.sf = model.sourceFile;
+    this.calls = facts.calls.map((r) => r.node);
+    for (const b of facts.scopes.allBindings()) if (b.k === 'var' && b.init && b.path.length === 0) this.holders.push(b.init);
+    this.holders.push(...facts.assignedValues);
+    for (const props of facts.classProps.values()) for (const values of props.values()) for (const v of values) if ('expr' in v) this.holders.push(v.expr);
   }
 
   build(ctx: WalkContext): MetricFileModel {
@@ -236,7 +210,7 @@ class Collector {
       use.decl?.uses.push(use);
       use.labels = this.labelArgs(use.node, use.spec, use.decl);
     }
-    return { decls, uses, bindings: this.bindings, sourceFile: sf };
+    return { decls, uses, bindings: this.bindings, sourceFile: sf, model: this.model };
   }
 
   private declaration(node: ts.NewExpression | ts.CallExpression, spec: MetricSpec, kind: MetricKind): MetricDecl {
@@ -338,15 +312,15 @@ export function calleeText(sf: ts.SourceFile, e: ts.Expression): string {
 const MAX_DEPTH = 5;
 
 /** The `const` initializer an identifier denotes, if any. */
-export function constInit(e: ts.Expression, bindings: Bindings): ts.Expression | undefined {
+export function constInit(e: ts.Expression, bindings: Scopes): ts.Expression | undefined {
   const u = unwrapExpr(e);
   if (!ts.isIdentifier(u)) return undefined;
   const b = bindings.lookup(u.text, u.getStart(bindings.sf));
-  if (b?.k === 'var' && b.isConst && b.init && b.path.length === 0) return b.init;
+  if (b?.k === 'var' && b.isConst && b.init && b.path.length === 0 && !b.opaque) return b.init;
   return undefined;
 }
 
-export function staticObject(e: ts.Expression, bindings: Bindings, depth = 0): StaticObject | undefined {
+export function staticObject(e: ts.Expression, bindings: Scopes, depth = 0): StaticObject | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const u = unwrapExpr(e);
   if (ts.isIdentifier(u)) {
@@ -380,7 +354,7 @@ export function staticObject(e: ts.Expression, bindings: Bindings, depth = 0): S
 }
 
 /** A name given as a string literal (possibly through a `const`); template literals with expressions are `dynamic`. */
-export function staticName(e: ts.Expression, bindings: Bindings, depth = 0): { text: string; node: ts.Expression } | 'dynamic' {
+export function staticName(e: ts.Expression, bindings: Scopes, depth = 0): { text: string; node: ts.Expression } | 'dynamic' {
   const u = unwrapExpr(e);
   if (ts.isStringLiteralLike(u)) return { text: u.text, node: u };
   if (depth < MAX_DEPTH) {
@@ -395,7 +369,7 @@ export function staticName(e: ts.Expression, bindings: Bindings, depth = 0): { t
 }
 
 /** An array of string literals (through `const`, spreads and `as const`); undefined when any element is not static. */
-export function staticStrings(e: ts.Expression, bindings: Bindings, depth = 0): { names: string[]; nodes: ts.Expression[] } | undefined {
+export function staticStrings(e: ts.Expression, bindings: Scopes, depth = 0): { names: string[]; nodes: ts.Expression[] } | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const u = unwrapExpr(e);
   if (ts.isIdentifier(u)) {
@@ -422,7 +396,7 @@ export function staticStrings(e: ts.Expression, bindings: Bindings, depth = 0): 
 }
 
 /** Whether an expression certainly evaluates to a string (so `labels(x)` passes label values, not a label object). */
-function isStringish(e: ts.Expression, bindings: Bindings, depth = 0): boolean {
+function isStringish(e: ts.Expression, bindings: Scopes, depth = 0): boolean {
   const u = unwrapExpr(e);
   if (ts.isStringLiteralLike(u) || ts.isTemplateExpression(u) || ts.isNumericLiteral(u)) return true;
   if (ts.isBinaryExpression(u) && u.operatorToken.kind === ts.SyntaxKind.PlusToken) return isStringish(u.left, bindings, depth + 1) || isStringish(u.right, bindings, depth + 1);
@@ -440,21 +414,21 @@ function isStringish(e: ts.Expression, bindings: Bindings, depth = 0): boolean {
 }
 
 /** `string`, string literal types, unions of them, and local aliases of those. */
-function isStringType(t: ts.TypeNode, bindings: Bindings, depth: number): boolean {
+function isStringType(t: ts.TypeNode, bindings: Scopes, depth: number): boolean {
   if (depth > MAX_DEPTH) return false;
   if (t.kind === ts.SyntaxKind.StringKeyword) return true;
   if (ts.isLiteralTypeNode(t)) return ts.isStringLiteralLike(t.literal);
   if (ts.isUnionTypeNode(t)) return t.types.every((x) => isStringType(x, bindings, depth + 1));
   if (ts.isParenthesizedTypeNode(t)) return isStringType(t.type, bindings, depth + 1);
   if (ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName)) {
-    const b = bindings.lookup(t.typeName.text, t.getStart(bindings.sf));
-    if (b?.k === 'type') return isStringType(b.node.type, bindings, depth + 1);
+    const b = bindings.lookupType(t.typeName.text, t.getStart(bindings.sf));
+    if (b?.k === 'type' && ts.isTypeAliasDeclaration(b.node)) return isStringType(b.node.type, bindings, depth + 1);
   }
   return false;
 }
 
 /** Whether an expression certainly evaluates to a number (so `inc(n)` passes no labels). */
-export function isNumeric(e: ts.Expression, bindings: Bindings, depth = 0): boolean {
+export function isNumeric(e: ts.Expression, bindings: Scopes, depth = 0): boolean {
   const u = unwrapExpr(e);
   if (ts.isNumericLiteral(u)) return true;
   if (ts.isPrefixUnaryExpression(u) && (u.operator === ts.SyntaxKind.MinusToken || u.operator === ts.SyntaxKind.PlusToken)) return true;

@@ -2,39 +2,19 @@
  * What the span rules share: finding the spans a file starts (confirmed through the engine's value
  * resolution against the catalog's `spanStart` members, never by name), the variable or callback
  * parameter that holds each span, and every use of that variable, classified (a span method call,
- * a read, a hand-over to another function, a store). The engine parses without parent pointers, so
- * this module builds a parent map, once per file, only for files that start spans.
+ * a read, a hand-over to another function, a store). Scopes, parents and values are the engine's
+ * semantic model's (src/engine/model.ts).
  */
 
 import ts = require('typescript');
 import type { WalkContext } from '../../src/engine/analyze-file.js';
+import { calleeName, isFunctionLike, isWrapper, unwrapTypes as unwrapExpr } from '../../src/engine/ast.js';
 import type { CatalogIndex } from '../../src/engine/catalog.js';
+import type { SemanticModel } from '../../src/engine/model.js';
+import type { Binding } from '../../src/engine/scopes.js';
 import type { MemberSpec, SpanOp, SpanStartSpec } from '../catalog/types.js';
 
-export type FnLike = ts.SignatureDeclaration & { body?: ts.ConciseBody };
-
-export function isFunctionLike(n: ts.Node): n is ts.FunctionLikeDeclaration {
-  return (
-    ts.isFunctionDeclaration(n) ||
-    ts.isFunctionExpression(n) ||
-    ts.isArrowFunction(n) ||
-    ts.isMethodDeclaration(n) ||
-    ts.isConstructorDeclaration(n) ||
-    ts.isGetAccessorDeclaration(n) ||
-    ts.isSetAccessorDeclaration(n)
-  );
-}
-
-export function unwrapExpr(e: ts.Expression): ts.Expression {
-  for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
-    else return e;
-  }
-}
-
-function isWrapper(n: ts.Node): boolean {
-  return ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n);
-}
+export { calleeName, isFunctionLike, unwrapExpr };
 
 /** The catalog members the span rules look at (`RuleModule.needs`): files that cannot reach one get no visitor. */
 export const startsSpans = (m: MemberSpec): boolean => !!m.spanStart;
@@ -50,14 +30,6 @@ export function spanStartNames(catalog: CatalogIndex): Set<string> {
     startNames.set(catalog, names);
   }
   return names;
-}
-
-export function calleeName(call: ts.CallExpression): string | undefined {
-  const e = unwrapExpr(call.expression);
-  if (ts.isPropertyAccessExpression(e)) return e.name.text;
-  if (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression)) return e.argumentExpression.text;
-  if (ts.isIdentifier(e)) return e.text;
-  return undefined;
 }
 
 /** A use of the variable that holds a span. */
@@ -94,6 +66,8 @@ export interface SpanInfo {
   disposition: SpanDisposition;
   /** Name of the variable or parameter holding the span. */
   name?: string;
+  /** Its binding in the engine's scopes. */
+  binding?: Binding;
   /** Where that binding lives: a block or the source file (variables), or the callback (parameters). */
   scope?: ts.Node;
   /** `const span = tracer.startSpan(...)` as a statement of its own (fixes insert around it). */
@@ -108,130 +82,42 @@ export interface SpanInfo {
 }
 
 export class FileSpans {
-  readonly parents = new Map<ts.Node, ts.Node>();
   readonly spans: SpanInfo[] = [];
+  readonly sf: ts.SourceFile;
+  readonly catalog: CatalogIndex;
 
   constructor(
-    readonly sf: ts.SourceFile,
-    readonly catalog: CatalogIndex,
-    readonly wctx: WalkContext,
+    /** The engine's model of the file: scopes, parents, values. */
+    readonly model: SemanticModel,
   ) {
-    const walk = (n: ts.Node): void => {
-      ts.forEachChild(n, (c) => {
-        this.parents.set(c, n);
-        walk(c);
-      });
-    };
-    walk(sf);
+    this.sf = model.sourceFile;
+    this.catalog = model.catalog;
   }
 
   parent(n: ts.Node): ts.Node | undefined {
-    return this.parents.get(n);
+    return this.model.parent(n);
   }
 
   /** The nearest function-like ancestor (or the source file). */
   fnOf(n: ts.Node): ts.Node {
-    for (let p = this.parent(n); p; p = this.parent(p)) if (isFunctionLike(p) || ts.isClassStaticBlockDeclaration(p)) return p;
-    return this.sf;
+    return this.model.fnOf(n);
   }
 
   /** Whether `inner` is `outer` or inside it. */
   contains(outer: ts.Node, inner: ts.Node): boolean {
-    for (let n: ts.Node | undefined = inner; n; n = this.parent(n)) if (n === outer) return true;
-    return false;
-  }
-
-  // ------------------------------------------------------------------ declarations and scopes
-
-  /** Whether scope node `s` itself declares `name` (let/const/class/function in a block, params and vars of a function, ...). */
-  declares(s: ts.Node, name: string): boolean {
-    if (ts.isBlock(s) || ts.isSourceFile(s) || ts.isModuleBlock(s)) return statementsDeclare(s.statements, name, false);
-    if (ts.isCaseBlock(s)) return s.clauses.some((c) => statementsDeclare(c.statements, name, false));
-    if (ts.isForStatement(s) || ts.isForOfStatement(s) || ts.isForInStatement(s)) {
-      const init = s.initializer;
-      return !!init && ts.isVariableDeclarationList(init) && (init.flags & ts.NodeFlags.BlockScoped) !== 0 && init.declarations.some((d) => bindsName(d.name, name));
-    }
-    if (ts.isCatchClause(s)) return !!s.variableDeclaration && bindsName(s.variableDeclaration.name, name);
-    if (isFunctionLike(s)) {
-      if (s.parameters.some((p) => bindsName(p.name, name))) return true;
-      if ((ts.isFunctionExpression(s) || ts.isClassExpression(s)) && s.name?.text === name) return true;
-      if (s.body && ts.isBlock(s.body) && hoistedVarDeclares(s.body, name)) return true;
-      return false;
-    }
-    if (ts.isClassLike(s)) return false;
-    return false;
-  }
-
-  /** The scope node that declares `name` as seen from `from`, or undefined (a global or an import). */
-  declScopeOf(name: string, from: ts.Node): ts.Node | undefined {
-    for (let p = this.parent(from); p; p = this.parent(p)) {
-      if (this.declares(p, name)) {
-        // A `var` or parameter: the function; a block-scoped declaration: the block.
-        if (isFunctionLike(p)) return p;
-        return p;
-      }
-    }
-    return undefined;
-  }
-
-  /** The initializer of a `const name = <expr>` visible from `from`, when there is one. */
-  constInitOf(id: ts.Identifier): ts.Expression | undefined {
-    const scope = this.declScopeOf(id.text, id);
-    if (!scope) return undefined;
-    const lists: ts.NodeArray<ts.Statement>[] = [];
-    if (ts.isBlock(scope) || ts.isSourceFile(scope) || ts.isModuleBlock(scope)) lists.push(scope.statements);
-    else if (ts.isCaseBlock(scope)) for (const c of scope.clauses) lists.push(c.statements);
-    for (const list of lists) {
-      for (const st of list) {
-        if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
-        for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === id.text && d.initializer) return d.initializer;
-      }
-    }
-    return undefined;
-  }
-
-  // ------------------------------------------------------------------ values
-
-  /** A string or number the expression is known to have: literals, local constants, catalog constants. */
-  constantOf(e0: ts.Expression, depth = 0): string | number | undefined {
-    const e = unwrapExpr(e0);
-    if (ts.isStringLiteralLike(e)) return e.text;
-    if (ts.isNumericLiteral(e)) return Number(e.text);
-    if (depth > 4) return undefined;
-    if (ts.isTemplateExpression(e)) {
-      let s = e.head.text;
-      for (const span of e.templateSpans) {
-        const v = this.constantOf(span.expression, depth + 1);
-        if (v === undefined) return undefined;
-        s += String(v) + span.literal.text;
-      }
-      return s;
-    }
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-      const l = this.constantOf(e.left, depth + 1);
-      const r = l === undefined ? undefined : this.constantOf(e.right, depth + 1);
-      if (l === undefined || r === undefined) return undefined;
-      return typeof l === 'number' && typeof r === 'number' ? l + r : String(l) + String(r);
-    }
-    const spec = this.wctx.specOf(this.wctx.valueOf(e));
-    if (spec?.constant !== undefined) return spec.constant;
-    if (ts.isIdentifier(e)) {
-      const init = this.constInitOf(e);
-      if (init) return this.constantOf(init, depth + 1);
-    }
-    return undefined;
+    return this.model.contains(outer, inner);
   }
 
   /** A span name as far as the source shows it: the whole name, or the known start of a template literal. */
   spanNameOf(e0: ts.Expression | undefined): { exact: string } | { prefix: string } | undefined {
     if (!e0) return undefined;
-    const c = this.constantOf(e0);
+    const c = this.model.constantOf(e0);
     if (typeof c === 'string') return { exact: c };
     const e = unwrapExpr(e0);
     if (ts.isTemplateExpression(e)) {
       let s = e.head.text;
       for (const span of e.templateSpans) {
-        const v = this.constantOf(span.expression);
+        const v = this.model.constantOf(span.expression);
         if (v === undefined) return { prefix: s };
         s += String(v) + span.literal.text;
       }
@@ -245,24 +131,12 @@ export class FileSpans {
     return undefined;
   }
 
-  /** The object literal an expression denotes (directly, or through a local constant). */
-  objectLiteralOf(e0: ts.Expression | undefined, depth = 0): ts.ObjectLiteralExpression | undefined {
-    if (!e0) return undefined;
-    const e = unwrapExpr(e0);
-    if (ts.isObjectLiteralExpression(e)) return e;
-    if (depth < 4 && ts.isIdentifier(e)) {
-      const init = this.constInitOf(e);
-      if (init) return this.objectLiteralOf(init, depth + 1);
-    }
-    return undefined;
-  }
-
   // ------------------------------------------------------------------ spans
 
   /** Confirm the candidate calls against the catalog and find where each span goes. */
   collect(candidates: ts.CallExpression[]): void {
     for (const call of candidates) {
-      const spec = this.wctx.specOf(this.wctx.valueOf(call.expression))?.spanStart;
+      const spec = this.model.specOf(this.model.valueOf(call.expression))?.spanStart;
       if (!spec) continue;
       this.spans.push(spec.yields === 'callback' ? this.callbackSpan(call, spec) : this.returnedSpan(call, spec));
     }
@@ -294,6 +168,7 @@ export class FileSpans {
     const p0 = params[0]!;
     if (!ts.isIdentifier(p0.name) || p0.dotDotDotToken) return info;
     info.name = p0.name.text;
+    info.binding = this.model.bindingOf(p0.name);
     info.scope = fn;
     info.disposition = 'bound';
     this.findUses(info);
@@ -317,6 +192,7 @@ export class FileSpans {
       const container = this.parent(stmt);
       if (!container || ts.isCaseClause(container) || ts.isDefaultClause(container)) return info;
       info.name = p.name.text;
+      info.binding = this.model.bindingOf(p.name);
       info.scope = list.flags & ts.NodeFlags.BlockScoped ? container : this.varScope(stmt);
       if (list.declarations.length === 1) info.declStatement = stmt;
     } else if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.right === child) {
@@ -325,8 +201,10 @@ export class FileSpans {
         info.disposition = 'escaped';
         return info;
       }
-      const scope = this.declScopeOf(left.text, p);
-      if (!scope) return info;
+      const binding = this.model.bindingOf(left);
+      const scope = binding && this.model.scopeNodeOf(binding, p);
+      if (!binding || !scope) return info;
+      info.binding = binding;
       // Assigned to a variable of an enclosing function: a closure hands it out.
       const scopeFn = isFunctionLike(scope) ? scope : this.fnOf(scope);
       if (scopeFn !== this.fnOf(call)) {
@@ -359,16 +237,20 @@ export class FileSpans {
     return fn;
   }
 
-  /** Every reference to the span's binding inside its scope (shadowing respected), classified. */
+  /** Every reference to the span's binding inside its scope (the engine's scopes decide what a name refers to), classified. */
   private findUses(info: SpanInfo): void {
     const name = info.name!;
     const scope = info.scope!;
+    const binding = info.binding;
+    if (!binding) {
+      info.disposition = 'unbound';
+      return;
+    }
     const scopeFn = isFunctionLike(scope) ? scope : this.fnOf(scope);
     const visit = (n: ts.Node, closure: ts.Node | undefined): void => {
-      if (n !== scope && (isScopeNode(n) || isFunctionLike(n)) && this.declares(n, name)) return;
       if (ts.isTypeNode(n) && !ts.isExpressionWithTypeArguments(n)) return;
       if (ts.isIdentifier(n)) {
-        if (n.text === name && this.isReference(n)) {
+        if (n.text === name && this.isReference(n) && this.model.bindingOf(n) === binding) {
           const uses = this.classify(n, info);
           for (const u of uses) {
             if (closure) u.closure = closure;
@@ -443,7 +325,7 @@ export class FileSpans {
     }
     if (ts.isCallExpression(p) || ts.isNewExpression(p)) {
       if (ts.isCallExpression(p) && p.expression === child) return [{ node, kind: 'read' }];
-      if (ts.isCallExpression(p) && this.wctx.specOf(this.wctx.valueOf(p.expression))?.borrowsSpan) return [{ node, kind: 'borrow' }];
+      if (ts.isCallExpression(p) && this.model.specOf(this.model.valueOf(p.expression))?.borrowsSpan) return [{ node, kind: 'borrow' }];
       return [{ node, kind: 'escape' }];
     }
     if ((ts.isIfStatement(p) || ts.isWhileStatement(p) || ts.isDoStatement(p)) && p.expression === child) return [{ node, kind: 'read' }];
@@ -488,40 +370,6 @@ export class FileSpans {
   }
 }
 
-function isScopeNode(n: ts.Node): boolean {
-  return ts.isBlock(n) || ts.isCaseBlock(n) || ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n) || ts.isCatchClause(n) || ts.isModuleBlock(n);
-}
-
-function bindsName(b: ts.BindingName, name: string): boolean {
-  if (ts.isIdentifier(b)) return b.text === name;
-  return b.elements.some((e) => !ts.isOmittedExpression(e) && bindsName(e.name, name));
-}
-
-function statementsDeclare(list: ts.NodeArray<ts.Statement>, name: string, includeVar: boolean): boolean {
-  for (const st of list) {
-    if (ts.isVariableStatement(st)) {
-      const blockScoped = (st.declarationList.flags & ts.NodeFlags.BlockScoped) !== 0;
-      if ((blockScoped || includeVar) && st.declarationList.declarations.some((d) => bindsName(d.name, name))) return true;
-    } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && st.name?.text === name) return true;
-  }
-  return false;
-}
-
-/** `var` declarations anywhere in a function body (not in nested functions). */
-function hoistedVarDeclares(body: ts.Block, name: string): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
-    if (ts.isVariableDeclarationList(n) && !(n.flags & ts.NodeFlags.BlockScoped) && n.declarations.some((d) => bindsName(d.name, name))) {
-      found = true;
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(body, visit);
-  return found;
-}
-
 const cache = new WeakMap<WalkContext, FileSpans>();
 
 /**
@@ -529,10 +377,10 @@ const cache = new WeakMap<WalkContext, FileSpans>();
  * `candidates` are the calls whose callee name is a span-starting member (`spanStartNames`); each is
  * confirmed through value resolution.
  */
-export function fileSpans(sf: ts.SourceFile, candidates: ts.CallExpression[], wctx: WalkContext, catalog: CatalogIndex): FileSpans {
+export function fileSpans(candidates: ts.CallExpression[], wctx: WalkContext): FileSpans {
   let fs = cache.get(wctx);
-  if (!fs || fs.sf !== sf) {
-    fs = new FileSpans(sf, catalog, wctx);
+  if (!fs || fs.sf !== wctx.sourceFile) {
+    fs = new FileSpans(wctx.model);
     fs.collect(candidates);
     cache.set(wctx, fs);
   }

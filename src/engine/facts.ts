@@ -137,6 +137,8 @@ export class FileFacts {
   readonly classes: ts.ClassLikeDeclaration[] = [];
   readonly exportNodes: ts.Node[] = [];
   readonly cjsExports: { name: string | undefined; value: ts.Expression }[] = [];
+  /** The right side of every plain assignment (`x = v`, `this.x = v`, `o.x = v`): where a value may be stored. */
+  readonly assignedValues: ts.Expression[] = [];
   /** Catalog modules the file loads whose loading registers instrumentation. */
   readonly loads = new Set<string>();
   private readonly loadModules: Set<string>;
@@ -284,6 +286,7 @@ export class FileFacts {
           const n = node as ts.BinaryExpression;
           const op = n.operatorToken.kind;
           if (op < ts.SyntaxKind.FirstAssignment || op > ts.SyntaxKind.LastAssignment) break;
+          if (op === ts.SyntaxKind.EqualsToken) this.assignedValues.push(n.right);
           const left = unwrap(n.left);
           if (ts.isIdentifier(left)) {
             scopes.addAssignment(left.text, { pos: left.getStart(sf), value: n.right, op });

@@ -87,6 +87,16 @@ export class SemanticModel {
     return this.facts.contains(outer, inner);
   }
 
+  /**
+   * The node whose range is a binding's scope (a block, a function, a catch clause, a loop, the file),
+   * found from a node inside it.
+   */
+  scopeNodeOf(b: Binding, from: ts.Node): ts.Node | undefined {
+    if (b.scope.start === 0 && b.scope.end === this.sourceFile.end) return this.sourceFile;
+    for (let n: ts.Node | undefined = from; n; n = this.parent(n)) if (n.pos === b.scope.start && n.end === b.scope.end) return n;
+    return undefined;
+  }
+
   /** The return expressions of a function (an arrow's expression body included). */
   returnsOf(f: FnNode): readonly ts.Expression[] {
     return this.facts.returns.get(f) ?? [];
