@@ -21,7 +21,11 @@ export interface Chain<T> {
  * What `this.<name>` may hold in a class: an assigned or initial value, a declared type, a method (the
  * function itself) or a getter (what it returns).
  */
-export type ClassPropValue = { expr: ts.Expression } | { type: ts.TypeNode } | { method: FnNode } | { getter: FnNode };
+export type ClassPropValue = ({ expr: ts.Expression } | { type: ts.TypeNode } | { method: FnNode } | { getter: FnNode }) & { static?: true };
+
+function isStatic(n: ts.Node): boolean {
+  return !!ts.getModifiers(n as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+}
 
 export interface IdentArg {
   ident: ts.Identifier;
@@ -137,6 +141,12 @@ export class FileFacts {
   readonly classes: ts.ClassLikeDeclaration[] = [];
   readonly exportNodes: ts.Node[] = [];
   readonly cjsExports: { name: string | undefined; value: ts.Expression }[] = [];
+  /**
+   * Functions whose parameters take their types from where the function stands: the declared type of
+   * the variable it initialises (`const h: Handler = (ctx) => ...`) or the declared return type of the
+   * function that returns it.
+   */
+  readonly contextualType = new Map<FnNode, ts.TypeNode>();
   /** The right side of every plain assignment (`x = v`, `this.x = v`, `o.x = v`): where a value may be stored. */
   readonly assignedValues: ts.Expression[] = [];
   /** Catalog modules the file loads whose loading registers instrumentation. */
@@ -243,6 +253,10 @@ export class FileFacts {
           const scope = blockScoped ? block() : nearestFn();
           const isConst = (lflags & ts.NodeFlags.Const) !== 0;
           for (const n of list.declarations) {
+            if (n.type && n.initializer) {
+              const init = unwrap(n.initializer);
+              if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) this.contextualType.set(init, n.type);
+            }
             bindPattern(n.name, scope, (p, el, opaque) => ({ k: 'var', node: el ?? n, init: n.initializer, path: p, type: p.length === 0 && !el ? n.type : undefined, isConst, ...(el?.initializer ? { dflt: el.initializer } : {}), ...(opaque ? { opaque } : {}) }));
             if (n.initializer && ts.isIdentifier(n.name)) {
               const init = unwrap(n.initializer);
@@ -272,8 +286,9 @@ export class FileFacts {
         case ts.SyntaxKind.PropertyDeclaration: {
           const n = node as ts.PropertyDeclaration;
           const name = propName(n.name);
-          if (classes && name !== undefined && n.initializer) this.classProp(classes.node, name, { expr: n.initializer });
-          else if (classes && name !== undefined && n.type) this.classProp(classes.node, name, { type: n.type });
+          const st = isStatic(n) ? ({ static: true } as const) : {};
+          if (classes && name !== undefined && n.initializer) this.classProp(classes.node, name, { expr: n.initializer, ...st });
+          else if (classes && name !== undefined && n.type) this.classProp(classes.node, name, { type: n.type, ...st });
           break;
         }
         case ts.SyntaxKind.MethodDeclaration: {
@@ -305,7 +320,11 @@ export class FileFacts {
         }
         case ts.SyntaxKind.ReturnStatement: {
           const n = node as ts.ReturnStatement;
-          if (fns && n.expression) (this.returns.get(fns.node) ?? this.returns.set(fns.node, []).get(fns.node)!).push(n.expression);
+          if (fns && n.expression) {
+            (this.returns.get(fns.node) ?? this.returns.set(fns.node, []).get(fns.node)!).push(n.expression);
+            const ret = unwrap(n.expression);
+            if (fns.node.type && (ts.isArrowFunction(ret) || ts.isFunctionExpression(ret))) this.contextualType.set(ret, fns.node.type);
+          }
           break;
         }
         case ts.SyntaxKind.CallExpression:
@@ -350,7 +369,7 @@ export class FileFacts {
         const catchCallback = !!callee && passed!.index === 0 && passed!.nargs === 1 && ts.isPropertyAccessExpression(callee) && callee.name.text === 'catch';
         for (let index = 0; index < params.length; index++) {
           const p = params[index]!;
-          bindPattern(p.name, scope, (pth, _el, opaque) => ({ k: 'param', fn: fnNode, index, path: pth, type: pth.length === 0 ? p.type : undefined, error: catchCallback && index === 0 && pth.length === 0, ...(opaque ? { opaque } : {}) }));
+          bindPattern(p.name, scope, (pth, _el, opaque) => ({ k: 'param', fn: fnNode, index, path: pth, type: pth.length === 0 ? p.type : undefined, ...(pth.length && p.type ? { patternType: p.type } : {}), error: catchCallback && index === 0 && pth.length === 0, ...(opaque ? { opaque } : {}) }));
           if (kind === ts.SyntaxKind.Constructor && classes && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) {
             // Parameter property: `constructor(private client: OpenAI)`.
             if (p.initializer) this.classProp(classes.node, p.name.text, { expr: p.initializer });
@@ -369,7 +388,8 @@ export class FileFacts {
         for (const m of cls.members) {
           if (!(ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) || !m.body) continue;
           const name = propName(m.name);
-          if (name !== undefined) this.classProp(cls, name, ts.isMethodDeclaration(m) ? { method: m } : { getter: m });
+          const st = isStatic(m) ? ({ static: true } as const) : {};
+          if (name !== undefined) this.classProp(cls, name, ts.isMethodDeclaration(m) ? { method: m, ...st } : { getter: m, ...st });
         }
         descend(node, EXIT_CLASS);
         return;

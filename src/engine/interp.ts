@@ -6,7 +6,7 @@
 
 import type { MemberSpec, OptionWiring } from './catalog-schema.js';
 import type { CatalogIndex } from './catalog.js';
-import type { Arg, AVal, FnSummary, Step, WiringTag } from './values.js';
+import type { Arg, AVal, ClassSummary, FnSummary, Step, WiringTag } from './values.js';
 
 export interface InterpHost {
   catalog: CatalogIndex;
@@ -19,6 +19,8 @@ export interface InterpHost {
   versionMatches?(sdk: string, range: string): boolean;
   /** Does the project register global `id` (AI SDK 7 `registerTelemetry`)? Unknown in the local phase. */
   hasGlobal?(id: string): boolean | undefined;
+  /** The summary of a project class or interface (by id), when the host can see it. */
+  classSummary?(id: string): ClassSummary | undefined;
 }
 
 const MAX_DEPTH = 40;
@@ -80,11 +82,23 @@ export class Interp {
       return this.member(v, step.m);
     }
     if ('call' in step) return this.call(v, step.call);
+    if ('param' in step) return this.paramOf(v, step.param);
     return this.construct(v, step.new);
+  }
+
+  /** The declared type of parameter `index` of a function type (`(ctx: Ctx) => void`), as a value. */
+  paramOf(v0: AVal, index: number): AVal | undefined {
+    const v = this.concretize(v0);
+    if (!v) return undefined;
+    if (v.k === 'ref') return { ...v, steps: [...v.steps, { param: index }] };
+    if (v.k !== 'cls') return undefined;
+    return this.host.classSummary?.(v.id)?.params?.[index] ?? undefined;
   }
 
   member(v: AVal, name: string): AVal | undefined {
     if (v.k === 'ref' || v.k === 'param') return { ...v, steps: [...v.steps, { m: name }] };
+    if (v.k === 'obj') return this.classMember(v.cls, name, 'members');
+    if (v.k === 'cls') return this.classMember(v.id, name, 'statics');
     if (v.k !== 'inst') return undefined;
     const path = [...v.path, name];
     const spec = this.host.catalog.member(v.type, path);
@@ -98,6 +112,7 @@ export class Interp {
     if (!v) return undefined;
     if (v.k === 'ref' || v.k === 'param') return { ...v, steps: [...v.steps, { call: args }] };
     if (v.k === 'fn') return this.callFn(v.id, args);
+    if (v.k !== 'inst') return undefined;
     const spec = this.host.catalog.member(v.type, v.path);
     if (!spec) return undefined;
     if (spec.wrap) {
@@ -125,9 +140,43 @@ export class Interp {
     return undefined;
   }
 
+  /**
+   * A member of a project class's instances (or its statics), through the classes it extends: a project
+   * base class's summary, or a catalog base class's instance type (`this.tracer` of an
+   * `InstrumentationBase` subclass).
+   */
+  classMember(id: string, name: string, where: 'members' | 'statics'): AVal | undefined {
+    if (this.depth > MAX_DEPTH) return undefined;
+    this.depth++;
+    try {
+      for (let cur: string | undefined = id, hops = 0; cur && hops < 8; hops++) {
+        const c = this.host.classSummary?.(cur);
+        if (!c) return undefined;
+        const own = c[where]?.[name];
+        if (own) return own;
+        if (!c.base) return undefined;
+        const base = this.concretize(c.base);
+        if (!base) return undefined;
+        if (base.k === 'cls') {
+          cur = base.id;
+          continue;
+        }
+        if (base.k === 'inst' && where === 'members') {
+          const inst = this.construct(base, []);
+          return inst && this.member(inst, name);
+        }
+        return undefined;
+      }
+      return undefined;
+    } finally {
+      this.depth--;
+    }
+  }
+
   construct(v0: AVal, args: Arg[]): AVal | undefined {
     const v = this.concretize(v0);
     if (!v) return undefined;
+    if (v.k === 'cls') return { k: 'obj', cls: v.id };
     if (v.k === 'ref' || v.k === 'param') return { ...v, steps: [...v.steps, { new: args }] };
     if (v.k !== 'inst') return undefined;
     const spec: MemberSpec | undefined = this.host.catalog.member(v.type, v.path);

@@ -10,7 +10,7 @@ import type { Aliases } from './aliases.js';
 import { analyzeFile, type ProjectResolver } from './analyze-file.js';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { decodeSource } from './run.js';
-import type { AVal, FileSummary, FnSummary } from './values.js';
+import type { AVal, ClassSummary, FileSummary, FnSummary } from './values.js';
 
 export class LazyProject implements ProjectResolver {
   private readonly byKey = new Map<string, string>();
@@ -79,5 +79,11 @@ export class LazyProject implements ProjectResolver {
     const file = id.slice(0, id.lastIndexOf('#'));
     const s = this.summaries.get(file) ?? this.summary(file);
     return s?.fns[id];
+  }
+
+  classSummary(id: string): ClassSummary | undefined {
+    const file = id.slice(0, id.lastIndexOf('#'));
+    const s = this.summaries.get(file) ?? this.summary(file);
+    return s?.classes?.[id];
   }
 }

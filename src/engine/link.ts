@@ -10,7 +10,7 @@ import type { Coverage, DefaultIntegrations, GlobalSpec, MemberSpec, OptionWirin
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { contextMechanism, originOf } from './analyze-file.js';
 import { argAt, checkOption, Interp, type InterpHost } from './interp.js';
-import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
+import type { Arg, AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
 import type { ProcessInfo, ProcessModel, Runtime } from './processes.js';
 
 let loadedSemver: typeof Semver | undefined;
@@ -161,6 +161,11 @@ export class Linker implements InterpHost {
   fnSummary(id: string): FnSummary | undefined {
     const file = id.slice(0, id.lastIndexOf('#'));
     return this.summaryFor(file)?.fns[id];
+  }
+
+  classSummary(id: string): ClassSummary | undefined {
+    const file = id.slice(0, id.lastIndexOf('#'));
+    return this.summaryFor(file)?.classes?.[id];
   }
 
   /**

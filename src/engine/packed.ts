@@ -60,7 +60,7 @@ export function packSummary(s: FileSummary): PackedSummary {
   if (s.imports) head.imports = s.imports;
   if (s.runs) head.runs = s.runs;
   const rest: CallRest[] = s.calls.map(({ callee: _callee, isNew: _isNew, ...r }) => r);
-  return { file: s.file, text: `${encode(head, s.file)}\0${encode(rest, s.file)}\0${encode({ exports: s.exports, fns: s.fns }, s.file)}` };
+  return { file: s.file, text: `${encode(head, s.file)}\0${encode(rest, s.file)}\0${encode({ exports: s.exports, fns: s.fns, ...(s.classes ? { classes: s.classes } : {}) }, s.file)}` };
 }
 
 /** The bytes form, for holding (a summary that arrived as text). */
@@ -91,7 +91,7 @@ export function summaryPart(p: PackedSummary, part: PackedPart): string {
 class Parts {
   private headValue: Head | undefined;
   private restValue: CallRest[] | undefined;
-  private tailValue: Pick<FileSummary, 'exports' | 'fns'> | undefined;
+  private tailValue: Pick<FileSummary, 'exports' | 'fns' | 'classes'> | undefined;
   constructor(private readonly p: PackedSummary) {}
   head(): Head {
     return (this.headValue ??= decode(summaryPart(this.p, 'head'), this.p.file) as Head);
@@ -99,8 +99,8 @@ class Parts {
   rest(i: number): CallRest {
     return (this.restValue ??= decode(summaryPart(this.p, 'calls'), this.p.file) as CallRest[])[i]!;
   }
-  tail(): Pick<FileSummary, 'exports' | 'fns'> {
-    return (this.tailValue ??= decode(summaryPart(this.p, 'tail'), this.p.file) as Pick<FileSummary, 'exports' | 'fns'>);
+  tail(): Pick<FileSummary, 'exports' | 'fns' | 'classes'> {
+    return (this.tailValue ??= decode(summaryPart(this.p, 'tail'), this.p.file) as Pick<FileSummary, 'exports' | 'fns' | 'classes'>);
   }
 }
 
@@ -146,6 +146,9 @@ export function unpackSummary(p: PackedSummary): FileSummary {
     },
     get fns() {
       return parts.tail().fns;
+    },
+    get classes() {
+      return parts.tail().classes;
     },
     get starExports() {
       return parts.head().starExports;

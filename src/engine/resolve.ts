@@ -13,7 +13,7 @@ import type { CatalogIndex } from './catalog.js';
 import { catalogNames, type FileFacts } from './facts.js';
 import { Interp, type InterpHost } from './interp.js';
 import type { Binding, Scopes } from './scopes.js';
-import type { Arg, AVal, FnSummary } from './values.js';
+import type { Arg, AVal, ClassSummary, FnSummary } from './values.js';
 
 /** Memo markers (see `FileResolver.valMemo`). */
 const NONE = { k: 'fn', id: '(none)' } as AVal;
@@ -41,7 +41,11 @@ export function pick(values: (AVal | undefined)[]): AVal | undefined {
 export interface ProjectResolver {
   resolveRef(ref: Extract<AVal, { k: 'ref' }>): AVal | undefined;
   fnSummary(id: string): FnSummary | undefined;
+  classSummary?(id: string): ClassSummary | undefined;
 }
+
+/** Declarations a class value may stand for: classes, interfaces, object type aliases. */
+export type ClassLikeNode = ts.ClassLikeDeclaration | ts.InterfaceDeclaration | ts.TypeAliasDeclaration | ts.TypeLiteralNode;
 
 export interface ResolverOptions {
   catalog: CatalogIndex;
@@ -184,10 +188,25 @@ export class FileResolver implements InterpHost {
         return d.typeOnly ? undefined : this.moduleValue(d.module, d.export);
       case 'fn':
         return { k: 'fn', id: this.fnId(d.node) };
+      case 'class':
+        return { k: 'cls', id: this.classId(d.node) };
       case 'param': {
         if (d.opaque) return undefined;
         if (d.type) {
           const t = this.annotationValue(d.type);
+          if (t) return t;
+        }
+        if (d.patternType) {
+          // `({ oc }: { oc: OperationContext })`: the member's declared type.
+          let t = this.annotationValue(d.patternType);
+          for (const m of d.path) t = t && this.interp.member(t, m);
+          if (t) return t;
+        }
+        const contextual = this.facts.contextualType.get(d.fn);
+        if (contextual) {
+          // `const h: Handler = (ctx) => ...`: the parameter's type is the function type's.
+          let t = this.paramTypeValue(contextual, d.index, 0);
+          for (const m of d.path) t = t && this.interp.member(t, m);
           if (t) return t;
         }
         let v: AVal | undefined = { k: 'param', fn: this.fnId(d.fn), index: d.index, steps: [] };
@@ -221,6 +240,8 @@ export class FileResolver implements InterpHost {
   annotationValue(t: ts.TypeNode): AVal | undefined {
     if (ts.isUnionTypeNode(t)) return pick(t.types.map((x) => this.annotationValue(x)));
     if (ts.isParenthesizedTypeNode(t)) return this.annotationValue(t.type);
+    // An inline object type: an instance of it (its members' declared types).
+    if (ts.isTypeLiteralNode(t)) return t.members.length ? this.interp.construct({ k: 'cls', id: this.classId(t) }, []) : undefined;
     if (!ts.isTypeReferenceNode(t)) return undefined;
     let root: ts.EntityName = t.typeName;
     const members: string[] = [];
@@ -228,9 +249,18 @@ export class FileResolver implements InterpHost {
       members.unshift(root.right.text);
       root = root.left;
     }
-    const d = this.scopes.lookup(root.text, t.getStart(this.sf));
-    if (!d || d.k !== 'import') return undefined;
+    const d = this.scopes.lookupType(root.text, t.getStart(this.sf));
+    if (!d) return undefined;
+    // A class or interface of the project: an instance of it (members resolve through its summary).
+    if (d.k !== 'import') {
+      const cls = members.length ? undefined : this.typeNameValue(t.typeName, t.getStart(this.sf));
+      return cls && this.interp.construct(cls, []);
+    }
     const base = this.moduleValue(d.module, d.export);
+    if (base?.k === 'ref') {
+      const cls = this.typeNameValue(t.typeName, t.getStart(this.sf));
+      return cls && this.interp.construct(cls, []);
+    }
     if (!base || base.k !== 'inst') return undefined;
     const p = [...base.path, ...members];
     const spec = this.catalog.member(base.type, p);
@@ -348,6 +378,7 @@ export class FileResolver implements InterpHost {
       return undefined;
     }
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return { k: 'fn', id: this.fnId(e) };
+    if (ts.isClassExpression(e)) return { k: 'cls', id: this.classId(e) };
     return undefined;
   }
 
@@ -362,6 +393,7 @@ export class FileResolver implements InterpHost {
       catalog: this.catalog,
       resolveRef: (ref) => project.resolveRef(ref),
       fnSummary: (id) => (this.fnById.has(id) ? this.fnSummary(id) : project.fnSummary(id)),
+      classSummary: (id) => this.classSummary(id),
     });
     return this.projectInterp.concretize(v) ?? v;
   }
@@ -379,15 +411,134 @@ export class FileResolver implements InterpHost {
     for (const c of this.facts.classProps.keys()) if (c.pos <= pos && pos < c.end && (!cls || c.pos > cls.pos)) cls = c;
     // Up the local `extends` chain: a member the subclass does not have may be the base class's.
     for (let depth = 0; cls && depth < 8; depth++) {
-      const values = this.facts.classProps.get(cls)?.get(name);
-      if (values) {
+      const values = this.facts.classProps.get(cls)?.get(name)?.filter((x) => !x.static);
+      if (values?.length) {
         // Assigned values, methods and getters first; a declared type only when none resolves.
         const v = pick(values.map((x) => ('expr' in x ? this.val(x.expr) : 'method' in x ? ({ k: 'fn', id: this.fnId(x.method) } as AVal) : 'getter' in x ? this.returnsOf(x.getter) : undefined)));
         return v ?? pick(values.map((x) => ('type' in x ? this.annotationValue(x.type) : undefined)));
       }
-      cls = this.localBaseClass(cls);
+      const local = this.localBaseClass(cls);
+      if (!local) {
+        // A base class of another file or of a library (`this.tracer` of an `InstrumentationBase`).
+        const base = this.baseValue(cls);
+        const inst = base && base.k !== 'fn' && base.k !== 'obj' ? this.interp.construct(base, []) : undefined;
+        return inst && this.interp.member(inst, name);
+      }
+      cls = local;
     }
     return undefined;
+  }
+
+  /** The value a class extends (a project class, a reference to one in another file, a catalog class). */
+  private baseValue(cls: ts.ClassLikeDeclaration): AVal | undefined {
+    for (const h of cls.heritageClauses ?? []) if (h.token === ts.SyntaxKind.ExtendsKeyword && h.types[0]) return this.val(h.types[0].expression);
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- classes
+
+  readonly clsById = new Map<string, ClassLikeNode>();
+  private readonly classMemo = new Map<string, ClassSummary | null>();
+
+  /** One id per class, interface or object type alias: `file#pos`, like functions. */
+  classId(node: ClassLikeNode): string {
+    const id = `${this.file}#${node.pos}`;
+    if (!this.clsById.has(id)) this.clsById.set(id, node);
+    return id;
+  }
+
+  /** The summary of a project class: this file's (computed on demand), else the project's. */
+  classSummary(id: string): ClassSummary | undefined {
+    const node = this.clsById.get(id);
+    if (!node) return this.opts.project?.classSummary?.(id);
+    const memo = this.classMemo.get(id);
+    if (memo !== undefined) return memo ?? undefined;
+    // A class whose members refer to itself: nothing while in progress.
+    this.classMemo.set(id, null);
+    const summary = this.computeClassSummary(id, node);
+    this.classMemo.set(id, summary);
+    return summary;
+  }
+
+  private computeClassSummary(id: string, node: ClassLikeNode): ClassSummary {
+    const members: Record<string, AVal> = {};
+    const statics: Record<string, AVal> = {};
+    const out: ClassSummary = { id, name: !ts.isTypeLiteralNode(node) && node.name ? node.name.text : '(anonymous)', members };
+    if (ts.isClassLike(node)) {
+      const props = this.facts.classProps.get(node);
+      for (const [name, values] of props ?? []) {
+        for (const [target, list] of [
+          [members, values.filter((x) => !x.static)],
+          [statics, values.filter((x) => x.static)],
+        ] as const) {
+          if (!list.length) continue;
+          const v = pick(list.map((x) => ('expr' in x ? this.val(x.expr) : 'method' in x ? ({ k: 'fn', id: this.fnId(x.method) } as AVal) : 'getter' in x ? this.returnsOf(x.getter) : undefined))) ?? pick(list.map((x) => ('type' in x ? this.annotationValue(x.type) : undefined)));
+          if (v) target[name] = v;
+        }
+      }
+      const base = this.baseValue(node);
+      if (base) out.base = base;
+      const impl: AVal[] = [];
+      for (const h of node.heritageClauses ?? []) if (h.token === ts.SyntaxKind.ImplementsKeyword) for (const t of h.types) {
+        const v = this.typeNameValue(t.expression, t.getStart(this.sf));
+        if (v) impl.push(v);
+      }
+      if (impl.length) out.implements = impl;
+    } else {
+      out.isType = true;
+      if (ts.isTypeAliasDeclaration(node) && ts.isFunctionTypeNode(node.type)) out.params = node.type.parameters.map((p) => (p.type && !p.dotDotDotToken ? (this.annotationValue(p.type) ?? null) : null));
+      const elements = ts.isTypeLiteralNode(node) ? node.members : ts.isInterfaceDeclaration(node) ? node.members : ts.isTypeLiteralNode(node.type) ? node.type.members : undefined;
+      for (const m of elements ?? []) {
+        if (!ts.isPropertySignature(m) || !m.type) continue;
+        const name = propName(m.name);
+        const v = name !== undefined ? this.annotationValue(m.type) : undefined;
+        if (v) members[name!] = v;
+      }
+      if (ts.isInterfaceDeclaration(node)) for (const h of node.heritageClauses ?? []) if (h.types[0]) {
+        const v = this.typeNameValue(h.types[0].expression, h.types[0].getStart(this.sf));
+        if (v) out.base = v;
+        break;
+      }
+    }
+    if (Object.keys(statics).length) out.statics = statics;
+    return out;
+  }
+
+  /** The declared type of parameter `index` of a function type (through unions, parentheses and aliases), as a value. */
+  private paramTypeValue(t: ts.TypeNode, index: number, depth: number): AVal | undefined {
+    if (depth > 4) return undefined;
+    if (ts.isParenthesizedTypeNode(t)) return this.paramTypeValue(t.type, index, depth + 1);
+    if (ts.isUnionTypeNode(t)) return pick(t.types.map((x) => this.paramTypeValue(x, index, depth + 1)));
+    if (ts.isFunctionTypeNode(t)) {
+      const p = t.parameters[index];
+      return p?.type && !p.dotDotDotToken ? this.annotationValue(p.type) : undefined;
+    }
+    if (!ts.isTypeReferenceNode(t)) return undefined;
+    const name = ts.isIdentifier(t.typeName) ? t.typeName.text : undefined;
+    const d = name ? this.scopes.lookupType(name, t.getStart(this.sf)) : undefined;
+    if (d?.k === 'type' && ts.isTypeAliasDeclaration(d.node)) return this.paramTypeValue(d.node.type, index, depth + 1);
+    const v = this.typeNameValue(t.typeName, t.getStart(this.sf));
+    return v && this.interp.paramOf(v, index);
+  }
+
+  /** The class or interface a type name (`Tracer`, `types.Ctx`) denotes, as a `cls` value or a reference to one. */
+  typeNameValue(e: ts.Node, pos: number): AVal | undefined {
+    const names: string[] = [];
+    let root: ts.Node = e;
+    while (ts.isPropertyAccessExpression(root) || ts.isQualifiedName(root)) {
+      names.unshift(ts.isPropertyAccessExpression(root) ? root.name.text : root.right.text);
+      root = ts.isPropertyAccessExpression(root) ? root.expression : root.left;
+    }
+    if (!ts.isIdentifier(root)) return undefined;
+    const d = this.scopes.lookupType(root.text, pos);
+    if (!d) return undefined;
+    if (names.length === 0 && (d.k === 'class' || (d.k === 'type' && (ts.isInterfaceDeclaration(d.node) || ts.isTypeLiteralNode(d.node.type) || ts.isFunctionTypeNode(d.node.type))))) return { k: 'cls', id: this.classId(d.node) };
+    if (d.k !== 'import') return undefined;
+    const base = this.moduleValue(d.module, d.export);
+    if (!base || base.k !== 'ref') return undefined;
+    let v: AVal | undefined = base;
+    for (const n of names) v = v && this.interp.member(v, n);
+    return v;
   }
 
   /** The class a class extends, when it is a class declared in this file (`class Agent extends BaseAgent`). */

@@ -50,6 +50,8 @@ export type Binding = BindingBase &
         /** Member path when the parameter is destructured. */
         path: string[];
         type?: ts.TypeNode;
+        /** A destructured parameter's declared type (`{ oc }: { oc: Ctx }`): `path` leads from it. */
+        patternType?: ts.TypeNode;
         /** The first parameter of a `.catch(...)` callback: a rejection reason. */
         error: boolean;
         opaque?: boolean;

@@ -12,10 +12,12 @@ import { type CallRecord, type Chain, catalogNames, type CatalogNames, type File
 import type { Interp, InterpHost } from './interp.js';
 import { type FileResolver, NO_ARGS } from './resolve.js';
 import type { Binding } from './scopes.js';
-import type { AVal, CallCandidate, Context, FileSummary, FnSummary } from './values.js';
+import type { AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary } from './values.js';
 
 export class Summarizer {
   private readonly fnSummaries = new Map<string, FnSummary>();
+  /** Functions already looked at by `finish` (kept or not). */
+  private readonly done = new Set<string>();
   private readonly names: CatalogNames;
 
   constructor(
@@ -244,19 +246,36 @@ export class Summarizer {
       if (!callee || (callee.k === 'inst' && !this.r.catalog.member(callee.type, callee.path)?.scope)) continue;
       passedRefs.push({ value, callee, index: ia.index, nargs: ia.nargs });
     }
-    // Summaries of every function a kept value can reach (the others can never be looked up).
+    // Summaries of every function and class a kept value can reach (the others can never be looked up).
     const fns: Record<string, FnSummary> = {};
+    const classes: Record<string, ClassSummary> = {};
     const reachable = new Set<string>();
-    collectFnIds(calls, reachable);
-    collectFnIds(exports, reachable);
-    collectFnIds(passedRefs, reachable);
-    for (const id of reachable) {
-      const node = this.r.fnById.get(id);
-      if (!node) continue;
-      const s = this.summarize(node);
-      // A summary with nothing in it answers like no summary at all.
-      if (s.returns || s.calledParams || s.paramCalls) fns[id] = s;
-      collectFnIds(s, reachable);
+    const reachableClasses = new Set<string>();
+    const collect = (x: unknown) => collectIds(x, reachable, reachableClasses);
+    collect(calls);
+    collect(exports);
+    collect(passedRefs);
+    for (let progress = true; progress; ) {
+      progress = false;
+      for (const id of reachable) {
+        if (id in fns || this.done.has(id)) continue;
+        this.done.add(id);
+        progress = true;
+        const node = this.r.fnById.get(id);
+        if (!node) continue;
+        const s = this.summarize(node);
+        // A summary with nothing in it answers like no summary at all.
+        if (s.returns || s.calledParams || s.paramCalls) fns[id] = s;
+        collect(s);
+      }
+      for (const id of reachableClasses) {
+        if (id in classes || !this.r.clsById.has(id)) continue;
+        const c = this.r.classSummary(id);
+        if (!c) continue;
+        classes[id] = c;
+        progress = true;
+        collect(c);
+      }
     }
     const imports = this.projectImports(true);
     return {
@@ -264,6 +283,7 @@ export class Summarizer {
       exports,
       starExports: this.starExports,
       fns,
+      ...(Object.keys(classes).length ? { classes } : {}),
       calls,
       ...(passedRefs.length ? { passedRefs } : {}),
       ...(this.f.loads.size ? { loads: [...this.f.loads].sort() } : {}),
@@ -297,6 +317,8 @@ export class Summarizer {
 
   private collectExports(): Record<string, AVal> {
     const out: Record<string, AVal> = {};
+    /** Exported interfaces and object types, kept where no value of the same name is exported. */
+    const typeExports = new Map<string, AVal>();
     const set = (name: string, v: AVal | undefined) => {
       if (v) out[name] = v;
     };
@@ -317,7 +339,13 @@ export class Summarizer {
         if (isDefault) set('default', v);
         if (st.name) set(st.name.text, v);
       } else if (exported && ts.isClassDeclaration(st)) {
-        // Classes carry no value the catalog knows; their methods' sites are reported where they are.
+        // Classes: other files construct them, extend them, or declare values of their type.
+        const v: AVal = { k: 'cls', id: this.r.classId(st) };
+        if (isDefault) set('default', v);
+        if (st.name) set(st.name.text, v);
+      } else if (exported && (ts.isInterfaceDeclaration(st) || (ts.isTypeAliasDeclaration(st) && (ts.isTypeLiteralNode(st.type) || ts.isFunctionTypeNode(st.type))))) {
+        // Interfaces and object types: values declared with them get their members' types.
+        if (!out[st.name.text]) typeExports.set(st.name.text, { k: 'cls', id: this.r.classId(st) });
       }
     }
     for (const node of this.f.exportNodes) {
@@ -326,7 +354,6 @@ export class Summarizer {
         continue;
       }
       const n = node as ts.ExportDeclaration;
-      if (n.isTypeOnly) continue;
       const from = n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier) ? n.moduleSpecifier.text : undefined;
       if (!n.exportClause) {
         const file = from && this.r.moduleFile(from);
@@ -338,15 +365,26 @@ export class Summarizer {
         continue;
       }
       for (const el of n.exportClause.elements) {
-        if (el.isTypeOnly) continue;
         const local = el.propertyName ? (propName(el.propertyName) ?? el.name.text) : el.name.text;
-        if (from) set(el.name.text, this.r.moduleValue(from, local));
-        else {
-          const d = this.f.scopes.lookup(local, el.getStart(sf));
-          set(el.name.text, d && this.r.declValue(d));
+        const typeOnly = n.isTypeOnly || el.isTypeOnly;
+        if (from) {
+          // A re-exported type is only a reference (annotations follow it); a value one is the value.
+          const v = this.r.moduleValue(from, local);
+          if (typeOnly) {
+            if (v) typeExports.set(el.name.text, v);
+          } else set(el.name.text, v);
+        } else {
+          const d = typeOnly ? undefined : this.f.scopes.lookup(local, el.getStart(sf));
+          const v = d && this.r.declValue(d);
+          if (v) set(el.name.text, v);
+          else {
+            const t = this.r.typeNameValue(el.propertyName ?? el.name, el.getStart(sf));
+            if (t) typeExports.set(el.name.text, t);
+          }
         }
       }
     }
+    for (const [name, v] of typeExports) if (!out[name]) out[name] = v;
     for (const c of this.f.cjsExports) {
       if (c.name) set(c.name, this.r.val(c.value));
       else {
@@ -370,18 +408,20 @@ function enclosingFnIds(file: string, chain: Chain<FnNode>): string[] {
   return ids;
 }
 
-/** Ids of the user functions (`{ k: 'fn' }` values) anywhere in a summary's plain data. */
-export function collectFnIds(x: unknown, out: Set<string>): void {
+/** Ids of the user functions (`{ k: 'fn' }`) and classes (`cls`, `obj`) anywhere in a summary's plain data. */
+export function collectIds(x: unknown, fns: Set<string>, classes: Set<string>): void {
   if (x === null || typeof x !== 'object') return;
   if (Array.isArray(x)) {
-    for (const e of x) collectFnIds(e, out);
+    for (const e of x) collectIds(e, fns, classes);
     return;
   }
   const o = x as Record<string, unknown>;
-  if (o.k === 'fn' && typeof o.id === 'string') out.add(o.id);
+  if (o.k === 'fn' && typeof o.id === 'string') fns.add(o.id);
+  else if (o.k === 'cls' && typeof o.id === 'string') classes.add(o.id);
+  else if (o.k === 'obj' && typeof o.cls === 'string') classes.add(o.cls);
   for (const key in o) {
     const v = o[key];
-    if (v !== null && typeof v === 'object') collectFnIds(v, out);
+    if (v !== null && typeof v === 'object') collectIds(v, fns, classes);
   }
 }
 
@@ -412,6 +452,7 @@ export function contextMechanism(c: Context, interp: Interp, host: InterpHost, s
     }
     return pending ? 'pending' : 'none';
   }
+  if (v.k !== 'inst') return 'none';
   const spec = host.catalog.member(v.type, v.path);
   if (!spec) return 'none';
   if (c.k === 'arg' && spec.scope) {

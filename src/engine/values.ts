@@ -53,7 +53,8 @@ export interface Arg {
   trailingComma?: boolean;
 }
 
-export type Step = { m: string } | { call: Arg[] } | { new: Arg[] };
+/** A step applied to a symbolic value: a member, a call, a construction, or (for a function type) the type of parameter `param`. */
+export type Step = { m: string } | { call: Arg[] } | { new: Arg[] } | { param: number };
 
 export type AVal =
   /**
@@ -67,7 +68,32 @@ export type AVal =
   /** Parameter `index` of user function `fn`, then steps. */
   | { k: 'param'; fn: string; index: number; steps: Step[]; wiring?: WiringTag[] }
   /** A user function defined in the project (id: `file#pos`). */
-  | { k: 'fn'; id: string };
+  | { k: 'fn'; id: string }
+  /** A class or interface (or object type alias) of the project (id: `file#pos` of its declaration); `new` gives an instance. */
+  | { k: 'cls'; id: string }
+  /** An instance of a project class, or a value declared with a project interface type; `origin` as for `inst`. */
+  | { k: 'obj'; cls: string; origin?: string };
+
+/**
+ * A project class or interface as other files see it: what its instances' members hold, and what it
+ * extends (members it lacks are looked up there) and implements.
+ */
+export interface ClassSummary {
+  id: string;
+  name: string;
+  /** The class it extends: a project class (`cls`, or a `ref` to one) or a catalog class (`inst`). */
+  base?: AVal;
+  /** Instance members: methods and function-valued fields (`fn`), fields (their value or declared type), getters (what they return). */
+  members: Record<string, AVal>;
+  /** Static members (`Service.instance`, `Metrics.requests`). */
+  statics?: Record<string, AVal>;
+  /** The interfaces it implements (`cls` or `ref` values). */
+  implements?: AVal[];
+  /** An interface or object type: its instances are values of that type, whatever class made them. */
+  isType?: true;
+  /** A function type (`type Handler = (ctx: Ctx) => ...`): its parameters' declared types, as values. */
+  params?: (AVal | null)[];
+}
 
 /** How a site or a parameter call sits inside something that may trace it. */
 export type Context =
@@ -127,6 +153,8 @@ export interface FileSummary {
   exports: Record<string, AVal>;
   starExports: string[];
   fns: Record<string, FnSummary>;
+  /** Classes and interfaces of the file that a kept value can reach (their instances' members). */
+  classes?: Record<string, ClassSummary>;
   /** Calls that are, or may turn out to be, sites or global registrations. */
   calls: CallCandidate[];
   /** Values of other project files passed as call arguments here: functions handed to a scope from afar. */
