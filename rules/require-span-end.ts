@@ -4,45 +4,12 @@ import { defineRule } from '../src/engine/rule.js';
 import type { Fix } from '../src/engine/types.js';
 import { eolOf } from '../src/engine/edits.js';
 import { rangeOf } from '../src/engine/analyze-file.js';
-import { type ExitKind, Flow, type FlowClient, type Mask } from '../src/engine/flow.js';
-import { type FileSpans, fileSpans, indentOfLine, indentUnit, isFunctionLike, type SpanInfo, spanCandidateCollector, spanStartNames, startsSpans, unwrapExpr } from './support/spans.js';
+import type { ExitKind } from '../src/engine/flow.js';
+import { ANY_OPEN } from '../src/engine/spans.js';
+import { type FileSpans, fileSpans, indentOfLine, indentUnit, isFunctionLike, type SpanInfo, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z.object({}).strict();
 type Options = z.infer<typeof options>;
-
-// Path states, as bits of a mask: before the span starts, while it is open, after it is ended or handed on.
-const PRE = 1;
-const OPEN = 2;
-const CLOSED = 4;
-
-type Event = 'start' | 'end' | 'escape';
-
-/**
- * The span's lifecycle over the engine's flow model: a start opens it (an open span started again is
- * overwritten), an `end()` or a hand-over closes it. Before the start and after the end any call may
- * throw harmlessly.
- */
-class SpanLifecycle implements FlowClient {
-  /** Starts executed while an earlier span of the same variable was still open. */
-  readonly overwrites = new Set<ts.Node>();
-  readonly quiet = PRE | CLOSED;
-
-  constructor(
-    private readonly events: Map<ts.Node, Event>,
-    readonly refs: Set<ts.Node>,
-  ) {}
-
-  transfer(n: ts.Node, m: Mask): Mask {
-    const ev = this.events.get(n);
-    if (!ev) return m;
-    if (ev === 'start') {
-      if (m & OPEN) this.overwrites.add(n);
-      return m & (PRE | CLOSED | OPEN) ? OPEN : m;
-    }
-    // `end` and hand-overs close the open paths.
-    return m & OPEN ? (m & ~OPEN) | CLOSED : m;
-  }
-}
 
 interface Leak {
   node: ts.Node;
@@ -50,32 +17,15 @@ interface Leak {
 }
 
 function leaksOf(fs: FileSpans, info: SpanInfo): Leak[] | undefined {
-  if (info.hoistedUse) return undefined;
-  const events = new Map<ts.Node, Event>();
-  const scope = info.scope!;
-  let initial = PRE;
-  if (info.spec.yields === 'return') events.set(info.call, 'start');
-  else initial = OPEN;
-  for (const u of info.uses) {
-    if (u.closure) {
-      // A closure that ends the span or hands it on takes it over when it is created.
-      if (u.op === 'end' || u.kind === 'escape' || u.kind === 'borrow') events.set(u.closure, 'escape');
-      continue;
-    }
-    if (u.op === 'end' && u.call) events.set(u.call, 'end');
-    else if (u.kind === 'escape') events.set(u.node, 'escape');
-  }
-  const refs = new Set<ts.Node>(info.uses.filter((u) => u.kind === 'read' && !u.closure && ts.isIdentifier(u.node)).map((u) => u.node));
-  const life = new SpanLifecycle(events, refs);
-  const r = new Flow(life).run(scope, initial);
+  const r = fs.paths(info);
   if (!r) return undefined;
   const { exits: x, fall, endNode } = r;
   const leaks: Leak[] = [];
-  for (const n of life.overwrites) leaks.push({ node: n, kind: 'overwrite' });
-  for (const [n, m] of x.returns) if (m & OPEN) leaks.push({ node: n, kind: 'return' });
-  for (const [n, t] of x.throws) if (t.mask & OPEN) leaks.push({ node: n, kind: t.kind });
-  for (const [n, j] of x.jumps) if (j.mask & OPEN) leaks.push({ node: n, kind: j.kind });
-  if (fall & OPEN) leaks.push({ node: endNode, kind: 'end' });
+  for (const n of r.overwrites) leaks.push({ node: n, kind: 'overwrite' });
+  for (const [n, m] of x.returns) if (m & ANY_OPEN) leaks.push({ node: n, kind: 'return' });
+  for (const [n, t] of x.throws) if (t.mask & ANY_OPEN) leaks.push({ node: n, kind: t.kind });
+  for (const [n, j] of x.jumps) if (j.mask & ANY_OPEN) leaks.push({ node: n, kind: j.kind });
+  if (fall & ANY_OPEN) leaks.push({ node: endNode, kind: 'end' });
   const pos = (l: Leak) => (l.kind === 'end' ? l.node.end : l.node.getStart(fs.sf));
   return leaks.sort((a, b) => pos(a) - pos(b));
 }
@@ -286,21 +236,20 @@ export default defineRule<Options>({
     defaultOptions: {},
   },
   needs: startsSpans,
-  callNames: spanStartNames,
   createVisitor(ctx) {
-    const collector = spanCandidateCollector(ctx.catalog);
     return {
-      kinds: collector.kinds,
-      visit: (node) => collector.visit(node),
+      kinds: [],
+      visit() {},
       end(wctx) {
-        if (collector.calls.length === 0) return;
-        const fs = fileSpans(collector.calls, wctx);
+        const fs = fileSpans(wctx);
         for (const info of fs.spans) {
           const range = rangeOf(fs.sf, info.call);
           if (info.disposition === 'discarded') {
             ctx.report({ range, messageId: 'neverEnded' });
             continue;
           }
+          // A helper that ends the span itself (`withSpan(name, fn)`): its callback need not.
+          if (info.helper?.ends) continue;
           if (info.disposition === 'no-param') {
             if (usesSpanValue(fs, info)) continue;
             ctx.report({ range, messageId: 'callbackWithoutSpan', data: { callee: calleeText(fs, info.call) } });
@@ -309,7 +258,7 @@ export default defineRule<Options>({
           if (info.disposition !== 'bound') continue;
           const leaks = leaksOf(fs, info);
           if (!leaks || leaks.length === 0) continue;
-          const handled = info.uses.some((u) => u.op === 'end' || u.kind === 'escape' || (u.closure && u.kind === 'borrow'));
+          const handled = info.uses.some((u) => u.op === 'end' || u.kind === 'escape' || (u.kind === 'helper' && u.effect!.ends !== 'never') || (u.closure && u.kind === 'borrow'));
           const fix = buildFix(fs, info);
           if (!handled) ctx.report({ range, messageId: 'neverEnded', fix });
           else ctx.report({ range, messageId: 'notEnded', data: { name: info.name!, path: describe(fs, info, leaks[0]!) }, fix });

@@ -5,13 +5,13 @@ import { eolOf } from '../src/engine/edits.js';
 import { defineRule } from '../src/engine/rule.js';
 import type { Fix, TextEdit } from '../src/engine/types.js';
 import type { SourceRange } from '../src/engine/values.js';
-import { type FileSpans, fileSpans, indentOfLine, isFunctionLike, type SpanInfo, spanCandidateCollector, spanStartNames, startsSpans, unwrapExpr } from './support/spans.js';
+import { OPEN, OPEN_ERR, STATUS_ERROR, UNMARKED_ERROR } from '../src/engine/spans.js';
+import { type FileSpans, fileSpans, indentOfLine, isFunctionLike, type SpanInfo, type SpanUse, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z.object({}).strict();
 type Options = z.infer<typeof options>;
 
-/** The OpenTelemetry status code of a failed span (`SpanStatusCode.ERROR`). */
-const STATUS_ERROR = 2;
+
 const API_MODULE = '@opentelemetry/api';
 
 interface Handler {
@@ -29,7 +29,7 @@ interface Handler {
 export default defineRule<Options>({
   meta: {
     id: 'span-error-status',
-    description: 'Require error paths inside a span (a `catch` clause or a `.catch()` handler that swallows the error) to set the span status to ERROR.',
+    description: 'Require error paths inside a span to set the span status to ERROR: a `catch` clause or `.catch()` handler that swallows the error, and errors that leave the span (rethrown, rejected, thrown) while it is not marked failed.',
     preset: 'recommended',
     severity: 'warn',
     fix: 'safe',
@@ -38,6 +38,8 @@ export default defineRule<Options>({
     messages: {
       swallowedError:
         'This {{what}} handles the error inside span `{{span}}` without marking the span as failed: the span is exported as a success, so error rates, alerts and failed-trace searches say this operation worked. Call `{{span}}.setStatus({ code: SpanStatusCode.ERROR, message })` (and set the `error.type` attribute), or rethrow.',
+      errorNotMarked:
+        'An error leaves span `{{span}}` {{path}} while the span is not marked failed: the span is exported with status UNSET, so error rates, alerts and failed-trace searches count this failure as a success (rethrowing does not set the status). Catch the error, call `{{span}}.setStatus({ code: SpanStatusCode.ERROR, message })` and `{{span}}.recordException(err)` (or set `error.type`), then rethrow it.',
       recordExceptionOnly:
         'This {{what}} records the exception on span `{{span}}` but leaves its status unset: the span still counts as a success in error rates, and current OpenTelemetry conventions mark a failure with status ERROR plus the `error.type` attribute rather than an exception event alone. Add `{{span}}.setStatus({ code: SpanStatusCode.ERROR, message })` and `error.type`.',
     },
@@ -45,9 +47,7 @@ export default defineRule<Options>({
     defaultOptions: {},
   },
   needs: startsSpans,
-  callNames: spanStartNames,
   createVisitor(ctx) {
-    const collector = spanCandidateCollector(ctx.catalog);
     const catches: ts.CatchClause[] = [];
     const promiseCatches: ts.CallExpression[] = [];
     return {
@@ -58,15 +58,21 @@ export default defineRule<Options>({
           return;
         }
         const call = node as ts.CallExpression;
-        collector.visit(call);
         const callee = unwrapExpr(call.expression);
         if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'catch' && call.arguments.length >= 1) promiseCatches.push(call);
       },
       end(wctx) {
-        if (collector.calls.length === 0 || (catches.length === 0 && promiseCatches.length === 0)) return;
-        const fs = fileSpans(collector.calls, wctx);
+        const fs = fileSpans(wctx);
         const spans = fs.spans.filter((s) => s.disposition === 'bound');
         if (spans.length === 0) return;
+        // Errors that leave a span's scope with the span not marked failed (rethrown, rejected, thrown).
+        for (const info of spans) {
+          // A helper that marks the span when its callback fails (`withSpan`) handles what leaves the callback.
+          if (info.helper?.marks) continue;
+          const leak = unmarkedError(fs, info);
+          if (leak) ctx.report({ range: rangeOf(fs.sf, info.call), messageId: 'errorNotMarked', data: { span: info.name!, path: leak } });
+        }
+        if (catches.length === 0 && promiseCatches.length === 0) return;
         const handlers: { h: Handler; at: ts.Node }[] = [];
         for (const c of catches) {
           handlers.push({ h: { node: c, what: '`catch` clause', binding: c.variableDeclaration?.name, body: c.block, range: rangeOf(fs.sf, c) }, at: c });
@@ -82,8 +88,16 @@ export default defineRule<Options>({
             at: call,
           });
         }
+        // The states each span is in where its errors are handled.
+        const paths = new Map(spans.map((s) => [s, fs.paths(s)] as const));
+        const openAt = (s: SpanInfo, h: Handler): boolean => {
+          const p = paths.get(s);
+          if (!p) return true;
+          const m = ts.isCatchClause(h.node) ? p.atCatch.get(h.node) : h.fn && p.atClosure.get(h.fn);
+          return m === undefined || (m & (OPEN | OPEN_ERR)) !== 0;
+        };
         for (const { h, at } of handlers) {
-          const inScope = spans.filter((s) => inSpanScope(fs, s, at));
+          const inScope = spans.filter((s) => inSpanScope(fs, s, at) && openAt(s, h));
           if (inScope.length === 0) continue;
           const verdict = judge(fs, h, inScope);
           if (verdict === 'ok') continue;
@@ -95,6 +109,29 @@ export default defineRule<Options>({
     };
   },
 });
+
+/**
+ * Where an error first leaves the span's scope while the span is not marked failed, described, or
+ * undefined. A closure that only ends the span (`.finally(() => span.end())`) runs after the error has
+ * left: it does not hand the span over here.
+ */
+function unmarkedError(fs: FileSpans, info: SpanInfo): string | undefined {
+  const uses: SpanUse[] = info.uses.filter((u) => !(u.closure && u.op === 'end'));
+  const r = fs.paths(info, uses);
+  if (!r) return undefined;
+  let first: { node: ts.Node; kind: string } | undefined;
+  for (const [n, t] of r.exits.throws) if (t.mask & UNMARKED_ERROR && (!first || n.getStart(fs.sf) < first.node.getStart(fs.sf))) first = { node: n, kind: t.kind };
+  if (!first) return undefined;
+  const line = fs.sf.getLineAndCharacterOfPosition(first.node.getStart(fs.sf)).line + 1;
+  if (first.kind === 'await') return `when the awaited promise at line ${line} rejects`;
+  if (first.kind === 'call') return `when the call at line ${line} throws`;
+  return inCatch(fs, first.node) ? `when the catch clause rethrows at line ${line}` : `when the error thrown at line ${line} propagates`;
+}
+
+function inCatch(fs: FileSpans, n: ts.Node): boolean {
+  for (let p = fs.parent(n); p && !isFunctionLike(p); p = fs.parent(p)) if (ts.isCatchClause(p)) return true;
+  return false;
+}
 
 /** Whether `node` (a catch clause or `.catch()` call) sits in the span's scope, in the same function, while the span is open. */
 function inSpanScope(fs: FileSpans, info: SpanInfo, node: ts.Node): boolean {
@@ -128,10 +165,21 @@ function judge(fs: FileSpans, h: Handler, spans: SpanInfo[]): Verdict {
       // `return Promise.reject(err)`, `reject(err)` in a promise executor: the error goes on.
       if (member === 'reject') rethrows = true;
       const op = spanOpOf(fs, n, names, spans[0]!);
-      if (op === 'setStatus' && statusMayBeError(fs, n)) setsError = true;
+      if (op === 'setStatus' && fs.statusMayBeError(n)) setsError = true;
       if (op === 'recordException') records = true;
-      // A span handed to a helper (`markFailed(span, err)`): the helper sets what it sets.
-      if (n.arguments.some((a) => { const u = unwrapExpr(a); return ts.isIdentifier(u) && names.has(u.text); }) && !fs.model.specOf(fs.model.valueOf(n.expression))?.borrowsSpan) handsOn = true;
+      // A span handed to a helper (`markFailed(span, err)`): the helper's summary says whether it marks
+      // the span; a function tracewire cannot see is trusted to.
+      const at = n.arguments.findIndex((a) => {
+        const u = unwrapExpr(a);
+        return ts.isIdentifier(u) && names.has(u.text);
+      });
+      if (at >= 0) {
+        const callee = fs.model.valueOf(n.expression);
+        if (!fs.model.specOf(callee)?.borrowsSpan) {
+          const effect = fs.model.summaryOf(callee)?.spanParams?.find((e) => e.index === at);
+          if (effect ? effect.marks : true) handsOn = true;
+        }
+      }
     }
     // `lastError = err`: the error is kept and dealt with after the handler.
     if (errName && ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
@@ -146,7 +194,7 @@ function judge(fs: FileSpans, h: Handler, spans: SpanInfo[]): Verdict {
   for (const s of spans) {
     for (const u of s.uses) {
       if (u.op !== 'setStatus' || u.closure || !u.call || u.call.pos < h.node.end) continue;
-      if (statusMayBeError(fs, u.call)) return 'ok';
+      if (fs.statusMayBeError(u.call)) return 'ok';
     }
   }
   return records ? 'recordExceptionOnly' : 'swallowedError';
@@ -162,24 +210,6 @@ function spanOpOf(fs: FileSpans, call: ts.CallExpression, names: Set<string>, in
     if (ts.isIdentifier(base) && names.has(base.text)) return fs.catalog.member(info.spec.type, [callee.name.text])?.spanOp;
   }
   return fs.model.specOf(fs.model.valueOf(call.expression))?.spanOp;
-}
-
-/** `setStatus({ code })` whose code is ERROR, or not known to be anything else. */
-function statusMayBeError(fs: FileSpans, call: ts.CallExpression): boolean {
-  const arg = call.arguments[0];
-  if (!arg) return false;
-  const obj = fs.model.objectLiteralOf(arg);
-  if (!obj) return true;
-  for (const p of obj.properties) {
-    if (ts.isSpreadAssignment(p)) return true;
-    const key = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined;
-    if (key !== 'code') continue;
-    if (ts.isShorthandPropertyAssignment(p)) return true;
-    if (!ts.isPropertyAssignment(p)) return true;
-    const v = fs.model.constantOf(p.initializer);
-    return v === undefined || v === STATUS_ERROR;
-  }
-  return false;
 }
 
 function references(body: ts.Node, name: string): boolean {

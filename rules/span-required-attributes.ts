@@ -7,7 +7,7 @@ import { defineRule } from '../src/engine/rule.js';
 import type { Fix, TextEdit } from '../src/engine/types.js';
 import { loadTracingSchema, matchSpanName, type NameMatch, parseTracingSchema, type TracingSchema } from '../src/config/tracing-schema.js';
 import { GENAI_CONVENTIONS_NAME, genAiConventions } from './catalog/tracing/genai-conventions.js';
-import { type FileSpans, fileSpans, indentOfLine, indentUnit, type SpanInfo, spanCandidateCollector, spanStartNames, startsSpans, unwrapExpr } from './support/spans.js';
+import { type FileSpans, fileSpans, indentOfLine, indentUnit, type SpanInfo, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z
   .object({
@@ -58,18 +58,16 @@ export default defineRule<Options>({
   },
   configuredBy: (settings) => settings.tracingSchema !== undefined,
   needs: startsSpans,
-  callNames: spanStartNames,
   createVisitor(ctx) {
     const schemas: TracingSchema[] = [];
     if (ctx.options.genAiConventions !== false) schemas.push(builtinSchema());
     if (ctx.options.schema) schemas.push(loadTracingSchema(path.resolve(ctx.options.schema), process.cwd()));
-    const collector = spanCandidateCollector(ctx.catalog);
     return {
-      kinds: collector.kinds,
-      visit: (node) => collector.visit(node),
+      kinds: [],
+      visit() {},
       end(wctx) {
-        if (collector.calls.length === 0 || schemas.length === 0) return;
-        const fs = fileSpans(collector.calls, wctx);
+        if (schemas.length === 0) return;
+        const fs = fileSpans(wctx);
         for (const info of fs.spans) {
           const attrs = attributesOf(fs, info);
           // Deprecated attributes, wherever they are set.

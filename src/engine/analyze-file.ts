@@ -119,6 +119,7 @@ export function analyzeFile(file: string, text: string, opts: AnalyzeOptions): F
   const resolver = new FileResolver(facts, { catalog: opts.catalog, project: opts.project, aliases: opts.aliases, tick });
   const summarizer = new Summarizer(facts, resolver);
   const model = new SemanticModel(facts, resolver, summarizer);
+  summarizer.model = model;
   const ctx: WalkContext = {
     sourceFile: sf,
     fn: undefined,

@@ -53,7 +53,7 @@ const K_LEAF = 32;
 export const KIND_FLAGS: Uint8Array = (() => {
   const k = ts.SyntaxKind;
   const flags = new Uint8Array(k.Count + 1);
-  for (const r of [k.ImportDeclaration, k.ImportEqualsDeclaration, k.VariableDeclarationList, k.FunctionDeclaration, k.ClassDeclaration, k.PropertyDeclaration, k.MethodDeclaration, k.BinaryExpression, k.ReturnStatement, k.CallExpression, k.NewExpression, k.ExportDeclaration, k.ExportAssignment, k.EnumDeclaration]) flags[r]! |= K_RECORD;
+  for (const r of [k.ImportDeclaration, k.ImportEqualsDeclaration, k.VariableDeclarationList, k.FunctionDeclaration, k.ClassDeclaration, k.PropertyDeclaration, k.MethodDeclaration, k.BinaryExpression, k.ReturnStatement, k.CallExpression, k.NewExpression, k.ExportDeclaration, k.ExportAssignment, k.EnumDeclaration, k.ThrowStatement]) flags[r]! |= K_RECORD;
   for (const f of [k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor, k.GetAccessor, k.SetAccessor]) flags[f]! |= K_FN;
   for (const c of [k.ClassDeclaration, k.ClassExpression]) flags[c]! |= K_CLASS;
   for (const b of [k.Block, k.ForStatement, k.ForOfStatement, k.ForInStatement, k.CatchClause, k.CaseBlock]) flags[b]! |= K_BLOCK;
@@ -149,6 +149,8 @@ export class FileFacts {
   readonly contextualType = new Map<FnNode, ts.TypeNode>();
   /** The right side of every plain assignment (`x = v`, `this.x = v`, `o.x = v`): where a value may be stored. */
   readonly assignedValues: ts.Expression[] = [];
+  /** Functions with a `throw` statement of their own (not in a function nested in them). */
+  readonly throwing = new Set<FnNode>();
   /** Catalog modules the file loads whose loading registers instrumentation. */
   readonly loads = new Set<string>();
   private readonly loadModules: Set<string>;
@@ -351,6 +353,9 @@ export class FileFacts {
         case ts.SyntaxKind.ExportDeclaration:
         case ts.SyntaxKind.ExportAssignment:
           this.exportNodes.push(node);
+          break;
+        case ts.SyntaxKind.ThrowStatement:
+          if (fns) this.throwing.add(fns.node);
           break;
         default:
           break;

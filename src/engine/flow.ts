@@ -70,6 +70,14 @@ export interface FlowClient {
   quiet?: Mask;
   /** Whether a call may throw synchronously (a project function whose summary says it throws). */
   callThrows?(call: ts.CallExpression | ts.NewExpression): boolean;
+  /** Whether an awaited expression may reject, when the client knows better than `mayReject` (undefined: it does not). */
+  mayReject?(e: ts.Expression): boolean | undefined;
+  /** Called with the states a catch clause is entered in, and those its try block was entered in. */
+  atCatch?(clause: ts.CatchClause, m: Mask, before: Mask): void;
+  /** The states an exception carries when it is raised in states `m` (default: the same). */
+  thrown?(m: Mask): Mask;
+  /** The states a catch clause starts in, from those of the exceptions it catches (default: the same). */
+  caught?(m: Mask): Mask;
 }
 
 export interface FlowResult {
@@ -81,7 +89,11 @@ export interface FlowResult {
 }
 
 export class Flow {
-  constructor(private readonly client: FlowClient) {}
+  private readonly thrown: (m: Mask) => Mask;
+
+  constructor(private readonly client: FlowClient) {
+    this.thrown = client.thrown ? (m) => client.thrown!(m) : (m) => m;
+  }
 
   /** Run over a scope: a function's body (or expression body), a block, a module. Undefined for other nodes. */
   run(scope: ts.Node, initial: Mask): FlowResult | undefined {
@@ -126,14 +138,14 @@ export class Flow {
     }
     if (ts.isAwaitExpression(n)) {
       const after = this.expr(n.expression, m, x);
-      if (mayReject(n.expression)) x.addThrow(n, after, 'await');
+      if (this.client.mayReject?.(n.expression) ?? mayReject(n.expression)) x.addThrow(n, this.thrown(after), 'await');
       return this.client.transfer(n, after);
     }
     let cur = m;
     ts.forEachChild(n, (c) => {
       cur = this.expr(c, cur, x);
     });
-    if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && this.client.callThrows?.(n)) x.addThrow(n, cur, 'call');
+    if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && this.client.callThrows?.(n)) x.addThrow(n, this.thrown(cur), 'call');
     return this.client.transfer(n, cur);
   }
 
@@ -150,7 +162,7 @@ export class Flow {
     if (ts.isVariableStatement(s)) {
       let cur = m;
       for (const d of s.declarationList.declarations) cur = this.expr(d.initializer, cur, x);
-      if ((s.declarationList.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) x.addThrow(s, cur, 'await');
+      if ((s.declarationList.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing) x.addThrow(s, this.thrown(cur), 'await');
       return cur;
     }
     if (ts.isIfStatement(s)) {
@@ -165,7 +177,7 @@ export class Flow {
       return 0;
     }
     if (ts.isThrowStatement(s)) {
-      x.addThrow(s, this.expr(s.expression, m, x), 'throw');
+      x.addThrow(s, this.thrown(this.expr(s.expression, m, x)), 'throw');
       return 0;
     }
     if (ts.isBreakStatement(s) || ts.isContinueStatement(s)) {
@@ -200,7 +212,9 @@ export class Flow {
     if (s.catchClause) {
       // Entered with the states of the throws, awaits and throwing calls in the block (and in the quiet
       // states, where any statement may throw: harmless, and it lets what the catch does there count).
-      const entry = subB.throwMask() | (m & (this.client.quiet ?? 0));
+      const thrown = subB.throwMask();
+      const entry = (this.client.caught ? this.client.caught(thrown) : thrown) | (m & (this.client.quiet ?? 0));
+      this.client.atCatch?.(s.catchClause, entry, m);
       normal |= this.stmt(s.catchClause.block, entry, pending, []);
       subB.forward(pending, undefined, false);
     } else subB.forward(pending);
@@ -263,7 +277,7 @@ export class Flow {
         bodyIn = this.expr(cond, iter, it);
         if (!infinite) exit |= bodyIn;
       } else if (ts.isForOfStatement(s) || ts.isForInStatement(s)) {
-        if (ts.isForOfStatement(s) && s.awaitModifier) it.addThrow(s, iter, 'await');
+        if (ts.isForOfStatement(s) && s.awaitModifier) it.addThrow(s, this.thrown(iter), 'await');
         exit |= iter;
       }
       let after = this.stmt(s.statement, bodyIn, it, []);

@@ -134,6 +134,8 @@ export class Interp {
         // A chain runs its models with their own handlers (`new ChatOpenAI({ callbacks })` piped into a prompt).
         argWiring = matched.flatMap((m) => m.wiring ?? []);
       }
+      // A span a start call creates is new, owned by the caller (its origin is set where it is called).
+      if (spec.spanStart?.yields === 'return') return { k: 'inst', type: spec.returns, path: [], started: true };
       // What an instance's method returns (`mastra.getAgent()`, `workflow.createRun()`) keeps its origin.
       return { k: 'inst', type: spec.returns, path: [], wiring: [...(v.wiring ?? []), ...optionTags, ...argWiring], ...(v.origin ? { origin: v.origin } : {}) };
     }

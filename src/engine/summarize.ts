@@ -11,11 +11,15 @@ import type { SiteKind } from './catalog-schema.js';
 import { type CallRecord, type Chain, catalogNames, type CatalogNames, type FileFacts, type IdentArg } from './facts.js';
 import type { Interp, InterpHost } from './interp.js';
 import { type FileResolver, NO_ARGS } from './resolve.js';
+import type { SemanticModel } from './model.js';
 import type { Binding } from './scopes.js';
+import { returnsFresh, spanCallbackOf, spanParamsOf, throwsSync } from './spans.js';
 import type { AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary } from './values.js';
 
 export class Summarizer {
   private readonly fnSummaries = new Map<string, FnSummary>();
+  /** The file's semantic model (set once it exists): span helpers are summarised over it. */
+  model: SemanticModel | undefined;
   /** Functions already looked at by `finish` (kept or not). */
   private readonly done = new Set<string>();
   private readonly names: CatalogNames;
@@ -137,6 +141,15 @@ export class Summarizer {
     const summary: FnSummary = { id, name: this.f.fnName.get(f) ?? '(anonymous)' };
     this.fnSummaries.set(id, summary);
     summary.returns = this.r.returnsOf(f);
+    // What the function does with spans and instances: helpers of other files are followed through these.
+    if (this.model) {
+      if (summary.returns && returnsFresh(this.model, f)) summary.fresh = true;
+      if (this.f.throwing.has(f) && throwsSync(f)) summary.throws = true;
+      const sc = spanCallbackOf(this.model, f);
+      if (sc) summary.spanCallback = sc;
+      const sp = spanParamsOf(this.model, f);
+      if (sp) summary.spanParams = sp;
+    }
     // Parameters the function calls, or passes on as callbacks.
     const called: NonNullable<FnSummary['calledParams']> = [];
     const uses = this.paramUses().get(f);
@@ -265,7 +278,7 @@ export class Summarizer {
         if (!node) continue;
         const s = this.summarize(node);
         // A summary with nothing in it answers like no summary at all.
-        if (s.returns || s.calledParams || s.paramCalls) fns[id] = s;
+        if (s.returns || s.calledParams || s.paramCalls || s.spanCallback || s.spanParams || s.throws) fns[id] = s;
         collect(s);
       }
       for (const id of reachableClasses) {

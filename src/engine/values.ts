@@ -62,7 +62,7 @@ export type AVal =
    * `path`. `origin` (`file#offset` of the expression that created it) identifies the instance for
    * registrations that wire specific instances; instances obtained from it keep that origin.
    */
-  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[]; origin?: string }
+  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[]; origin?: string; started?: true }
   /** Export `name` of a project file (absolute path as written in the import, resolved at link time), then steps. */
   | { k: 'ref'; file: string; name: string; steps: Step[] }
   /** Parameter `index` of user function `fn`, then steps. */
@@ -139,6 +139,19 @@ export interface CallCandidate {
 export interface FnSummary {
   id: string;
   name: string;
+  /** Each call returns an instance the function creates (a span it starts, a metric it declares): the caller owns it. */
+  fresh?: true;
+  /** The function may throw synchronously: a `throw` no catch of its own handles. */
+  throws?: true;
+  /**
+   * The function starts a span and hands it to a callback it receives (`trace(name, (span) => ...)`):
+   * the callback is argument `arg`, the span its parameter `spanParam`; the span's name is argument
+   * `nameArg`. `ends`: the function ends the span on every path; `marks`: it marks the span failed when
+   * the callback throws or rejects.
+   */
+  spanCallback?: { arg: number; spanParam: number; nameArg?: number; ends: boolean; marks: boolean; type: string };
+  /** What the function does to spans passed as parameters (`endSpan(span, err)`): ends them always or on some paths, marks them failed. */
+  spanParams?: { index: number; ends: 'always' | 'maybe' | 'never'; marks: boolean }[];
   /** The value the function returns (may be rooted at its parameters). */
   returns?: AVal;
   /** Parameters that the function calls, with the contexts of those calls (scope wrappers). */

@@ -58,6 +58,8 @@ export const otel: PackageModel = {
     '@opentelemetry/semantic-conventions/incubating': semconvIncubating,
     '@opentelemetry/instrumentation': {
       registerInstrumentations: instrumentations('global:otel.registerInstrumentations'),
+      // The base class of instrumentation packages: subclasses use the inherited `this.tracer` and `this.meter`.
+      InstrumentationBase: { new: 'otel.InstrumentationBase' },
     },
     '@opentelemetry/sdk-node': {
       NodeSDK: instrumentations('global:otel.NodeSDK', true),
@@ -74,6 +76,7 @@ export const otel: PackageModel = {
     'otel.SdkTracerProvider': { sdk: 'otel', members: { register: setsProvider('global:otel.TracerProvider.register'), getTracer: { returns: 'otel.Tracer' } } },
     'otel.TracerProvider': { sdk: 'otel', members: { getTracer: { returns: 'otel.Tracer' } } },
     'otel.Tracer': { sdk: 'otel', members: { startActiveSpan, startSpan } },
+    'otel.InstrumentationBase': { sdk: 'otel', members: { tracer: { is: 'otel.Tracer' }, meter: { is: 'otel.Meter' } } },
     // The span API (`Span` in @opentelemetry/api): setters return the span itself.
     'otel.Span': {
       sdk: 'otel',
