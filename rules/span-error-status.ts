@@ -5,7 +5,7 @@ import { eolOf } from '../src/engine/edits.js';
 import { defineRule } from '../src/engine/rule.js';
 import type { Fix, TextEdit } from '../src/engine/types.js';
 import type { SourceRange } from '../src/engine/values.js';
-import { OPEN, OPEN_ERR, STATUS_ERROR, UNMARKED_ERROR } from '../src/engine/spans.js';
+import { OPEN, OPEN_C, OPEN_ERR, STATUS_ERROR, UNMARKED_ERROR } from '../src/engine/spans.js';
 import { type FileSpans, fileSpans, indentOfLine, isFunctionLike, type SpanInfo, type SpanUse, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z.object({}).strict();
@@ -94,7 +94,7 @@ export default defineRule<Options>({
           const p = paths.get(s);
           if (!p) return true;
           const m = ts.isCatchClause(h.node) ? p.atCatch.get(h.node) : h.fn && p.atClosure.get(h.fn);
-          return m === undefined || (m & (OPEN | OPEN_ERR)) !== 0;
+          return m === undefined || (m & (OPEN | OPEN_ERR | OPEN_C)) !== 0;
         };
         for (const { h, at } of handlers) {
           const inScope = spans.filter((s) => inSpanScope(fs, s, at) && openAt(s, h));

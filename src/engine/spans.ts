@@ -421,7 +421,15 @@ export class FileSpans {
       // Handed to a project function: its summary says what it does with the span.
       const index = p.arguments ? (p.arguments as readonly ts.Expression[]).indexOf(child as ts.Expression) : -1;
       const effect = index >= 0 ? this.model.summaryOf(callee)?.spanParams?.find((e) => e.index === index) : undefined;
-      if (effect) return [{ node, kind: 'helper', call: ts.isCallExpression(p) ? p : undefined, effect: { ends: effect.ends, marks: effect.marks } }];
+      if (effect) {
+        let marks = effect.marks;
+        // Marks only for some values of another argument (`endSpan(span, 'error')`), when this call's is known.
+        const w = effect.markWhen;
+        const arg = w && p.arguments?.[w.param];
+        const value = arg ? this.model.constantOf(arg) : w ? undefined : null;
+        if (w && typeof value === 'string') marks = w.equals !== undefined ? value === w.equals : value !== w.notEquals;
+        return [{ node, kind: 'helper', call: ts.isCallExpression(p) ? p : undefined, effect: { ends: effect.ends, marks } }];
+      }
       return [{ node, kind: 'escape' }];
     }
     if ((ts.isIfStatement(p) || ts.isWhileStatement(p) || ts.isDoStatement(p)) && p.expression === child) return [{ node, kind: 'read' }];
@@ -564,8 +572,12 @@ export const T_OPEN_ERR = 128;
 export const T_CLOSED = 256;
 export const T_CLOSED_ERR = 512;
 export const IGNORED = 1024;
+/** Open, and handling (in a catch) an error raised while it was open, not marked yet. */
+export const OPEN_C = 2048;
+/** Ended, while handling such an error, not marked: rethrowing it now leaves the span unmarked. */
+export const CLOSED_C = 4096;
 /** Open, whether thrown or not: a path on which nothing ends the span. */
-export const ANY_OPEN = OPEN | OPEN_ERR | T_OPEN | T_OPEN_ERR;
+export const ANY_OPEN = OPEN | OPEN_ERR | T_OPEN | T_OPEN_ERR | OPEN_C;
 /** An error leaving the span's scope while the span is not marked failed. */
 export const UNMARKED_ERROR = T_OPEN | T_CLOSED;
 
@@ -575,10 +587,14 @@ function mapBits(m: Mask, f: (bit: Mask) => Mask): Mask {
   return out;
 }
 
-const END: Record<number, Mask> = { [OPEN]: CLOSED, [OPEN_ERR]: CLOSED_ERR, [T_OPEN]: T_CLOSED, [T_OPEN_ERR]: T_CLOSED_ERR };
-const MARK: Record<number, Mask> = { [OPEN]: OPEN_ERR, [T_OPEN]: T_OPEN_ERR };
-const THROWN: Record<number, Mask> = { [OPEN]: T_OPEN, [OPEN_ERR]: T_OPEN_ERR };
-const CAUGHT: Record<number, Mask> = { [T_OPEN]: OPEN, [T_OPEN_ERR]: OPEN_ERR, [T_CLOSED]: CLOSED, [T_CLOSED_ERR]: CLOSED_ERR };
+const END: Record<number, Mask> = { [OPEN]: CLOSED, [OPEN_ERR]: CLOSED_ERR, [T_OPEN]: T_CLOSED, [T_OPEN_ERR]: T_CLOSED_ERR, [OPEN_C]: CLOSED_C };
+const MARK: Record<number, Mask> = { [OPEN]: OPEN_ERR, [T_OPEN]: T_OPEN_ERR, [OPEN_C]: OPEN_ERR };
+const THROWN: Record<number, Mask> = { [OPEN]: T_OPEN, [OPEN_ERR]: T_OPEN_ERR, [OPEN_C]: T_OPEN, [CLOSED_C]: T_CLOSED };
+const CAUGHT: Record<number, Mask> = { [T_OPEN]: OPEN_C, [T_OPEN_ERR]: OPEN_ERR, [T_CLOSED]: CLOSED_C, [T_CLOSED_ERR]: CLOSED_ERR };
+/** States a start replaces (the span variable takes a new span). */
+const RESTARTABLE = PRE | CLOSED | CLOSED_ERR | HANDED | OPEN | OPEN_ERR | OPEN_C | CLOSED_C;
+/** Live states a hand-over makes someone else's. */
+const LIVE = OPEN | OPEN_ERR | CLOSED | CLOSED_ERR | OPEN_C | CLOSED_C;
 
 type SpanEvent = { start?: true; end?: 'always' | 'maybe'; mark?: true; hand?: true };
 
@@ -591,7 +607,7 @@ type SpanEvent = { start?: true; end?: 'always' | 'maybe'; mark?: true; hand?: t
  */
 class SpanStates implements FlowClient {
   readonly overwrites = new Set<ts.Node>();
-  readonly quiet = PRE | CLOSED | CLOSED_ERR | HANDED;
+  readonly quiet = PRE | CLOSED | CLOSED_ERR | HANDED | CLOSED_C;
   readonly refs: Set<ts.Node>;
   readonly atCatchStates = new Map<ts.CatchClause, Mask>();
   readonly atClosure = new Map<ts.Node, Mask>();
@@ -630,13 +646,13 @@ class SpanStates implements FlowClient {
     if (!ev) return m;
     let out = m;
     if (ev.start) {
-      if (out & (OPEN | OPEN_ERR)) this.overwrites.add(n);
-      out = out & (PRE | CLOSED | CLOSED_ERR | HANDED | OPEN | OPEN_ERR) ? (out & ~(PRE | CLOSED | CLOSED_ERR | HANDED | OPEN | OPEN_ERR)) | OPEN : out;
+      if (out & (OPEN | OPEN_ERR | OPEN_C)) this.overwrites.add(n);
+      out = out & RESTARTABLE ? (out & ~RESTARTABLE) | OPEN : out;
     }
     if (ev.mark) out = mapBits(out, (b) => MARK[b] ?? b);
     if (ev.end === 'always') out = mapBits(out, (b) => END[b] ?? b);
     else if (ev.end === 'maybe') out = out | mapBits(out, (b) => END[b] ?? b);
-    if (ev.hand) out = mapBits(out, (b) => (b & (OPEN | OPEN_ERR | CLOSED | CLOSED_ERR) ? HANDED : b & (T_OPEN | T_OPEN_ERR | T_CLOSED | T_CLOSED_ERR) ? T_CLOSED_ERR : b));
+    if (ev.hand) out = mapBits(out, (b) => (b & LIVE ? HANDED : b & (T_OPEN | T_OPEN_ERR | T_CLOSED | T_CLOSED_ERR) ? T_CLOSED_ERR : b));
     return out;
   }
 
@@ -724,10 +740,34 @@ export function spanParamsOf(model: SemanticModel, f: FnNode): FnSummary['spanPa
     see(p.fall);
     for (const m of p.exits.returns.values()) see(m);
     for (const t of p.exits.throws.values()) see(t.mask);
-    const marks = uses.some((u) => u.marks || (u.kind === 'helper' && u.effect?.marks));
-    out.push({ index: b.index, ends: !open ? 'always' : closed ? 'maybe' : 'never', marks });
+    const markUses = uses.filter((u) => u.marks || (u.kind === 'helper' && u.effect?.marks));
+    const markWhen = markUses.length === 1 && markUses[0]!.call ? guardOf(model, markUses[0]!.call, f) : undefined;
+    out.push({ index: b.index, ends: !open ? 'always' : closed ? 'maybe' : 'never', marks: markUses.length > 0, ...(markWhen ? { markWhen } : {}) });
   }
   return out.length ? out : undefined;
+}
+
+/**
+ * The condition on a parameter under which a statement runs, when it is `if (p === 'lit')` or its `else`
+ * (`endSpan(span, status)` marks the span only when `status` is not `'completed'`).
+ */
+function guardOf(model: SemanticModel, node: ts.Node, f: FnNode): { param: number; equals?: string; notEquals?: string } | undefined {
+  for (let child: ts.Node = node, p = model.parent(node); p && p !== f; child = p, p = model.parent(p)) {
+    if (!ts.isIfStatement(p) || child === p.expression) continue;
+    const c = unwrapExpr(p.expression);
+    if (!ts.isBinaryExpression(c)) return undefined;
+    const op = c.operatorToken.kind;
+    const eq = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken;
+    const ne = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+    if (!eq && !ne) return undefined;
+    const [id, lit] = ts.isIdentifier(unwrapExpr(c.left)) ? [unwrapExpr(c.left), unwrapExpr(c.right)] : [unwrapExpr(c.right), unwrapExpr(c.left)];
+    if (!ts.isIdentifier(id) || !ts.isStringLiteralLike(lit)) return undefined;
+    const b = model.bindingOf(id);
+    if (b?.k !== 'param' || b.fn !== f || b.path.length) return undefined;
+    const inThen = child === p.thenStatement;
+    return eq === inThen ? { param: b.index, equals: lit.text } : { param: b.index, notEquals: lit.text };
+  }
+  return undefined;
 }
 
 /**

@@ -151,7 +151,7 @@ export interface FnSummary {
    */
   spanCallback?: { arg: number; spanParam: number; nameArg?: number; ends: boolean; marks: boolean; type: string };
   /** What the function does to spans passed as parameters (`endSpan(span, err)`): ends them always or on some paths, marks them failed. */
-  spanParams?: { index: number; ends: 'always' | 'maybe' | 'never'; marks: boolean }[];
+  spanParams?: { index: number; ends: 'always' | 'maybe' | 'never'; marks: boolean; markWhen?: { param: number; equals?: string; notEquals?: string } }[];
   /** The value the function returns (may be rooted at its parameters). */
   returns?: AVal;
   /** Parameters that the function calls, with the contexts of those calls (scope wrappers). */
