@@ -12,6 +12,7 @@ import {
   promUnitAbbreviations,
   promUnitPrefixes,
   promUnits,
+  prometheusUnits,
 } from './catalog/metrics/naming.js';
 import type { MetricKind } from './catalog/types.js';
 import { unwrap as unwrapExpr } from '../src/engine/ast.js';
@@ -55,8 +56,8 @@ export default defineRule<Options>({
       camelCaseName: `Metric \`{{name}}\` is in camelCase; Prometheus names are snake_case (${WHY_PROM}). Rename it to \`{{suggestion}}\`.`,
       camelCaseLabel: `Label \`{{label}}\` of \`{{name}}\` is in camelCase; Prometheus label names are snake_case (${WHY_PROM}). Rename it to \`{{suggestion}}\`.`,
       otelInvalidName: 'Instrument name `{{name}}` breaks the OpenTelemetry name syntax (an ASCII letter, then letters, digits, `_`, `.`, `-` or `/`, at most 255 characters): the SDK drops the instrument with a warning, so nothing is recorded. Rename it.',
-      otelTotalSuffix: 'Instrument `{{name}}` ends in `_total`: OpenTelemetry names do not carry Prometheus suffixes; the Prometheus exporter adds `_total` to counters itself, so this name is exported as a doubled or misleading suffix. Drop `_total`.',
-      otelUnitInName: 'Instrument `{{name}}` puts its unit in the name (`{{token}}`): OpenTelemetry carries the unit in metadata (`unit: \'{{ucum}}\'`, UCUM), and exporters derive suffixes from it, so a unit in the name is duplicated or contradicts the metadata. Name the quantity (e.g. `http.server.request.duration`) and pass `unit`.',
+      otelTotalSuffix: 'Instrument `{{name}}` ends in `total`: OpenTelemetry names do not carry Prometheus suffixes; the Prometheus exporter adds `_total` to counters itself, so this name is exported as `{{exposed}}`, a doubled or misleading suffix that dashboards and alerts must query. Drop `total`.',
+      otelUnitInName: 'Instrument `{{name}}` puts its unit in the name (`{{token}}`): OpenTelemetry carries the unit in metadata (`unit: \'{{ucum}}\'`, UCUM), and exporters derive suffixes from it, so a unit in the name is duplicated or contradicts the metadata (Prometheus sees `{{exposed}}`). Name the quantity (e.g. `http.server.request.duration`) and pass `unit`.',
       otelUppercaseName: 'Instrument `{{name}}` has uppercase letters: OpenTelemetry names are lowercase, dot-separated namespaces (`gen_ai.client.token.usage`), and names that differ only in case are the same instrument to the SDK. Rename it to `{{suggestion}}`.',
     },
     options,
@@ -92,8 +93,19 @@ const KIND_NAMES: Record<MetricKind, string> = {
 
 function checkProm(decl: MetricDecl, report: ReportFn): void {
   const opts = decl.options;
-  if (!opts) return;
   const kind = KIND_NAMES[decl.kind];
+  // Through a factory the options may be the factory's, or complete only there: check what the call names.
+  if (decl.viaFactory) {
+    if (typeof decl.name !== 'object') return;
+    const { text: name, node } = decl.name;
+    if (!promMetricNamePattern.test(name)) return report(node, 'invalidName', { name });
+    for (const p of promlintName(name, decl.kind)) report(node, p.messageId, { name, kind, ...p.data });
+    decl.labelNames?.names.forEach((label, i) => {
+      for (const p of promlintLabel(label, decl.kind)) report(decl.labelNames!.nodes[i]!, p.messageId, { name, label, ...p.data });
+    });
+    return;
+  }
+  if (!opts) return;
   if (decl.name === 'missing') {
     report(opts.node, 'missingName', { kind });
     return;
@@ -185,13 +197,33 @@ function checkOtel(decl: MetricDecl, report: ReportFn): void {
     report(node, 'otelInvalidName', { name });
     return;
   }
-  if (/_total$/i.test(name)) report(node, 'otelTotalSuffix', { name });
+  const unitValue = decl.options?.props.get('unit')?.value;
+  const unit = unitValue && ts.isStringLiteralLike(unwrapExpr(unitValue)) ? (unwrapExpr(unitValue) as ts.StringLiteral).text : undefined;
+  const exposed = prometheusName(name, decl.kind, unit);
+  // `requests_total`, `errors.total`: the exporter adds its own.
+  if (/[._-]total$/i.test(name)) report(node, 'otelTotalSuffix', { name, exposed });
   const tokens = name.split(/[._\-/]/).filter(Boolean);
   const last = tokens[tokens.length - 1]?.toLowerCase();
   // `_total` is not the unit: look at the token before it.
   const unitToken = last === 'total' ? tokens[tokens.length - 2]?.toLowerCase() : last;
-  if (unitToken && otelNameUnits[unitToken]) report(node, 'otelUnitInName', { name, token: unitToken, ucum: otelNameUnits[unitToken]! });
+  if (unitToken && otelNameUnits[unitToken]) report(node, 'otelUnitInName', { name, token: unitToken, ucum: otelNameUnits[unitToken]!, exposed });
   if (/[A-Z]/.test(name)) report(node, 'otelUppercaseName', { name, suggestion: otelCase(name) });
+}
+
+/**
+ * The name the OpenTelemetry-to-Prometheus translation gives an instrument (the OpenTelemetry
+ * specification's Prometheus compatibility rules, as the Prometheus exporter and the Collector apply
+ * them): characters outside `[a-zA-Z0-9_:]` become `_`, the unit is appended in words unless the name
+ * already ends with it, and monotonic counters get `_total`.
+ */
+export function prometheusName(name: string, kind: MetricKind, unit?: string): string {
+  let out = name.replace(/[^a-zA-Z0-9_:]/g, '_').replace(/__+/g, '_');
+  // `1` (dimensionless) becomes `_ratio` on gauges only.
+  const ratio = unit === '1' && !(kind === 'gauge' || kind === 'observable-gauge');
+  const words = unit === undefined || ratio ? undefined : (prometheusUnits[unit] ?? (/^\{.*\}$/.test(unit) ? '' : unit.replace(/[^a-zA-Z0-9_:]/g, '_')));
+  if (words && !out.endsWith(`_${words}`)) out += `_${words}`;
+  if ((kind === 'counter' || kind === 'observable-counter') && !out.endsWith('_total')) out += '_total';
+  return out;
 }
 
 function isEmptyString(e: ts.Expression | undefined): boolean {

@@ -52,6 +52,8 @@ export default defineRule<Options>({
     messages: {
       unboundedLabelName:
         '{{kind}} `{{label}}` on {{metric}} holds {{what}}, an unbounded set: every distinct value creates another time series, so memory, storage cost and query time grow with your traffic until dashboards and alerts time out. {{advice}}',
+      unboundedMetricName:
+        'The name of {{metric}} is built from `{{source}}` ({{what}}), which is unbounded: every distinct value creates another metric, each with its own series, which is worse than an unbounded label (dashboards and alerts cannot even name it). Use one metric with a fixed name and, if the dimension is bounded, a label. {{advice}}',
       unboundedLabelValue:
         '{{kind}} `{{label}}` on {{metric}} takes its value from `{{source}}` ({{what}}), which is unbounded: every distinct value creates another time series, so memory, storage cost and query time grow with your traffic until dashboards and alerts time out. {{advice}}',
     },
@@ -72,19 +74,30 @@ export default defineRule<Options>({
       for (const use of model.uses) {
         const kind = use.api === 'otel' ? 'Attribute' : 'Label';
         const metric = useMetric(use);
+        // A label written outside the call (a label object built earlier, or by another function) is
+        // reported at the call's labels argument: that is the sample that carries it.
+        const arg = use.spec.labels ? use.node.arguments[use.spec.labels.arg] : undefined;
+        const at = (n: ts.Node) => (arg && !(n.getStart(sf) >= arg.getStart(sf) && n.end <= arg.end) ? arg : n);
         labelPairs(use).forEach((p, i) => {
           if (!p.value) return;
           const label = p.key ?? `#${i + 1} (by position)`;
           const r = cls.classify(p.value);
           if (r.k === 'unbounded') {
-            ctx.report({ range: rangeOf(sf, p.value), messageId: 'unboundedLabelValue', data: { kind, label, metric, source: text(r.node), what: r.what, advice: r.advice } });
+            ctx.report({ range: rangeOf(sf, at(p.via ?? p.value)), messageId: 'unboundedLabelValue', data: { kind, label, metric, source: text(r.node), what: r.what, advice: r.advice } });
             return;
           }
           // prom-client labels declared in this file are judged once, at the declaration.
           if (r.k === 'bounded' || p.key === undefined || (use.api === 'prom-client' && use.decl?.labelNames)) return;
           const dim = matcher.matchName(p.key);
-          if (dim && dim.reportName !== false) ctx.report({ range: rangeOf(sf, p.keyNode), messageId: 'unboundedLabelName', data: { kind, label, metric, what: dim.what, advice: dim.advice } });
+          if (dim && dim.reportName !== false) ctx.report({ range: rangeOf(sf, at(p.via ?? p.keyNode)), messageId: 'unboundedLabelName', data: { kind, label, metric, what: dim.what, advice: dim.advice } });
         });
+      }
+
+      // Names built at run time from unbounded values (`createCounter(\`requests.${userId}\`)`).
+      for (const decl of model.decls) {
+        if (decl.name !== 'dynamic' || !decl.nameExpr) continue;
+        const r = cls.classify(decl.nameExpr);
+        if (r.k === 'unbounded') ctx.report({ range: rangeOf(sf, decl.nameExpr), messageId: 'unboundedMetricName', data: { metric: 'this metric', source: text(r.node), what: r.what, advice: r.advice } });
       }
 
       for (const decl of model.decls) {
@@ -92,10 +105,10 @@ export default defineRule<Options>({
         decl.labelNames.names.forEach((name, i) => {
           const dim = matcher.matchName(name);
           if (!dim || dim.reportName === false) return;
-          // Every use in this file gives the label a known value: bounded (a `path` label fed
-          // `req.route.path`), or unbounded and reported there with its source.
+          // Every use in this file gives the label a bounded value (a `path` label fed `req.route.path`):
+          // the name misleads. Otherwise the declaration is where the label is kept or dropped.
           const values = decl.uses.flatMap((u) => labelPairs(u).filter((p) => p.key === name));
-          if (values.length && values.every((p) => p.value && cls.classify(p.value).k !== 'unknown')) return;
+          if (values.length && values.every((p) => p.value && cls.classify(p.value).k === 'bounded')) return;
           ctx.report({ range: rangeOf(sf, decl.labelNames!.nodes[i]!), messageId: 'unboundedLabelName', data: { kind: 'Label', label: name, metric: declMetric(decl), what: dim.what, advice: dim.advice } });
         });
       }

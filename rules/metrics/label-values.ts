@@ -104,6 +104,12 @@ export class LabelValueClassifier {
       default:
         break;
     }
+    if (ts.isArrayLiteralExpression(e)) {
+      // What an array holds (the elements an iteration callback receives).
+      let r: Boundedness = BOUNDED;
+      for (const el of e.elements) r = combine(r, ts.isSpreadElement(el) ? this.classify(el.expression, depth + 1) : this.classify(el, depth + 1));
+      return r;
+    }
     if (ts.isTemplateExpression(e)) {
       const parts = e.templateSpans.map((s) => this.classify(s.expression, depth + 1));
       if (parts.every((p) => p.k === 'bounded')) return BOUNDED;
@@ -185,7 +191,8 @@ export class LabelValueClassifier {
       case 'param':
         if (b.type && this.boundedType(b.type, 0)) return BOUNDED;
         if (b.error) return unbounded(at, syntaxSources.errorValue);
-        return UNKNOWN;
+        if (b.path.length || b.opaque) return UNKNOWN;
+        return this.paramOrigin(b, at, depth);
       case 'var': {
         if (b.type && this.boundedType(b.type, 0)) return BOUNDED;
         const values: Boundedness[] = [];
@@ -205,6 +212,58 @@ export class LabelValueClassifier {
       default:
         return UNKNOWN;
     }
+  }
+
+  /**
+   * A parameter's value, from where the function is called: an element of the array it iterates
+   * (`ids.forEach((id) => ...)`), or the arguments every call in this file passes.
+   */
+  private paramOrigin(b: Extract<Binding, { k: 'param' }>, at: ts.Expression, depth: number): Boundedness {
+    const passed = this.model.passedTo(b.fn);
+    if (passed && ts.isCallExpression(passed.call)) {
+      const callee = unwrapExpr(passed.call.expression);
+      // `array.forEach((element) => ...)`: the element is what the array holds.
+      if (!ts.isPropertyAccessExpression(callee)) return UNKNOWN;
+      const elementParam = ITERATION_ELEMENT[callee.name.text];
+      if (elementParam !== undefined && passed.index === 0 && b.index === elementParam) {
+        const array = callee.expression;
+        const r = this.guard(b, () => this.classify(array, depth + 1));
+        return r?.k === 'unbounded' ? { ...r, node: at } : (r ?? UNKNOWN);
+      }
+      return UNKNOWN;
+    }
+    // Every call of the function in this file: bounded when all their arguments are, unbounded when one is.
+    const calls = this.callersOf(b.fn);
+    if (calls.length === 0) return UNKNOWN;
+    const rs: Boundedness[] = [];
+    for (const c of calls) {
+      const a = c.arguments?.[b.index];
+      if (!a || ts.isSpreadElement(a)) return UNKNOWN;
+      const r = this.guard(b, () => this.classify(a, depth + 1));
+      rs.push(r ?? UNKNOWN);
+    }
+    const unb = rs.find((r) => r.k === 'unbounded');
+    if (unb) return { ...unb, node: at };
+    return rs.every((r) => r.k === 'bounded') ? BOUNDED : UNKNOWN;
+  }
+
+  private callers: Map<ts.Node, (ts.CallExpression | ts.NewExpression)[]> | undefined;
+
+  /** The calls of a function of this file, in this file (a function value that escapes elsewhere has others too: then none). */
+  private callersOf(fn: FnLike): (ts.CallExpression | ts.NewExpression)[] {
+    if (!this.callers) {
+      this.callers = new Map();
+      for (const r of this.model.facts.calls) {
+        const v = this.model.localValueOf(r.node.expression);
+        const node = v?.k === 'fn' ? this.model.fnNode(v.id) : undefined;
+        if (node) (this.callers.get(node) ?? this.callers.set(node, []).get(node)!).push(r.node);
+      }
+    }
+    // A function exported, or passed as a value, may be called from elsewhere with other arguments.
+    const name = this.model.facts.fnName.get(fn);
+    if (name && this.model.facts.identArgsByName.get(name)?.length) return [];
+    if (isExported(fn, (n) => this.model.parent(n))) return [];
+    return this.callers.get(fn) ?? [];
   }
 
   private plusAssign(value: ts.Expression, depth: number): Boundedness {
@@ -394,6 +453,20 @@ export class LabelValueClassifier {
       this.inProgress.delete(key);
     }
   }
+}
+
+/** Iteration callbacks and the parameter that receives each element (`reduce`'s is its second). */
+const ITERATION_ELEMENT: Record<string, number> = { forEach: 0, map: 0, flatMap: 0, filter: 0, some: 0, every: 0, find: 0, findLast: 0, reduce: 1 };
+
+/** A function declared `export`, or an arrow or function expression that an exported `const` holds. */
+function isExported(fn: ts.Node, parentOf: (n: ts.Node) => ts.Node | undefined): boolean {
+  let n: ts.Node | undefined = fn;
+  for (let i = 0; n && i < 4; i++, n = parentOf(n)) {
+    const mods = ts.canHaveModifiers(n) ? ts.getModifiers(n) : undefined;
+    if (mods?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return true;
+    if (!(ts.isVariableDeclaration(n) || ts.isVariableDeclarationList(n) || ts.isVariableStatement(n) || n === fn)) return false;
+  }
+  return false;
 }
 
 const VALUE_PRESERVING = new Set(['slice', 'substring', 'substr', 'at', 'split', 'toString', 'toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'trim', 'trimStart', 'trimEnd', 'normalize', 'toISOString', 'toUTCString', 'toJSON', 'toLocaleString', 'toLocaleDateString', 'toLocaleTimeString', 'toDateString', 'toTimeString', 'getTime', 'valueOf', 'toFixed']);

@@ -19,7 +19,8 @@ import type { FileVisitor, WalkContext } from '../../src/engine/analyze-file.js'
 import { propName as propertyName, unwrap as unwrapExpr } from '../../src/engine/ast.js';
 import type { SemanticModel } from '../../src/engine/model.js';
 import type { Scopes } from '../../src/engine/scopes.js';
-import type { AVal } from '../../src/engine/values.js';
+import { originOf } from '../../src/engine/ast.js';
+import type { AVal, FnSummary } from '../../src/engine/values.js';
 import type { MemberSpec, MetricKind, MetricSpec } from '../catalog/types.js';
 
 export interface StaticProp {
@@ -29,6 +30,11 @@ export interface StaticProp {
   keyNode: ts.Node;
   /** The value expression (the identifier itself for shorthand properties); undefined for methods. */
   value?: ts.Expression;
+  /**
+   * Built at run time by another function (`...getStandardAttributes()`, `this.baseLabels()`): the
+   * expression of the object being read that brought the property in (findings point there).
+   */
+  via?: ts.Expression;
 }
 
 /** An object literal as far as it can be read statically (through `const` variables and spreads). */
@@ -55,6 +61,10 @@ export interface MetricDecl {
   optionsUnknown: boolean;
   /** The metric name: a static string, `dynamic` (built at run time) or `missing`. */
   name: { text: string; node: ts.Expression } | 'dynamic' | 'missing';
+  /** The expression that gives the name, when there is one (a `dynamic` name's template or variable). */
+  nameExpr?: ts.Expression;
+  /** Declared through the project's own factory of this name (`getCounter('x')`): it may add options of its own. */
+  viaFactory?: string;
   /** prom-client `labelNames`, when statically known (`[]` when absent). */
   labelNames?: { names: string[]; nodes: ts.Expression[] };
   /** prom-client `enableExemplars`: true, false, or undefined when it cannot be read. */
@@ -73,6 +83,8 @@ export interface MetricUse {
   origin?: MetricDecl | MetricUse;
   /** The declaration at the root of the origin chain, when every link is known. */
   decl?: MetricDecl;
+  /** Recorded through the project's own wrapper of this name (`recordCounter(...)`). */
+  viaWrapper?: string;
 }
 
 export interface MetricFileModel {
@@ -145,6 +157,29 @@ class Collector {
         if (ts.isCallExpression(node)) paramCalls.push({ node, callee });
         continue;
       }
+      // A call of the project's own metric factory (`getCounter('x', opts)`): a declaration of its own.
+      if (callee.k === 'fn' && ts.isCallExpression(node)) {
+        const summary = this.model.summaryOf(callee);
+        const factory = summary?.metricDecl;
+        let decl: MetricDecl | undefined;
+        if (factory) {
+          decl = this.declaration(node, { api: factory.api }, factory.kind, factory);
+          decl.viaFactory = summary?.name ?? 'factory';
+          decls.push(decl);
+          byNode.set(node, decl);
+        }
+        // A call of the project's own recording wrapper (`recordCounter(name, 1, { ... })`): a use whose
+        // labels are the argument the wrapper records with.
+        const wrapper = summary?.metricUse;
+        if (wrapper) {
+          const spec: MetricSpec = { api: wrapper.api, labels: { arg: wrapper.labelsArg }, records: true };
+          const use: MetricUse = { node, api: wrapper.api, spec, callee: calleeText(sf, node.expression), labels: { k: 'unknown' }, viaWrapper: summary!.name };
+          uses.push(use);
+          if (decl) use.origin = decl;
+          else pending.push({ use, receiver: undefined });
+        }
+        continue;
+      }
       const member = ctx.specOf(callee);
       const spec = member?.metric;
       if (!spec) continue;
@@ -202,8 +237,13 @@ class Collector {
       if (v && !byValue.has(v)) byValue.set(v, entity);
     }
 
+    // Declarations by where they are made: a use's receiver carries that origin wherever its value came
+    // from (a factory's result, a field, a value resolved through another file).
+    const byOrigin = new Map<string, MetricDecl>();
+    for (const d of decls) byOrigin.set(originOf(this.model.file, d.node.getStart(sf)), d);
     for (const { use, receiver } of pending) {
-      use.origin = receiver ? byValue.get(receiver) : undefined;
+      if (use.origin) continue;
+      use.origin = receiver ? (byValue.get(receiver) ?? (receiver.k === 'inst' && receiver.origin ? byOrigin.get(receiver.origin) : undefined)) : undefined;
     }
     for (const use of uses) {
       use.decl = rootDecl(use);
@@ -213,9 +253,14 @@ class Collector {
     return { decls, uses, bindings: this.bindings, sourceFile: sf, model: this.model };
   }
 
-  private declaration(node: ts.NewExpression | ts.CallExpression, spec: MetricSpec, kind: MetricKind): MetricDecl {
+  /**
+   * A declaration at a declaring call: the catalog's argument positions (prom-client options at 0, OTel
+   * name at 0 and options at 1), or a factory's (`at`: where its name, options, label names and help are).
+   */
+  private declaration(node: ts.NewExpression | ts.CallExpression, spec: Pick<MetricSpec, 'api'>, kind: MetricKind, at?: FnSummary['metricDecl']): MetricDecl {
     const args = node.arguments ?? ts.factory.createNodeArray();
     const decl: MetricDecl = { node, api: spec.api, kind, name: 'missing', optionsUnknown: false, exemplars: false, uses: [] };
+    if (at) return this.factoryDeclaration(decl, args, at);
     const optionsArg = spec.api === 'prom-client' ? args[0] : args[1];
     if (optionsArg) {
       decl.options = staticObject(optionsArg, this.bindings);
@@ -225,7 +270,10 @@ class Collector {
       const opts = decl.options;
       const nameProp = opts?.props.get('name');
       if (!opts) decl.name = 'dynamic';
-      else if (nameProp?.value) decl.name = staticName(nameProp.value, this.bindings);
+      else if (nameProp?.value) {
+        decl.name = staticName(nameProp.value, this.bindings, 0, this.model);
+        decl.nameExpr = nameProp.value;
+      }
       else decl.name = opts.open ? 'dynamic' : 'missing';
       const labelProp = opts?.props.get('labelNames');
       if (opts && labelProp?.value) decl.labelNames = staticStrings(labelProp.value, this.bindings);
@@ -237,7 +285,28 @@ class Collector {
         decl.exemplars = u.kind === ts.SyntaxKind.TrueKeyword ? true : u.kind === ts.SyntaxKind.FalseKeyword ? false : undefined;
       }
     } else {
-      decl.name = args[0] ? staticName(args[0], this.bindings) : 'missing';
+      decl.name = args[0] ? staticName(args[0], this.bindings, 0, this.model) : 'missing';
+      if (args[0]) decl.nameExpr = args[0];
+    }
+    return decl;
+  }
+
+  private factoryDeclaration(decl: MetricDecl, args: ts.NodeArray<ts.Expression>, at: NonNullable<FnSummary['metricDecl']>): MetricDecl {
+    const arg = (i: number | undefined) => (i === undefined ? undefined : args[i]);
+    const optionsExpr = arg(at.optionsArg);
+    if (optionsExpr) {
+      decl.options = staticObject(optionsExpr, this.bindings);
+      decl.optionsUnknown = !decl.options;
+    }
+    const opts = decl.options;
+    const nameExpr = arg(at.nameArg) ?? (decl.api === 'prom-client' ? opts?.props.get('name')?.value : undefined);
+    decl.name = nameExpr ? staticName(nameExpr, this.bindings, 0, this.model) : 'dynamic';
+    if (nameExpr) decl.nameExpr = nameExpr;
+    if (decl.api === 'prom-client') {
+      const labels = arg(at.labelNamesArg) ?? opts?.props.get('labelNames')?.value;
+      if (labels) decl.labelNames = staticStrings(labels, this.bindings);
+      // The factory may add keys of its own: only a missing help given by the caller is known missing.
+      decl.exemplars = undefined;
     }
     return decl;
   }
@@ -250,7 +319,7 @@ class Collector {
     if (args.some((a) => ts.isSpreadElement(a))) return { k: 'unknown' };
     if (args.length <= L.arg) return { k: 'none' };
     const a = args[L.arg]!;
-    const obj = staticObject(a, this.bindings);
+    const obj = staticObject(a, this.bindings, 0, this.model);
     if (L.exemplar) {
       // `inc({ labels, value, exemplarLabels })` on metrics created with `enableExemplars: true`.
       const exemplars = decl ? decl.exemplars : obj && looksLikeExemplar(obj) ? true : false;
@@ -259,7 +328,7 @@ class Collector {
         if (!obj) return { k: 'unknown' };
         const inner = obj.props.get('labels');
         if (!inner) return obj.open ? { k: 'unknown' } : { k: 'none' };
-        const innerObj = inner.value && staticObject(inner.value, this.bindings);
+        const innerObj = inner.value && staticObject(inner.value, this.bindings, 0, this.model);
         return innerObj ? { k: 'object', obj: innerObj } : { k: 'unknown' };
       }
     }
@@ -320,25 +389,52 @@ export function constInit(e: ts.Expression, bindings: Scopes): ts.Expression | u
   return undefined;
 }
 
-export function staticObject(e: ts.Expression, bindings: Scopes, depth = 0): StaticObject | undefined {
+export function staticObject(e: ts.Expression, bindings: Scopes, depth = 0, model?: SemanticModel, via?: ts.Expression): StaticObject | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const u = unwrapExpr(e);
   if (ts.isIdentifier(u)) {
     const init = constInit(u, bindings);
-    return init ? staticObject(init, bindings, depth + 1) : undefined;
+    return init ? staticObject(init, bindings, depth + 1, model, via) : undefined;
+  }
+  if (model) {
+    // Label sets built at run time where they are static in fact: an object a function of the file
+    // returns, a class field, either branch of a conditional, the left of `?? {}`.
+    if (ts.isCallExpression(u)) {
+      const ret = returnedObject(model, u);
+      return ret && staticObject(ret, bindings, depth + 1, model, via ?? u);
+    }
+    if (ts.isPropertyAccessExpression(u) && u.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      const field = model.memberExpr(u);
+      return field && staticObject(field, bindings, depth + 1, model, via ?? u);
+    }
+    if (ts.isConditionalExpression(u)) {
+      const a = staticObject(u.whenTrue, bindings, depth + 1, model, via);
+      const b = staticObject(u.whenFalse, bindings, depth + 1, model, via);
+      if (!a && !b) return undefined;
+      const props = new Map<string, StaticProp>([...(b?.props ?? []), ...(a?.props ?? [])]);
+      return { node: (a ?? b)!.node, props, open: !a || !b || a.open || b.open };
+    }
+    if (ts.isBinaryExpression(u) && (u.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || u.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+      const a = staticObject(u.left, bindings, depth + 1, model, via);
+      const b = staticObject(u.right, bindings, depth + 1, model, via);
+      if (!a && !b) return undefined;
+      const props = new Map<string, StaticProp>([...(b?.props ?? []), ...(a?.props ?? [])]);
+      return { node: (a ?? b)!.node, props, open: !a || !b || a.open || b.open };
+    }
   }
   if (!ts.isObjectLiteralExpression(u)) return undefined;
   const props = new Map<string, StaticProp>();
   let open = false;
+  const at = via ? { via } : {};
   for (const p of u.properties) {
     if (ts.isPropertyAssignment(p)) {
       const key = propertyName(p.name);
       if (key === undefined) open = true;
-      else props.set(key, { key, node: p, keyNode: p.name, value: p.initializer });
+      else props.set(key, { key, node: p, keyNode: p.name, value: p.initializer, ...at });
     } else if (ts.isShorthandPropertyAssignment(p)) {
-      props.set(p.name.text, { key: p.name.text, node: p, keyNode: p.name, value: p.name });
+      props.set(p.name.text, { key: p.name.text, node: p, keyNode: p.name, value: p.name, ...at });
     } else if (ts.isSpreadAssignment(p)) {
-      const inner = staticObject(p.expression, bindings, depth + 1);
+      const inner = staticObject(p.expression, bindings, depth + 1, model, via);
       if (!inner) open = true;
       else {
         for (const [k, v] of inner.props) props.set(k, v);
@@ -347,23 +443,35 @@ export function staticObject(e: ts.Expression, bindings: Scopes, depth = 0): Sta
     } else if (ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p)) {
       const key = propertyName(p.name);
       if (key === undefined) open = true;
-      else props.set(key, { key, node: p, keyNode: p.name });
+      else props.set(key, { key, node: p, keyNode: p.name, ...at });
     } else open = true;
   }
   return { node: u, props, open };
 }
 
+/** The object expression a call of a function or method of this file returns, when it has one return. */
+function returnedObject(model: SemanticModel, call: ts.CallExpression): ts.Expression | undefined {
+  const callee = model.localValueOf(call.expression);
+  const fn = callee?.k === 'fn' ? model.fnNode(callee.id) : undefined;
+  if (!fn) return undefined;
+  const rets = model.returnsOf(fn);
+  return rets.length === 1 ? rets[0] : undefined;
+}
+
 /** A name given as a string literal (possibly through a `const`); template literals with expressions are `dynamic`. */
-export function staticName(e: ts.Expression, bindings: Scopes, depth = 0): { text: string; node: ts.Expression } | 'dynamic' {
+export function staticName(e: ts.Expression, bindings: Scopes, depth = 0, model?: SemanticModel): { text: string; node: ts.Expression } | 'dynamic' {
   const u = unwrapExpr(e);
   if (ts.isStringLiteralLike(u)) return { text: u.text, node: u };
   if (depth < MAX_DEPTH) {
     const init = constInit(u, bindings);
     if (init) {
-      const r = staticName(init, bindings, depth + 1);
+      const r = staticName(init, bindings, depth + 1, model);
       // Findings point at the name as written in the call.
       return r === 'dynamic' ? r : { text: r.text, node: u };
     }
+    // `Service.METRICS.ERRORS.TOTAL`, `Names.Requests`: constants the file shows.
+    const c = model?.constantOf(u);
+    if (typeof c === 'string') return { text: c, node: u };
   }
   return 'dynamic';
 }
@@ -456,11 +564,13 @@ export interface LabelPair {
   /** Where a finding about the label points. */
   keyNode: ts.Node;
   value?: ts.Expression;
+  /** Added by another function: the expression at the use that brought it in (findings point there). */
+  via?: ts.Expression;
 }
 
 export function labelPairs(use: MetricUse): LabelPair[] {
   const l = use.labels;
-  if (l.k === 'object') return [...l.obj.props.values()].map((p) => ({ key: p.key, keyNode: p.keyNode, value: p.value }));
+  if (l.k === 'object') return [...l.obj.props.values()].map((p) => ({ key: p.key, keyNode: p.keyNode, value: p.value, ...(p.via ? { via: p.via } : {}) }));
   if (l.k === 'positional') {
     const names = use.decl?.labelNames?.names;
     const known = names && names.length === l.values.length;

@@ -15,6 +15,7 @@ import type { CatalogIndex } from './catalog.js';
 import { FileFacts, K_SKIP, KIND_FLAGS, TYPE_ONLY_KINDS } from './facts.js';
 import { SemanticModel } from './model.js';
 import { FileResolver, type ProjectResolver } from './resolve.js';
+import { returnsFresh } from './spans.js';
 import { Summarizer } from './summarize.js';
 import type { AVal, FileSummary, WiringTag } from './values.js';
 
@@ -120,6 +121,7 @@ export function analyzeFile(file: string, text: string, opts: AnalyzeOptions): F
   const summarizer = new Summarizer(facts, resolver);
   const model = new SemanticModel(facts, resolver, summarizer);
   summarizer.model = model;
+  resolver.freshness = (node) => returnsFresh(model, node);
   const ctx: WalkContext = {
     sourceFile: sf,
     fn: undefined,

@@ -19,8 +19,24 @@ export interface InterpHost {
   versionMatches?(sdk: string, range: string): boolean;
   /** Does the project register global `id` (AI SDK 7 `registerTelemetry`)? Unknown in the local phase. */
   hasGlobal?(id: string): boolean | undefined;
+  /** Whether function `id` returns something it creates per call (the local phase answers without a full summary). */
+  fnFresh?(id: string): boolean;
   /** The summary of a project class or interface (by id), when the host can see it. */
   classSummary?(id: string): ClassSummary | undefined;
+  /** Member `name` of the project's classes that implement interface `id` (the one that matters most), when the host can see them. */
+  implementationOf?(id: string, name: string): AVal | undefined;
+}
+
+/** Of several classes' members, the one the rules care about most: a function whose summary says what it does. */
+export function preferredImplementation(candidates: AVal[], summaryOf: (id: string) => FnSummary | undefined): AVal | undefined {
+  const score = (v: AVal) => {
+    if (v.k !== 'fn') return 0;
+    const s = summaryOf(v.id);
+    return s?.metricDecl || s?.metricUse || s?.spanCallback || s?.spanParams ? 2 : s ? 1 : 0;
+  };
+  let best: AVal | undefined;
+  for (const v of candidates) if (!best || score(v) > score(best)) best = v;
+  return best;
 }
 
 const MAX_DEPTH = 40;
@@ -81,7 +97,7 @@ export class Interp {
       if (step.m === '$wrap') return addWiring(v, (step as unknown as { tags: WiringTag[] }).tags);
       return this.member(v, step.m);
     }
-    if ('call' in step) return this.call(v, step.call);
+    if ('call' in step) return this.call(v, step.call, step.at);
     if ('param' in step) return this.paramOf(v, step.param);
     return this.construct(v, step.new);
   }
@@ -97,7 +113,10 @@ export class Interp {
 
   member(v: AVal, name: string): AVal | undefined {
     if (v.k === 'ref' || v.k === 'param') return { ...v, steps: [...v.steps, { m: name }] };
-    if (v.k === 'obj') return this.classMember(v.cls, name, 'members');
+    if (v.k === 'obj') {
+      if (name === '$each') return { ...v, each: true };
+      return v.each ? undefined : this.classMember(v.cls, name, 'members');
+    }
     if (v.k === 'cls') return this.classMember(v.id, name, 'statics');
     if (v.k !== 'inst') return undefined;
     const path = [...v.path, name];
@@ -107,11 +126,17 @@ export class Interp {
     return { k: 'inst', type: v.type, path, wiring: v.wiring, ...(v.origin ? { origin: v.origin } : {}) };
   }
 
-  call(v0: AVal, args: Arg[]): AVal | undefined {
+  /** `at`: the origin of the call expression (a function that creates per call gives its result that origin). */
+  call(v0: AVal, args: Arg[], at?: string): AVal | undefined {
     const v = this.concretize(v0);
     if (!v) return undefined;
-    if (v.k === 'ref' || v.k === 'param') return { ...v, steps: [...v.steps, { call: args }] };
-    if (v.k === 'fn') return this.callFn(v.id, args);
+    if (v.k === 'ref' || v.k === 'param') return { ...v, steps: [...v.steps, at ? { call: args, at } : { call: args }] };
+    if (v.k === 'fn') {
+      const r = this.callFn(v.id, args);
+      // What the function creates per call (a metric a factory declares, a span a helper starts) is new at each call.
+      if (at && r && (r.k === 'inst' || r.k === 'obj') && (this.host.fnFresh ? this.host.fnFresh(v.id) : this.host.fnSummary(v.id)?.fresh)) return { ...r, origin: at };
+      return r;
+    }
     if (v.k !== 'inst') return undefined;
     const spec = this.host.catalog.member(v.type, v.path);
     if (!spec) return undefined;
@@ -136,6 +161,8 @@ export class Interp {
       }
       // A span a start call creates is new, owned by the caller (its origin is set where it is called).
       if (spec.spanStart?.yields === 'return') return { k: 'inst', type: spec.returns, path: [], started: true };
+      // So is a metric instrument a declaring call creates (`meter.createCounter(...)`).
+      if (spec.metric?.kind) return { k: 'inst', type: spec.returns, path: [] };
       // What an instance's method returns (`mastra.getAgent()`, `workflow.createRun()`) keeps its origin.
       return { k: 'inst', type: spec.returns, path: [], wiring: [...(v.wiring ?? []), ...optionTags, ...argWiring], ...(v.origin ? { origin: v.origin } : {}) };
     }
@@ -156,6 +183,11 @@ export class Interp {
         if (!c) return undefined;
         const own = c[where]?.[name];
         if (own) return own;
+        // A method an interface only declares: the project's classes that implement it have it.
+        if (c.isType && where === 'members') {
+          const impl = this.host.implementationOf?.(cur, name);
+          if (impl) return impl;
+        }
         if (!c.base) return undefined;
         const base = this.concretize(c.base);
         if (!base) return undefined;
@@ -285,4 +317,34 @@ export function checkOption(o: OptionWiring, args: Arg[], host: InterpHost, sdk:
     if (g === undefined) return 'unknown';
   }
   return 'wired';
+}
+
+/**
+ * The classes of a set of summaries that implement each interface (by the interface's class id), built
+ * once, for calls through interface-typed values (`provider.recordCounter(...)` on an `ITelemetryProvider`).
+ */
+export class Implementations {
+  private index: Map<string, { cls: string; members: Record<string, AVal> }[]> | undefined;
+
+  constructor(
+    private readonly classesOf: () => Iterable<import('./values.js').ClassSummary>,
+    private readonly interp: Interp,
+  ) {}
+
+  memberOf(id: string, name: string): AVal | undefined {
+    if (!this.index) {
+      this.index = new Map();
+      for (const c of this.classesOf()) {
+        for (const i of c.implements ?? []) {
+          const v = this.interp.concretize(i);
+          if (v?.k !== 'cls') continue;
+          (this.index.get(v.id) ?? this.index.set(v.id, []).get(v.id)!).push({ cls: c.id, members: c.members });
+        }
+      }
+    }
+    const impls = this.index.get(id);
+    if (!impls) return undefined;
+    const candidates = impls.map((x) => x.members[name]).filter((v): v is AVal => !!v);
+    return preferredImplementation(candidates, (fid) => this.interp.host.fnSummary(fid));
+  }
 }

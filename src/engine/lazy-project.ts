@@ -10,6 +10,7 @@ import type { Aliases } from './aliases.js';
 import { analyzeFile, type ProjectResolver } from './analyze-file.js';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { decodeSource } from './run.js';
+import { Implementations, Interp } from './interp.js';
 import type { AVal, ClassSummary, FileSummary, FnSummary } from './values.js';
 
 export class LazyProject implements ProjectResolver {
@@ -85,5 +86,16 @@ export class LazyProject implements ProjectResolver {
     const file = id.slice(0, id.lastIndexOf('#'));
     const s = this.summaries.get(file) ?? this.summary(file);
     return s?.classes?.[id];
+  }
+
+  private implementations: Implementations | undefined;
+
+  /** Member `name` of the classes that implement interface `id`, among the summaries at hand. */
+  implementationOf(id: string, name: string): AVal | undefined {
+    this.implementations ??= new Implementations(
+      () => [...this.summaries.values()].flatMap((s) => (s?.classes ? Object.values(s.classes) : [])),
+      new Interp({ catalog: this.catalog, resolveRef: (r) => this.resolveRef(r), fnSummary: (f) => this.fnSummary(f), classSummary: (c) => this.classSummary(c) }),
+    );
+    return this.implementations.memberOf(id, name);
   }
 }

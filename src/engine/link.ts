@@ -9,7 +9,7 @@ import type Semver from 'semver';
 import type { Coverage, DefaultIntegrations, GlobalSpec, MemberSpec, OptionWiring, SiteSpec } from './catalog-schema.js';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { contextMechanism, originOf } from './analyze-file.js';
-import { argAt, checkOption, Interp, type InterpHost } from './interp.js';
+import { argAt, checkOption, Implementations, Interp, type InterpHost } from './interp.js';
 import type { Arg, AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
 import type { ProcessInfo, ProcessModel, Runtime } from './processes.js';
 
@@ -166,6 +166,13 @@ export class Linker implements InterpHost {
   classSummary(id: string): ClassSummary | undefined {
     const file = id.slice(0, id.lastIndexOf('#'));
     return this.summaryFor(file)?.classes?.[id];
+  }
+
+  private implementations: Implementations | undefined;
+
+  implementationOf(id: string, name: string): AVal | undefined {
+    this.implementations ??= new Implementations(() => this.all.flatMap((s) => (s.classes ? Object.values(s.classes) : [])), this.interp);
+    return this.implementations.memberOf(id, name);
   }
 
   /**

@@ -154,6 +154,41 @@ export class SemanticModel {
     if (spec?.constant !== undefined) return spec.constant;
     const init = this.constInit(e);
     if (init) return this.constantOf(init, depth + 1);
+    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      const member = this.memberExpr(e, depth);
+      return member && this.constantOf(member, depth + 1);
+    }
+    return undefined;
+  }
+
+  /**
+   * The expression a member read denotes, when the file shows it: a property of a `const` object literal
+   * (`METRICS.ERRORS.TOTAL`), a static field of a class (`Service.METRICS`), an enum member.
+   */
+  memberExpr(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, depth = 0): ts.Expression | undefined {
+    if (depth > 6) return undefined;
+    const key = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isStringLiteralLike(e.argumentExpression) || ts.isNumericLiteral(e.argumentExpression) ? e.argumentExpression.text : undefined;
+    if (key === undefined) return undefined;
+    const base = unwrapTypes(e.expression);
+    let obj: ts.Expression | undefined;
+    if (ts.isIdentifier(base)) {
+      const b = this.bindingOf(base);
+      if (b?.k === 'enum') {
+        const m = b.node.members.find((x) => (ts.isIdentifier(x.name) || ts.isStringLiteral(x.name)) && x.name.text === key);
+        return m?.initializer;
+      }
+      if (b?.k === 'class') {
+        const values = this.facts.classProps.get(b.node)?.get(key);
+        const v = values?.find((x) => x.static && 'expr' in x);
+        return v && 'expr' in v ? v.expr : undefined;
+      }
+      obj = this.constInit(base);
+    } else if (ts.isPropertyAccessExpression(base) || ts.isElementAccessExpression(base)) obj = this.memberExpr(base, depth + 1);
+    const literal = obj && unwrapTypes(obj);
+    if (!literal || !ts.isObjectLiteralExpression(literal)) return undefined;
+    for (const p of literal.properties) {
+      if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name)) && p.name.text === key) return p.initializer;
+    }
     return undefined;
   }
 

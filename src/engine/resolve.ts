@@ -11,7 +11,7 @@ import { fnBodyInfo, type FnNode, membersKeys, originOf, propName, unwrap } from
 import { type Aliases, isPathSpecifier, projectModule } from './aliases.js';
 import type { CatalogIndex } from './catalog.js';
 import { catalogNames, type FileFacts } from './facts.js';
-import { Interp, type InterpHost } from './interp.js';
+import { Interp, type InterpHost, preferredImplementation } from './interp.js';
 import type { Binding, Scopes } from './scopes.js';
 import type { Arg, AVal, ClassSummary, FnSummary } from './values.js';
 
@@ -20,6 +20,11 @@ const NONE = { k: 'fn', id: '(none)' } as AVal;
 const BUSY = { k: 'fn', id: '(busy)' } as AVal;
 
 const MAX_ARG_DEPTH = 5;
+
+/** Iteration methods and the callback parameter that receives each element (`reduce`'s is its second). */
+const ITERATION_ELEMENT: Record<string, number> = { forEach: 0, map: 0, flatMap: 0, filter: 0, some: 0, every: 0, find: 0, findLast: 0, reduce: 1 };
+/** Array methods whose result holds elements of the array they are called on. */
+const ARRAY_KEEPING = new Set(['filter', 'slice', 'sort', 'reverse', 'concat', 'toSorted', 'toReversed']);
 export const NO_ARGS = [] as unknown as ts.NodeArray<ts.Expression>;
 
 function hasWiring(v: AVal | undefined): boolean {
@@ -42,6 +47,7 @@ export interface ProjectResolver {
   resolveRef(ref: Extract<AVal, { k: 'ref' }>): AVal | undefined;
   fnSummary(id: string): FnSummary | undefined;
   classSummary?(id: string): ClassSummary | undefined;
+  implementationOf?(id: string, name: string): AVal | undefined;
 }
 
 /** Declarations a class value may stand for: classes, interfaces, object type aliases. */
@@ -99,6 +105,22 @@ export class FileResolver implements InterpHost {
   /** The summary of a function of another project file (with the project), or undefined. */
   projectFnSummary(id: string): FnSummary | undefined {
     return this.fnById.has(id) ? this.fnSummary(id) : this.opts.project?.fnSummary(id);
+  }
+
+  /** Whether a function of this file creates what it returns per call (set by the summarizer's model). */
+  freshness: ((node: FnNode) => boolean) | undefined;
+  private readonly freshMemo = new Map<FnNode, boolean>();
+
+  fnFresh(id: string): boolean {
+    const node = this.fnById.get(id);
+    if (!node) return !!this.opts.project?.fnSummary(id)?.fresh;
+    let f = this.freshMemo.get(node);
+    if (f === undefined) {
+      this.freshMemo.set(node, false);
+      f = !!this.freshness?.(node);
+      this.freshMemo.set(node, f);
+    }
+    return f;
   }
 
   /** What function `id` returns, without the rest of its summary (calls of local functions need no more). */
@@ -202,6 +224,13 @@ export class FileResolver implements InterpHost {
           for (const m of d.path) t = t && this.interp.member(t, m);
           if (t) return t;
         }
+        // The element parameter of an iteration callback over an array of project instances.
+        const element = this.iterationElement(d.fn, d.index);
+        if (element) {
+          let t: AVal | undefined = element;
+          for (const m of d.path) t = t && this.interp.member(t, m);
+          if (t) return t;
+        }
         const contextual = this.facts.contextualType.get(d.fn);
         if (contextual) {
           // `const h: Handler = (ctx) => ...`: the parameter's type is the function type's.
@@ -242,6 +271,12 @@ export class FileResolver implements InterpHost {
     if (ts.isParenthesizedTypeNode(t)) return this.annotationValue(t.type);
     // An inline object type: an instance of it (its members' declared types).
     if (ts.isTypeLiteralNode(t)) return t.members.length ? this.interp.construct({ k: 'cls', id: this.classId(t) }, []) : undefined;
+    // An array of project instances (`providers: Provider[]`, `Array<Provider>`): iteration callbacks get one.
+    const element = ts.isArrayTypeNode(t) ? t.elementType : ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && (t.typeName.text === 'Array' || t.typeName.text === 'ReadonlyArray') && t.typeArguments?.length === 1 ? t.typeArguments[0] : undefined;
+    if (element) {
+      const e = this.annotationValue(element);
+      return e && (e.k === 'obj' || e.k === 'ref') ? this.interp.member(e, '$each') : undefined;
+    }
     if (!ts.isTypeReferenceNode(t)) return undefined;
     let root: ts.EntityName = t.typeName;
     const members: string[] = [];
@@ -357,9 +392,9 @@ export class FileResolver implements InterpHost {
       if (cv.k === 'fn') {
         const ret = this.fnReturns(cv.id);
         if (!ret) return undefined;
-        if (ret.k !== 'param' || ret.fn !== cv.id) return this.withOrigin(this.interp.call(cv, []), e);
+        if (ret.k !== 'param' || ret.fn !== cv.id) return this.withOrigin(this.interp.call(cv, [], originOf(this.file, e.getStart(this.sf))), e);
       }
-      return this.withOrigin(this.interp.call(cv, this.args(e.arguments)), e);
+      return this.withOrigin(this.interp.call(cv, this.args(e.arguments), originOf(this.file, e.getStart(this.sf))), e);
     }
     if (ts.isNewExpression(e)) {
       const cv = this.val(e.expression);
@@ -394,6 +429,7 @@ export class FileResolver implements InterpHost {
       resolveRef: (ref) => project.resolveRef(ref),
       fnSummary: (id) => (this.fnById.has(id) ? this.fnSummary(id) : project.fnSummary(id)),
       classSummary: (id) => this.classSummary(id),
+      implementationOf: (id, name) => this.implementationOf(id, name),
     });
     return this.projectInterp.concretize(v) ?? v;
   }
@@ -445,6 +481,19 @@ export class FileResolver implements InterpHost {
     const id = `${this.file}#${node.pos}`;
     if (!this.clsById.has(id)) this.clsById.set(id, node);
     return id;
+  }
+
+  /** Member `name` of the classes implementing interface `id`: this file's, and the project's. */
+  implementationOf(id: string, name: string): AVal | undefined {
+    const candidates: AVal[] = [];
+    for (const [cid, node] of this.clsById) {
+      if (!ts.isClassLike(node)) continue;
+      const c = this.classSummary(cid);
+      if (c?.implements?.some((i) => { const v = this.interp.concretize(i); return v?.k === 'cls' && v.id === id; }) && c.members[name]) candidates.push(c.members[name]!);
+    }
+    const fromProject = this.opts.project?.implementationOf?.(id, name);
+    if (fromProject) candidates.push(fromProject);
+    return preferredImplementation(candidates, (fid) => this.projectFnSummary(fid));
   }
 
   /** The summary of a project class: this file's (computed on demand), else the project's. */
@@ -502,6 +551,34 @@ export class FileResolver implements InterpHost {
     }
     if (Object.keys(statics).length) out.statics = statics;
     return out;
+  }
+
+  /** `items.forEach((item) => ...)` over an array of project instances: the instance parameter `index` gets. */
+  private iterationElement(fn: FnNode, index: number): AVal | undefined {
+    const passed = this.facts.fnArg.get(fn);
+    if (!passed || passed.index !== 0 || !ts.isCallExpression(passed.call)) return undefined;
+    const callee = unwrap(passed.call.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    const at = ITERATION_ELEMENT[callee.name.text];
+    if (at === undefined || at !== index) return undefined;
+    const array = this.val(callee.expression);
+    if (array?.k === 'obj' && array.each) {
+      const { each: _each, ...element } = array;
+      return element;
+    }
+    if (array?.k === 'ref') {
+      // Through methods that keep the elements: `this.providers.filter(...)`, `.slice()`, `.sort()`.
+      let end = array.steps.length;
+      for (;;) {
+        const last = array.steps[end - 1];
+        const before = array.steps[end - 2];
+        if (last && 'call' in last && before && 'm' in before && ARRAY_KEEPING.has(before.m)) end -= 2;
+        else break;
+      }
+      const last = array.steps[end - 1];
+      if (last && 'm' in last && last.m === '$each') return { ...array, steps: array.steps.slice(0, end - 1) };
+    }
+    return undefined;
   }
 
   /** The declared type of parameter `index` of a function type (through unions, parentheses and aliases), as a value. */

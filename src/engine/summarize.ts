@@ -13,6 +13,7 @@ import type { Interp, InterpHost } from './interp.js';
 import { type FileResolver, NO_ARGS } from './resolve.js';
 import type { SemanticModel } from './model.js';
 import type { Binding } from './scopes.js';
+import { metricDeclOf, metricUseOf } from './metrics.js';
 import { returnsFresh, spanCallbackOf, spanParamsOf, throwsSync } from './spans.js';
 import type { AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary } from './values.js';
 
@@ -149,6 +150,10 @@ export class Summarizer {
       if (sc) summary.spanCallback = sc;
       const sp = spanParamsOf(this.model, f);
       if (sp) summary.spanParams = sp;
+      const md = metricDeclOf(this.model, f);
+      if (md) summary.metricDecl = md;
+      const mu = metricUseOf(this.model, f);
+      if (mu) summary.metricUse = mu;
     }
     // Parameters the function calls, or passes on as callbacks.
     const called: NonNullable<FnSummary['calledParams']> = [];
@@ -278,7 +283,7 @@ export class Summarizer {
         if (!node) continue;
         const s = this.summarize(node);
         // A summary with nothing in it answers like no summary at all.
-        if (s.returns || s.calledParams || s.paramCalls || s.spanCallback || s.spanParams || s.throws) fns[id] = s;
+        if (s.returns || s.calledParams || s.paramCalls || s.spanCallback || s.spanParams || s.throws || s.metricDecl || s.metricUse) fns[id] = s;
         collect(s);
       }
       for (const id of reachableClasses) {

@@ -54,7 +54,7 @@ export interface Arg {
 }
 
 /** A step applied to a symbolic value: a member, a call, a construction, or (for a function type) the type of parameter `param`. */
-export type Step = { m: string } | { call: Arg[] } | { new: Arg[] } | { param: number };
+export type Step = { m: string } | { call: Arg[]; at?: string } | { new: Arg[] } | { param: number };
 
 export type AVal =
   /**
@@ -71,8 +71,11 @@ export type AVal =
   | { k: 'fn'; id: string }
   /** A class or interface (or object type alias) of the project (id: `file#pos` of its declaration); `new` gives an instance. */
   | { k: 'cls'; id: string }
-  /** An instance of a project class, or a value declared with a project interface type; `origin` as for `inst`. */
-  | { k: 'obj'; cls: string; origin?: string };
+  /**
+   * An instance of a project class, or a value declared with a project interface type; `origin` as for
+   * `inst`. `each`: an array of such instances (`providers: Provider[]`): iteration callbacks get one.
+   */
+  | { k: 'obj'; cls: string; origin?: string; each?: true };
 
 /**
  * A project class or interface as other files see it: what its instances' members hold, and what it
@@ -150,6 +153,18 @@ export interface FnSummary {
    * the callback throws or rejects.
    */
   spanCallback?: { arg: number; spanParam: number; nameArg?: number; ends: boolean; marks: boolean; type: string };
+  /**
+   * The function declares a metric instrument from its arguments (a factory: `getCounter(name, options)`,
+   * `createCounter(opts)`, `registry.gauge({ ... })`): which arguments hold the name, the options object,
+   * the label names and the help text. Each call is then a declaration of its own.
+   */
+  metricDecl?: { api: 'prom-client' | 'otel'; kind: import('./catalog-schema.js').MetricKind; nameArg?: number; optionsArg?: number; labelNamesArg?: number; helpArg?: number };
+  /**
+   * The function records a metric sample with labels (OTel attributes) that come from one of its
+   * arguments (`recordCounter(name, value, attributes)`, `increment(labels)`): each call is a use whose
+   * labels are that argument, merged with what the function adds itself.
+   */
+  metricUse?: { api: 'prom-client' | 'otel'; labelsArg: number };
   /** What the function does to spans passed as parameters (`endSpan(span, err)`): ends them always or on some paths, marks them failed. */
   spanParams?: { index: number; ends: 'always' | 'maybe' | 'never'; marks: boolean; markWhen?: { param: number; equals?: string; notEquals?: string } }[];
   /** The value the function returns (may be rooted at its parameters). */

@@ -44,7 +44,9 @@ export const unboundedDimensions: UnboundedDimension[] = [
     valueNames: true,
   },
   {
-    names: ['id', 'uuid', '*uuid', 'guid', '*guid', 'ulid'],
+    // `*id`: any `<entity>_id` / `<entity>Id` (connection, tenant, task ids); a bounded value (an enum, a
+    // literal union, a fixed list) still overrides the name where the code shows it.
+    names: ['id', '*id', 'uuid', '*uuid', 'guid', '*guid', 'ulid', '*ulid'],
     what: 'unique ids',
     advice: ids,
     valueNames: true,

@@ -1,0 +1,156 @@
+/**
+ * Metrics as the engine's model sees them across functions: the project's own metric factories,
+ * registries and wrapper methods (`getCounter(name, options)`, `createCounter(opts)`,
+ * `registry.gauge({ name, help })`), summarised from their bodies so that each call of them, in any file,
+ * is a declaration with the name and options its arguments give (`FnSummary.metricDecl`).
+ */
+
+import ts = require('typescript');
+import { type FnNode, propName, unwrap } from './ast.js';
+import type { SemanticModel } from './model.js';
+import type { FnSummary } from './values.js';
+
+const callIndexes = new WeakMap<SemanticModel, Map<FnNode, (ts.CallExpression | ts.NewExpression)[]>>();
+
+/** Iteration methods whose callback runs before they return (`providers.forEach((p) => p.record(...))`). */
+const SYNC_CALLBACKS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find', 'reduce']);
+
+/**
+ * Calls and constructions inside a function, and inside the callbacks it passes to iteration methods
+ * (which run before it returns); not those of other nested functions.
+ */
+function callsIn(model: SemanticModel, f: FnNode): (ts.CallExpression | ts.NewExpression)[] {
+  let index = callIndexes.get(model);
+  if (!index) {
+    index = new Map();
+    for (const r of model.facts.calls) {
+      // Attribute the call to its innermost function, and on through synchronous iteration callbacks.
+      for (let c = r.fns; c; c = c.parent) {
+        (index.get(c.node) ?? index.set(c.node, []).get(c.node)!).push(r.node);
+        const passed = model.passedTo(c.node);
+        const callee = passed && ts.isCallExpression(passed.call) ? unwrap(passed.call.expression) : undefined;
+        if (!callee || !ts.isPropertyAccessExpression(callee) || !SYNC_CALLBACKS.has(callee.name.text)) break;
+      }
+    }
+    callIndexes.set(model, index);
+  }
+  return index.get(f) ?? [];
+}
+
+/**
+ * The parameter a labels expression comes from: the parameter itself, an object literal that spreads it
+ * (`{ ...attributes, operation }`), or a call that transforms it (`this.flatten(attributes)`,
+ * `withDefaults(attributes)`).
+ */
+function labelsParam(model: SemanticModel, f: FnNode, e: ts.Expression | undefined, depth = 0): number | undefined {
+  if (!e || depth > 3) return undefined;
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) {
+    const b = model.bindingOf(u);
+    if (b?.k === 'param' && b.fn === f && b.path.length === 0 && !b.opaque) return b.index;
+    if (b?.k === 'var' && b.init && b.path.length === 0 && !b.opaque) return labelsParam(model, f, b.init, depth + 1);
+    return undefined;
+  }
+  if (ts.isObjectLiteralExpression(u)) {
+    for (const p of u.properties) if (ts.isSpreadAssignment(p)) {
+      const i = labelsParam(model, f, p.expression, depth + 1);
+      if (i !== undefined) return i;
+    }
+    return undefined;
+  }
+  if (ts.isCallExpression(u)) {
+    for (const a of u.arguments) {
+      const i = labelsParam(model, f, a, depth + 1);
+      if (i !== undefined) return i;
+    }
+  }
+  if (ts.isBinaryExpression(u) && (u.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || u.operatorToken.kind === ts.SyntaxKind.BarBarToken)) return labelsParam(model, f, u.left, depth + 1);
+  return undefined;
+}
+
+/**
+ * Whether a function records a metric sample whose labels come from one of its parameters (a recording
+ * call of the catalog, or of another such wrapper), for `FnSummary.metricUse`.
+ */
+export function metricUseOf(model: SemanticModel, f: FnNode): FnSummary['metricUse'] {
+  for (const call of callsIn(model, f)) {
+    if (!ts.isCallExpression(call)) continue;
+    const callee = model.valueOf(call.expression);
+    if (!callee) continue;
+    const spec = model.specOf(callee)?.metric;
+    if (spec?.labels && spec.records) {
+      const i = labelsParam(model, f, call.arguments[spec.labels.arg]);
+      if (i !== undefined) return { api: spec.api, labelsArg: i };
+      continue;
+    }
+    if (callee.k !== 'fn') continue;
+    const inner = model.summaryOf(callee)?.metricUse;
+    if (!inner) continue;
+    const i = labelsParam(model, f, call.arguments[inner.labelsArg]);
+    if (i !== undefined) return { api: inner.api, labelsArg: i };
+  }
+  return undefined;
+}
+
+/**
+ * Whether a function declares a metric from its arguments, and from which: a declaring call of the
+ * catalog (`meter.createCounter(name, opts)`, `new Counter(opts)`) or of another factory, whose name,
+ * options, label names or help come from the function's parameters (directly, or spread into the options
+ * object). A declaration whose name and options are all the function's own is an ordinary declaration.
+ */
+export function metricDeclOf(model: SemanticModel, f: FnNode): FnSummary['metricDecl'] {
+  const paramIndex = (e: ts.Expression | undefined): number | undefined => {
+    const u = e && unwrap(e);
+    if (!u || !ts.isIdentifier(u)) return undefined;
+    const b = model.bindingOf(u);
+    return b?.k === 'param' && b.fn === f && b.path.length === 0 && !b.opaque ? b.index : undefined;
+  };
+  for (const call of callsIn(model, f)) {
+    const callee = model.valueOf(call.expression);
+    if (!callee) continue;
+    const args = call.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+    const member = model.specOf(callee);
+    const spec = member?.metric;
+    if (spec?.kind && ((ts.isNewExpression(call) && member!.new) || (ts.isCallExpression(call) && member!.returns))) {
+      if (spec.api === 'otel') {
+        const nameArg = paramIndex(args[0]);
+        const optionsArg = paramIndex(args[1]);
+        if (nameArg !== undefined || optionsArg !== undefined) return { api: 'otel', kind: spec.kind, ...(nameArg !== undefined ? { nameArg } : {}), ...(optionsArg !== undefined ? { optionsArg } : {}) };
+        continue;
+      }
+      const direct = paramIndex(args[0]);
+      if (direct !== undefined) return { api: 'prom-client', kind: spec.kind, optionsArg: direct };
+      const obj = args[0] && model.objectLiteralOf(args[0]);
+      if (!obj) continue;
+      const out: NonNullable<FnSummary['metricDecl']> = { api: 'prom-client', kind: spec.kind };
+      for (const p of obj.properties) {
+        if (ts.isSpreadAssignment(p)) {
+          const i = paramIndex(p.expression);
+          if (i !== undefined) out.optionsArg = i;
+          continue;
+        }
+        const key = ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) ? propName(p.name) : undefined;
+        const value = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined;
+        const i = paramIndex(value);
+        if (i === undefined) continue;
+        if (key === 'name') out.nameArg = i;
+        else if (key === 'labelNames') out.labelNamesArg = i;
+        else if (key === 'help') out.helpArg = i;
+      }
+      if (out.optionsArg !== undefined || out.nameArg !== undefined) return out;
+      continue;
+    }
+    // Through another factory: its arguments mapped to this function's parameters.
+    if (callee.k !== 'fn' || !ts.isCallExpression(call)) continue;
+    const inner = model.summaryOf(callee)?.metricDecl;
+    if (!inner) continue;
+    const map = (i: number | undefined) => (i === undefined ? undefined : paramIndex(args[i]));
+    const out: NonNullable<FnSummary['metricDecl']> = { api: inner.api, kind: inner.kind };
+    for (const k of ['nameArg', 'optionsArg', 'labelNamesArg', 'helpArg'] as const) {
+      const i = map(inner[k]);
+      if (i !== undefined) out[k] = i;
+    }
+    if (out.nameArg !== undefined || out.optionsArg !== undefined) return out;
+  }
+  return undefined;
+}
