@@ -227,7 +227,7 @@ export class LabelValueClassifier {
       const elementParam = ITERATION_ELEMENT[callee.name.text];
       if (elementParam !== undefined && passed.index === 0 && b.index === elementParam) {
         const array = callee.expression;
-        const r = this.guard(b, () => this.classify(array, depth + 1));
+        const r = this.guard(array, () => this.classify(array, depth + 1));
         return r?.k === 'unbounded' ? { ...r, node: at } : (r ?? UNKNOWN);
       }
       return UNKNOWN;
@@ -239,7 +239,7 @@ export class LabelValueClassifier {
     for (const c of calls) {
       const a = c.arguments?.[b.index];
       if (!a || ts.isSpreadElement(a)) return UNKNOWN;
-      const r = this.guard(b, () => this.classify(a, depth + 1));
+      const r = this.guard(a, () => this.classify(a, depth + 1));
       rs.push(r ?? UNKNOWN);
     }
     const unb = rs.find((r) => r.k === 'unbounded');
