@@ -99,7 +99,7 @@ export class Interp {
     }
     if ('call' in step) return this.call(v, step.call, step.at);
     if ('param' in step) return this.paramOf(v, step.param);
-    return this.construct(v, step.new);
+    return this.construct(v, step.new, step.typed);
   }
 
   /** The declared type of parameter `index` of a function type (`(ctx: Ctx) => void`), as a value. */
@@ -207,11 +207,12 @@ export class Interp {
     }
   }
 
-  construct(v0: AVal, args: Arg[]): AVal | undefined {
+  /** `typed`: not a construction in the code, the instance a type annotation declares. */
+  construct(v0: AVal, args: Arg[], typed?: true): AVal | undefined {
     const v = this.concretize(v0);
     if (!v) return undefined;
     if (v.k === 'cls') return { k: 'obj', cls: v.id };
-    if (v.k === 'ref' || v.k === 'param') return { ...v, steps: [...v.steps, { new: args }] };
+    if (v.k === 'ref' || v.k === 'param') return { ...v, steps: [...v.steps, typed ? { new: args, typed } : { new: args }] };
     if (v.k !== 'inst') return undefined;
     const spec: MemberSpec | undefined = this.host.catalog.member(v.type, v.path);
     if (!spec?.new) return undefined;

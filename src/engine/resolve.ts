@@ -289,12 +289,12 @@ export class FileResolver implements InterpHost {
     // A class or interface of the project: an instance of it (members resolve through its summary).
     if (d.k !== 'import') {
       const cls = members.length ? undefined : this.typeNameValue(t.typeName, t.getStart(this.sf));
-      return cls && this.interp.construct(cls, []);
+      return cls && this.interp.construct(cls, [], true);
     }
     const base = this.moduleValue(d.module, d.export);
     if (base?.k === 'ref') {
       const cls = this.typeNameValue(t.typeName, t.getStart(this.sf));
-      return cls && this.interp.construct(cls, []);
+      return cls && this.interp.construct(cls, [], true);
     }
     if (!base || base.k !== 'inst') return undefined;
     const p = [...base.path, ...members];

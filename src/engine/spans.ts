@@ -939,11 +939,28 @@ function returnsFreshGuarded(model: SemanticModel, f: FnNode, depth: number): bo
   }
 }
 
-/** Whether a function may throw synchronously: a `throw` statement no catch of the function handles. */
+/**
+ * Whether a function may throw synchronously: a `throw` statement of its own (not in a nested function)
+ * outside every `try` block of it (a throw in a `catch` or `finally` counts: it leaves the function).
+ */
 export function throwsSync(f: FnNode): boolean {
   if (!f.body || !ts.isBlock(f.body)) return false;
-  const r = new Flow({ transfer: (_n, m) => m, quiet: 1 }).run(f, 1);
-  if (!r) return false;
-  for (const t of r.exits.throws.values()) if (t.kind === 'throw') return true;
-  return false;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isThrowStatement(n)) {
+      found = true;
+      return;
+    }
+    if (ts.isTryStatement(n)) {
+      // Throws in the try block are caught (when there is a catch); those of catch and finally leave.
+      if (!n.catchClause) visit(n.tryBlock);
+      if (n.catchClause) visit(n.catchClause.block);
+      if (n.finallyBlock) visit(n.finallyBlock);
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(f.body, visit);
+  return found;
 }

@@ -146,7 +146,8 @@ export class Summarizer {
     if (this.model) {
       if (summary.returns && returnsFresh(this.model, f)) summary.fresh = true;
       if (this.f.throwing.has(f) && throwsSync(f)) summary.throws = true;
-      const sc = spanCallbackOf(this.model, f);
+      // A span callback helper calls, or passes on, one of its parameters.
+      const sc = this.paramUses().has(f) ? spanCallbackOf(this.model, f) : undefined;
       if (sc) summary.spanCallback = sc;
       const sp = spanParamsOf(this.model, f);
       if (sp) summary.spanParams = sp;
@@ -252,6 +253,12 @@ export class Summarizer {
         if (!interesting) continue;
       }
       if (callee.k === 'fn' && !this.r.fnSummary(callee.id)?.paramCalls?.length) continue;
+      // A method of a value only typed with a class or interface of another file: a site only when its
+      // name is a site member's (its other calls meant nothing before types were followed either).
+      if (callee.k === 'ref' && callee.steps.some((st) => 'new' in st && st.typed)) {
+        const last = callee.steps[callee.steps.length - 1];
+        if (!last || !('m' in last) || !(siteNames.has(last.m) || siteNames.has(''))) continue;
+      }
       calls.push(candidate(rec, callee));
     }
     const exports = this.collectExports();

@@ -54,7 +54,7 @@ export interface Arg {
 }
 
 /** A step applied to a symbolic value: a member, a call, a construction, or (for a function type) the type of parameter `param`. */
-export type Step = { m: string } | { call: Arg[]; at?: string } | { new: Arg[] } | { param: number };
+export type Step = { m: string } | { call: Arg[]; at?: string } | { new: Arg[]; typed?: true } | { param: number };
 
 export type AVal =
   /**
