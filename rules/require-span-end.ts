@@ -6,7 +6,7 @@ import { eolOf } from '../src/engine/edits.js';
 import { rangeOf } from '../src/engine/analyze-file.js';
 import type { ExitKind } from '../src/engine/flow.js';
 import { ANY_OPEN } from '../src/engine/spans.js';
-import { type FileSpans, fileSpans, indentOfLine, indentUnit, isFunctionLike, type SpanInfo, startsSpans, unwrapExpr } from './support/spans.js';
+import { type FileSpans, fileSpans, indentOfLine, indentUnit, isFunctionLike, type SpanInfo, carriesSpans, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z.object({}).strict();
 type Options = z.infer<typeof options>;
@@ -236,6 +236,7 @@ export default defineRule<Options>({
     defaultOptions: {},
   },
   needs: startsSpans,
+  carries: carriesSpans,
   createVisitor(ctx) {
     return {
       kinds: [],

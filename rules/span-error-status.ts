@@ -6,7 +6,7 @@ import { defineRule } from '../src/engine/rule.js';
 import type { Fix, TextEdit } from '../src/engine/types.js';
 import type { SourceRange } from '../src/engine/values.js';
 import { OPEN, OPEN_C, OPEN_ERR, STATUS_ERROR, UNMARKED_ERROR } from '../src/engine/spans.js';
-import { type FileSpans, fileSpans, indentOfLine, isFunctionLike, type SpanInfo, type SpanUse, startsSpans, unwrapExpr } from './support/spans.js';
+import { type FileSpans, fileSpans, indentOfLine, isFunctionLike, type SpanInfo, type SpanUse, carriesSpans, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z.object({}).strict();
 type Options = z.infer<typeof options>;
@@ -47,6 +47,7 @@ export default defineRule<Options>({
     defaultOptions: {},
   },
   needs: startsSpans,
+  carries: carriesSpans,
   createVisitor(ctx) {
     const catches: ts.CatchClause[] = [];
     const promiseCatches: ts.CallExpression[] = [];

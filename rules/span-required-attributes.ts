@@ -7,7 +7,7 @@ import { defineRule } from '../src/engine/rule.js';
 import type { Fix, TextEdit } from '../src/engine/types.js';
 import { loadTracingSchema, matchSpanName, type NameMatch, parseTracingSchema, type TracingSchema } from '../src/config/tracing-schema.js';
 import { GENAI_CONVENTIONS_NAME, genAiConventions } from './catalog/tracing/genai-conventions.js';
-import { type FileSpans, fileSpans, indentOfLine, indentUnit, type SpanInfo, startsSpans, unwrapExpr } from './support/spans.js';
+import { type FileSpans, fileSpans, indentOfLine, indentUnit, type SpanInfo, carriesSpans, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z
   .object({
@@ -58,6 +58,7 @@ export default defineRule<Options>({
   },
   configuredBy: (settings) => settings.tracingSchema !== undefined,
   needs: startsSpans,
+  carries: carriesSpans,
   createVisitor(ctx) {
     const schemas: TracingSchema[] = [];
     if (ctx.options.genAiConventions !== false) schemas.push(builtinSchema());

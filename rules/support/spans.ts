@@ -21,6 +21,13 @@ export { calleeName, isFunctionLike, unwrapExpr };
  */
 export const startsSpans = (m: MemberSpec): boolean => !!m.spanStart || !!m.spanOp;
 
+/**
+ * Of the values another file hands over, what the span rules can report on in a file that names no span
+ * module (`RuleModule.carries`): tracers (spans started here), and spans started there or by a helper of
+ * there for each call. A span that is only passed along was started, and is reported, elsewhere.
+ */
+export const carriesSpans = (m: MemberSpec): boolean => !!m.spanStart;
+
 const startNames = new WeakMap<CatalogIndex, Set<string>>();
 
 /** Names of the catalog members that start spans (`startSpan`, `startActiveSpan`): a cheap pre-filter for calls. */

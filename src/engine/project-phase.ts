@@ -25,21 +25,31 @@ export interface SecondPhaseResult {
 
 /** What a file's packed exports and function summaries mention: catalog instances. */
 interface TailFacts {
-  /** Instance values: type and member path. */
-  insts: { type: string; path: string[] }[];
+  /** Instance values: type and member path; `started`: a span started there (or by a helper, per call). */
+  insts: { type: string; path: string[]; started?: true }[];
 }
-
-const STR = '"((?:[^"\\\\]|\\\\.)*)"';
-const INST_RE = new RegExp(`"k":"inst","type":${STR},"path":(\\[(?:${STR.replace('(', '(?:')},?)*\\])`, 'g');
 
 function tailFacts(r: FileResult): TailFacts {
   const facts: TailFacts = { insts: [] };
   const tail = r.summary && summaryPart(r.summary, 'tail');
-  if (!tail) return facts;
+  // Only instances are looked for: most tails have none (a cheap test before parsing).
+  if (!tail || (!tail.includes('"k":"inst"') && !tail.includes('"spanCallback"'))) return facts;
   // Packed text stands U+0001 for the file's own path (see packed.ts).
   const self = JSON.stringify(r.file).slice(1, -1);
-  const str = (raw: string) => JSON.parse(`"${raw.split('\u0001').join(self)}"`) as string;
-  for (const m of tail.matchAll(INST_RE)) facts.insts.push({ type: str(m[1]!), path: JSON.parse(m[2]!.split('\u0001').join(self)) as string[] });
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) {
+      for (const e of x) visit(e);
+      return;
+    }
+    if (!x || typeof x !== 'object') return;
+    const o = x as Record<string, unknown>;
+    if (o.k === 'inst' && typeof o.type === 'string' && Array.isArray(o.path)) facts.insts.push({ type: o.type, path: o.path as string[], ...(o.started ? { started: true as const } : {}) });
+    // A helper that runs its callback with a span it starts: each call starts one.
+    const sc = o.spanCallback as { type?: unknown } | undefined;
+    if (sc && typeof sc.type === 'string') facts.insts.push({ type: sc.type, path: [], started: true });
+    for (const v of Object.values(o)) visit(v);
+  };
+  visit(JSON.parse(tail.split('\u0001').join(self)));
   return facts;
 }
 
@@ -61,39 +71,53 @@ function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<stri
   // names one of the rule's modules (`hits`) can hold one, so only theirs are scanned.
   const facts = new Map<string, TailFacts>();
   const factsOf = (r: FileResult) => facts.get(r.file) ?? facts.set(r.file, tailFacts(r)).get(r.file)!;
+  const texts = new Map<string, string>();
+  const mentions = (x: string, y: string): boolean => {
+    const r = byFile.get(x);
+    if (!r?.summary) return false;
+    let t = texts.get(x);
+    if (t === undefined) texts.set(x, (t = summaryPart(r.summary, 'head') + summaryPart(r.summary, 'tail')));
+    return t.includes(JSON.stringify(moduleKey(y)).slice(1, -1));
+  };
   const out = new Map<string, Set<string>>();
   for (const id of ruleIds) {
     const rule = ctx.rules.find((e) => e.rule.meta.id === id)?.rule;
     if (!rule?.needs) continue;
-    const reach = moduleReach(ctx.catalog, rule.needs);
-    const pred = rule.needs;
     // An instance leads there when a member at or under its path matches, or names a type that leads there.
-    const memo = new Map<string, boolean>();
-    const leads = (type: string, path: string[]): boolean => {
-      const key = `${type}\0${path.join('.')}`;
-      let v = memo.get(key);
-      if (v !== undefined) return v;
-      v = false;
-      const t = ctx.catalog.type(type);
-      const prefix = path.join('.');
-      if (t && reach.types.has(type)) {
-        for (const [p, m] of t.members) {
-          if (prefix && p !== prefix && !p.startsWith(prefix + '.')) continue;
-          if (pred(m) || Object.values(m).some((x) => typeof x === 'string' && reach.types.has(x))) {
-            v = true;
-            break;
+    const leadsTo = (pred: NonNullable<typeof rule.needs>) => {
+      const reach = moduleReach(ctx.catalog, pred);
+      const memo = new Map<string, boolean>();
+      return (type: string, path: string[]): boolean => {
+        const key = `${type}\0${path.join('.')}`;
+        let v = memo.get(key);
+        if (v !== undefined) return v;
+        v = false;
+        const t = ctx.catalog.type(type);
+        const prefix = path.join('.');
+        if (t && reach.types.has(type)) {
+          for (const [p, m] of t.members) {
+            if (prefix && p !== prefix && !p.startsWith(prefix + '.')) continue;
+            if (pred(m) || Object.values(m).some((x) => typeof x === 'string' && reach.types.has(x))) {
+              v = true;
+              break;
+            }
           }
         }
-      }
-      memo.set(key, v);
-      return v;
+        memo.set(key, v);
+        return v;
+      };
     };
+    const always = moduleReach(ctx.catalog, rule.needs).always;
+    const needed = leadsTo(rule.needs);
+    const carried = rule.carries ? leadsTo(rule.carries) : needed;
     const carrying = new Set<string>();
     for (const r of results) {
       if (!r.summary) continue;
-      if (reach.always || (r.hits?.includes(id) && factsOf(r).insts.some((i) => leads(i.type, i.path)))) carrying.add(r.file);
+      if (always || (r.hits?.includes(id) && factsOf(r).insts.some((i) => (i.started ? needed : carried)(i.type, i.path)))) carrying.add(r.file);
     }
-    graph.closure(carrying, (f) => graph.importersOf(f));
+    // A file passes on what an import carries only through values its summary refers to that file by
+    // (every value from another file is a reference naming that file's path) or a star re-export.
+    graph.closure(carrying, (f) => graph.importersOf(f).filter((x) => mentions(x, f)));
     const rerun = new Set<string>();
     for (const r of results) {
       if (!r.skipped?.includes(id)) continue;

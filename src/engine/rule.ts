@@ -79,6 +79,13 @@ export interface RuleModule<Options = unknown> {
    */
   needs?: (member: MemberSpec) => boolean;
   /**
+   * Of the values another project file hands over, those that can give the rule something to report in
+   * a file whose text names none of its modules: values leading to a member satisfying this (default
+   * `needs`). Spans started there (or by a helper of there, for its callers) count whenever `needs`
+   * holds: what a span rule reports starts at a span start (a tracer's, or a helper's).
+   */
+  carries?: (member: MemberSpec) => boolean;
+  /**
    * Per-file rules that only look at calls whose callee name (the last property name, or the identifier)
    * is one of these: files whose text contains none of them get no visitor.
    */
