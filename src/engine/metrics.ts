@@ -73,6 +73,7 @@ function labelsParam(model: SemanticModel, f: FnNode, e: ts.Expression | undefin
  * call of the catalog, or of another such wrapper), for `FnSummary.metricUse`.
  */
 export function metricUseOf(model: SemanticModel, f: FnNode): FnSummary['metricUse'] {
+  if (!f.parameters.length) return undefined;
   for (const call of callsIn(model, f)) {
     if (!ts.isCallExpression(call)) continue;
     const callee = model.valueOf(call.expression);
@@ -83,7 +84,8 @@ export function metricUseOf(model: SemanticModel, f: FnNode): FnSummary['metricU
       if (i !== undefined) return { api: spec.api, labelsArg: i };
       continue;
     }
-    if (callee.k !== 'fn') continue;
+    // Another wrapper's summary only matters when an argument comes from a parameter.
+    if (callee.k !== 'fn' || !call.arguments.some((a) => labelsParam(model, f, a) !== undefined)) continue;
     const inner = model.summaryOf(callee)?.metricUse;
     if (!inner) continue;
     const i = labelsParam(model, f, call.arguments[inner.labelsArg]);
@@ -105,6 +107,7 @@ export function metricDeclOf(model: SemanticModel, f: FnNode): FnSummary['metric
     const b = model.bindingOf(u);
     return b?.k === 'param' && b.fn === f && b.path.length === 0 && !b.opaque ? b.index : undefined;
   };
+  if (!f.parameters.length) return undefined;
   for (const call of callsIn(model, f)) {
     const callee = model.valueOf(call.expression);
     if (!callee) continue;
@@ -141,7 +144,7 @@ export function metricDeclOf(model: SemanticModel, f: FnNode): FnSummary['metric
       continue;
     }
     // Through another factory: its arguments mapped to this function's parameters.
-    if (callee.k !== 'fn' || !ts.isCallExpression(call)) continue;
+    if (callee.k !== 'fn' || !ts.isCallExpression(call) || !args.some((a) => paramIndex(a) !== undefined)) continue;
     const inner = model.summaryOf(callee)?.metricDecl;
     if (!inner) continue;
     const map = (i: number | undefined) => (i === undefined ? undefined : paramIndex(args[i]));

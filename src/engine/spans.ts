@@ -778,7 +778,13 @@ function guardOf(model: SemanticModel, node: ts.Node, f: FnNode): { param: numbe
  */
 export function spanCallbackOf(model: SemanticModel, f: FnNode): FnSummary['spanCallback'] {
   const names = spanNames(model.catalog);
+  const isParam = (u: ts.Identifier): boolean => {
+    const b = model.bindingOf(u);
+    return b?.k === 'param' && b.fn === f && b.path.length === 0;
+  };
   for (const call of callsIn(model, f)) {
+    // The callback is one of the function's parameters, or a function that calls one.
+    if (!call.arguments.some((a) => { const u = unwrapExpr(a); return ts.isArrowFunction(u) || ts.isFunctionExpression(u) || (ts.isIdentifier(u) && isParam(u)); })) continue;
     const callee = model.valueOf(call.expression);
     if (!callee) continue;
     let arg: number;

@@ -245,7 +245,8 @@ export class Summarizer {
     }
     for (const { rec, callee } of resolved) {
       const isNew = ts.isNewExpression(rec.node);
-      if (callee.k === 'param') continue;
+      // A project class or instance: constructing or calling one gives no catalog value.
+      if (callee.k === 'param' || callee.k === 'cls' || callee.k === 'obj') continue;
       if (callee.k === 'inst') {
         const spec = this.r.catalog.member(callee.type, callee.path);
         if (!spec) continue;
@@ -302,6 +303,9 @@ export class Summarizer {
         collect(c);
       }
     }
+    // A method whose summary says nothing answers like no member at all: left out of the class summaries
+    // (the linker and the other files only look members up).
+    for (const [id, c] of Object.entries(classes)) classes[id] = this.withoutEmptyMethods(c, fns);
     const imports = this.projectImports(true);
     return {
       file: this.f.file,
@@ -318,6 +322,28 @@ export class Summarizer {
   }
 
   private starExports: string[] = [];
+
+  private withoutEmptyMethods(c: ClassSummary, fns: Record<string, FnSummary>): ClassSummary {
+    // Not in a subclass: its own method hides the base class's of the same name.
+    if (c.base) return c;
+    const prune = (table: Record<string, AVal> | undefined) => {
+      if (!table) return table;
+      let out: Record<string, AVal> | undefined;
+      for (const [k, v] of Object.entries(table)) {
+        if (v.k !== 'fn' || v.id in fns || !this.r.fnById.has(v.id)) continue;
+        out ??= { ...table };
+        delete out[k];
+      }
+      return out ?? table;
+    };
+    const members = prune(c.members)!;
+    const statics = prune(c.statics);
+    if (members === c.members && statics === c.statics) return c;
+    const out: ClassSummary = { ...c, members };
+    if (statics && Object.keys(statics).length) out.statics = statics;
+    else delete out.statics;
+    return out;
+  }
 
   /** See `FileAnalysis.imports`. */
   projectImports(runtimeOnly = false): string[] {
