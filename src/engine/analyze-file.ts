@@ -1276,6 +1276,7 @@ class FileAnalyzer implements InterpHost {
         wiredBy,
         argsEnd: n.end - 1,
         ...(rec.fns ? { fns: enclosingFnIds(this.file, rec.fns) } : {}),
+        ...(rec.fns || rec.classes ? gateField(this.exportGate(n.getStart(this.sf))) : {}),
       };
     };
     // Calls on a parameter's value belong to the function's summary (clients passed around), when
@@ -1329,6 +1330,7 @@ class FileAnalyzer implements InterpHost {
       collectFnIds(s, reachable);
     }
     const imports = this.projectImports(true);
+    const importNames = this.projectImportNames();
     return {
       file: this.file,
       exports,
@@ -1338,11 +1340,94 @@ class FileAnalyzer implements InterpHost {
       ...(passedRefs.length ? { passedRefs } : {}),
       ...(this.loads.size ? { loads: [...this.loads].sort() } : {}),
       ...(imports.length ? { imports } : {}),
+      ...(importNames ? { importNames } : {}),
       ...(runsAtTopLevel(this.sf) ? { runs: true as const } : {}),
     };
   }
 
   private starExports: string[] = [];
+
+  /**
+   * What the file takes from each project module it imports at run time (see `FileSummary.importNames`):
+   * binding names (`default` for the default export), `*` for a namespace, `require`, `import()` or a
+   * re-export, nothing for a side-effect import.
+   */
+  private projectImportNames(): Record<string, string[]> | undefined {
+    const out = new Map<string, Set<string>>();
+    const add = (spec: string, name: string | undefined) => {
+      const file = this.moduleFile(spec);
+      if (!file) return;
+      const set = out.get(file) ?? out.set(file, new Set()).get(file)!;
+      if (name !== undefined) set.add(name);
+    };
+    for (const list of this.decls.values()) for (const d of list) if (d.info.kind === 'import' && !d.info.typeOnly) add(d.info.module, d.info.name);
+    for (const st of this.sf.statements) if (ts.isImportDeclaration(st) && !st.importClause && ts.isStringLiteral(st.moduleSpecifier)) add(st.moduleSpecifier.text, undefined);
+    for (const n of this.exportNodes) if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) add(n.moduleSpecifier.text, '*');
+    for (const { node } of this.calls) {
+      if (!ts.isCallExpression(node)) continue;
+      const callee = unwrap(node.expression);
+      const isImport = callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require');
+      const a = node.arguments[0];
+      if (isImport && a && ts.isStringLiteralLike(a)) add(a.text, '*');
+    }
+    if (!out.size) return undefined;
+    const rec: Record<string, string[]> = {};
+    for (const k of [...out.keys()].sort()) rec[k] = [...out.get(k)!].sort();
+    return rec;
+  }
+
+  private gateMemo = new Map<number, string | undefined>();
+  private nameCounts = new Map<string, number>();
+
+  /**
+   * The export whose use is the only way to run code at `pos`: the position lies in an exported top-level
+   * function, class or `const f = () => ...` that nothing else in the file mentions. A process that loads
+   * the file without importing that name (or `*`) never runs it. Undefined when no such gate exists.
+   */
+  private exportGate(pos: number): string | undefined {
+    const stmts = this.sf.statements;
+    let lo = 0;
+    let hi = stmts.length - 1;
+    let st: ts.Statement | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const m = stmts[mid]!;
+      if (pos < m.pos) hi = mid - 1;
+      else if (pos >= m.end) lo = mid + 1;
+      else {
+        st = m;
+        break;
+      }
+    }
+    if (!st) return undefined;
+    if (this.gateMemo.has(st.pos)) return this.gateMemo.get(st.pos);
+    let name: string | undefined;
+    const mods = ts.canHaveModifiers(st) ? ts.getModifiers(st) : undefined;
+    const exported = mods?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    const isDefault = mods?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    if (exported && (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) name = isDefault ? 'default' : st.name.text;
+    else if (exported && ts.isVariableStatement(st) && st.declarationList.declarations.length === 1) {
+      const d = st.declarationList.declarations[0]!;
+      const init = d.initializer && unwrap(d.initializer);
+      if (ts.isIdentifier(d.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init) || ts.isClassExpression(init))) name = d.name.text;
+    }
+    const local = name === 'default' ? (st as ts.FunctionDeclaration | ts.ClassDeclaration).name?.text : name;
+    if (name && local && this.mentions(local) !== 1) name = undefined;
+    this.gateMemo.set(st.pos, name);
+    return name;
+  }
+
+  /** How many times an identifier-like word occurs in the file's text. */
+  private mentions(word: string): number {
+    let n = this.nameCounts.get(word);
+    if (n === undefined) {
+      n = 0;
+      const re = new RegExp(`(?<![\\w$])${word.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+      for (const _ of this.sf.text.matchAll(re)) n++;
+      this.nameCounts.set(word, n);
+    }
+    return n;
+  }
 
   /** See `FileAnalysis.imports`. */
   projectImports(runtimeOnly = false): string[] {
@@ -1463,6 +1548,10 @@ export function calleeText(sf: ts.SourceFile, e: ts.Expression): string {
   // Line breaks and indentation go; a space between two words stays (`(client as any).chat`, not `clientasany`).
   const oneLine = text.replace(/\s+/g, (ws: string, at: number) => (/[\w$]/.test(text[at - 1] ?? '') && /[\w$]/.test(text[at + ws.length] ?? '') ? ' ' : ''));
   return oneLine.length > 80 ? oneLine.slice(0, 77) + '...' : oneLine;
+}
+
+function gateField(gate: string | undefined): { gate?: string } {
+  return gate ? { gate } : {};
 }
 
 /** Ids (as `fnId` makes them) of the functions of a chain, innermost first. */

@@ -200,7 +200,7 @@ export class Linker implements InterpHost {
    * The registration (matching `pred`) that traces `file` in every process that runs it, or why none does.
    * Without a process model every registration counts everywhere.
    */
-  private registrationFor(file: string, pred: (r: Registration) => boolean, sdk?: string): {
+  private registrationFor(file: string, pred: (r: Registration) => boolean, sdk?: string, gate?: string): {
     wired?: Registration;
     lacking?: ProcessInfo;
     unknown?: string;
@@ -212,7 +212,7 @@ export class Linker implements InterpHost {
     const model = this.opts.processes;
     const rejected: Evidence['rejected'] = [];
     if (!model) return { wired: candidates[0], processes: [], rejected };
-    const procs = model.processesOf(file);
+    const procs = model.processesRunning(file, gate);
     const pkgOf = (f: string) => this.opts.packageDirOf?.(f) ?? '';
     const reject = (r: Registration, reason: string) => {
       if (!rejected.some((x) => x.file === r.file && x.line === r.line && x.mechanism === r.mechanism && x.reason === reason)) rejected.push({ mechanism: r.mechanism, file: this.display(r.file), line: r.line, reason });
@@ -507,7 +507,7 @@ export class Linker implements InterpHost {
     }
     // (d) global registrations, in every process that runs the call
     const covering = (r: Registration) => r.covers.some((cov) => cov.sdk === sdk && (!cov.versions || this.versionMatches(sdk, cov.versions)));
-    const g = this.registrationFor(file, covering, sdk);
+    const g = this.registrationFor(file, covering, sdk, c.gate);
     evidence.processes = g.processes;
     evidence.rejected = g.rejected;
     if (g.package !== undefined) evidence.package = g.package;
@@ -516,7 +516,7 @@ export class Linker implements InterpHost {
     const native = type?.nativeTracing;
     // Only at a declared version: spans the SDK may or may not emit are not assumed.
     if (native && (!native.versions || this.versionMatches(sdk, native.versions, false))) {
-      const provider = this.registrationFor(file, (r) => !!r.tracerProvider).wired;
+      const provider = this.registrationFor(file, (r) => !!r.tracerProvider, undefined, c.gate).wired;
       if (provider) return wired(`${native.mechanism} (tracer provider from ${provider.mechanism})`);
     }
     // (d') this very instance was registered for tracing (`new Mastra({ agents })`, `enableOpenTelemetry(team)`)

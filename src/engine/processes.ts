@@ -88,6 +88,8 @@ export class ProcessModel {
   private readonly byKey = new Map<string, string>();
   private readonly importsOf = new Map<string, string[]>();
   private readonly importersOf = new Map<string, string[]>();
+  /** Importer → imported file → the names it takes (`*`: everything). */
+  private readonly namesOf = new Map<string, Map<string, Set<string>>>();
   private readonly ancestorsMemo = new Map<string, Set<string>>();
   private readonly closureMemo = new Map<string, Map<string, string | null>>();
 
@@ -102,6 +104,16 @@ export class ProcessModel {
       if (!prev || (/\.[cm]?tsx?$/.test(f) && !/\.[cm]?tsx?$/.test(prev))) this.byKey.set(k, f);
     }
     for (const s of summaries) {
+      if (s.importNames) {
+        const m = new Map<string, Set<string>>();
+        for (const [mod, names] of Object.entries(s.importNames)) {
+          const f = this.fileFor(mod);
+          if (!f) continue;
+          const set = m.get(f) ?? m.set(f, new Set()).get(f)!;
+          for (const n of names) set.add(n);
+        }
+        this.namesOf.set(s.file, m);
+      }
       const targets = [...new Set((s.imports ?? []).map((m) => this.fileFor(m)).filter((x): x is string => !!x && x !== s.file))].sort();
       this.importsOf.set(s.file, targets);
       for (const t of targets) (this.importersOf.get(t) ?? this.importersOf.set(t, []).get(t)!).push(s.file);
@@ -288,6 +300,26 @@ export class ProcessModel {
     const out = [file];
     for (let f = c.get(file); f; f = c.get(f)) out.unshift(f);
     return out;
+  }
+
+  /**
+   * Whether the process can run code of `file` that only its export `name` leads to: some file the process
+   * loads imports that name (or everything) from it. Without import names for an importer, it may.
+   */
+  runsExport(p: ProcessInfo, file: string, name: string): boolean {
+    const c = this.closure(p);
+    for (const i of this.importersOf.get(file) ?? []) {
+      if (!c.has(i)) continue;
+      const names = this.namesOf.get(i)?.get(file);
+      if (!names || names.has('*') || names.has(name)) return true;
+    }
+    return false;
+  }
+
+  /** The processes that run code of `file`, narrowed to those importing `gate` when the code is behind one export. */
+  processesRunning(file: string, gate: string | undefined): ProcessInfo[] {
+    const ps = this.processesOf(file);
+    return gate ? ps.filter((p) => this.runsExport(p, file, gate)) : ps;
   }
 
   /** Whether a file is loaded by some process. */

@@ -108,6 +108,12 @@ export interface CallCandidate {
    * to a tracing scope (`addNode('agent', callModel)` with `callModel` imported), known at link time.
    */
   fns?: string[];
+  /**
+   * The export of the file through which alone the call can run (it sits in an exported top-level
+   * function or class that nothing else in the file mentions): a process that loads the file without
+   * importing this name never runs it.
+   */
+  gate?: string;
 }
 
 export interface FnSummary {
@@ -138,6 +144,8 @@ export interface FileSummary {
    * imports with bindings, side-effect imports, re-exports, `require` and `import()` of literal specifiers.
    */
   imports?: string[];
+  /** Per imported project module (as in `imports`): the names taken (`default`, `*` for everything); none for a side-effect import. */
+  importNames?: Record<string, string[]>;
   /** Loading the file runs code at top level (see `runsAtTopLevel`): unimported, it is an entry point. */
   runs?: true;
 }
