@@ -144,19 +144,21 @@ export class ProcessModel {
     const scriptEntries = new Set<string>();
     for (const pkg of [...packages.values()].sort((a, b) => (a.dir < b.dir ? -1 : 1))) {
       const own = filesIn(pkg.dir);
-      const rel = (f: string) => this.host.display(f);
-      const where = this.host.display(path.join(pkg.dir, 'package.json')).replace(/\/?package\.json$/, '') || '.';
+      // Messages name files relative to their package, and packages by name, so that they read the same
+      // whatever directory tracewire runs from (the CLI and the editor agree).
+      const rel = (f: string) => relTo(pkg.dir, f);
+      const where = packageLabel(pkg);
       // Frameworks.
       if (pkg.deps.next !== undefined) {
         const entries = own.filter((f) => /^(?:src\/)?(?:app|pages)\//.test(relTo(pkg.dir, f)) || /^(?:src\/)?middleware\.[cm]?[jt]sx?$/.test(relTo(pkg.dir, f)));
         const preloads = own.filter((f) => /^(?:src\/)?instrumentation(?:\.node)?\.[cm]?[jt]s$/.test(relTo(pkg.dir, f)));
-        add({ id: `next:${pkg.dir}`, kind: 'next', label: `the Next.js app in \`${where}\``, runtime: 'node', entries, preloadFiles: preloads, preloadSpecs: [], pkgDir: pkg.dir });
+        add({ id: `next:${pkg.dir}`, kind: 'next', label: `the Next.js app ${where}`, runtime: 'node', entries, preloadFiles: preloads, preloadSpecs: [], pkgDir: pkg.dir });
       }
       const triggerConfig = own.find((f) => /^trigger\.config\.[cm]?[jt]s$/.test(relTo(pkg.dir, f)));
       if (triggerConfig) {
         const dirs = triggerDirs(this.host.readText?.(triggerConfig)).map((d) => path.resolve(pkg.dir, d));
         const entries = own.filter((f) => f !== triggerConfig && dirs.some((d) => f.startsWith(d + path.sep)));
-        add({ id: `trigger:${pkg.dir}`, kind: 'trigger', label: `the trigger.dev project in \`${where}\``, runtime: 'node', entries, preloadFiles: [triggerConfig], preloadSpecs: [], pkgDir: pkg.dir });
+        add({ id: `trigger:${pkg.dir}`, kind: 'trigger', label: `the trigger.dev project ${where}`, runtime: 'node', entries, preloadFiles: [triggerConfig], preloadSpecs: [], pkgDir: pkg.dir });
       }
       // Scripts and executables.
       for (const name of Object.keys(pkg.scripts).sort()) {
@@ -181,7 +183,7 @@ export class ProcessModel {
           add({
             id: `script:${pkg.dir}:${name}:${entry}`,
             kind: parsed.framework ? 'framework' : 'script',
-            label: `npm script \`${name}\` of \`${where}\` (\`${rel(entry)}\`)`,
+            label: `npm script \`${name}\` of ${where} (\`${rel(entry)}\`)`,
             runtime: parsed.runtime,
             entries: [entry],
             preloadFiles,
@@ -194,7 +196,7 @@ export class ProcessModel {
         const entry = this.sourceFor(path.resolve(pkg.dir, b), pkg);
         if (!entry) continue;
         scriptEntries.add(entry);
-        add({ id: `bin:${pkg.dir}:${entry}`, kind: 'bin', label: `the executable \`${rel(entry)}\``, runtime: 'node', entries: [entry], preloadFiles: [], preloadSpecs: [], pkgDir: pkg.dir });
+        add({ id: `bin:${pkg.dir}:${entry}`, kind: 'bin', label: `the executable \`${rel(entry)}\` of ${where}`, runtime: 'node', entries: [entry], preloadFiles: [], preloadSpecs: [], pkgDir: pkg.dir });
       }
     }
     // Files nothing imports that run code when loaded: scripts, examples, evals, tests.
@@ -202,7 +204,8 @@ export class ProcessModel {
     for (const s of summaries) {
       if (!s.runs || scriptEntries.has(s.file) || preloaded.has(s.file) || (this.importersOf.get(s.file)?.length ?? 0) > 0) continue;
       const pkg = this.host.packageOf(s.file);
-      add({ id: `entry:${s.file}`, kind: 'entry', label: `\`${this.host.display(s.file)}\``, runtime: 'node', entries: [s.file], preloadFiles: [], preloadSpecs: [], pkgDir: pkg?.dir ?? path.dirname(s.file) });
+      const label = pkg ? `\`${relTo(pkg.dir, s.file)}\` of ${packageLabel(pkg)}` : `\`${path.basename(s.file)}\``;
+      add({ id: `entry:${s.file}`, kind: 'entry', label, runtime: 'node', entries: [s.file], preloadFiles: [], preloadSpecs: [], pkgDir: pkg?.dir ?? path.dirname(s.file) });
     }
     this.processes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
@@ -332,6 +335,11 @@ export class ProcessModel {
     const ps = this.processesOf(file);
     return ps.length > 0 && ps.every((p) => p.kind === 'entry' && p.entries.length === 1 && p.entries[0] === file);
   }
+}
+
+/** How messages name a package: its package.json `name`, else its directory's name. */
+function packageLabel(pkg: PackageInfo): string {
+  return `\`${pkg.name ?? path.basename(pkg.dir)}\``;
 }
 
 function relTo(dir: string, f: string): string {
