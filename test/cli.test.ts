@@ -216,8 +216,17 @@ describe('inventory', () => {
     const dir = tempProject({ 'src/a.ts': UNWIRED, 'src/b.ts': WIRED });
     const { out } = await json(dir, 'inventory');
     expect(out.sites).toEqual([
-      { file: 'src/a.ts', line: 3, column: 25, endLine: 3, endColumn: 90, kind: 'llm-call', sdk: 'openai', operation: 'chat', callee: 'client.chat.completions.create', wired: false, mechanism: null },
-      { file: 'src/b.ts', line: 4, column: 25, endLine: 4, endColumn: 90, kind: 'llm-call', sdk: 'openai', operation: 'chat', callee: 'client.chat.completions.create', wired: true, mechanism: 'client-wrapper:langsmith.wrapOpenAI' },
+      {
+        file: 'src/a.ts', line: 3, column: 25, endLine: 3, endColumn: 90, kind: 'llm-call', sdk: 'openai', operation: 'chat', callee: 'client.chat.completions.create', wired: false, mechanism: null,
+        state: 'unwired',
+        // Nothing imports a.ts and it runs nothing at top level: a library file, judged by its package (none here).
+        evidence: { processes: [], package: '(no package.json)', rejected: [] },
+      },
+      {
+        file: 'src/b.ts', line: 4, column: 25, endLine: 4, endColumn: 90, kind: 'llm-call', sdk: 'openai', operation: 'chat', callee: 'client.chat.completions.create', wired: true, mechanism: 'client-wrapper:langsmith.wrapOpenAI',
+        state: 'wired',
+        evidence: { local: 'client-wrapper:langsmith.wrapOpenAI', processes: [], rejected: [] },
+      },
     ]);
     const check = (await json(dir, 'check')).out;
     expect(check.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(out.sites.filter((s: { wired: boolean }) => !s.wired).map((s: { file: string; line: number }) => `${s.file}:${s.line}`));

@@ -1052,7 +1052,7 @@ class FileAnalyzer implements InterpHost {
         for (const [k, v] of Object.entries(a.obj)) keys[k] ??= v;
         open ||= !!a.open;
       } else if (a.lit === undefined) {
-        const inner = this.conditionalKeys(b, depth);
+        const inner = depth < MAX_ARG_DEPTH ? this.conditionalKeys(b, depth + 1) : undefined;
         if (!inner) open = true;
         else {
           for (const [k, v] of Object.entries(inner.keys)) keys[k] ??= v;
@@ -1632,10 +1632,18 @@ function membersKeys(members: ts.NodeArray<ts.TypeElement>): string[] | undefine
   return out;
 }
 
+/** An `await` outside any function (explicit stack: generated code nests deeply). */
 function hasTopLevelAwait(e: ts.Node): boolean {
-  if (ts.isAwaitExpression(e)) return true;
-  if (ts.isFunctionLike(e) || ts.isClassLike(e)) return false;
-  return ts.forEachChild(e, hasTopLevelAwait) ?? false;
+  const stack: ts.Node[] = [e];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (ts.isAwaitExpression(n)) return true;
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) continue;
+    ts.forEachChild(n, (c) => {
+      stack.push(c);
+    });
+  }
+  return false;
 }
 
 export function catalogNames(catalog: CatalogIndex): CatalogNames {

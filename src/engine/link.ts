@@ -193,6 +193,7 @@ export class Linker implements InterpHost {
 
   /** A directory for messages: relative, `.` for the working directory. */
   private displayDir(dir: string): string {
+    if (!dir) return '(no package.json)';
     return this.display(`${dir}/package.json`).replace(/\/?package\.json$/, '') || '.';
   }
 
@@ -256,7 +257,7 @@ export class Linker implements InterpHost {
     // A registration in a file that runs on its own and that nothing loads (`node --require ./tracing.js`
     // from a Dockerfile or a start command outside the repository): the engine cannot tell.
     const pkg = pkgOf(file);
-    const orphan = candidates.find((r) => !r.process && r.packageDir === undefined && pkgOf(r.file) === pkg && model.isOwnEntryOnly(r.file));
+    const orphan = candidates.find((r) => !r.process && r.packageDir === undefined && pkgOf(r.file) === pkg && INSTRUMENTATION_FILE.test(r.file) && model.isOwnEntryOnly(r.file));
     const unknown = orphan ? `${orphan.mechanism} in \`${this.display(orphan.file)}\` is loaded by no entry point in the repository (a --require/--import outside it?), so whether it runs before this call cannot be seen` : undefined;
     return { lacking, unknown, processes, rejected };
   }
@@ -540,6 +541,13 @@ export class Linker implements InterpHost {
     return undefined;
   }
 }
+
+/**
+ * A file named for setting up instrumentation (`instrument.ts`, `tracing.js`, `otel.mjs`, `sentry.server.ts`):
+ * when nothing in the repository loads it, it is most likely preloaded from outside (`node --require
+ * ./tracing.js` in a Dockerfile or a start command), which tracewire cannot see.
+ */
+const INSTRUMENTATION_FILE = /(^|[\\/._-])(instrument|instrumentation|tracing|tracer|telemetry|otel|opentelemetry|observability|sentry|monitoring|datadog|dd-trace|apm|newrelic)[^\\/]*$/i;
 
 function covers(t: WiringTag, sdk: string, operation: string): boolean {
   if (t.sdks && !t.sdks.includes(sdk)) return false;

@@ -424,8 +424,9 @@ export function parseCommand(cmd: string): ParsedCommand | undefined {
   const runtime = RUNNERS[runner];
   if (!runtime) return undefined;
   i++;
-  // `bun run x.ts`, `deno run -A x.ts`, `bun --watch x.ts`.
+  // `bun run x.ts`, `deno run -A x.ts`, `bun --watch x.ts`, `tsx watch x.ts`.
   if ((runner === 'bun' || runner === 'deno') && (t[i] === 'run' || t[i] === 'x')) i++;
+  if ((runner === 'tsx' || runner === 'vite-node') && t[i] === 'watch') i++;
   for (; i < t.length; i++) {
     const a = t[i]!;
     if (a === '--') continue;
