@@ -18,6 +18,9 @@
 //
 // Options: --set all|s2000 (default s2000) --runs N (default 3) --scales 1000,10000,20000 (default 1000,10000)
 //          --eslint-set s2000|all|none --no-corpus --no-eslint --no-cache
+//          --against <other checkout>/bin/tracewire.js [--devcorpus DIR]: check with this build and the other one,
+//          run in turn on the same files (the corpus set and each repository of the development corpus), with
+//          the ratio of this build's median to the other's (a change's cost, measured side by side in one run)
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -209,6 +212,37 @@ if (SCALES.length) {
     report.cache = { files: n, first: strip(first), rerun: strip(again), oneFileEdited: strip(oneEdit), identical: same, speedup: ratio(first.medianMs, again.medianMs) };
     console.log(`  re-run speed-up (target >= 10): ${report.cache.speedup}; output ${same ? 'identical' : '!! DIFFERS'}`);
   }
+}
+
+const AGAINST = opt('against');
+if (AGAINST) {
+  const other = path.resolve(AGAINST);
+  const DEV = path.resolve(opt('devcorpus', process.env.TRACEWIRE_DEVCORPUS ?? path.join(ROOT, '..', 'shared', 'devcorpus', 'repos')));
+  const targets = [];
+  if (fs.existsSync(path.join(CORPUS, 'sets', SET))) targets.push({ name: `corpus sets/${SET}`, cwd: path.join(CORPUS, 'sets', SET), args: ['--no-ignore'] });
+  if (fs.existsSync(DEV)) for (const r of fs.readdirSync(DEV).sort()) targets.push({ name: r, cwd: path.join(DEV, r), args: [] });
+  console.log(`\nThis build against ${path.relative(ROOT, other) || other}: check --workers 0, the two in turn, ${RUNS} runs each`);
+  report.against = { other, rows: [] };
+  for (const t of targets) {
+    const mine = [];
+    const theirs = [];
+    let crashed = '';
+    for (let i = 0; i < RUNS; i++) {
+      for (const [bin, into] of [[BIN, mine], [other, theirs]]) {
+        const t0 = process.hrtime.bigint();
+        const r = spawnSync(process.execPath, [bin, 'check', '.', ...t.args, '--format', 'json', '--workers', '0'], { cwd: t.cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+        into.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if ((r.status !== 0 && r.status !== 1) || r.signal) crashed ||= `${bin === BIN ? 'this build' : 'the other'}: exit ${r.status ?? r.signal} ${r.stderr.slice(-300)}`;
+      }
+    }
+    const med = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
+    const row = { target: t.name, thisMs: Math.round(med(mine)), otherMs: Math.round(med(theirs)), ratio: ratio(med(mine), med(theirs)), ...(crashed ? { crashed } : {}) };
+    report.against.rows.push(row);
+    console.log(`  ${t.name.padEnd(40)} ${fmt(row.thisMs).padStart(8)} vs ${fmt(row.otherMs).padStart(8)}  ratio ${row.ratio}${crashed ? `  !! ${crashed}` : ''}`);
+  }
+  const total = report.against.rows.reduce((n, r) => n + r.thisMs, 0) / report.against.rows.reduce((n, r) => n + r.otherMs, 0);
+  report.against.totalRatio = +total.toFixed(3);
+  console.log(`  total time ratio (this / other): ${report.against.totalRatio}`);
 }
 
 report.loadAtEnd = load();

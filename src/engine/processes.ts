@@ -56,6 +56,9 @@ export interface ProcessHost {
   readText?(file: string): string | undefined;
 }
 
+/** Test files (run one by one by a test runner). */
+const TEST_FILE = /(\.(test|spec|e2e|eval)\.[cm]?[jt]sx?$)|([\\/]__tests__[\\/])/;
+
 const SOURCE_EXT = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const BUILD_DIRS = new Set(['dist', 'build', 'lib', 'out', '.output', 'bin']);
 
@@ -199,15 +202,38 @@ export class ProcessModel {
         add({ id: `bin:${pkg.dir}:${entry}`, kind: 'bin', label: `the executable \`${rel(entry)}\` of ${where}`, runtime: 'node', entries: [entry], preloadFiles: [], preloadSpecs: [], pkgDir: pkg.dir });
       }
     }
-    // Files nothing imports that run code when loaded: scripts, examples, evals, tests.
+    // Files nothing imports that run code when loaded: scripts, examples, evals, tests. A test file runs
+    // after its runner's setup files (vitest/jest `setupFiles`).
     const preloaded = new Set(this.processes.flatMap((p) => p.preloadFiles));
+    const setupMemo = new Map<string, string[]>();
     for (const s of summaries) {
       if (!s.runs || scriptEntries.has(s.file) || preloaded.has(s.file) || (this.importersOf.get(s.file)?.length ?? 0) > 0) continue;
       const pkg = this.host.packageOf(s.file);
       const label = pkg ? `\`${relTo(pkg.dir, s.file)}\` of ${packageLabel(pkg)}` : `\`${path.basename(s.file)}\``;
-      add({ id: `entry:${s.file}`, kind: 'entry', label, runtime: 'node', entries: [s.file], preloadFiles: [], preloadSpecs: [], pkgDir: pkg?.dir ?? path.dirname(s.file) });
+      let setup: string[] = [];
+      if (pkg && TEST_FILE.test(s.file)) {
+        setup = setupMemo.get(pkg.dir) ?? setupMemo.set(pkg.dir, this.setupFiles(pkg)).get(pkg.dir)!;
+      }
+      add({ id: `entry:${s.file}`, kind: 'entry', label, runtime: 'node', entries: [s.file], preloadFiles: setup.filter((f) => f !== s.file), preloadSpecs: [], pkgDir: pkg?.dir ?? path.dirname(s.file) });
     }
     this.processes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** The setup files a package's test runner loads before each test file (vitest or jest config, or package.json `jest`). */
+  private setupFiles(pkg: PackageInfo): string[] {
+    const texts: string[] = [];
+    for (const base of ['vitest.config', 'vite.config', 'jest.config']) for (const ext of SOURCE_EXT) texts.push(this.host.readText?.(path.join(pkg.dir, base + ext)) ?? '');
+    texts.push(this.host.readText?.(path.join(pkg.dir, 'package.json')) ?? '');
+    const out: string[] = [];
+    for (const text of texts) {
+      for (const m of text.matchAll(/["']?(?:setupFiles|setupFilesAfterEnv)["']?\s*:\s*(\[[^\]]*\]|["'][^"']+["'])/g)) {
+        for (const q of m[1]!.matchAll(/["']([^"']+)["']/g)) {
+          const f = this.sourceFor(path.resolve(pkg.dir, q[1]!.replace(/^<rootDir>\//, '')), pkg);
+          if (f && !out.includes(f)) out.push(f);
+        }
+      }
+    }
+    return out;
   }
 
   /** The package's `main`, as a source file. */
