@@ -56,6 +56,9 @@ export interface ProcessHost {
   readText?(file: string): string | undefined;
 }
 
+/** A Next.js route segment config choosing the edge runtime. */
+const EDGE_ROUTE = /\bexport\s+const\s+runtime\s*=\s*['"](?:edge|experimental-edge)['"]/;
+
 /** Test files (run one by one by a test runner). */
 const TEST_FILE = /(\.(test|spec|e2e|eval)\.[cm]?[jt]sx?$)|([\\/]__tests__[\\/])/;
 
@@ -153,9 +156,14 @@ export class ProcessModel {
       const where = packageLabel(pkg);
       // Frameworks.
       if (pkg.deps.next !== undefined) {
-        const entries = own.filter((f) => /^(?:src\/)?(?:app|pages)\//.test(relTo(pkg.dir, f)) || /^(?:src\/)?middleware\.[cm]?[jt]sx?$/.test(relTo(pkg.dir, f)));
+        // Routes, pages and server components run in the Node.js server; middleware and routes that
+        // declare `export const runtime = 'edge'` in the edge runtime. `instrumentation` runs first in both.
+        const routes = own.filter((f) => /^(?:src\/)?(?:app|pages)\//.test(relTo(pkg.dir, f)));
+        const edge = (f: string) => /^(?:src\/)?middleware\.[cm]?[jt]sx?$/.test(relTo(pkg.dir, f)) || (routes.includes(f) && EDGE_ROUTE.test(this.host.readText?.(f) ?? ''));
         const preloads = own.filter((f) => /^(?:src\/)?instrumentation(?:\.node)?\.[cm]?[jt]s$/.test(relTo(pkg.dir, f)));
-        add({ id: `next:${pkg.dir}`, kind: 'next', label: `the Next.js app ${where}`, runtime: 'node', entries, preloadFiles: preloads, preloadSpecs: [], pkgDir: pkg.dir });
+        add({ id: `next:${pkg.dir}`, kind: 'next', label: `the Next.js app ${where}`, runtime: 'node', entries: routes.filter((f) => !edge(f)), preloadFiles: preloads, preloadSpecs: [], pkgDir: pkg.dir });
+        const edgeEntries = own.filter(edge);
+        if (edgeEntries.length) add({ id: `next-edge:${pkg.dir}`, kind: 'next', label: `the edge runtime of the Next.js app ${where}`, runtime: 'edge', entries: edgeEntries, preloadFiles: preloads, preloadSpecs: [], pkgDir: pkg.dir });
       }
       const triggerConfig = own.find((f) => /^trigger\.config\.[cm]?[jt]s$/.test(relTo(pkg.dir, f)));
       if (triggerConfig) {
@@ -336,6 +344,8 @@ export class ProcessModel {
    * loads imports that name (or everything) from it. Without import names for an importer, it may.
    */
   runsExport(p: ProcessInfo, file: string, name: string): boolean {
+    // A framework calls the exports of its entries (route handlers, tasks, a Nest or Mastra main).
+    if (p.kind !== 'entry' && p.kind !== 'script' && p.kind !== 'bin' && p.entries.includes(file)) return true;
     const c = this.closure(p);
     for (const i of this.importersOf.get(file) ?? []) {
       if (!c.has(i)) continue;
