@@ -1329,8 +1329,7 @@ class FileAnalyzer implements InterpHost {
       if (s.returns || s.calledParams || s.paramCalls) fns[id] = s;
       collectFnIds(s, reachable);
     }
-    const imports = this.projectImports(true);
-    const importNames = this.projectImportNames();
+    const { runtime: imports, names: importNames } = this.collectImports();
     return {
       file: this.file,
       exports,
@@ -1347,33 +1346,49 @@ class FileAnalyzer implements InterpHost {
 
   private starExports: string[] = [];
 
+  private importFacts: { all: string[]; runtime: string[]; names: Record<string, string[]> | undefined } | undefined;
+
   /**
-   * What the file takes from each project module it imports at run time (see `FileSummary.importNames`):
-   * binding names (`default` for the default export), `*` for a namespace, `require`, `import()` or a
-   * re-export, nothing for a side-effect import.
+   * The project modules the file imports, in one pass: every one (with type-only imports, for the
+   * prefilter's graph), the ones loaded at run time, and what the file takes from each (see
+   * `FileSummary.importNames`): binding names (`default` for the default export), `*` for a namespace,
+   * `require`, `import()` or a re-export, nothing for a side-effect import.
    */
-  private projectImportNames(): Record<string, string[]> | undefined {
-    const out = new Map<string, Set<string>>();
-    const add = (spec: string, name: string | undefined) => {
-      const file = this.moduleFile(spec);
+  private collectImports(): { all: string[]; runtime: string[]; names: Record<string, string[]> | undefined } {
+    if (this.importFacts) return this.importFacts;
+    const all = new Set<string>();
+    const names = new Map<string, Set<string>>();
+    const resolved = new Map<string, string | undefined>();
+    const fileOf = (spec: string) => {
+      if (!resolved.has(spec)) resolved.set(spec, this.moduleFile(spec));
+      return resolved.get(spec);
+    };
+    const add = (spec: string, name: string | undefined, runtime: boolean) => {
+      const file = fileOf(spec);
       if (!file) return;
-      const set = out.get(file) ?? out.set(file, new Set()).get(file)!;
+      all.add(file);
+      if (!runtime) return;
+      const set = names.get(file) ?? names.set(file, new Set()).get(file)!;
       if (name !== undefined) set.add(name);
     };
-    for (const list of this.decls.values()) for (const d of list) if (d.info.kind === 'import' && !d.info.typeOnly) add(d.info.module, d.info.name);
-    for (const st of this.sf.statements) if (ts.isImportDeclaration(st) && !st.importClause && ts.isStringLiteral(st.moduleSpecifier)) add(st.moduleSpecifier.text, undefined);
-    for (const n of this.exportNodes) if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) add(n.moduleSpecifier.text, '*');
+    for (const list of this.decls.values()) for (const d of list) if (d.info.kind === 'import') add(d.info.module, d.info.name, !d.info.typeOnly);
+    // `import './instrument'`: loaded for its side effects, binds nothing.
+    for (const st of this.sf.statements) if (ts.isImportDeclaration(st) && !st.importClause && ts.isStringLiteral(st.moduleSpecifier)) add(st.moduleSpecifier.text, undefined, true);
+    for (const n of this.exportNodes) if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) add(n.moduleSpecifier.text, '*', !n.isTypeOnly);
     for (const { node } of this.calls) {
       if (!ts.isCallExpression(node)) continue;
       const callee = unwrap(node.expression);
       const isImport = callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require');
       const a = node.arguments[0];
-      if (isImport && a && ts.isStringLiteralLike(a)) add(a.text, '*');
+      if (isImport && a && ts.isStringLiteralLike(a)) add(a.text, '*', true);
     }
-    if (!out.size) return undefined;
-    const rec: Record<string, string[]> = {};
-    for (const k of [...out.keys()].sort()) rec[k] = [...out.get(k)!].sort();
-    return rec;
+    let rec: Record<string, string[]> | undefined;
+    if (names.size) {
+      rec = {};
+      for (const k of [...names.keys()].sort()) rec[k] = [...names.get(k)!].sort();
+    }
+    this.importFacts = { all: [...all].sort(), runtime: [...names.keys()].sort(), names: rec };
+    return this.importFacts;
   }
 
   private gateMemo = new Map<number, string | undefined>();
@@ -1430,24 +1445,8 @@ class FileAnalyzer implements InterpHost {
   }
 
   /** See `FileAnalysis.imports`. */
-  projectImports(runtimeOnly = false): string[] {
-    const out = new Set<string>();
-    const add = (spec: string) => {
-      const file = this.moduleFile(spec);
-      if (file) out.add(file);
-    };
-    for (const list of this.decls.values()) for (const d of list) if (d.info.kind === 'import' && !(runtimeOnly && d.info.typeOnly)) add(d.info.module);
-    // `import './instrument'`: loaded for its side effects, binds nothing.
-    for (const st of this.sf.statements) if (ts.isImportDeclaration(st) && !st.importClause && ts.isStringLiteral(st.moduleSpecifier)) add(st.moduleSpecifier.text);
-    for (const n of this.exportNodes) if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) add(n.moduleSpecifier.text);
-    for (const { node } of this.calls) {
-      if (!ts.isCallExpression(node)) continue;
-      const callee = unwrap(node.expression);
-      const isImport = callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require');
-      const a = node.arguments[0];
-      if (isImport && a && ts.isStringLiteralLike(a)) add(a.text);
-    }
-    return [...out].sort();
+  projectImports(): string[] {
+    return this.collectImports().all;
   }
 
   private collectExports(): Record<string, AVal> {

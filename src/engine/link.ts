@@ -228,8 +228,8 @@ export class Linker implements InterpHost {
     const processes: Evidence['processes'] = [];
     let first: Registration | undefined;
     let lacking: ProcessInfo | undefined;
+    const verdicts: { p: ProcessInfo; found?: Registration }[] = [];
     for (const p of procs) {
-      const chain = (model.pathTo(p, file) ?? [file]).map((f) => this.display(f));
       let found: Registration | undefined;
       for (const r of candidates) {
         const inProcess = r.process ? r.process === p.id : r.packageDir === undefined && model.loads(p, r.file);
@@ -241,14 +241,18 @@ export class Linker implements InterpHost {
         found = r;
         break;
       }
-      if (found) {
-        first ??= found;
-        processes.push({ label: p.label, runtime: p.runtime, chain, registration: `${found.mechanism} (${this.display(found.file)}${found.line ? ':' + found.line : ''})` });
-      } else {
-        lacking ??= p;
-        processes.push({ label: p.label, runtime: p.runtime, chain, lacks: sdk ? `never initialises tracing for ${sdk}` : 'never registers it' });
-      }
+      if (found) first ??= found;
+      else lacking ??= p;
+      verdicts.push({ p, found });
     }
+    // Evidence lists the processes that lack tracing first, and at most a few in all.
+    const chainOf = (p: ProcessInfo) => (model.pathTo(p, file) ?? [file]).map((f) => this.display(f));
+    const ordered = [...verdicts.filter((v) => !v.found), ...verdicts.filter((v) => v.found)];
+    for (const { p, found } of ordered.slice(0, MAX_LISTED)) {
+      if (found) processes.push({ label: p.label, runtime: p.runtime, chain: chainOf(p), registration: `${found.mechanism} (${this.display(found.file)}${found.line ? ':' + found.line : ''})` });
+      else processes.push({ label: p.label, runtime: p.runtime, chain: chainOf(p), lacks: sdk ? `never initialises tracing for ${sdk}` : 'never registers it' });
+    }
+    if (procs.length > MAX_LISTED) processes.push({ label: `and ${procs.length - MAX_LISTED} more process${procs.length - MAX_LISTED === 1 ? '' : 'es'}`, runtime: 'node', chain: [] });
     for (const r of candidates) {
       if (r.process && !procs.some((p) => p.id === r.process)) reject(r, 'preloaded by the command line of another process');
       else if (!r.process && r.packageDir === undefined && !procs.some((p) => model.loads(p, r.file))) reject(r, 'runs in another process: no process that runs this call loads it');
@@ -547,6 +551,9 @@ export class Linker implements InterpHost {
  * when nothing in the repository loads it, it is most likely preloaded from outside (`node --require
  * ./tracing.js` in a Dockerfile or a start command), which tracewire cannot see.
  */
+/** Processes listed in a site's evidence (a shared module may run in hundreds: tests, examples). */
+const MAX_LISTED = 12;
+
 const INSTRUMENTATION_FILE = /(^|[\\/._-])(instrument|instrumentation|tracing|tracer|telemetry|otel|opentelemetry|observability|sentry|monitoring|datadog|dd-trace|apm|newrelic)[^\\/]*$/i;
 
 function covers(t: WiringTag, sdk: string, operation: string): boolean {

@@ -142,11 +142,14 @@ export class ProcessModel {
       this.processes.push(p);
     };
     const packages = new Map<string, PackageInfo>();
+    const byPackage = new Map<string, string[]>();
     for (const f of files) {
       const pkg = this.host.packageOf(f);
-      if (pkg && !packages.has(pkg.dir)) packages.set(pkg.dir, pkg);
+      if (!pkg) continue;
+      if (!packages.has(pkg.dir)) packages.set(pkg.dir, pkg);
+      (byPackage.get(pkg.dir) ?? byPackage.set(pkg.dir, []).get(pkg.dir)!).push(f);
     }
-    const filesIn = (dir: string) => files.filter((f) => f.startsWith(dir + path.sep) && this.host.packageOf(f)?.dir === dir);
+    const filesIn = (dir: string) => byPackage.get(dir) ?? [];
     const scriptEntries = new Set<string>();
     for (const pkg of [...packages.values()].sort((a, b) => (a.dir < b.dir ? -1 : 1))) {
       const own = filesIn(pkg.dir);
