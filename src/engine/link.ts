@@ -187,8 +187,11 @@ export class Linker implements InterpHost {
     return this.registrationFor(this.currentFile, (r) => r.id === id).wired !== undefined;
   }
 
+  private readonly displayed = new Map<string, string>();
   private display(file: string): string {
-    return this.opts.display?.(file) ?? file;
+    let d = this.displayed.get(file);
+    if (d === undefined) this.displayed.set(file, (d = this.opts.display?.(file) ?? file));
+    return d;
   }
 
   /** A directory for messages: relative, `.` for the working directory. */

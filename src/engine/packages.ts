@@ -230,6 +230,8 @@ export class PackageVersions {
 
   /** A range that admits several major versions (`*`, `latest`, `>=4`, `4 || 5`), or none that semver reads. */
   private ambiguous(range: string): boolean {
+    // The common shapes (`^1.2.3`, `~1.2`, `1.2.3`, `1.x`) name one major: no need to load semver.
+    if (/^[\^~=v]?\s*(?:0|[1-9]\d*)(?:\.(?:\d+|x|\*))?(?:\.(?:\d+|x|\*))?(?:-[\w.]+)?$/.test(range.trim())) return false;
     const sv = semver();
     if (!sv.validRange(range)) return true;
     const min = sv.minVersion(range);
