@@ -1432,16 +1432,15 @@ class FileAnalyzer implements InterpHost {
     return name;
   }
 
-  /** How many times an identifier-like word occurs in the file's text. */
+  /** How many times an identifier-like word occurs in the file's text (one pass over the text, on first use). */
   private mentions(word: string): number {
-    let n = this.nameCounts.get(word);
-    if (n === undefined) {
-      n = 0;
-      const re = new RegExp(`(?<![\\w$])${word.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
-      for (const _ of this.sf.text.matchAll(re)) n++;
-      this.nameCounts.set(word, n);
+    if (this.nameCounts.size === 0) {
+      const re = /[A-Za-z_$][\w$]*/g;
+      const text = this.sf.text;
+      for (let m = re.exec(text); m; m = re.exec(text)) this.nameCounts.set(m[0], (this.nameCounts.get(m[0]) ?? 0) + 1);
+      if (this.nameCounts.size === 0) this.nameCounts.set('', 0);
     }
-    return n;
+    return this.nameCounts.get(word) ?? 0;
   }
 
   /** See `FileAnalysis.imports`. */
