@@ -17,6 +17,12 @@ import { googleGenerativeAi } from './sdk/google-generative-ai.js';
 import { groq } from './sdk/groq.js';
 import { mistral } from './sdk/mistral.js';
 import { ollama } from './sdk/ollama.js';
+import { fal } from './sdk/fal.js';
+import { googleCloudVertexai } from './sdk/google-cloud-vertexai.js';
+import { huggingface } from './sdk/huggingface.js';
+import { replicate } from './sdk/replicate.js';
+import { sagemaker } from './sdk/sagemaker.js';
+import { together } from './sdk/together.js';
 import { otelMetrics } from './metrics/otel.js';
 import { promClient } from './metrics/prom-client.js';
 import { instrumentations } from './tracing/instrumentations.js';
@@ -27,7 +33,7 @@ import { otel } from './tracing/otel.js';
 import { sentry } from './tracing/sentry.js';
 import { traceloop } from './tracing/traceloop.js';
 
-export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs];
+export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, sagemaker, together, replicate, huggingface, fal, googleCloudVertexai, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs];
 
 export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace];
 

@@ -27,6 +27,11 @@ export interface Coverage {
   sdk: string;
   versions?: VersionRange;
   /**
+   * Only calls of these operations (absent: every operation). An instrumentation patches the methods it
+   * knows: most trace chat, completions and embeddings, not audio, images or realtime sessions.
+   */
+  operations?: string[];
+  /**
    * Only when the project declares the instrumenting package at a version in range (checked where the
    * registration is; an undeclared version does not qualify): what a library instruments changes with its
    * own version (Sentry's default integrations, an auto-instrumentation bundle).
@@ -310,6 +315,14 @@ export interface TypeSpec {
    * registration with `tracerProvider`, at the declared versions in `versions`.
    */
   nativeTracing?: { mechanism: string; versions?: VersionRange };
+  /**
+   * The rest of the SDK's published surface: public methods of instances of this type that make no model
+   * request (file uploads, fine-tune and vector-store management, model listing, token counting...), by
+   * dotted path, grouped under the reason. A path ending in `.*` classifies a whole resource whose job is
+   * not inference (`files.*`). With `members`, this is the classification the type-walk completeness test
+   * checks the SDK's published type definitions against: a public method in neither fails it.
+   */
+  notRequests?: Record<string, string[]>;
 }
 
 export interface PackageModel {

@@ -15,6 +15,8 @@ export interface IndexedType {
   /** Every proper prefix of a member path (`chat`, `chat.completions`) and every member path. */
   prefixes: Set<string>;
   nativeTracing?: TypeSpec['nativeTracing'];
+  /** Published methods that make no model request (`TypeSpec.notRequests`, own and inherited): path → reason. */
+  notRequests: Map<string, string>;
 }
 
 /** Strip a TS/JS extension and a trailing `/index`, so `./llm`, `./llm.ts` and `./llm/index.js` compare equal. */
@@ -51,7 +53,10 @@ export class CatalogIndex {
       }
       for (const [name, spec] of Object.entries(model.types ?? {})) {
         const existing = raw.get(name);
-        if (existing) raw.set(name, { spec: { ...existing.spec, members: { ...existing.spec.members, ...spec.members } }, model: existing.model });
+        if (existing) {
+          const notRequests = { ...existing.spec.notRequests, ...spec.notRequests };
+          raw.set(name, { spec: { ...existing.spec, members: { ...existing.spec.members, ...spec.members }, notRequests }, model: existing.model });
+        }
         else raw.set(name, { spec, model });
       }
     }
@@ -61,6 +66,14 @@ export class CatalogIndex {
       seen.add(name);
       const base = entry.spec.extends ? resolveMembers(entry.spec.extends, seen) : {};
       return { ...base, ...entry.spec.members };
+    };
+    const resolveNotRequests = (name: string, seen: Set<string>, out: Map<string, string>): Map<string, string> => {
+      const entry = raw.get(name);
+      if (!entry || seen.has(name)) return out;
+      seen.add(name);
+      if (entry.spec.extends) resolveNotRequests(entry.spec.extends, seen, out);
+      for (const [reason, paths] of Object.entries(entry.spec.notRequests ?? {})) for (const p of paths) out.set(p, reason);
+      return out;
     };
     let instrumentationCount = 0;
     for (const [name, { spec, model }] of raw) {
@@ -78,7 +91,8 @@ export class CatalogIndex {
           members.set(path, { ...m, new: synthetic, returns: synthetic });
         }
       }
-      this.types.set(name, { name, sdk: spec.sdk, model, members, prefixes, nativeTracing: spec.nativeTracing });
+      const notRequests = resolveNotRequests(name, new Set(), new Map());
+      this.types.set(name, { name, sdk: spec.sdk, model, members, prefixes, nativeTracing: spec.nativeTracing, notRequests });
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Coverage, MemberSpec, PackageModel } from '../types.js';
+import { textOnly, TEXT_OPERATIONS } from './operations.js';
 
 /** Braintrust: client wrappers and `traced`. */
 export const braintrust: PackageModel = {
@@ -8,17 +9,18 @@ export const braintrust: PackageModel = {
   docs: 'https://www.braintrust.dev/docs/guides/traces',
   modules: {
     braintrust: {
-      wrapOpenAI: { wrap: { mechanism: 'client-wrapper:braintrust.wrapOpenAI', sdks: ['openai', 'groq'] } },
+      // Proxies chat completions, completions, embeddings, responses and the beta helpers: not audio, images or video.
+      wrapOpenAI: { wrap: { mechanism: 'client-wrapper:braintrust.wrapOpenAI', sdks: ['openai', 'groq'], operations: TEXT_OPERATIONS } },
       // Proxies messages.* and beta.messages.* (create, stream and parse through create, toolRunner); not completions.
       wrapAnthropic: { wrap: { mechanism: 'client-wrapper:braintrust.wrapAnthropic', operations: ['chat'], sdks: ['anthropic'] } },
       // Takes the module (`wrapGoogleGenAI(await import('@google/genai'))`); clients built from its classes are traced.
-      wrapGoogleGenAI: { wrap: { mechanism: 'client-wrapper:braintrust.wrapGoogleGenAI', sdks: ['google-genai'] } },
+      wrapGoogleGenAI: { wrap: { mechanism: 'client-wrapper:braintrust.wrapGoogleGenAI', operations: TEXT_OPERATIONS, sdks: ['google-genai'] } },
       wrapGoogleGenerativeAI: { wrap: { mechanism: 'client-wrapper:braintrust.wrapGoogleGenerativeAI', sdks: ['google-generative-ai'] } },
-      wrapMistral: { wrap: { mechanism: 'client-wrapper:braintrust.wrapMistral', sdks: ['mistral'] } },
-      wrapCohere: { wrap: { mechanism: 'client-wrapper:braintrust.wrapCohere', sdks: ['cohere'] } },
-      wrapGroq: { wrap: { mechanism: 'client-wrapper:braintrust.wrapGroq', sdks: ['groq'] } },
-      wrapOllama: { wrap: { mechanism: 'client-wrapper:braintrust.wrapOllama', sdks: ['ollama'] } },
-      wrapBedrockRuntime: { wrap: { mechanism: 'client-wrapper:braintrust.wrapBedrockRuntime', sdks: ['bedrock'] } },
+      wrapMistral: { wrap: { mechanism: 'client-wrapper:braintrust.wrapMistral', operations: TEXT_OPERATIONS, sdks: ['mistral'] } },
+      wrapCohere: { wrap: { mechanism: 'client-wrapper:braintrust.wrapCohere', operations: TEXT_OPERATIONS, sdks: ['cohere'] } },
+      wrapGroq: { wrap: { mechanism: 'client-wrapper:braintrust.wrapGroq', operations: TEXT_OPERATIONS, sdks: ['groq'] } },
+      wrapOllama: { wrap: { mechanism: 'client-wrapper:braintrust.wrapOllama', operations: TEXT_OPERATIONS, sdks: ['ollama'] } },
+      wrapBedrockRuntime: { wrap: { mechanism: 'client-wrapper:braintrust.wrapBedrockRuntime', operations: TEXT_OPERATIONS, sdks: ['bedrock'] } },
       wrapAISDK: { wrap: { mechanism: 'client-wrapper:braintrust.wrapAISDK', sdks: ['ai'] } },
       traced: { scope: { callbackArg: 0, mechanism: 'scope:braintrust.traced' } },
       wrapTraced: { scope: { callbackArg: 0, mechanism: 'scope:braintrust.wrapTraced' } },
@@ -43,7 +45,7 @@ export const laminar: PackageModel = {
           tracerProvider: true,
           // @lmnr-ai/lmnr 0.8 loads OpenLLMetry's OpenAI/Anthropic/Cohere/Bedrock/LangChain instrumentations and its
           // own @google/genai one; it has none for groq-sdk.
-          covers: ['openai', 'anthropic', 'bedrock', 'cohere', 'google-genai', 'langchain', 'langgraph', 'llamaindex'].map((sdk) => ({ sdk })),
+          covers: ['openai', 'anthropic', 'bedrock', 'cohere', 'google-genai', 'langchain', 'langgraph', 'llamaindex'].map((sdk) => textOnly({ sdk })),
         },
       },
       observe: lmnrObserve,
@@ -61,7 +63,7 @@ const ddCovers: Coverage[] = [
   ...['openai', 'langchain', 'bedrock', 'anthropic', 'google-genai'].map((sdk) => ({ sdk })),
   { sdk: 'ai', versions: '>=4.0.0', library: { package: 'dd-trace', versions: '>=5.63.0' } },
   { sdk: 'langgraph', versions: '>=1.1.2', library: { package: 'dd-trace', versions: '>=5.91.0' } },
-];
+].map((c) => textOnly(c));
 const ddInit: MemberSpec = { global: { id: 'dd.init', mechanism: 'global:dd-trace.init', covers: ddCovers } };
 /** `dd-trace/init` (`require`, `node -r`) and `dd-trace/initialize.mjs` (`node --import`) call `tracer.init()` when loaded. */
 const ddPreload: MemberSpec = { load: { id: 'dd.init', mechanism: 'global:dd-trace/init', covers: ddCovers } };

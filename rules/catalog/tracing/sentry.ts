@@ -1,9 +1,10 @@
 import type { Coverage, DefaultIntegrations, MemberSpec, PackageModel } from '../types.js';
+import { textOnly } from './operations.js';
 
 const startSpan: MemberSpec = { scope: { callbackArg: 'last', mechanism: 'scope:sentry.startSpan' } };
 const startSpanManual: MemberSpec = { scope: { callbackArg: 'last', mechanism: 'scope:sentry.startSpanManual' } };
 const startInactiveSpan: MemberSpec = { span: { mechanism: 'scope:sentry.startInactiveSpan' } };
-const integration = (name: string, ...sdks: string[]): MemberSpec => ({ instrumentation: { mechanism: `global:sentry.${name}`, covers: sdks.map((sdk) => ({ sdk })) } });
+const integration = (name: string, ...sdks: string[]): MemberSpec => ({ instrumentation: { mechanism: `global:sentry.${name}`, covers: sdks.map((sdk) => textOnly({ sdk })) } });
 
 /*
  * The AI integrations `Sentry.init()` turns on by itself, read from the published packages (@sentry/node,
@@ -68,7 +69,7 @@ function defaultCovers(pkg: string, bundlesAi: boolean): Coverage[] {
     { sdk: 'mistral', versions: '>=2.0.0 <4', library: at('>=11.11.0') },
     { sdk: 'groq', versions: '>=0.3.0 <2', library: at('>=11.0.0') },
     { sdk: 'bedrock', library: at('>=11.0.0') },
-  ];
+  ].map((c) => textOnly(c));
 }
 
 /** Integration names as `integrations: (defaults) => defaults.filter((i) => i.name !== 'OpenAI')` spells them. */
