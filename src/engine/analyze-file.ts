@@ -1203,7 +1203,8 @@ class FileAnalyzer implements InterpHost {
       if (callee.k === 'inst') {
         const spec = this.catalog.member(callee.type, callee.path);
         if (!spec) continue;
-        const interesting = isNew ? !!(spec.global || spec.instrumentation || spec.registers) : !!(spec.site || spec.global || spec.registers);
+        // Constructing a class is a site when opening the instance is the request (a Realtime session).
+        const interesting = isNew ? !!(spec.global || spec.instrumentation || spec.registers || (spec.site && spec.new)) : !!(spec.site || spec.global || spec.registers);
         if (!interesting) continue;
       }
       if (callee.k === 'fn' && !this.fnSummary(callee.id)?.paramCalls?.length) continue;

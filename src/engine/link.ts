@@ -18,7 +18,7 @@ export interface Registration {
   id: string;
   mechanism: string;
   file: string;
-  covers: { sdk: string; versions?: string }[];
+  covers: { sdk: string; versions?: string; operations?: string[] }[];
   /** It installs a global tracer provider (see `GlobalSpec.tracerProvider`). */
   tracerProvider?: boolean;
 }
@@ -179,9 +179,10 @@ export class Linker implements InterpHost {
     for (const s of summaries) {
       this.currentFile = s.file;
       for (const c of s.calls) {
-        if (c.isNew) continue;
         const callee = this.interp.concretize(c.callee);
         if (!callee) continue;
+        // `new X()` is a site only where constructing the instance is the request (`MemberSpec.new` with `site`).
+        if (c.isNew && (callee.k !== 'inst' || !this.catalog.member(callee.type, callee.path)?.new)) continue;
         if (callee.k === 'inst') {
           const site = this.evaluate(s.file, c, callee, []);
           if (site) put(site);
@@ -242,11 +243,11 @@ export class Linker implements InterpHost {
   }
 
   /** The coverage entries whose instrumenting library is declared at a qualifying version (see `Coverage.library`). */
-  private applicable(covers: Coverage[]): { sdk: string; versions?: string }[] {
-    const out: { sdk: string; versions?: string }[] = [];
+  private applicable(covers: Coverage[]): Registration['covers'] {
+    const out: Registration['covers'] = [];
     for (const c of covers) {
       if (c.library && !this.packageVersionMatches(c.library.package, c.library.versions, false)) continue;
-      out.push(c.versions ? { sdk: c.sdk, versions: c.versions } : { sdk: c.sdk });
+      out.push({ sdk: c.sdk, ...(c.versions ? { versions: c.versions } : {}), ...(c.operations ? { operations: c.operations } : {}) });
     }
     return out;
   }
@@ -363,6 +364,7 @@ export class Linker implements InterpHost {
       for (const cov of r.covers) {
         if (cov.sdk !== sdk) continue;
         if (cov.versions && !this.versionMatches(sdk, cov.versions)) continue;
+        if (cov.operations && !cov.operations.includes(spec.operation)) continue;
         return wired(r.mechanism);
       }
     }
