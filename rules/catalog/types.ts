@@ -108,6 +108,12 @@ export interface SiteSpec {
    * it, unless the project makes the global registration `unlessGlobal` (`setTracingDisabled(...)`).
    */
   builtin?: { mechanism: string; unlessGlobal?: string };
+  /**
+   * The call runs an instance passed to it, whose own wiring applies (`createAgentUIStreamResponse({ agent })`
+   * streams an agent built with its telemetry): the instance at argument `arg` (under `key` of an options
+   * object) wires the site as it would wire its own calls.
+   */
+  wiringFromArg?: { arg: number; key?: string };
 }
 
 export interface WrapSpec {

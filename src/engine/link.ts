@@ -337,8 +337,9 @@ export class Linker implements InterpHost {
       argsEnd: c.argsEnd,
     };
     const wired = (mechanism: string): EvaluatedSite => ({ ...base, wired: true, mechanism });
-    // (a) the client value passed through a wrapper (or carries constructor/withConfig options)
-    const tag = (callee.wiring ?? []).find(
+    // (a) the client value passed through a wrapper (or carries constructor/withConfig options), or the
+    // instance the call runs (`SiteSpec.wiringFromArg`)
+    const tag = [...(callee.wiring ?? []), ...this.argWiring(c.args, spec.wiringFromArg)].find(
       (t) => covers(t, sdk, spec.operation) && (!t.versions || this.versionMatches(sdk, t.versions)) && (!t.requiresGlobal || this.hasGlobal(t.requiresGlobal)),
     );
     // (b) call options
@@ -383,6 +384,15 @@ export class Linker implements InterpHost {
     // (f) the SDK's own default tracing, unless the project turns it off
     if (spec.builtin && !(spec.builtin.unlessGlobal && this.hasGlobal(spec.builtin.unlessGlobal))) return wired(spec.builtin.mechanism);
     return { ...base, wired: false, mechanism: null };
+  }
+
+  /** The wiring of the instance a site runs (`SiteSpec.wiringFromArg`). */
+  private argWiring(args: Arg[], from: SiteSpec['wiringFromArg']): WiringTag[] {
+    if (!from) return [];
+    let a = argAt(args, from.arg);
+    if (from.key) a = a?.obj?.[from.key];
+    const v = this.interp.concretize(a?.v);
+    return v?.k === 'inst' ? (v.wiring ?? []) : [];
   }
 
   private contextsMechanism(contexts: Context[], sdk: string, kind: SiteSpec['kind']): string | undefined {

@@ -56,13 +56,17 @@ export interface SurfaceRoot {
   module: string;
   exportName: string;
   type: string;
-  /** `new`: the export is a class; `is`: the export is an instance. */
-  via: 'new' | 'is';
+  /** `new`: the export is a class; `is`: the export is an instance; `module`: the module's exported functions and classes. */
+  via: 'new' | 'is' | 'module';
 }
 
 export function surfaceRoots(models: PackageModel[]): SurfaceRoot[] {
   const out: SurfaceRoot[] = [];
   for (const model of models) {
+    // A module whose catalog type lists `notRequests` has its exported functions and classes classified too.
+    for (const [name, spec] of Object.entries(model.types ?? {})) {
+      if (name.startsWith('module:') && spec.notRequests) out.push({ model: model.id, module: name.slice('module:'.length), exportName: '*', type: name, via: 'module' });
+    }
     for (const [module, members] of Object.entries(model.modules)) {
       for (const [exportName, spec] of Object.entries(members)) {
         // The module object itself (`''`) is the default export again; static members (`X.from`) are not classes.
@@ -198,6 +202,22 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
   for (const root of roots) {
     const spec = installed.dir + root.module.slice(installed.name.length);
     const mod = moduleSymbols.find((m) => m.spec === spec)?.sym;
+    if (root.via === 'module') {
+      if (!mod) {
+        missingExports.push(spec);
+        continue;
+      }
+      for (const e of checker.getExportsOfModule(mod)) {
+        const target = e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e;
+        if (!(target.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class | ts.SymbolFlags.Variable))) continue;
+        const t = checker.getTypeOfSymbol(target);
+        const isClass = t.getConstructSignatures().length > 0;
+        // Error classes are thrown, never called for a result.
+        if (isClass ? /Error$/.test(e.getName()) : t.getCallSignatures().length === 0) continue;
+        methods.push({ type: root.type, path: e.getName(), via: `${installed.dir}@${installed.version}` });
+      }
+      continue;
+    }
     const exp = mod && checker.getExportsOfModule(mod).find((s) => s.getName() === root.exportName);
     if (!exp) {
       missingExports.push(`${spec}:${root.exportName}`);
