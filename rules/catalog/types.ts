@@ -306,6 +306,25 @@ export interface MemberSpec {
   instrumentation?: InstrumentationSpec;
   /** Metrics API knowledge (prom-client, OpenTelemetry metrics) for the metric rules. */
   metric?: MetricSpec;
+  /**
+   * On a client constructor: the option holding the URL the client talks to (`new OpenAI({ baseURL })`).
+   * A literal URL is matched against the catalog's `endpoints` to record the provider the calls go to
+   * (DeepSeek, xAI, OpenRouter through the OpenAI SDK); a proxy endpoint traces them at the gateway.
+   */
+  provider?: { arg: number; key: string };
+}
+
+/** A model API endpoint: calls sent to a URL matching `url` go to `provider`. */
+export interface EndpointSpec {
+  /** Provider id recorded in the inventory (`deepseek`, `openrouter`). */
+  provider: string;
+  /** Regular expression source matched against the URL (`^https?://api\\.deepseek\\.com`). */
+  url: string;
+  /**
+   * A gateway that records every request it forwards (Helicone, Portkey): calls routed through it are
+   * traced there, reported with this mechanism (`proxy:helicone`).
+   */
+  proxy?: string;
 }
 
 export interface TypeSpec {
@@ -348,4 +367,6 @@ export interface PackageModel {
    */
   modules: Record<string, Record<string, MemberSpec>>;
   types?: Record<string, TypeSpec>;
+  /** Model API endpoints and gateways this model knows (see `MemberSpec.provider`). */
+  endpoints?: EndpointSpec[];
 }

@@ -741,7 +741,8 @@ class FileAnalyzer implements InterpHost {
       case 'function':
         return { k: 'fn', id: this.fnId(info.node) };
       case 'class':
-        return undefined;
+        // A class that extends an SDK client class is a client class (`class Acme extends OpenAI`).
+        return this.sdkBaseClass(info.node);
       case 'param': {
         if (info.annotation) {
           const t = this.annotationValue(info.annotation);
@@ -909,7 +910,9 @@ class FileAnalyzer implements InterpHost {
     let cls: ts.ClassLikeDeclaration | undefined;
     for (const c of this.classProps.keys()) if (c.pos <= pos && pos < c.end && (!cls || c.pos > cls.pos)) cls = c;
     // Up the local `extends` chain: a member the subclass does not have may be the base class's.
+    let last: ts.ClassLikeDeclaration | undefined;
     for (let depth = 0; cls && depth < 8; depth++) {
+      last = cls;
       const values = this.classProps.get(cls)?.get(name);
       if (values) {
         // Assigned values, methods and getters first; a declared type only when none resolves.
@@ -917,6 +920,28 @@ class FileAnalyzer implements InterpHost {
         return v ?? pick(values.map((x) => ('type' in x ? this.annotationValue(x.type) : undefined)));
       }
       cls = this.localBaseClass(cls);
+    }
+    // The chain ends at an SDK client class: `this.chat` in `class Acme extends OpenAI` is the client's.
+    const sdkBase = last && this.sdkBaseClass(last);
+    if (sdkBase) {
+      const self = this.interp.construct(sdkBase, []);
+      return self && this.interp.member(self, name);
+    }
+    return undefined;
+  }
+
+  /**
+   * The SDK class a class extends, when its `extends` clause names one the catalog constructs (or a class
+   * exported by another project file, resolved at link time).
+   */
+  private sdkBaseClass(cls: ts.ClassLikeDeclaration): AVal | undefined {
+    for (const h of cls.heritageClauses ?? []) {
+      if (h.token !== ts.SyntaxKind.ExtendsKeyword) continue;
+      const base = h.types[0] && unwrap(h.types[0].expression);
+      if (!base) return undefined;
+      const v = this.val(base);
+      if (v?.k === 'inst' && this.catalog.member(v.type, v.path)?.new) return v;
+      return v?.k === 'ref' ? v : undefined;
     }
     return undefined;
   }

@@ -3,7 +3,7 @@
  * needs precomputed (member by dotted path, path prefixes for early pruning, module specifier → type).
  */
 
-import type { InstrumentationSpec, MemberSpec, PackageModel, TypeSpec } from '../../rules/catalog/types.js';
+import type { EndpointSpec, InstrumentationSpec, MemberSpec, PackageModel, TypeSpec } from '../../rules/catalog/types.js';
 
 export const MODULE_TYPE_PREFIX = 'module:';
 
@@ -33,11 +33,14 @@ export class CatalogIndex {
   readonly models = new Map<string, PackageModel>();
   /** SDK id → the npm package whose version gates version ranges. */
   readonly sdkPackage = new Map<string, string>();
+  /** Model API endpoints and gateways, with their compiled patterns. */
+  readonly endpoints: (EndpointSpec & { re: RegExp })[] = [];
 
   constructor(models: PackageModel[]) {
     const raw = new Map<string, { spec: TypeSpec; model: PackageModel }>();
     for (const model of models) {
       this.models.set(model.id, model);
+      for (const e of model.endpoints ?? []) this.endpoints.push({ ...e, re: new RegExp(e.url, 'i') });
       const firstModule = Object.keys(model.modules)[0];
       if (!this.sdkPackage.has(model.id)) this.sdkPackage.set(model.id, model.package ?? firstModule ?? model.id);
       for (const [mod, members] of Object.entries(model.modules)) {
@@ -94,6 +97,11 @@ export class CatalogIndex {
       const notRequests = resolveNotRequests(name, new Set(), new Map());
       this.types.set(name, { name, sdk: spec.sdk, model, members, prefixes, nativeTracing: spec.nativeTracing, notRequests });
     }
+  }
+
+  /** The endpoint a URL belongs to, if the catalog knows it. */
+  endpoint(url: string): (EndpointSpec & { re: RegExp }) | undefined {
+    return this.endpoints.find((e) => e.re.test(url));
   }
 
   moduleType(spec: string): string | undefined {

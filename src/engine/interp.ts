@@ -23,6 +23,23 @@ export interface InterpHost {
 
 const MAX_DEPTH = 40;
 
+/** What an instance passes on to the values obtained from it: its identity and the provider it talks to. */
+function keep(v: Extract<AVal, { k: 'inst' }>): { origin?: string; provider?: string } {
+  return { ...(v.origin ? { origin: v.origin } : {}), ...(v.provider ? { provider: v.provider } : {}) };
+}
+
+/** The provider a client constructed with these arguments talks to (`MemberSpec.provider`), or undefined. */
+function providerOf(spec: MemberSpec, args: Arg[], catalog: InterpHost['catalog']): string | undefined {
+  if (!spec.provider) return undefined;
+  const opt = argAt(args, spec.provider.arg)?.obj?.[spec.provider.key];
+  if (!opt) return undefined;
+  let url = opt.lit;
+  // A URL constant the catalog knows (`PORTKEY_GATEWAY_URL` from portkey-ai).
+  if (url === undefined && opt.v?.k === 'inst') url = catalog.member(opt.v.type, opt.v.path)?.constant;
+  if (typeof url !== 'string') return 'unknown';
+  return catalog.endpoint(url)?.provider ?? 'unknown';
+}
+
 function addWiring(v: AVal, tags: WiringTag[] | undefined): AVal {
   if (!tags || tags.length === 0) return v;
   if (v.k === 'inst' || v.k === 'param') return { ...v, wiring: [...(v.wiring ?? []), ...tags] };
@@ -88,9 +105,9 @@ export class Interp {
     if (v.k !== 'inst') return undefined;
     const path = [...v.path, name];
     const spec = this.host.catalog.member(v.type, path);
-    if (spec?.is) return { k: 'inst', type: spec.is, path: [], wiring: v.wiring, ...(v.origin ? { origin: v.origin } : {}) };
+    if (spec?.is) return { k: 'inst', type: spec.is, path: [], wiring: v.wiring, ...keep(v) };
     if (!this.host.catalog.hasPrefix(v.type, path)) return undefined;
-    return { k: 'inst', type: v.type, path, wiring: v.wiring, ...(v.origin ? { origin: v.origin } : {}) };
+    return { k: 'inst', type: v.type, path, wiring: v.wiring, ...keep(v) };
   }
 
   call(v0: AVal, args: Arg[]): AVal | undefined {
@@ -109,7 +126,7 @@ export class Interp {
     }
     const optionTags = spec.returnsOptions ? this.optionTags(spec.returnsOptions, args, v.type) : [];
     if (spec.returnsSelf) {
-      return { k: 'inst', type: v.type, path: [], wiring: [...(v.wiring ?? []), ...optionTags], ...(v.origin ? { origin: v.origin } : {}) };
+      return { k: 'inst', type: v.type, path: [], wiring: [...(v.wiring ?? []), ...optionTags], ...keep(v) };
     }
     if (spec.returns) {
       let argWiring: WiringTag[] = [];
@@ -120,7 +137,7 @@ export class Interp {
         argWiring = matched.flatMap((m) => m.wiring ?? []);
       }
       // What an instance's method returns (`mastra.getAgent()`, `workflow.createRun()`) keeps its origin.
-      return { k: 'inst', type: spec.returns, path: [], wiring: [...(v.wiring ?? []), ...optionTags, ...argWiring], ...(v.origin ? { origin: v.origin } : {}) };
+      return { k: 'inst', type: spec.returns, path: [], wiring: [...(v.wiring ?? []), ...optionTags, ...argWiring], ...keep(v) };
     }
     return undefined;
   }
@@ -135,7 +152,8 @@ export class Interp {
     const tags = spec.newOptions ? this.optionTags(spec.newOptions, args, spec.new) : [];
     // A class reached through a wrapped module (braintrust `wrapGoogleGenAI(genai).GoogleGenAI`) builds wired instances.
     const wiring = [...(v.wiring ?? []), ...tags];
-    return { k: 'inst', type: spec.new, path: [], wiring: wiring.length ? wiring : undefined };
+    const provider = providerOf(spec, args, this.host.catalog);
+    return { k: 'inst', type: spec.new, path: [], wiring: wiring.length ? wiring : undefined, ...(provider ? { provider } : {}) };
   }
 
   /** Substitute a user function's arguments into its return summary. */

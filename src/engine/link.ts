@@ -33,6 +33,11 @@ export interface EvaluatedSite {
   spec: SiteSpec;
   /** The catalog member called: `<type>#<dotted path>` (e.g. `openai.Client#chat.completions.create`). */
   member: string;
+  /**
+   * The provider the client was pointed at with its URL option (`new OpenAI({ baseURL })`, see
+   * `MemberSpec.provider`): a catalog endpoint's provider, or `unknown` when the URL is not a literal.
+   */
+  provider?: string;
   wired: boolean;
   mechanism: string | null;
   /** The tracing option is present but explicitly disabled (`isEnabled: false`). */
@@ -332,6 +337,7 @@ export class Linker implements InterpHost {
       callee: c.calleeText,
       spec,
       member: `${callee.type}#${callee.path.join('.')}`,
+      ...(callee.provider ? { provider: callee.provider } : {}),
       options: (spec.options ?? []).filter((o) => !o.versions || this.versionMatches(sdk, o.versions)),
       args: c.args,
       argsEnd: c.argsEnd,
@@ -353,6 +359,9 @@ export class Linker implements InterpHost {
     }
     if (disabled) return { ...base, wired: false, mechanism: null, disabled };
     if (tag) return wired(tag.mechanism);
+    // A client pointed at a gateway that records every request (Helicone, Portkey) is traced there.
+    const gateway = callee.provider ? this.catalog.endpoints.find((e) => e.proxy && e.provider === callee.provider) : undefined;
+    if (gateway?.proxy) return wired(gateway.proxy);
     if (optionMechanism) return wired(optionMechanism);
     // (c) lexical tracing scopes, here and in callers (for sites reached through parameters)
     for (const cand of [c, ...outer]) {

@@ -223,6 +223,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     sdk: s.sdk,
     operation: s.operation,
     callee: s.callee,
+    ...(s.provider ? { provider: s.provider } : {}),
     wired: s.wired,
     mechanism: s.mechanism,
   }));

@@ -8,6 +8,7 @@ import { httpClientMethods } from './common.js';
 const client: MemberSpec = {
   new: 'anthropic.Client',
   annotation: 'anthropic.Client',
+  provider: { arg: 0, key: 'baseURL' },
   newOptions: [{ arg: 0, key: 'openTelemetry.tracerProvider', versions: '>=0.134.0', mechanism: 'client-option:anthropic.openTelemetry.tracerProvider' }],
 };
 

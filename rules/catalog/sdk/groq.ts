@@ -1,7 +1,7 @@
 import type { MemberSpec, PackageModel } from '../types.js';
 import { httpClientMethods } from './common.js';
 
-const client: MemberSpec = { new: 'groq.Client', annotation: 'groq.Client' };
+const client: MemberSpec = { new: 'groq.Client', annotation: 'groq.Client', provider: { arg: 0, key: 'baseURL' } };
 
 /**
  * Groq's SDK (`groq-sdk`). Its client looks like OpenAI's but is a separate package with a smaller

@@ -1,7 +1,9 @@
 import type { MemberSpec, PackageModel } from '../types.js';
 import { httpClientMethods } from './common.js';
+import { endpoints } from './endpoints.js';
 
-const client = { new: 'openai.Client', annotation: 'openai.Client' } as const;
+// `baseURL` points the client at any OpenAI-compatible API (DeepSeek, xAI, OpenRouter, a gateway).
+const client: MemberSpec = { new: 'openai.Client', annotation: 'openai.Client', provider: { arg: 0, key: 'baseURL' } };
 
 const site = (operation: string): MemberSpec => ({ site: { kind: 'llm-call', operation } });
 const chat = site('chat');
@@ -34,6 +36,7 @@ export const openai: PackageModel = {
   name: 'OpenAI',
   role: 'sdk',
   docs: 'https://github.com/openai/openai-node',
+  endpoints,
   modules: {
     openai: {
       '': client,
@@ -46,6 +49,8 @@ export const openai: PackageModel = {
     'openai/bedrock': { BedrockOpenAI: client },
     'openai/realtime/ws': realtimeWS,
     'openai/realtime/websocket': realtimeWebSocket,
+    // Portkey's gateway URL, for `new OpenAI({ baseURL: PORTKEY_GATEWAY_URL, defaultHeaders: createHeaders(...) })`.
+    'portkey-ai': { PORTKEY_GATEWAY_URL: { constant: 'https://api.portkey.ai/v1' } },
     // v4 and v5: the Realtime API under `beta`.
     'openai/beta/realtime/ws': realtimeWS,
     'openai/beta/realtime/websocket': realtimeWebSocket,
