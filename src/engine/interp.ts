@@ -219,6 +219,9 @@ export function checkOption(o: OptionWiring, args: Arg[], host: InterpHost, sdk:
   if (args.some((a) => a.spread)) return 'unknown';
   const arg = argAt(args, o.arg);
   if (!arg) return 'absent';
+  const ignored = (a: Arg | undefined) => !!o.ignores && a?.v?.k === 'inst' && a.v.path.length === 0 && o.ignores.includes(a.v.type);
+  // The handlers themselves where the options may go (`chain.call(values, [handler])`), all of them ignored.
+  if (arg.arr && arg.arr.length > 0 && arg.arr.every(ignored)) return 'absent';
   // A literal (or `undefined`) cannot carry options; any other expression we cannot see into.
   if (!arg.obj) return arg.lit !== undefined ? 'absent' : 'unknown';
   let cur: Arg | undefined = arg;
@@ -230,8 +233,12 @@ export function checkOption(o: OptionWiring, args: Arg[], host: InterpHost, sdk:
     cur = next;
   }
   if (!cur) return 'absent';
-  if (cur.lit === null || cur.lit === false) return 'absent';
+  // `false`, `null` and `0` turn an option off (`tracesSampleRate: 0`).
+  if (cur.lit === null || cur.lit === false || cur.lit === 0) return 'absent';
   if (cur.arr && cur.arr.length === 0) return 'absent';
+  // Every element a value the option's catalog entry does not count (a handler that only prints or collects runs).
+  if (cur.arr && cur.arr.every(ignored)) return 'absent';
+  if (ignored(cur)) return 'absent';
   if (o.enabledFlag) {
     if (!cur.obj) return 'unknown';
     const flag = cur.obj[o.enabledFlag];

@@ -9,7 +9,16 @@ import type { MemberSpec, OptionWiring, PackageModel, SiteKind } from '../types.
  * parent runnable (tools, `RunnableLambda`, graph nodes) are scopes that inherit its handlers.
  */
 
-const callbacks = (arg: number, mechanism = 'call-option:langchain.callbacks'): OptionWiring => ({ arg, key: 'callbacks', mechanism });
+/** Handlers that keep runs in memory or print them: a callbacks list of only these traces nothing. */
+const LOCAL_HANDLER = 'langchain.LocalHandler';
+const callbacks = (arg: number, mechanism = 'call-option:langchain.callbacks'): OptionWiring => ({ arg, key: 'callbacks', mechanism, ignores: [LOCAL_HANDLER] });
+const localHandler: MemberSpec = { new: LOCAL_HANDLER };
+const localHandlers: Record<string, Record<string, MemberSpec>> = {
+  '@langchain/core/tracers/run_collector': { RunCollectorCallbackHandler: localHandler },
+  '@langchain/core/tracers/console': { ConsoleCallbackHandler: localHandler },
+  '@langchain/core/tracers/log_stream': { LogStreamCallbackHandler: localHandler },
+  'langchain/callbacks': { ConsoleCallbackHandler: localHandler, RunCollectorCallbackHandler: localHandler },
+};
 const ctorCallbacks: OptionWiring[] = [callbacks(0, 'constructor-option:langchain.callbacks')];
 const withConfigCallbacks: OptionWiring[] = [callbacks(0, 'with-config:langchain.callbacks')];
 
@@ -175,8 +184,10 @@ export const langchain: PackageModel = {
     '@langchain/core/embeddings': { Embeddings: { annotation: EMB, ...integration } },
     '@langchain/core/retrievers': { BaseRetriever: integration },
     '@langchain/core/callbacks/base': { BaseCallbackHandler: integration },
+    ...localHandlers,
   },
   types: {
+    [LOCAL_HANDLER]: { sdk: 'langchain', members: {} },
     [CHAT]: {
       sdk: 'langchain',
       members: {

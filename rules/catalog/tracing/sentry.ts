@@ -104,12 +104,17 @@ function defaults(pkg: string, framework: boolean): DefaultIntegrations {
  * `init`: Sentry 8+ runs on OpenTelemetry, so it installs the global tracer provider; it covers the AI
  * integrations passed in `integrations` and, in the SDKs built on @sentry/node, the default ones.
  */
+/** Tracing is on only with a sample rate or sampler (8.x also `enableTracing`); `tracesSampleRate: 0` keeps it off. */
+const tracingOn = { arg: 0, keys: ['tracesSampleRate', 'tracesSampler', 'enableTracing'] };
+
 function members(pkg: string, nodeDefaults: 'node' | 'framework' | undefined): Record<string, MemberSpec> {
   const init: MemberSpec = {
     global: {
       id: 'sentry.init',
       mechanism: 'global:sentry.init',
       covers: 'instrumentations',
+      // A Sentry set up for errors only sends no spans, whatever integrations it lists.
+      when: tracingOn,
       tracerProvider: true,
       ...(nodeDefaults ? { defaults: defaults(pkg, nodeDefaults === 'framework') } : {}),
     },
@@ -119,7 +124,7 @@ function members(pkg: string, nodeDefaults: 'node' | 'framework' | undefined): R
     startSpanManual,
     startInactiveSpan,
     init,
-    ...(pkg === '@sentry/node' ? { initWithoutDefaultIntegrations: { global: { id: 'sentry.init', mechanism: 'global:sentry.init', covers: 'instrumentations', tracerProvider: true } } } : {}),
+    ...(pkg === '@sentry/node' ? { initWithoutDefaultIntegrations: { global: { id: 'sentry.init', mechanism: 'global:sentry.init', covers: 'instrumentations', when: tracingOn, tracerProvider: true } } } : {}),
     openAIIntegration: integration('openAIIntegration', 'openai'),
     anthropicAIIntegration: integration('anthropicAIIntegration', 'anthropic'),
     googleGenAIIntegration: integration('googleGenAIIntegration', 'google-genai'),
