@@ -87,6 +87,8 @@ export interface OptionWiring {
   versions?: VersionRange;
   /** Mechanism name reported in the inventory, e.g. `call-option:ai.experimental_telemetry`. */
   mechanism: string;
+  /** On constructor options: the operations the option traces on the instance (absent: all). */
+  operations?: string[];
   /**
    * Catalog types whose instances do not count as the option's value: a `callbacks` array holding only
    * handlers that keep runs in memory or print them (`RunCollectorCallbackHandler`, `ConsoleCallbackHandler`)

@@ -200,7 +200,13 @@ export class Interp {
       // The registration a tag requires is judged at evaluation, once the whole manifest is known.
       const r = checkOption(o.requiresGlobal ? { ...o, requiresGlobal: undefined } : o, args, this.host, this.host.catalog.type(type)?.sdk);
       // Version and registration conditions travel with the tag: the local phase cannot judge them.
-      if (r === 'wired') tags.push({ mechanism: o.mechanism, ...(o.versions ? { versions: o.versions } : {}), ...(o.requiresGlobal ? { requiresGlobal: o.requiresGlobal } : {}) });
+      if (r === 'wired')
+        tags.push({
+          mechanism: o.mechanism,
+          ...(o.versions ? { versions: o.versions } : {}),
+          ...(o.requiresGlobal ? { requiresGlobal: o.requiresGlobal } : {}),
+          ...(o.operations ? { operations: o.operations } : {}),
+        });
     }
     return tags;
   }

@@ -55,8 +55,9 @@ function telemetryOptions(arg: number, v6Integrations: boolean): OptionWiring[] 
   ];
 }
 
+// A model wrapped for tracing (PostHog's `withTracing(model, posthog)`) traces the calls it is passed to.
 const call = (operation: string, v6Integrations = false): MemberSpec => ({
-  site: { kind: 'llm-call', operation, options: telemetryOptions(0, v6Integrations) },
+  site: { kind: 'llm-call', operation, options: telemetryOptions(0, v6Integrations), wiringFromArg: { arg: 0, key: 'model' } },
 });
 
 /** `new ToolLoopAgent({ model, telemetry })`: the constructor's telemetry applies to every generate/stream. */

@@ -24,7 +24,85 @@ export const braintrust: PackageModel = {
       wrapAISDK: { wrap: { mechanism: 'client-wrapper:braintrust.wrapAISDK', sdks: ['ai'] } },
       traced: { scope: { callbackArg: 0, mechanism: 'scope:braintrust.traced' } },
       wrapTraced: { scope: { callbackArg: 0, mechanism: 'scope:braintrust.wrapTraced' } },
+      // A logger (or an experiment) traces what runs in `logger.traced(fn)` and after `logger.startSpan()`.
+      initLogger: { returns: 'braintrust.Logger' },
+      init: { returns: 'braintrust.Logger' },
+      initExperiment: { returns: 'braintrust.Logger' },
+      currentLogger: { returns: 'braintrust.Logger' },
+      currentSpan: { returns: 'braintrust.Logger' },
+      startSpan: { span: { mechanism: 'scope:braintrust.startSpan' } },
     },
+  },
+  types: {
+    'braintrust.Logger': {
+      sdk: 'braintrust',
+      members: {
+        traced: { scope: { callbackArg: 0, mechanism: 'scope:braintrust.logger.traced' } },
+        startSpan: { span: { mechanism: 'scope:braintrust.logger.startSpan' }, returns: 'braintrust.Logger' },
+      },
+    },
+  },
+};
+
+const posthogOption = (operations: string[]) => [{ arg: 0, key: 'posthog', mechanism: 'client-option:posthog', operations }];
+const posthogOpenAI: MemberSpec = { new: 'openai.Client', annotation: 'openai.Client', newOptions: posthogOption(['chat', 'text_completion', 'embeddings', 'audio_transcription']) };
+const posthogAnthropic: MemberSpec = { new: 'anthropic.Client', annotation: 'anthropic.Client', newOptions: posthogOption(['chat']) };
+const posthogGemini: MemberSpec = { new: 'google-genai.Client', annotation: 'google-genai.Client', newOptions: posthogOption(['generate_content', 'embeddings']) };
+const withTracing: MemberSpec = { wrap: { mechanism: 'client-wrapper:posthog.withTracing', sdks: ['ai'] } };
+const posthogHandler: MemberSpec = { handler: { mechanism: 'handler:posthog.LangChainCallbackHandler' } };
+
+/**
+ * PostHog LLM analytics (`@posthog/ai`): drop-in OpenAI, Anthropic and Gemini clients that capture each
+ * generation when given a `posthog` client (chat, responses, embeddings and transcriptions for OpenAI;
+ * messages for Anthropic), `withTracing(model, posthog)` for AI SDK models, a LangChain handler, and a
+ * trace processor for the OpenAI Agents SDK.
+ */
+export const posthog: PackageModel = {
+  id: 'posthog',
+  name: 'PostHog LLM analytics',
+  role: 'tracing',
+  docs: 'https://posthog.com/docs/llm-analytics',
+  modules: {
+    '@posthog/ai': { withTracing, OpenAI: posthogOpenAI, AzureOpenAI: posthogOpenAI, Anthropic: posthogAnthropic, LangChainCallbackHandler: posthogHandler },
+    '@posthog/ai/vercel': { withTracing },
+    '@posthog/ai/openai': { OpenAI: posthogOpenAI, PostHogOpenAI: posthogOpenAI, AzureOpenAI: posthogOpenAI, default: posthogOpenAI },
+    '@posthog/ai/anthropic': { Anthropic: posthogAnthropic, PostHogAnthropic: posthogAnthropic, default: posthogAnthropic },
+    '@posthog/ai/gemini': { GoogleGenAI: posthogGemini, Gemini: posthogGemini, PostHogGoogleGenAI: posthogGemini, default: posthogGemini },
+    '@posthog/ai/langchain': { LangChainCallbackHandler: posthogHandler },
+    '@posthog/ai/openai-agents': {
+      instrument: { global: { id: 'openai-agents.traceProcessor', mechanism: 'global:posthog.openai-agents.instrument', covers: [{ sdk: 'openai-agents' }] } },
+    },
+  },
+};
+
+const phoenixRegister: MemberSpec = { global: { id: 'otel.instrumentations', mechanism: 'global:phoenix.register', covers: 'instrumentations', tracerProvider: true } };
+
+/** Arize Phoenix's OpenTelemetry setup: `register({ projectName, instrumentations })` installs a tracer provider. */
+export const phoenix: PackageModel = {
+  id: 'phoenix',
+  name: 'Arize Phoenix',
+  role: 'tracing',
+  docs: 'https://arize.com/docs/phoenix/tracing/how-to-tracing/setup-tracing/javascript',
+  modules: { '@arizeai/phoenix-otel': { register: phoenixRegister } },
+};
+
+const triggerConfig: MemberSpec = {
+  global: { id: 'trigger.instrumentations', mechanism: 'global:trigger.defineConfig', covers: 'instrumentations', tracerProvider: true },
+};
+
+/**
+ * trigger.dev: `defineConfig({ telemetry: { instrumentations: [...] } })` in trigger.config.ts registers the
+ * instrumentations in the task runtime (v3 also took `instrumentations` at the top level).
+ */
+export const triggerDev: PackageModel = {
+  id: 'trigger.dev',
+  name: 'trigger.dev',
+  role: 'tracing',
+  docs: 'https://trigger.dev/docs/config/config-file#instrumentations',
+  modules: {
+    '@trigger.dev/sdk/v3': { defineConfig: triggerConfig },
+    '@trigger.dev/sdk': { defineConfig: triggerConfig },
+    '@trigger.dev/sdk/build': { defineConfig: triggerConfig },
   },
 };
 
