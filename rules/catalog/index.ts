@@ -28,14 +28,14 @@ import { promClient } from './metrics/prom-client.js';
 import { instrumentations } from './tracing/instrumentations.js';
 import { langfuse } from './tracing/langfuse.js';
 import { langsmith } from './tracing/langsmith.js';
-import { braintrust, ddTrace, laminar, phoenix, posthog, triggerDev } from './tracing/others.js';
+import { braintrust, ddTrace, gateways, laminar, phoenix, posthog, triggerDev } from './tracing/others.js';
 import { otel } from './tracing/otel.js';
 import { sentry } from './tracing/sentry.js';
 import { traceloop } from './tracing/traceloop.js';
 
 export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, sagemaker, together, replicate, huggingface, fal, googleCloudVertexai, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs];
 
-export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace, posthog, phoenix, triggerDev];
+export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace, posthog, phoenix, triggerDev, gateways];
 
 /** Metrics APIs (prom-client, OpenTelemetry metrics), for the metric rules. */
 export const metricModels: PackageModel[] = [promClient, otelMetrics];

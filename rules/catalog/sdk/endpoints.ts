@@ -7,9 +7,6 @@ import type { EndpointSpec } from '../types.js';
  * them (`proxy`).
  */
 export const endpoints: EndpointSpec[] = [
-  // Observability gateways: every request through them is logged and traced there.
-  { provider: 'helicone', url: '^https?://([a-z0-9-]+\\.)?helicone\\.ai(/|$)', proxy: 'proxy:helicone' },
-  { provider: 'portkey', url: '^https?://api\\.portkey\\.ai(/|$)', proxy: 'proxy:portkey' },
   { provider: 'openai', url: '^https?://api\\.openai\\.com(/|$)' },
   { provider: 'azure', url: '^https?://[^/]+\\.(openai\\.azure\\.com|cognitiveservices\\.azure\\.com|services\\.ai\\.azure\\.com)(/|$)' },
   { provider: 'anthropic', url: '^https?://api\\.anthropic\\.com(/|$)' },

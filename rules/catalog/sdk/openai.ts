@@ -49,8 +49,6 @@ export const openai: PackageModel = {
     'openai/bedrock': { BedrockOpenAI: client },
     'openai/realtime/ws': realtimeWS,
     'openai/realtime/websocket': realtimeWebSocket,
-    // Portkey's gateway URL, for `new OpenAI({ baseURL: PORTKEY_GATEWAY_URL, defaultHeaders: createHeaders(...) })`.
-    'portkey-ai': { PORTKEY_GATEWAY_URL: { constant: 'https://api.portkey.ai/v1' } },
     // v4 and v5: the Realtime API under `beta`.
     'openai/beta/realtime/ws': realtimeWS,
     'openai/beta/realtime/websocket': realtimeWebSocket,

@@ -172,3 +172,23 @@ export const ddTrace: PackageModel = {
     },
   },
 };
+
+/**
+ * Observability gateways: a client whose `baseURL` routes through one (`new OpenAI({ baseURL:
+ * 'https://oai.helicone.ai/v1' })`, Portkey's `PORTKEY_GATEWAY_URL`) is traced there, every request logged
+ * with its latency, tokens and cost.
+ */
+export const gateways: PackageModel = {
+  id: 'gateways',
+  name: 'Helicone and Portkey gateways',
+  role: 'tracing',
+  docs: 'https://docs.helicone.ai/getting-started/quick-start',
+  endpoints: [
+    { provider: 'helicone', url: '^https?://([a-z0-9-]+\\.)?helicone\\.ai(/|$)', proxy: 'proxy:helicone' },
+    { provider: 'portkey', url: '^https?://api\\.portkey\\.ai(/|$)', proxy: 'proxy:portkey' },
+  ],
+  modules: {
+    // Portkey's gateway URL, for `new OpenAI({ baseURL: PORTKEY_GATEWAY_URL, defaultHeaders: createHeaders(...) })`.
+    'portkey-ai': { PORTKEY_GATEWAY_URL: { constant: 'https://api.portkey.ai/v1' } },
+  },
+};
