@@ -18,6 +18,7 @@ import { groq } from './sdk/groq.js';
 import { mistral } from './sdk/mistral.js';
 import { ollama } from './sdk/ollama.js';
 import { fal } from './sdk/fal.js';
+import { inngestAgentKit } from './sdk/inngest-agent-kit.js';
 import { googleCloudVertexai } from './sdk/google-cloud-vertexai.js';
 import { huggingface } from './sdk/huggingface.js';
 import { replicate } from './sdk/replicate.js';
@@ -33,7 +34,7 @@ import { otel } from './tracing/otel.js';
 import { sentry } from './tracing/sentry.js';
 import { traceloop } from './tracing/traceloop.js';
 
-export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, sagemaker, together, replicate, huggingface, fal, googleCloudVertexai, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs];
+export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, sagemaker, together, replicate, huggingface, fal, googleCloudVertexai, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs, inngestAgentKit];
 
 export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace, posthog, phoenix, triggerDev, gateways];
 
