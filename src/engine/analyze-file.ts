@@ -841,7 +841,10 @@ class FileAnalyzer implements InterpHost {
     if (ts.isElementAccessExpression(e)) {
       const arg = e.argumentExpression;
       if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return this.memberOfExpr(this.val(e.expression), e.expression, arg.text);
-      return undefined;
+      // A computed key into an object literal (`factories[name]()`): one of its values, the first that resolves.
+      const obj = this.objectLiteralOf(e.expression);
+      if (!obj) return undefined;
+      return pick(obj.properties.map((p) => (ts.isPropertyAssignment(p) ? this.val(p.initializer) : ts.isShorthandPropertyAssignment(p) ? this.val(p.name) : undefined)));
     }
     if (ts.isCallExpression(e)) {
       if (e.expression.kind === ts.SyntaxKind.ImportKeyword) {
@@ -915,9 +918,13 @@ class FileAnalyzer implements InterpHost {
       last = cls;
       const values = this.classProps.get(cls)?.get(name);
       if (values) {
-        // Assigned values, methods and getters first; a declared type only when none resolves.
-        const v = pick(values.map((x) => ('expr' in x ? this.val(x.expr) : 'method' in x ? ({ k: 'fn', id: this.fnId(x.method) } as AVal) : 'getter' in x ? this.returnsOf(x.getter) : undefined)));
-        return v ?? pick(values.map((x) => ('type' in x ? this.annotationValue(x.type) : undefined)));
+        // Assigned values, methods and getters first; a declared type only when none resolves. A value
+        // assigned from a parameter (`this.client = options.client`) is known only to the caller that
+        // constructed the instance, so a concrete assignment elsewhere, then the declared type, come first.
+        const vals = values.map((x) => ('expr' in x ? this.val(x.expr) : 'method' in x ? ({ k: 'fn', id: this.fnId(x.method) } as AVal) : 'getter' in x ? this.returnsOf(x.getter) : undefined));
+        const concrete = pick(vals.filter((x) => x?.k !== 'param'));
+        if (concrete) return concrete;
+        return pick(values.map((x) => ('type' in x ? this.annotationValue(x.type) : undefined))) ?? pick(vals);
       }
       cls = this.localBaseClass(cls);
     }

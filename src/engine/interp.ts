@@ -65,8 +65,13 @@ export class Interp {
         if (name === '*') {
           const first = steps[0];
           if (first && 'm' in first && first.m !== '$wrap') {
-            name = first.m;
-            steps = steps.slice(1);
+            // `module.exports = client` consumed through `require()`: the members are the exported value's.
+            if (this.host.resolveRef({ k: 'ref', file: v.file, name: first.m, steps: [] }) === undefined && this.host.resolveRef({ k: 'ref', file: v.file, name: 'default', steps: [] }) !== undefined) {
+              name = 'default';
+            } else {
+              name = first.m;
+              steps = steps.slice(1);
+            }
           } else if (first) name = 'default';
           else return v;
         }
