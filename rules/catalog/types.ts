@@ -27,6 +27,11 @@ export interface Coverage {
   sdk: string;
   versions?: VersionRange;
   /**
+   * Only calls of these operations (absent: every operation). An instrumentation patches the methods it
+   * knows: most trace chat, completions and embeddings, not audio, images or realtime sessions.
+   */
+  operations?: string[];
+  /**
    * Only when the project declares the instrumenting package at a version in range (checked where the
    * registration is; an undeclared version does not qualify): what a library instruments changes with its
    * own version (Sentry's default integrations, an auto-instrumentation bundle).
@@ -82,6 +87,14 @@ export interface OptionWiring {
   versions?: VersionRange;
   /** Mechanism name reported in the inventory, e.g. `call-option:ai.experimental_telemetry`. */
   mechanism: string;
+  /** On constructor options: the operations the option traces on the instance (absent: all). */
+  operations?: string[];
+  /**
+   * Catalog types whose instances do not count as the option's value: a `callbacks` array holding only
+   * handlers that keep runs in memory or print them (`RunCollectorCallbackHandler`, `ConsoleCallbackHandler`)
+   * exports nothing.
+   */
+  ignores?: string[];
 }
 
 export interface SiteSpec {
@@ -103,6 +116,12 @@ export interface SiteSpec {
    * it, unless the project makes the global registration `unlessGlobal` (`setTracingDisabled(...)`).
    */
   builtin?: { mechanism: string; unlessGlobal?: string };
+  /**
+   * The call runs an instance passed to it, whose own wiring applies (`createAgentUIStreamResponse({ agent })`
+   * streams an agent built with its telemetry): the instance at argument `arg` (under `key` of an options
+   * object) wires the site as it would wire its own calls.
+   */
+  wiringFromArg?: { arg: number; key?: string };
 }
 
 export interface WrapSpec {
@@ -306,6 +325,25 @@ export interface MemberSpec {
   instrumentation?: InstrumentationSpec;
   /** Metrics API knowledge (prom-client, OpenTelemetry metrics) for the metric rules. */
   metric?: MetricSpec;
+  /**
+   * On a client constructor: the option holding the URL the client talks to (`new OpenAI({ baseURL })`).
+   * A literal URL is matched against the catalog's `endpoints` to record the provider the calls go to
+   * (DeepSeek, xAI, OpenRouter through the OpenAI SDK); a proxy endpoint traces them at the gateway.
+   */
+  provider?: { arg: number; key: string };
+}
+
+/** A model API endpoint: calls sent to a URL matching `url` go to `provider`. */
+export interface EndpointSpec {
+  /** Provider id recorded in the inventory (`deepseek`, `openrouter`). */
+  provider: string;
+  /** Regular expression source matched against the URL (`^https?://api\\.deepseek\\.com`). */
+  url: string;
+  /**
+   * A gateway that records every request it forwards (Helicone, Portkey): calls routed through it are
+   * traced there, reported with this mechanism (`proxy:helicone`).
+   */
+  proxy?: string;
 }
 
 export interface TypeSpec {
@@ -321,6 +359,14 @@ export interface TypeSpec {
    * registration with `tracerProvider`, at the declared versions in `versions`.
    */
   nativeTracing?: { mechanism: string; versions?: VersionRange };
+  /**
+   * The rest of the SDK's published surface: public methods of instances of this type that make no model
+   * request (file uploads, fine-tune and vector-store management, model listing, token counting...), by
+   * dotted path, grouped under the reason. A path ending in `.*` classifies a whole resource whose job is
+   * not inference (`files.*`). With `members`, this is the classification the type-walk completeness test
+   * checks the SDK's published type definitions against: a public method in neither fails it.
+   */
+  notRequests?: Record<string, string[]>;
 }
 
 export interface PackageModel {
@@ -345,4 +391,6 @@ export interface PackageModel {
    * the catalog knows (`CallSettings` of the AI SDK): spreading such a value cannot switch tracing on.
    */
   optionFreeTypes?: Record<string, string[]>;
+  /** Model API endpoints and gateways this model knows (see `MemberSpec.provider`). */
+  endpoints?: EndpointSpec[];
 }

@@ -197,14 +197,17 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
 
   program
     .command('rules')
-    .description('list the rules, their presets and fix capability')
+    .description('list the rules, their presets and fix capability, and the SDKs and tracing libraries the catalog knows')
     .option('-f, --format <format>', 'stylish or json', 'stylish')
-    .action((opts: { format: string }) => {
+    .action(async (opts: { format: string }) => {
       const rows = [...rulesById.values()].map((r) => ({ id: r.meta.id, preset: r.meta.preset, severity: r.meta.severity, fix: r.meta.fix, description: r.meta.description }));
       if (opts.format === 'json') io.stdout(JSON.stringify(rows, null, 2) + '\n');
       else {
         const w = Math.max(...rows.map((r) => r.id.length));
         for (const r of rows) io.stdout(`${r.id.padEnd(w)}  ${r.preset.padEnd(11)}  fix: ${r.fix.padEnd(6)}  ${r.description}\n`);
+        const { catalogRows, catalogText } = await import('../report/catalog.js');
+        const { sdkModels, tracingModels } = await import('../../rules/catalog/index.js');
+        io.stdout(catalogText(catalogRows([...sdkModels, ...tracingModels])));
       }
     });
 

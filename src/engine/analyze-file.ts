@@ -745,7 +745,8 @@ class FileAnalyzer implements InterpHost {
       case 'function':
         return { k: 'fn', id: this.fnId(info.node) };
       case 'class':
-        return undefined;
+        // A class that extends an SDK client class is a client class (`class Acme extends OpenAI`).
+        return this.sdkBaseClass(info.node);
       case 'param': {
         if (info.annotation) {
           const t = this.annotationValue(info.annotation);
@@ -862,7 +863,10 @@ class FileAnalyzer implements InterpHost {
     if (ts.isElementAccessExpression(e)) {
       const arg = e.argumentExpression;
       if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return this.memberOfExpr(this.val(e.expression), e.expression, arg.text);
-      return undefined;
+      // A computed key into an object literal (`factories[name]()`): one of its values, the first that resolves.
+      const obj = this.objectLiteralOf(e.expression);
+      if (!obj) return undefined;
+      return pick(obj.properties.map((p) => (ts.isPropertyAssignment(p) ? this.val(p.initializer) : ts.isShorthandPropertyAssignment(p) ? this.val(p.name) : undefined)));
     }
     if (ts.isCallExpression(e)) {
       if (e.expression.kind === ts.SyntaxKind.ImportKeyword) {
@@ -931,14 +935,42 @@ class FileAnalyzer implements InterpHost {
     let cls: ts.ClassLikeDeclaration | undefined;
     for (const c of this.classProps.keys()) if (c.pos <= pos && pos < c.end && (!cls || c.pos > cls.pos)) cls = c;
     // Up the local `extends` chain: a member the subclass does not have may be the base class's.
+    let last: ts.ClassLikeDeclaration | undefined;
     for (let depth = 0; cls && depth < 8; depth++) {
+      last = cls;
       const values = this.classProps.get(cls)?.get(name);
       if (values) {
-        // Assigned values, methods and getters first; a declared type only when none resolves.
-        const v = pick(values.map((x) => ('expr' in x ? this.val(x.expr) : 'method' in x ? ({ k: 'fn', id: this.fnId(x.method) } as AVal) : 'getter' in x ? this.returnsOf(x.getter) : undefined)));
-        return v ?? pick(values.map((x) => ('type' in x ? this.annotationValue(x.type) : undefined)));
+        // Assigned values, methods and getters first; a declared type only when none resolves. A value
+        // assigned from a parameter (`this.client = options.client`) is known only to the caller that
+        // constructed the instance, so a concrete assignment elsewhere, then the declared type, come first.
+        const vals = values.map((x) => ('expr' in x ? this.val(x.expr) : 'method' in x ? ({ k: 'fn', id: this.fnId(x.method) } as AVal) : 'getter' in x ? this.returnsOf(x.getter) : undefined));
+        const concrete = pick(vals.filter((x) => x?.k !== 'param'));
+        if (concrete) return concrete;
+        return pick(values.map((x) => ('type' in x ? this.annotationValue(x.type) : undefined))) ?? pick(vals);
       }
       cls = this.localBaseClass(cls);
+    }
+    // The chain ends at an SDK client class: `this.chat` in `class Acme extends OpenAI` is the client's.
+    const sdkBase = last && this.sdkBaseClass(last);
+    if (sdkBase) {
+      const self = this.interp.construct(sdkBase, []);
+      return self && this.interp.member(self, name);
+    }
+    return undefined;
+  }
+
+  /**
+   * The SDK class a class extends, when its `extends` clause names one the catalog constructs (or a class
+   * exported by another project file, resolved at link time).
+   */
+  private sdkBaseClass(cls: ts.ClassLikeDeclaration): AVal | undefined {
+    for (const h of cls.heritageClauses ?? []) {
+      if (h.token !== ts.SyntaxKind.ExtendsKeyword) continue;
+      const base = h.types[0] && unwrap(h.types[0].expression);
+      if (!base) return undefined;
+      const v = this.val(base);
+      if (v?.k === 'inst' && this.catalog.member(v.type, v.path)?.new) return v;
+      return v?.k === 'ref' ? v : undefined;
     }
     return undefined;
   }
@@ -1299,7 +1331,8 @@ class FileAnalyzer implements InterpHost {
       if (callee.k === 'inst') {
         const spec = this.catalog.member(callee.type, callee.path);
         if (!spec) continue;
-        const interesting = isNew ? !!(spec.global || spec.instrumentation || spec.registers) : !!(spec.site || spec.global || spec.registers);
+        // Constructing a class is a site when opening the instance is the request (a Realtime session).
+        const interesting = isNew ? !!(spec.global || spec.instrumentation || spec.registers || (spec.site && spec.new)) : !!(spec.site || spec.global || spec.registers);
         if (!interesting) continue;
       }
       if (callee.k === 'fn' && !this.fnSummary(callee.id)?.paramCalls?.length) continue;

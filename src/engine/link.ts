@@ -22,7 +22,7 @@ export interface Registration {
   file: string;
   /** 1-based line of the registering call (0 for a module loaded or preloaded). */
   line: number;
-  covers: { sdk: string; versions?: string }[];
+  covers: { sdk: string; versions?: string; operations?: string[] }[];
   /** It installs a global tracer provider (see `GlobalSpec.tracerProvider`). */
   tracerProvider?: boolean;
   /** Runtimes where it traces (absent: all). */
@@ -60,6 +60,11 @@ export interface EvaluatedSite {
   spec: SiteSpec;
   /** The catalog member called: `<type>#<dotted path>` (e.g. `openai.Client#chat.completions.create`). */
   member: string;
+  /**
+   * The provider the client was pointed at with its URL option (`new OpenAI({ baseURL })`, see
+   * `MemberSpec.provider`): a catalog endpoint's provider, or `unknown` when the URL is not a literal.
+   */
+  provider?: string;
   wired: boolean;
   mechanism: string | null;
   /** The tracing option is present but explicitly disabled (`isEnabled: false`). */
@@ -314,9 +319,10 @@ export class Linker implements InterpHost {
       this.currentFile = s.file;
       if (this.opts.isSdkImplementation?.(s.file)) continue;
       for (const c of s.calls) {
-        if (c.isNew) continue;
         const callee = this.interp.concretize(c.callee);
         if (!callee) continue;
+        // `new X()` is a site only where constructing the instance is the request (`MemberSpec.new` with `site`).
+        if (c.isNew && (callee.k !== 'inst' || !this.catalog.member(callee.type, callee.path)?.new)) continue;
         if (callee.k === 'inst') {
           const site = this.evaluate(s.file, c, callee, []);
           if (site) put(site);
@@ -377,11 +383,11 @@ export class Linker implements InterpHost {
   }
 
   /** The coverage entries whose instrumenting library is declared at a qualifying version (see `Coverage.library`). */
-  private applicable(covers: Coverage[]): { sdk: string; versions?: string }[] {
-    const out: { sdk: string; versions?: string }[] = [];
+  private applicable(covers: Coverage[]): Registration['covers'] {
+    const out: Registration['covers'] = [];
     for (const c of covers) {
       if (c.library && !this.packageVersionMatches(c.library.package, c.library.versions, false)) continue;
-      out.push(c.versions ? { sdk: c.sdk, versions: c.versions } : { sdk: c.sdk });
+      out.push({ sdk: c.sdk, ...(c.versions ? { versions: c.versions } : {}), ...(c.operations ? { operations: c.operations } : {}) });
     }
     return out;
   }
@@ -480,6 +486,7 @@ export class Linker implements InterpHost {
       callee: c.calleeText,
       spec,
       member: `${callee.type}#${callee.path.join('.')}`,
+      ...(callee.provider ? { provider: callee.provider } : {}),
       options: (spec.options ?? []).filter((o) => !o.versions || this.versionMatches(sdk, o.versions)),
       args: c.args,
       argsEnd: c.argsEnd,
@@ -490,8 +497,9 @@ export class Linker implements InterpHost {
     };
     const evidence: Evidence = { processes: [], rejected: [] };
     const wired = (mechanism: string): EvaluatedSite => ({ ...base, wired: true, mechanism, evidence });
-    // (a) the client value passed through a wrapper (or carries constructor/withConfig options)
-    const tag = (callee.wiring ?? []).find(
+    // (a) the client value passed through a wrapper (or carries constructor/withConfig options), or the
+    // instance the call runs (`SiteSpec.wiringFromArg`)
+    const tag = [...(callee.wiring ?? []), ...this.argWiring(c.args, spec.wiringFromArg)].find(
       (t) => covers(t, sdk, spec.operation) && (!t.versions || this.versionMatches(sdk, t.versions)) && (!t.requiresGlobal || this.hasGlobal(t.requiresGlobal)),
     );
     // (b) call options
@@ -506,6 +514,9 @@ export class Linker implements InterpHost {
     }
     if (disabled) return { ...base, wired: false, mechanism: null, disabled, evidence };
     if (tag) return local(tag.mechanism);
+    // A client pointed at a gateway that records every request (Helicone, Portkey) is traced there.
+    const gateway = callee.provider ? this.catalog.endpoints.find((e) => e.proxy && e.provider === callee.provider) : undefined;
+    if (gateway?.proxy) return local(gateway.proxy);
     if (optionMechanism) return local(optionMechanism);
     // (c) lexical tracing scopes, here and in callers (for sites reached through parameters)
     for (const cand of [c, ...outer]) {
@@ -514,7 +525,8 @@ export class Linker implements InterpHost {
       if (m) return local(m);
     }
     // (d) global registrations, in every process that runs the call
-    const covering = (r: Registration) => r.covers.some((cov) => cov.sdk === sdk && (!cov.versions || this.versionMatches(sdk, cov.versions)));
+    const covering = (r: Registration) =>
+      r.covers.some((cov) => cov.sdk === sdk && (!cov.versions || this.versionMatches(sdk, cov.versions)) && (!cov.operations || cov.operations.includes(spec.operation)));
     const g = this.registrationFor(file, covering, sdk, c.gate);
     evidence.processes = g.processes;
     evidence.rejected = g.rejected;
@@ -538,6 +550,15 @@ export class Linker implements InterpHost {
     if (unknown) evidence.unknown = unknown;
     const lacking = g.lacking ? g.lacking.label : undefined;
     return { ...base, wired: false, mechanism: null, evidence, ...(unknown ? { unknown } : {}), ...(lacking ? { lacking } : {}) };
+  }
+
+  /** The wiring of the instance a site runs (`SiteSpec.wiringFromArg`). */
+  private argWiring(args: Arg[], from: SiteSpec['wiringFromArg']): WiringTag[] {
+    if (!from) return [];
+    let a = argAt(args, from.arg);
+    if (from.key) a = a?.obj?.[from.key];
+    const v = this.interp.concretize(a?.v);
+    return v?.k === 'inst' ? (v.wiring ?? []) : [];
   }
 
   private contextsMechanism(contexts: Context[], sdk: string, kind: SiteSpec['kind']): string | undefined {

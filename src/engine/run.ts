@@ -245,6 +245,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     sdk: s.sdk,
     operation: s.operation,
     callee: s.callee,
+    ...(s.provider ? { provider: s.provider } : {}),
     wired: s.wired,
     mechanism: s.mechanism,
     state: s.wired ? 'wired' : s.unknown ? 'unknown' : 'unwired',

@@ -51,6 +51,8 @@ export interface InventorySite {
   sdk: string;
   operation: string;
   callee: string;
+  /** The provider an OpenAI-compatible client was pointed at with `baseURL` (`deepseek`, `unknown`), when it was. */
+  provider?: string;
   wired: boolean;
   mechanism: string | null;
   /** `wired`, `unwired`, or `unknown` (tracewire cannot see whether something traces it; `wired` is false). */

@@ -61,7 +61,7 @@ export type AVal =
    * `path`. `origin` (`file#offset` of the expression that created it) identifies the instance for
    * registrations that wire specific instances; instances obtained from it keep that origin.
    */
-  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[]; origin?: string }
+  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[]; origin?: string; provider?: string }
   /** Export `name` of a project file (absolute path as written in the import, resolved at link time), then steps. */
   | { k: 'ref'; file: string; name: string; steps: Step[] }
   /** Parameter `index` of user function `fn`, then steps. */
