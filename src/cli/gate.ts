@@ -23,7 +23,8 @@ import {
 } from '../engine/baseline.js';
 import { DEFAULT_IGNORES, isSourceFile, listFiles, UsageError } from '../engine/files.js';
 import { changedSince, readBlobs, repoRoot, stagedFiles } from '../engine/git.js';
-import { decodeSource, run } from '../engine/run.js';
+import { decodeSource, inputSettings, run } from '../engine/run.js';
+import { isInputFile } from '../config/observability.js';
 import type { Finding, RunResult } from '../engine/types.js';
 import type { BaselineSummary, ReportContext } from '../report/context.js';
 import { applyShard, runScale, type ScaleOptions } from './scale.js';
@@ -116,12 +117,15 @@ interface Selection {
   readFile?: (file: string) => Buffer;
   /** The git work tree root, when there is one. */
   gitRoot: string | null;
+  /** See `RunOptions.inputsFollowCode`. */
+  inputsFollowCode?: boolean;
 }
 
 /** The whole project, for resolution only, as `prepare` lists it. */
 async function projectFiles(io: GateIO, config: ResolvedConfig): Promise<string[]> {
-  if (!config.project) return [];
-  return listFiles({ cwd: config.file ? config.dir : io.cwd, paths: [], ignores: config.ignores });
+  const inputs = inputSettings(config);
+  if (!config.project && !inputs) return [];
+  return listFiles({ cwd: config.file ? config.dir : io.cwd, paths: [], ignores: config.ignores, inputs });
 }
 
 /**
@@ -130,7 +134,7 @@ async function projectFiles(io: GateIO, config: ResolvedConfig): Promise<string[
  * and ignore patterns alone.
  */
 async function restrict(io: GateIO, paths: string[], opts: { ignore: boolean }, config: ResolvedConfig, named: string[], listing?: string[]): Promise<string[]> {
-  const inTree = new Set(listing ?? (await listFiles({ cwd: io.cwd, paths, noIgnore: !opts.ignore, ignores: config.ignores })));
+  const inTree = new Set(listing ?? (await listFiles({ cwd: io.cwd, paths, noIgnore: !opts.ignore, ignores: config.ignores, inputs: inputSettings(config) })));
   const scopes = (paths.length ? paths : ['.']).map((p) => path.resolve(io.cwd, p));
   const ig = ignore().add(opts.ignore ? [...DEFAULT_IGNORES, ...config.ignores] : []);
   return named.filter((f) => {
@@ -159,7 +163,7 @@ async function select(io: GateIO, paths: string[], opts: CheckOptions, prepare: 
     const { root, files: staged } = stagedFiles(io.cwd);
     const files = await restrict(io, paths, opts, config, staged.map((s) => s.file), listing);
     // Every staged source file is read from the index, also those outside the paths (they inform resolution).
-    const index = readBlobs(root, staged.filter((s) => isSourceFile(s.file)));
+    const index = readBlobs(root, staged.filter((s) => isSourceFile(s.file) || isInputFile(s.file)));
     return {
       config,
       files,
@@ -167,11 +171,12 @@ async function select(io: GateIO, paths: string[], opts: CheckOptions, prepare: 
       // The staged content of staged files; the rest of the project as it is on disk.
       readFile: (f) => index.get(f) ?? fs.readFileSync(f),
       gitRoot: root,
+      inputsFollowCode: true,
     };
   }
   const { root, files: changed } = changedSince(io.cwd, opts.changedSince!);
   const files = await restrict(io, paths, opts, config, changed, listing);
-  return { config, files, contextFiles: project, gitRoot: root };
+  return { config, files, contextFiles: project, gitRoot: root, inputsFollowCode: true };
 }
 
 function repoRootQuiet(cwd: string): string | null {
@@ -280,7 +285,7 @@ export async function runCheck(io: GateIO, paths: string[], opts: CheckOptions, 
   const sel = await select(io, paths, opts, prepare);
   Object.assign(sel, applyShard(io.cwd, sel.files, sel.contextFiles, opts.shard));
   const scale = runScale(io.cwd, opts, sel.files.length + sel.contextFiles.length);
-  const full = await run({ cwd: io.cwd, files: sel.files, contextFiles: sel.contextFiles, config: sel.config, readFile: sel.readFile, ...scale });
+  const full = await run({ cwd: io.cwd, files: sel.files, contextFiles: sel.contextFiles, config: sel.config, readFile: sel.readFile, inputsFollowCode: sel.inputsFollowCode, ...scale });
   const text = textReader(sel.readFile);
 
   let findings = full.findings;

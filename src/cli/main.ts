@@ -6,7 +6,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { rulesById } from '../../rules/index.js';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../config/load.js';
 import { listFiles, UsageError } from '../engine/files.js';
-import { run } from '../engine/run.js';
+import { inputSettings, run } from '../engine/run.js';
+import { isInputFile } from '../config/observability.js';
 import type { RunResult } from '../engine/types.js';
 import { VERSION } from '../version.js';
 import { parseShard, parseWorkers } from './scale.js';
@@ -51,12 +52,14 @@ interface CommonOptions {
 
 async function prepare(io: CliIO, paths: string[], opts: CommonOptions): Promise<{ config: ResolvedConfig; files: string[]; contextFiles: string[] }> {
   const config = loadConfig({ cwd: io.cwd, configFile: opts.config, rules: rulesById });
-  const files = await listFiles({ cwd: io.cwd, paths, noIgnore: !opts.ignore, ignores: config.ignores });
+  const inputs = inputSettings(config);
+  const files = await listFiles({ cwd: io.cwd, paths, noIgnore: !opts.ignore, ignores: config.ignores, inputs });
   let contextFiles: string[] = [];
-  // Project mode: when files are named one by one, the rest of the project still informs resolution.
-  if (config.project) {
-    const explicitOnly = paths.length > 0 && paths.every((p) => fs.statSync(path.resolve(io.cwd, p), { throwIfNoEntry: false })?.isFile());
-    if (explicitOnly) contextFiles = await listFiles({ cwd: config.file ? config.dir : io.cwd, paths: [], ignores: config.ignores });
+  // Project mode: when files are named one by one, the rest of the project still informs resolution;
+  // observability files (dashboards, alert rules) are checked against the metrics of the whole project.
+  const explicitOnly = paths.length > 0 && paths.every((p) => fs.statSync(path.resolve(io.cwd, p), { throwIfNoEntry: false })?.isFile());
+  if ((config.project && explicitOnly) || (inputs && paths.length > 0 && files.some(isInputFile))) {
+    contextFiles = await listFiles({ cwd: config.file ? config.dir : io.cwd, paths: [], ignores: config.ignores, inputs });
   }
   return { config, files, contextFiles };
 }

@@ -8,6 +8,7 @@ import type { RuleModule } from '../engine/rule.js';
 import type { Severity } from '../engine/types.js';
 import { globProblem } from './globs.js';
 import { jsonError } from './json-error.js';
+import { type ObservabilitySettings, resolveObservability } from './observability.js';
 import { type CatalogExtension, type CodemodsConfig, type ConfigFile, configSchema } from './schema.js';
 
 export class ConfigError extends Error {
@@ -39,6 +40,8 @@ export interface ResolvedConfig {
   raw: string;
   /** Settings of the codemods (`tracewire codemod`). */
   codemods: CodemodsConfig;
+  /** Where the observability files are and how metrics reach Prometheus (`observability`). */
+  observability: ObservabilitySettings;
 }
 
 const CONFIG_NAME = 'tracewire.config.json';
@@ -202,6 +205,7 @@ export function resolveConfig(
   });
   if (cfg.tracingSchema !== undefined && cfg.tracingSchema.trim() === '') throw new ConfigError(`${label}: ${keyPrefix}tracingSchema: expected the path of a YAML tracing schema, got an empty string`);
   const dir = file ? path.dirname(file) : cwd;
+  const observability = resolveObservability(cfg.observability, dir, (key, message) => new ConfigError(`${label}: ${keyPrefix}${key}: ${message}`));
   const settings = new Map<string, RuleSetting>();
   for (const [id, rule] of rules) {
     settings.set(id, { severity: rule.meta.preset === 'off' ? 'off' : rule.meta.severity, options: rule.meta.defaultOptions });
@@ -240,6 +244,7 @@ export function resolveConfig(
     project: cfg.project ?? true,
     raw,
     codemods: cfg.codemods ?? {},
+    observability,
   };
 }
 

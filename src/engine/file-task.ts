@@ -106,6 +106,10 @@ export interface FileResult {
   skipped?: string[];
   /** Suppression comments. */
   directives?: Directive[];
+  /** Facts of the rules that collect them (`RuleModule.collectFacts`), by rule id; absent when `deferred`. */
+  facts?: Record<string, unknown[]>;
+  /** Ids of the fact-collecting rules with `needs` not run here (as `skipped`, for reported and context files alike). */
+  skippedFacts?: string[];
   /** The content hash of the bytes analysed (when the context asks for it: `--cache`). */
   hash?: string;
 }
@@ -126,6 +130,8 @@ export interface TaskContext {
   hash?: boolean;
   /** The tsconfig/jsconfig path aliases (see aliases.ts). */
   aliases?: Aliases;
+  /** Rules whose facts this run collects on every analysed file (`RuleModule.collectFacts`). */
+  collectors?: EnabledRule[];
 }
 
 /** A resolver that knows no other file and remembers whether it was asked. */
@@ -142,11 +148,11 @@ class RecordingResolver implements ProjectResolver {
 }
 
 /** Ids of the rules with `needs` whose modules the text names. */
-export function reachHits(text: string, ctx: Pick<TaskContext, 'catalog' | 'rules'>): string[] {
+export function reachHits(text: string, ctx: Pick<TaskContext, 'catalog' | 'rules' | 'collectors'>): string[] {
   const hits: string[] = [];
   const byPred = new Map<unknown, boolean>();
-  for (const { rule } of ctx.rules) {
-    if (!rule.createVisitor || !rule.needs) continue;
+  for (const { rule } of [...ctx.rules, ...(ctx.collectors ?? []).filter((c) => !c.rule.createVisitor)]) {
+    if (!(rule.createVisitor || rule.collectFacts) || !rule.needs) continue;
     let hit = byPred.get(rule.needs);
     if (hit === undefined) byPred.set(rule.needs, (hit = mayReach(text, ctx.catalog, rule.needs)));
     if (hit) hits.push(rule.meta.id);
@@ -223,13 +229,26 @@ export function analyzeContent(file: string, buf: Buffer, reported: boolean, ctx
       run.push(r);
     }
   }
+  // Fact collectors run on every file, reported or not, under the same `needs` test.
+  const collect: EnabledRule[] = [];
+  const skippedFacts: string[] = [];
+  for (const r of ctx.collectors ?? []) {
+    if (r.rule.needs && !(ctx.project ? hits.includes(r.rule.meta.id) : mayReach(text, ctx.catalog, r.rule.needs))) {
+      if (ctx.project) skippedFacts.push(r.rule.meta.id);
+      continue;
+    }
+    collect.push(r);
+  }
   const findings: Finding[] = [];
-  const resolver = reported && ctx.project && run.length ? new RecordingResolver() : undefined;
+  const facts: Record<string, unknown[]> = {};
+  const resolver = ctx.project && ((reported && run.length) || collect.length) ? new RecordingResolver() : undefined;
   let analysis;
   try {
     analysis = analyzeWithRules(file, text, {
       catalog: ctx.catalog,
       rules: reported ? run : undefined,
+      collectors: collect,
+      emit: (rule, fact) => (facts[rule.meta.id] ??= []).push(fact),
       report: (rule, severity, r) => findings.push(toFinding(ctx.cwd, file, rule, severity, r)),
       deadline: performance.now() + ctx.budgetMs,
       project: resolver,
@@ -243,6 +262,10 @@ export function analyzeContent(file: string, buf: Buffer, reported: boolean, ctx
   if (analysis.imports?.length) result.imports = analysis.imports;
   if (analysis.aliases) result.aliases = analysis.aliases;
   if (hits.length) result.hits = hits;
+  if (skippedFacts.length) result.skippedFacts = skippedFacts;
+  // Facts that needed other files' values are collected again in the second phase.
+  if (resolver?.asked) result.deferred = true;
+  else if (Object.keys(facts).length) result.facts = facts;
   if (reported) {
     result.checked = true;
     if (resolver?.asked) result.deferred = true;

@@ -2,6 +2,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { inputGlobs, isUnder, type ObservabilitySettings } from '../config/observability.js';
 
 export const SOURCE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
 
@@ -37,6 +38,11 @@ export interface FileListOptions {
   paths: string[];
   noIgnore?: boolean;
   ignores?: string[];
+  /**
+   * Also list the observability files (Prometheus rules, Grafana dashboards) these settings locate, inside
+   * the directories given (files named explicitly are always listed).
+   */
+  inputs?: ObservabilitySettings;
 }
 
 const SOURCE_RE = new RegExp(`\\.(${SOURCE_EXTENSIONS.join('|')})$`, 'i');
@@ -51,6 +57,7 @@ export async function listFiles(opts: FileListOptions): Promise<string[]> {
   const inputs = opts.paths.length ? opts.paths : ['.'];
   const explicit: string[] = [];
   const patterns: string[] = [];
+  const dirs: string[] = [];
   for (const p of inputs) {
     const abs = path.resolve(cwd, p);
     let st: fs.Stats | undefined;
@@ -61,6 +68,7 @@ export async function listFiles(opts: FileListOptions): Promise<string[]> {
     }
     if (st?.isFile()) explicit.push(abs);
     else if (st?.isDirectory()) {
+      dirs.push(abs);
       const rel = path.relative(cwd, abs).split(path.sep).join('/');
       const base = rel === '' ? '' : rel.startsWith('..') ? abs.split(path.sep).join('/') : rel;
       patterns.push(`${base ? base + '/' : ''}**/*.{${SOURCE_EXTENSIONS.join(',')}}`);
@@ -81,6 +89,23 @@ export async function listFiles(opts: FileListOptions): Promise<string[]> {
       })
     : [];
   const all = new Set<string>([...explicit, ...found.filter(isSourceFile).map((f) => path.resolve(f))]);
+  if (opts.inputs && dirs.length) {
+    const { globbySync } = await import('globby');
+    const located = globbySync(inputGlobs(opts.inputs), {
+      cwd: opts.inputs.dir,
+      absolute: true,
+      onlyFiles: true,
+      dot: false,
+      followSymbolicLinks: false,
+      gitignore: !opts.noIgnore,
+      ignore: opts.noIgnore ? [] : [...DEFAULT_IGNORES, ...(opts.ignores ?? [])],
+      suppressErrors: true,
+    });
+    for (const f of located) {
+      const abs = path.resolve(f);
+      if (!isSourceFile(abs) && dirs.some((d) => isUnder(abs, d))) all.add(abs);
+    }
+  }
   return [...all].sort();
 }
 

@@ -49,6 +49,9 @@ export function analyzeWithRules(
     rules?: EnabledRule[];
     sourceFile?: ts.SourceFile;
     report?: (rule: RuleModule<any>, severity: 'error' | 'warn', r: Report) => void;
+    /** Rules whose `collectFacts` visitors run during the walk, and where their facts go. */
+    collectors?: EnabledRule[];
+    emit?: (rule: RuleModule<any>, fact: unknown) => void;
     /** See `AnalyzeOptions.deadline`. */
     deadline?: number;
     /** See `AnalyzeOptions.project`. */
@@ -73,6 +76,19 @@ export function analyzeWithRules(
       report: (r: Report) => opts.report?.(rule, severity, r),
     };
     fileVisitors.push({ visitor: rule.createVisitor(ctx), rule, severity });
+  }
+  for (const { rule, severity, options } of opts.collectors ?? []) {
+    if (!rule.collectFacts) continue;
+    const ctx = {
+      options,
+      catalog,
+      file,
+      get sourceFile() {
+        return sfHolder.sf!;
+      },
+      emit: (fact: unknown) => opts.emit?.(rule, fact),
+    };
+    fileVisitors.push({ visitor: rule.collectFacts(ctx), rule, severity });
   }
   return analyzeFile(file, text, {
     catalog,

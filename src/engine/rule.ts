@@ -89,6 +89,57 @@ export interface RuleModule<Options = unknown> {
    * loaded and validated). Throws `ConfigError` for a problem in such a file, so it is a config error.
    */
   prepareOptions?(options: Options, settings: RuleSettings): Options;
+  /**
+   * Project rules that need facts from every file of the project, reported or not (a check of one YAML
+   * file still needs every metric the code defines): a visitor run during the engine's walk of each
+   * analysed file, emitting plain, serialisable facts. They are stored with the file's result (worker
+   * threads, `--cache`) and handed to `checkProject`. `needs` and the project's second phase apply as to
+   * `createVisitor`. Collected only when `wantsFacts` says the run needs them.
+   */
+  collectFacts?(ctx: FactContext<Options>): FileVisitor;
+  /** Whether a run with these inputs needs this rule's facts (default: always). */
+  wantsFacts?(run: { inputs: number }): boolean;
+  /** Project-level detection over the collected facts and the run's non-source inputs (see `ProjectRuleContext`). */
+  checkProject?(ctx: ProjectRuleContext<Options>): void;
+}
+
+export interface FactContext<Options> {
+  options: Options;
+  catalog: CatalogIndex;
+  file: string;
+  sourceFile: ts.SourceFile;
+  emit(fact: unknown): void;
+}
+
+/** A file of the run that is not source code (an observability file: Prometheus rules, a Grafana dashboard). */
+export interface ProjectInput {
+  /** Absolute path. */
+  file: string;
+  text: string;
+  /** Findings in it are reported (else it only informs: recording rules feeding a reported dashboard). */
+  reported: boolean;
+}
+
+export interface ProjectRuleContext<Options> {
+  options: Options;
+  catalog: CatalogIndex;
+  /** The working directory and the configuration's settings. */
+  cwd: string;
+  config: import('../config/load.js').ResolvedConfig;
+  /** This rule's facts, by absolute file path: every analysed file of the project, reported or not. */
+  facts: ReadonlyMap<string, unknown[]>;
+  /** The per-file summaries of the project (exports, functions), to resolve what facts name symbolically. */
+  summaries: ReadonlyMap<string, import('./values.js').FileSummary>;
+  /** The dependencies a file's nearest package.json declares (range), for facts that depend on them. */
+  declaredVersion(file: string, pkg: string): string | undefined;
+  inputs: readonly ProjectInput[];
+  /** The text of a project file as this run reads it (the index for `--staged`), undefined when unreadable. */
+  readText(file: string): string | undefined;
+  report(file: string, r: Report): void;
+  /** An input the rule could not read (syntax errors): listed in the run's `errors`, like unparseable source files. */
+  fileError(file: string, message: string): void;
+  /** Data for `tracewire inventory` (plain, serialisable). */
+  inventory(data: unknown): void;
 }
 
 /** Project settings from the configuration that a rule's options may depend on. */

@@ -20,8 +20,10 @@ import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './pr
 import { unpackSummary } from './packed.js';
 import { secondPhase } from './project-phase.js';
 import { type EnabledRule, runSiteRules, suppressionSeverity, toFinding as toFindingIn } from './pipeline.js';
-import type { Report, RuleModule } from './rule.js';
-import { applyDirectives, type Directive } from './suppress.js';
+import type { ProjectInput, Report, RuleModule } from './rule.js';
+import { applyDirectives, type Directive, scanLineDirectives } from './suppress.js';
+import { isInputFile, type ObservabilitySettings } from '../config/observability.js';
+import { contentHash } from './cache.js';
 import type { FileError, Finding, InventorySite, RunResult } from './types.js';
 import type { FileSummary } from './values.js';
 
@@ -45,6 +47,12 @@ export interface RunOptions {
   workers?: number;
   /** Reuse and update the per-file results stored in this file (`--cache`). */
   cacheFile?: string;
+  /**
+   * Report on every observability file of the run (dashboards, alert rules, also those given as context)
+   * when a reported source file contributes what they are checked against (it defines metrics): a change to
+   * the code can break a dashboard nobody touched (`--staged`, `--changed-since`).
+   */
+  inputsFollowCode?: boolean;
 }
 
 export interface RunDetail {
@@ -60,7 +68,16 @@ export interface RunDetail {
 export { DEFAULT_FILE_TIMEOUT_MS, decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './file-task.js';
 
 /** The key of `--cache`: what the per-file results depend on besides each file's content. */
-export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: string): string {
+/** The observability settings when an enabled rule checks observability files (`checkProject`), else undefined. */
+export function inputSettings(config: ResolvedConfig): ObservabilitySettings | undefined {
+  for (const [id, rule] of rulesById) {
+    const s = config.rules.get(id);
+    if (rule.checkProject && s && s.severity !== 'off') return config.observability;
+  }
+  return undefined;
+}
+
+export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: string, collectors: EnabledRule[] = []): string {
   let schema: string | undefined;
   try {
     schema = config.tracingSchema ? fs.readFileSync(config.tracingSchema, 'utf8') : undefined;
@@ -71,6 +88,7 @@ export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: s
     cwd,
     config: { file: config.file, raw: config.raw, project: config.project, models: config.models, assumedSdks: [...config.assumedSdks], schema },
     rules: rules.map((r) => [r.rule.meta.id, r.severity, r.options]),
+    facts: collectors.map((r) => r.rule.meta.id),
     catalog: builtinModels,
   });
 }
@@ -130,13 +148,20 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const catalog = buildCatalog(config);
   const rules = enabledRules(config);
   const reported = new Set(opts.files);
-  const all = [...new Set([...opts.files, ...(opts.contextFiles ?? [])])].sort();
+  // Observability files (YAML, JSON) are inputs of the project rules, never parsed as source code.
+  const everything = [...new Set([...opts.files, ...(opts.contextFiles ?? [])])].sort();
+  const projectRules = rules.filter((r) => r.rule.checkProject);
+  const inputFiles = everything.filter(isInputFile);
+  const all = everything.filter((f) => !isInputFile(f));
+  const collectors = projectRules.filter((r) => r.rule.collectFacts && (r.rule.wantsFacts?.({ inputs: inputFiles.length }) ?? true));
   const read = opts.readFile ?? ((f: string) => fs.readFileSync(f));
   const budgetMs = fileTimeoutMs(opts.fileTimeoutMs);
 
   const errors: FileError[] = [];
   const findings: Finding[] = [];
   const summaries: FileSummary[] = [];
+  /** Rule id → file → the facts its collector emitted there. */
+  const factsByRule = new Map<string, Map<string, unknown[]>>();
   const directives = new Map<string, Directive[]>();
 
   const toFinding = (file: string, rule: RuleModule<any>, severity: 'error' | 'warn', r: Report): Finding => toFindingIn(cwd, file, rule, severity, r);
@@ -146,11 +171,19 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const sources = opts.detail?.sources;
   // Path aliases (tsconfig/jsconfig `paths`, `baseUrl`): aliased imports name project files like relative ones.
   const aliases = aliasesFor(catalog);
-  const ctx: TaskContext = { cwd, catalog, rules, budgetMs, project: config.project, readFile: opts.readFile, onBuffer: sources ? (f, b) => sources.set(f, b) : undefined, aliases };
-  const cache = opts.cacheFile ? RunCache.load(opts.cacheFile, runCacheKey(config, rules, cwd)) : undefined;
+  const ctx: TaskContext = { cwd, catalog, rules, budgetMs, project: config.project, readFile: opts.readFile, onBuffer: sources ? (f, b) => sources.set(f, b) : undefined, aliases, collectors };
+  const cache = opts.cacheFile ? RunCache.load(opts.cacheFile, runCacheKey(config, rules, cwd, collectors)) : undefined;
+  const inputs = readInputs(projectRules.length ? inputFiles : [], read);
   // With a cache, every file is read and hashed first: an unchanged project gets the last run's result.
   const hashed = cache ? prescanFiles(all, ctx, { hash: true }) : undefined;
-  const digest = hashed && !opts.detail ? runDigest(all, reported, (f) => { const h = hashed.get(f)!; return h.hash ?? `!${h.error!.error}`; }) : undefined;
+  const hashOf = (f: string): string => {
+    const input = inputs.get(f);
+    if (input) return 'error' in input ? `!${input.error}` : contentHash(input.buf);
+    const h = hashed!.get(f);
+    if (!h) return '-';
+    return h.hash ?? `!${h.error!.error}`;
+  };
+  const digest = hashed && !opts.detail ? runDigest([...all, ...inputFiles].sort(), reported, hashOf) : undefined;
   const previous = digest ? cache!.runResult(digest) : undefined;
   if (previous) return { ...previous, files: opts.files.length, durationMs: Math.round(performance.now() - t0) };
   const timing = process.env.TRACEWIRE_TIMING ? (phase: string) => process.stderr.write(`tracewire: ${phase} at ${Math.round(performance.now() - t0)} ms\n`) : undefined;
@@ -190,6 +223,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     }
     const summary = unpacked.get(r.file);
     if (summary) summaries.push(summary);
+    const facts = again?.facts ?? (r.deferred ? undefined : r.facts);
+    if (facts) for (const [id, list] of Object.entries(facts)) (factsByRule.get(id) ?? factsByRule.set(id, new Map()).get(id)!).set(r.file, list);
     if (!isReported) continue;
     if (r.findings) findings.push(...r.findings);
     if (again) findings.push(...again.findings);
@@ -219,6 +254,61 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   timing?.('link done');
   opts.detail?.sites?.push(...sites);
   runSiteRules(rules, catalog, sites, textOf, (file, rule, severity, r) => findings.push(toFinding(file, rule, severity, r)));
+
+  // Project rules over the collected facts and the observability files.
+  let metrics: RunResult['metrics'];
+  if (!projectRules.length) {
+    for (const file of inputFiles) if (reported.has(file)) errors.push({ file: displayPath(cwd, file), message: 'skipped: not a source file (Prometheus rule files and Grafana dashboards are checked by the rule observability-query-metrics, which is off)' });
+  }
+  for (const { rule, severity, options } of projectRules) {
+    const facts = factsByRule.get(rule.meta.id) ?? new Map<string, unknown[]>();
+    // A reported source file that contributes facts makes every input worth reporting on (see `inputsFollowCode`).
+    const follow = opts.inputsFollowCode && [...facts.keys()].some((f) => reported.has(f));
+    const projectInputs: ProjectInput[] = [];
+    for (const file of inputFiles) {
+      const input = inputs.get(file)!;
+      const isReported = reported.has(file) || !!follow;
+      if ('error' in input) {
+        if (isReported) errors.push({ file: displayPath(cwd, file), message: input.error });
+        continue;
+      }
+      if (isReported && !reported.has(file)) reported.add(file);
+      projectInputs.push({ file, text: input.text, reported: isReported });
+      if (isReported && !directives.has(file)) {
+        const ds = scanLineDirectives(input.text, '#');
+        if (ds.length) directives.set(file, ds);
+      }
+    }
+    const inputErrors = new Set<string>();
+    rule.checkProject!({
+      options,
+      catalog,
+      cwd,
+      config,
+      facts,
+      summaries: unpacked,
+      declaredVersion: (file, pkg) => versions.declared(file, pkg),
+      inputs: projectInputs,
+      readText: (file) => {
+        try {
+          const st = fs.statSync(file, { throwIfNoEntry: false });
+          if (!st?.isFile() || st.size > MAX_INPUT_BYTES) return undefined;
+          return decodeSource(read(file))?.text;
+        } catch {
+          return undefined;
+        }
+      },
+      report: (file, r) => findings.push(toFinding(file, rule, severity, r)),
+      fileError: (file, message) => {
+        if (!reported.has(file) || inputErrors.has(file)) return;
+        inputErrors.add(file);
+        errors.push({ file: displayPath(cwd, file), message });
+      },
+      inventory: (data) => {
+        metrics = data as RunResult['metrics'];
+      },
+    });
+  }
 
   // Suppressions, per file.
   const known = new Set(rulesById.keys());
@@ -253,8 +343,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     evidence: s.evidence,
   }));
   inventory.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column));
-  errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const result: RunResult = { findings: final, errors, sites: inventory, files: opts.files.length, durationMs: Math.round(performance.now() - t0) };
+  errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  const result: RunResult = { findings: final, errors, sites: inventory, ...(metrics ? { metrics } : {}), files: opts.files.length, durationMs: Math.round(performance.now() - t0) };
   timing?.('rules and suppressions done');
   if (cache) {
     // A result that depends on a read failure or the time budget is not the project's to keep.
@@ -272,3 +362,31 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   }
   return result;
 }
+
+/** The observability files of a run, read once (the digest of `--cache` and the project rules need them). */
+function readInputs(files: string[], read: (file: string) => Buffer): Map<string, { buf: Buffer; text: string } | { error: string }> {
+  const out = new Map<string, { buf: Buffer; text: string } | { error: string }>();
+  for (const file of files) {
+    try {
+      const st = fs.statSync(file, { throwIfNoEntry: false });
+      if (st && !st.isFile()) {
+        out.set(file, { error: 'skipped: not a regular file' });
+        continue;
+      }
+      if (st && st.size > MAX_INPUT_BYTES) {
+        out.set(file, { error: `skipped: file is ${(st.size / 1048576).toFixed(1)} MB, over the ${MAX_INPUT_BYTES / 1048576} MB limit for observability files` });
+        continue;
+      }
+      const buf = read(file);
+      const decoded = decodeSource(buf);
+      if (!decoded) out.set(file, { error: 'skipped: binary content (NUL bytes) where a YAML or JSON file was expected' });
+      else out.set(file, { buf, text: decoded.text });
+    } catch (e) {
+      out.set(file, { error: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    }
+  }
+  return out;
+}
+
+/** Dashboards are larger than source files (a generated dashboard of hundreds of panels): 16 MB. */
+const MAX_INPUT_BYTES = 16 * 1024 * 1024;

@@ -65,22 +65,47 @@ export function scanDirectives(text: string, languageVariant: ts.LanguageVariant
     const start = scanner.getTokenStart();
     const end = scanner.getTokenEnd();
     const body = text.slice(start, end);
-    const m = RE.exec(body.trim());
-    if (!m) continue;
-    const kind: Directive['kind'] = m[1] === 'disable-next-line' ? 'next-line' : (m[1] as 'disable' | 'enable');
-    const rest = m[2]!.trim();
-    const sep = rest.indexOf('--');
-    const idsText = sep >= 0 ? rest.slice(0, sep) : rest;
-    const reason = sep >= 0 ? rest.slice(sep + 2).trim() || undefined : undefined;
-    const rules = idsText
-      .split(/[\s,]+/)
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const s = pos(start);
-    const e = pos(end);
-    out.push({ kind, rules, reason, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, from: 0, to: 0, used: false });
+    const d = directiveOf(RE.exec(body.trim()), pos(start), pos(end));
+    if (d) out.push(d);
   }
-  // Ranges.
+  return withRanges(out);
+}
+
+function directiveOf(m: RegExpExecArray | null, s: { line: number; column: number }, e: { line: number; column: number }): Directive | undefined {
+  if (!m) return undefined;
+  const kind: Directive['kind'] = m[1] === 'disable-next-line' ? 'next-line' : (m[1] as 'disable' | 'enable');
+  const rest = m[2]!.trim();
+  const sep = rest.indexOf('--');
+  const idsText = sep >= 0 ? rest.slice(0, sep) : rest;
+  const reason = sep >= 0 ? rest.slice(sep + 2).trim() || undefined : undefined;
+  const rules = idsText
+    .split(/[\s,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+  return { kind, rules, reason, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, from: 0, to: 0, used: false };
+}
+
+const LINE_RE = /^#\s*tracewire-(disable-next-line|disable|enable)\b([\s\S]*)$/;
+
+/**
+ * Suppression comments of a file whose comments run from a marker to the end of the line (`#` in YAML):
+ * whole-line comments only, `# tracewire-disable-next-line <rule-id> -- <reason>`.
+ */
+export function scanLineDirectives(text: string, marker: '#'): Directive[] {
+  if (!text.includes('tracewire-')) return [];
+  const out: Directive[] = [];
+  const lines = text.split(/\r\n|\n|\r/);
+  lines.forEach((line, i) => {
+    const at = line.search(/\S/);
+    if (at < 0 || !line.startsWith(marker, at)) return;
+    const body = line.slice(at).trimEnd();
+    const d = directiveOf(LINE_RE.exec(body), { line: i + 1, column: at + 1 }, { line: i + 1, column: at + body.length + 1 });
+    if (d) out.push(d);
+  });
+  return withRanges(out);
+}
+
+function withRanges(out: Directive[]): Directive[] {
   for (let i = 0; i < out.length; i++) {
     const d = out[i]!;
     if (d.kind === 'next-line') {

@@ -72,10 +72,42 @@ export interface SiteEvidence {
   unknown?: string;
 }
 
+/** Where an observability file queries a metric (a panel, a variable, an alerting or recording rule). */
+export interface MetricUsage {
+  file: string;
+  line: number;
+  column: number;
+  /** `alert`, `record`, `panel` or `variable`, and its name or title. */
+  kind: 'alert' | 'record' | 'panel' | 'variable';
+  name?: string;
+}
+
+/** A metric the code defines, as Prometheus sees it, and the dashboards and alerts that query it (the inventory). */
+export interface MetricInventory {
+  /** The name as the code writes it; `*` stands for the parts built at run time. */
+  name: string;
+  api: 'prom-client' | 'otel';
+  /** counter, gauge, histogram, summary, updowncounter, ... (as declared). */
+  type: string;
+  file: string;
+  line: number;
+  column: number;
+  /** The series Prometheus stores for it (`_total`, `_bucket`, ...), and how the name was translated. */
+  series: string[];
+  translation?: string;
+  /** Label names, or null when they cannot be known statically. */
+  labels: string[] | null;
+  /** The name is built at run time: it cannot be matched to queries exactly. */
+  dynamic?: boolean;
+  usedBy: MetricUsage[];
+}
+
 export interface RunResult {
   findings: Finding[];
   errors: FileError[];
   sites: InventorySite[];
+  /** The metrics the code defines and where observability files use them (when a rule computed them). */
+  metrics?: MetricInventory[];
   files: number;
   durationMs: number;
 }

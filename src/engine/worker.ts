@@ -15,10 +15,12 @@ const { buildCatalog, enabledRules } = await import('./run.js');
 const { runFileTask, fileTimeoutMs } = await import('./file-task.js');
 const { aliasesFor } = await import('./aliases.js');
 const catalog = buildCatalog(init.config);
+const rules = enabledRules(init.config);
 const ctx = {
   cwd: init.cwd,
   catalog,
-  rules: enabledRules(init.config),
+  rules,
+  collectors: rules.filter((r) => init.collectors?.includes(r.rule.meta.id)),
   budgetMs: fileTimeoutMs(init.budgetMs),
   project: init.config.project,
   hash: init.hash,
