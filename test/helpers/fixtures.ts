@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { globbySync } from 'globby';
 import { DEFAULT_DASHBOARD_GLOBS, DEFAULT_RULE_GLOBS } from '../../src/config/observability.js';
+import { rulesById } from '../../rules/index.js';
 import { isSourceFile } from '../../src/engine/files.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -85,7 +86,8 @@ export function discoverRuleFixtures(): FixtureCase[] {
       let files: string[];
       if (entry.isDirectory()) {
         dir = p;
-        files = [...new Set([...walk(p), ...observabilityFiles(p)])].sort();
+        // Rules that check observability files (YAML, JSON) get the case's rule files and dashboards too.
+        files = rulesById.get(ruleId)?.checkProject ? [...new Set([...walk(p), ...observabilityFiles(p)])].sort() : walk(p);
       } else if (isSourceFile(p)) {
         dir = ruleDir;
         files = [p];
