@@ -27,5 +27,5 @@ export function formatJson(result: RunResult, extra: { baseline?: BaselineSummar
 }
 
 export function formatInventoryJson(result: RunResult): string {
-  return JSON.stringify({ version: 1, sites: result.sites }, null, 2) + '\n';
+  return JSON.stringify({ version: 1, sites: result.sites, ...(result.metrics ? { metrics: result.metrics } : {}) }, null, 2) + '\n';
 }

@@ -70,7 +70,32 @@ export function formatInventoryStylish(result: RunResult, c: ChalkInstance): str
     lines.push('');
   }
   const total = result.sites.length;
+  if (result.metrics?.length) lines.push(...formatMetricInventory(result.metrics, c), '');
   lines.push(total ? `${plural(total, 'site')} in ${plural(result.files, 'file')}: ${counts(result.sites)}` : `No LLM calls, agent runs or kickoffs found in ${plural(result.files, 'file')}.`);
+  if (result.metrics?.length) {
+    const unused = result.metrics.filter((m) => m.usedBy.length === 0).length;
+    lines.push(`${plural(result.metrics.length, 'metric')} defined: ${result.metrics.length - unused} queried by dashboards or alerts, ${unused} not queried`);
+  }
   if (result.errors.length) for (const e of result.errors) lines.push(c.red(`  ${e.file}: ${e.message}`));
   return lines.join('\n') + '\n';
+}
+
+/** The metrics the code defines, as Prometheus stores them, and the dashboards and alerts that query each. */
+function formatMetricInventory(metrics: NonNullable<RunResult['metrics']>, c: ChalkInstance): string[] {
+  const lines = [c.bold('metrics') + c.dim('  defined in code, as Prometheus stores them, and where dashboards and alerts query them')];
+  const stored = (m: (typeof metrics)[number]): string => {
+    if (!m.series.length) return m.name;
+    if (m.type === 'histogram' && m.series.length === 3) return m.series[0]!.replace(/_bucket$/, '_{bucket,sum,count}');
+    if (m.type === 'summary' && m.series.length === 3) return `${m.series[0]} (+_sum, _count)`;
+    return m.series.join(', ');
+  };
+  const rows = metrics.map((m) => [stored(m), `${m.api} ${m.type}`, `${m.file}:${m.line}:${m.column}`]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  metrics.forEach((m, i) => {
+    const r = rows[i]!;
+    const used = m.dynamic ? c.yellow('name built at run time') : m.usedBy.length ? c.green(`queried ${m.usedBy.length}x`) : c.dim('not queried');
+    lines.push(`  ${r[0]!.padEnd(widths[0]!)}  ${c.dim(r[1]!.padEnd(widths[1]!))}  ${r[2]!.padEnd(widths[2]!)}  ${used}`);
+    for (const u of m.usedBy) lines.push(c.dim(`      ${u.file}:${u.line}:${u.column}  ${u.kind}${u.name ? ` ${u.name}` : ''}`));
+  });
+  return lines;
 }
