@@ -24,7 +24,9 @@ export default defineRule<Options>({
         '`{{metric}}` is not how Prometheus stores {{definition}}: it is stored as `{{stored}}` ({{translation}}), so {{consequence}}. Query `{{stored}}`.',
       unresolvedMetric:
         '`{{metric}}` is not among the metric names tracewire can read in the code, and the code also builds metric names at run time ({{where}}): tracewire cannot tell whether this {{what}} reads one of them. Give that metric a static name (or a factory call with a literal name), or list `{{metric}}` in `observability.knownMetrics` if something else emits it.',
-      unknownLabel: '{{definition}} has no label `{{label}}` (its labels: {{labels}}): this matcher selects no series, so {{consequence}}.{{hint}}',
+      otherLanguageMetric:
+        '`{{metric}}` is not a metric the TypeScript and JavaScript code of this project emits, and the repository has services in other languages that tracewire does not read ({{where}}): one of them may emit it.{{hint}} If one does, list `{{metric}}` in `observability.knownMetrics`; if none does, this {{what}} queries nothing.',
+      unknownLabel: '`{{metric}}` has no label `{{label}}` ({{definition}}; its labels: {{labels}}): this matcher selects no series, so {{consequence}}.{{hint}}',
       histogramWithoutSuffix:
         '`{{metric}}` is a histogram ({{definition}}): Prometheus stores it as `{{metric}}_bucket`, `{{metric}}_sum` and `{{metric}}_count`, never under its own name, so {{consequence}}. Use `{{metric}}_bucket` with `histogram_quantile()`, or `_sum` / `_count` for averages and rates.',
       counterFunctionOnGauge:

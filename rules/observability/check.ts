@@ -4,6 +4,9 @@
  */
 
 import path from 'node:path';
+import { globbySync } from 'globby';
+import { DEFAULT_IGNORES } from '../../src/engine/files.js';
+import { otherLanguageManifests } from '../catalog/metrics/exposition.js';
 import type { ProjectRuleContext, Report } from '../../src/engine/rule.js';
 import type { MetricInventory, MetricUsage } from '../../src/engine/types.js';
 import { promCounterFunctions, promGaugeFunctions, promLabelPreservingFunctions } from '../catalog/metrics/promql.js';
@@ -44,6 +47,7 @@ export function checkObservability(ctx: ProjectRuleContext<unknown>): void {
     if (doc.kind === 'none') continue;
     files.push({ file: input.file, reported: input.reported, doc, lines: new LineIndex(input.text), broken: false });
   }
+  const foreign = otherLanguageCode(ctx);
   const catalogue = new Catalogue({
     facts: ctx.facts,
     config: ctx.config,
@@ -94,7 +98,7 @@ export function checkObservability(ctx: ProjectRuleContext<unknown>): void {
   }
 
   const usage = new Map<MetricDef, MetricUsage[]>();
-  const reporter = new Reporter(ctx, catalogue, files, usage);
+  const reporter = new Reporter(ctx, catalogue, files, usage, foreign);
   for (const { f, ref, message, span } of invalid) if (f.reported) reporter.report(f, ref, span, 'invalidQuery', { message, what: whatOf(ref.query) });
   for (const ref of parsed) reporter.check(ref);
 
@@ -149,6 +153,8 @@ class Reporter {
     readonly catalogue: Catalogue,
     files: FileState[],
     readonly usage: Map<MetricDef, MetricUsage[]>,
+    /** Build manifests of services in other languages (relative paths). */
+    readonly foreign: string[],
   ) {
     this.byFile = new Map(files.map((f) => [f.file, f]));
   }
@@ -283,6 +289,11 @@ class Reporter {
       const look = this.catalogue.lookup(near);
       const def = look.k === 'code' ? look.series[0]!.def : undefined;
       hint = ` Did you mean \`${near}\`${def ? ` (${this.catalogue.describe(def)})` : ''}?`;
+    }
+    if (this.foreign.length) {
+      const where = this.foreign.slice(0, 3).join(', ') + (this.foreign.length > 3 ? ', ...' : '');
+      this.report(f, ref, span, 'otherLanguageMetric', { metric: name, where, what, hint }, 'warn');
+      return;
     }
     this.report(f, ref, span, 'unknownMetric', { metric: name, consequence, hint });
   }
@@ -514,4 +525,15 @@ function inventory(catalogue: Catalogue, usage: Map<MetricDef, MetricUsage[]>, c
   }
   out.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
   return out;
+}
+
+/** Build manifests of services in languages tracewire does not read, anywhere in the project (relative paths). */
+function otherLanguageCode(ctx: ProjectRuleContext<unknown>): string[] {
+  if (!ctx.inputs.some((i) => i.reported)) return [];
+  const root = ctx.config.dir;
+  const found = globbySync(
+    otherLanguageManifests.map((m) => `**/${m}`),
+    { cwd: root, gitignore: true, ignore: [...DEFAULT_IGNORES, '**/vendor/**', '**/target/**', '**/.venv/**', '**/venv/**', ...ctx.config.ignores], onlyFiles: true, suppressErrors: true, deep: 8 },
+  );
+  return found.map((f) => f.split(path.sep).join('/')).sort();
 }

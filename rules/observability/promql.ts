@@ -112,7 +112,8 @@ export function templateQuery(text: string): { text: string; map: SourceMap; tem
     }
     if (c === '[') bracket++;
     else if (c === ']') bracket = Math.max(0, bracket - 1);
-    if (c === '$' || (c === '[' && text[i + 1] === '[')) {
+    // `[[var]]` (Grafana's old syntax); in `x[[[var]]]` the first `[` is the range's.
+    if (c === '$' || (c === '[' && text[i + 1] === '[' && text[i + 2] !== '[')) {
       VAR_RE.lastIndex = i;
       const m = VAR_RE.exec(text);
       if (m) {

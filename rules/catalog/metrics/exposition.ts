@@ -171,3 +171,9 @@ export const instrumentationMetrics: { packages: string[]; instruments: LibraryI
     ],
   },
 ];
+
+/**
+ * Build manifests of services in languages tracewire does not read: a repository that has them may emit
+ * metrics from code tracewire cannot see, so a metric it cannot find there is unverifiable, not wrong.
+ */
+export const otherLanguageManifests = ['go.mod', 'pom.xml', 'build.gradle', 'build.gradle.kts', '*.csproj', '*.fsproj', 'Cargo.toml', 'pyproject.toml', 'setup.py', 'Gemfile', 'mix.exs', 'composer.json', 'Package.swift'];
