@@ -2,8 +2,9 @@
  * observability-query-metrics against the real `promtool` (Debian package `prometheus`; .ci/run installs
  * it):
  *
- * - `promtool check rules` accepts every rule file of the rule's fixtures (the spec of PrometheusRule
- *   resources extracted as a rule file), so tracewire never reports findings on a file Prometheus rejects;
+ * - `promtool check rules` accepts every rule file of the rule's fixtures and of the sample app (the spec
+ *   of PrometheusRule resources extracted as a rule file): the findings tracewire reports there are about
+ *   files Prometheus loads;
  * - on a corpus of expressions and rule files, tracewire reports a parse error exactly when promtool
  *   rejects the file;
  * - the queries of a service's rule file and dashboard are evaluated by `promtool test rules` over the
@@ -50,7 +51,8 @@ describe.skipIf(!hasPromtool)('observability-query-metrics and promtool', () => 
   it('promtool accepts every rule file of the fixtures (PrometheusRule specs extracted)', () => {
     const tmp = tmpDir();
     const files: string[] = [];
-    for (const c of discoverRuleFixtures().filter((x) => x.ruleId === 'observability-query-metrics')) {
+    const extra = ['fixtures/sample-app/observability/alerts/agents.rules.yml', 'test/data/observability-service/prometheus/rules.yml'].map((f) => path.join(ROOT, f));
+    for (const c of [...discoverRuleFixtures().filter((x) => x.ruleId === 'observability-query-metrics'), { files: extra }]) {
       for (const f of c.files) {
         if (!/\.ya?ml$/.test(f)) continue;
         const text = fs.readFileSync(f, 'utf8');
@@ -67,7 +69,7 @@ describe.skipIf(!hasPromtool)('observability-query-metrics and promtool', () => 
         } else files.push(f);
       }
     }
-    expect(files.length).toBeGreaterThanOrEqual(7);
+    expect(files.length).toBeGreaterThanOrEqual(9);
     const verdicts = promtoolCheck(files);
     expect([...verdicts].filter(([, ok]) => !ok).map(([f]) => path.relative(ROOT, f))).toEqual([]);
   });

@@ -11,12 +11,15 @@ import { describe, expect, it } from 'vitest';
 import { runIn } from './helpers/engine.js';
 import { FIXTURES, parseExpectations, ROOT } from './helpers/fixtures.js';
 import { listFiles } from '../src/engine/files.js';
+import { resolveObservability } from '../src/config/observability.js';
 
 const APP = path.join(FIXTURES, 'sample-app');
 
 describe('sample app', () => {
   it('reports exactly the expected findings', async () => {
-    const files = await listFiles({ cwd: APP, paths: ['.'] });
+    // Its code, and its Prometheus rules and Grafana dashboards (observability/).
+    const files = await listFiles({ cwd: APP, paths: ['.'], inputs: resolveObservability(undefined, APP, (k, m) => new Error(`${k}: ${m}`)) });
+    expect(files.some((f) => f.endsWith('.yml')) && files.some((f) => f.endsWith('.json'))).toBe(true);
     expect(files.length).toBeGreaterThan(5);
     const expected: string[] = [];
     for (const f of files) {
@@ -69,6 +72,8 @@ describe('sample app', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/demo.mjs')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('require-llm-tracing');
+    // The alert rule broken on purpose: an OpenTelemetry counter queried without `_total`.
+    expect(r.stdout).toMatch(/observability\/alerts\/agents\.rules\.yml\n\s+23:28\s+error\s+`workflow_runs` is not how Prometheus stores the OpenTelemetry counter `workflow\.runs`/);
     expect(r.stdout).toContain('The findings above are expected');
   });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { rulesById } from '../../rules/index.js';
 import { ConfigError, loadConfig, type ResolvedConfig } from '../config/load.js';
-import { listFiles, UsageError } from '../engine/files.js';
+import { isSourceFile, listFiles, UsageError } from '../engine/files.js';
 import { inputSettings, run } from '../engine/run.js';
 import { isInputFile } from '../config/observability.js';
 import type { RunResult } from '../engine/types.js';
@@ -55,10 +55,12 @@ async function prepare(io: CliIO, paths: string[], opts: CommonOptions): Promise
   const inputs = inputSettings(config);
   const files = await listFiles({ cwd: io.cwd, paths, noIgnore: !opts.ignore, ignores: config.ignores, inputs });
   let contextFiles: string[] = [];
-  // Project mode: when files are named one by one, the rest of the project still informs resolution;
-  // observability files (dashboards, alert rules) are checked against the metrics of the whole project.
+  // Project mode: when files are named one by one, the rest of the project still informs resolution.
+  // Observability files (dashboards, alert rules) given without any code are checked against the
+  // metrics of the whole project.
   const explicitOnly = paths.length > 0 && paths.every((p) => fs.statSync(path.resolve(io.cwd, p), { throwIfNoEntry: false })?.isFile());
-  if ((config.project && explicitOnly) || (inputs && paths.length > 0 && files.some(isInputFile))) {
+  const inputsAlone = !!inputs && paths.length > 0 && files.some(isInputFile) && !files.some(isSourceFile);
+  if ((config.project && explicitOnly) || inputsAlone) {
     contextFiles = await listFiles({ cwd: config.file ? config.dir : io.cwd, paths: [], ignores: config.ignores, inputs });
   }
   return { config, files, contextFiles };
