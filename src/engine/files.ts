@@ -2,7 +2,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { inputGlobs, isUnder, type ObservabilitySettings } from '../config/observability.js';
+import { inputGlobs, isInputFile, isUnder, type ObservabilitySettings } from '../config/observability.js';
 
 export const SOURCE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
 
@@ -75,9 +75,12 @@ export async function listFiles(opts: FileListOptions): Promise<string[]> {
     } else if ((await import('globby')).isDynamicPattern(p)) patterns.push(p);
     else throw new UsageError(`No such file or directory: ${p}`);
   }
+  // The observability files of the whole project, when it is what is listed: in the same walk.
+  const together = !!opts.inputs && dirs.length === 1 && path.resolve(dirs[0]!) === path.resolve(opts.inputs.dir) && path.resolve(cwd) === path.resolve(opts.inputs.dir);
+  const inputPatterns = together ? inputGlobs(opts.inputs!) : [];
   const found = patterns.length
     ? // The synchronous walk: the same files, without an asynchronous stat per file (globby's ignore filter).
-      (await import('globby')).globbySync(patterns, {
+      (await import('globby')).globbySync([...patterns, ...inputPatterns], {
         cwd,
         absolute: true,
         onlyFiles: true,
@@ -88,8 +91,8 @@ export async function listFiles(opts: FileListOptions): Promise<string[]> {
         suppressErrors: true,
       })
     : [];
-  const all = new Set<string>([...explicit, ...found.filter(isSourceFile).map((f) => path.resolve(f))]);
-  if (opts.inputs && dirs.length) {
+  const all = new Set<string>([...explicit, ...found.filter((f) => isSourceFile(f) || (together && isInputFile(f))).map((f) => path.resolve(f))]);
+  if (opts.inputs && dirs.length && !together) {
     const { globbySync } = await import('globby');
     const located = globbySync(inputGlobs(opts.inputs), {
       cwd: opts.inputs.dir,
