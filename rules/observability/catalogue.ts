@@ -227,9 +227,12 @@ export class Catalogue {
         const v = this.consts.resolve(p.ref);
         out.push(typeof v === 'string' ? v : null);
       } else if (call && depth < 2) {
-        const a = argAt(call.args[p.param.index], p.param.path);
+        const arg = call.args[p.param.index];
+        const a = argAt(arg, p.param.path);
         if (a && 's' in a) out.push(a.s);
         else if (a && 'parts' in a) out.push(...this.resolveParts(a.parts, undefined, depth + 1));
+        // An option the call does not pass (`{ description }` without `unit`), or no options at all: none.
+        else if (p.param.path.length && a === undefined && (call.args.length <= p.param.index || (arg && 'obj' in arg))) out.push('');
         else out.push(null);
       } else out.push(null);
     }

@@ -90,11 +90,16 @@ export function checkObservability(ctx: ProjectRuleContext<unknown>): void {
   // Recording rules: their outputs are known series, with the labels their expressions keep.
   const records = files.filter((f) => !f.broken).flatMap((f) => f.doc.records.map((r) => ({ f, r, ref: parsed.find((p) => p.query === r.query) })));
   for (const { r } of records) catalogue.addRecorded(r.name, undefined);
+  // Rounds, for recording rules built on recording rules; a name recorded by several rules has the labels of all.
   for (let round = 0; round < 3; round++) {
+    const merged = new Map<string, Set<string> | undefined>();
     for (const { r, ref } of records) {
-      const labels = ref?.expr ? outputLabels(ref.expr, catalogue) : undefined;
-      catalogue.addRecorded(r.name, labels ? new Set([...labels, ...r.labels]) : undefined);
+      const own = ref?.expr ? outputLabels(ref.expr, catalogue) : undefined;
+      const labels = own ? new Set([...own, ...r.labels]) : undefined;
+      const prev = merged.has(r.name) ? merged.get(r.name) : new Set<string>();
+      merged.set(r.name, prev && labels ? new Set([...prev, ...labels]) : undefined);
     }
+    for (const [name, labels] of merged) catalogue.addRecorded(name, labels);
   }
 
   const usage = new Map<MetricDef, MetricUsage[]>();

@@ -178,7 +178,14 @@ class FactBuilder {
       const opts = args[1] ? staticObject(args[1], this.bindings) : undefined;
       const unit = opts?.props.get('unit');
       if (unit?.value) fact.unit = this.parts(unit.value);
-      else if (args[1] && (!opts || opts.open)) fact.unit = [null];
+      else if (args[1] && (!opts || opts.open)) {
+        // A factory's options parameter (`meter.createCounter(name, options)`): its `unit` at the call sites.
+        const root = opts ? [null] : this.parts(args[1]);
+        const p0 = root.length === 1 ? root[0] : null;
+        if (p0 && typeof p0 === 'object' && 'param' in p0) fact.unit = [{ param: { ...p0.param, path: [...p0.param.path, 'unit'] } }];
+        else if (p0 && typeof p0 === 'object' && 'ref' in p0) fact.unit = [{ ref: { ...p0.ref, path: [...p0.ref.path, 'unit'] } }];
+        else fact.unit = [null];
+      }
     }
     return fact;
   }

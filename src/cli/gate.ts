@@ -118,7 +118,7 @@ interface Selection {
   /** The git work tree root, when there is one. */
   gitRoot: string | null;
   /** See `RunOptions.inputsFollowCode`. */
-  inputsFollowCode?: boolean;
+  inputsFollowCode?: string[];
 }
 
 /** The whole project, for resolution only, as `prepare` lists it. */
@@ -159,9 +159,13 @@ async function select(io: GateIO, paths: string[], opts: CheckOptions, prepare: 
   // The plain listing of the working directory is the project's when they coincide: list once.
   const sameListing = paths.length === 0 && opts.ignore && config.project && (config.file ? config.dir : io.cwd) === io.cwd;
   const listing = sameListing ? project : undefined;
+  // The files the paths cover: what the changed files are restricted to, and the observability files a
+  // change to the code may break (reported even when unchanged, see `RunOptions.inputsFollowCode`).
+  const scope = listing ?? (await listFiles({ cwd: io.cwd, paths, noIgnore: !opts.ignore, ignores: config.ignores, inputs: inputSettings(config) }));
+  const followInputs = scope.filter(isInputFile);
   if (opts.staged) {
     const { root, files: staged } = stagedFiles(io.cwd);
-    const files = await restrict(io, paths, opts, config, staged.map((s) => s.file), listing);
+    const files = await restrict(io, paths, opts, config, staged.map((s) => s.file), scope);
     // Every staged source file is read from the index, also those outside the paths (they inform resolution).
     const index = readBlobs(root, staged.filter((s) => isSourceFile(s.file) || isInputFile(s.file)));
     return {
@@ -171,12 +175,12 @@ async function select(io: GateIO, paths: string[], opts: CheckOptions, prepare: 
       // The staged content of staged files; the rest of the project as it is on disk.
       readFile: (f) => index.get(f) ?? fs.readFileSync(f),
       gitRoot: root,
-      inputsFollowCode: true,
+      inputsFollowCode: followInputs,
     };
   }
   const { root, files: changed } = changedSince(io.cwd, opts.changedSince!);
-  const files = await restrict(io, paths, opts, config, changed, listing);
-  return { config, files, contextFiles: project, gitRoot: root, inputsFollowCode: true };
+  const files = await restrict(io, paths, opts, config, changed, scope);
+  return { config, files, contextFiles: project, gitRoot: root, inputsFollowCode: followInputs };
 }
 
 function repoRootQuiet(cwd: string): string | null {

@@ -48,11 +48,11 @@ export interface RunOptions {
   /** Reuse and update the per-file results stored in this file (`--cache`). */
   cacheFile?: string;
   /**
-   * Report on every observability file of the run (dashboards, alert rules, also those given as context)
-   * when a reported source file contributes what they are checked against (it defines metrics): a change to
-   * the code can break a dashboard nobody touched (`--staged`, `--changed-since`).
+   * Observability files (dashboards, alert rules; absolute paths) to report on although they are only
+   * context, when a reported source file contributes what they are checked against (it defines metrics):
+   * a change to the code can break a dashboard nobody touched (`--staged`, `--changed-since`).
    */
-  inputsFollowCode?: boolean;
+  inputsFollowCode?: string[];
 }
 
 export interface RunDetail {
@@ -263,11 +263,11 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   for (const { rule, severity, options } of projectRules) {
     const facts = factsByRule.get(rule.meta.id) ?? new Map<string, unknown[]>();
     // A reported source file that contributes facts makes every input worth reporting on (see `inputsFollowCode`).
-    const follow = opts.inputsFollowCode && [...facts.keys()].some((f) => reported.has(f));
+    const follow = opts.inputsFollowCode?.length && [...facts.keys()].some((f) => reported.has(f)) ? new Set(opts.inputsFollowCode) : undefined;
     const projectInputs: ProjectInput[] = [];
     for (const file of inputFiles) {
       const input = inputs.get(file)!;
-      const isReported = reported.has(file) || !!follow;
+      const isReported = reported.has(file) || !!follow?.has(file);
       if ('error' in input) {
         if (isReported) errors.push({ file: displayPath(cwd, file), message: input.error });
         continue;
