@@ -105,7 +105,14 @@ export function checkObservability(ctx: ProjectRuleContext<unknown>): void {
   const usage = new Map<MetricDef, MetricUsage[]>();
   const reporter = new Reporter(ctx, catalogue, files, usage, foreign);
   for (const { f, ref, message, span } of invalid) if (f.reported) reporter.report(f, ref, span, 'invalidQuery', { message, what: whatOf(ref.query) });
-  for (const ref of parsed) reporter.check(ref);
+  for (const ref of parsed) {
+    try {
+      reporter.check(ref);
+    } catch (e) {
+      // An expression too deep for the checks' recursion: nothing is reported on it.
+      if (!(e instanceof RangeError)) throw e;
+    }
+  }
 
   ctx.inventory(inventory(catalogue, usage, ctx));
 }

@@ -141,6 +141,15 @@ export function isTemplated(name: string): boolean {
 
 /** Parse and type-check. `check: false` keeps only the syntax (dashboards: Grafana checks nothing more). */
 export function parseQuery(text: string, opts: { check?: boolean } = {}): ParsedQuery {
+  try {
+    return parseChecked(text, opts);
+  } catch (e) {
+    if (e instanceof RangeError) return { errors: [{ from: 0, to: text.length, message: 'the expression nests too deeply to analyse' }] };
+    throw e;
+  }
+}
+
+function parseChecked(text: string, opts: { check?: boolean }): ParsedQuery {
   const tree = parser.parse(text);
   const errors: PromError[] = [];
   const top = tree.topNode;
