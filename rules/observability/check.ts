@@ -11,7 +11,7 @@ import type { ProjectRuleContext, Report } from '../../src/engine/rule.js';
 import type { MetricInventory, MetricUsage } from '../../src/engine/types.js';
 import { promCounterFunctions, promGaugeFunctions, promLabelPreservingFunctions } from '../catalog/metrics/promql.js';
 import { Catalogue, closest, kindWord, type Lookup, type MetricDef, type Series } from './catalogue.js';
-import { type ObservabilityFile, type QueryRef, readObservabilityFile } from './files.js';
+import { looksLikeLogQL, type ObservabilityFile, type QueryRef, readObservabilityFile } from './files.js';
 import { type Expr, isTemplated, type Matcher, matchesEmpty, parseQuery, SourceMap, type Span, templateQuery, walk } from './promql.js';
 import { LineIndex, spanIn } from './sources.js';
 
@@ -32,6 +32,13 @@ interface FileState {
   lines: LineIndex;
   broken: boolean;
 }
+
+const ABSENT_CONSEQUENCE: Record<QueryRef['kind'], string> = {
+  alert: '`absent()` is always true and the alert fires all the time',
+  record: '`absent()` is always true and the recorded series is constant',
+  panel: '`absent()` is always 1 and the panel shows a permanent alarm',
+  variable: 'the variable offers no useful values',
+};
 
 const CONSEQUENCE: Record<QueryRef['kind'], string> = {
   alert: 'the alert can never fire',
@@ -68,6 +75,8 @@ export function checkObservability(ctx: ProjectRuleContext<unknown>): void {
       ctx.fileError(f.file, `parse error at ${p.line}:${p.column}: ${e.message}`);
       continue;
     }
+    // Loki's ruler reads the same format: LogQL rules are not this rule's to check.
+    if (f.doc.kind === 'rules' && f.doc.queries.some((q) => looksLikeLogQL(q.loc.value))) continue;
     const mine: ParsedRef[] = [];
     for (const q of f.doc.queries) {
       for (const r of parseRef(f.file, q)) {
@@ -188,8 +197,11 @@ class Reporter {
     const what = whatOf(q);
     const expr = ref.expr;
     if (!expr) return;
+    // Under `absent()`, a selector that matches nothing makes the expression always true.
+    const underAbsent = new Set<Expr>();
+    for (const node of walk(expr)) if (node.k === 'call' && (node.fn === 'absent' || node.fn === 'absent_over_time')) for (const inner of walk(node.args[0])) underAbsent.add(inner);
     for (const node of walk(expr)) {
-      if (node.k === 'selector') this.selector(f, ref, node, consequence, what);
+      if (node.k === 'selector') this.selector(f, ref, node, underAbsent.has(node) ? ABSENT_CONSEQUENCE[q.kind] : consequence, what);
       else if (node.k === 'call') this.call(f, ref, node, what);
     }
     // `label_values(metric{...}, label)`: the label must exist on the metric.

@@ -40,6 +40,14 @@ export interface FileError {
   message: string;
 }
 
+/**
+ * LogQL (Loki's ruler reads rule files of the same format): a pipeline after a stream selector, or a
+ * line filter. A rule file with such an expression is Loki's, not Prometheus's.
+ */
+export function looksLikeLogQL(expr: string): boolean {
+  return /\}\s*(?:\|[=~]|!=|!~|\|\s*(?:json|logfmt|regexp|pattern|unpack|line_format|label_format|unwrap|drop|keep|decolorize)\b)/.test(expr);
+}
+
 export interface ObservabilityFile {
   kind: 'rules' | 'dashboard' | 'prometheus-config' | 'none';
   queries: QueryRef[];
@@ -121,7 +129,8 @@ function nodeStart(n: unknown): number {
   return (n as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
 }
 
-const GROUP_FIELDS = ['name', 'interval', 'limit', 'rules', 'query_offset', 'labels'];
+/** Rule group fields: Prometheus's, and those Thanos, Cortex and Mimir rulers add to the same format. */
+const GROUP_FIELDS = ['name', 'interval', 'limit', 'rules', 'query_offset', 'labels', 'partial_response_strategy', 'source_tenants', 'evaluation_delay', 'align_evaluation_time_on_interval'];
 const RULE_FIELDS = ['record', 'alert', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations'];
 
 function readGroups(text: string, groups: YamlNode | undefined, out: ObservabilityFile, strict: boolean): void {
