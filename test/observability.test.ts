@@ -8,12 +8,15 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { prometheusLabel, prometheusName } from '../rules/observability/translate.js';
 import { parseQuery, templateQuery } from '../rules/observability/promql.js';
 import { main } from '../src/cli/main.js';
 import { tracewireBin } from './helpers/build.js';
 import { runIn, tempProject } from './helpers/engine.js';
+import { ROOT } from './helpers/fixtures.js';
 import { git, initRepo } from './helpers/git.js';
 
 async function cli(cwd: string, ...argv: string[]) {
@@ -268,6 +271,27 @@ describe('files, the gate and the inventory', () => {
     git(dir, 'add', 'src/other.ts');
     const quiet = await cli(dir, 'check', '--staged', '--format', 'json');
     expect(JSON.parse(quiet.stdout).findings).toEqual([]);
+  });
+
+  it('reports in the YAML file in every format: SARIF (valid against the schema), GitHub annotations, JUnit, JSON', async () => {
+    const dir = project();
+    const sarif = JSON.parse((await cli(dir, 'check', '--format', 'sarif')).stdout);
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'test/data/sarif-schema-2.1.0.json'), 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    (addFormatsModule as unknown as (a: Ajv) => Ajv)(ajv);
+    const validate = ajv.compile(schema);
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const result = sarif.runs[0].results[0];
+    expect(result.ruleId).toBe('observability-query-metrics');
+    expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe('ops/rules/agent.yaml');
+    // `risk_level` in `hitl_approval_backlog{risk_level="high"} > 1` on line 5.
+    expect(result.locations[0].physicalLocation.region).toMatchObject({ startLine: 5, startColumn: 37, endLine: 5, endColumn: 47 });
+    const github = (await cli(dir, 'check', '--format', 'github')).stdout;
+    expect(github).toMatch(/^::error file=ops\/rules\/agent\.yaml,line=5,col=37,endLine=5,endColumn=47,title=tracewire\(observability-query-metrics\)::`hitl_approval_backlog` has no label `risk_level`/m);
+    const junit = (await cli(dir, 'check', '--format', 'junit')).stdout;
+    expect(junit).toContain('ops/rules/agent.yaml');
+    const json = JSON.parse((await cli(dir, 'check', '--format', 'json')).stdout);
+    expect(json.findings[0]).toMatchObject({ file: 'ops/rules/agent.yaml', line: 5, column: 37, messageId: 'unknownLabel' });
   });
 
   it('inventory lists each metric, the series Prometheus stores, and what queries it', async () => {
