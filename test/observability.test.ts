@@ -294,6 +294,15 @@ describe('files, the gate and the inventory', () => {
     expect(json.findings[0]).toMatchObject({ file: 'ops/rules/agent.yaml', line: 5, column: 37, messageId: 'unknownLabel' });
   });
 
+  it('`_created` series only where the exposition carries them (observability.createdSeries)', async () => {
+    const dir = tempProject({ 'src/metrics.ts': METRICS, 'alerts/a.yml': 'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: time() - agent_runs_created < 60 and time() - llm_request_duration_seconds_created < 60\n' });
+    const without = await runIn(dir, ['src/metrics.ts', 'alerts/a.yml']);
+    expect(without.findings.map((f) => f.messageId)).toEqual(['unknownMetric', 'unknownMetric']);
+    expect(without.findings[0]!.message).toContain('no `_created` series');
+    const withCreated = await runIn(dir, ['src/metrics.ts', 'alerts/a.yml'], { observability: { createdSeries: true } });
+    expect(withCreated.findings).toEqual([]);
+  });
+
   it('inventory lists each metric, the series Prometheus stores, and what queries it', async () => {
     const dir = project();
     const r = await cli(dir, 'inventory', '--format', 'json');

@@ -331,16 +331,23 @@ export class Catalogue {
       (this.exact.get(name) ?? this.exact.set(name, []).get(name)!).push({ name, type, def, labels });
       (this.byDef.get(def) ?? this.byDef.set(def, []).get(def)!).push(name);
     };
+    const created = this.input.config.observability.createdSeries;
     if (kind === 'histogram') {
       put(`${base}_bucket`, 'bucket', 'le');
       put(`${base}_sum`, 'histogram_sum');
       put(`${base}_count`, 'histogram_count');
+      if (created) put(`${base}_created`, 'gauge');
       (this.histogramBases.get(base) ?? this.histogramBases.set(base, []).get(base)!).push(def);
     } else if (kind === 'summary') {
       put(base, 'quantile', 'quantile');
       put(`${base}_sum`, 'summary_sum');
       put(`${base}_count`, 'summary_count');
-    } else put(base, kind);
+      if (created) put(`${base}_created`, 'gauge');
+    } else {
+      put(base, kind);
+      // OpenMetrics: the counter `foo_total` has `foo_created`.
+      if (created && kind === 'counter') put(`${base.replace(/_total$/, '')}_created`, 'gauge');
+    }
   }
 
   private addLibraries(strategy: (file: string) => { list: OtelTranslation[]; why: string }): void {

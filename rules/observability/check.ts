@@ -309,6 +309,12 @@ class Reporter {
     }
     const near = this.catalogue.suggest(name);
     let hint = '';
+    const base = /_created$/.test(name) ? name.replace(/_created$/, '') : undefined;
+    if (base && ['', '_total', '_bucket'].some((s) => this.catalogue.lookup(base + s).k === 'code')) {
+      hint = ' prom-client and the OpenTelemetry JavaScript exporters expose no `_created` series; if your exposition carries OpenMetrics created timestamps, set `observability.createdSeries`.';
+      this.report(f, ref, span, 'unknownMetric', { metric: name, consequence, hint });
+      return;
+    }
     if (near) {
       const look = this.catalogue.lookup(near);
       const def = look.k === 'code' ? look.series[0]!.def : undefined;

@@ -53,6 +53,8 @@ export interface ObservabilitySettings {
   targetLabels: string[];
   otelTranslation?: OtelTranslation;
   otelNamespace?: string;
+  /** Counters, histograms and summaries also have `_created` series (OpenMetrics created timestamps). */
+  createdSeries: boolean;
 }
 
 /** The settings, with the configuration's globs checked (throws a message naming the key on a bad one). */
@@ -79,6 +81,7 @@ export function resolveObservability(cfg: ObservabilityConfig | undefined, dir: 
     targetLabels: cfg?.targetLabels ?? [],
     otelTranslation: cfg?.otel?.translation,
     otelNamespace: cfg?.otel?.namespace,
+    createdSeries: cfg?.createdSeries ?? false,
   };
 }
 

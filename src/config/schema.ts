@@ -177,6 +177,12 @@ export const observabilitySchema = z
     targetLabels: globList(
       'Labels that scraping, relabelling or the OpenTelemetry collector attach to every series, besides job and instance (e.g. "cluster", "env"): label matchers on them are never reported.',
     ),
+    createdSeries: z
+      .boolean()
+      .optional()
+      .describe(
+        'The exposition carries OpenMetrics created timestamps as `_created` series (the collector\'s Prometheus exporter with enable_open_metrics): counters, histograms and summaries also have `<name>_created`. Default false: prom-client and the OpenTelemetry JS exporters expose none.',
+      ),
     otel: z
       .object({
         translation: z
