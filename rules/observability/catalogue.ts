@@ -149,6 +149,13 @@ export class Catalogue {
     const defaultLabels = evidence.filter((e) => e.what === 'default-labels');
     const promExtraLabels = defaultLabels.some((e) => e.labels === null) ? undefined : new Set(defaultLabels.flatMap((e) => e.labels ?? []));
     const resourceLabels = prefix.some((e) => e.resourceLabels);
+    // `collectDefaultMetrics({ prefix })`: the default families under that prefix too.
+    for (const e of evidence.filter((x) => x.what === 'default-metrics' && x.prefix !== undefined)) {
+      for (const family of ['process_', 'nodejs_']) {
+        const source = `prom-client default metrics (collectDefaultMetrics, ${rel(this.input.config, e.file)}:${e.line})`;
+        this.knownGlobs.push({ re: e.prefix === null ? new RegExp(`^[a-zA-Z_:][a-zA-Z0-9_:]*${family}`) : new RegExp(`^${escapeRe(e.prefix!)}${family}`), source });
+      }
+    }
 
     for (const { file, fact, index } of decls) {
       for (const d of this.expand(file, fact, calls)) {
@@ -516,6 +523,10 @@ function patternOf(parts: Part[], otel: boolean): RegExp {
   const esc = (s: string) => (otel ? s.replace(/[^a-zA-Z0-9_:]+/g, '_') : s).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const body = parts.map((p) => (typeof p === 'string' ? esc(p) : '.+')).join('');
   return new RegExp(`^(?:[a-zA-Z_:][a-zA-Z0-9_:]*_)?${body}(?:_[a-zA-Z0-9_]+)?$`);
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function globToRegex(glob: string): RegExp {

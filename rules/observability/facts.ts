@@ -13,7 +13,7 @@ import ts = require('typescript');
 import type { FileVisitor, WalkContext } from '../../src/engine/analyze-file.js';
 import type { FactContext } from '../../src/engine/rule.js';
 import type { MetricKind } from '../catalog/types.js';
-import { otelExporters, promDefaultLabels } from '../catalog/metrics/exposition.js';
+import { otelExporters, promDefaultLabels, promDefaultMetrics } from '../catalog/metrics/exposition.js';
 import { type Binding, type Bindings, propertyName, unwrapExpr } from '../metrics/bindings.js';
 import { type MetricDecl, type MetricFileModel, metricVisitor, type StaticObject, staticObject } from '../metrics/model.js';
 
@@ -71,7 +71,7 @@ export interface CallFact {
 /** Code that changes how metrics are exposed. */
 export interface EvidenceFact {
   k: 'evidence';
-  what: 'prometheus-exporter' | 'otlp-exporter' | 'views' | 'default-labels';
+  what: 'prometheus-exporter' | 'otlp-exporter' | 'views' | 'default-labels' | 'default-metrics';
   /** PrometheusExporter `prefix` (`null`: given but not readable). */
   prefix?: string | null;
   /** PrometheusExporter `withResourceConstantLabels`: resource attributes become labels. */
@@ -249,6 +249,14 @@ class FactBuilder {
         }
         if (renames.length) this.ctx.emit({ k: 'evidence', what: 'views', renames, ...at } satisfies EvidenceFact);
       } else this.ctx.emit({ k: 'evidence', what: 'views', renames: null, ...at } satisfies EvidenceFact);
+    } else if (!isNew && promDefaultMetrics.includes(path)) {
+      const prefix = opts?.props.get('prefix');
+      const fact: EvidenceFact = { k: 'evidence', what: 'default-metrics', ...at };
+      if (prefix?.value) {
+        const p = this.parts(prefix.value);
+        fact.prefix = p.length === 1 && typeof p[0] === 'string' ? p[0] : null;
+      } else if (arg0 && (!opts || opts.open)) fact.prefix = null;
+      this.ctx.emit(fact);
     } else if (!isNew && promDefaultLabels.includes(path)) {
       const labels = opts && !opts.open ? [...opts.props.keys()] : null;
       this.ctx.emit({ k: 'evidence', what: 'default-labels', labels, ...at } satisfies EvidenceFact);

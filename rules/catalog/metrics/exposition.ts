@@ -75,6 +75,9 @@ export const otelExporterPackages = {
   otlp: ['@opentelemetry/exporter-metrics-otlp-http', '@opentelemetry/exporter-metrics-otlp-grpc', '@opentelemetry/exporter-metrics-otlp-proto'],
 };
 
+/** prom-client's `collectDefaultMetrics({ prefix })`: the `process_*` and `nodejs_*` families, prefixed. */
+export const promDefaultMetrics = ['prom-client#collectDefaultMetrics'];
+
 /** prom-client calls that add labels to every metric of a registry. */
 export const promDefaultLabels = ['prom-client#register.setDefaultLabels', 'prom-client#Registry().setDefaultLabels', 'prom-client#Registry.globalRegistry.setDefaultLabels'];
 
