@@ -128,8 +128,6 @@ export interface ProjectRuleContext<Options> {
   config: import('../config/load.js').ResolvedConfig;
   /** This rule's facts, by absolute file path: every analysed file of the project, reported or not. */
   facts: ReadonlyMap<string, unknown[]>;
-  /** The per-file summaries of the project (exports, functions), to resolve what facts name symbolically. */
-  summaries: ReadonlyMap<string, import('./values.js').FileSummary>;
   /** The dependencies a file's nearest package.json declares (range), for facts that depend on them. */
   declaredVersion(file: string, pkg: string): string | undefined;
   inputs: readonly ProjectInput[];

@@ -286,7 +286,6 @@ export async function run(opts: RunOptions): Promise<RunResult> {
       cwd,
       config,
       facts,
-      summaries: unpacked,
       declaredVersion: (file, pkg) => versions.declared(file, pkg),
       inputs: projectInputs,
       readText: (file) => {
