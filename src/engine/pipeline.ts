@@ -49,8 +49,8 @@ export function analyzeWithRules(
     rules?: EnabledRule[];
     sourceFile?: ts.SourceFile;
     report?: (rule: RuleModule<any>, severity: 'error' | 'warn', r: Report) => void;
-    /** See `AnalyzeOptions.deadline`. */
-    deadline?: number;
+    /** See `AnalyzeOptions.budget`. */
+    budget?: number;
     /** See `AnalyzeOptions.project`. */
     project?: ProjectResolver;
     /** See `AnalyzeOptions.aliases`. */
@@ -77,7 +77,7 @@ export function analyzeWithRules(
   return analyzeFile(file, text, {
     catalog,
     sourceFile: opts.sourceFile,
-    deadline: opts.deadline,
+    budget: opts.budget,
     project: opts.project,
     aliases: opts.aliases,
     visitors: fileVisitors.map((v) => ({

@@ -139,14 +139,14 @@ export function secondPhase(
         catalog: ctx.catalog,
         rules: ctx.rules.filter((e) => again.has(e.rule.meta.id)),
         report: (rule, severity, rep) => findings.push(toFinding(ctx.cwd, r.file, rule, severity, rep)),
-        deadline: performance.now() + ctx.budgetMs,
+        budget: ctx.budget,
         project,
         aliases: ctx.aliases,
       });
       if (analysis.parseError) out.set(r.file, { findings: [], error: `parse error at ${analysis.parseError}` });
       else out.set(r.file, { findings });
     } catch (e) {
-      out.set(r.file, { findings: [], error: analysisFailure(e, ctx.budgetMs) });
+      out.set(r.file, { findings: [], error: analysisFailure(e, ctx.budget) });
     }
   }
   return out;

@@ -14,7 +14,8 @@ import { type EvaluatedSite, Linker, type LinkOptions } from './link.js';
 import { PackageVersions, repositoryRoot } from './packages.js';
 import { ProcessModel } from './processes.js';
 import { cacheKey, RunCache, runDigest } from './cache.js';
-import { decodeSource, type FileResult, fileTimeoutMs, type TaskContext } from './file-task.js';
+import { decodeSource, type FileResult, fileBudget, type TaskContext } from './file-task.js';
+import { readRegularFile } from '../safe-fs.js';
 import { analyzeFiles, prescanFiles } from './parallel.js';
 import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
 import { unpackSummary } from './packed.js';
@@ -37,10 +38,11 @@ export interface RunOptions {
   /** Filled in for front ends that act on the analysis (the `fix` and `codemod` runner). */
   detail?: RunDetail;
   /**
-   * Time budget per file in milliseconds (default: `TRACEWIRE_FILE_TIMEOUT_MS`, else 10 s): a file whose
-   * analysis runs longer is dropped and reported in `errors`, so a pathological file cannot hang a hook.
+   * Budget per file in steps of work (default: `TRACEWIRE_FILE_BUDGET`, else `DEFAULT_FILE_BUDGET`): a file
+   * whose analysis needs more is dropped and reported in `errors`, so a pathological file cannot hang a
+   * hook. Steps, not time: the same files are dropped on any machine and under any load.
    */
-  fileTimeoutMs?: number;
+  fileBudget?: number;
   /** Worker threads for the per-file phase (`--workers`; 0 or absent: this thread). */
   workers?: number;
   /** Reuse and update the per-file results stored in this file (`--cache`). */
@@ -57,13 +59,13 @@ export interface RunDetail {
 }
 
 // The per-file phase lives in file-task.ts (it also runs in worker threads); its helpers are re-exported here.
-export { DEFAULT_FILE_TIMEOUT_MS, decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './file-task.js';
+export { DEFAULT_FILE_BUDGET, decodeSource, fileBudget, MAX_FILE_BYTES, minifiedShape } from './file-task.js';
 
 /** The key of `--cache`: what the per-file results depend on besides each file's content. */
-export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: string): string {
+export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: string, budget = fileBudget()): string {
   let schema: string | undefined;
   try {
-    schema = config.tracingSchema ? fs.readFileSync(config.tracingSchema, 'utf8') : undefined;
+    schema = config.tracingSchema ? readRegularFile(config.tracingSchema).toString('utf8') : undefined;
   } catch {
     schema = undefined;
   }
@@ -72,6 +74,8 @@ export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: s
     config: { file: config.file, raw: config.raw, project: config.project, models: config.models, assumedSdks: [...config.assumedSdks], schema },
     rules: rules.map((r) => [r.rule.meta.id, r.severity, r.options]),
     catalog: builtinModels,
+    // A file over the budget is cached as skipped: only for the same budget.
+    budget,
   });
 }
 
@@ -132,7 +136,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const reported = new Set(opts.files);
   const all = [...new Set([...opts.files, ...(opts.contextFiles ?? [])])].sort();
   const read = opts.readFile ?? ((f: string) => fs.readFileSync(f));
-  const budgetMs = fileTimeoutMs(opts.fileTimeoutMs);
+  const budget = fileBudget(opts.fileBudget);
 
   const errors: FileError[] = [];
   const findings: Finding[] = [];
@@ -146,8 +150,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const sources = opts.detail?.sources;
   // Path aliases (tsconfig/jsconfig `paths`, `baseUrl`): aliased imports name project files like relative ones.
   const aliases = aliasesFor(catalog);
-  const ctx: TaskContext = { cwd, catalog, rules, budgetMs, project: config.project, readFile: opts.readFile, onBuffer: sources ? (f, b) => sources.set(f, b) : undefined, aliases };
-  const cache = opts.cacheFile ? RunCache.load(opts.cacheFile, runCacheKey(config, rules, cwd)) : undefined;
+  const ctx: TaskContext = { cwd, catalog, rules, budget, project: config.project, readFile: opts.readFile, onBuffer: sources ? (f, b) => sources.set(f, b) : undefined, aliases };
+  const cache = opts.cacheFile ? RunCache.load(opts.cacheFile, runCacheKey(config, rules, cwd, budget)) : undefined;
   // With a cache, every file is read and hashed first: an unchanged project gets the last run's result.
   const hashed = cache ? prescanFiles(all, ctx, { hash: true }) : undefined;
   const digest = hashed && !opts.detail ? runDigest(all, reported, (f) => { const h = hashed.get(f)!; return h.hash ?? `!${h.error!.error}`; }) : undefined;

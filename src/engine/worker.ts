@@ -12,14 +12,14 @@ preloadTypeScript();
 
 const init = workerData as WorkerInit;
 const { buildCatalog, enabledRules } = await import('./run.js');
-const { runFileTask, fileTimeoutMs } = await import('./file-task.js');
+const { runFileTask, fileBudget } = await import('./file-task.js');
 const { aliasesFor } = await import('./aliases.js');
 const catalog = buildCatalog(init.config);
 const ctx = {
   cwd: init.cwd,
   catalog,
   rules: enabledRules(init.config),
-  budgetMs: fileTimeoutMs(init.budgetMs),
+  budget: fileBudget(init.budget),
   project: init.config.project,
   hash: init.hash,
   aliases: aliasesFor(catalog),
