@@ -261,7 +261,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const result: RunResult = { findings: final, errors, sites: inventory, files: opts.files.length, durationMs: Math.round(performance.now() - t0) };
   timing?.('rules and suppressions done');
   if (cache) {
-    // A result that depends on a read failure or the time budget is not the project's to keep.
+    // A result that depends on a read failure is not the project's to keep.
     const transient = results.some((r) => r.transient) || [...second.values()].some((r) => r.error);
     if (digest && !transient) {
       // Every file's governing tsconfig/jsconfig, wherever the analysis ran (workers look them up on their own).
