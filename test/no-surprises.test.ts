@@ -132,11 +132,10 @@ function pathToFileUrl(p: string): string {
   return new URL(`file://${p}`).href;
 }
 
-/** What a run may leave outside the project: only its own compile cache, in TMPDIR. */
+/** What a run may leave outside the project: only its own compile cache, in the user's cache folder ($XDG_CACHE_HOME/tracewire). */
 function outsideWrites(ws: Workspace, before: { outside: Map<string, string>; home: Map<string, string>; tmp: Map<string, string> }): string[] {
-  const uid = process.getuid?.() ?? os.userInfo().username;
-  const tmp = changes(before.tmp, snapshot(ws.tmp)).filter((c) => !c.startsWith(`added tracewire-${uid}/`) && !c.startsWith(`changed tracewire-${uid}/`));
-  return [...changes(before.outside, snapshot(ws.outside)).map((c) => `outside: ${c}`), ...changes(before.home, snapshot(ws.home)).map((c) => `HOME: ${c}`), ...tmp.map((c) => `TMPDIR: ${c}`)];
+  const home = changes(before.home, snapshot(ws.home)).filter((c) => !c.startsWith('added .cache/tracewire/') && !c.startsWith('changed .cache/tracewire/'));
+  return [...changes(before.outside, snapshot(ws.outside)).map((c) => `outside: ${c}`), ...home.map((c) => `HOME: ${c}`), ...changes(before.tmp, snapshot(ws.tmp)).map((c) => `TMPDIR: ${c}`)];
 }
 
 function markers(ws: Workspace): string[] {

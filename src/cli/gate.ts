@@ -27,6 +27,8 @@ import { decodeSource, inputSettings, run } from '../engine/run.js';
 import { isInputFile } from '../config/observability.js';
 import type { Finding, RunResult } from '../engine/types.js';
 import type { BaselineSummary, ReportContext } from '../report/context.js';
+import { terminalSafe } from '../report/terminal.js';
+import { checkNamedFile, writeNamedFile } from '../safe-fs.js';
 import { applyShard, runScale, type ScaleOptions } from './scale.js';
 
 export const CHECK_FORMATS = ['stylish', 'json', 'sarif', 'github', 'junit'] as const;
@@ -49,6 +51,8 @@ export interface CheckOptions extends ScaleOptions {
   baseline?: string;
   changedSince?: string;
   staged?: boolean;
+  /** Accept a run that checks no file because the ignores exclude every one. */
+  allowEmpty?: boolean;
 }
 
 export interface BaselineOptions {
@@ -56,6 +60,7 @@ export interface BaselineOptions {
   ignore: boolean;
   baseline: string;
   prune?: boolean;
+  allowEmpty?: boolean;
 }
 
 /** The files of a plain run (main.ts's `prepare`: explicit paths keep the rest of the project as context). */
@@ -183,6 +188,31 @@ async function select(io: GateIO, paths: string[], opts: CheckOptions, prepare: 
   return { config, files, contextFiles: project, gitRoot: root, inputsFollowCode: followInputs };
 }
 
+/**
+ * A gate that checks nothing must not pass: when the paths hold source files but the configuration's
+ * `ignores` or the `.gitignore` files exclude every one of them, the run stops with one line (exit 2),
+ * unless `--allow-empty`. (tracewire's own defaults, `node_modules` and build output, do not count: a
+ * directory holding only those has nothing to check.)
+ */
+async function refuseEmpty(io: GateIO, paths: string[], config: ResolvedConfig, files: string[], opts: { ignore: boolean; allowEmpty?: boolean }): Promise<void> {
+  if (files.length > 0 || opts.allowEmpty || !opts.ignore) return;
+  const { globbySync } = await import('globby');
+  const scopes = paths.length ? paths : ['.'];
+  const patterns: string[] = [];
+  for (const p of scopes) {
+    const abs = path.resolve(io.cwd, p);
+    if (!fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) continue;
+    const rel = path.relative(io.cwd, abs).split(path.sep).join('/');
+    const base = rel === '' ? '' : rel.startsWith('..') ? abs.split(path.sep).join('/') : rel;
+    patterns.push(`${base ? base + '/' : ''}**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}`);
+  }
+  if (!patterns.length) return;
+  const present = globbySync(patterns, { cwd: io.cwd, onlyFiles: true, dot: false, followSymbolicLinks: false, gitignore: false, ignore: DEFAULT_IGNORES, suppressErrors: true }).filter(isSourceFile);
+  if (!present.length) return;
+  const by = config.ignores.length ? `the ignores of ${config.file ? displayRel(io.cwd, config.file) : 'the configuration'} or .gitignore` : '.gitignore';
+  throw new UsageError(`no file to check: ${by} exclude${by === '.gitignore' ? 's' : ''} all ${present.length} source file${present.length === 1 ? '' : 's'} under ${scopes.join(', ')}, and a check of nothing would pass. Fix the ignores, or pass --allow-empty if nothing is what you mean to check`);
+}
+
 function repoRootQuiet(cwd: string): string | null {
   try {
     return repoRoot(cwd);
@@ -231,9 +261,7 @@ function writeReport(io: GateIO, text: string, file: string | undefined): void {
     io.stdout(text);
     return;
   }
-  const abs = path.resolve(io.cwd, file);
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
-  fs.writeFileSync(abs, text);
+  writeNamedFile(io.cwd, file, text, 'the report');
 }
 
 /** Source text as the engine read it (BOM removed), by absolute path. */
@@ -284,9 +312,12 @@ function displayRel(cwd: string, abs: string): string {
 
 export async function runCheck(io: GateIO, paths: string[], opts: CheckOptions, prepare: Prepare): Promise<number> {
   const outputs = outputSpecs(opts.format, opts.outputFile);
+  // A report path that cannot be written safely is refused before the run, not after it.
+  for (const o of outputs) if (o.file) checkNamedFile(io.cwd, o.file, 'the report');
   const baselineFile = opts.baseline ? path.resolve(io.cwd, opts.baseline) : undefined;
   const data = baselineFile ? readBaseline(baselineFile) : undefined;
   const sel = await select(io, paths, opts, prepare);
+  if (!opts.staged && !opts.changedSince) await refuseEmpty(io, paths, sel.config, sel.files, opts);
   Object.assign(sel, applyShard(io.cwd, sel.files, sel.contextFiles, opts.shard));
   const scale = runScale(io.cwd, opts, sel.files.length + sel.contextFiles.length);
   const full = await run({ cwd: io.cwd, files: sel.files, contextFiles: sel.contextFiles, config: sel.config, readFile: sel.readFile, inputsFollowCode: sel.inputsFollowCode, ...scale });
@@ -338,9 +369,11 @@ export async function runCheck(io: GateIO, paths: string[], opts: CheckOptions, 
 export async function runBaseline(io: GateIO, paths: string[], opts: BaselineOptions, prepare: Prepare): Promise<number> {
   const file = path.resolve(io.cwd, opts.baseline);
   const shown = displayRel(io.cwd, file);
-  const previous = fs.existsSync(file) ? readBaseline(file).entries : undefined;
+  checkNamedFile(io.cwd, opts.baseline, 'the baseline');
+  const previous = fs.lstatSync(file, { throwIfNoEntry: false }) ? readBaseline(file).entries : undefined;
   if (opts.prune && !previous) throw new UsageError(`--prune: there is no baseline at ${shown} yet (create it with \`tracewire baseline\`)`);
   const sel = await prepare(io, paths, opts);
+  await refuseEmpty(io, paths, sel.config, sel.files, opts);
   const result = await run({ cwd: io.cwd, files: sel.files, contextFiles: sel.contextFiles, config: sel.config });
   const root = path.dirname(file);
   const current = fingerprints(io.cwd, root, result.findings, textReader(undefined));
@@ -363,11 +396,11 @@ export async function runBaseline(io: GateIO, paths: string[], opts: BaselineOpt
     const files = new Set(entries.map((e) => e.file)).size;
     message = `Wrote ${shown}: ${entries.length} finding${entries.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}. \`tracewire check --baseline ${shown}\` now fails only on new ones.\n`;
   }
-  writeBaseline(file, entries);
+  writeBaseline(file, entries, io.cwd);
   io.stdout(message);
   if (result.errors.length) {
     io.stderr(`tracewire: ${result.errors.length} file${result.errors.length === 1 ? '' : 's'} could not be checked, so ${result.errors.length === 1 ? 'its' : 'their'} findings are not in the baseline:\n`);
-    for (const e of result.errors) io.stderr(`  ${e.file}: ${e.message}\n`);
+    for (const e of result.errors) io.stderr(`  ${terminalSafe(e.file)}: ${terminalSafe(e.message)}\n`);
     return 1;
   }
   return 0;

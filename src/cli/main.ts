@@ -9,8 +9,11 @@ import { isSourceFile, listFiles, UsageError } from '../engine/files.js';
 import { inputSettings, run } from '../engine/run.js';
 import { isInputFile } from '../config/observability.js';
 import type { RunResult } from '../engine/types.js';
+import { terminalSafe } from '../report/terminal.js';
+import { writeNamedFile } from '../safe-fs.js';
 import { VERSION } from '../version.js';
 import { parseShard, parseWorkers } from './scale.js';
+import { guardStdio } from './stdio.js';
 import { BASELINE_FILE, type BaselineOptions, CHECK_FORMATS, type CheckOptions, collectFormat, type Prepare, parseMaxWarnings, runBaseline, runCheck } from './gate.js';
 
 export interface CliIO {
@@ -21,7 +24,7 @@ export interface CliIO {
   isTTY?: boolean;
 }
 
-const defaultIO = (): CliIO => ({
+const defaultIO = (): CliIO => (guardStdio(), {
   cwd: process.cwd(),
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
@@ -38,9 +41,7 @@ async function writeOutput(io: CliIO, text: string, outFile: string | undefined)
     io.stdout(text);
     return;
   }
-  const abs = path.resolve(io.cwd, outFile);
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
-  fs.writeFileSync(abs, text);
+  writeNamedFile(io.cwd, outFile, text, 'the report');
 }
 
 interface CommonOptions {
@@ -112,6 +113,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--workers <n>', 'worker threads for reading, parsing and the per-file rules: a number, 0 for none, or auto (one per core, for 400 files or more)', parseWorkers)
     .option('--cache', 'reuse the per-file results of files whose content has not changed since the last run, and update them')
     .option('--cache-location <path>', 'the cache file, or a directory to keep .tracewirecache in (default: ./.tracewirecache)')
+    .option('--allow-empty', 'pass when the ignores leave no file to check (by default that is an error: a gate that checks nothing must not pass)')
     .option('--shard <k/n>', 'report only the k-th of n deterministic slices of the files (CI matrix jobs); every file still informs resolution, and `tracewire merge` joins the reports', parseShard)
     .action(async (paths: string[], opts: CheckOptions) => {
       exitCode = await runCheck(io, paths, opts, gatePrepare);
@@ -125,6 +127,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--no-ignore', 'disable .gitignore, config ignores and the default ignores (node_modules, build output)')
     .option('--baseline <file>', 'the baseline file', BASELINE_FILE)
     .option('--prune', 'only drop the entries that no longer occur; record no new finding')
+    .option('--allow-empty', 'record an empty baseline when the ignores leave no file to check')
     .action(async (paths: string[], opts: BaselineOptions) => {
       exitCode = await runBaseline(io, paths, opts, gatePrepare);
     });
@@ -225,7 +228,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       return 2;
     }
     if (e instanceof ConfigError || e instanceof UsageError) {
-      io.stderr(`tracewire: ${e.message}\n`);
+      io.stderr(`tracewire: ${terminalSafe(e.message, true)}\n`);
       return 2;
     }
     io.stderr(`tracewire: internal error: ${(e as Error).stack ?? String(e)}\n`);

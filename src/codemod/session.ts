@@ -12,7 +12,7 @@ import type { EvaluatedSite } from '../engine/link.js';
 import { decodeSource, run } from '../engine/run.js';
 import type { RunResult } from '../engine/types.js';
 import { unifiedDiff } from './diff.js';
-import { dirtyFiles } from './git.js';
+import { checkFiles } from './git.js';
 import { contentHash, encodeSource, removeStaleTemps, writeIfUnchanged } from './write.js';
 
 export interface SessionOptions {
@@ -128,7 +128,14 @@ export class Session {
       return { written: [], failed: [], diff: changed.map((s) => unifiedDiff(s.shown, s.before, s.text)).join('') };
     }
     if (!this.opts.allowDirty) {
-      const dirty = dirtyFiles(changed.map((s) => s.file));
+      const { dirty, unknown } = checkFiles(changed.map((s) => s.file));
+      if (unknown.length) {
+        // Fail closed: what git cannot vouch for is not rewritten.
+        const list = unknown.map((u) => `  ${this.shown(u.file)}`).join('\n');
+        throw new DirtyTreeError(
+          `cannot tell whether ${unknown.length === 1 ? 'the file' : `${unknown.length} files`} to change ${unknown.length === 1 ? 'has' : 'have'} uncommitted changes: ${unknown[0]!.reason}\n${list}\ntracewire changes no file that git cannot show it can restore; fix git, or pass --allow-dirty to change ${unknown.length === 1 ? 'it' : 'them'} anyway.`,
+        );
+      }
       if (dirty.length) {
         const list = dirty.map((d) => `  ${this.shown(d.file)} (${d.state})`).join('\n');
         throw new DirtyTreeError(

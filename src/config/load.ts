@@ -6,8 +6,9 @@ import type { z } from 'zod';
 import type { MemberSpec, PackageModel } from '../../rules/catalog/types.js';
 import type { RuleModule } from '../engine/rule.js';
 import type { Severity } from '../engine/types.js';
+import { describeCode, readRegularFile } from '../safe-fs.js';
 import { globProblem } from './globs.js';
-import { jsonError } from './json-error.js';
+import { duplicateKey, jsonError } from './json-error.js';
 import { type ObservabilitySettings, resolveObservability } from './observability.js';
 import { type CatalogExtension, type CodemodsConfig, type ConfigFile, configSchema } from './schema.js';
 
@@ -62,11 +63,22 @@ function positionOf(text: string, offset: number): string {
   return `${line}:${column}`;
 }
 
-export function parseJson(text: string, file: string): unknown {
+/**
+ * Parse JSON, with errors that name the line and column. `duplicates`: refuse a key given twice in one
+ * object (`all`), or only within the `tracewire` key of a package.json (`tracewire`).
+ */
+export function parseJson(text: string, file: string, duplicates: 'all' | 'tracewire' | 'none' = 'none'): unknown {
   const body = text.replace(/^\uFEFF/, '');
   try {
-    return JSON.parse(body);
+    const data = JSON.parse(body);
+    const dup = duplicates === 'none' ? undefined : duplicateKey(body, (p) => duplicates === 'all' || p[0] === 'tracewire');
+    if (dup) {
+      const key = dup.path[dup.path.length - 1];
+      throw new ConfigError(`${file}:${positionOf(body, dup.offset)}: ${formatPath(dup.path)}: duplicate key "${key}" (JSON keeps only the last one, so the first would be ignored)`);
+    }
+    return data;
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     // JSON.parse gives no position for some errors and may quote the whole file: locate the error ourselves.
     const found = jsonError(body);
     if (found) throw new ConfigError(`${file}:${positionOf(body, found.offset)}: invalid JSON: ${found.message}`);
@@ -77,6 +89,18 @@ export function parseJson(text: string, file: string): unknown {
   }
 }
 
+/**
+ * The text of a configuration file: a regular file only (a FIFO would block the run forever), read
+ * without blocking. Throws `ConfigError`.
+ */
+function readConfigText(file: string, label: string): string {
+  try {
+    return readRegularFile(file).toString('utf8');
+  } catch (e) {
+    throw new ConfigError(`${label}: cannot read the configuration file (${describeCode(e)})`);
+  }
+}
+
 /** Look for `tracewire.config.json`, or a package.json with a `tracewire` key, from `start` upwards. */
 export function findConfig(start: string): { file: string; data: unknown; raw: string } | undefined {
   let dir = path.resolve(start);
@@ -84,13 +108,13 @@ export function findConfig(start: string): { file: string; data: unknown; raw: s
   for (;;) {
     const candidate = path.join(dir, CONFIG_NAME);
     if (fs.existsSync(candidate)) {
-      const raw = fs.readFileSync(candidate, 'utf8');
-      return { file: candidate, data: parseJson(raw, label(candidate)), raw };
+      const raw = readConfigText(candidate, label(candidate));
+      return { file: candidate, data: parseJson(raw, label(candidate), 'all'), raw };
     }
     const pkg = path.join(dir, 'package.json');
     if (fs.existsSync(pkg)) {
-      const raw = fs.readFileSync(pkg, 'utf8');
-      const data = parseJson(raw, label(pkg)) as Record<string, unknown> | null;
+      const raw = readConfigText(pkg, label(pkg));
+      const data = parseJson(raw, label(pkg), 'tracewire') as Record<string, unknown> | null;
       if (data && typeof data === 'object' && 'tracewire' in data) return { file: pkg, data: data.tracewire, raw: JSON.stringify(data.tracewire) };
     }
     const parent = path.dirname(dir);
@@ -251,14 +275,15 @@ export function resolveConfig(
 export function loadConfig(opts: { cwd: string; configFile?: string; rules: Map<string, RuleModule<any>> }): ResolvedConfig {
   if (opts.configFile) {
     const file = path.resolve(opts.cwd, opts.configFile);
-    let raw: string;
-    try {
-      raw = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new ConfigError(`${opts.configFile}: cannot read the configuration file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const raw = readConfigText(file, opts.configFile);
+    const data = parseJson(raw, path.relative(opts.cwd, file) || file, path.basename(file) === 'package.json' ? 'tracewire' : 'all');
+    let inner = data;
+    if (path.basename(file) === 'package.json') {
+      // Named explicitly, a package.json must hold the configuration: no key is a mistake, not "no configuration".
+      if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`${opts.configFile}: expected a package.json object with a "tracewire" key, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`);
+      if (!('tracewire' in data)) throw new ConfigError(`${opts.configFile}: has no "tracewire" key: add one with the configuration, or name a tracewire.config.json`);
+      inner = (data as Record<string, unknown>).tracewire;
     }
-    const data = parseJson(raw, path.relative(opts.cwd, file) || file);
-    const inner = file.endsWith('package.json') ? (data as Record<string, unknown>).tracewire : data;
     return resolveConfig(inner, file, opts.rules, raw, opts.cwd);
   }
   const found = findConfig(opts.cwd);

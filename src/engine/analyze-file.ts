@@ -13,6 +13,7 @@ import type { SiteKind } from '../../rules/catalog/types.js';
 import { type Aliases, isPathSpecifier, projectModule } from './aliases.js';
 import { type CatalogIndex, MODULE_TYPE_PREFIX, moduleKey } from './catalog.js';
 import { Interp, type InterpHost } from './interp.js';
+import { checkNesting, isStackOverflow, NestingError } from './nesting.js';
 import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
 
 type FnNode = ts.FunctionLikeDeclaration;
@@ -73,6 +74,8 @@ export interface FileAnalysis {
   /** Syntax errors found by the parser (the file is then not analysed). */
   parseError?: string;
   sourceFile?: ts.SourceFile;
+  /** The steps of work the analysis took (see `AnalyzeOptions.budget`). */
+  steps?: number;
 }
 
 export interface FileVisitor {
@@ -219,8 +222,12 @@ export interface AnalyzeOptions {
   /** Keep the source file on the result (the ESLint adapter and codemods need it). */
   keepSourceFile?: boolean;
   sourceFile?: ts.SourceFile;
-  /** `performance.now()` after which the analysis of this file gives up (throws `FileTimeoutError`). */
-  deadline?: number;
+  /**
+   * Steps of work (nodes walked, values resolved) after which the analysis of this file gives up (throws
+   * `FileBudgetError`). Counted, not timed: the same file stops at the same point on any machine, under
+   * any load and with any number of workers.
+   */
+  budget?: number;
   /**
    * The rest of the project, for per-file rules: `ctx.valueOf` resolves values imported from other
    * project files through it (a tracer or a metric exported from `src/telemetry.ts`). The file's own
@@ -240,26 +247,35 @@ export interface ProjectResolver {
   fnSummary(id: string): FnSummary | undefined;
 }
 
-/** The per-file time budget ran out: thrown at a safe point of the walk or of value resolution. */
-export class FileTimeoutError extends Error {
+/** The per-file budget of work ran out: thrown at a safe point of the walk or of value resolution. */
+export class FileBudgetError extends Error {
   constructor() {
-    super('the per-file time budget ran out');
-    this.name = 'FileTimeoutError';
+    super('the per-file budget ran out');
+    this.name = 'FileBudgetError';
   }
 }
 
 export function analyzeFile(file: string, text: string, opts: AnalyzeOptions): FileAnalysis {
-  const sf = opts.sourceFile ?? parseSource(file, text);
+  let sf: ts.SourceFile;
+  try {
+    sf = opts.sourceFile ?? parseSource(file, text);
+  } catch (e) {
+    // The parser ran out of stack: the file nests far deeper than the limit below.
+    if (isStackOverflow(e)) throw new NestingError();
+    throw e;
+  }
   const parseError = parseErrorOf(sf);
   const empty: FileSummary = { file, exports: {}, starExports: [], fns: {}, calls: [] };
   if (parseError) return { summary: empty, parseError, sourceFile: opts.keepSourceFile ? sf : undefined };
+  // Measured, not left to the stack: the same answer in every mode (see nesting.ts).
+  checkNesting(sf);
   const a = new FileAnalyzer(file, sf, opts);
   a.walk();
   a.endVisitors();
   const summary = a.finish();
   const imports = a.projectImports();
   const aliases = a.aliasAnswers();
-  return { summary, imports, ...(aliases ? { aliases } : {}), sourceFile: opts.keepSourceFile ? sf : undefined };
+  return { summary, imports, ...(aliases ? { aliases } : {}), sourceFile: opts.keepSourceFile ? sf : undefined, steps: a.stepsTaken };
 }
 
 class FileAnalyzer implements InterpHost {
@@ -293,8 +309,12 @@ class FileAnalyzer implements InterpHost {
   private readonly spanNames: Set<string>;
   /** Option keys whose function values the catalog inspects (see `Arg.fnBody`). */
   private readonly fnOptionKeys: Set<string>;
-  private readonly deadline: number | undefined;
-  private budgetTicks = 0;
+  private readonly budget: number | undefined;
+  private steps = 0;
+
+  get stepsTaken(): number {
+    return this.steps;
+  }
 
   constructor(
     readonly file: string,
@@ -318,13 +338,14 @@ class FileAnalyzer implements InterpHost {
     const names = catalogNames(opts.catalog);
     this.loadModules = names.loads;
     this.fnOptionKeys = names.fnOptionKeys;
-    this.deadline = opts.deadline;
+    this.budget = opts.budget;
     this.walkContext.sourceFile = sf;
   }
 
-  /** Abort the file when its time budget is spent (a synchronous analysis can only stop itself). */
-  checkBudget(): void {
-    if (this.deadline !== undefined && performance.now() > this.deadline) throw new FileTimeoutError();
+  /** Count `n` steps of work; abort the file when its budget is spent (a synchronous analysis can only stop itself). */
+  step(n = 1): void {
+    this.steps += n;
+    if (this.budget !== undefined && this.steps > this.budget) throw new FileBudgetError();
   }
 
   fnSummary(id: string): FnSummary | undefined {
@@ -590,7 +611,6 @@ class FileAnalyzer implements InterpHost {
         stack[j] = t;
       }
     };
-    let visited = 0;
     while (stack.length) {
       const top = stack.pop()!;
       if (top === EXIT_FN) {
@@ -599,7 +619,7 @@ class FileAnalyzer implements InterpHost {
       } else if (top === EXIT_CLASS) classes = classes!.parent;
       else if (top === EXIT_BLOCK) scopes.pop();
       else visit(top as ts.Node);
-      if ((++visited & 1023) === 0) this.checkBudget();
+      this.step();
     }
   }
 
@@ -835,7 +855,7 @@ class FileAnalyzer implements InterpHost {
   val(e: ts.Expression): AVal | undefined {
     const m = this.valMemo.get(e);
     if (m !== undefined) return m === NONE || m === BUSY ? undefined : m;
-    if ((++this.budgetTicks & 255) === 0) this.checkBudget();
+    this.step();
     this.valMemo.set(e, BUSY);
     let v: AVal | undefined;
     try {

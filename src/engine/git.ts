@@ -4,20 +4,19 @@
  * about to be committed, whatever the working tree holds).
  */
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { runGit } from '../git-exec.js';
 import { UsageError } from './files.js';
 
-const MAX_BUFFER = 1024 * 1024 * 1024;
-
+/** git with the repository's own commands (fsmonitor, hooks, filters) switched off: see git-exec.ts. */
 function git(cwd: string, args: string[], input?: Buffer | string): { status: number | null; stdout: Buffer; stderr: string } {
-  const r = spawnSync('git', args, { cwd, input, maxBuffer: MAX_BUFFER });
+  const r = runGit(cwd, args, input);
   if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
+    const code = r.error.code;
     throw new UsageError(code === 'ENOENT' ? 'git is not installed or not on PATH' : `git ${args[0]} failed: ${r.error.message}`);
   }
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8').trim() };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 function gitOk(cwd: string, args: string[], what: string): Buffer {
@@ -72,7 +71,7 @@ export interface StagedFile {
  */
 export function stagedFiles(cwd: string): { root: string; files: StagedFile[] } {
   const root = requireRoot(cwd, '--staged');
-  const out = gitOk(root, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '--diff-filter=ACMR', '--no-renames'], 'cannot list the staged files');
+  const out = gitOk(root, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '--diff-filter=ACMR', '--no-renames', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all'], 'cannot list the staged files');
   // `:<old mode> <new mode> <old blob> <new blob> <status>` NUL `<path>` NUL, per file.
   const parts = splitZ(out);
   const files: StagedFile[] = [];
@@ -101,7 +100,7 @@ export function changedSince(cwd: string, ref: string): { root: string; base: st
     );
   }
   const base = mb.stdout.toString('utf8').trim();
-  const diff = gitOk(root, ['diff', '--name-only', '--diff-filter=ACMR', '--no-renames', '-z', base, '--'], 'cannot list the changed files');
+  const diff = gitOk(root, ['diff', '--name-only', '--diff-filter=ACMR', '--no-renames', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all', '-z', base, '--'], 'cannot list the changed files');
   const untracked = gitOk(root, ['ls-files', '--others', '--exclude-standard', '-z'], 'cannot list the untracked files');
   const files = [...new Set([...splitZ(diff), ...splitZ(untracked)])].map((p) => path.join(root, p));
   return { root, base, files: files.sort() };

@@ -41,7 +41,7 @@ export interface AnalyzeFilesOptions {
 export interface WorkerInit {
   cwd: string;
   config: ResolvedConfig;
-  budgetMs: number;
+  budget: number;
   /** Results carry the content hash (`--cache`). */
   hash: boolean;
   /** Ids of the rules whose facts are collected (`TaskContext.collectors`). */
@@ -177,7 +177,7 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
   // `--workers N`: N threads analyse files, this one and N - 1 workers.
   const helpers = Math.min(opts.workers - 1, Math.ceil(pending.length / CHUNK) - 1);
   const script = helpers > 0 ? workerScript() : undefined;
-  if (script && cloneable(opts.config)) await inParallel(script, pending, { cwd: ctx.cwd, config: opts.config, budgetMs: ctx.budgetMs, hash: !!cache, collectors: (ctx.collectors ?? []).map((r) => r.rule.meta.id) }, helpers, store, here);
+  if (script && cloneable(opts.config)) await inParallel(script, pending, { cwd: ctx.cwd, config: opts.config, budget: ctx.budget, hash: !!cache, collectors: (ctx.collectors ?? []).map((r) => r.rule.meta.id) }, helpers, store, here);
   else for (const item of pending) here(item);
   return files.filter((f) => results.has(f)).map((f) => results.get(f)!);
 }

@@ -52,8 +52,8 @@ export function analyzeWithRules(
     /** Rules whose `collectFacts` visitors run during the walk, and where their facts go. */
     collectors?: EnabledRule[];
     emit?: (rule: RuleModule<any>, fact: unknown) => void;
-    /** See `AnalyzeOptions.deadline`. */
-    deadline?: number;
+    /** See `AnalyzeOptions.budget`. */
+    budget?: number;
     /** See `AnalyzeOptions.project`. */
     project?: ProjectResolver;
     /** See `AnalyzeOptions.aliases`. */
@@ -93,7 +93,7 @@ export function analyzeWithRules(
   return analyzeFile(file, text, {
     catalog,
     sourceFile: opts.sourceFile,
-    deadline: opts.deadline,
+    budget: opts.budget,
     project: opts.project,
     aliases: opts.aliases,
     visitors: fileVisitors.map((v) => ({

@@ -34,7 +34,7 @@ import { builtinModels } from '../../rules/catalog/index.js';
 import { userCacheDir } from '../user-cache-dir.js';
 import { cacheKey, RunCache } from './cache.js';
 import { packSummary, unpackSummary } from './packed.js';
-import { buildCatalog, compareFindings, linkOptions, decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './run.js';
+import { buildCatalog, compareFindings, linkOptions, decodeSource, fileBudget, MAX_FILE_BYTES, minifiedShape } from './run.js';
 import { applyDirectives, scanDirectives } from './suppress.js';
 import type { RuleModule } from './rule.js';
 import type { Finding } from './types.js';
@@ -173,7 +173,7 @@ export class ProjectCache {
       const id = crypto.createHash('sha1').update(this.root).digest('hex').slice(0, 16);
       const c = this.config;
       const key = cacheKey({ view: 'project', root: this.root, config: { file: c.file, raw: c.raw, models: c.models }, catalog: builtinModels });
-      this.store = RunCache.load(path.join(dir, `project-${id}.cache`), key);
+      this.store = RunCache.load(path.join(dir, `project-${id}.cache`), key, { boundary: dir });
     }
   }
 
@@ -314,7 +314,7 @@ export class ProjectCache {
     try {
       this.stats.walks++;
       const sourceFile = typeof opts.sourceFile === 'function' ? opts.sourceFile() : opts.sourceFile;
-      analysis = analyzeWithRules(file, text, { catalog: this.catalog, rules, sourceFile, report, deadline: performance.now() + fileTimeoutMs(), project, aliases: this.aliases });
+      analysis = analyzeWithRules(file, text, { catalog: this.catalog, rules, sourceFile, report, budget: fileBudget(), project, aliases: this.aliases });
     } catch (e) {
       return { findings: [], skipped: `analysis stopped: ${e instanceof Error ? e.message : String(e)}` };
     }
@@ -504,7 +504,7 @@ export class ProjectCache {
     }
     try {
       this.stats.analyses++;
-      const a = analyzeWithRules(file, text, { catalog: this.catalog, deadline: performance.now() + fileTimeoutMs(), aliases: this.aliases });
+      const a = analyzeWithRules(file, text, { catalog: this.catalog, budget: fileBudget(), aliases: this.aliases });
       if (a.aliases) entry.aliases = { ...entry.aliases, ...a.aliases };
       if (!a.parseError) entry.summary = a.summary;
       this.store?.set(file, hash, a.parseError ? { file, error: `parse error at ${a.parseError}` } : { file, summary: packSummary(a.summary), ...(a.aliases ? { aliases: a.aliases } : {}) });

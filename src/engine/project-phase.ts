@@ -151,14 +151,14 @@ export function secondPhase(
         collectors: collectors.filter((e) => collectAgain.has(e.rule.meta.id)),
         emit: (rule, fact) => (facts[rule.meta.id] ??= []).push(fact),
         report: (rule, severity, rep) => findings.push(toFinding(ctx.cwd, r.file, rule, severity, rep)),
-        deadline: performance.now() + ctx.budgetMs,
+        budget: ctx.budget,
         project,
         aliases: ctx.aliases,
       });
       if (analysis.parseError) out.set(r.file, { findings: [], error: `parse error at ${analysis.parseError}` });
       else out.set(r.file, Object.keys(facts).length ? { findings, facts } : { findings });
     } catch (e) {
-      out.set(r.file, { findings: [], error: analysisFailure(e, ctx.budgetMs) });
+      out.set(r.file, { findings: [], error: analysisFailure(e, ctx.budget) });
     }
   }
   return out;

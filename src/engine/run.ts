@@ -14,7 +14,8 @@ import { type EvaluatedSite, Linker, type LinkOptions } from './link.js';
 import { PackageVersions, repositoryRoot } from './packages.js';
 import { ProcessModel } from './processes.js';
 import { cacheKey, RunCache, runDigest } from './cache.js';
-import { decodeSource, type FileResult, fileTimeoutMs, type TaskContext } from './file-task.js';
+import { decodeSource, type FileResult, fileBudget, type TaskContext } from './file-task.js';
+import { readRegularFile } from '../safe-fs.js';
 import { analyzeFiles, prescanFiles } from './parallel.js';
 import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
 import { unpackSummary } from './packed.js';
@@ -39,10 +40,11 @@ export interface RunOptions {
   /** Filled in for front ends that act on the analysis (the `fix` and `codemod` runner). */
   detail?: RunDetail;
   /**
-   * Time budget per file in milliseconds (default: `TRACEWIRE_FILE_TIMEOUT_MS`, else 10 s): a file whose
-   * analysis runs longer is dropped and reported in `errors`, so a pathological file cannot hang a hook.
+   * Budget per file in steps of work (default: `TRACEWIRE_FILE_BUDGET`, else `DEFAULT_FILE_BUDGET`): a file
+   * whose analysis needs more is dropped and reported in `errors`, so a pathological file cannot hang a
+   * hook. Steps, not time: the same files are dropped on any machine and under any load.
    */
-  fileTimeoutMs?: number;
+  fileBudget?: number;
   /** Worker threads for the per-file phase (`--workers`; 0 or absent: this thread). */
   workers?: number;
   /** Reuse and update the per-file results stored in this file (`--cache`). */
@@ -65,7 +67,7 @@ export interface RunDetail {
 }
 
 // The per-file phase lives in file-task.ts (it also runs in worker threads); its helpers are re-exported here.
-export { DEFAULT_FILE_TIMEOUT_MS, decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './file-task.js';
+export { DEFAULT_FILE_BUDGET, decodeSource, fileBudget, MAX_FILE_BYTES, minifiedShape } from './file-task.js';
 
 /** The key of `--cache`: what the per-file results depend on besides each file's content. */
 /** The observability settings when an enabled rule checks observability files (`checkProject`), else undefined. */
@@ -77,10 +79,10 @@ export function inputSettings(config: ResolvedConfig): ObservabilitySettings | u
   return undefined;
 }
 
-export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: string, collectors: EnabledRule[] = []): string {
+export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: string, collectors: EnabledRule[] = [], budget = fileBudget()): string {
   let schema: string | undefined;
   try {
-    schema = config.tracingSchema ? fs.readFileSync(config.tracingSchema, 'utf8') : undefined;
+    schema = config.tracingSchema ? readRegularFile(config.tracingSchema).toString('utf8') : undefined;
   } catch {
     schema = undefined;
   }
@@ -90,6 +92,8 @@ export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: s
     rules: rules.map((r) => [r.rule.meta.id, r.severity, r.options]),
     facts: collectors.map((r) => r.rule.meta.id),
     catalog: builtinModels,
+    // A file over the budget is cached as skipped: only for the same budget.
+    budget,
   });
 }
 
@@ -155,7 +159,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const all = everything.filter((f) => !isInputFile(f));
   const collectors = projectRules.filter((r) => r.rule.collectFacts && (r.rule.wantsFacts?.({ inputs: inputFiles.length }) ?? true));
   const read = opts.readFile ?? ((f: string) => fs.readFileSync(f));
-  const budgetMs = fileTimeoutMs(opts.fileTimeoutMs);
+  const budget = fileBudget(opts.fileBudget);
 
   const errors: FileError[] = [];
   const findings: Finding[] = [];
@@ -171,8 +175,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const sources = opts.detail?.sources;
   // Path aliases (tsconfig/jsconfig `paths`, `baseUrl`): aliased imports name project files like relative ones.
   const aliases = aliasesFor(catalog);
-  const ctx: TaskContext = { cwd, catalog, rules, budgetMs, project: config.project, readFile: opts.readFile, onBuffer: sources ? (f, b) => sources.set(f, b) : undefined, aliases, collectors };
-  const cache = opts.cacheFile ? RunCache.load(opts.cacheFile, runCacheKey(config, rules, cwd, collectors)) : undefined;
+  const ctx: TaskContext = { cwd, catalog, rules, budget, project: config.project, readFile: opts.readFile, onBuffer: sources ? (f, b) => sources.set(f, b) : undefined, aliases, collectors };
+  const cache = opts.cacheFile ? RunCache.load(opts.cacheFile, runCacheKey(config, rules, cwd, collectors, budget)) : undefined;
   const inputs = readInputs(projectRules.length ? inputFiles : [], read);
   // With a cache, every file is read and hashed first: an unchanged project gets the last run's result.
   const hashed = cache ? prescanFiles(all, ctx, { hash: true }) : undefined;
@@ -346,7 +350,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const result: RunResult = { findings: final, errors, sites: inventory, ...(metrics ? { metrics } : {}), files: opts.files.length, durationMs: Math.round(performance.now() - t0) };
   timing?.('rules and suppressions done');
   if (cache) {
-    // A result that depends on a read failure or the time budget is not the project's to keep.
+    // A result that depends on a read failure is not the project's to keep.
     const transient = results.some((r) => r.transient) || [...second.values()].some((r) => r.error);
     if (digest && !transient) {
       // Every file's governing tsconfig/jsconfig, wherever the analysis ran (workers look them up on their own).

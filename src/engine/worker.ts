@@ -12,7 +12,7 @@ preloadTypeScript();
 
 const init = workerData as WorkerInit;
 const { buildCatalog, enabledRules } = await import('./run.js');
-const { runFileTask, fileTimeoutMs } = await import('./file-task.js');
+const { runFileTask, fileBudget } = await import('./file-task.js');
 const { aliasesFor } = await import('./aliases.js');
 const catalog = buildCatalog(init.config);
 const rules = enabledRules(init.config);
@@ -21,7 +21,7 @@ const ctx = {
   catalog,
   rules,
   collectors: rules.filter((r) => init.collectors?.includes(r.rule.meta.id)),
-  budgetMs: fileTimeoutMs(init.budgetMs),
+  budget: fileBudget(init.budget),
   project: init.config.project,
   hash: init.hash,
   aliases: aliasesFor(catalog),

@@ -14,7 +14,8 @@ import ts = require('typescript');
 import { rulesById } from '../../rules/index.js';
 import { loadConfig, resolveConfig, type ResolvedConfig } from '../../src/config/load.js';
 import { parseErrorOf, parseSource } from '../../src/engine/analyze-file.js';
-import { decodeSource, run } from '../../src/engine/run.js';
+import { ProjectCache } from '../../src/engine/project-cache.js';
+import { decodeSource, enabledRules, run } from '../../src/engine/run.js';
 import { applyEdits } from '../../src/codemod/text.js';
 import type { RunResult } from '../../src/engine/types.js';
 import { FIXTURES } from './fixtures.js';
@@ -22,6 +23,46 @@ import { FIXTURES } from './fixtures.js';
 export const FUZZ_RUNS = Number(process.env.TRACEWIRE_FUZZ_RUNS) || 150;
 /** Time allowed to a property test: about a second per case at worst (cases take ~0.1 s). */
 export const FUZZ_TIMEOUT = Math.max(60_000, FUZZ_RUNS * 1000);
+
+/**
+ * How often a case also goes through the other modes (worker threads, the cache, the editor): every case
+ * in `npm run test:fuzz`, every fifth in the default suite (worker threads take a while to start).
+ */
+export const DIFFERENTIAL_EVERY = process.env.TRACEWIRE_FUZZ_DIFFERENTIAL ? Number(process.env.TRACEWIRE_FUZZ_DIFFERENTIAL) : FUZZ_RUNS >= 1000 ? 1 : 5;
+let differentialCount = 0;
+
+/**
+ * Differential check: the findings and errors of a run are the same with 2 worker threads, with `--cache`
+ * (written, then read), and in the editor (the ESLint adapter's `ProjectCache`, file by file).
+ */
+export async function checkModes(dir: string, files: string[], first: RunResult): Promise<void> {
+  const want = JSON.stringify({ findings: first.findings, errors: first.errors });
+  const show = (r: RunResult) => JSON.stringify({ findings: r.findings, errors: r.errors });
+  const workers = await run({ cwd: dir, files, config: configFor(dir), workers: 2 });
+  if (show(workers) !== want) throw new Error(`--workers 2 differs from --workers 0:\n0: ${want}\n2: ${show(workers)}`);
+  const cacheFile = path.join(dir, '..', `${path.basename(dir)}.tracewirecache`);
+  try {
+    for (const pass of ['cold', 'warm']) {
+      const cached = await run({ cwd: dir, files, config: configFor(dir), cacheFile });
+      if (show(cached) !== want) throw new Error(`--cache (${pass}) differs:\nwithout: ${want}\nwith: ${show(cached)}`);
+    }
+  } finally {
+    fs.rmSync(cacheFile, { force: true });
+  }
+  // The editor: each file checked on its own text, the rest of the project from disk.
+  const config = configFor(dir);
+  const editor = new ProjectCache({ root: dir, config, persist: false });
+  const rules = enabledRules(config);
+  const errored = new Set(first.errors.map((e) => e.file));
+  for (const f of files) {
+    const rel = path.relative(dir, f).split(path.sep).join('/');
+    const decoded = decodeSource(fs.readFileSync(f));
+    if (!decoded || errored.has(rel)) continue;
+    const got = editor.checkFile({ file: f, text: decoded.text, rules }).findings.map(({ data: _data, ...rest }) => rest);
+    const exp = first.findings.filter((x) => x.file === rel);
+    if (JSON.stringify(got) !== JSON.stringify(exp)) throw new Error(`the editor differs on ${rel}:\nCLI: ${JSON.stringify(exp)}\neditor: ${JSON.stringify(got)}`);
+  }
+}
 
 export function fuzzParams(defaultSeed: number): fc.Parameters<unknown> {
   const env = process.env.TRACEWIRE_FUZZ_SEED;
@@ -608,6 +649,7 @@ export async function checkProject(dir: string, files: string[]): Promise<RunRes
     if (text === undefined) throw new Error(`site in a file that was not analysed: ${s.file}`);
     checkPosition(`site in ${s.file}`, lines(text), s);
   }
+  if (++differentialCount % DIFFERENTIAL_EVERY === 0) await checkModes(dir, files, first);
   return first;
 }
 
