@@ -10,7 +10,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import { type Aliases, aliasesFor } from './aliases.js';
 import { CatalogIndex } from './catalog.js';
 import { displayPath } from './files.js';
-import { type EvaluatedSite, Linker, type LinkOptions } from './link.js';
+import { type EvaluatedSite, Linker, type LinkOptions, type ScopeHelper } from './link.js';
 import { PackageVersions, repositoryRoot } from './packages.js';
 import { ProcessModel } from './processes.js';
 import { cacheKey, RunCache, runDigest } from './cache.js';
@@ -20,7 +20,7 @@ import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './pr
 import { unpackSummary } from './packed.js';
 import { secondPhase } from './project-phase.js';
 import { type EnabledRule, runSiteRules, suppressionSeverity, toFinding as toFindingIn } from './pipeline.js';
-import type { Report, RuleModule } from './rule.js';
+import type { Report, RuleModule, SiteProject } from './rule.js';
 import { applyDirectives, type Directive } from './suppress.js';
 import type { FileError, Finding, InventorySite, RunResult } from './types.js';
 import type { FileSummary } from './values.js';
@@ -214,11 +214,18 @@ export async function run(opts: RunOptions): Promise<RunResult> {
 
   // Link the project and run the project-level rules.
   const versions = new PackageVersions(repositoryRoot(config.dir ?? cwd));
-  const linked = new Linker(summaries, linkOptions(catalog, config, summaries, versions, cwd, aliases, read)).link();
+  const linker = new Linker(summaries, linkOptions(catalog, config, summaries, versions, cwd, aliases, read));
+  const linked = linker.link();
   const sites = linked.sites.filter((s) => reported.has(s.file));
   timing?.('link done');
   opts.detail?.sites?.push(...sites);
-  runSiteRules(rules, catalog, sites, textOf, (file, rule, severity, r) => findings.push(toFinding(file, rule, severity, r)));
+  let helpers: ScopeHelper[] | undefined;
+  const project: SiteProject = {
+    declaredVersion: (file, pkg) => versions.declared(file, pkg),
+    scopeHelpers: () => (helpers ??= linker.scopeHelpers()),
+    sites: () => linked.sites,
+  };
+  runSiteRules(rules, catalog, sites, textOf, (file, rule, severity, r) => findings.push(toFinding(file, rule, severity, r)), project);
 
   // Suppressions, per file.
   const known = new Set(rulesById.keys());
