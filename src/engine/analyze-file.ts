@@ -1286,13 +1286,18 @@ class FileAnalyzer implements InterpHost {
         const spec = this.catalog.member(callee.type, callee.path);
         const nameArg = spec?.spanStart ? (spec.spanStart.nameArg ?? 0) : typeof spec?.scope?.callbackArg === 'number' && spec.scope.callbackArg > 0 ? 0 : -1;
         if (ia.index === nameArg) shape.spanName = true;
+        const at = spec?.scope?.callbackArg;
+        if (at !== undefined && (at === 'any' || at === ia.index || (at === 'last' && ia.index === ia.nargs - 1))) shape.runs = true;
       } else if (callee?.k === 'fn' && this.fnById.has(callee.id) && this.fnById.get(callee.id) !== f) {
-        if (this.summarize(this.fnById.get(callee.id)!).params?.[ia.index]?.spanName) shape.spanName = true;
+        const inner = this.summarize(this.fnById.get(callee.id)!).params?.[ia.index];
+        if (inner?.spanName) shape.spanName = true;
+        if (inner?.runs) shape.runs = true;
       }
     }
     // `fn(span)` inside the callback of a span start that hands its span to the callback.
     for (const { rec, index } of uses?.calls ?? []) {
       const shape = shapes[index];
+      if (shape) shape.runs = true;
       const a0 = rec.node.arguments?.[0];
       if (!shape || !a0 || !ts.isIdentifier(a0)) continue;
       const d = this.lookup(a0.text, a0.getStart(this.sf));

@@ -596,6 +596,8 @@ export class Linker implements InterpHost {
         const fs = this.fnSummary(v.id);
         if (!fs?.calledParams || !fs.params) continue;
         for (const cp of fs.calledParams) {
+          // A parameter the function runs (a callback), not a value it merely passes to some call in the scope.
+          if (!fs.params[cp.index]?.runs) continue;
           let mechanism = cp.wiredBy;
           for (const inner of mechanism ? [] : cp.contexts) {
             const r = contextMechanism(inner, this.interp, this, undefined, 'llm-call');

@@ -50,6 +50,8 @@ export interface RunOptions {
 export interface RunDetail {
   /** Receives the evaluated sites of the reported files, as the rules saw them. */
   sites?: EvaluatedSite[];
+  /** Receives the project view the rules' fixes saw (codemods build the same edits). */
+  project?: (project: SiteProject) => void;
   /** Receives the bytes of every file analysed, exactly as read. */
   sources?: Map<string, Buffer>;
   /** Called before each file is read (progress on a terminal). */
@@ -225,6 +227,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     scopeHelpers: () => (helpers ??= linker.scopeHelpers()),
     sites: () => linked.sites,
   };
+  opts.detail?.project?.(project);
   runSiteRules(rules, catalog, sites, textOf, (file, rule, severity, r) => findings.push(toFinding(file, rule, severity, r)), project);
 
   // Suppressions, per file.

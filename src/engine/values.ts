@@ -126,6 +126,8 @@ export interface ParamShape {
   optional?: boolean;
   /** Annotated `string`. */
   string?: boolean;
+  /** The function calls it, or hands it to a tracing scope as the function the scope runs. */
+  runs?: boolean;
   /** The function passes it on as the name of the span it starts (`tracer.startActiveSpan(name, ...)`). */
   spanName?: boolean;
   /**

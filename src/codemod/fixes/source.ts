@@ -5,6 +5,7 @@
  * implements the same `EditSink`, so a builder serves a single finding's fix and a codemod alike.
  */
 
+import fs from 'node:fs';
 import path from 'node:path';
 import ts = require('typescript');
 import type { TextEdit } from '../../engine/types.js';
@@ -166,12 +167,51 @@ export function relativeExtension(file: string, sf: ts.SourceFile, style: CodeSt
     }
   }
   const rel = specs.filter((s) => s.startsWith('.'));
-  if (rel.length === 0) return style.module === 'esm' && /\.m?js$/.test(file) ? '.js' : '';
+  if (rel.length === 0) return style.module === 'esm' ? defaultRelativeExtension(file) : '';
   const withExt = rel.filter((s) => /\.[cm]?[jt]sx?$/.test(s));
   if (withExt.length * 2 < rel.length) return '';
   const tsCount = withExt.filter((s) => /\.[cm]?tsx?$/.test(s)).length;
   if (tsCount * 2 > withExt.length) return targetExt && /^\.[cm]?tsx?$/.test(targetExt) ? targetExt : '.ts';
   return '.js';
+}
+
+const extensionDefaults = new Map<string, string>();
+
+/**
+ * What an ES module's relative imports end with when the file has none to copy: `.js` where Node.js
+ * resolves them (a `.mjs`/`.mts` file, a package with `"type": "module"`, a tsconfig with node16/nodenext
+ * resolution), nothing where a bundler does (`moduleResolution: bundler`).
+ */
+export function defaultRelativeExtension(file: string): string {
+  if (/\.m[jt]s$/.test(file)) return '.js';
+  const start = path.dirname(file);
+  const hit = extensionDefaults.get(start);
+  if (hit !== undefined) return hit;
+  let answer: string | undefined;
+  let moduleType: string | undefined;
+  for (let dir = start; answer === undefined; ) {
+    const tsconfig = path.join(dir, 'tsconfig.json');
+    if (fs.existsSync(tsconfig)) {
+      const read = ts.readConfigFile(tsconfig, (f) => fs.readFileSync(f, 'utf8'));
+      const opts = (read.config?.compilerOptions ?? {}) as { module?: string; moduleResolution?: string };
+      const res = `${opts.moduleResolution ?? ''} ${opts.module ?? ''}`.toLowerCase();
+      if (/bundler/.test(res)) answer = '';
+      else if (/node16|nodenext|node18|node20/.test(res)) answer = '.js';
+    }
+    if (moduleType === undefined && fs.existsSync(path.join(dir, 'package.json'))) {
+      try {
+        moduleType = (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { type?: string }).type ?? 'commonjs';
+      } catch {
+        moduleType = 'commonjs';
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir || fs.existsSync(path.join(dir, '.git'))) break;
+    dir = parent;
+  }
+  answer ??= moduleType === 'module' || /\.m?js$/.test(file) ? '.js' : '';
+  extensionDefaults.set(start, answer);
+  return answer;
 }
 
 /** The module specifier that imports `module` (a package, or an absolute project path) from `file`. */

@@ -298,6 +298,9 @@ export function spanNaming(site: EvaluatedSite, facts: GenAiFacts, q: (s: string
   return { name, attributes: `{ ${attrs.join(', ')} }` };
 }
 
+/** The tracer a sink's file gets from an earlier call of the same run (a codemod wrapping several calls). */
+const addedTracers = new WeakMap<EditSink, string>();
+
 /** Wrap the site's call in a span through `sink`. */
 export function buildSpanWrap(env: FixEnv, ss: SiteSource, sink: EditSink, opts: SpanOptions = {}): BuildResult & { helper?: string } {
   const problem = spanShapeProblem(env, ss);
@@ -340,13 +343,14 @@ export function buildSpanWrap(env: FixEnv, ss: SiteSource, sink: EditSink, opts:
   }
   // OpenTelemetry.
   const otel = env.fixes.spans.module;
-  let tracer = existingTracer(env, site.file, src.text);
+  let tracer = existingTracer(env, site.file, src.text) ?? addedTracers.get(sink);
   if (!tracer) {
     const trace = sink.importBinding({ module: otel, name: 'trace' });
     if ('error' in trace) return { skip: trace.error };
     tracer = sink.freeName('tracer');
     const tracerName = opts.tracerName ?? packageName(site.file) ?? 'app';
     sink.addTopStatement(`const ${tracer} = ${trace.expr}.getTracer(${sink.q(tracerName)})${semi}`);
+    addedTracers.set(sink, tracer);
   }
   const kind = sink.importBinding({ module: otel, name: 'SpanKind' });
   if ('error' in kind) return { skip: kind.error };
