@@ -258,7 +258,8 @@ await client.embeddings.create({ model: 'text-embedding-3-small', input: 'a' });
             messageId: 'unwiredCall',
             line: 4,
             column: 7,
-            // LangSmith's wrapOpenAI does not trace embeddings: the wrapper offered is Langfuse's.
+            // The project uses no tracing library, and LangSmith's wrapOpenAI (the one it would get) does not trace
+            // embeddings: no client wrapper, only the span.
             suggestions: [
               suggestion(
                 'Wrap the call in an OpenTelemetry span `embeddings text-embedding-3-small` (`tracer.startActiveSpan`) with its GenAI attributes',
@@ -269,10 +270,6 @@ await client.embeddings.create({ model: 'text-embedding-3-small', input: 'a' });
                   'embeddings text-embedding-3-small',
                   "{ 'gen_ai.operation.name': 'embeddings', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'text-embedding-3-small' }",
                 ),
-              ),
-              suggestion(
-                'Wrap the client with `observeOpenAI` (@langfuse/openai) where it is constructed (needs `npm install @langfuse/openai@^5.11.1`)',
-                `import OpenAI from 'openai';\nimport { observeOpenAI } from '@langfuse/openai';\nconst client = observeOpenAI(new OpenAI());\n// tracewire-disable-next-line require-llm-tracing\nawait client.embeddings.create({ model: 'text-embedding-3-small', input: 'a' });`,
               ),
             ],
           },

@@ -66,8 +66,8 @@ export const fixCatalog: FixCatalog = {
     { library: 'braintrust', package: 'braintrust', sdk: 'bedrock', import: 'braintrust#wrapBedrockRuntime' },
   ],
   handlers: [
-    { library: 'langsmith', package: '@langchain/core', expression: 'new LangChainTracer()', import: '@langchain/core/tracers/tracer_langchain#LangChainTracer' },
-    { library: 'langfuse', package: '@langfuse/langchain', expression: 'new CallbackHandler()', import: '@langfuse/langchain#CallbackHandler' },
+    { library: 'langsmith', usedWith: ['langsmith'], package: '@langchain/core', expression: 'new LangChainTracer()', import: '@langchain/core/tracers/tracer_langchain#LangChainTracer' },
+    { library: 'langfuse', usedWith: ['@langfuse/langchain'], package: '@langfuse/langchain', expression: 'new CallbackHandler()', import: '@langfuse/langchain#CallbackHandler' },
   ],
   spans: { module: '@opentelemetry/api', package: '@opentelemetry/api' },
 };

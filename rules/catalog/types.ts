@@ -432,6 +432,8 @@ export interface WrapperFix {
 
 export interface HandlerFix {
   library: string;
+  /** Packages whose declaration shows the project uses this library (not LangChain itself). */
+  usedWith: string[];
   package: string;
   /** The expression that creates the handler. */
   expression: string;

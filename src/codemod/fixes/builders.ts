@@ -159,10 +159,8 @@ function declarationAt(sf: ts.SourceFile, at: number): ts.VariableDeclaration | 
 /** The LangChain handler of a tracing library the project declares (`new LangChainTracer()` for LangSmith). */
 export function libraryHandler(env: FixEnv, file: string): HandlerSource | undefined {
   for (const h of env.fixes.handlers) {
-    const lib = env.catalog.models.get(h.library);
-    const libPackage = lib?.package ?? (lib ? Object.keys(lib.modules)[0] : undefined);
-    const declaredLibrary = [h.library, libPackage, h.package].some((p) => p && declared(env, file, p));
-    if (!declaredLibrary || !declared(env, file, h.package)) continue;
+    // The project must use the library (LangChain itself depending on LangSmith's client does not count).
+    if (!h.usedWith.some((p) => declared(env, file, p)) || !declared(env, file, h.package)) continue;
     return { expression: h.expression, imports: [refOf(h.import)], origin: 'library' };
   }
   return undefined;

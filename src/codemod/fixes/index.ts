@@ -12,7 +12,7 @@
 import type { EvaluatedSite } from '../../engine/link.js';
 import type { Fix, FixSafety } from '../../engine/types.js';
 import { buildCallbacks, buildClientWrap, buildTelemetryEnable, buildTelemetryOption, handlersInScope, type HandlerSource, libraryHandler, wrappersFor } from './builders.js';
-import { type FixEnv, missingDependencies, refOf, type SiteSource, siteSource } from './common.js';
+import { declared, type FixEnv, missingDependencies, refOf, type SiteSource, siteSource } from './common.js';
 import { type BuildResult, buildSpanWrap, type SpanOptions } from './span.js';
 import { type EditSink, TextSink } from './source.js';
 
@@ -73,8 +73,11 @@ export function unwiredFixes(env: FixEnv, site: EvaluatedSite, opts: SiteFixOpti
   for (const w of wrappers.filter((x) => x.declared)) add(make(env, ss, 'wrap-client', 'unsafe', (sink) => buildClientWrap(env, ss, sink, w.reference)));
   // 4. A span: the team's helper, else OpenTelemetry.
   add(make(env, ss, 'wrap-in-span', 'unsafe', (sink) => buildSpanWrap(env, ss, sink, opts.span)));
-  // 5. A wrapper of a library the project does not use yet (needs the package).
-  for (const w of wrappers.filter((x) => !x.declared).slice(0, 1)) add(make(env, ss, 'wrap-client', 'unsafe', (sink) => buildClientWrap(env, ss, sink, w.reference)));
+  // 5. A project that uses no tracing library yet: the catalog's first one (one vendor for the whole project,
+  // whatever the SDK and operation), which the project then needs to install.
+  const fallback = env.fixes.wrappers[0]?.library;
+  const usesOne = env.fixes.wrappers.some((w) => declared(env, site.file, w.package));
+  if (!usesOne) for (const w of wrappers.filter((x) => x.library === fallback).slice(0, 1)) add(make(env, ss, 'wrap-client', 'unsafe', (sink) => buildClientWrap(env, ss, sink, w.reference)));
   return out;
 }
 
