@@ -8,6 +8,7 @@ import type { FixCatalog } from './types.js';
  */
 export const fixCatalog: FixCatalog = {
   packages: {
+    '@ai-sdk/otel': '^1.0.0',
     '@opentelemetry/api': '^1.9.0',
     langsmith: '^0.12.0',
     '@langfuse/openai': '^5.11.1',

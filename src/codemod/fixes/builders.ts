@@ -16,7 +16,7 @@ import type { Arg } from '../../engine/values.js';
 import { analyzeFile } from '../../engine/analyze-file.js';
 import { type BuildResult } from './span.js';
 import { declared, declaredIn, type FixEnv, refOf, RULE_OF_KIND, type SiteSource, suppressedLines, visibleAt, wrapCovers, wrapSpecOf } from './common.js';
-import type { EditSink, ImportRef } from './source.js';
+import type { EditSink, ImportRef, SourceInfo } from './source.js';
 
 /** `experimental_telemetry: { isEnabled: true }` where the call takes an options object literal. */
 export function buildTelemetryOption(ss: SiteSource, sink: EditSink): BuildResult {
@@ -104,9 +104,26 @@ export function rootIdentifier(expr: string): string | undefined {
  * `handler`, the team's own handler factories declared in the catalog).
  */
 export function handlersInScope(env: FixEnv, ss: SiteSource): string[] {
-  const { src, call, site } = ss;
-  if (!/\b(new|Handler|Tracer|handler|tracer|callback)/.test(src.text)) return [];
+  const { src, call } = ss;
+  const out: string[] = [];
+  for (const f of handlerDeclarations(env, ss)) {
+    if (f.start >= call.getStart(src.sf)) continue;
+    const decl = declarationAt(src.sf, f.start);
+    if (decl && visibleAt(f.name, decl, call)) out.push(f.name);
+  }
+  return out;
+}
+
+const handlerMemo = new WeakMap<SourceInfo, { name: string; start: number }[]>();
+
+/** The file's variables bound to a newly created callback handler (one walk per file text). */
+function handlerDeclarations(env: FixEnv, ss: SiteSource): { name: string; start: number }[] {
+  const { src, site } = ss;
+  const memo = handlerMemo.get(src);
+  if (memo) return memo;
   const found: { name: string; start: number }[] = [];
+  handlerMemo.set(src, found);
+  if (!/\b(Handler|Tracer|handler|tracer|callback)/i.test(src.text)) return found;
   const decls: ts.VariableDeclaration[] = [];
   try {
     analyzeFile(site.file, src.text, {
@@ -131,15 +148,9 @@ export function handlersInScope(env: FixEnv, ss: SiteSource): string[] {
       ],
     });
   } catch {
-    return [];
+    found.length = 0;
   }
-  const out: string[] = [];
-  for (const f of found) {
-    if (f.start >= call.getStart(src.sf)) continue;
-    const decl = declarationAt(src.sf, f.start);
-    if (decl && visibleAt(f.name, decl, call)) out.push(f.name);
-  }
-  return out;
+  return found;
 }
 
 function declarationAt(sf: ts.SourceFile, at: number): ts.VariableDeclaration | undefined {

@@ -50,7 +50,7 @@ function scriptKind(file: string): ts.ScriptKind {
 /** A file parsed with parent links, for builders that look around a call (its statement, its function). */
 export class SourceInfo {
   readonly sf: ts.SourceFile;
-  readonly style: CodeStyle;
+  private styleMemo?: CodeStyle;
   private idents?: Set<string>;
 
   private constructor(
@@ -58,7 +58,11 @@ export class SourceInfo {
     readonly text: string,
   ) {
     this.sf = ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, scriptKind(file));
-    this.style = detectStyle(file, text, this.sf);
+  }
+
+  /** The file's code style (computed when a fix first writes something). */
+  get style(): CodeStyle {
+    return (this.styleMemo ??= detectStyle(this.file, this.text, this.sf));
   }
 
   private static memo = new Map<string, SourceInfo>();
@@ -116,33 +120,39 @@ export class SourceInfo {
   }
 }
 
-/** The code style of a file: line ending, quotes, semicolons, indentation, ESM or CommonJS. */
+/**
+ * The code style of a file: line ending, quotes, semicolons, indentation, ESM or CommonJS. The walk
+ * stops once it has seen enough strings and statements to decide (large files cost no more than small).
+ */
 export function detectStyle(file: string, text: string, sf: ts.SourceFile): CodeStyle {
   let single = 0;
   let double = 0;
+  let strings = 0;
   let semi = 0;
   let noSemi = 0;
-  let esm = false;
-  let cjs = false;
   let statements = 0;
-  const visit = (n: ts.Node) => {
-    if (ts.isImportDeclaration(n) || ts.isExportDeclaration(n) || ts.isExportAssignment(n)) esm = true;
-    if (ts.isStringLiteral(n)) {
+  let esm = false;
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) || ts.isExportDeclaration(st) || ts.isExportAssignment(st)) esm = true;
+    else if (ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) esm = true;
+  }
+  const cjs = /\brequire\s*\(\s*['"`]|\bmodule\.exports\b|\bexports\.[\w$]+\s*=/.test(text);
+  const visit = (n: ts.Node): boolean | undefined => {
+    if (ts.isStringLiteral(n) && strings < 300) {
+      strings++;
       const ch = text[n.getStart(sf)];
       const parent = n.parent;
       const weight = parent && (ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent) || (ts.isCallExpression(parent) && ts.isIdentifier(parent.expression) && parent.expression.text === 'require')) ? 10 : 1;
       if (ch === "'") single += weight;
       else if (ch === '"') double += weight;
     }
-    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'require') cjs = true;
-    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'module' && n.name.text === 'exports') cjs = true;
     if (statements < 400 && (ts.isVariableStatement(n) || ts.isExpressionStatement(n) || ts.isReturnStatement(n) || ts.isImportDeclaration(n) || ts.isThrowStatement(n))) {
       statements++;
       if (text[n.end - 1] === ';') semi++;
       else noSemi++;
     }
-    if (ts.canHaveModifiers(n) && ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) esm = true;
-    ts.forEachChild(n, visit);
+    if (strings >= 300 && statements >= 400) return true;
+    return ts.forEachChild(n, visit);
   };
   visit(sf);
   const ext = path.extname(file).toLowerCase();
@@ -252,7 +262,6 @@ interface Pending {
  */
 export class TextSink implements EditSink {
   readonly edits: TextEdit[] = [];
-  readonly style: CodeStyle;
   private readonly reserved = new Set<string>();
   private readonly pending = new Map<string, Pending>();
   private readonly extend = new Map<number, string[]>();
@@ -260,8 +269,10 @@ export class TextSink implements EditSink {
   /** Bare package specifiers of the imports this fix adds. */
   readonly addedModules = new Set<string>();
 
-  constructor(readonly src: SourceInfo) {
-    this.style = src.style;
+  constructor(readonly src: SourceInfo) {}
+
+  get style(): CodeStyle {
+    return this.src.style;
   }
 
   get file(): string {

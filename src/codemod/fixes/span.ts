@@ -246,8 +246,19 @@ function topLevelFunction(sf: ts.SourceFile, name: string): boolean {
 }
 
 /** A top-level `const` the engine resolves to an OpenTelemetry tracer (reused instead of adding one). */
+const tracerMemo = new Map<string, { text: string; tracer: string | undefined }>();
+
 export function existingTracer(env: FixEnv, file: string, text: string): string | undefined {
   if (!text.includes('getTracer')) return undefined;
+  const memo = tracerMemo.get(file);
+  if (memo?.text === text) return memo.tracer;
+  const tracer = findTracer(env, file, text);
+  tracerMemo.set(file, { text, tracer });
+  if (tracerMemo.size > 64) tracerMemo.delete(tracerMemo.keys().next().value!);
+  return tracer;
+}
+
+function findTracer(env: FixEnv, file: string, text: string): string | undefined {
   const decls: ts.VariableDeclaration[] = [];
   let found: string | undefined;
   try {
