@@ -55,7 +55,7 @@ const cases: Case[] = [
   ['an unknown site kind', { [CONFIG]: '{"catalog":{"sites":[{"function":"./a#f","kind":"llm"}]}}' }, `${CONFIG}: catalog.sites[0].kind: Invalid option: expected one of "llm-call"|"task-execution"|"kickoff"`],
   ['project as a string', { [CONFIG]: '{"project":"true"}' }, `${CONFIG}: project: Invalid input: expected boolean, received string`],
   ['an unknown assumption', { [CONFIG]: '{"assume":{"langfuseEnvTracing":true}}' }, `${CONFIG}: assume.langfuseEnvTracing: unknown key "langfuseEnvTracing" (expected one of: langsmithEnvTracing)`],
-  ['an unknown codemod library', { [CONFIG]: '{"codemods":{"wrapClients":{"library":"otel"}}}' }, `${CONFIG}: codemods.wrapClients.library: Invalid option: expected one of "langsmith"|"langfuse"`],
+  ['an unknown codemod library', { [CONFIG]: '{"codemods":{"wrapClients":{"library":"otel"}}}' }, `${CONFIG}: codemods.wrapClients.library: Invalid option: expected one of "langsmith"|"langfuse"|"braintrust"`],
   ['$schema as a number', { [CONFIG]: '{"$schema":1}' }, `${CONFIG}: $schema: Invalid input: expected string, received number`],
 
   // Ignore globs that cannot compile.

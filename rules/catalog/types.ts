@@ -394,3 +394,49 @@ export interface PackageModel {
   /** Model API endpoints and gateways this model knows (see `MemberSpec.provider`). */
   endpoints?: EndpointSpec[];
 }
+
+/**
+ * What the fixes of the wiring rules write, per SDK and tracing library (rules/catalog/fixes.ts). Every
+ * import named here must resolve to a catalog member of the right kind (checked by the catalog tests).
+ */
+export interface FixCatalog {
+  /** npm packages a fix may need, with the range a fix writes into package.json (`--add-dependencies`). */
+  packages: Record<string, VersionRange>;
+  /** `gen_ai.provider.name` of the SDKs bound to one provider, by SDK id. */
+  providers: Record<string, string>;
+  /**
+   * `gen_ai.provider.name` by the module a multi-provider SDK's model comes from: an AI SDK provider
+   * package (`openai('gpt-4o')` from `@ai-sdk/openai`), a LangChain integration (`new ChatOpenAI()` from
+   * `@langchain/openai`).
+   */
+  providerModules: Record<string, string>;
+  /** Client wrappers, per SDK and tracing library, in order of preference. */
+  wrappers: WrapperFix[];
+  /** LangChain callback handlers a fix can construct, per tracing library. */
+  handlers: HandlerFix[];
+  /** Spans written by fixes: the OpenTelemetry API module. */
+  spans: { module: string; package: string };
+}
+
+export interface WrapperFix {
+  /** The tracing library's model id (`langsmith`), whose declared package selects it. */
+  library: string;
+  /** The npm package the project must depend on. */
+  package: string;
+  sdk: string;
+  /** `module#export` to import the wrapper from (its operations and SDKs come from that catalog member). */
+  import: string;
+  /** The package versions whose published entry points export it. */
+  versions?: VersionRange;
+}
+
+export interface HandlerFix {
+  library: string;
+  /** Packages whose declaration shows the project uses this library (not LangChain itself). */
+  usedWith: string[];
+  package: string;
+  /** The expression that creates the handler. */
+  expression: string;
+  /** `module#export` the expression uses (a catalog member with `handler`). */
+  import: string;
+}

@@ -170,9 +170,10 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('-c, --config <file>', 'use this configuration file instead of looking for tracewire.config.json')
     .option('--no-ignore', 'disable .gitignore, config ignores and the default ignores (node_modules, build output)')
     .option('--unsafe-fixes', 'also apply fixes (and suggestions) that may change behaviour')
+    .option('--add-dependencies', 'declare the packages the fixes import in package.json (otherwise the install command is printed)')
     .option('--dry-run', 'print a unified diff of the changes instead of writing them')
     .option('--allow-dirty', 'change files that have uncommitted changes in git')
-    .action(async (paths: string[], opts: { config?: string; ignore: boolean; unsafeFixes?: boolean; dryRun?: boolean; allowDirty?: boolean }) => {
+    .action(async (paths: string[], opts: { config?: string; ignore: boolean; unsafeFixes?: boolean; addDependencies?: boolean; dryRun?: boolean; allowDirty?: boolean }) => {
       const { fixCommand } = await import('../codemod/cli.js');
       exitCode = await fixCommand(io, paths, opts, (p) => prepare(io, p, { ...opts, format: 'stylish' }));
     });
@@ -186,9 +187,10 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('-c, --config <file>', 'use this configuration file instead of looking for tracewire.config.json')
     .option('--no-ignore', 'disable .gitignore, config ignores and the default ignores (node_modules, build output)')
     .option('--entry <file>', 'the application\'s entry point, for codemods that register something once at start-up (ai-sdk-telemetry with ai 7)')
+    .option('--add-dependencies', 'declare the packages the codemod imports in package.json (otherwise the install command is printed)')
     .option('--dry-run', 'print a unified diff of the changes instead of writing them')
     .option('--allow-dirty', 'change files that have uncommitted changes in git')
-    .action(async (name: string | undefined, paths: string[], opts: { list?: boolean; config?: string; ignore: boolean; entry?: string; dryRun?: boolean; allowDirty?: boolean }) => {
+    .action(async (name: string | undefined, paths: string[], opts: { list?: boolean; config?: string; ignore: boolean; entry?: string; addDependencies?: boolean; dryRun?: boolean; allowDirty?: boolean }) => {
       const { codemodCommand } = await import('../codemod/cli.js');
       exitCode = await codemodCommand(io, name, paths, opts, (p) => prepare(io, p, { ...opts, format: 'stylish' }));
     });

@@ -133,7 +133,10 @@ export const codemodsSchema = z
       .describe('langchain-callbacks: the handler passed to LangChain and LangGraph invoke/stream/batch calls.'),
     wrapClients: z
       .object({
-        library: z.enum(['langsmith', 'langfuse']).optional().describe('Tracing library whose client wrappers to use (default "langsmith").'),
+        library: z
+          .enum(['langsmith', 'langfuse', 'braintrust'])
+          .optional()
+          .describe('Tracing library whose client wrappers to use (default: the one the project declares, else "langsmith").'),
         wrappers: z
           .record(z.string(), referenceSchema)
           .optional()

@@ -14,7 +14,7 @@ import { type Aliases, isPathSpecifier, projectModule } from './aliases.js';
 import { type CatalogIndex, MODULE_TYPE_PREFIX, moduleKey } from './catalog.js';
 import { Interp, type InterpHost } from './interp.js';
 import { checkNesting, isStackOverflow, NestingError } from './nesting.js';
-import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
+import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, ParamShape, SourceRange, WiringTag } from './values.js';
 
 type FnNode = ts.FunctionLikeDeclaration;
 
@@ -49,6 +49,12 @@ interface IdentArg {
   index: number;
   nargs: number;
   fns: Chain<FnNode> | undefined;
+}
+
+/** Where a function's own parameters are called or passed on. */
+interface ParamUses {
+  calls: { rec: CallRecord; index: number }[];
+  args: { ia: IdentArg; index: number }[];
 }
 
 interface CallRecord {
@@ -1273,8 +1279,55 @@ class FileAnalyzer implements InterpHost {
     }
     // An entry with neither a mechanism nor a pending context can never wire anything.
     const useful = called.filter((c) => c.wiredBy || c.contexts.length);
-    if (useful.length) summary.calledParams = useful;
+    if (useful.length) {
+      summary.calledParams = useful;
+      summary.params = this.paramShapes(f, uses);
+    }
     return summary;
+  }
+
+  /** How a function that runs a callback parameter in a scope is called (see `ParamShape`), for fixes that reuse it. */
+  private paramShapes(f: FnNode, uses: ParamUses | undefined): ParamShape[] {
+    const shapes: ParamShape[] = f.parameters.map((p) => {
+      const shape: ParamShape = { name: ts.isIdentifier(p.name) ? p.name.text : '' };
+      if (p.questionToken || p.initializer || p.dotDotDotToken) shape.optional = true;
+      if (p.type?.kind === ts.SyntaxKind.StringKeyword) shape.string = true;
+      // `fn: (span: Span) => ...`
+      const t = p.type && ts.isParenthesizedTypeNode(p.type) ? p.type.type : p.type;
+      const first = t && ts.isFunctionTypeNode(t) ? t.parameters[0]?.type : undefined;
+      if (first && ts.isTypeReferenceNode(first) && /(^|\.)Span$/.test(first.typeName.getText(this.sf))) shape.receivesSpan = true;
+      return shape;
+    });
+    for (const { ia, index } of uses?.args ?? []) {
+      const shape = shapes[index];
+      if (!shape) continue;
+      const callee = this.interp.concretize(this.calleeOf(ia.call));
+      if (callee?.k === 'inst') {
+        const spec = this.catalog.member(callee.type, callee.path);
+        const nameArg = spec?.spanStart ? (spec.spanStart.nameArg ?? 0) : typeof spec?.scope?.callbackArg === 'number' && spec.scope.callbackArg > 0 ? 0 : -1;
+        if (ia.index === nameArg) shape.spanName = true;
+        const at = spec?.scope?.callbackArg;
+        if (at !== undefined && (at === 'any' || at === ia.index || (at === 'last' && ia.index === ia.nargs - 1))) shape.runs = true;
+      } else if (callee?.k === 'fn' && this.fnById.has(callee.id) && this.fnById.get(callee.id) !== f) {
+        const inner = this.summarize(this.fnById.get(callee.id)!).params?.[ia.index];
+        if (inner?.spanName) shape.spanName = true;
+        if (inner?.runs) shape.runs = true;
+      }
+    }
+    // `fn(span)` inside the callback of a span start that hands its span to the callback.
+    for (const { rec, index } of uses?.calls ?? []) {
+      const shape = shapes[index];
+      if (shape) shape.runs = true;
+      const a0 = rec.node.arguments?.[0];
+      if (!shape || !a0 || !ts.isIdentifier(a0)) continue;
+      const d = this.lookup(a0.text, a0.getStart(this.sf));
+      if (d?.info.kind !== 'param' || d.info.index !== 0 || d.info.path.length) continue;
+      const direct = this.fnArg.get(d.info.fn);
+      const callee = direct && this.interp.concretize(this.calleeOf(direct.call));
+      const spec = callee?.k === 'inst' ? this.catalog.member(callee.type, callee.path) : undefined;
+      if (spec?.spanStart?.yields === 'callback' && direct!.index === direct!.nargs - 1) shape.receivesSpan = true;
+    }
+    return shapes;
   }
 
   private paramUsesCache: Map<FnNode, { calls: { rec: CallRecord; index: number }[]; args: { ia: IdentArg; index: number }[] }> | undefined;

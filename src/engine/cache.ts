@@ -151,7 +151,7 @@ function buildStamp(): string {
   // In the bundle (dist/tracewire.cjs) this module's location is the bundle itself: its stamp covers everything.
   const self = fileURLToPath(import.meta.url);
   const here = path.dirname(self);
-  const files = ['cache', 'aliases', 'workspaces', 'analyze-file', 'link', 'interp', 'pipeline', 'file-task', '../../rules/index', '../../rules/catalog/index'];
+  const files = ['cache', 'aliases', 'workspaces', 'analyze-file', 'link', 'interp', 'pipeline', 'file-task', '../../rules/index', '../../rules/catalog/index', '../codemod/fixes/index', '../codemod/fixes/span', '../codemod/fixes/builders', '../../rules/catalog/fixes'];
   const st = fs.statSync(self, { throwIfNoEntry: false });
   const own = `${path.basename(self)}:${st?.size ?? '-'}:${Math.round(st?.mtimeMs ?? 0)}`;
   return own + ',' + files

@@ -10,7 +10,7 @@ import type { Coverage, DefaultIntegrations, GlobalSpec, MemberSpec, OptionWirin
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { contextMechanism, originOf } from './analyze-file.js';
 import { argAt, checkOption, Interp, type InterpHost } from './interp.js';
-import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
+import type { Arg, AVal, CallCandidate, Context, FileSummary, FnSummary, ParamShape, SourceRange, WiringTag } from './values.js';
 import type { ProcessInfo, ProcessModel, Runtime } from './processes.js';
 
 let loadedSemver: typeof Semver | undefined;
@@ -82,6 +82,25 @@ export interface EvaluatedSite {
   /** The call's arguments and where the argument list ends (for fixes). */
   args: Arg[];
   argsEnd: number;
+  /**
+   * Where the instance the call goes through was created (`file#offset` of `new OpenAI()`, a factory
+   * call), when the engine knows it: fixes that wrap a client where it is constructed.
+   */
+  origin?: string;
+}
+
+/** A project function that runs a callback parameter inside a tracing scope (the team's own `withLLMSpan`). */
+export interface ScopeHelper {
+  /** A file that exports it, and under which name (`default` for a default export). */
+  file: string;
+  name: string;
+  /** The function's id (`file#...`): the same helper exported from several files has one id. */
+  fn: string;
+  /** The parameter that runs in the scope. */
+  callbackIndex: number;
+  params: ParamShape[];
+  /** The scope underneath, e.g. `scope:otel.startActiveSpan` (or another helper's `scope:<name>`). */
+  mechanism: string;
 }
 
 export interface LinkOptions {
@@ -490,6 +509,7 @@ export class Linker implements InterpHost {
       options: (spec.options ?? []).filter((o) => !o.versions || this.versionMatches(sdk, o.versions)),
       args: c.args,
       argsEnd: c.argsEnd,
+      ...(callee.origin ? { origin: callee.origin } : {}),
     };
     const local = (mechanism: string): EvaluatedSite => {
       evidence.local = mechanism;
@@ -559,6 +579,40 @@ export class Linker implements InterpHost {
     if (from.key) a = a?.obj?.[from.key];
     const v = this.interp.concretize(a?.v);
     return v?.k === 'inst' ? (v.wiring ?? []) : [];
+  }
+
+  /**
+   * The project's own tracing helpers: exported functions that run a callback parameter inside a tracing
+   * scope for any SDK (scopes limited to some SDKs, such as graph nodes, are left out), sorted by file
+   * and name.
+   */
+  scopeHelpers(): ScopeHelper[] {
+    const out: ScopeHelper[] = [];
+    for (const s of this.all) {
+      this.currentFile = s.file;
+      for (const name of Object.keys(s.exports).sort()) {
+        const v = this.interp.concretize(s.exports[name]);
+        if (v?.k !== 'fn') continue;
+        const fs = this.fnSummary(v.id);
+        if (!fs?.calledParams || !fs.params) continue;
+        for (const cp of fs.calledParams) {
+          // A parameter the function runs (a callback), not a value it merely passes to some call in the scope.
+          if (!fs.params[cp.index]?.runs) continue;
+          let mechanism = cp.wiredBy;
+          for (const inner of mechanism ? [] : cp.contexts) {
+            const r = contextMechanism(inner, this.interp, this, undefined, 'llm-call');
+            if (r !== 'none' && r !== 'pending') {
+              mechanism = r;
+              break;
+            }
+          }
+          if (!mechanism) continue;
+          out.push({ file: s.file, name, fn: v.id, callbackIndex: cp.index, params: fs.params, mechanism });
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   private contextsMechanism(contexts: Context[], sdk: string, kind: SiteSpec['kind']): string | undefined {

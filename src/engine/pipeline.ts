@@ -11,7 +11,7 @@ import type { Aliases } from './aliases.js';
 import type { CatalogIndex } from './catalog.js';
 import { displayPath } from './files.js';
 import type { EvaluatedSite } from './link.js';
-import { formatMessage, type Report, type RuleModule } from './rule.js';
+import { formatMessage, type Report, type RuleModule, type SiteProject } from './rule.js';
 import type { Finding } from './types.js';
 
 export interface EnabledRule {
@@ -117,10 +117,11 @@ export function runSiteRules(
   sites: EvaluatedSite[],
   text: (file: string) => string | undefined,
   report: (file: string, rule: RuleModule<any>, severity: 'error' | 'warn', r: Report) => void,
+  project?: SiteProject,
 ): void {
   for (const { rule, severity, options } of rules) {
     if (!rule.checkSites) continue;
-    rule.checkSites({ options, catalog, sites, text, report: (file, r) => report(file, rule, severity, r) });
+    rule.checkSites({ options, catalog, sites, text, report: (file, r) => report(file, rule, severity, r), project });
   }
 }
 

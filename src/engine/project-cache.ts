@@ -23,7 +23,7 @@ import { findConfig, loadConfig, parseJson, type ResolvedConfig, resolveConfig, 
 import { type Aliases, aliasesFor } from './aliases.js';
 import type { CatalogIndex } from './catalog.js';
 import { DEFAULT_IGNORES, displayPath, isSourceFile, SOURCE_EXTENSIONS } from './files.js';
-import { type EvaluatedSite, Linker } from './link.js';
+import { type EvaluatedSite, Linker, type ScopeHelper } from './link.js';
 import { PackageVersions, repositoryRoot } from './packages.js';
 import { analyzeWithRules, type EnabledRule, runSiteRules, suppressionSeverity, toFinding } from './pipeline.js';
 import { LazyProject } from './lazy-project.js';
@@ -36,7 +36,7 @@ import { cacheKey, RunCache } from './cache.js';
 import { packSummary, unpackSummary } from './packed.js';
 import { buildCatalog, compareFindings, linkOptions, decodeSource, fileBudget, MAX_FILE_BYTES, minifiedShape } from './run.js';
 import { applyDirectives, scanDirectives } from './suppress.js';
-import type { RuleModule } from './rule.js';
+import type { RuleModule, SiteProject } from './rule.js';
 import type { Finding } from './types.js';
 import type { FileSummary } from './values.js';
 
@@ -299,9 +299,16 @@ export class ProjectCache {
       const entry = this.entries.get(file);
       if (entry?.summary && entry.hash === hashText(text) && !rules.some((r) => this.needsWalk(file, text, r))) {
         const findings: CheckedFinding[] = [];
-        runSiteRules(rules, this.catalog, this.baseSites().get(file) ?? [], (f) => (f === file ? text : undefined), (f, rule, severity, r) => {
-          if (f === file) findings.push({ ...toFinding(this.root, file, rule, severity, r), ...(r.data ? { data: r.data } : {}) });
-        });
+        runSiteRules(
+          rules,
+          this.catalog,
+          this.baseSites().get(file) ?? [],
+          (f) => (f === file ? text : undefined),
+          (f, rule, severity, r) => {
+            if (f === file) findings.push({ ...toFinding(this.root, file, rule, severity, r), ...(r.data ? { data: r.data } : {}) });
+          },
+          this.siteProject(file, this.baseSites().get(file) ?? []),
+        );
         return { findings: findings.sort(compareFindings) };
       }
     }
@@ -329,6 +336,7 @@ export class ProjectCache {
       (f, rule, severity, r) => {
         if (f === file) report(rule, severity, r);
       },
+      this.siteProject(file, sites, analysis.summary),
     );
 
     const data = new Map<Finding, Record<string, string>>();
@@ -338,6 +346,31 @@ export class ProjectCache {
       if (d) f.data = d;
     }
     return { findings: kept.sort(compareFindings) };
+  }
+
+  private helpers: { generation: number; helpers: ScopeHelper[] } | undefined;
+
+  /** What the project-level rules' fixes ask of the project, for `file` whose sites are `sites` (as linked for its current text). */
+  private siteProject(file: string, sites: EvaluatedSite[], summary?: FileSummary): SiteProject {
+    let alone: ScopeHelper[] | undefined;
+    return {
+      declaredVersion: (f, pkg) => this.versions.declared(f, pkg),
+      scopeHelpers: () => {
+        if (!this.project) return (alone ??= summary ? this.linker([summary]).scopeHelpers() : []);
+        if (this.helpers?.generation !== this.generation) {
+          const summaries: FileSummary[] = [];
+          for (const e of this.entries.values()) if (e.summary) summaries.push(e.summary);
+          this.helpers = { generation: this.generation, helpers: this.linker(summaries).scopeHelpers() };
+        }
+        return this.helpers.helpers;
+      },
+      sites: () => {
+        if (!this.project) return sites;
+        const out: EvaluatedSite[] = [...sites];
+        for (const [f, list] of this.baseSites()) if (f !== file) out.push(...list);
+        return out;
+      },
+    };
   }
 
   /** The evaluated sites in `file`, whose current text has `summary`. */
@@ -388,7 +421,11 @@ export class ProjectCache {
 
   private link(summaries: FileSummary[]): EvaluatedSite[] {
     this.stats.links++;
-    return new Linker(summaries, linkOptions(this.catalog, this.config, summaries, this.versions, this.root, this.aliases)).link().sites;
+    return this.linker(summaries).link().sites;
+  }
+
+  private linker(summaries: FileSummary[]): Linker {
+    return new Linker(summaries, linkOptions(this.catalog, this.config, summaries, this.versions, this.root, this.aliases));
   }
 
   /** Bring the summaries up to date with the disk, within the configured intervals. */

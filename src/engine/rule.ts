@@ -13,7 +13,7 @@ import type { MemberSpec } from '../../rules/catalog/types.js';
 import type { z } from 'zod';
 import type { FileVisitor } from './analyze-file.js';
 import type { CatalogIndex } from './catalog.js';
-import type { EvaluatedSite } from './link.js';
+import type { EvaluatedSite, ScopeHelper } from './link.js';
 import type { Fix } from './types.js';
 import type { SourceRange } from './values.js';
 
@@ -54,6 +54,18 @@ export interface SiteRuleContext<Options> {
   /** Text of a file (for fixes), when available. */
   text(file: string): string | undefined;
   report(file: string, r: Report): void;
+  /** What the rest of the project says, for fixes (absent where a front end cannot tell). */
+  project?: SiteProject;
+}
+
+/** Project facts the fixes of the project-level rules build on. */
+export interface SiteProject {
+  /** The version range the nearest package.json (or its workspace root) declares for an npm package. */
+  declaredVersion(file: string, pkg: string): string | undefined;
+  /** The project's own tracing helpers (see `ScopeHelper`). */
+  scopeHelpers(): ScopeHelper[];
+  /** Every evaluated site of the project, reported or not (who else calls through a client a fix would wrap). */
+  sites(): EvaluatedSite[];
 }
 
 export interface FileRuleContext<Options> {

@@ -10,7 +10,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import { type Aliases, aliasesFor } from './aliases.js';
 import { CatalogIndex } from './catalog.js';
 import { displayPath } from './files.js';
-import { type EvaluatedSite, Linker, type LinkOptions } from './link.js';
+import { type EvaluatedSite, Linker, type LinkOptions, type ScopeHelper } from './link.js';
 import { PackageVersions, repositoryRoot } from './packages.js';
 import { ProcessModel } from './processes.js';
 import { cacheKey, RunCache, runDigest } from './cache.js';
@@ -21,7 +21,7 @@ import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './pr
 import { unpackSummary } from './packed.js';
 import { secondPhase } from './project-phase.js';
 import { type EnabledRule, runSiteRules, suppressionSeverity, toFinding as toFindingIn } from './pipeline.js';
-import type { ProjectInput, Report, RuleModule } from './rule.js';
+import type { ProjectInput, Report, RuleModule, SiteProject } from './rule.js';
 import { applyDirectives, type Directive, scanLineDirectives } from './suppress.js';
 import { isInputFile, type ObservabilitySettings } from '../config/observability.js';
 import { contentHash } from './cache.js';
@@ -60,6 +60,8 @@ export interface RunOptions {
 export interface RunDetail {
   /** Receives the evaluated sites of the reported files, as the rules saw them. */
   sites?: EvaluatedSite[];
+  /** Receives the project view the rules' fixes saw (codemods build the same edits). */
+  project?: (project: SiteProject) => void;
   /** Receives the bytes of every file analysed, exactly as read. */
   sources?: Map<string, Buffer>;
   /** Called before each file is read (progress on a terminal). */
@@ -253,11 +255,19 @@ export async function run(opts: RunOptions): Promise<RunResult> {
 
   // Link the project and run the project-level rules.
   const versions = new PackageVersions(repositoryRoot(config.dir ?? cwd));
-  const linked = new Linker(summaries, linkOptions(catalog, config, summaries, versions, cwd, aliases, read)).link();
+  const linker = new Linker(summaries, linkOptions(catalog, config, summaries, versions, cwd, aliases, read));
+  const linked = linker.link();
   const sites = linked.sites.filter((s) => reported.has(s.file));
   timing?.('link done');
   opts.detail?.sites?.push(...sites);
-  runSiteRules(rules, catalog, sites, textOf, (file, rule, severity, r) => findings.push(toFinding(file, rule, severity, r)));
+  let helpers: ScopeHelper[] | undefined;
+  const project: SiteProject = {
+    declaredVersion: (file, pkg) => versions.declared(file, pkg),
+    scopeHelpers: () => (helpers ??= linker.scopeHelpers()),
+    sites: () => linked.sites,
+  };
+  opts.detail?.project?.(project);
+  runSiteRules(rules, catalog, sites, textOf, (file, rule, severity, r) => findings.push(toFinding(file, rule, severity, r)), project);
 
   // Project rules over the collected facts and the observability files.
   let metrics: RunResult['metrics'];

@@ -13,11 +13,25 @@ export interface TextEdit {
   text: string;
 }
 
+/** A package a fix's imports need that the file's package.json does not declare. */
+export interface FixDependency {
+  package: string;
+  /** The range to declare, from the catalog (absent when the catalog has none). */
+  range?: string;
+}
+
 export interface Fix {
   safety: FixSafety;
   /** Short description of what the fix does (shown by `fix --dry-run` and as ESLint suggestion text). */
   description?: string;
   edits: TextEdit[];
+  /**
+   * What kind of edit it is (`wrap-in-span`, `wrap-client`, `callbacks`, `telemetry-option`, ...): codemods
+   * built on the rules' fixes pick theirs by kind.
+   */
+  kind?: string;
+  /** Packages the edits import that the project does not declare (`fix --add-dependencies` declares them). */
+  dependencies?: FixDependency[];
 }
 
 export interface Finding {

@@ -116,9 +116,32 @@ export interface CallCandidate {
   gate?: string;
 }
 
+/**
+ * A parameter of a function that runs one of its callback parameters inside a tracing scope (the team's
+ * own `withLLMSpan(name, fn)`): what a fix needs to call it.
+ */
+export interface ParamShape {
+  name: string;
+  /** Optional, defaulted or rest: a call may leave it out. */
+  optional?: boolean;
+  /** Annotated `string`. */
+  string?: boolean;
+  /** The function calls it, or hands it to a tracing scope as the function the scope runs. */
+  runs?: boolean;
+  /** The function passes it on as the name of the span it starts (`tracer.startActiveSpan(name, ...)`). */
+  spanName?: boolean;
+  /**
+   * A callback whose first parameter receives the span: annotated `(span: Span) => ...`, or called as
+   * `fn(span)` with the span of the `startActiveSpan` callback it runs in.
+   */
+  receivesSpan?: boolean;
+}
+
 export interface FnSummary {
   id: string;
   name: string;
+  /** Parameters, for functions that run a callback parameter in a tracing scope (see `ParamShape`). */
+  params?: ParamShape[];
   /** The value the function returns (may be rooted at its parameters). */
   returns?: AVal;
   /** Parameters that the function calls, with the contexts of those calls (scope wrappers). */
