@@ -9,6 +9,7 @@
  * that imports a package the project does not declare is never safe.
  */
 
+import { isStackOverflow } from '../../engine/nesting.js';
 import type { EvaluatedSite } from '../../engine/link.js';
 import type { Fix, FixSafety } from '../../engine/types.js';
 import { buildCallbacks, buildClientWrap, buildTelemetryEnable, buildTelemetryOption, handlersInScope, type HandlerSource, libraryHandler, wrappersFor } from './builders.js';
@@ -40,8 +41,25 @@ function make(env: FixEnv, ss: SiteSource, kind: string, safety: FixSafety, buil
   return { safety, description, edits, kind, ...(dependencies.length ? { dependencies } : {}) };
 }
 
+/**
+ * A file nesting deeper than the call stack allows (generated code) gets its finding without a fix: the
+ * fix builders read the file with ordinary recursive walks.
+ */
+function shallowOnly(build: () => Fix[]): Fix[] {
+  try {
+    return build();
+  } catch (e) {
+    if (isStackOverflow(e)) return [];
+    throw e;
+  }
+}
+
 /** The fix for a site whose telemetry is switched off explicitly. */
 export function disabledTelemetryFixes(env: FixEnv, site: EvaluatedSite): Fix[] {
+  return shallowOnly(() => disabledTelemetryFixesIn(env, site));
+}
+
+function disabledTelemetryFixesIn(env: FixEnv, site: EvaluatedSite): Fix[] {
   const ss = siteSource(env, site);
   if (!ss) return [];
   const f = make(env, ss, 'telemetry-enable', 'unsafe', (sink) => buildTelemetryEnable(ss, sink));
@@ -50,6 +68,10 @@ export function disabledTelemetryFixes(env: FixEnv, site: EvaluatedSite): Fix[] 
 
 /** Every fix of an unwired site, best first. */
 export function unwiredFixes(env: FixEnv, site: EvaluatedSite, opts: SiteFixOptions = {}): Fix[] {
+  return shallowOnly(() => unwiredFixesIn(env, site, opts));
+}
+
+function unwiredFixesIn(env: FixEnv, site: EvaluatedSite, opts: SiteFixOptions): Fix[] {
   const ss = siteSource(env, site);
   if (!ss) return [];
   const out: Fix[] = [];

@@ -137,7 +137,7 @@ export function detectStyle(file: string, text: string, sf: ts.SourceFile): Code
     else if (ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) esm = true;
   }
   const cjs = /\brequire\s*\(\s*['"`]|\bmodule\.exports\b|\bexports\.[\w$]+\s*=/.test(text);
-  const visit = (n: ts.Node): boolean | undefined => {
+  const visit = (n: ts.Node): boolean => {
     if (ts.isStringLiteral(n) && strings < 300) {
       strings++;
       const ch = text[n.getStart(sf)];
@@ -151,10 +151,19 @@ export function detectStyle(file: string, text: string, sf: ts.SourceFile): Code
       if (text[n.end - 1] === ';') semi++;
       else noSemi++;
     }
-    if (strings >= 300 && statements >= 400) return true;
-    return ts.forEachChild(n, visit);
+    return strings >= 300 && statements >= 400;
   };
-  visit(sf);
+  // An explicit stack, in source order: generated code nests deeper than the call stack allows.
+  const stack: ts.Node[] = [sf];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (visit(n)) break;
+    const children: ts.Node[] = [];
+    ts.forEachChild(n, (c) => {
+      children.push(c);
+    });
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
   const ext = path.extname(file).toLowerCase();
   let module: 'esm' | 'cjs';
   if (ext === '.mjs' || ext === '.mts') module = 'esm';
