@@ -436,7 +436,8 @@ describe('deep nesting: the same answer in every mode', () => {
     const [at] = await eslint.lintFiles([`src/at.${ext}`]);
     const fatal = at!.messages.filter((m) => m.fatal);
     if (!fatal.length) expect(at!.messages.map((m) => `${m.line}:${m.column} ${m.ruleId?.replace('tracewire/', '')}`)).toEqual(plain.findings.filter((f) => f.file === `src/at.${ext}`).map((f) => `${f.line}:${f.column} ${f.ruleId}`));
-  });
+    // Many whole runs over files at the nesting limit: no time limit but the suite's patience.
+  }, 900_000);
 });
 
 describe('one clear line and exit 2 for every bad input', () => {
