@@ -50,7 +50,8 @@ describe('sample app', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/tracewire.js'), 'check', 'fixtures/sample-app', '--format', 'json'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(['version', 'tool', 'findings', 'errors', 'summary']);
+    expect(Object.keys(out)).toEqual(['version', 'tool', 'project', 'findings', 'errors', 'summary']);
+    expect(out.project).toEqual({ root: '.', config: null, repository: fs.existsSync(path.join(ROOT, '.git')) ? '.' : null });
     expect(out.version).toBe(1);
     expect(out.tool).toEqual({ name: 'tracewire', version: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version });
     expect(out.findings.length).toBeGreaterThan(0);

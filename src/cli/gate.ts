@@ -29,6 +29,7 @@ import type { Finding, RunResult } from '../engine/types.js';
 import type { BaselineSummary, ReportContext } from '../report/context.js';
 import { terminalSafe } from '../report/terminal.js';
 import { checkNamedFile, writeNamedFile } from '../safe-fs.js';
+import { projectInfo, verboseHeader } from './describe.js';
 import { applyShard, runScale, type ScaleOptions } from './scale.js';
 
 export const CHECK_FORMATS = ['stylish', 'json', 'sarif', 'github', 'junit'] as const;
@@ -53,6 +54,7 @@ export interface CheckOptions extends ScaleOptions {
   staged?: boolean;
   /** Accept a run that checks no file because the ignores exclude every one. */
   allowEmpty?: boolean;
+  verbose?: boolean;
 }
 
 export interface BaselineOptions {
@@ -130,7 +132,7 @@ interface Selection {
 async function projectFiles(io: GateIO, config: ResolvedConfig): Promise<string[]> {
   const inputs = inputSettings(config);
   if (!config.project && !inputs) return [];
-  return listFiles({ cwd: config.file ? config.dir : io.cwd, paths: [], ignores: config.ignores, inputs });
+  return listFiles({ cwd: config.root, paths: [], ignores: config.ignores, inputs });
 }
 
 /**
@@ -162,7 +164,7 @@ async function select(io: GateIO, paths: string[], opts: CheckOptions, prepare: 
   const config = loadConfig({ cwd: io.cwd, configFile: opts.config, rules: rulesById });
   const project = await projectFiles(io, config);
   // The plain listing of the working directory is the project's when they coincide: list once.
-  const sameListing = paths.length === 0 && opts.ignore && config.project && (config.file ? config.dir : io.cwd) === io.cwd;
+  const sameListing = paths.length === 0 && opts.ignore && config.project && config.root === path.resolve(io.cwd);
   const listing = sameListing ? project : undefined;
   // The files the paths cover: what the changed files are restricted to, and the observability files a
   // change to the code may break (reported even when unchanged, see `RunOptions.inputsFollowCode`).
@@ -230,7 +232,7 @@ function colorLevel(toFile: boolean): 0 | undefined {
 async function renderCheck(format: CheckFormat, result: RunResult, ctx: ReportContext, toFile: boolean): Promise<string> {
   switch (format) {
     case 'json':
-      return (await import('../report/json.js')).formatJson(result, { baseline: ctx.baseline });
+      return (await import('../report/json.js')).formatJson(result, { baseline: ctx.baseline, project: ctx.project });
     case 'sarif':
       return (await import('../report/sarif.js')).formatSarif(result, ctx);
     case 'github':
@@ -319,6 +321,7 @@ export async function runCheck(io: GateIO, paths: string[], opts: CheckOptions, 
   const sel = await select(io, paths, opts, prepare);
   if (!opts.staged && !opts.changedSince) await refuseEmpty(io, paths, sel.config, sel.files, opts);
   Object.assign(sel, applyShard(io.cwd, sel.files, sel.contextFiles, opts.shard));
+  if (opts.verbose) io.stderr(verboseHeader(io.cwd, sel.config, { files: sel.files.length, context: sel.contextFiles.length }));
   const scale = runScale(io.cwd, opts, sel.files.length + sel.contextFiles.length);
   const full = await run({ cwd: io.cwd, files: sel.files, contextFiles: sel.contextFiles, config: sel.config, readFile: sel.readFile, inputsFollowCode: sel.inputsFollowCode, ...scale });
   const text = textReader(sel.readFile);
@@ -350,6 +353,7 @@ export async function runCheck(io: GateIO, paths: string[], opts: CheckOptions, 
     // Numbered among all of the run's findings, so a finding's fingerprint does not depend on what is filtered out.
     fingerprints: outputs.some((o) => o.format === 'sarif') ? new Map(fingerprints(io.cwd, root, full.findings, text).map((f) => [f.finding, f.fingerprint])) : undefined,
     baseline,
+    project: projectInfo(io.cwd, sel.config),
     ruleDoc: ruleDocs(),
   };
   for (const o of outputs) writeReport(io, await renderCheck(o.format, result, ctx, !!o.file), o.file);

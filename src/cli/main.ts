@@ -12,6 +12,7 @@ import type { RunResult } from '../engine/types.js';
 import { terminalSafe } from '../report/terminal.js';
 import { writeNamedFile } from '../safe-fs.js';
 import { VERSION } from '../version.js';
+import { printConfig, projectInfo, verboseHeader } from './describe.js';
 import { parseShard, parseWorkers } from './scale.js';
 import { guardStdio } from './stdio.js';
 import { BASELINE_FILE, type BaselineOptions, CHECK_FORMATS, type CheckOptions, collectFormat, type Prepare, parseMaxWarnings, runBaseline, runCheck } from './gate.js';
@@ -49,6 +50,8 @@ interface CommonOptions {
   ignore: boolean;
   format: string;
   outputFile?: string;
+  verbose?: boolean;
+  printConfig?: boolean;
 }
 
 async function prepare(io: CliIO, paths: string[], opts: CommonOptions): Promise<{ config: ResolvedConfig; files: string[]; contextFiles: string[] }> {
@@ -62,22 +65,22 @@ async function prepare(io: CliIO, paths: string[], opts: CommonOptions): Promise
   const explicitOnly = paths.length > 0 && paths.every((p) => fs.statSync(path.resolve(io.cwd, p), { throwIfNoEntry: false })?.isFile());
   const inputsAlone = !!inputs && paths.length > 0 && files.some(isInputFile) && !files.some(isSourceFile);
   if ((config.project && explicitOnly) || inputsAlone) {
-    contextFiles = await listFiles({ cwd: config.file ? config.dir : io.cwd, paths: [], ignores: config.ignores, inputs });
+    contextFiles = await listFiles({ cwd: config.root, paths: [], ignores: config.ignores, inputs });
   }
   return { config, files, contextFiles };
 }
 
-async function render(result: RunResult, format: string, kind: 'check' | 'inventory', toFile: boolean): Promise<string> {
+async function renderInventory(result: RunResult, format: string, toFile: boolean, cwd: string, config: ResolvedConfig): Promise<string> {
+  if (format === 'json') return (await import('../report/json.js')).formatInventoryJson(result, { project: projectInfo(cwd, config) });
   const { Chalk } = await import('chalk');
-  const level = colorLevel(toFile);
-  const c = level === 0 ? new Chalk({ level: 0 }) : new Chalk();
-  if (kind === 'inventory') {
-    const m = await import('../report/stylish.js');
-    if (format === 'json') return (await import('../report/json.js')).formatInventoryJson(result);
-    return m.formatInventoryStylish(result, c);
-  }
-  if (format === 'json') return (await import('../report/json.js')).formatJson(result);
-  return (await import('../report/stylish.js')).formatStylish(result, c);
+  const c = colorLevel(toFile) === 0 ? new Chalk({ level: 0 }) : new Chalk();
+  return (await import('../report/stylish.js')).formatInventoryStylish(result, c);
+}
+
+/** `--print-config`: the resolved configuration, printed instead of running. */
+function printResolvedConfig(io: CliIO, configFile: string | undefined): void {
+  const config = loadConfig({ cwd: io.cwd, configFile, rules: rulesById });
+  io.stdout(printConfig(io.cwd, config));
 }
 
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
@@ -96,7 +99,9 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       .option('-c, --config <file>', 'use this configuration file instead of looking for tracewire.config.json')
       .option('--no-ignore', 'disable .gitignore, config ignores and the default ignores (node_modules, build output)')
       .addOption(formatOption ?? new Option('-f, --format <format>', 'output format').choices(formats).default('stylish'))
-      .option('-o, --output-file <file>', 'write the report to a file instead of stdout');
+      .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
+      .option('--verbose', 'print which configuration file, project root and repository the run uses (on stderr)')
+      .option('--print-config', 'print the configuration as resolved (file, project root, rules and their options) and exit');
 
   const gatePrepare: Prepare = (gio, paths, opts) => prepare({ ...io, ...gio }, paths, { ...opts, format: 'stylish' });
   common(
@@ -115,7 +120,8 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--cache-location <path>', 'the cache file, or a directory to keep .tracewirecache in (default: ./.tracewirecache)')
     .option('--allow-empty', 'pass when the ignores leave no file to check (by default that is an error: a gate that checks nothing must not pass)')
     .option('--shard <k/n>', 'report only the k-th of n deterministic slices of the files (CI matrix jobs); every file still informs resolution, and `tracewire merge` joins the reports', parseShard)
-    .action(async (paths: string[], opts: CheckOptions) => {
+    .action(async (paths: string[], opts: CheckOptions & { printConfig?: boolean }) => {
+      if (opts.printConfig) return printResolvedConfig(io, opts.config);
       exitCode = await runCheck(io, paths, opts, gatePrepare);
     });
 
@@ -135,9 +141,11 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   common(program.command('inventory').argument('[paths...]', 'files, directories or globs (default: .)'), ['stylish', 'json'])
     .description('list every LLM call, agent run and kickoff found, and what wires each')
     .action(async (paths: string[], opts: CommonOptions) => {
+      if (opts.printConfig) return printResolvedConfig(io, opts.config);
       const { config, files, contextFiles } = await prepare(io, paths, opts);
+      if (opts.verbose) io.stderr(verboseHeader(io.cwd, config, { files: files.length, context: contextFiles.length }));
       const result = await run({ cwd: io.cwd, files, contextFiles, config });
-      await writeOutput(io, await render(result, opts.format, 'inventory', !!opts.outputFile), opts.outputFile);
+      await writeOutput(io, await renderInventory(result, opts.format, !!opts.outputFile, io.cwd, config), opts.outputFile);
       exitCode = result.errors.length ? 1 : 0;
     });
 

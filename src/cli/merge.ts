@@ -17,6 +17,7 @@ type Json = Record<string, any>;
 interface JsonReport {
   version: number;
   tool: { name: string; version: string };
+  project?: { root: string; config: string | null; repository: string | null };
   findings: Finding[];
   errors: FileError[];
   summary: { files: number; findings: number; errors: number; durationMs: number };
@@ -45,6 +46,7 @@ export function mergeJson(reports: JsonReport[]): string {
   const out = {
     version: first.version,
     tool: first.tool,
+    ...(first.project ? { project: first.project } : {}),
     findings,
     errors,
     summary: {

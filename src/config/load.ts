@@ -10,6 +10,7 @@ import { describeCode, readRegularFile } from '../safe-fs.js';
 import { globProblem } from './globs.js';
 import { duplicateKey, jsonError } from './json-error.js';
 import { type ObservabilitySettings, resolveObservability } from './observability.js';
+import { isInside, repositoryRoot, upwards } from './root.js';
 import { type CatalogExtension, type CodemodsConfig, type ConfigFile, configSchema } from './schema.js';
 
 export class ConfigError extends Error {
@@ -29,6 +30,14 @@ export interface ResolvedConfig {
   file?: string;
   /** The directory relative references resolve against. */
   dir: string;
+  /**
+   * The project root: its files (minus ignores) are the project whose context informs every finding.
+   * The directory of the configuration file when one was found (or given, inside the repository),
+   * else the working directory. Never above the repository.
+   */
+  root: string;
+  /** The root of the git work tree the run is in, or null outside a repository: nothing above it is read. */
+  repository: string | null;
   rules: Map<string, RuleSetting>;
   ignores: string[];
   /** Catalog models built from the `catalog` extensions. */
@@ -101,11 +110,13 @@ function readConfigText(file: string, label: string): string {
   }
 }
 
-/** Look for `tracewire.config.json`, or a package.json with a `tracewire` key, from `start` upwards. */
+/**
+ * Look for `tracewire.config.json`, or a package.json with a `tracewire` key, from `start` upwards, up to
+ * the root of the repository `start` is in (a configuration outside the repository never applies to it).
+ */
 export function findConfig(start: string): { file: string; data: unknown; raw: string } | undefined {
-  let dir = path.resolve(start);
   const label = (f: string) => path.relative(start, f) || f;
-  for (;;) {
+  for (const dir of upwards(start)) {
     const candidate = path.join(dir, CONFIG_NAME);
     if (fs.existsSync(candidate)) {
       const raw = readConfigText(candidate, label(candidate));
@@ -117,10 +128,20 @@ export function findConfig(start: string): { file: string; data: unknown; raw: s
       const data = parseJson(raw, label(pkg), 'tracewire') as Record<string, unknown> | null;
       if (data && typeof data === 'object' && 'tracewire' in data) return { file: pkg, data: data.tracewire, raw: JSON.stringify(data.tracewire) };
     }
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
   }
+  return undefined;
+}
+
+/**
+ * The project root of a run in `cwd` with the configuration `file`: the configuration's directory when it
+ * is inside the repository (a configuration named with `-c` from elsewhere sets the rules, not the
+ * project), else `cwd`.
+ */
+export function projectRoot(cwd: string, file: string | undefined): { root: string; repository: string | null } {
+  const repository = repositoryRoot(cwd);
+  const dir = file ? path.dirname(path.resolve(cwd, file)) : undefined;
+  const root = dir && (repository ? isInside(dir, repository) : true) ? dir : path.resolve(cwd);
+  return { root, repository };
 }
 
 /** The keys an object schema allows at `p` (through optional, default, array, record and tuple), if it is one. */
@@ -230,6 +251,7 @@ export function resolveConfig(
   if (cfg.tracingSchema !== undefined && cfg.tracingSchema.trim() === '') throw new ConfigError(`${label}: ${keyPrefix}tracingSchema: expected the path of a YAML tracing schema, got an empty string`);
   const dir = file ? path.dirname(file) : cwd;
   const observability = resolveObservability(cfg.observability, dir, (key, message) => new ConfigError(`${label}: ${keyPrefix}${key}: ${message}`));
+  const { root, repository } = projectRoot(cwd, file);
   const settings = new Map<string, RuleSetting>();
   for (const [id, rule] of rules) {
     settings.set(id, { severity: rule.meta.preset === 'off' ? 'off' : rule.meta.severity, options: rule.meta.defaultOptions });
@@ -260,6 +282,8 @@ export function resolveConfig(
   return {
     file,
     dir,
+    root,
+    repository,
     rules: settings,
     ignores: cfg.ignores ?? [],
     models,

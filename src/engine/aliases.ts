@@ -37,6 +37,7 @@ import type TS from 'typescript';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { Workspaces } from './workspaces.js';
 import { SdkSources } from './sdk-source.js';
+import { isRepositoryRoot } from '../config/root.js';
 
 let loadedTs: typeof TS | undefined;
 
@@ -288,8 +289,9 @@ export class Aliases {
       }
     }
     if (!located) {
+      // Up to the repository root: a tsconfig.json above the repository is another project's.
       const parent = path.dirname(dir);
-      found = parent === dir ? null : this.dirConfig(parent);
+      found = parent === dir || isRepositoryRoot(dir) ? null : this.dirConfig(parent);
     }
     this.byDir.set(dir, found);
     return found;

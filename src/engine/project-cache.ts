@@ -19,6 +19,7 @@ import path from 'node:path';
 import { globbySync } from 'globby';
 import type ts from 'typescript';
 import { rulesById } from '../../rules/index.js';
+import { upwards } from '../config/root.js';
 import { findConfig, loadConfig, parseJson, type ResolvedConfig, resolveConfig, type RuleSetting } from '../config/load.js';
 import { type Aliases, aliasesFor } from './aliases.js';
 import type { CatalogIndex } from './catalog.js';
@@ -749,7 +750,7 @@ export class Workspace {
   projectFor(file: string, cwd: string, settings: WorkspaceSettings = {}): ProjectContext {
     const dir = path.dirname(path.resolve(cwd, file));
     const { source, config } = settings.configFile ? this.explicitConfig(path.resolve(cwd, settings.configFile), cwd) : this.foundConfig(dir);
-    const root = settings.projectRoot ? path.resolve(cwd, settings.projectRoot) : config.file ? config.dir : (this.packageDir(dir) ?? dir);
+    const root = settings.projectRoot ? path.resolve(cwd, settings.projectRoot) : config.file ? config.root : (this.packageDir(dir) ?? dir);
     const project = settings.project ?? config.project;
     const key = `${root}\0${config.file ?? ''}\0${project}`;
     const existing = this.projects.get(key);
@@ -830,12 +831,12 @@ export class Workspace {
     const t = this.packageDirs.get(dir);
     if (t && this.fresh(t)) return t.value;
     let found: string | undefined;
-    for (let d = dir; ; d = path.dirname(d)) {
+    // Up to the repository root: a package.json above the repository never makes its folder the project.
+    for (const d of upwards(dir)) {
       if (fs.existsSync(path.join(d, 'package.json'))) {
         found = d;
         break;
       }
-      if (path.dirname(d) === d) break;
     }
     this.packageDirs.set(dir, { at: this.timing.now(), value: found });
     return found;

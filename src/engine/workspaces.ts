@@ -34,6 +34,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as Yaml from 'yaml';
 import { moduleKey } from './catalog.js';
+import { isRepositoryRoot } from '../config/root.js';
 
 /** What the workspace lookup needs from the path aliases' file-system view (shared, memoised there). */
 export interface WorkspaceHost {
@@ -247,8 +248,9 @@ export class Workspaces {
         nearest = d;
         nearestAt = visited.length;
       }
+      // Up to the repository root: a workspace above the repository is another project's.
       const parent = path.dirname(d);
-      if (parent === d) break;
+      if (parent === d || isRepositoryRoot(d)) break;
     }
     // Outside a workspace, the answer holds for the directories up to the nearest package only (those above
     // it see another package, or none).
