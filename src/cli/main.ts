@@ -90,7 +90,6 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .name('tracewire')
     .description('Find LLM calls, agent runs and kickoffs that no tracing reaches, and fix the wiring.')
     .version(VERSION, '-v, --version')
-    .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
@@ -216,7 +215,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   program
     .command('rules')
     .description('list the rules, their presets and fix capability, and the SDKs and tracing libraries the catalog knows')
-    .option('-f, --format <format>', 'stylish or json', 'stylish')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json']).default('stylish'))
     .action(async (opts: { format: string }) => {
       const rows = [...rulesById.values()].map((r) => ({ id: r.meta.id, preset: r.meta.preset, severity: r.meta.severity, fix: r.meta.fix, description: r.meta.description }));
       if (opts.format === 'json') io.stdout(JSON.stringify(rows, null, 2) + '\n');
@@ -229,12 +228,17 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       }
     });
 
+  // A usage error prints its one line and where the usage is, not the whole help.
+  program.showHelpAfterError('Run `tracewire --help` for the commands.');
+  for (const cmd of program.commands) cmd.showHelpAfterError(`Run \`tracewire ${cmd.name()} --help\` for its usage.`);
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || (e.code === 'commander.help' && e.exitCode === 0)) return 0;
+      // `tracewire` with no command printed the usage on stderr: a CI step that forgot `check` must fail.
       return 2;
     }
     if (e instanceof ConfigError || e instanceof UsageError) {
