@@ -28,6 +28,7 @@ import { checkWritePath, projectBoundary, writeAll, writeFileAtomic } from '../s
 import { VERSION } from '../version.js';
 import type { FileResult } from './file-task.js';
 import { summaryText } from './packed.js';
+import type { TextScan } from './prescan.js';
 import type { RunResult } from './types.js';
 
 /** Default file name, in the working directory (or inside `--cache-location` when it names a directory). */
@@ -38,7 +39,18 @@ const FORMAT = 4;
 interface CacheEntry {
   /** Content hash. */
   h: string;
-  r: FileResult;
+  /** The per-file phase's result, for files that were analysed. */
+  r?: FileResult;
+  /** The prescan of the text (see prescan.ts), for every file read with the prefilter on. */
+  p?: CachedPrescan;
+}
+
+/** What the prescan found in a text: content-determined, so kept by hash like the results. */
+export interface CachedPrescan {
+  scan?: TextScan;
+  mayHaveDirectives?: true;
+  /** Why the text cannot be analysed (binary, minified). */
+  error?: FileResult;
 }
 
 interface CacheHeader {
@@ -78,9 +90,13 @@ export function configState(file: string): string {
   }
 }
 
-/** A digest of a run's inputs besides the key: every file, whether it is reported, and its content hash (or failure). */
-export function runDigest(files: string[], reported: ReadonlySet<string>, hashOf: (file: string) => string): string {
+/**
+ * A digest of a run's inputs besides the key: every file, whether it is reported, and its content hash (or
+ * failure); and `extra`, what else decides the reported files (the changes of a gate run).
+ */
+export function runDigest(files: string[], reported: ReadonlySet<string>, hashOf: (file: string) => string, extra?: string): string {
   const h = createHash('sha1');
+  if (extra !== undefined) h.update(`changes\0${extra}\n`);
   for (const f of files) h.update(`${reported.has(f) ? 'r' : 'c'}\0${f}\0${hashOf(f)}\n`);
   return h.digest('base64');
 }
@@ -298,12 +314,25 @@ export class RunCache {
    */
   get(file: string, hash: string, reported: boolean, holds?: (r: FileResult) => boolean): FileResult | undefined {
     const e = this.entries[file];
-    if (!e || e.h !== hash || (reported && !e.r.error && !e.r.checked) || (holds && !holds(e.r))) {
+    if (!e?.r || e.h !== hash || (reported && !e.r.error && !e.r.checked) || (holds && !holds(e.r))) {
       this.misses++;
       return undefined;
     }
     this.hits++;
     return e.r;
+  }
+
+  /** The stored prescan of this content, if `holds` accepts it (the path aliases it looked up still answer the same). */
+  getPrescan(file: string, hash: string, holds?: (p: CachedPrescan) => boolean): CachedPrescan | undefined {
+    const e = this.entries[file];
+    if (!e?.p || e.h !== hash || (holds && !holds(e.p))) return undefined;
+    return e.p;
+  }
+
+  setPrescan(file: string, hash: string, p: CachedPrescan): void {
+    const prev = this.entries[file];
+    this.entries[file] = prev?.h === hash ? { ...prev, p } : { h: hash, p };
+    this.dirty = true;
   }
 
   set(file: string, hash: string, result: FileResult): void {
@@ -312,8 +341,8 @@ export class RunCache {
     result = stored;
     const prev = this.entries[file];
     // A result with the per-file rules' findings serves both uses: keep it over a context-only one.
-    if (prev && prev.h === hash && prev.r.checked && !result.checked) return;
-    this.entries[file] = { h: hash, r: result };
+    if (prev && prev.h === hash && prev.r?.checked && !result.checked) return;
+    this.entries[file] = prev?.h === hash && prev.p ? { h: hash, r: result, p: prev.p } : { h: hash, r: result };
     this.dirty = true;
   }
 
@@ -339,7 +368,7 @@ export class RunCache {
           let first = true;
           for (const [file, entry] of Object.entries(this.parsedEntries!)) {
             // Summaries held as bytes are stored as their text.
-            const stored = entry.r.summary?.bytes ? { h: entry.h, r: { ...entry.r, summary: { file: entry.r.summary.file, text: summaryText(entry.r.summary) } } } : entry;
+            const stored = entry.r?.summary?.bytes ? { ...entry, r: { ...entry.r, summary: { file: entry.r.summary.file, text: summaryText(entry.r.summary) } } } : entry;
             batch += `${first ? '' : ','}${JSON.stringify(file)}:${JSON.stringify(stored)}`;
             first = false;
             if (batch.length > 1 << 20) {
@@ -376,12 +405,15 @@ function validRun(run: unknown): boolean {
   );
 }
 
-/** Whether parsed entries are `{ file: { h, r: { file, ... } } }`. */
+/** Whether parsed entries are `{ file: { h, r?: { file, ... }, p?: { ... } } }`, each with a result or a prescan. */
 function validEntries(parsed: unknown): boolean {
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return false;
   for (const e of Object.values(parsed as Record<string, unknown>)) {
     const entry = e as Partial<CacheEntry> | null;
-    if (!entry || typeof entry !== 'object' || typeof entry.h !== 'string' || !entry.r || typeof entry.r !== 'object' || typeof entry.r.file !== 'string') return false;
+    if (!entry || typeof entry !== 'object' || typeof entry.h !== 'string') return false;
+    if (entry.r === undefined && entry.p === undefined) return false;
+    if (entry.r !== undefined && (!entry.r || typeof entry.r !== 'object' || typeof entry.r.file !== 'string')) return false;
+    if (entry.p !== undefined && (!entry.p || typeof entry.p !== 'object')) return false;
   }
   return true;
 }

@@ -95,7 +95,7 @@ export interface Prescanned {
  * Read every file once in this thread, with the checks the per-file phase makes: the content hash for
  * `--cache`, and the prescan of the text (see prescan.ts) for the prefilter.
  */
-export function prescanFiles(files: string[], ctx: TaskContext, opts: { hash: boolean; scanner?: Prescanner }): Map<string, Prescanned> {
+export function prescanFiles(files: string[], ctx: TaskContext, opts: { hash: boolean; scanner?: Prescanner; cache?: RunCache }): Map<string, Prescanned> {
   const out = new Map<string, Prescanned>();
   for (const file of files) {
     const read = readForTask(file, ctx);
@@ -105,6 +105,12 @@ export function prescanFiles(files: string[], ctx: TaskContext, opts: { hash: bo
     }
     const entry: Prescanned = {};
     if (opts.hash) entry.hash = contentHash(read.buf);
+    // With a cache, the scan of the same bytes is the stored one (while the path aliases it used still hold).
+    const stored = opts.scanner && opts.cache && entry.hash ? opts.cache.getPrescan(file, entry.hash, (p) => !p.scan?.aliases || aliasesHold({ file, aliases: p.scan.aliases }, ctx.aliases)) : undefined;
+    if (stored) {
+      out.set(file, { ...stored, hash: entry.hash });
+      continue;
+    }
     if (opts.scanner) {
       const decoded = decodeSource(read.buf);
       const text = decoded?.text;
@@ -113,6 +119,10 @@ export function prescanFiles(files: string[], ctx: TaskContext, opts: { hash: bo
       else {
         entry.scan = opts.scanner.scan(file, text!);
         if (text!.includes('tracewire-')) entry.mayHaveDirectives = true;
+      }
+      if (opts.cache && entry.hash) {
+        const { hash: _hash, ...p } = entry;
+        opts.cache.setPrescan(file, entry.hash, p);
       }
     }
     out.set(file, entry);

@@ -113,6 +113,8 @@ export function secondPhase(
   all: string[],
   ctx: TaskContext,
   read: (file: string) => Buffer,
+  /** The files whose findings are wanted (default: every checked one). */
+  reported?: ReadonlySet<string>,
 ): Map<string, SecondPhaseResult> {
   const out = new Map<string, SecondPhaseResult>();
   if (!ctx.project) return out;
@@ -129,7 +131,8 @@ export function secondPhase(
     // Per-file rules (reported files) and fact collectors (every file) to run again.
     const again = new Set<string>();
     const collectAgain = new Set<string>();
-    if (r.checked) {
+    // The per-file rules of a file whose findings are not wanted (`reported`) are not run again.
+    if (r.checked && (!reported || reported.has(r.file))) {
       for (const id of r.skipped ?? []) if (reaching.get(id)?.has(r.file)) again.add(id);
       if (r.deferred) for (const { rule } of ctx.rules) if (rule.createVisitor && !r.skipped?.includes(rule.meta.id)) again.add(rule.meta.id);
     }

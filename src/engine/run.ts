@@ -7,24 +7,24 @@ import fs from 'node:fs';
 import { builtinModels } from '../../rules/catalog/index.js';
 import { rulesById } from '../../rules/index.js';
 import type { ResolvedConfig } from '../config/load.js';
+import { type ChangeSet, RegistrationScan, textAffected, valueAffected } from './affected.js';
 import { type Aliases, aliasesFor } from './aliases.js';
 import { CatalogIndex } from './catalog.js';
 import { displayPath } from './files.js';
 import { type EvaluatedSite, Linker, type LinkOptions, type ScopeHelper } from './link.js';
 import { PackageVersions, repositoryRoot } from './packages.js';
 import { ProcessModel } from './processes.js';
-import { cacheKey, RunCache, runDigest } from './cache.js';
-import { decodeSource, type FileResult, fileBudget, type TaskContext } from './file-task.js';
+import { cacheKey, contentHash, RunCache, runDigest } from './cache.js';
+import { aliasesHold, decodeSource, type FileResult, fileBudget, type TaskContext } from './file-task.js';
 import { readRegularFile } from '../safe-fs.js';
 import { analyzeFiles, prescanFiles } from './parallel.js';
 import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
-import { unpackSummary } from './packed.js';
+import { packSummary, unpackSummary } from './packed.js';
 import { secondPhase } from './project-phase.js';
-import { type EnabledRule, runSiteRules, suppressionSeverity, toFinding as toFindingIn } from './pipeline.js';
+import { analyzeWithRules, type EnabledRule, runSiteRules, suppressionSeverity, toFinding as toFindingIn } from './pipeline.js';
 import type { ProjectInput, Report, RuleModule, SiteProject } from './rule.js';
 import { applyDirectives, type Directive, scanLineDirectives } from './suppress.js';
 import { isInputFile, type ObservabilitySettings } from '../config/observability.js';
-import { contentHash } from './cache.js';
 import type { FileError, Finding, InventorySite, RunResult } from './types.js';
 import type { FileSummary } from './values.js';
 
@@ -55,6 +55,18 @@ export interface RunOptions {
    * a change to the code can break a dashboard nobody touched (`--staged`, `--changed-since`).
    */
   inputsFollowCode?: string[];
+  /**
+   * What changed (`check --staged`, `--changed-since`, `--affected`): besides `files`, every project file
+   * whose findings may depend on a change is reported (see affected.ts). `scopeKey` names what decides
+   * `inScope` (the command line's paths and ignores), for the cache of whole results.
+   */
+  changes?: ChangeSet & { scopeKey: string };
+  /**
+   * Run the per-file rules on the project's other files too (their findings are not reported): with a
+   * cache, their results then serve whichever files a later run reports (gate runs, whose affected files
+   * change from commit to commit).
+   */
+  checkContext?: boolean;
 }
 
 export interface RunDetail {
@@ -97,6 +109,16 @@ export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: s
     // A file over the budget is cached as skipped: only for the same budget.
     budget,
   });
+}
+
+/** The cache key under which a changed file's summary before the change is kept. */
+const previousKey = (file: string) => `${file}\0before`;
+
+/** What, besides the files and their hashes, decides the reported files of a run with changes. */
+function changesKey(changes: RunOptions['changes']): string | undefined {
+  if (!changes) return undefined;
+  const previous = [...(changes.previous ?? new Map<string, Buffer>())].sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, b]) => [f, contentHash(b)]);
+  return JSON.stringify({ changed: [...changes.changed].sort(), deleted: [...(changes.deleted ?? [])].sort(), dirs: [...(changes.dirs ?? [])].sort(), all: !!changes.all, previous, scope: changes.scopeKey });
 }
 
 export function buildCatalog(config: ResolvedConfig): CatalogIndex {
@@ -155,7 +177,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const rules = enabledRules(config);
   const reported = new Set(opts.files);
   // Observability files (YAML, JSON) are inputs of the project rules, never parsed as source code.
-  const everything = [...new Set([...opts.files, ...(opts.contextFiles ?? [])])].sort();
+  const everything = [...new Set([...opts.files, ...(opts.contextFiles ?? []), ...(opts.changes?.changed ?? [])])].sort();
   const projectRules = rules.filter((r) => r.rule.checkProject);
   const inputFiles = everything.filter(isInputFile);
   const all = everything.filter((f) => !isInputFile(f));
@@ -181,7 +203,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const cache = opts.cacheFile ? RunCache.load(opts.cacheFile, runCacheKey(config, rules, cwd, collectors, budget)) : undefined;
   const inputs = readInputs(projectRules.length ? inputFiles : [], read);
   // With a cache, every file is read and hashed first: an unchanged project gets the last run's result.
-  const hashed = cache ? prescanFiles(all, ctx, { hash: true }) : undefined;
+  // The prefilter's scan is made in the same pass (and, for unchanged bytes, taken from the cache).
+  const scanner = prefilterEnabled() ? new Prescanner(catalog, aliases) : undefined;
+  const hashed = cache ? prescanFiles(all, ctx, { hash: true, scanner, cache }) : undefined;
   const hashOf = (f: string): string => {
     const input = inputs.get(f);
     if (input) return 'error' in input ? `!${input.error}` : contentHash(input.buf);
@@ -189,19 +213,33 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     if (!h) return '-';
     return h.hash ?? `!${h.error!.error}`;
   };
-  const digest = hashed && !opts.detail ? runDigest([...all, ...inputFiles].sort(), reported, hashOf) : undefined;
+  const digest = hashed && !opts.detail ? runDigest([...all, ...inputFiles].sort(), reported, hashOf, changesKey(opts.changes)) : undefined;
   const previous = digest ? cache!.runResult(digest) : undefined;
-  if (previous) return { ...previous, files: opts.files.length, durationMs: Math.round(performance.now() - t0) };
+  if (previous) return { ...previous, durationMs: Math.round(performance.now() - t0) };
   const timing = process.env.TRACEWIRE_TIMING ? (phase: string) => process.stderr.write(`tracewire: ${phase} at ${Math.round(performance.now() - t0)} ms\n`) : undefined;
   timing?.(`${all.length} files (${reported.size} reported); ${hashed ? 'read and hashed' : 'starting'}`);
+
+  // Changes (the gate): the changed files and the files they affect are reported (see affected.ts). What
+  // the texts decide (registrations, the configuration, package.json files) is known before the analysis.
+  if (opts.changes) {
+    const changedText = (f: string) => {
+      try {
+        return decodeSource(read(f))?.text;
+      } catch {
+        return undefined;
+      }
+    };
+    const found = textAffected(opts.changes, all, new RegistrationScan(catalog, new Prescanner(catalog, aliases)), changedText);
+    for (const f of found.files) reported.add(f);
+    timing?.(`${found.files.size} files affected by registrations or configuration${found.registrations.length ? ` (registrations in ${found.registrations.map((f) => displayPath(cwd, f)).join(', ')})` : ''}`);
+  }
 
   // The prefilter (see prescan.ts): only files connected to a catalog module through imports are analysed.
   let pre = hashed;
   let toAnalyze = all;
   const skippedResults: FileResult[] = [];
-  if (prefilterEnabled()) {
-    pre = prescanFiles(all, ctx, { hash: false, scanner: new Prescanner(catalog, aliases) });
-    if (hashed) for (const [f, h] of hashed) if (h.hash && !pre.get(f)!.error) pre.get(f)!.hash = h.hash;
+  if (scanner) {
+    pre = hashed ?? prescanFiles(all, ctx, { hash: false, scanner });
     const scans = new Map<string, TextScan>();
     for (const [f, p] of pre) if (p.scan) scans.set(f, p.scan);
     const relevant = relevantFiles(scans);
@@ -212,12 +250,48 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     for (const f of all) if (reported.has(f) && !keep(f)) skippedResults.push({ file: f, checked: true });
     timing?.(`prescan done: ${toAnalyze.length} of ${all.length} files to analyse`);
   }
-  const analysed = await analyzeFiles(toAnalyze, reported, ctx, { workers: opts.workers ?? 0, cache, config, onFile: opts.detail?.onFile }, pre);
-  const results = skippedResults.length ? [...analysed, ...skippedResults].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) : analysed;
+  // The changed files as they were: the last run analysed them so, most of the time, and the cache has their
+  // summaries (taken now: this run's results replace them).
+  const cachedBefore = new Map<string, FileResult>();
+  if (opts.changes && cache) {
+    for (const [f, bytes] of opts.changes.previous ?? []) {
+      const hash = contentHash(bytes);
+      // Or kept aside by an earlier run over the same change (a commit refused, then tried again).
+      const hit = cache.get(f, hash, false, (r) => aliasesHold(r, aliases)) ?? cache.get(previousKey(f), hash, false, (r) => aliasesHold(r, aliases));
+      if (hit) cachedBefore.set(f, hit);
+    }
+  }
+  const analyzeOpts = { workers: opts.workers ?? 0, cache, config, onFile: opts.detail?.onFile };
+  const analysed = await analyzeFiles(toAnalyze, opts.checkContext ? new Set(toAnalyze) : reported, ctx, analyzeOpts, pre);
+  let results = skippedResults.length ? [...analysed, ...skippedResults].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) : analysed;
   timing?.('per-file phase done');
+  if (opts.changes) {
+    // The files the changes affect through values, from the summaries; their per-file rules run now.
+    const before = (f: string, bytes: Buffer) => {
+      const hit = cachedBefore.get(f);
+      if (hit) return hit.summary ? { summary: hit.summary, imports: hit.imports } : undefined;
+      const text = decodeSource(bytes)?.text;
+      if (text === undefined) return undefined;
+      const a = analyzeWithRules(f, text, { catalog, aliases, budget });
+      if (a.parseError) return undefined;
+      const summary = packSummary(a.summary);
+      cache?.set(previousKey(f), contentHash(bytes), { file: f, summary, ...(a.imports?.length ? { imports: a.imports } : {}), ...(a.aliases ? { aliases: a.aliases } : {}) });
+      return { summary, imports: a.imports };
+    };
+    const more = [...valueAffected(opts.changes, results, before)].filter((f) => !reported.has(f) && opts.changes!.inScope(f)).sort();
+    for (const f of more) reported.add(f);
+    // Their per-file rules run now, unless they already did (`checkContext`).
+    const checked = new Set(results.filter((r) => r.checked).map((r) => r.file));
+    const unchecked = more.filter((f) => !checked.has(f));
+    if (unchecked.length) {
+      const again = new Map((await analyzeFiles(unchecked, reported, ctx, analyzeOpts, pre)).map((r) => [r.file, r]));
+      results = results.map((r) => again.get(r.file) ?? r);
+    }
+    timing?.(`${more.length} files affected through values (${unchecked.length} analysed again with their rules)`);
+  }
   const unpacked = new Map<string, FileSummary>();
   for (const r of results) if (r.summary) unpacked.set(r.file, unpackSummary(r.summary));
-  const second = secondPhase(results, unpacked, all, ctx, read);
+  const second = secondPhase(results, unpacked, all, ctx, read, opts.checkContext ? reported : undefined);
   timing?.(`second phase done (${second.size} files again)`);
   for (const r of results) {
     const isReported = reported.has(r.file);
@@ -357,7 +431,8 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   }));
   inventory.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column));
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
-  const result: RunResult = { findings: final, errors, sites: inventory, ...(metrics ? { metrics } : {}), files: opts.files.length, durationMs: Math.round(performance.now() - t0) };
+  const result: RunResult = { findings: final, errors, sites: inventory, ...(metrics ? { metrics } : {}), files: reported.size, durationMs: Math.round(performance.now() - t0) };
+  if (opts.changes) result.reported = [...reported].map((f) => displayPath(cwd, f)).sort();
   timing?.('rules and suppressions done');
   if (cache) {
     // A result that depends on a read failure is not the project's to keep.

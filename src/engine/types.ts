@@ -123,6 +123,8 @@ export interface RunResult {
   /** The metrics the code defines and where observability files use them (when a rule computed them). */
   metrics?: MetricInventory[];
   files: number;
+  /** With changes (a gate run): every file reported, the changed and the affected ones, relative to the working directory, sorted. */
+  reported?: string[];
   durationMs: number;
 }
 
