@@ -74,7 +74,7 @@ describe('the project is the repository', () => {
       // From a subfolder: the configuration is looked up to the repository root, no further.
       const sub = await findingsOf(path.join(dir, 'src'));
       expect(sub.at).toEqual(['client.ts:4 require-llm-tracing']);
-      expect(sub.out.project).toEqual({ root: '.', config: null, repository: '..' });
+      expect(sub.out.project).toEqual({ root: '..', config: null, repository: '..' });
       // The gate.
       writeFiles(dir, { 'src/client.ts': UNWIRED + '// touched\n' });
       git(dir, 'add', 'src/client.ts');
@@ -124,6 +124,8 @@ describe('the project is the repository', () => {
     const dir = repoIn(parent);
     const r = await findingsOf(dir, '-c', '../shared/tracewire.config.json', 'src/client.ts');
     expect(r.out.project).toEqual({ root: '.', config: '../shared/tracewire.config.json', repository: '.' });
+    // A run without a configuration, from a folder of the repository: the repository is the project.
+    expect((await findingsOf(path.join(dir, 'src'), 'client.ts')).out.project).toEqual({ root: '..', config: null, repository: '..' });
     expect(r.at).toEqual(['src/client.ts:4 require-llm-tracing']);
     expect(r.out.findings[0].severity).toBe('warn');
   });

@@ -135,13 +135,13 @@ export function findConfig(start: string): { file: string; data: unknown; raw: s
 /**
  * The project root of a run in `cwd` with the configuration `file`: the configuration's directory when it
  * is inside the repository (a configuration named with `-c` from elsewhere sets the rules, not the
- * project), else `cwd`.
+ * project), else the repository's root, else (outside a repository) `cwd`.
  */
 export function projectRoot(cwd: string, file: string | undefined): { root: string; repository: string | null } {
   const repository = repositoryRoot(cwd);
   const dir = file ? path.dirname(path.resolve(cwd, file)) : undefined;
-  const root = dir && (repository ? isInside(dir, repository) : true) ? dir : path.resolve(cwd);
-  return { root, repository };
+  if (dir && (repository ? isInside(dir, repository) : true)) return { root: dir, repository };
+  return { root: repository ?? path.resolve(cwd), repository };
 }
 
 /** The keys an object schema allows at `p` (through optional, default, array, record and tuple), if it is one. */
