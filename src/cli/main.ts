@@ -206,6 +206,16 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     });
 
   program
+    .command('init')
+    .description('look at the project (package.json files and code), list the LLM SDKs and tracing libraries found, write a starter tracewire.config.json and print the next steps')
+    .option('--force', 'overwrite a tracewire.config.json that differs from the starter one, or write one below a folder another configuration governs')
+    .option('--dry-run', 'print what would be written, write nothing')
+    .action(async (opts: { force?: boolean; dryRun?: boolean }) => {
+      const { initCommand } = await import('./init.js');
+      exitCode = await initCommand(io, opts);
+    });
+
+  program
     .command('merge')
     .argument('<reports...>', 'the JSON reports or SARIF logs written by `check --shard k/n` jobs')
     .description('join the reports of sharded checks into the report one run would have written')
