@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { tempProject } from './helpers/engine.js';
 import { commitAll, git, initRepo, writeFiles } from './helpers/git.js';
+import { hasGit } from './helpers/system-tools.js';
 
 interface Out {
   findings: { file: string; line: number; messageId: string; ruleId: string }[];
@@ -50,7 +51,7 @@ function sharedClientRepo(): string {
 
 const FIVE = [1, 2, 3, 4, 5].map((i) => `src/agents/a${i}.ts:4 unwiredCall`);
 
-describe('un-wiring a shared client', () => {
+describe.skipIf(!hasGit())('un-wiring a shared client', () => {
   it('fails check --staged with a finding at each call it leaves untraced, as a check of the whole project reports them', async () => {
     const dir = sharedClientRepo();
     // Before: the whole project has one finding, in a file the change below cannot affect.
@@ -99,7 +100,7 @@ describe('un-wiring a shared client', () => {
   });
 });
 
-describe('what else a change affects', () => {
+describe.skipIf(!hasGit())('what else a change affects', () => {
   it('a scope helper that stops tracing: the files calling it', async () => {
     const TRACING = `import { traceable } from 'langsmith/traceable';\n\nexport const withRun = <T>(fn: () => Promise<T>) => traceable(fn, { name: 'run' })();\n`;
     const CALLER = `import OpenAI from 'openai';\nimport { withRun } from './tracing';\n\nconst client = new OpenAI();\nexport const go = () =>\n  withRun(() => client.chat.completions.create({ model: 'gpt-4o', messages: [] }));\n`;
@@ -160,7 +161,7 @@ describe('what else a change affects', () => {
   });
 });
 
-describe('the context kept between gate runs', () => {
+describe.skipIf(!hasGit())('the context kept between gate runs', () => {
   it('lives in the user cache folder, one per repository, and never changes an answer', async () => {
     const cacheDir = tempProject({});
     const before = process.env.TRACEWIRE_CACHE_DIR;

@@ -13,6 +13,7 @@ import { main } from '../src/cli/main.js';
 import tracewire from '../src/eslint/index.js';
 import { tempProject } from './helpers/engine.js';
 import { commitAll, git, initRepo, writeFiles } from './helpers/git.js';
+import { hasGit } from './helpers/system-tools.js';
 
 const UNWIRED = `import OpenAI from 'openai';\n\nconst client = new OpenAI();\nexport const go = () => client.chat.completions.create({ model: 'gpt-4o', messages: [] });\n`;
 const ASK = `import { go } from './client.js';\n\nexport const ask = () => go();\n`;
@@ -59,7 +60,7 @@ function repoIn(parent: string | undefined): string {
   return dir;
 }
 
-describe('the project is the repository', () => {
+describe.skipIf(!hasGit())('the project is the repository', () => {
   it('a parent folder with a config, an instrumented package.json, a tsconfig or another service does not change the findings', async () => {
     const alone = repoIn(undefined);
     const nested = repoIn(tempProject(HOSTILE_PARENT));

@@ -16,6 +16,7 @@ import { escapeData, escapeProperty } from '../src/report/github.js';
 import { xmlEscape } from '../src/report/junit.js';
 import { tempProject } from './helpers/engine.js';
 import { ROOT } from './helpers/fixtures.js';
+import { hasGit } from './helpers/system-tools.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -141,7 +142,7 @@ describe('sarif', () => {
     }
   });
 
-  it('uses paths relative to the git work tree root when run in a subdirectory', async () => {
+  it.runIf(hasGit())('uses paths relative to the git work tree root when run in a subdirectory', async () => {
     const dir = tempProject({ 'packages/app/src/a.ts': UNWIRED });
     spawnSync('git', ['init', '-q'], { cwd: dir });
     const app = path.join(dir, 'packages/app');
