@@ -73,6 +73,21 @@ describe('check: files and exit codes', () => {
     expect(out.findings.map((f: { file: string }) => f.file)).toEqual(['generated/b.ts']);
   });
 
+  it('scans the project\'s dot-folders (.server/, .github/scripts/), not tools\' ones unless --no-ignore', async () => {
+    const dir = tempProject({
+      '.server/llm.ts': UNWIRED,
+      '.github/scripts/triage.mjs': UNWIRED,
+      '.yarn/releases/tool.cjs': UNWIRED,
+      '.next/server/page.js': UNWIRED,
+      'src/a.ts': WIRED,
+    });
+    const files = async (...argv: string[]) => [...new Set((await json(dir, 'check', ...argv)).out.findings.map((f: { file: string }) => f.file))].sort();
+    expect(await files()).toEqual(['.github/scripts/triage.mjs', '.server/llm.ts']);
+    expect(await files('--no-ignore')).toEqual(['.github/scripts/triage.mjs', '.next/server/page.js', '.server/llm.ts', '.yarn/releases/tool.cjs']);
+    // Named on the command line, a file in a dot-folder is checked like any other.
+    expect(await files('.server')).toEqual(['.server/llm.ts']);
+  });
+
   it('exits 2 on a path that does not exist', async () => {
     const dir = tempProject({ 'src/a.ts': WIRED });
     const r = await cli(dir, 'check', 'no-such-dir');

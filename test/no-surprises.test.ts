@@ -122,7 +122,9 @@ function workspace() {
 type Workspace = ReturnType<typeof workspace>;
 
 function tracewire(ws: Workspace, args: string[], opts: { unshare?: boolean } = {}) {
-  const env = { ...process.env, HOME: ws.home, TMPDIR: ws.tmp, XDG_CACHE_HOME: path.join(ws.home, '.cache'), TRACEWIRE_NET_LOG: ws.netLog, NO_COLOR: '1', CI: '1' };
+  // The user cache in its default place (TMPDIR), not the test run's.
+  const { TRACEWIRE_CACHE_DIR: _runCache, ...inherited } = process.env;
+  const env = { ...inherited, HOME: ws.home, TMPDIR: ws.tmp, XDG_CACHE_HOME: path.join(ws.home, '.cache'), TRACEWIRE_NET_LOG: ws.netLog, NO_COLOR: '1', CI: '1' };
   const cmd = [process.execPath, '--import', pathToFileUrl(ws.hook), BIN, ...args];
   const r = opts.unshare ? spawnSync('unshare', ['-n', ...cmd], { cwd: ws.project, env, encoding: 'utf8' }) : spawnSync(cmd[0]!, cmd.slice(1), { cwd: ws.project, env, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -46,6 +46,27 @@ describe('sample app', () => {
     expect(fs.readdirSync(cacheDir).filter((f) => /^tracewire-.*\.v8cache$/.test(f))).toHaveLength(1);
   });
 
+  it('an installed copy (npm pack, then npm install) starts from the bundle, whatever times npm gave its files', () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tracewire-installed-'));
+    // The package as published: `npm pack` (its `prepare` build already ran: dist/ is what `npm test` built).
+    const packed = spawnSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
+    expect(packed.status, packed.stderr).toBe(0);
+    const tarball = path.join(work, packed.stdout.trim().split('\n').pop()!);
+    const app = path.join(work, 'app');
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+    const installed = spawnSync('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', tarball], { cwd: app, encoding: 'utf8' });
+    expect(installed.status, installed.stderr).toBe(0);
+    const pkg = path.join(app, 'node_modules/tracewire');
+    // npm extracts file by file with the time of extraction: the modules are newer than the bundle.
+    fs.utimesSync(path.join(pkg, 'dist/tracewire.cjs'), new Date(2000, 0, 1), new Date(2000, 0, 1));
+    const cacheDir = path.join(work, 'cache');
+    const r = spawnSync(process.execPath, [path.join(pkg, 'bin/tracewire.js'), 'check', path.join(APP, 'src'), '--format', 'json'], { cwd: app, encoding: 'utf8', env: { ...process.env, TRACEWIRE_CACHE_DIR: cacheDir } });
+    expect(r.status, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
+    expect(fs.readdirSync(cacheDir).filter((f) => /^tracewire-.*\.v8cache$/.test(f))).toHaveLength(1);
+  }, 120_000);
+
   it('prints the JSON contract through the real CLI', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/tracewire.js'), 'check', 'fixtures/sample-app', '--format', 'json'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(1);

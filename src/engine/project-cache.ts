@@ -621,7 +621,7 @@ export class ProjectCache {
       cwd: this.root,
       absolute: true,
       onlyFiles: true,
-      dot: false,
+      dot: true,
       followSymbolicLinks: false,
       gitignore: true,
       ignore: [...DEFAULT_IGNORES, ...this.config.ignores],

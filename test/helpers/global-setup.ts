@@ -11,6 +11,8 @@ import path from 'node:path';
 
 export default function setup(): () => void {
   const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'tracewire-tests-'));
+  // Traversable by others, as /tmp is: some tests run the CLI as an unprivileged user on their projects.
+  fs.chmodSync(dir, 0o755);
   const cache = path.join(dir, 'user-cache');
   fs.mkdirSync(cache, { mode: 0o700 });
   process.env.TMPDIR = dir;
