@@ -110,9 +110,13 @@ describe('tracewire init', () => {
     for (const pkg of ['openai', '@anthropic-ai/sdk', 'langsmith', 'prom-client']) expect(source).not.toContain(`'${pkg}'`);
   });
 
-  it('prints the pre-commit snippet of docs/ci.md', () => {
+  it('prints the pre-commit snippet of docs/ci.md and the README, pinned at the same commit', () => {
     const doc = parseYaml(docBlocks('pre-commit', 'yaml')[0]!) as { repos: { repo: string; rev: string }[] };
     expect(doc.repos[0]!.rev).toBe(PRE_COMMIT_REV);
     expect((parseYaml(preCommitSnippet()) as typeof doc).repos[0]).toMatchObject({ repo: doc.repos[0]!.repo, rev: PRE_COMMIT_REV });
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const revs = [...readme.matchAll(/^\s*rev: (\S+)/gm)].map((m) => m[1]);
+    expect(revs).toEqual([PRE_COMMIT_REV]);
+    expect(readme).not.toMatch(/(?<!--no-install )\bnpx tracewire (check|init|inventory)\b/);
   });
 });
