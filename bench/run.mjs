@@ -12,12 +12,15 @@
 //   (e) precommit: tracewire check on 10 files, next to `node -e "require('typescript')"`; and 10 files of a
 //                  synthetic 2,000-file project (the rest of the project as context), without and with --cache
 //   (f) peak RSS of each (GNU time).
+//   (g) gate:      check --staged on commits of 10 files of the largest repository of ../shared/devcorpus (a
+//                  git copy): cold (--no-cache), the first commit with the per-user context cache (written),
+//                  and the next commit with it (bench/gate.mjs); the cached outputs must equal the cold ones.
 // Then --cache on the largest synthetic scale (first run, then an unchanged re-run), and check over the
 // synthetic scales (time and peak RSS per size, with a terminal chart). Prints ratios and writes
 // bench/results/<date>.json. Never part of `npm test`.
 //
 // Options: --set all|s2000 (default s2000) --runs N (default 3) --scales 1000,10000,20000 (default 1000,10000)
-//          --eslint-set s2000|all|none --no-corpus --no-eslint --no-cache
+//          --eslint-set s2000|all|none --no-corpus --no-eslint --no-cache --no-gate
 //          --against <other checkout>/bin/tracewire.js [--devcorpus DIR]: check with this build and the other one,
 //          run in turn on the same files (the corpus set and each repository of the development corpus), with
 //          the ratio of this build's median to the other's (a change's cost, measured side by side in one run)
@@ -26,6 +29,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchGate } from './gate.mjs';
 import { generate } from './synth.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,7 +92,7 @@ function comparable(stdout) {
 
 const strip = ({ stdout, ...rest }) => rest;
 const { listFiles } = await import(pathToFileURL(path.join(ROOT, 'dist/src/engine/files.js')).href);
-const report = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAtStart: load(), set: SET, runs: RUNS, corpus: null, eslint: null, precommit: null, cache: null, scales: [] };
+const report = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAtStart: load(), set: SET, runs: RUNS, corpus: null, eslint: null, precommit: null, gate: null, cache: null, scales: [] };
 console.log(`tracewire benchmark: node ${process.version}, ${report.cpus} cores (${report.cpuModel}), load average ${report.loadAtStart.join(' ')}`);
 
 if (!flag('no-corpus')) {
@@ -175,6 +179,9 @@ const s10 = path.join(CORPUS, 'sets', 's10');
   const inAppCached = measure('the same, --cache (warm)', process.execPath, [BIN, 'check', ...staged, '--cache'], { runs, cwd: app });
   report.precommit.inProject = { files: 2000, checked: staged.length, plain: strip(inApp), cached: strip(inAppCached), ratioToCold: ratio(inAppCached.medianMs, cold.medianMs) };
 }
+
+// (g) the gate on a real repository: cold against the per-user context cache, first and second commit.
+if (!flag('no-gate')) report.gate = benchGate({ runs: RUNS }) ?? null;
 
 if (SCALES.length) {
   console.log('\nSynthetic agent-service code, growth with size');

@@ -208,6 +208,8 @@ class Parsed {
   private headV: { starExports?: string[]; passedRefs?: Json; callees?: Json } | undefined;
   private tailV: { exports?: Record<string, Json>; fns?: Record<string, Json> } | undefined;
   private usesV: Use[] | undefined;
+  private starV: string[] | undefined;
+  private fnV: Map<string, { uses: Use[]; fns: string[] }> | undefined;
   constructor(readonly facts: SummaryFacts) {}
   get head() {
     return (this.headV ??= (parse(this.facts.head) ?? {}) as NonNullable<Parsed['headV']>);
@@ -220,7 +222,15 @@ class Parsed {
     return (this.usesV ??= [...usesIn(this.head), ...usesIn(parse(this.facts.calls)), ...usesIn(this.tail)]);
   }
   get starKeys(): string[] {
-    return (this.head.starExports ?? []).map((f) => moduleKey(f));
+    return (this.starV ??= (this.head.starExports ?? []).map((f) => moduleKey(f)));
+  }
+  /** Each of the file's own functions: the values it reads from other files, and the own functions it names. */
+  get fnFacts(): Map<string, { uses: Use[]; fns: string[] }> {
+    if (!this.fnV) {
+      this.fnV = new Map();
+      for (const [id, fn] of Object.entries(this.tail.fns ?? {})) this.fnV.set(id, { uses: usesIn(fn), fns: ownFns(fn) });
+    }
+    return this.fnV;
   }
 }
 
@@ -273,14 +283,14 @@ export function summaryAffected(changes: ChangeSet, facts: ReadonlyMap<string, S
   /** The export names of a file whose values come from carried values. */
   const carriedBy = (p: Parsed): Set<string> => {
     const out = new Set<string>();
-    const fns = p.tail.fns ?? {};
+    const fns = p.fnFacts;
     // The file's own functions built on carried values, and those that use them in turn.
     const tainted = new Set<string>();
     for (let grew = true; grew; ) {
       grew = false;
-      for (const [id, fn] of Object.entries(fns)) {
+      for (const [id, fn] of fns) {
         if (tainted.has(id)) continue;
-        if (usesIn(fn).some(matches) || ownFns(fn).some((x) => tainted.has(x))) {
+        if (fn.uses.some(matches) || fn.fns.some((x) => tainted.has(x))) {
           tainted.add(id);
           grew = true;
         }
@@ -291,6 +301,8 @@ export function summaryAffected(changes: ChangeSet, facts: ReadonlyMap<string, S
     for (const key of p.starKeys) for (const n of carried.get(key) ?? []) if (n === ALL || !(n in own)) out.add(n);
     return out;
   };
+  /** Whether a part of a packed summary may name a module key (paths appear JSON-escaped, extensions after the key). */
+  const names = (text: string, key: string) => text.includes(JSON.stringify(key).slice(1, -1));
 
   const out = new Set<string>();
   const queue = [...carried.keys()];
@@ -302,11 +314,17 @@ export function summaryAffected(changes: ChangeSet, facts: ReadonlyMap<string, S
   while (queue.length) {
     const key = queue.pop()!;
     for (const f of importersOfKey(key)) {
-      const p = parsed(facts.get(f)!);
+      const fact = facts.get(f)!;
+      // Only a file whose summary names the module can read a value of it (or star re-export it).
+      const inTail = names(fact.tail, key);
+      if (!inTail && !names(fact.head, key) && !names(fact.calls, key)) continue;
+      const p = parsed(fact);
       // Affected: it reads a value whose module changed (directly, or through files that pass it on).
       if (p.uses.some((u) => u.key === key && matches(u)) || p.starKeys.includes(key)) out.add(f);
-      const names = carriedBy(p);
-      if (names.size && carry(moduleKey(f), names)) queue.push(moduleKey(f));
+      // What it passes on changes only through its exports and functions, or a star re-export.
+      if (!inTail && !p.starKeys.includes(key)) continue;
+      const carriedNames = carriedBy(p);
+      if (carriedNames.size && carry(moduleKey(f), carriedNames)) queue.push(moduleKey(f));
     }
   }
 
@@ -345,13 +363,23 @@ export function valueAffected(
   before: (file: string, bytes: Buffer) => { summary: PackedSummary; imports?: string[] } | undefined,
 ): Set<string> {
   const facts = new Map<string, SummaryFacts>();
-  const factsOf = (file: string, summary: PackedSummary, imports: string[] | undefined): SummaryFacts => ({
-    file,
-    imports: (imports ?? []).map(moduleKey),
-    head: summaryPart(summary, 'head'),
-    calls: summaryPart(summary, 'calls'),
-    tail: summaryPart(summary, 'tail'),
-  });
+  // The parts are decoded when first read: most files are never looked at beyond their imports.
+  const factsOf = (file: string, summary: PackedSummary, imports: string[] | undefined): SummaryFacts => {
+    const parts: Partial<Record<'head' | 'calls' | 'tail', string>> = {};
+    return {
+      file,
+      imports: (imports ?? []).map(moduleKey),
+      get head() {
+        return (parts.head ??= summaryPart(summary, 'head'));
+      },
+      get calls() {
+        return (parts.calls ??= summaryPart(summary, 'calls'));
+      },
+      get tail() {
+        return (parts.tail ??= summaryPart(summary, 'tail'));
+      },
+    };
+  };
   for (const r of results) if (r.summary) facts.set(r.file, factsOf(r.file, r.summary, r.imports));
   const previous: SummaryFacts[] = [];
   for (const [file, bytes] of changes.previous ?? []) {

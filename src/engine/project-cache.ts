@@ -634,7 +634,10 @@ export class ProjectCache {
 export interface WorkspaceSettings {
   /** A tracewire configuration file (relative to `cwd`), instead of looking for one from the checked file upwards. */
   configFile?: string;
-  /** The project root (relative to `cwd`); default: the configuration's directory, else the nearest package.json's. */
+  /**
+   * The project root (relative to `cwd`); default: the configuration's directory, else the repository's
+   * root, else (outside a repository) the nearest package.json's directory.
+   */
   projectRoot?: string;
   /** Whether the project's other files inform resolution (default: the configuration's `project`, true). */
   project?: boolean;
@@ -750,7 +753,8 @@ export class Workspace {
   projectFor(file: string, cwd: string, settings: WorkspaceSettings = {}): ProjectContext {
     const dir = path.dirname(path.resolve(cwd, file));
     const { source, config } = settings.configFile ? this.explicitConfig(path.resolve(cwd, settings.configFile), cwd) : this.foundConfig(dir);
-    const root = settings.projectRoot ? path.resolve(cwd, settings.projectRoot) : config.file ? config.root : (this.packageDir(dir) ?? dir);
+    // As the CLI: the configuration's folder, else the repository, else (outside one) the nearest package.
+    const root = settings.projectRoot ? path.resolve(cwd, settings.projectRoot) : config.root;
     const project = settings.project ?? config.project;
     const key = `${root}\0${config.file ?? ''}\0${project}`;
     const existing = this.projects.get(key);

@@ -172,6 +172,11 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 export async function run(opts: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
+  const timingOn = !!process.env.TRACEWIRE_TIMING;
+  if (timingOn) {
+    const cpu = process.cpuUsage();
+    process.stderr.write(`tracewire: run starts (process: ${Math.round(process.uptime() * 1000)} ms, ${Math.round((cpu.user + cpu.system) / 1000)} ms CPU)\n`);
+  }
   const { cwd, config } = opts;
   const catalog = buildCatalog(config);
   const rules = enabledRules(config);
@@ -216,7 +221,12 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const digest = hashed && !opts.detail ? runDigest([...all, ...inputFiles].sort(), reported, hashOf, changesKey(opts.changes)) : undefined;
   const previous = digest ? cache!.runResult(digest) : undefined;
   if (previous) return { ...previous, durationMs: Math.round(performance.now() - t0) };
-  const timing = process.env.TRACEWIRE_TIMING ? (phase: string) => process.stderr.write(`tracewire: ${phase} at ${Math.round(performance.now() - t0)} ms\n`) : undefined;
+  const timing = timingOn
+    ? (phase: string) => {
+        const cpu = process.cpuUsage();
+        process.stderr.write(`tracewire: ${phase} at ${Math.round(performance.now() - t0)} ms (process: ${Math.round(process.uptime() * 1000)} ms, ${Math.round((cpu.user + cpu.system) / 1000)} ms CPU)\n`);
+      }
+    : undefined;
   timing?.(`${all.length} files (${reported.size} reported); ${hashed ? 'read and hashed' : 'starting'}`);
 
   // Changes (the gate): the changed files and the files they affect are reported (see affected.ts). What
