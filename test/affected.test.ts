@@ -158,6 +158,8 @@ describe.skipIf(!hasGit())('what else a change affects', () => {
     const whole = await check(dir);
     expect(whole.at).toEqual(['src/caller.ts:6 unwiredCall']);
     expect((await check(dir, '--staged', '--no-cache')).at).toEqual(whole.at);
+    // Named as changed: a source file that is gone was deleted.
+    expect((await check(dir, '--affected', 'src/tracing.ts', '--no-cache')).at).toEqual(whole.at);
   });
 });
 

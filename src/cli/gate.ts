@@ -278,8 +278,11 @@ async function selectAffected(io: GateIO, paths: string[], opts: CheckOptions): 
   if (paths.length === 0) throw new UsageError('--affected: name the files that changed (a pre-commit hook passes them), or use --staged or --changed-since <ref>');
   const config = loadConfig({ cwd: io.cwd, configFile: opts.config, rules: rulesById });
   const named = paths.map((p) => path.resolve(io.cwd, p));
+  // A source file named that does not exist any more was deleted: the files that imported it are affected.
+  const glob = /[*?[\]{}]/;
+  const deleted = named.filter((f, i) => isSourceFile(f) && !glob.test(paths[i]!) && !fs.existsSync(f));
   // Directories and globs name the files they hold; other files named are what changed, source or not.
-  const expand = paths.filter((p, i) => isSourceFile(named[i]!) || fs.statSync(named[i]!, { throwIfNoEntry: false })?.isDirectory() || !fs.existsSync(named[i]!));
+  const expand = paths.filter((p, i) => !deleted.includes(named[i]!) && (isSourceFile(named[i]!) || fs.statSync(named[i]!, { throwIfNoEntry: false })?.isDirectory() || !fs.existsSync(named[i]!)));
   const sources = expand.length ? await listFiles({ cwd: io.cwd, paths: expand, noIgnore: !opts.ignore, ignores: config.ignores }) : [];
   const project = await projectFiles(io, config);
   const projectSet = new Set(project);
@@ -290,12 +293,12 @@ async function selectAffected(io: GateIO, paths: string[], opts: CheckOptions): 
   let previous: Map<string, Buffer> | undefined;
   if (gitRoot) {
     try {
-      previous = (readAtCommit(gitRoot, 'HEAD', sources));
+      previous = readAtCommit(gitRoot, 'HEAD', [...sources, ...deleted]);
     } catch {
       previous = undefined; // no commit yet, or git cannot answer: registrations are judged on the new text
     }
   }
-  const changes = { changed: sources, previous, ...structuralChanges(config, named), inScope, scopeKey: JSON.stringify({ cwd: io.cwd, affected: true, ignore: opts.ignore }) };
+  const changes = { changed: sources, deleted, previous, ...structuralChanges(config, named), inScope, scopeKey: JSON.stringify({ cwd: io.cwd, affected: true, ignore: opts.ignore }) };
   return { config, files: sources, contextFiles: project, gitRoot, inputsFollowCode: project.filter(isInputFile), changes, detail: `--affected: ${describeChanges(sources.length, changes)}` };
 }
 
