@@ -22,7 +22,7 @@ import { run } from '../engine/run.js';
 import type { RunResult } from '../engine/types.js';
 
 /** The commit of tracewire's repository that the documented pre-commit configuration pins (until a release tag exists). */
-export const PRE_COMMIT_REV = '21a08a21b9218690762793f79f7b0288bbb19d4c';
+export const PRE_COMMIT_REV = '88d9a7d8726af7e83b2cee1eb6542d78333d0dda';
 
 export const SCHEMA_REF = './node_modules/tracewire/schema/tracewire.schema.json';
 
