@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { builtinModels } from '../../rules/catalog/index.js';
 import type { MemberSpec, PackageModel } from '../../rules/catalog/types.js';
 import type { RuleModule } from '../engine/rule.js';
 import type { Severity } from '../engine/types.js';
@@ -274,6 +275,7 @@ export function resolveConfig(
     const s = settings.get(id)!;
     if (rule.prepareOptions && s.severity !== 'off') s.options = rule.prepareOptions(s.options, { dir, cwd, tracingSchema });
   }
+  if (cfg.catalog) checkSdkIds(cfg.catalog, label, keyPrefix);
   const models = cfg.catalog ? catalogModels(cfg.catalog, dir) : [];
   const assumedSdks = new Map<string, string>();
   if (cfg.assume?.langsmithEnvTracing) {
@@ -312,6 +314,23 @@ export function loadConfig(opts: { cwd: string; configFile?: string; rules: Map<
   }
   const found = findConfig(opts.cwd);
   return resolveConfig(found?.data, found?.file, opts.rules, found?.raw ?? '', opts.cwd);
+}
+
+/**
+ * SDK ids named by catalog extensions (`wrappers[].sdks`, `globals[].covers`) must be the catalog's (or
+ * declared by the extension's own `sites[].sdk`): an unknown one, a typo, would silently wire nothing.
+ */
+function checkSdkIds(ext: CatalogExtension, label: string, keyPrefix: string): void {
+  const known = new Set<string>(builtinModels.filter((m) => m.role === 'sdk').map((m) => m.id));
+  known.add('custom');
+  for (const s of ext.sites ?? []) if (s.sdk) known.add(s.sdk);
+  const check = (id: string, where: string) => {
+    if (known.has(id)) return;
+    const near = closest(id, [...known]);
+    throw new ConfigError(`${label}: ${keyPrefix}${where}: unknown SDK id "${id}" (${near ? `did you mean "${near}"? ` : ''}known: ${[...known].sort().join(', ')})`);
+  };
+  ext.wrappers?.forEach((w, i) => w.sdks?.forEach((id, j) => check(id, `catalog.wrappers[${i}].sdks[${j}]`)));
+  ext.globals?.forEach((g, i) => g.covers.forEach((id, j) => check(id, `catalog.globals[${i}].covers[${j}]`)));
 }
 
 /** Split `module#a.b` into the module (relative ones resolved against `dir`) and the export path. */

@@ -167,7 +167,7 @@ function catalogExtensionArbitrary(): fc.Arbitrary<Record<string, unknown>> {
       wrappers: fc.array(fc.record({ function: ref, arg: maybe(fc.nat(4)), sdks: maybe(sdks) }).map(strip), { maxLength: 2 }),
       scopes: fc.array(fc.record({ function: ref, callbackArg: maybe(fc.oneof(fc.nat(3), fc.constantFrom('last' as const, 'any' as const))) }).map(strip), { maxLength: 2 }),
       decorators: fc.array(fc.record({ decorator: ref }), { maxLength: 2 }),
-      globals: fc.array(fc.record({ function: ref, covers: fc.array(fc.constantFrom('openai', 'anthropic', 'ai', 'nope'), { minLength: 1, maxLength: 2 }) }), { maxLength: 2 }),
+      globals: fc.array(fc.record({ function: ref, covers: fc.array(fc.constantFrom('openai', 'anthropic', 'ai', 'groq'), { minLength: 1, maxLength: 2 }) }), { maxLength: 2 }),
       clients: fc.array(fc.oneof(fc.record({ factory: ref, type }), fc.record({ class: ref, type })), { maxLength: 2 }),
       sites: fc.array(
         fc.oneof(
