@@ -129,6 +129,16 @@ describe('large and minified files', () => {
     expect(performance.now() - t0).toBeLessThan(30_000);
   });
 
+  it('a hand-written test holding a large fixture on one line is analysed, not skipped as minified', async () => {
+    // 320 KB in 45 lines: 7,000 characters per line on average, nearly all of them in one string literal.
+    const fixture = `const FIXTURE = '${'QUJD'.repeat(80_000)}';\n`;
+    const cases = Array.from({ length: 40 }, (_, i) => `it('case ${i}', () => { expect(parse(FIXTURE)).toBeTruthy(); });`).join('\n');
+    const dir = tempProject({ 'src/parse.test.ts': UNWIRED + fixture + `/* ${'x'.repeat(20_000)} */\n` + cases + '\n' });
+    const r = await runIn(dir, ['src/parse.test.ts']);
+    expect(r.errors).toEqual([]);
+    expect(where(r)).toEqual(['src/parse.test.ts:3:25 require-llm-tracing']);
+  });
+
   it('the whole run fits in a 256 MB heap (the real binary, with --max-old-space-size)', () => {
     const dir = tempProject({ 'src/bundle.js': minifiedSource(3.5 * 1024 * 1024), 'src/vendor.js': minifiedSource(4.5 * 1024 * 1024), 'src/ordinary.ts': ordinarySource(1024 * 1024), 'src/a.ts': UNWIRED });
     const r = spawnSync(process.execPath, ['--max-old-space-size=256', BIN, 'check', '--format', 'json'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });

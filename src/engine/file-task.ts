@@ -54,9 +54,11 @@ export function decodeSource(buf: Buffer): { text: string; bom: boolean } | null
 }
 
 /**
- * Minified or bundled code: a file of more than 256 KiB whose lines average more than 500 characters
- * (GitHub Linguist calls a file minified from 110). Analysing one costs seconds and hundreds of MB and
- * finds nothing a team can act on. Returns the shape that gave it away, or undefined.
+ * Minified or bundled code: a file of more than 256 KiB whose lines average more than 500 characters of
+ * code (GitHub Linguist calls a file minified from 110). Analysing one costs seconds and hundreds of MB and
+ * finds nothing a team can act on. Only code counts: the characters of string and template literals and
+ * of comments do not, so a hand-written test holding a large fixture on one line (a base64 image, a
+ * recorded response) is analysed like the rest. Returns the shape that gave it away, or undefined.
  */
 export function minifiedShape(text: string): string | undefined {
   if (text.length <= 256 * 1024) return undefined;
@@ -68,7 +70,45 @@ export function minifiedShape(text: string): string | undefined {
   const lines = Math.max(lf, cr) + 1;
   const average = text.length / lines;
   if (average <= 500) return undefined;
+  const code = text.length - literalChars(text);
+  if (code / lines <= 500) return undefined;
   return `${Math.round(text.length / 1024)} KB in ${lines} line${lines === 1 ? '' : 's'}, ${Math.round(average)} characters per line on average`;
+}
+
+/**
+ * How many characters of `text` are inside string or template literals or comments, by a lexical scan
+ * (regular expression literals count as code; a template's substitutions count as literal: an estimate).
+ */
+function literalChars(text: string): number {
+  let n = 0;
+  const len = text.length;
+  for (let i = 0; i < len; ) {
+    const c = text.charCodeAt(i);
+    let end = -1;
+    if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      end = text.indexOf('\n', i + 2);
+      if (end < 0) end = len;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      end = text.indexOf('*/', i + 2);
+      end = end < 0 ? len : end + 2;
+    } else if (c === 0x22 || c === 0x27 || c === 0x60) {
+      // A quote: to the same unescaped quote (a string also ends at a line break).
+      let j = i + 1;
+      for (; j < len; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 0x5c) j++;
+        else if (d === c) break;
+        else if (c !== 0x60 && (d === 0x0a || d === 0x0d)) break;
+      }
+      end = Math.min(j + 1, len);
+    }
+    if (end < 0) i++;
+    else {
+      n += end - i;
+      i = end;
+    }
+  }
+  return n;
 }
 
 /** The result of a file skipped as minified or bundled, or undefined. */
