@@ -741,6 +741,9 @@ class FileAnalyzer implements InterpHost {
     // a file of a catalog package's own source (`'../src'` in the SDK's repository) by the package's name.
     const source = file && !isPathSpecifier(spec) ? undefined : file && this.opts.aliases?.sdk.catalogModuleFor(file);
     const t = this.catalog.moduleType(file ?? spec) ?? (source ? this.catalog.moduleType(source) : undefined);
+    // A project file the configuration describes only in part (one helper in `catalog.scopes`): the
+    // exports it does not describe are the file's own, resolved (and detected) like any project module's.
+    if (t && file && name !== '*' && !this.catalog.hasPrefix(t, [name]) && this.catalog.moduleType(file)) return { k: 'ref', file, name, steps: [] };
     // A named export goes through member access, so ready-made instances (`is`) resolve at the import.
     if (t) return name === '*' ? { k: 'inst', type: t, path: [] } : this.interp.member({ k: 'inst', type: t, path: [] }, name);
     if (file) return { k: 'ref', file, name, steps: [] };
