@@ -354,6 +354,45 @@ describe("git runs without the repository's own commands", () => {
     }
   });
 
+  const strace = spawnSync('strace', ['-V'], { encoding: 'utf8' });
+  it.skipIf(strace.error !== undefined)('under strace: writes only inside the project and the user cache folder, and starts only node and git (strace: Debian package strace)', () => {
+    const { dir, ran } = trappedRepo();
+    const cache = path.join(dir, '..', `user-cache-${path.basename(dir)}`);
+    fs.appendFileSync(path.join(dir, 'src/summarize.ts'), '// changed\n');
+    const log = path.join(dir, '..', `strace-${path.basename(dir)}.log`);
+    const runs = [
+      ['check', '--changed-since', 'HEAD', '--cache', '--format', 'sarif:reports/tracewire.sarif'],
+      ['check', '--staged'],
+      ['fix', '--allow-dirty'],
+      ['baseline'],
+    ];
+    for (const args of runs) {
+      const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=execve,open,openat,creat,rename,renameat,renameat2,mkdir,mkdirat,unlink,unlinkat,symlink,symlinkat,link,linkat', '-o', log, process.execPath, BIN, ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, TRACEWIRE_CACHE_DIR: cache, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+      });
+      expect(r.stderr, args.join(' ')).toBe('');
+      const lines = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l && !/= -1 E/.test(l));
+      const inside = (p: string) => [dir, cache].some((d) => p === d || p.startsWith(d + '/')) || p === '/dev/null' || p === '/dev/tty';
+      const writes: string[] = [];
+      const programs = new Set<string>();
+      for (const l of lines) {
+        const exec = /execve\("([^"]+)"/.exec(l);
+        if (exec) programs.add(fs.realpathSync(exec[1]!));
+        const open = /open(?:at)?\((?:AT_FDCWD, )?"([^"]+)", ([A-Z_|]+)/.exec(l);
+        if (open && /O_WRONLY|O_RDWR|O_CREAT|O_TRUNC/.test(open[2]!)) writes.push(open[1]!);
+        const other = /(?:rename|renameat2?|mkdir|mkdirat|unlink|unlinkat|symlink|symlinkat|link|linkat|creat)\((.*)\) = /.exec(l);
+        if (other) for (const m of other[1]!.matchAll(/"([^"]+)"/g)) writes.push(m[1]!);
+      }
+      const outside = writes.map((w) => (path.isAbsolute(w) ? w : path.join(dir, w))).filter((w) => !inside(w));
+      expect(outside, `${args.join(' ')} wrote outside the project and the cache folder`).toEqual([]);
+      const git = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+      expect([...programs].sort(), `${args.join(' ')} started`).toEqual([...new Set([fs.realpathSync(process.execPath), ...(programs.size > 1 ? [fs.realpathSync(git)] : [])])].sort());
+    }
+    expect(ran()).toEqual([]);
+  });
+
   it('outside any git work tree there is nothing to protect: fix writes', async () => {
     const dir = tempProject({ 'package.json': PKG, 'src/summarize.ts': AI_CALL });
     const r = await cli(dir, 'fix');
