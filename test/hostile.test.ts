@@ -11,10 +11,9 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ESLint } from 'eslint';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rulesById } from '../rules/index.js';
 import { main } from '../src/cli/main.js';
 import { resolveConfig } from '../src/config/load.js';
@@ -608,15 +607,6 @@ describe('the ESLint plugin reports a bad configuration on the file instead of a
 });
 
 describe('the fixtures of this suite are what they claim', () => {
-  let before: string | undefined;
-  beforeEach(() => {
-    before = process.env.TRACEWIRE_CACHE_DIR;
-  });
-  afterEach(() => {
-    if (before === undefined) delete process.env.TRACEWIRE_CACHE_DIR;
-    else process.env.TRACEWIRE_CACHE_DIR = before;
-  });
-
   it('the code cache file is an envelope with a checksum (what the damage test breaks)', () => {
     const p = projectWithVictim();
     bin(p.dir, ['check']);
@@ -627,6 +617,5 @@ describe('the fixtures of this suite are what they claim', () => {
       expect(createHash('sha256').update(buf.subarray(40)).digest().equals(buf.subarray(8, 40))).toBe(true);
       expect(fs.statSync(path.join(cache, f)).mode & 0o777).toBe(0o600);
     }
-    expect(os.platform()).toBeTruthy();
   });
 });
