@@ -6,7 +6,6 @@
  */
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +17,7 @@ import { listFiles } from '../src/engine/files.js';
 import { enabledRules, run, runCacheKey } from '../src/engine/run.js';
 import type { RunResult } from '../src/engine/types.js';
 import { buildPackage } from './helpers/build.js';
+import { readCacheFile, writeCacheFile } from './helpers/engine.js';
 import { FIXTURES, ROOT } from './helpers/fixtures.js';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), prefix));
@@ -103,23 +103,8 @@ describe('--cache', () => {
 
   const PLANTED = { ruleId: 'require-span-end', severity: 'error', file: 'src/other.ts', line: 1, column: 1, endLine: 1, endColumn: 2, messageId: 'neverEnded', message: 'planted' };
 
-  /**
-   * The cache file: a header line (its checksum, then the key and the last run's result), then the per-file
-   * entries and their checksum. The tests forge caches with valid checksums (a cache that fails its
-   * checksum is ignored: see hostile.test.ts).
-   */
-  function readCache(cacheFile: string): { header: any; entries: any } {
-    const text = fs.readFileSync(cacheFile, 'utf8');
-    const nl = text.indexOf('\n');
-    const last = text.lastIndexOf('\n');
-    return { header: JSON.parse(text.slice(65, nl)), entries: JSON.parse(text.slice(nl + 1, last)) };
-  }
-  const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-  const writeCache = (cacheFile: string, c: { header: unknown; entries: unknown }) => {
-    const header = JSON.stringify(c.header);
-    const entries = JSON.stringify(c.entries);
-    fs.writeFileSync(cacheFile, `${sha256(header)} ${header}\n${entries}\n${sha256(entries)}`);
-  };
+  const readCache = readCacheFile;
+  const writeCache = writeCacheFile;
 
   /**
    * Plant a finding in the cached per-file result of a file, and drop the last run's result: the finding

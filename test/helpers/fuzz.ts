@@ -159,7 +159,7 @@ export function corpus(): { files: CorpusFile[]; cases: CorpusCase[] } {
 function catalogExtensionArbitrary(): fc.Arbitrary<Record<string, unknown>> {
   const ref = fc.constantFrom('./src/m0#handler', './src/m1#client', './src/m0#default', './src/m2#run', 'openai#OpenAI', 'openai#default', 'ai#generateText', '@acme/llm#call', '@acme/llm#clients.openai.create', './src/m0#Service.prototype.run', '@anthropic-ai/sdk#default');
   const type = fc.constantFrom('openai.Client', 'anthropic.Client', 'ai.Model', 'no.such.Type', 'langchain.ChatModel');
-  const sdks = fc.array(fc.constantFrom('openai', 'anthropic', 'ai', 'langchain', 'nope'), { maxLength: 3 });
+  const sdks = fc.array(fc.constantFrom('openai', 'anthropic', 'ai', 'langchain', 'groq'), { maxLength: 3 });
   const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
   const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   return fc
