@@ -96,12 +96,11 @@ export class SourceInfo {
   /** The innermost node of `kind`-predicate spanning exactly [start, end). */
   nodeAt(start: number, end: number): ts.Node | undefined {
     let found: ts.Node | undefined;
-    const visit = (n: ts.Node): void => {
-      if (n.end < start || n.pos > end) return;
+    walkTree(this.sf, (n) => {
+      if (n.end < start || n.pos > end) return 'skip';
       if (n.getStart(this.sf) === start && n.end === end) found = n;
-      ts.forEachChild(n, visit);
-    };
-    visit(this.sf);
+      return undefined;
+    });
     return found;
   }
 
@@ -109,14 +108,35 @@ export class SourceInfo {
   identifiers(): Set<string> {
     if (!this.idents) {
       const set = new Set<string>();
-      const visit = (n: ts.Node) => {
+      walkTree(this.sf, (n) => {
         if (ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) set.add(n.text);
-        ts.forEachChild(n, visit);
-      };
-      visit(this.sf);
+        return undefined;
+      });
       this.idents = set;
     }
     return this.idents;
+  }
+}
+
+/**
+ * Visit `root` and its descendants in source order with a stack of its own (a 10,000-term concatenation
+ * nests 10,000 deep on the left: recursion would overflow). `visit` returns `skip` to leave a node's
+ * children out, `stop` to end the walk.
+ */
+export function walkTree(root: ts.Node, visit: (n: ts.Node) => 'skip' | 'stop' | undefined): void {
+  const stack: ts.Node[] = [root];
+  const children: ts.Node[] = [];
+  const collect = (c: ts.Node) => {
+    children.push(c);
+  };
+  while (stack.length) {
+    const n = stack.pop()!;
+    const r = visit(n);
+    if (r === 'stop') return;
+    if (r === 'skip') continue;
+    children.length = 0;
+    ts.forEachChild(n, collect);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
 }
 
@@ -153,17 +173,7 @@ export function detectStyle(file: string, text: string, sf: ts.SourceFile): Code
     }
     return strings >= 300 && statements >= 400;
   };
-  // An explicit stack, in source order: generated code nests deeper than the call stack allows.
-  const stack: ts.Node[] = [sf];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (visit(n)) break;
-    const children: ts.Node[] = [];
-    ts.forEachChild(n, (c) => {
-      children.push(c);
-    });
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
-  }
+  walkTree(sf, (n) => (visit(n) ? 'stop' : undefined));
   const ext = path.extname(file).toLowerCase();
   let module: 'esm' | 'cjs';
   if (ext === '.mjs' || ext === '.mts') module = 'esm';
