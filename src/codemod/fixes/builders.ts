@@ -15,7 +15,8 @@ import { appendArgumentEdit, insertPropertyEdit } from '../../engine/edits.js';
 import type { Arg } from '../../engine/values.js';
 import { analyzeFile } from '../../engine/analyze-file.js';
 import { type BuildResult } from './span.js';
-import { declared, declaredIn, type FixEnv, refOf, RULE_OF_KIND, type SiteSource, suppressedLines, visibleAt, wrapCovers, wrapSpecOf } from './common.js';
+import { declared, declaredIn, type FixEnv, refOf, RULE_OF_KIND, type SiteSource, siteIndex, suppressedLines, visibleAt, wrapCovers, wrapSpecOf } from './common.js';
+import type { EvaluatedSite } from '../../engine/link.js';
 import type { EditSink, ImportRef, SourceInfo } from './source.js';
 
 /** `experimental_telemetry: { isEnabled: true }` where the call takes an options object literal. */
@@ -198,6 +199,30 @@ export function wrappersFor(env: FixEnv, file: string, sdk: string, operation: s
  * this file and every call through the client is here and unsuppressed (wrapping a client other files
  * use, or one a suppressed call goes through, is the `wrap-clients` codemod's or the author's decision).
  */
+/**
+ * Of the sites sharing one client: whether one is in another file than `file`, and the line of the first
+ * one whose finding is suppressed. The same for every finding through that client: computed once.
+ */
+const sharingMemo = new WeakMap<readonly EvaluatedSite[], { file: string; text: string; otherFile: boolean; suppressedLine?: number }>();
+
+function sharingFacts(sharing: readonly EvaluatedSite[], file: string, text: string): { otherFile: boolean; suppressedLine?: number } {
+  const hit = sharingMemo.get(sharing);
+  if (hit && hit.file === file && hit.text === text) return hit;
+  const otherFile = sharing.some((s) => s.file !== file);
+  const byRule = new Map<string, (line: number) => boolean>();
+  const first = otherFile
+    ? undefined
+    : sharing.find((s) => {
+        const rule = RULE_OF_KIND[s.kind];
+        let at = byRule.get(rule);
+        if (!at) byRule.set(rule, (at = suppressedLines(text, rule)));
+        return at(s.range.line);
+      });
+  const facts = { file, text, otherFile, ...(first ? { suppressedLine: first.range.line } : {}) };
+  sharingMemo.set(sharing, facts);
+  return facts;
+}
+
 export function buildClientWrap(env: FixEnv, ss: SiteSource, sink: EditSink, reference: string): BuildResult {
   const { site, src } = ss;
   const origin = site.origin;
@@ -217,10 +242,10 @@ export function buildClientWrap(env: FixEnv, ss: SiteSource, sink: EditSink, ref
   if (up.parent && (ts.isCallExpression(up.parent) || ts.isNewExpression(up.parent)) && up.parent.arguments?.includes(up as ts.Expression)) {
     return { skip: 'the construction is already passed to a function (a wrapper that does not trace this call?)' };
   }
-  const sharing = (env.project?.sites() ?? [site]).filter((s) => s.origin === origin);
-  if (sharing.some((s) => s.file !== site.file)) return { skip: 'other files call through this client: `tracewire codemod wrap-clients` wraps it for all of them' };
-  const suppressed = sharing.filter((s) => suppressedLines(src.text, RULE_OF_KIND[s.kind])(s.range.line));
-  if (suppressed.length) return { skip: `a call through this client is suppressed on purpose (line ${suppressed[0]!.range.line}); wrapping the client would trace it too` };
+  const sharing = env.project ? siteIndex(env.project.sites()).byOrigin.get(origin) ?? [] : [site];
+  const shared = sharingFacts(sharing, site.file, src.text);
+  if (shared.otherFile) return { skip: 'other files call through this client: `tracewire codemod wrap-clients` wraps it for all of them' };
+  if (shared.suppressedLine !== undefined) return { skip: `a call through this client is suppressed on purpose (line ${shared.suppressedLine}); wrapping the client would trace it too` };
   const b = sink.importBinding(refOf(reference));
   if ('error' in b) return { skip: b.error };
   const start = ctor.getStart(src.sf);

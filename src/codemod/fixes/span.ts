@@ -18,7 +18,7 @@ import { analyzeFile } from '../../engine/analyze-file.js';
 import type { EvaluatedSite, ScopeHelper } from '../../engine/link.js';
 import { reindent } from '../text.js';
 import { packageName } from '../codemods/package-name.js';
-import { enclosingFunction, type FixEnv, importedFrom, isAsync, outerParens, RULE_OF_KIND, type SiteSource, suppressedLines, topLevelConst, unwrapExpr } from './common.js';
+import { enclosingFunction, type FixEnv, importedFrom, isAsync, outerParens, RULE_OF_KIND, type SiteSource, siteIndex, sitesWithin, suppressedLines, topLevelConst, unwrapExpr } from './common.js';
 import type { EditSink } from './source.js';
 
 export interface SpanOptions {
@@ -148,7 +148,7 @@ export function spanShapeProblem(env: FixEnv, ss: SiteSource): string | undefine
   visit(call);
   if (hasYield) return 'the call contains `yield`, which cannot move into a callback';
   // Another site inside this call whose finding is suppressed: moving it into a span would rewrite it.
-  const inner = (env.project?.sites() ?? []).filter((s) => s.file === site.file && s !== site && site.range.start <= s.range.start && s.range.end <= site.range.end && (s.range.start !== site.range.start || s.range.end !== site.range.end));
+  const inner = (env.project ? sitesWithin(siteIndex(env.project.sites()).byFile.get(site.file) ?? [], site.range.start, site.range.end) : []).filter((s) => s !== site && site.range.start <= s.range.start && s.range.end <= site.range.end && (s.range.start !== site.range.start || s.range.end !== site.range.end));
   if (inner.length) {
     for (const s of inner) {
       if (suppressedLines(src.text, RULE_OF_KIND[s.kind])(s.range.line)) return 'a call inside it is suppressed on purpose; moving it into a span would rewrite it';
