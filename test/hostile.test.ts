@@ -154,6 +154,18 @@ describe('writes never go through a link the repository could commit', () => {
     expect(fs.readFileSync(p.victim, 'utf8')).toBe(SECRET);
   });
 
+  it('init does not write the starter configuration through a link, dangling or not', async () => {
+    for (const force of [[], ['--force']]) {
+      const p = projectWithVictim({ 'package.json': PKG, 'src/a.ts': AI_CALL });
+      // A dangling link: existsSync says there is no file, and writing would create the link's target.
+      fs.symlinkSync('../outside/new-file.json', path.join(p.dir, 'tracewire.config.json'));
+      const r = await cli(p.dir, 'init', ...force);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('tracewire: tracewire.config.json: refusing to write the configuration through a symbolic link');
+      expect(listing(p.outside)).toEqual(['victim.txt']);
+    }
+  });
+
   it('fix leaves a read-only file alone and reports it', async () => {
     const dir = tempProject({ 'package.json': PKG, 'src/locked.ts': AI_CALL, 'src/open.ts': AI_CALL });
     fs.chmodSync(path.join(dir, 'src/locked.ts'), 0o444);

@@ -20,6 +20,7 @@ import { DEFAULT_IGNORES, listFiles, UsageError } from '../engine/files.js';
 import { PACKAGE } from '../engine/prescan.js';
 import { run } from '../engine/run.js';
 import type { RunResult } from '../engine/types.js';
+import { checkWritePath, projectBoundary, writeFileAtomic } from '../safe-fs.js';
 
 /** The commit of tracewire's repository that the documented pre-commit configuration pins (until a release tag exists). */
 export const PRE_COMMIT_REV = '88d9a7d8726af7e83b2cee1eb6542d78333d0dda';
@@ -190,6 +191,9 @@ export async function initCommand(io: InitIO, opts: InitOptions): Promise<number
   out += `\n${summary(result)}`;
 
   const text = JSON.stringify(starterConfig(), null, 2) + '\n';
+  // A link or a directory where the configuration goes (a repository can commit one) is refused, not followed.
+  const write = { boundary: projectBoundary(cwd), label: rel(cwd, target), what: 'the configuration' };
+  checkWritePath(target, write);
   const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
   out += '\n';
   if (current !== undefined && current === text) out += `${rel(cwd, target)} is already the starter configuration: nothing to write.\n`;
@@ -198,7 +202,7 @@ export async function initCommand(io: InitIO, opts: InitOptions): Promise<number
     throw new UsageError(`${rel(cwd, target)} exists and differs from the starter configuration: it is left as it is (--force overwrites it)`);
   } else if (opts.dryRun) out += `Would write ${rel(cwd, target)} (--dry-run):\n${indent(text)}`;
   else {
-    fs.writeFileSync(target, text);
+    writeFileAtomic(target, text, write);
     out += `Wrote ${rel(cwd, target)}: the defaults fit what was found, so it holds only \`$schema\` (editor completion once tracewire is a dev dependency):\n${indent(text)}`;
   }
   if (envTracing.length) {
