@@ -81,15 +81,14 @@ export class SourceInfo {
   /** The call or `new` expression spanning exactly [start, end). */
   callAt(start: number, end: number): ts.CallExpression | ts.NewExpression | undefined {
     let found: ts.CallExpression | ts.NewExpression | undefined;
-    const visit = (n: ts.Node): void => {
-      if (found || n.end < start || n.pos > end) return;
+    walkTree(this.sf, (n) => {
+      if (n.end < start || n.pos > end) return 'skip';
       if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && n.getStart(this.sf) === start && n.end === end) {
         found = n;
-        return;
+        return 'stop';
       }
-      ts.forEachChild(n, visit);
-    };
-    visit(this.sf);
+      return undefined;
+    });
     return found;
   }
 
