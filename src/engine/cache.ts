@@ -25,6 +25,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkWritePath, projectBoundary, writeAll, writeFileAtomic } from '../safe-fs.js';
+import { userCacheDir } from '../user-cache-dir.js';
 import { VERSION } from '../version.js';
 import type { FileResult } from './file-task.js';
 import { summaryText } from './packed.js';
@@ -380,10 +381,16 @@ export class RunCache {
         } else put(raw);
         writeAll(fd, `\n${sum.digest('hex')}`);
       },
-      { boundary: this.boundary ?? projectBoundary(path.dirname(this.file)), what: 'the cache' },
+      { boundary: this.boundary ?? defaultBoundary(this.file), what: 'the cache' },
     );
     this.dirty = false;
   }
+}
+
+/** Below which directory no link is followed for a cache file: the user's cache folder for caches kept there, else the project's. */
+function defaultBoundary(file: string): string {
+  const dir = path.dirname(file);
+  return dir === userCacheDir() ? dir : projectBoundary(dir);
 }
 
 /** Whether a header's run entry has the shape this version writes (a checksum catches accidents, this the rest). */
