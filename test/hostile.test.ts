@@ -533,6 +533,16 @@ describe('one clear line and exit 2 for every bad input', () => {
     }
   });
 
+  it('init with a FIFO where an .env template is expected ends, and writes its configuration', () => {
+    const dir = tempProject({ 'package.json': JSON.stringify({ name: 'x', private: true, dependencies: { '@langchain/openai': '^0.6.0', langchain: '^0.3.0' } }), 'src/a.ts': UNWIRED });
+    spawnSync('mkfifo', [path.join(dir, '.env.example')]);
+    const r = bin(dir, ['init'], {}, 30_000);
+    expect(r.signal, 'init hung').toBeNull();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'tracewire.config.json'))).toBe(true);
+  });
+
   it('malformed reports given to merge', async () => {
     const dir = tempProject({ 'src/a.ts': UNWIRED });
     const good = JSON.parse((await cli(dir, 'check', '--format', 'json')).stdout);

@@ -20,7 +20,7 @@ import { DEFAULT_IGNORES, listFiles, UsageError } from '../engine/files.js';
 import { PACKAGE } from '../engine/prescan.js';
 import { run } from '../engine/run.js';
 import type { RunResult } from '../engine/types.js';
-import { checkWritePath, projectBoundary, writeFileAtomic } from '../safe-fs.js';
+import { checkWritePath, projectBoundary, readRegularFile, writeFileAtomic } from '../safe-fs.js';
 
 /** The commit of tracewire's repository that the documented pre-commit configuration pins (until a release tag exists). */
 export const PRE_COMMIT_REV = '88d9a7d8726af7e83b2cee1eb6542d78333d0dda';
@@ -134,7 +134,7 @@ export async function initCommand(io: InitIO, opts: InitOptions): Promise<number
   for (const file of manifests) {
     let data: Record<string, unknown>;
     try {
-      data = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
+      data = JSON.parse(readRegularFile(file).toString('utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
     } catch {
       io.stderr(`tracewire: ${rel(cwd, file)} is not valid JSON: its dependencies are not listed\n`);
       continue;
@@ -154,7 +154,7 @@ export async function initCommand(io: InitIO, opts: InitOptions): Promise<number
   for (const file of files) {
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = readRegularFile(file).toString('utf8');
     } catch {
       continue;
     }
@@ -219,7 +219,8 @@ export async function initCommand(io: InitIO, opts: InitOptions): Promise<number
 
 function readOr(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    // A FIFO where an .env template is expected would block init forever.
+    return readRegularFile(file).toString('utf8');
   } catch {
     return '';
   }
