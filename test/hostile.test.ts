@@ -533,6 +533,16 @@ describe('one clear line and exit 2 for every bad input', () => {
     }
   });
 
+  it('FIFOs named tsconfig.json or package.json in the project are treated as unreadable, not waited on', () => {
+    const dir = tempProject({ 'src/a.ts': UNWIRED, 'pkg/b.ts': UNWIRED });
+    for (const f of ['tsconfig.json', 'src/tsconfig.json', 'pkg/package.json', 'pkg/tsconfig.json']) spawnSync('mkfifo', [path.join(dir, f)]);
+    const r = bin(dir, ['check', '--format', 'json'], {}, 30_000);
+    expect(r.signal, 'check hung').toBeNull();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).findings.map((f: { file: string }) => f.file)).toEqual(['pkg/b.ts', 'src/a.ts']);
+  });
+
   it('init with a FIFO where an .env template is expected ends, and writes its configuration', () => {
     const dir = tempProject({ 'package.json': JSON.stringify({ name: 'x', private: true, dependencies: { '@langchain/openai': '^0.6.0', langchain: '^0.3.0' } }), 'src/a.ts': UNWIRED });
     spawnSync('mkfifo', [path.join(dir, '.env.example')]);

@@ -33,6 +33,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { readRegularFile } from '../safe-fs.js';
 import type TS from 'typescript';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { Workspaces } from './workspaces.js';
@@ -351,7 +352,7 @@ export class Aliases {
     this.consult(file);
     let result: LoadedConfig | null = null;
     try {
-      const data = parseJsonc(fs.readFileSync(file, 'utf8'), file);
+      const data = parseJsonc(readRegularFile(file).toString('utf8'), file);
       if (data && typeof data === 'object' && !Array.isArray(data)) result = this.merge(file, data as Record<string, unknown>, seen);
     } catch {
       result = null;
@@ -418,7 +419,7 @@ export class Aliases {
         let field: string | undefined;
         this.consult(path.join(p, 'package.json'));
         try {
-          const pkg = JSON.parse(fs.readFileSync(path.join(p, 'package.json'), 'utf8')) as Record<string, unknown>;
+          const pkg = JSON.parse(readRegularFile(path.join(p, 'package.json')).toString('utf8')) as Record<string, unknown>;
           if (typeof pkg.tsconfig === 'string') field = path.resolve(p, pkg.tsconfig);
         } catch {
           field = undefined;

@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkWritePath, projectBoundary, writeAll, writeFileAtomic } from '../safe-fs.js';
+import { checkWritePath, projectBoundary, readRegularFile, writeAll, writeFileAtomic } from '../safe-fs.js';
 import { userCacheDir } from '../user-cache-dir.js';
 import { VERSION } from '../version.js';
 import type { FileResult } from './file-task.js';
@@ -74,7 +74,7 @@ interface RunEntry {
 export function packageState(dir: string): string {
   let pkg = '-';
   try {
-    pkg = contentHash(fs.readFileSync(path.join(dir, 'package.json')));
+    pkg = contentHash(readRegularFile(path.join(dir, 'package.json')));
   } catch {
     // no package.json here
   }
@@ -85,7 +85,7 @@ export function packageState(dir: string): string {
 /** The state of a tsconfig/jsconfig file as the path aliases see it: its content hash, or `-` when absent. */
 export function configState(file: string): string {
   try {
-    return contentHash(fs.readFileSync(file));
+    return contentHash(readRegularFile(file));
   } catch {
     return '-';
   }

@@ -32,6 +32,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { readRegularFile } from '../safe-fs.js';
 import type * as Yaml from 'yaml';
 import { moduleKey } from './catalog.js';
 import { isRepositoryRoot } from '../config/root.js';
@@ -270,7 +271,7 @@ export class Workspaces {
     json = null;
     if (this.host.consult(file)) {
       try {
-        const data = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as unknown;
+        const data = JSON.parse(readRegularFile(file).toString('utf8').replace(/^\uFEFF/, '')) as unknown;
         if (data && typeof data === 'object' && !Array.isArray(data)) json = data as Record<string, unknown>;
       } catch {
         json = null;
@@ -290,7 +291,7 @@ export class Workspaces {
     if (this.host.consult(pnpm)) {
       try {
         yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
-        const data = yaml.parse(fs.readFileSync(pnpm, 'utf8')) as unknown;
+        const data = yaml.parse(readRegularFile(pnpm).toString('utf8')) as unknown;
         const p = data && typeof data === 'object' ? strings((data as Record<string, unknown>).packages) : undefined;
         patterns = [...(patterns ?? []), ...(p ?? [])];
       } catch {
@@ -301,7 +302,7 @@ export class Workspaces {
     const lerna = path.join(dir, 'lerna.json');
     if (patterns === undefined && this.host.consult(lerna)) {
       try {
-        const data = JSON.parse(fs.readFileSync(lerna, 'utf8').replace(/^\uFEFF/, '')) as unknown;
+        const data = JSON.parse(readRegularFile(lerna).toString('utf8').replace(/^\uFEFF/, '')) as unknown;
         patterns = (data && typeof data === 'object' ? strings((data as Record<string, unknown>).packages) : undefined) ?? ['packages/*'];
       } catch {
         patterns = [];
