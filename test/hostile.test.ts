@@ -424,6 +424,24 @@ describe('no pattern or input stalls a run', () => {
     expect(r.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual(['8 span-required-attributes']);
   });
 
+  it('glob patterns of the repository (tsconfig include, workspaces) built to backtrack match in linear time', () => {
+    // 16 `**/` against a file 19 folders deep that the pattern does not match: a backtracking regular
+    // expression tries every way to split the 19 folders among the 16 `**` (hours).
+    const deep = `src/${Array.from({ length: 19 }, (_, i) => `d${i}`).join('/')}`;
+    const stars = Array(16).fill('**').join('/');
+    const dir = tempProject({
+      [`${deep}/a.ts`]: `import OpenAI from 'openai';\nimport { x } from '@/lib/x';\nconst client = new OpenAI();\nexport const go = () => client.chat.completions.create({ model: x, messages: [] });\n`,
+      'src/lib/x.ts': `export const x = 'gpt-4o';\n`,
+      'tsconfig.json': JSON.stringify({ files: [], references: [{ path: './tsconfig.app.json' }] }),
+      'tsconfig.app.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@/*': ['src/*'] } }, include: [`${stars}/*.nomatch`] }),
+      'package.json': JSON.stringify({ name: 'root', private: true, workspaces: [`${stars}/nomatch`, `!${stars}/x`] }),
+    });
+    const r = bin(dir, ['check', '--format', 'json'], {}, 60_000);
+    expect(r.signal, 'check stalled').toBeNull();
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).findings.map((f: { file: string }) => f.file)).toEqual([`${deep}/a.ts`]);
+  });
+
   it('a YAML alias bomb in the tracing schema is one line and exit 2', async () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`), 'spans: *i', ''].join('\n');
     const dir = tempProject({ 'tracing.yaml': bomb, 'src/a.ts': UNWIRED, 'tracewire.config.json': JSON.stringify({ tracingSchema: 'tracing.yaml', rules: { 'span-required-attributes': 'error' } }) });

@@ -32,6 +32,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { LinearMatcher, type Part } from '../linear-match.js';
 import { readRegularFile } from '../safe-fs.js';
 import type * as Yaml from 'yaml';
 import { moduleKey } from './catalog.js';
@@ -403,27 +404,31 @@ function normPattern(p: string): string {
   return p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
 }
 
-/** `*`, `?`, `**` (any number of directories) and `{a,b}` in a workspace pattern, as a RegExp over a relative path. */
-function globRegExp(pattern: string): RegExp {
-  let re = '';
+/**
+ * `*`, `?`, `**` (any number of directories) and `{a,b}` in a workspace pattern, as a matcher over a
+ * relative path. Linear in the path whatever the pattern (see linear-match.ts): as a regular expression,
+ * a package.json listing `**​/**​/**​/...` backtracked exponentially on a deep folder.
+ */
+function globRegExp(pattern: string): LinearMatcher {
+  const parts: Part[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i]!;
     if (ch === '*' && pattern[i + 1] === '*') {
       const slash = pattern[i + 2] === '/';
-      re += slash ? '(?:[^/]+/)*' : '.*';
+      parts.push(slash ? { segs: true } : { run: 'all', min: 0 });
       i += slash ? 2 : 1;
-    } else if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
+    } else if (ch === '*') parts.push({ run: 'nonslash', min: 0 });
+    else if (ch === '?') parts.push({ run: 'nonslash', min: 1, max: 1 });
     else if (ch === '{') {
       const end = pattern.indexOf('}', i);
-      if (end < 0) re += '\\{';
+      if (end < 0) parts.push({ lit: '{' });
       else {
-        re += `(?:${pattern.slice(i + 1, end).split(',').map((s) => s.replace(/[.+^$()|[\]\\*?]/g, '\\$&')).join('|')})`;
+        parts.push({ alt: pattern.slice(i + 1, end).split(',') });
         i = end;
       }
-    } else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    } else parts.push({ lit: ch });
   }
-  return new RegExp(`^${re}$`);
+  return new LinearMatcher(parts);
 }
 
 /**
