@@ -63,7 +63,7 @@ export interface HandlerSource {
 /** Pass `handler` in the call's `callbacks` option (merged into the config object, or as a new config argument). */
 export function buildCallbacks(ss: SiteSource, sink: EditSink, handler: HandlerSource): BuildResult {
   const { site } = ss;
-  const option = site.options.find((o) => o.key === 'callbacks' && typeof o.arg === 'number') ?? site.spec.options?.find((o) => o.key === 'callbacks' && typeof o.arg === 'number');
+  const option = site.options.find((o) => o.key === 'callbacks' && typeof o.arg === 'number');
   if (!option || typeof option.arg !== 'number') return { skip: 'this call takes no `callbacks` in its config' };
   if (site.args.some((a) => a.spread)) return { skip: 'the arguments are spread from an array' };
   const property = `callbacks: [${handler.expression}]`;

@@ -299,13 +299,23 @@ function templateRanges(node: ts.Node, sf: ts.SourceFile): { start: number; end:
   return out;
 }
 
+/** A span name from a callee's text: `new Runner().run` → `Runner.run`, `this.client.chat(x).send` → `this.client.chat.send`. */
+function calleeName(callee: string): string {
+  let name = callee.replace(/^new\s+/, '');
+  for (let prev = ''; prev !== name; ) {
+    prev = name;
+    name = name.replace(/\((?:[^()]|\([^()]*\))*\)/g, '').replace(/<[^<>]*>/g, '');
+  }
+  return name.replace(/\s+/g, '') || callee;
+}
+
 /** The span's name and attributes (object literal text) from what the code shows. */
 export function spanNaming(site: EvaluatedSite, facts: GenAiFacts, q: (s: string) => string): { name: string; attributes: string } {
   const attrs: string[] = [`${q('gen_ai.operation.name')}: ${q(facts.operation)}`];
   if (facts.provider) attrs.push(`${q('gen_ai.provider.name')}: ${q(facts.provider)}`);
   if (facts.model) attrs.push(`${q('gen_ai.request.model')}: ${q(facts.model)}`);
   // GenAI span names (`chat gpt-4o`) require the provider; without it the span is named after the call.
-  const name = facts.provider ? (facts.model ? `${facts.operation} ${facts.model}` : facts.operation) : site.callee;
+  const name = facts.provider ? (facts.model ? `${facts.operation} ${facts.model}` : facts.operation) : calleeName(site.callee);
   return { name, attributes: `{ ${attrs.join(', ')} }` };
 }
 
