@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +7,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two test files at a time even on two cores: many tests wait on processes they start (the CLI, git,
+    // pre-commit, npm), and each test works in folders of its own.
+    maxWorkers: Math.max(2, availableParallelism()),
+    // One temporary folder (and tracewire user cache) per run, removed at the end.
+    globalSetup: ['test/helpers/global-setup.ts'],
   },
 });

@@ -12,17 +12,24 @@
 //   (e) precommit: tracewire check on 10 files, next to `node -e "require('typescript')"`; and 10 files of a
 //                  synthetic 2,000-file project (the rest of the project as context), without and with --cache
 //   (f) peak RSS of each (GNU time).
+//   (g) gate:      check --staged on commits of 10 files of the largest repository of ../shared/devcorpus (a
+//                  git copy): cold (--no-cache), the first commit with the per-user context cache (written),
+//                  and the next commit with it (bench/gate.mjs); the cached outputs must equal the cold ones.
 // Then --cache on the largest synthetic scale (first run, then an unchanged re-run), and check over the
 // synthetic scales (time and peak RSS per size, with a terminal chart). Prints ratios and writes
 // bench/results/<date>.json. Never part of `npm test`.
 //
 // Options: --set all|s2000 (default s2000) --runs N (default 3) --scales 1000,10000,20000 (default 1000,10000)
-//          --eslint-set s2000|all|none --no-corpus --no-eslint --no-cache
+//          --eslint-set s2000|all|none --no-corpus --no-eslint --no-cache --no-gate
+//          --against <other checkout>/bin/tracewire.js [--devcorpus DIR]: check with this build and the other one,
+//          run in turn on the same files (the corpus set and each repository of the development corpus), with
+//          the ratio of this build's median to the other's (a change's cost, measured side by side in one run)
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchGate } from './gate.mjs';
 import { generate } from './synth.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -85,7 +92,7 @@ function comparable(stdout) {
 
 const strip = ({ stdout, ...rest }) => rest;
 const { listFiles } = await import(pathToFileURL(path.join(ROOT, 'dist/src/engine/files.js')).href);
-const report = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAtStart: load(), set: SET, runs: RUNS, corpus: null, eslint: null, precommit: null, cache: null, scales: [] };
+const report = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAtStart: load(), set: SET, runs: RUNS, corpus: null, eslint: null, precommit: null, gate: null, cache: null, scales: [] };
 console.log(`tracewire benchmark: node ${process.version}, ${report.cpus} cores (${report.cpuModel}), load average ${report.loadAtStart.join(' ')}`);
 
 if (!flag('no-corpus')) {
@@ -173,6 +180,9 @@ const s10 = path.join(CORPUS, 'sets', 's10');
   report.precommit.inProject = { files: 2000, checked: staged.length, plain: strip(inApp), cached: strip(inAppCached), ratioToCold: ratio(inAppCached.medianMs, cold.medianMs) };
 }
 
+// (g) the gate on a real repository: cold against the per-user context cache, first and second commit.
+if (!flag('no-gate')) report.gate = benchGate({ runs: RUNS }) ?? null;
+
 if (SCALES.length) {
   console.log('\nSynthetic agent-service code, growth with size');
   const dirs = [];
@@ -209,6 +219,37 @@ if (SCALES.length) {
     report.cache = { files: n, first: strip(first), rerun: strip(again), oneFileEdited: strip(oneEdit), identical: same, speedup: ratio(first.medianMs, again.medianMs) };
     console.log(`  re-run speed-up (target >= 10): ${report.cache.speedup}; output ${same ? 'identical' : '!! DIFFERS'}`);
   }
+}
+
+const AGAINST = opt('against');
+if (AGAINST) {
+  const other = path.resolve(AGAINST);
+  const DEV = path.resolve(opt('devcorpus', process.env.TRACEWIRE_DEVCORPUS ?? path.join(ROOT, '..', 'shared', 'devcorpus', 'repos')));
+  const targets = [];
+  if (fs.existsSync(path.join(CORPUS, 'sets', SET))) targets.push({ name: `corpus sets/${SET}`, cwd: path.join(CORPUS, 'sets', SET), args: ['--no-ignore'] });
+  if (fs.existsSync(DEV)) for (const r of fs.readdirSync(DEV).sort()) targets.push({ name: r, cwd: path.join(DEV, r), args: [] });
+  console.log(`\nThis build against ${path.relative(ROOT, other) || other}: check --workers 0, the two in turn, ${RUNS} runs each`);
+  report.against = { other, rows: [] };
+  for (const t of targets) {
+    const mine = [];
+    const theirs = [];
+    let crashed = '';
+    for (let i = 0; i < RUNS; i++) {
+      for (const [bin, into] of [[BIN, mine], [other, theirs]]) {
+        const t0 = process.hrtime.bigint();
+        const r = spawnSync(process.execPath, [bin, 'check', '.', ...t.args, '--format', 'json', '--workers', '0'], { cwd: t.cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+        into.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if ((r.status !== 0 && r.status !== 1) || r.signal) crashed ||= `${bin === BIN ? 'this build' : 'the other'}: exit ${r.status ?? r.signal} ${r.stderr.slice(-300)}`;
+      }
+    }
+    const med = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
+    const row = { target: t.name, thisMs: Math.round(med(mine)), otherMs: Math.round(med(theirs)), ratio: ratio(med(mine), med(theirs)), ...(crashed ? { crashed } : {}) };
+    report.against.rows.push(row);
+    console.log(`  ${t.name.padEnd(40)} ${fmt(row.thisMs).padStart(8)} vs ${fmt(row.otherMs).padStart(8)}  ratio ${row.ratio}${crashed ? `  !! ${crashed}` : ''}`);
+  }
+  const total = report.against.rows.reduce((n, r) => n + r.thisMs, 0) / report.against.rows.reduce((n, r) => n + r.otherMs, 0);
+  report.against.totalRatio = +total.toFixed(3);
+  console.log(`  total time ratio (this / other): ${report.against.totalRatio}`);
 }
 
 report.loadAtEnd = load();

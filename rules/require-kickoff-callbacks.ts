@@ -13,7 +13,7 @@ export default defineRule<Options>({
     preset: 'recommended',
     severity: 'error',
     fix: 'safe',
-    hasSuggestions: false,
+    hasSuggestions: true,
     project: true,
     messages: {
       unwiredKickoff:

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { insertPropertyEdit } from '../src/engine/edits.js';
+import { asFindingFixes, disabledTelemetryFixes, unwiredFixes } from '../src/codemod/fixes/index.js';
 import { defineRule } from '../src/engine/rule.js';
-import { reportUnknown, unknownOption, unknownWiringMessage, whereUntraced } from './support/sites.js';
-import type { Fix } from '../src/engine/types.js';
+import { adviceFor, envOf, reportUnknown, unknownOption, unknownWiringMessage, whereUntraced } from './support/sites.js';
 
 const options = z
   .object({
@@ -40,6 +39,7 @@ export default defineRule<Options>({
   },
   checkSites(ctx) {
     const ignore = new Set(ctx.options.ignoreOperations ?? []);
+    const env = envOf(ctx);
     for (const site of ctx.sites) {
       if (site.kind !== 'llm-call' || ignore.has(site.operation)) continue;
       if (site.spec.deprecated && ctx.options.reportDeprecatedSdks !== false) {
@@ -47,39 +47,23 @@ export default defineRule<Options>({
       }
       if (site.disabled) {
         if (ctx.options.reportDisabledTelemetry === false) continue;
-        ctx.report(site.file, { range: site.range, messageId: 'telemetryDisabled', data: { callee: site.callee, option: site.disabled.option.key } });
+        ctx.report(site.file, {
+          range: site.range,
+          messageId: 'telemetryDisabled',
+          data: { callee: site.callee, option: site.disabled.option.key },
+          ...asFindingFixes(disabledTelemetryFixes(env, site)),
+        });
         continue;
       }
       if (site.wired) continue;
       if (reportUnknown(ctx, site)) continue;
-      const text = ctx.text(site.file);
-      let fix: Fix | undefined;
-      // Safe fix: switch on the SDK's own telemetry option where the call takes an options object literal.
-      const option = site.options.find((o) => o.enabledFlag && !o.requiresGlobal);
-      if (text && option && typeof option.arg === 'number') {
-        const arg = site.args[option.arg];
-        const existing = arg?.obj?.[option.key];
-        if (existing?.obj) {
-          // `experimental_telemetry: { functionId }` without the flag: switch it on in place.
-          const edit = insertPropertyEdit(text, existing, 'isEnabled: true');
-          if (edit) fix = { safety: 'safe', description: `Set \`${option.key}.isEnabled: true\``, edits: [edit] };
-        } else if (arg && !existing && !option.key.includes('.')) {
-          const edit = insertPropertyEdit(text, arg, `${option.key}: { isEnabled: true }`);
-          if (edit) fix = { safety: 'safe', description: `Add \`${option.key}: { isEnabled: true }\``, edits: [edit] };
-        }
-      }
-      const advice = adviceFor(site.options.map((o) => o.key)) + whereUntraced(site);
+      const advice = adviceFor(env, site) + whereUntraced(site);
       ctx.report(site.file, {
         range: site.range,
         messageId: 'unwiredCall',
         data: { sdk: ctx.catalog.models.get(site.sdk)?.name ?? site.sdk, operation: site.operation, callee: site.callee, advice },
-        fix,
+        ...asFindingFixes(unwiredFixes(env, site)),
       });
     }
   },
 });
-
-function adviceFor(optionKeys: string[]): string {
-  if (optionKeys.length) return `Pass \`${optionKeys[0]}\`, call it inside a traced function, or register instrumentation at start-up.`;
-  return 'Wrap the client (e.g. langsmith `wrapOpenAI`, langfuse `observeOpenAI`), call it inside a traced function, or register instrumentation at start-up.';
-}

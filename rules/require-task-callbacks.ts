@@ -20,7 +20,7 @@ export default defineRule<Options>({
     preset: 'recommended',
     severity: 'error',
     fix: 'safe',
-    hasSuggestions: false,
+    hasSuggestions: true,
     project: true,
     messages: {
       unwiredTask:

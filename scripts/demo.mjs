@@ -16,10 +16,13 @@ if (r.status === 1) {
   console.log(`
 The findings above are expected: fixtures/sample-app is a small agent service in which some LLM calls
 are wired to tracing (wrapped clients, traced functions, telemetry options, a global instrumentation)
-and some are not. tracewire exited 1 because unwired calls are errors; in a pre-commit hook or CI
-that exit code blocks the change.
+and some are not. Its observability/ folder holds a Grafana dashboard and Prometheus alert rules,
+checked against the metrics the code defines: one alert queries the OpenTelemetry counter
+\`workflow.runs\` as \`workflow_runs\`, a name Prometheus never stores, so it could never fire.
+tracewire exited 1 because these are errors; in a pre-commit hook or CI that exit code blocks the change.
 
-Next: \`npx tracewire inventory ${app}\` lists every call and what wires it.`);
+Next: \`npx tracewire inventory ${app}\` lists every call and what wires it, and every metric and the
+dashboards and alerts that query it.`);
   process.exit(0);
 }
 console.error(`\ntracewire exited with ${r.status ?? r.signal}; the demo expected exit 1 (findings present).`);

@@ -4,6 +4,7 @@
  * last run's result) and the editor's project cache.
  */
 
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -353,11 +354,22 @@ describe('runs with path aliases', () => {
     expect(findings(r)).toEqual(['src/app/relative.ts:4 unwiredCall']);
   });
 
-  /** The cache file: a header line (key, the last run's result), then the per-file entries. */
+  /**
+   * The cache file: a header line (`<sha256> <header>`: key, the last run's result), then the per-file
+   * entries and, on the last line, their sha256.
+   */
   function readCache(cacheFile: string): { header: any; entries: any } {
     const text = fs.readFileSync(cacheFile, 'utf8');
     const nl = text.indexOf('\n');
-    return { header: JSON.parse(text.slice(0, nl)), entries: JSON.parse(text.slice(nl + 1)) };
+    const last = text.lastIndexOf('\n');
+    return { header: JSON.parse(text.slice(65, nl)), entries: JSON.parse(text.slice(nl + 1, last)) };
+  }
+  /** Write a cache file with valid checksums (what a stale but well-formed cache looks like). */
+  function writeCache(cacheFile: string, header: unknown, entries: unknown): void {
+    const h = JSON.stringify(header);
+    const e = JSON.stringify(entries);
+    const sha = (t: string) => crypto.createHash('sha256').update(t).digest('hex');
+    fs.writeFileSync(cacheFile, `${sha(h)} ${h}\n${e}\n${sha(e)}`);
   }
   const PLANTED = { ruleId: 'require-span-end', severity: 'error', file: 'src/app/route.ts', line: 1, column: 1, endLine: 1, endColumn: 2, messageId: 'neverEnded', message: 'planted' };
   const planted = (r: RunResult) => r.findings.some((f) => f.message === 'planted');
@@ -368,7 +380,7 @@ describe('runs with path aliases', () => {
       c.entries[file].r.findings = [PLANTED];
       delete c.header.run;
     } else c.header.run.result.findings.push(PLANTED);
-    fs.writeFileSync(cacheFile, `${JSON.stringify(c.header)}\n${JSON.stringify(c.entries)}`);
+    writeCache(cacheFile, c.header, c.entries);
   }
 
   it('--cache: the last run\'s result holds until a tsconfig it looked at changes or appears', async () => {

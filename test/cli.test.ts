@@ -73,6 +73,21 @@ describe('check: files and exit codes', () => {
     expect(out.findings.map((f: { file: string }) => f.file)).toEqual(['generated/b.ts']);
   });
 
+  it('scans the project\'s dot-folders (.server/, .github/scripts/), not tools\' ones unless --no-ignore', async () => {
+    const dir = tempProject({
+      '.server/llm.ts': UNWIRED,
+      '.github/scripts/triage.mjs': UNWIRED,
+      '.yarn/releases/tool.cjs': UNWIRED,
+      '.next/server/page.js': UNWIRED,
+      'src/a.ts': WIRED,
+    });
+    const files = async (...argv: string[]) => [...new Set((await json(dir, 'check', ...argv)).out.findings.map((f: { file: string }) => f.file))].sort();
+    expect(await files()).toEqual(['.github/scripts/triage.mjs', '.server/llm.ts']);
+    expect(await files('--no-ignore')).toEqual(['.github/scripts/triage.mjs', '.next/server/page.js', '.server/llm.ts', '.yarn/releases/tool.cjs']);
+    // Named on the command line, a file in a dot-folder is checked like any other.
+    expect(await files('.server')).toEqual(['.server/llm.ts']);
+  });
+
   it('exits 2 on a path that does not exist', async () => {
     const dir = tempProject({ 'src/a.ts': WIRED });
     const r = await cli(dir, 'check', 'no-such-dir');
@@ -86,6 +101,52 @@ describe('check: files and exit codes', () => {
     const r = await cli(dir, 'check', '--format', 'xml');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Allowed choices are stylish, json");
+  });
+
+  it('exits 2 with the usage when no command is given: a CI step that forgot `check` fails', async () => {
+    const dir = tempProject({ 'src/a.ts': UNWIRED });
+    const r = await cli(dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Usage: tracewire \[options\] \[command\]/);
+    expect(r.stderr).toContain('check [options] [paths...]');
+    // Asking for help is not an error.
+    expect((await cli(dir, '--help')).code).toBe(0);
+    expect((await cli(dir, 'help')).code).toBe(0);
+    expect((await cli(dir, 'help', 'check')).code).toBe(0);
+  });
+
+  it('prints a usage error on one line with a hint, not the whole help', async () => {
+    const dir = tempProject({ 'src/a.ts': WIRED });
+    const cases: [string[], string][] = [
+      [['check', '--bogus'], "error: unknown option '--bogus'\nRun `tracewire check --help` for its usage.\n"],
+      [['check', '--format', 'xml'], "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are stylish, json, sarif, github, junit, each optionally followed by :<file>.\nRun `tracewire check --help` for its usage.\n"],
+      [['chek'], "error: unknown command 'chek'\n(Did you mean check?)\nRun `tracewire --help` for the commands.\n"],
+      // `rules --format` validates like `check`.
+      [['rules', '--format', 'xml'], "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are stylish, json.\nRun `tracewire rules --help` for its usage.\n"],
+      [['inventory', '--max-warnings', '3'], "error: unknown option '--max-warnings'\nRun `tracewire inventory --help` for its usage.\n"],
+    ];
+    for (const [argv, stderr] of cases) {
+      const r = await cli(dir, ...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr, argv.join(' ')).toBe(stderr);
+      expect(r.stdout).toBe('');
+    }
+    expect(JSON.parse((await cli(dir, 'rules', '--format', 'json')).stdout).length).toBeGreaterThan(5);
+  });
+
+  it('a misspelt suppression is reported and suppresses nothing', async () => {
+    const dir = tempProject({
+      'src/a.ts': `// tracewire-disable-nextline require-llm-tracing -- typo\n${UNWIRED}`,
+      'src/b.ts': `/* tracewire-disable require-llm-tracing -- legacy */\n${UNWIRED}`,
+    });
+    const { out, code } = await json(dir, 'check');
+    expect(code).toBe(1);
+    expect(out.findings.map((f: { file: string; line: number; messageId: string; message: string }) => `${f.file}:${f.line} ${f.messageId}`)).toEqual([
+      'src/a.ts:1 unknownDirective',
+      'src/a.ts:4 unwiredCall',
+    ]);
+    expect(out.findings[0].message).toBe('`tracewire-disable-nextline` is not a tracewire directive, so it suppresses nothing: did you mean `tracewire-disable-next-line`?');
   });
 
   it('writes the report to a file with -o', async () => {
@@ -216,8 +277,17 @@ describe('inventory', () => {
     const dir = tempProject({ 'src/a.ts': UNWIRED, 'src/b.ts': WIRED });
     const { out } = await json(dir, 'inventory');
     expect(out.sites).toEqual([
-      { file: 'src/a.ts', line: 3, column: 25, endLine: 3, endColumn: 90, kind: 'llm-call', sdk: 'openai', operation: 'chat', callee: 'client.chat.completions.create', wired: false, mechanism: null },
-      { file: 'src/b.ts', line: 4, column: 25, endLine: 4, endColumn: 90, kind: 'llm-call', sdk: 'openai', operation: 'chat', callee: 'client.chat.completions.create', wired: true, mechanism: 'client-wrapper:langsmith.wrapOpenAI' },
+      {
+        file: 'src/a.ts', line: 3, column: 25, endLine: 3, endColumn: 90, kind: 'llm-call', sdk: 'openai', operation: 'chat', callee: 'client.chat.completions.create', wired: false, mechanism: null,
+        state: 'unwired',
+        // Nothing imports a.ts and it runs nothing at top level: a library file, judged by its package (none here).
+        evidence: { processes: [], package: '(no package.json)', rejected: [] },
+      },
+      {
+        file: 'src/b.ts', line: 4, column: 25, endLine: 4, endColumn: 90, kind: 'llm-call', sdk: 'openai', operation: 'chat', callee: 'client.chat.completions.create', wired: true, mechanism: 'client-wrapper:langsmith.wrapOpenAI',
+        state: 'wired',
+        evidence: { local: 'client-wrapper:langsmith.wrapOpenAI', processes: [], rejected: [] },
+      },
     ]);
     const check = (await json(dir, 'check')).out;
     expect(check.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(out.sites.filter((s: { wired: boolean }) => !s.wired).map((s: { file: string; line: number }) => `${s.file}:${s.line}`));

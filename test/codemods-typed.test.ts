@@ -38,12 +38,14 @@ beforeAll(async () => {
   // The packages resolve from tracewire's own node_modules.
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   const original = sources(TYPED);
-  for (const name of ['untouched', ...typedCodemods.map((c) => c.name)]) {
+  for (const name of ['untouched', ...typedCodemods.map((c) => c.name), 'fix']) {
     const dir = path.join(root, name);
     fs.cpSync(TYPED, dir, { recursive: true });
     if (name === 'untouched') continue;
     let output = '';
-    const code = await main(['codemod', name, ...(options[name] ?? [])], { cwd: dir, stdout: (s) => (output += s), stderr: (s) => (output += s) });
+    // `fix`: the rules' own fixes, unsafe ones included (wrapped clients, spans, handlers).
+    const argv = name === 'fix' ? ['fix', '--unsafe-fixes'] : ['codemod', name, ...(options[name] ?? [])];
+    const code = await main(argv, { cwd: dir, stdout: (s) => (output += s), stderr: (s) => (output += s) });
     const changed = [...sources(dir)].filter(([f, t]) => original.get(f) !== t).map(([f]) => f);
     runs.set(name, { code, output, changed });
   }
@@ -70,8 +72,8 @@ describe('codemods on a project typed against the real SDKs', () => {
     expect([...diagnostics.keys()].filter((d) => d !== 'untouched' && !runs.has(d))).toEqual([]);
   });
 
-  for (const c of typedCodemods) {
-    it(`type-checks after ${c.name}`, () => {
+  for (const c of [...typedCodemods, { name: 'fix' }]) {
+    it(`type-checks after ${c.name === 'fix' ? 'fix --unsafe-fixes' : c.name}`, () => {
       const r = runs.get(c.name)!;
       expect(r.code, r.output).toBe(0);
       expect(r.changed.length, `${c.name} changed nothing:\n${r.output}`).toBeGreaterThan(0);

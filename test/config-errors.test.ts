@@ -3,6 +3,7 @@
  * path (or line and column) and what was expected, and prints nothing on stdout.
  */
 
+import { builtinModels } from '../rules/catalog/index.js';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { globProblem } from '../src/config/globs.js';
@@ -18,6 +19,9 @@ const CONFIG = 'tracewire.config.json';
 const SCHEMA = '{"tracingSchema":"tracing.yaml"}';
 
 type Case = [name: string, files: Record<string, string>, expected: string, argv?: string[]];
+
+/** The SDK ids of the built-in catalog, and `custom`. */
+const SDK_IDS = [...builtinModels.filter((m) => m.role === 'sdk').map((m) => m.id), 'custom'].sort();
 
 const cases: Case[] = [
   // Rules: ids, severities, options.
@@ -51,11 +55,13 @@ const cases: Case[] = [
   ['a negative argument index', { [CONFIG]: '{"catalog":{"wrappers":[{"function":"./src/t#wrap","arg":-1}]}}' }, `${CONFIG}: catalog.wrappers[0].arg: Too small: expected number to be >=0`],
   ['a union other than a severity says what each branch takes', { [CONFIG]: '{"catalog":{"scopes":[{"function":"./src/t#withSpan","callbackArg":"first"}]}}' }, `${CONFIG}: catalog.scopes[0].callbackArg: expected a number, "last" or "any"`],
   ['a global that covers nothing', { [CONFIG]: '{"catalog":{"globals":[{"function":"./src/t#init","covers":[]}]}}' }, `${CONFIG}: catalog.globals[0].covers: Too small: expected array to have >=1 items`],
+  ['a global that covers an SDK id the catalog does not know', { [CONFIG]: '{"catalog":{"globals":[{"function":"./src/t#init","covers":["openai","anthropc"]}]}}' }, `${CONFIG}: catalog.globals[0].covers[1]: unknown SDK id "anthropc" (did you mean "anthropic"? known: ${SDK_IDS.join(', ')})`],
+  ['a wrapper for an unknown SDK id; a site may declare its own', { [CONFIG]: '{"catalog":{"wrappers":[{"function":"./src/t#wrap","sdks":["acme","zzzzzzzz"]}],"sites":[{"function":"./a#f","kind":"llm-call","sdk":"acme"}]}}' }, `${CONFIG}: catalog.wrappers[0].sdks[1]: unknown SDK id "zzzzzzzz" (known: ${[...SDK_IDS, 'acme'].sort().join(', ')})`],
   ['a client with both factory and class', { [CONFIG]: '{"catalog":{"clients":[{"factory":"./a#f","class":"./a#C","type":"openai.Client"}]}}' }, `${CONFIG}: catalog.clients[0]: expected exactly one of "factory" or "class"`],
   ['an unknown site kind', { [CONFIG]: '{"catalog":{"sites":[{"function":"./a#f","kind":"llm"}]}}' }, `${CONFIG}: catalog.sites[0].kind: Invalid option: expected one of "llm-call"|"task-execution"|"kickoff"`],
   ['project as a string', { [CONFIG]: '{"project":"true"}' }, `${CONFIG}: project: Invalid input: expected boolean, received string`],
   ['an unknown assumption', { [CONFIG]: '{"assume":{"langfuseEnvTracing":true}}' }, `${CONFIG}: assume.langfuseEnvTracing: unknown key "langfuseEnvTracing" (expected one of: langsmithEnvTracing)`],
-  ['an unknown codemod library', { [CONFIG]: '{"codemods":{"wrapClients":{"library":"otel"}}}' }, `${CONFIG}: codemods.wrapClients.library: Invalid option: expected one of "langsmith"|"langfuse"`],
+  ['an unknown codemod library', { [CONFIG]: '{"codemods":{"wrapClients":{"library":"otel"}}}' }, `${CONFIG}: codemods.wrapClients.library: Invalid option: expected one of "langsmith"|"langfuse"|"braintrust"`],
   ['$schema as a number', { [CONFIG]: '{"$schema":1}' }, `${CONFIG}: $schema: Invalid input: expected string, received number`],
 
   // Ignore globs that cannot compile.

@@ -144,11 +144,22 @@ describe('tracewire.config.json and settings', () => {
     expect(await lint(dir, [{ settings: { tracewire: { configFile: 'config/tracewire.json', projectRoot: '.' } } }])).toEqual(['7:24 tracewire/require-llm-tracing unwiredCall']);
   });
 
-  it('rejects unknown settings and reports an invalid configuration by its key', async () => {
+  it('reports unknown settings and an invalid configuration as one message on the file, by its key, without aborting the lint', async () => {
+    const messages = async (dir: string, extra: Linter.Config[] = []) => {
+      const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [ts, all, ...extra] });
+      const results = await eslint.lintFiles(['src/agent.ts', 'src/obs.ts']);
+      return results.map((r) => r.messages.map((m) => `${path.relative(dir, r.filePath)}:${m.line}:${m.column} ${m.ruleId} ${m.message}`));
+    };
     const dir = tempProject(files);
-    await expect(lint(dir, [{ settings: { tracewire: { configfile: 'x.json' } } }])).rejects.toThrow(/settings\.tracewire\.configfile: unknown setting/);
+    const first = Object.keys(all.rules!)[0];
+    expect(await messages(dir, [{ settings: { tracewire: { configfile: 'x.json' } } }])).toEqual([
+      [`src/agent.ts:1:1 ${first} tracewire: configuration problem: settings.tracewire.configfile: unknown setting (known: configFile, projectRoot, project)`],
+      [`src/obs.ts:1:1 ${first} tracewire: configuration problem: settings.tracewire.configfile: unknown setting (known: configFile, projectRoot, project)`],
+    ]);
     const bad = tempProject({ ...files, 'tracewire.config.json': JSON.stringify({ rules: { 'require-llm-tracing': 'loud' } }) });
-    await expect(lint(bad)).rejects.toThrow(/rules\.require-llm-tracing/);
+    const [agent, obs] = await messages(bad);
+    expect(agent).toEqual([`src/agent.ts:1:1 ${first} tracewire: configuration problem: tracewire.config.json: rules.require-llm-tracing: expected "off", "warn", "error", 0, 1, 2, or [severity, options]`]);
+    expect(obs).toEqual([agent![0]!.replace('src/agent.ts', 'src/obs.ts')]);
   });
 });
 

@@ -16,6 +16,7 @@ import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { allRules, rulesById } from '../rules/index.js';
+import { isSourceFile } from '../src/engine/files.js';
 import { defineRule, type RuleModule } from '../src/engine/rule.js';
 import type { Finding, Fix } from '../src/engine/types.js';
 import tracewire from '../src/eslint/index.js';
@@ -40,6 +41,28 @@ const tester = new RuleTester({
 const rule = (id: string) => tracewire.rules[id] as never;
 
 const OPENAI = `import OpenAI from 'openai';\nconst client = new OpenAI();\n`;
+
+/** What the span fix writes around a top-level awaited call, after the file's imports gain the OpenTelemetry API and a tracer. */
+function otelSpanFix(imports: string, between: string, call: string, name: string, attributes: string, after = ''): string {
+  return `${imports}
+import { trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+
+const tracer = trace.getTracer('app');
+
+${between}await tracer.startActiveSpan('${name}', { kind: SpanKind.CLIENT, attributes: ${attributes} }, async (span) => {
+  try {
+    return await ${call};
+  } catch (error) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    span.setAttribute('error.type', error instanceof Error ? error.constructor.name : 'Error');
+    throw error;
+  } finally {
+    span.end();
+  }
+});${after}`;
+}
+
+const suggestion = (description: string, output: string) => ({ messageId: SUGGESTION_MESSAGE_ID, data: { description }, output });
 
 describe('require-llm-tracing', () => {
   tester.run('require-llm-tracing', rule('require-llm-tracing'), {
@@ -101,8 +124,45 @@ await generateText({ model: openai('gpt-4o'), prompt: 'hi', experimental_telemet
               sdk: 'OpenAI',
               operation: 'chat',
               callee: 'client.chat.completions.create',
-              advice: 'Wrap the client (e.g. langsmith `wrapOpenAI`, langfuse `observeOpenAI`), call it inside a traced function, or register instrumentation at start-up.',
+              advice: 'Wrap the client (e.g. LangSmith `wrapOpenAI`, Langfuse `observeOpenAI`), call it inside a traced function, or register instrumentation at start-up.',
             },
+            // Unsafe fixes are suggestions: an OpenTelemetry span (the project declares @opentelemetry/api), and the
+            // client wrapped where it is constructed with LangSmith, which the project does not declare yet.
+            suggestions: [
+              {
+                messageId: SUGGESTION_MESSAGE_ID,
+                data: { description: 'Wrap the call in an OpenTelemetry span `chat gpt-4o` (`tracer.startActiveSpan`) with its GenAI attributes' },
+                output: `import OpenAI from 'openai';
+import { trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+
+const tracer = trace.getTracer('app');
+
+const client = new OpenAI();
+export async function answer(question: string) {
+  return tracer.startActiveSpan('chat gpt-4o', { kind: SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o' } }, async (span) => {
+    try {
+      return await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: question }] });
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      span.setAttribute('error.type', error instanceof Error ? error.constructor.name : 'Error');
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}`,
+              },
+              {
+                messageId: SUGGESTION_MESSAGE_ID,
+                data: { description: 'Wrap the client with `wrapOpenAI` (langsmith/wrappers) where it is constructed (needs `npm install langsmith@^0.12.0`)' },
+                output: `import OpenAI from 'openai';
+import { wrapOpenAI } from 'langsmith/wrappers';
+const client = wrapOpenAI(new OpenAI());
+export async function answer(question: string) {
+  return client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: question }] });
+}`,
+              },
+            ],
           },
         ],
       },
@@ -141,7 +201,26 @@ export function chat(messages: never[]) {
         code: `import { generateText } from 'ai';
 import { openai } from '@ai-sdk/openai';
 await generateText({ model: openai('gpt-4o'), prompt: 'hi', experimental_telemetry: { isEnabled: false } });`,
-        errors: [{ messageId: 'telemetryDisabled', line: 3, column: 7, endLine: 3, endColumn: 108, data: { callee: 'generateText', option: 'experimental_telemetry' } }],
+        errors: [
+          {
+            messageId: 'telemetryDisabled',
+            line: 3,
+            column: 7,
+            endLine: 3,
+            endColumn: 108,
+            data: { callee: 'generateText', option: 'experimental_telemetry' },
+            // The author turned it off: turning it back on is unsafe.
+            suggestions: [
+              {
+                messageId: SUGGESTION_MESSAGE_ID,
+                data: { description: 'Turn telemetry back on (`experimental_telemetry: { isEnabled: true }`)' },
+                output: `import { generateText } from 'ai';
+import { openai } from '@ai-sdk/openai';
+await generateText({ model: openai('gpt-4o'), prompt: 'hi', experimental_telemetry: { isEnabled: true } });`,
+              },
+            ],
+          },
+        ],
       },
       {
         code: `import { GoogleGenerativeAI } from '@google/generative-ai';
@@ -149,25 +228,101 @@ const model = new GoogleGenerativeAI('key').getGenerativeModel({ model: 'gemini-
 await model.generateContent('hi');`,
         errors: [
           { messageId: 'deprecatedSdk', line: 3, column: 7, endLine: 3, endColumn: 34 },
-          { messageId: 'unwiredCall', line: 3, column: 7, endLine: 3, endColumn: 34 },
+          {
+            messageId: 'unwiredCall',
+            line: 3,
+            column: 7,
+            endLine: 3,
+            endColumn: 34,
+            // No client wrapper traces this SDK: a span, named by the operation (the model is set on another call).
+            suggestions: [
+              suggestion(
+                'Wrap the call in an OpenTelemetry span `generate_content` (`tracer.startActiveSpan`) with its GenAI attributes',
+                otelSpanFix(
+                  "import { GoogleGenerativeAI } from '@google/generative-ai';",
+                  "const model = new GoogleGenerativeAI('key').getGenerativeModel({ model: 'gemini-1.5-flash' });\n",
+                  "model.generateContent('hi')",
+                  'generate_content',
+                  "{ 'gen_ai.operation.name': 'generate_content', 'gen_ai.provider.name': 'gcp.gemini' }",
+                ),
+              ),
+            ],
+          },
         ],
       },
       {
         // A suppression without a reason suppresses nothing.
         code: `${OPENAI}// tracewire-disable-next-line require-llm-tracing
 await client.embeddings.create({ model: 'text-embedding-3-small', input: 'a' });`,
-        errors: [{ messageId: 'unwiredCall', line: 4, column: 7 }],
+        errors: [
+          {
+            messageId: 'unwiredCall',
+            line: 4,
+            column: 7,
+            // The project uses no tracing library, and LangSmith's wrapOpenAI (the one it would get) does not trace
+            // embeddings: no client wrapper, only the span.
+            suggestions: [
+              suggestion(
+                'Wrap the call in an OpenTelemetry span `embeddings text-embedding-3-small` (`tracer.startActiveSpan`) with its GenAI attributes',
+                otelSpanFix(
+                  "import OpenAI from 'openai';",
+                  'const client = new OpenAI();\n// tracewire-disable-next-line require-llm-tracing\n',
+                  "client.embeddings.create({ model: 'text-embedding-3-small', input: 'a' })",
+                  'embeddings text-embedding-3-small',
+                  "{ 'gen_ai.operation.name': 'embeddings', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'text-embedding-3-small' }",
+                ),
+              ),
+            ],
+          },
+        ],
       },
       {
         code: `${OPENAI}await client.embeddings.create({ model: 'text-embedding-3-small', input: 'a' });
 await client.chat.completions.create({ model: 'gpt-4o', messages: [] });`,
         options: [{ ignoreOperations: ['embeddings'] }],
-        errors: [{ messageId: 'unwiredCall', line: 4, column: 7 }],
+        errors: [
+          {
+            messageId: 'unwiredCall',
+            line: 4,
+            column: 7,
+            suggestions: [
+              suggestion(
+                'Wrap the call in an OpenTelemetry span `chat gpt-4o` (`tracer.startActiveSpan`) with its GenAI attributes',
+                otelSpanFix(
+                  "import OpenAI from 'openai';",
+                  "const client = new OpenAI();\nawait client.embeddings.create({ model: 'text-embedding-3-small', input: 'a' });\n",
+                  "client.chat.completions.create({ model: 'gpt-4o', messages: [] })",
+                  'chat gpt-4o',
+                  "{ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o' }",
+                ),
+              ),
+              suggestion(
+                'Wrap the client with `wrapOpenAI` (langsmith/wrappers) where it is constructed (needs `npm install langsmith@^0.12.0`)',
+                `import OpenAI from 'openai';\nimport { wrapOpenAI } from 'langsmith/wrappers';\nconst client = wrapOpenAI(new OpenAI());\nawait client.embeddings.create({ model: 'text-embedding-3-small', input: 'a' });\nawait client.chat.completions.create({ model: 'gpt-4o', messages: [] });`,
+              ),
+            ],
+          },
+        ],
       },
       {
         code: `const OpenAI = require('openai');\nconst client = new OpenAI();\nmodule.exports = () => client.chat.completions.create({ model: 'gpt-4o', messages: [] });\n`,
         filename: path.join(SDKS, 'handler.cjs'),
-        errors: [{ messageId: 'unwiredCall', line: 3, column: 24, endLine: 3, endColumn: 89 }],
+        errors: [
+          {
+            messageId: 'unwiredCall',
+            line: 3,
+            column: 24,
+            endLine: 3,
+            endColumn: 89,
+            // The call's promise is returned by a plain arrow function: no span (it would end before the call), the client wrapped in CommonJS.
+            suggestions: [
+              suggestion(
+                'Wrap the client with `wrapOpenAI` (langsmith/wrappers) where it is constructed (needs `npm install langsmith@^0.12.0`)',
+                `const OpenAI = require('openai');\nconst { wrapOpenAI } = require('langsmith/wrappers');\nconst client = wrapOpenAI(new OpenAI());\nmodule.exports = () => client.chat.completions.create({ model: 'gpt-4o', messages: [] });\n`,
+              ),
+            ],
+          },
+        ],
       },
     ],
   });
@@ -486,7 +641,8 @@ for (const r of allRules) {
     const result = await runIn(c.dir, c.files.map((f) => path.relative(c.dir, f)), { ...data, rules: only });
     // A directory case is a project: each of its files is linted with the others informing it.
     const settings = isProject ? { tracewire: { projectRoot: c.dir, project: data.project ?? true } } : undefined;
-    for (const file of c.files) {
+    // ESLint lints source files: findings in Prometheus rule files and dashboards are the CLI's alone.
+    for (const file of c.files.filter(isSourceFile)) {
       const code = fs.readFileSync(file, 'utf8');
       const rel = path.relative(c.dir, file).split(path.sep).join('/');
       const findings: Finding[] = result.findings.filter((f) => f.ruleId === r.meta.id && f.file === rel);

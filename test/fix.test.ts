@@ -19,6 +19,7 @@ import { resolveConfig } from '../src/config/load.js';
 import type { EvaluatedSite } from '../src/engine/link.js';
 import type { Finding, Fix, RunResult } from '../src/engine/types.js';
 import { tempProject } from './helpers/engine.js';
+import { hasGit } from './helpers/system-tools.js';
 
 async function cli(cwd: string, ...argv: string[]) {
   let stdout = '';
@@ -155,7 +156,7 @@ describe('fix', () => {
     expect(fs.readFileSync(target, 'utf8')).toBe('old\n');
   });
 
-  it('refuses files with uncommitted changes in git unless --allow-dirty', async () => {
+  it.runIf(hasGit())('refuses files with uncommitted changes in git unless --allow-dirty', async () => {
     const dir = gitRepo({ 'package.json': PKG, 'src/summarize.ts': AI_CALL, 'src/other.ts': AI_CALL });
     // An unrelated file with changes does not block: only files that would change count.
     fs.writeFileSync(path.join(dir, 'package.json'), PKG + '\n');
@@ -172,7 +173,7 @@ describe('fix', () => {
     expect(fs.readFileSync(path.join(dir, 'src/other.ts'), 'utf8')).toBe(AI_FIXED);
   });
 
-  it('writes a clean git work tree, and a staged change counts as uncommitted', async () => {
+  it.runIf(hasGit())('writes a clean git work tree, and a staged change counts as uncommitted', async () => {
     const dir = gitRepo({ 'package.json': PKG, 'src/summarize.ts': AI_CALL });
     fs.appendFileSync(path.join(dir, 'src/summarize.ts'), '\n');
     git(dir, 'add', 'src/summarize.ts');

@@ -11,6 +11,7 @@ import { main } from '../src/cli/main.js';
 import type { Finding } from '../src/engine/types.js';
 import { tempProject } from './helpers/engine.js';
 import { commitAll, git, initRepo, writeFiles } from './helpers/git.js';
+import { hasGit } from './helpers/system-tools.js';
 
 async function check(cwd: string, ...argv: string[]) {
   let stdout = '';
@@ -36,7 +37,7 @@ function repo(files: Record<string, string>): string {
   return dir;
 }
 
-describe('check --staged', () => {
+describe.skipIf(!hasGit())('check --staged', () => {
   it('checks the staged content, not the working tree, with positions in the staged text', async () => {
     const dir = repo({ 'src/llm.ts': LLM, 'README.md': 'app\n' });
     // Staged: unwired. Working tree: wired (and longer), never staged.
@@ -145,7 +146,7 @@ describe('check --staged', () => {
   });
 });
 
-describe('check --changed-since', () => {
+describe.skipIf(!hasGit())('check --changed-since', () => {
   function branchRepo() {
     const dir = repo({ 'src/llm.ts': LLM, 'src/raw.ts': RAW, 'src/legacy.ts': UNWIRED, 'src/old.ts': UNWIRED });
     git(dir, 'checkout', '-q', '-b', 'feature');

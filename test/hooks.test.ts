@@ -17,6 +17,8 @@ import { buildPackage } from './helpers/build.js';
 import { docBlocks } from './helpers/docs.js';
 import { ROOT } from './helpers/fixtures.js';
 import { git, gitEnv, gitTry, initRepo, writeFiles } from './helpers/git.js';
+import { hasGit, hasPreCommit } from './helpers/system-tools.js';
+import { SOURCE_EXTENSIONS } from '../src/engine/files.js';
 
 const UNWIRED = `import OpenAI from 'openai';
 
@@ -54,13 +56,43 @@ function appRepo(): string {
 const head = (dir: string) => git(dir, 'rev-parse', 'HEAD').trim();
 const committed = (dir: string, file: string) => git(dir, 'show', `HEAD:${file}`);
 
-describe('pre-commit: the tracewire hook of .pre-commit-hooks.yaml', () => {
+describe('the hooks of .pre-commit-hooks.yaml', () => {
+  it('are declared as documented, matching every extension check scans', () => {
+    const hooks = parseYaml(fs.readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Record<string, unknown>[];
+    const byId = Object.fromEntries(hooks.map((h) => [h.id, h]));
+    expect(byId.tracewire).toMatchObject({ entry: 'tracewire check --affected', language: 'node', types: ['file'], require_serial: true, pass_filenames: true });
+    expect(byId['tracewire-fix']).toMatchObject({ entry: 'tracewire fix --allow-dirty', language: 'node', types: ['file'], require_serial: true });
+    // pre-commit matches `files` with Python's re.search on the path relative to the repository.
+    const check = new RegExp(byId.tracewire!.files as string);
+    const fix = new RegExp(byId['tracewire-fix']!.files as string);
+    for (const ext of SOURCE_EXTENSIONS) {
+      expect(check.test(`src/deep/file.${ext}`), ext).toBe(true);
+      expect(fix.test(`file.${ext}`), ext).toBe(true);
+    }
+    // The files that change findings elsewhere reach the check (not the fixer).
+    for (const f of ['package.json', 'apps/web/package.json', 'tsconfig.json', 'tsconfig.build.json', 'jsconfig.json', 'tracewire.config.json', '.gitignore', 'pnpm-workspace.yaml', 'lerna.json']) {
+      expect(check.test(f), f).toBe(true);
+      expect(fix.test(f), f).toBe(false);
+    }
+    for (const f of ['README.md', 'data.json', 'src/file.ts.orig', 'mypackage.json', 'style.css']) expect(check.test(f), f).toBe(false);
+  });
+
+  it.runIf(hasGit() && fs.existsSync(path.join(ROOT, '.git')))('are pinned in docs/ci.md at a commit of this repository that declares them', () => {
+    const config = parseYaml(docBlocks('pre-commit', 'yaml')[0]!) as { repos: { rev: string }[] };
+    const rev = config.repos[0]!.rev;
+    expect(rev).toMatch(/^[0-9a-f]{40}$/);
+    expect(spawnSync('git', ['cat-file', '-e', `${rev}^{commit}`], { cwd: ROOT }).status, `${rev} is not a commit of this repository`).toBe(0);
+    const declared = parseYaml(execFileSync('git', ['show', `${rev}:.pre-commit-hooks.yaml`], { cwd: ROOT, encoding: 'utf8' })) as { id: string; entry: string }[];
+    expect(declared.find((h) => h.id === 'tracewire')?.entry).toBe('tracewire check --affected');
+  });
+});
+
+describe.skipIf(!hasPreCommit())('pre-commit: the tracewire hook of .pre-commit-hooks.yaml', () => {
   let hookRepo: string;
   let rev: string;
   let home: string;
 
   beforeAll(() => {
-    expect(spawnSync('pre-commit', ['--version']).status, 'pre-commit must be installed (.ci/run installs Debian\'s)').toBe(0);
     // This repository as it stands (tracked and new files), as a git repository pre-commit can clone.
     hookRepo = tmp('tracewire-hookrepo-');
     const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT }).toString('utf8').split('\0').filter(Boolean);
@@ -75,13 +107,6 @@ describe('pre-commit: the tracewire hook of .pre-commit-hooks.yaml', () => {
     git(hookRepo, 'commit', '-q', '-m', 'snapshot');
     rev = head(hookRepo);
     home = tmp('tracewire-precommit-home-');
-  });
-
-  it('declares the hooks as documented', () => {
-    const hooks = parseYaml(fs.readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Record<string, unknown>[];
-    const byId = Object.fromEntries(hooks.map((h) => [h.id, h]));
-    expect(byId.tracewire).toMatchObject({ entry: 'tracewire check', language: 'node', types_or: ['ts', 'tsx', 'javascript', 'jsx'], require_serial: false, pass_filenames: true });
-    expect(byId['tracewire-fix']).toMatchObject({ entry: 'tracewire fix --allow-dirty', language: 'node', types_or: ['ts', 'tsx', 'javascript', 'jsx'] });
   });
 
   it('refuses a commit that stages an unwired call, and lets it through once wired', () => {
@@ -124,6 +149,43 @@ describe('pre-commit: the tracewire hook of .pre-commit-hooks.yaml', () => {
     expect(committed(app, 'src/reply.ts')).toBe(WIRED);
   }, 900_000);
 
+  it('refuses an .mts file with an unwired call, and the un-wrapping of a shared client in the files it leaves untraced', () => {
+    const app = appRepo();
+    writeFiles(app, {
+      '.pre-commit-config.yaml': `repos:\n  - repo: ${hookRepo}\n    rev: ${rev}\n    hooks:\n      - id: tracewire\n`,
+      'src/llm/clients.ts': `import OpenAI from 'openai';\nimport { wrapOpenAI } from 'langsmith/wrappers';\n\nexport const openai = wrapOpenAI(new OpenAI());\n`,
+      'src/llm/index.ts': `export * from './clients';\n`,
+      'src/ask.ts': `import { openai } from './llm';\n\nexport const ask = (q: string) =>\n  openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: q }] });\n`,
+      'src/summarize.ts': `import { openai } from './llm';\n\nexport const summarize = (t: string) =>\n  openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: t }] });\n`,
+    });
+    git(app, 'add', '.');
+    const env = { PRE_COMMIT_HOME: home, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', NO_COLOR: '1' };
+    expect(spawnSync('pre-commit', ['install'], { cwd: app, env: gitEnv(env) }).status).toBe(0);
+    const first = gitTry(app, ['commit', '-m', 'wired clients'], env);
+    expect(first.status, first.stdout + first.stderr).toBe(0);
+
+    // An ES module file (.mts): pre-commit gives it no `ts` type, the hook's `files:` pattern matches it.
+    writeFiles(app, { 'src/reply.mts': UNWIRED });
+    git(app, 'add', 'src/reply.mts');
+    const mts = gitTry(app, ['commit', '-m', 'mts'], env);
+    expect(mts.status, mts.stdout + mts.stderr).not.toBe(0);
+    expect(mts.stdout + mts.stderr).toMatch(/src\/reply\.mts\n\s+6:21\s+error\s+OpenAI chat call/);
+    git(app, 'rm', '-q', '--cached', 'src/reply.mts');
+    fs.rmSync(path.join(app, 'src/reply.mts'));
+
+    // The wrapper removed from the shared client: the commit changes one file, the calls it leaves untraced are in two others.
+    writeFiles(app, { 'src/llm/clients.ts': `import OpenAI from 'openai';\n\nexport const openai = new OpenAI();\n` });
+    git(app, 'add', 'src/llm/clients.ts');
+    const before = head(app);
+    const unwrapped = gitTry(app, ['commit', '-m', 'drop the wrapper'], env);
+    const out = unwrapped.stdout + unwrapped.stderr;
+    expect(unwrapped.status, out).not.toBe(0);
+    expect(out).toMatch(/src\/ask\.ts\n\s+4:3\s+error\s+OpenAI chat call/);
+    expect(out).toMatch(/src\/summarize\.ts\n\s+4:3\s+error\s+OpenAI chat call/);
+    expect(out).not.toMatch(/src\/llm\/clients\.ts\n/);
+    expect(head(app)).toBe(before);
+  }, 600_000);
+
   // The hook is declared whatever the state of `fix`; it is exercised once the CLI has the command.
   const hasFix = /\.command\('fix'\)/.test(fs.readFileSync(path.join(ROOT, 'src/cli/main.ts'), 'utf8'));
   it.runIf(hasFix)('tracewire-fix applies the safe fix; the commit stops for review, then goes through', () => {
@@ -153,7 +215,7 @@ describe('pre-commit: the tracewire hook of .pre-commit-hooks.yaml', () => {
   }, 600_000);
 });
 
-describe('pre-commit with a local hook on the project\'s own tracewire (docs/ci.md)', () => {
+describe.skipIf(!hasPreCommit())('pre-commit with a local hook on the project\'s own tracewire (docs/ci.md)', () => {
   it('refuses an unwired call and accepts it wired', () => {
     const app = appRepo();
     fs.mkdirSync(path.join(app, 'node_modules/.bin'), { recursive: true });
@@ -179,7 +241,7 @@ describe('pre-commit with a local hook on the project\'s own tracewire (docs/ci.
   }, 120_000);
 });
 
-describe('a plain .git/hooks/pre-commit running check --staged (docs/ci.md)', () => {
+describe.skipIf(!hasGit())('a plain .git/hooks/pre-commit running check --staged (docs/ci.md)', () => {
   let pkg: string;
   beforeAll(() => {
     pkg = buildPackage();

@@ -12,12 +12,32 @@ import { ROOT } from './helpers/fixtures.js';
 
 const HEADINGS = ['## What it does', '## Why is this bad?', '## Examples', '### Incorrect', '### Correct', '## Options', '## Fix safety', '## When not to use it'];
 
-function examples(doc: string, section: 'Incorrect' | 'Correct'): string[] {
+/**
+ * The examples of a section: each `ts`/`js` block is one (as `example.ts`); blocks whose info string
+ * names a file (```` ```yaml file=prometheus/alerts.yml ````) in a row form one project example.
+ */
+function examples(doc: string, section: 'Incorrect' | 'Correct'): Record<string, string>[] {
   const start = doc.indexOf(`### ${section}`);
   const rest = doc.slice(start + 4);
   const end = rest.search(/\n##+ /);
   const body = end >= 0 ? rest.slice(0, end) : rest;
-  return [...body.matchAll(/```(?:ts|js|typescript|javascript)\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const out: Record<string, string>[] = [];
+  let project: Record<string, string> | undefined;
+  let lastEnd = 0;
+  for (const m of body.matchAll(/```(ts|js|typescript|javascript|ya?ml|json)(?: file=(\S+))?\n([\s\S]*?)```/g)) {
+    const [, lang, file, code] = m;
+    // Prose between blocks ends a project example.
+    if (project && body.slice(lastEnd, m.index).trim() !== '') project = undefined;
+    lastEnd = m.index! + m[0].length;
+    if (file) {
+      if (!project || file in project) out.push((project = {}));
+      project[file] = code!;
+    } else if (/^(ts|js|typescript|javascript)$/.test(lang!)) {
+      project = undefined;
+      out.push({ 'example.ts': code! });
+    }
+  }
+  return out;
 }
 
 describe('rule metadata', () => {
@@ -37,7 +57,7 @@ describe('rule metadata', () => {
         for (const m of Object.values(rule.meta.messages)) expect(m.trim().length).toBeGreaterThan(10);
         expect(rule.meta.options.safeParse(rule.meta.defaultOptions).success).toBe(true);
         expect(['recommended', 'strict', 'off']).toContain(rule.meta.preset);
-        expect(!!rule.checkSites || !!rule.createVisitor || id === 'suppression-comment').toBe(true);
+        expect(!!rule.checkSites || !!rule.createVisitor || !!rule.checkProject || id === 'suppression-comment').toBe(true);
       });
 
       const doc = fs.existsSync(path.join(ROOT, 'rules', `${id}.md`)) ? fs.readFileSync(path.join(ROOT, 'rules', `${id}.md`), 'utf8') : '';
@@ -57,18 +77,18 @@ describe('rule metadata', () => {
       // A doc may give the config its examples run with: <!-- tracewire-config: {...} -->
       const docConfig = /<!-- tracewire-config: (.*?) -->/.exec(doc)?.[1];
       const config = docConfig ? JSON.parse(docConfig) : { rules: { [id]: 'error' } };
-      examples(doc, 'Incorrect').forEach((code, i) => {
+      examples(doc, 'Incorrect').forEach((files, i) => {
         it(`reports incorrect example ${i + 1}`, async () => {
-          const dir = tempProject({ 'example.ts': code });
-          const r = await runIn(dir, ['example.ts'], config);
+          const dir = tempProject(files);
+          const r = await runIn(dir, Object.keys(files), config);
           expect(r.errors).toEqual([]);
           expect(r.findings.filter((f) => f.ruleId === id).length).toBeGreaterThan(0);
         });
       });
-      examples(doc, 'Correct').forEach((code, i) => {
+      examples(doc, 'Correct').forEach((files, i) => {
         it(`accepts correct example ${i + 1}`, async () => {
-          const dir = tempProject({ 'example.ts': code });
-          const r = await runIn(dir, ['example.ts'], config);
+          const dir = tempProject(files);
+          const r = await runIn(dir, Object.keys(files), config);
           expect(r.errors).toEqual([]);
           expect(r.findings.filter((f) => f.ruleId === id)).toEqual([]);
         });

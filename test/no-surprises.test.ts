@@ -122,7 +122,9 @@ function workspace() {
 type Workspace = ReturnType<typeof workspace>;
 
 function tracewire(ws: Workspace, args: string[], opts: { unshare?: boolean } = {}) {
-  const env = { ...process.env, HOME: ws.home, TMPDIR: ws.tmp, XDG_CACHE_HOME: path.join(ws.home, '.cache'), TRACEWIRE_NET_LOG: ws.netLog, NO_COLOR: '1', CI: '1' };
+  // The user cache in its default place (TMPDIR), not the test run's.
+  const { TRACEWIRE_CACHE_DIR: _runCache, ...inherited } = process.env;
+  const env = { ...inherited, HOME: ws.home, TMPDIR: ws.tmp, XDG_CACHE_HOME: path.join(ws.home, '.cache'), TRACEWIRE_NET_LOG: ws.netLog, NO_COLOR: '1', CI: '1' };
   const cmd = [process.execPath, '--import', pathToFileUrl(ws.hook), BIN, ...args];
   const r = opts.unshare ? spawnSync('unshare', ['-n', ...cmd], { cwd: ws.project, env, encoding: 'utf8' }) : spawnSync(cmd[0]!, cmd.slice(1), { cwd: ws.project, env, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -132,11 +134,10 @@ function pathToFileUrl(p: string): string {
   return new URL(`file://${p}`).href;
 }
 
-/** What a run may leave outside the project: only its own compile cache, in TMPDIR. */
+/** What a run may leave outside the project: only its own compile cache, in the user's cache folder ($XDG_CACHE_HOME/tracewire). */
 function outsideWrites(ws: Workspace, before: { outside: Map<string, string>; home: Map<string, string>; tmp: Map<string, string> }): string[] {
-  const uid = process.getuid?.() ?? os.userInfo().username;
-  const tmp = changes(before.tmp, snapshot(ws.tmp)).filter((c) => !c.startsWith(`added tracewire-${uid}/`) && !c.startsWith(`changed tracewire-${uid}/`));
-  return [...changes(before.outside, snapshot(ws.outside)).map((c) => `outside: ${c}`), ...changes(before.home, snapshot(ws.home)).map((c) => `HOME: ${c}`), ...tmp.map((c) => `TMPDIR: ${c}`)];
+  const home = changes(before.home, snapshot(ws.home)).filter((c) => !c.startsWith('added .cache/tracewire/') && !c.startsWith('changed .cache/tracewire/'));
+  return [...changes(before.outside, snapshot(ws.outside)).map((c) => `outside: ${c}`), ...home.map((c) => `HOME: ${c}`), ...changes(before.tmp, snapshot(ws.tmp)).map((c) => `TMPDIR: ${c}`)];
 }
 
 function markers(ws: Workspace): string[] {

@@ -17,6 +17,7 @@ import { listFiles } from '../src/engine/files.js';
 import { enabledRules, run, runCacheKey } from '../src/engine/run.js';
 import type { RunResult } from '../src/engine/types.js';
 import { buildPackage } from './helpers/build.js';
+import { readCacheFile, writeCacheFile } from './helpers/engine.js';
 import { FIXTURES, ROOT } from './helpers/fixtures.js';
 import { registry } from '../rules/registry.js';
 
@@ -103,13 +104,8 @@ describe('--cache', () => {
 
   const PLANTED = { ruleId: 'require-span-end', severity: 'error', file: 'src/other.ts', line: 1, column: 1, endLine: 1, endColumn: 2, messageId: 'neverEnded', message: 'planted' };
 
-  /** The cache file: a header line (key, the last run's result), then the per-file entries. */
-  function readCache(cacheFile: string): { header: any; entries: any } {
-    const text = fs.readFileSync(cacheFile, 'utf8');
-    const nl = text.indexOf('\n');
-    return { header: JSON.parse(text.slice(0, nl)), entries: JSON.parse(text.slice(nl + 1)) };
-  }
-  const writeCache = (cacheFile: string, c: { header: unknown; entries: unknown }) => fs.writeFileSync(cacheFile, `${JSON.stringify(c.header)}\n${JSON.stringify(c.entries)}`);
+  const readCache = readCacheFile;
+  const writeCache = writeCacheFile;
 
   /**
    * Plant a finding in the cached per-file result of a file, and drop the last run's result: the finding

@@ -16,6 +16,7 @@ import { escapeData, escapeProperty } from '../src/report/github.js';
 import { xmlEscape } from '../src/report/junit.js';
 import { tempProject } from './helpers/engine.js';
 import { ROOT } from './helpers/fixtures.js';
+import { hasGit } from './helpers/system-tools.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -114,7 +115,12 @@ describe('sarif', () => {
     expect(inv.toolExecutionNotifications[0].message.text).toMatch(/^src\/broken\.ts: parse error/);
 
     // Fixes: applying the SARIF replacements by line and column gives the same text as the JSON edits by offset.
-    const fixed = results.filter((x) => x.fixes);
+    // The unwired calls through a client built in their file carry unsafe fixes (wrap the call in a span, wrap the client).
+    expect(results.filter((x) => x.fixes?.[0]?.properties.safety === 'unsafe').map((x) => x.locations[0].physicalLocation.artifactLocation.uri).sort()).toEqual([
+      'src/a.ts',
+      'src/dir%20with%20space/%C3%BC%2Cx.ts',
+    ]);
+    const fixed = results.filter((x) => x.fixes?.[0]?.properties.safety === 'safe');
     expect(fixed.map((x) => x.locations[0].physicalLocation.artifactLocation.uri).sort()).toEqual(['src/crlf.ts', 'src/fix.ts']);
     for (const res of fixed) {
       const file = decodeURIComponent(res.locations[0].physicalLocation.artifactLocation.uri);
@@ -136,7 +142,7 @@ describe('sarif', () => {
     }
   });
 
-  it('uses paths relative to the git work tree root when run in a subdirectory', async () => {
+  it.runIf(hasGit())('uses paths relative to the git work tree root when run in a subdirectory', async () => {
     const dir = tempProject({ 'packages/app/src/a.ts': UNWIRED });
     spawnSync('git', ['init', '-q'], { cwd: dir });
     const app = path.join(dir, 'packages/app');
@@ -182,7 +188,7 @@ describe('github', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toContain(
-      '::error file=src/a.ts,line=3,col=25,endLine=3,endColumn=90,title=tracewire(require-llm-tracing)::OpenAI chat call `client.chat.completions.create` is not traced: its latency, tokens and errors never reach your traces, so its cost and failures cannot be attributed. Wrap the client (e.g. langsmith `wrapOpenAI`, langfuse `observeOpenAI`), call it inside a traced function, or register instrumentation at start-up.',
+      '::error file=src/a.ts,line=3,col=25,endLine=3,endColumn=90,title=tracewire(require-llm-tracing)::OpenAI chat call `client.chat.completions.create` is not traced: its latency, tokens and errors never reach your traces, so its cost and failures cannot be attributed. Wrap the client (e.g. LangSmith `wrapOpenAI`, Langfuse `observeOpenAI`), call it inside a traced function, or register instrumentation at start-up.',
     );
     expect(lines.some((l) => l.startsWith('::error file=src/dir with space/ü%2Cx.ts,line=3,col=25,'))).toBe(true);
     expect(lines.some((l) => /^::warning file=src\/suppress\.ts,line=1,col=1,.*title=tracewire\(suppression-comment\)::/.test(l))).toBe(true);

@@ -17,20 +17,26 @@ import { googleGenerativeAi } from './sdk/google-generative-ai.js';
 import { groq } from './sdk/groq.js';
 import { mistral } from './sdk/mistral.js';
 import { ollama } from './sdk/ollama.js';
+import { fal } from './sdk/fal.js';
+import { inngestAgentKit } from './sdk/inngest-agent-kit.js';
+import { googleCloudVertexai } from './sdk/google-cloud-vertexai.js';
+import { huggingface } from './sdk/huggingface.js';
+import { replicate } from './sdk/replicate.js';
+import { sagemaker } from './sdk/sagemaker.js';
+import { together } from './sdk/together.js';
 import { otelMetrics } from './metrics/otel.js';
 import { promClient } from './metrics/prom-client.js';
 import { instrumentations } from './tracing/instrumentations.js';
 import { langfuse } from './tracing/langfuse.js';
 import { langsmith } from './tracing/langsmith.js';
-import { braintrust, ddTrace, laminar } from './tracing/others.js';
+import { braintrust, ddTrace, gateways, laminar, phoenix, posthog, triggerDev } from './tracing/others.js';
 import { otel } from './tracing/otel.js';
 import { sentry } from './tracing/sentry.js';
 import { traceloop } from './tracing/traceloop.js';
-import { trigger } from './tracing/trigger.js';
 
-export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs];
+export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, sagemaker, together, replicate, huggingface, fal, googleCloudVertexai, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs, inngestAgentKit];
 
-export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace, trigger];
+export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace, posthog, phoenix, triggerDev, gateways];
 
 /** Metrics APIs (prom-client, OpenTelemetry metrics), for the metric rules. */
 export const metricModels: PackageModel[] = [promClient, otelMetrics];

@@ -1,12 +1,13 @@
 /**
- * What the three wiring rules share: reporting unwired sites of one kind, with the safe fix that passes
- * a configured callback handler (or switches on the SDK's own telemetry option).
+ * What the three wiring rules share: the fixes of an unwired site (built per occurrence by
+ * src/codemod/fixes/ from the evaluated site: detect → explain → act), and the advice their messages
+ * give, which names the wrappers the catalog has for *this* SDK and the project's tracing library.
  */
 
-import { appendArgumentEdit, insertPropertyEdit } from '../../src/engine/edits.js';
+import { asFindingFixes, fixEnv, type FixEnv, unwiredFixes } from '../../src/codemod/fixes/index.js';
+import { wrappersFor } from '../../src/codemod/fixes/builders.js';
 import type { EvaluatedSite } from '../../src/engine/link.js';
 import type { SiteRuleContext } from '../../src/engine/rule.js';
-import type { Fix, TextEdit } from '../../src/engine/types.js';
 import { z } from 'zod';
 import type { SiteKind } from '../catalog/types.js';
 
@@ -17,43 +18,37 @@ export interface HandlerOption {
   import?: { from: string; name: string };
 }
 
-/** An import of `name` from `from` added after the file's last top-level import, in its quote style. */
-export function importEdit(text: string, imp: { from: string; name: string }): TextEdit | undefined {
-  const already = new RegExp(`import\\s*\\{[^}]*\\b${imp.name}\\b[^}]*\\}\\s*from\\s*['"]${imp.from.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}['"]`);
-  if (already.test(text)) return undefined;
-  const quote = /^import[^\n]*"/m.test(text) && !/^import[^\n]*'/m.test(text) ? '"' : "'";
-  const semi = /^import[^\n]*;\s*$/m.test(text) || !/^import/m.test(text) ? ';' : '';
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const re = /^import\s[^;]*?from\s*['"][^'"]+['"];?[ \t]*$/gm;
-  let last = -1;
-  for (let m = re.exec(text); m; m = re.exec(text)) last = m.index + m[0].length;
-  const line = `import { ${imp.name} } from ${quote}${imp.from}${quote}${semi}`;
-  if (last >= 0) return { start: last, end: last, text: `${eol}${line}` };
-  return { start: 0, end: 0, text: `${line}${eol}` };
+/** The fix environment of a rule run (one per `checkSites` call). */
+export function envOf<O>(ctx: SiteRuleContext<O>): FixEnv {
+  return fixEnv(ctx.catalog, (f) => ctx.text(f), ctx.project);
 }
 
-/** The safe fix that passes the configured handler in the call's `callbacks` option, where the shape allows. */
-export function handlerFix(text: string | undefined, site: EvaluatedSite, handler: HandlerOption | undefined): Fix | undefined {
-  if (!text || !handler) return undefined;
-  const option = site.options.find((o) => o.key === 'callbacks' && typeof o.arg === 'number');
-  if (!option || typeof option.arg !== 'number') return undefined;
-  const edits: TextEdit[] = [];
-  const property = `callbacks: [${handler.expression}]`;
-  const arg = site.args[option.arg];
-  if (arg) {
-    const e = insertPropertyEdit(text, arg, property);
-    if (!e) return undefined;
-    edits.push(e);
-  } else {
-    // Only when the options argument is the next one: never skip positions.
-    if (site.args.length !== option.arg || site.args.some((a) => a.spread)) return undefined;
-    edits.push(appendArgumentEdit(text, site.args, site.argsEnd, `{ ${property} }`));
+/** `langsmith \`wrapOpenAI\``: a library's human name and the wrapper's export. */
+function wrapperLabel(env: FixEnv, reference: string, library: string): string {
+  const name = env.catalog.models.get(library)?.name ?? library;
+  return `${name} \`${reference.slice(reference.indexOf('#') + 1)}\``;
+}
+
+/**
+ * How to wire a site, from the catalog: the tracing option its SDK takes, the client wrappers that
+ * trace this SDK's operation (the project's tracing library first), the team's own helper, or a
+ * registration at start-up.
+ */
+export function adviceFor(env: FixEnv, site: EvaluatedSite): string {
+  const parts: string[] = [];
+  const option = site.options[0];
+  if (option) parts.push(`pass \`${option.key}\``);
+  if (site.kind === 'llm-call') {
+    const wrappers = wrappersFor(env, site.file, site.sdk, site.operation);
+    const declared = wrappers.filter((w) => w.declared);
+    if (declared.length) parts.push(`wrap the client with ${declared.map((w) => wrapperLabel(env, w.reference, w.library)).join(' or ')}`);
+    else if (wrappers.length) parts.push(`wrap the client (e.g. ${wrappers.slice(0, 2).map((w) => wrapperLabel(env, w.reference, w.library)).join(', ')})`);
   }
-  if (handler.import) {
-    const imp = importEdit(text, handler.import);
-    if (imp) edits.unshift(imp);
-  }
-  return { safety: 'safe', description: `Pass \`${property}\``, edits };
+  const helper = env.project?.scopeHelpers().find((h) => h.name !== 'default');
+  parts.push(helper ? `call it inside a traced function (such as your \`${helper.name}\`)` : 'call it inside a traced function');
+  parts.push('register instrumentation at start-up');
+  const text = parts.length > 1 ? `${parts.slice(0, -1).join(', ')}, or ${parts[parts.length - 1]}` : parts[0]!;
+  return text.charAt(0).toUpperCase() + text.slice(1) + '.';
 }
 
 /** The option of the three wiring rules for sites whose wiring the engine cannot see (default `warn`). */
@@ -89,15 +84,15 @@ export function whereUntraced(site: EvaluatedSite): string {
 }
 
 export function reportUnwired<O extends { handler?: HandlerOption; unknown?: 'error' | 'warn' | 'off' }>(ctx: SiteRuleContext<O>, kind: SiteKind, messageId: string): void {
+  const env = envOf(ctx);
   for (const site of ctx.sites) {
     if (site.kind !== kind || site.wired) continue;
     if (reportUnknown(ctx, site)) continue;
-    const fix = handlerFix(ctx.text(site.file), site, ctx.options.handler);
     ctx.report(site.file, {
       range: site.range,
       messageId,
       data: { sdk: ctx.catalog.models.get(site.sdk)?.name ?? site.sdk, callee: site.callee, operation: site.operation, where: whereUntraced(site) },
-      fix,
+      ...asFindingFixes(unwiredFixes(env, site, { handler: ctx.options.handler })),
     });
   }
 }

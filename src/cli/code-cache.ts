@@ -5,17 +5,21 @@
  * itself through `vm.Script` with a V8 code cache, and puts it in the CommonJS module cache, so every
  * later `require('typescript')` gets that instance.
  *
- * The cache lives in a directory of the user's own (`$TRACEWIRE_CACHE_DIR`, else `<tmpdir>/tracewire-<uid>`,
- * created with mode 0700 and used only when owned by the user); `TRACEWIRE_NO_CODE_CACHE=1` turns it off.
- * Anything unexpected falls back to the ordinary `require`.
+ * The cache lives in a directory of the user's own (see user-cache-dir.ts); `TRACEWIRE_NO_CODE_CACHE=1`
+ * turns it off. V8 trusts the code cache it is given: a damaged one crashes the process (a fatal error in
+ * the deserializer, exit 133 or 139), and V8 does not check it in release builds. So each cache file is an
+ * envelope, `TWV8`, a format number, the SHA-256 of the V8 data and the data, read without following
+ * links; a file that does not check out is ignored (and replaced at exit), never handed to V8. Anything
+ * unexpected falls back to the ordinary `require`.
  */
 
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import module, { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
+import { readRegularFile, writeFileAtomic } from '../safe-fs.js';
 import { userCacheDir } from '../user-cache-dir.js';
 
 interface ModuleInternals {
@@ -25,6 +29,34 @@ interface ModuleInternals {
 }
 
 let done = false;
+
+const MAGIC = Buffer.from('TWV8');
+const ENVELOPE_FORMAT = 1;
+/** Magic, format (u32), SHA-256 of the data. */
+const HEADER_BYTES = 4 + 4 + 32;
+
+/** The V8 data in its envelope (see the module comment). */
+export function envelope(data: Buffer): Buffer {
+  const header = Buffer.alloc(HEADER_BYTES);
+  MAGIC.copy(header, 0);
+  header.writeUInt32LE(ENVELOPE_FORMAT, 4);
+  crypto.createHash('sha256').update(data).digest().copy(header, 8);
+  return Buffer.concat([header, data]);
+}
+
+/** The V8 data of a cache file, if it is a regular file (not a link) whose envelope checks out. */
+export function readEnvelope(file: string): Buffer | undefined {
+  let buf: Buffer;
+  try {
+    buf = readRegularFile(file, { noFollow: true, maxBytes: 256 * 1024 * 1024 });
+  } catch {
+    return undefined;
+  }
+  if (buf.length <= HEADER_BYTES || !buf.subarray(0, 4).equals(MAGIC) || buf.readUInt32LE(4) !== ENVELOPE_FORMAT) return undefined;
+  const data = buf.subarray(HEADER_BYTES);
+  if (!crypto.createHash('sha256').update(data).digest().equals(buf.subarray(8, HEADER_BYTES))) return undefined;
+  return data;
+}
 
 const cacheDir = userCacheDir;
 
@@ -64,12 +96,7 @@ export function loadCommonJs(file: string, label: string, dir = process.env.TRAC
   const st = fs.statSync(file);
   const tag = `${process.version}-${process.arch}-${st.size}-${Math.round(st.mtimeMs)}`.replace(/[^\w.-]/g, '_');
   const cacheFile = path.join(dir, `${label}-${tag}.v8cache`);
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
+  const cachedData = readEnvelope(cacheFile);
   const Module = module as unknown as ModuleInternals;
   const source = fs.readFileSync(file, 'utf8');
   // `import()` inside the script loads as it would in a module of the main context.
@@ -91,9 +118,9 @@ export function loadCommonJs(file: string, label: string, dir = process.env.TRAC
     // Written at exit: by then the functions the run used are compiled, and go into the cache too.
     process.once('exit', () => {
       try {
-        const tmp = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
-        fs.renameSync(tmp, cacheFile);
+        // The directory is checked again: it must still be the user's private one.
+        if (cacheDir() !== dir) return;
+        writeFileAtomic(cacheFile, envelope(script.createCachedData()), { boundary: dir, mode: 0o600, what: 'the code cache' });
       } catch {
         // a read-only or full disk: no cache next time either
       }

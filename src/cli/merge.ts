@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../engine/files.js';
+import { describeCode, readRegularFile } from '../safe-fs.js';
 import { compareFindings } from '../engine/run.js';
 import type { FileError, Finding } from '../engine/types.js';
 
@@ -16,6 +17,7 @@ type Json = Record<string, any>;
 interface JsonReport {
   version: number;
   tool: { name: string; version: string };
+  project?: { root: string; config: string | null; repository: string | null };
   findings: Finding[];
   errors: FileError[];
   summary: { files: number; findings: number; errors: number; durationMs: number };
@@ -44,6 +46,7 @@ export function mergeJson(reports: JsonReport[]): string {
   const out = {
     version: first.version,
     tool: first.tool,
+    ...(first.project ? { project: first.project } : {}),
     findings,
     errors,
     summary: {
@@ -87,18 +90,79 @@ export function mergeSarif(logs: Json[]): string {
   return JSON.stringify({ ...first, runs: [run] }, null, 2) + '\n';
 }
 
+const isObj = (x: unknown): x is Json => !!x && typeof x === 'object' && !Array.isArray(x);
+const isNum = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+const isStr = (x: unknown) => typeof x === 'string';
+
+/** What is wrong with a JSON report's shape (the first problem, as `key path: expected ...`), if anything. */
+function jsonProblem(d: Json): string | undefined {
+  if (!isStr(d.tool?.version)) return 'tool.version: expected a string';
+  for (const [i, f] of (d.findings as unknown[]).entries()) {
+    const ok = isObj(f) && isStr(f.ruleId) && isStr(f.file) && isStr(f.messageId) && isStr(f.message) && (f.severity === 'error' || f.severity === 'warn') && [f.line, f.column, f.endLine, f.endColumn].every(isNum);
+    if (!ok) return `findings[${i}]: expected a finding { ruleId, severity, file, line, column, endLine, endColumn, messageId, message }`;
+  }
+  if (!Array.isArray(d.errors)) return 'errors: expected an array';
+  for (const [i, e] of (d.errors as unknown[]).entries()) if (!isObj(e) || !isStr(e.file) || !isStr(e.message)) return `errors[${i}]: expected { file, message }`;
+  const s = d.summary;
+  if (!isObj(s) || ![s.files, s.findings, s.errors, s.durationMs].every(isNum)) return 'summary: expected { files, findings, errors, durationMs } (numbers)';
+  if (d.baseline !== undefined && (!isObj(d.baseline) || !isStr(d.baseline.file) || !isNum(d.baseline.matched) || !isNum(d.baseline.stale))) return 'baseline: expected { file, matched, stale }';
+  return undefined;
+}
+
+/** The same for a SARIF log written by `check --format sarif`. */
+function sarifProblem(d: Json): string | undefined {
+  const run = d.runs[0] as Json;
+  if (!isObj(run.tool?.driver) || !isStr(run.tool.driver.version)) return 'runs[0].tool.driver.version: expected a string';
+  if (run.results !== undefined && !Array.isArray(run.results)) return 'runs[0].results: expected an array';
+  for (const [i, r] of ((run.results ?? []) as unknown[]).entries()) {
+    if (!isObj(r)) return `runs[0].results[${i}]: expected a result object`;
+    const loc = r.locations;
+    if (loc !== undefined && (!Array.isArray(loc) || !loc.every(isObj))) return `runs[0].results[${i}].locations: expected an array of locations`;
+    const uri = loc?.[0]?.physicalLocation?.artifactLocation?.uri;
+    if (uri !== undefined && !isStr(uri)) return `runs[0].results[${i}]: artifactLocation.uri: expected a string`;
+    if (isStr(uri)) {
+      try {
+        uri.split('/').map(decodeURIComponent);
+      } catch {
+        return `runs[0].results[${i}]: artifactLocation.uri: not a valid URI`;
+      }
+    }
+    const region = loc?.[0]?.physicalLocation?.region;
+    if (region !== undefined && (!isObj(region) || (region.startLine !== undefined && !isNum(region.startLine)) || (region.startColumn !== undefined && !isNum(region.startColumn)))) return `runs[0].results[${i}]: region: expected numbers`;
+    for (const k of ['ruleId'] as const) if (r[k] !== undefined && !isStr(r[k])) return `runs[0].results[${i}].${k}: expected a string`;
+    if (r.message !== undefined && (!isObj(r.message) || (r.message.text !== undefined && !isStr(r.message.text)))) return `runs[0].results[${i}].message: expected { text }`;
+  }
+  const inv = run.invocations;
+  if (inv !== undefined && (!Array.isArray(inv) || !inv.every(isObj))) return 'runs[0].invocations: expected an array of objects';
+  const notes = inv?.[0]?.toolExecutionNotifications;
+  if (notes !== undefined && (!Array.isArray(notes) || !notes.every((n: unknown) => isObj(n) && (n.message === undefined || (isObj(n.message) && (n.message.text === undefined || isStr(n.message.text))))))) return 'runs[0].invocations[0].toolExecutionNotifications: expected an array of notifications';
+  if (run.properties !== undefined && !isObj(run.properties)) return 'runs[0].properties: expected an object';
+  const b = run.properties?.baseline;
+  if (b !== undefined && (!isObj(b) || !isStr(b.file) || !isNum(b.matched) || !isNum(b.stale))) return 'runs[0].properties.baseline: expected { file, matched, stale }';
+  return undefined;
+}
+
 /** Read, check and merge the reports; returns the merged text. */
 export function mergeReports(cwd: string, files: string[]): string {
   if (files.length === 0) throw new UsageError('merge: name the reports to merge (the JSON or SARIF files of each shard)');
   const parsed = files.map((f) => {
     let data: Json;
     try {
-      data = JSON.parse(fs.readFileSync(path.resolve(cwd, f), 'utf8')) as Json;
+      // A FIFO or a device named by mistake is refused, not waited on.
+      const text = readRegularFile(path.resolve(cwd, f)).toString('utf8');
+      try {
+        data = JSON.parse(text) as Json;
+      } catch (e) {
+        throw new UsageError(`merge: ${f}: not valid JSON (${(e as Error).message.split('\n')[0]!.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')})`);
+      }
     } catch (e) {
-      throw new UsageError(`merge: cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`merge: cannot read ${f}: ${describeCode(e)}`);
     }
     const kind = kindOf(data);
     if (!kind) throw new UsageError(`merge: ${f} is neither a tracewire JSON report (--format json) nor a tracewire SARIF log (--format sarif)`);
+    const problem = kind === 'json' ? jsonProblem(data) : sarifProblem(data);
+    if (problem) throw new UsageError(`merge: ${f} is not a report tracewire wrote: ${problem}`);
     return { file: f, data, kind };
   });
   const kind = parsed[0]!.kind;

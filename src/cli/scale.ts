@@ -2,10 +2,12 @@
  * The options of `check` that make it scale: `--workers`, `--cache` / `--cache-location` and `--shard`.
  */
 
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { cacheFile } from '../engine/cache.js';
 import { autoWorkers } from '../engine/parallel.js';
+import { userCacheDir } from '../user-cache-dir.js';
 
 export interface ScaleOptions {
   /** A number of worker threads, or `auto`. */
@@ -55,8 +57,26 @@ export function applyShard(cwd: string, files: string[], contextFiles: string[],
   return { files: mine, contextFiles: [...new Set([...contextFiles, ...rest])] };
 }
 
-/** What `run()` gets from these options: worker threads and the cache file. */
-export function runScale(cwd: string, opts: ScaleOptions, fileCount: number): { workers: number; cacheFile?: string } {
+/**
+ * The cache of a gate run (`--staged`, `--affected`) when no `--cache` option says otherwise: in the user's
+ * cache folder, one per repository (and working directory, which findings' paths are relative to). Every
+ * entry is checked against the content hash of the file it describes, so it never changes an answer.
+ */
+export function gateCacheFile(repository: string, cwd: string): string | undefined {
+  const dir = userCacheDir();
+  if (!dir) return undefined;
+  const id = createHash('sha1').update(`${path.resolve(repository)}\0${path.resolve(cwd)}`).digest('hex').slice(0, 16);
+  return path.join(dir, `check-${id}.cache`);
+}
+
+/**
+ * What `run()` gets from these options: worker threads and the cache file. `--cache` (or `--cache-location`)
+ * uses the project's cache file; a gate run uses `gateCache` unless `--no-cache`.
+ */
+export function runScale(cwd: string, opts: ScaleOptions, fileCount: number, gateCache?: () => string | undefined): { workers: number; cacheFile?: string } {
   const workers = opts.workers === undefined || opts.workers === 'auto' ? autoWorkers(fileCount) : opts.workers;
-  return { workers, ...(opts.cache ? { cacheFile: cacheFile(cwd, opts.cacheLocation) } : {}) };
+  if (opts.cache === false) return { workers };
+  if (opts.cache || opts.cacheLocation) return { workers, cacheFile: cacheFile(cwd, opts.cacheLocation) };
+  const file = gateCache?.();
+  return file ? { workers, cacheFile: file } : { workers };
 }

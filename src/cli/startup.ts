@@ -34,18 +34,28 @@ export function startup(): void {
 type Main = (argv: string[]) => Promise<number>;
 
 /**
- * The CLI's `main`: from the bundle `dist/tracewire.cjs` (one script, through the code cache: see
- * scripts/bundle.mjs) when it is there and not older than the modules, else from the ES modules.
- * `TRACEWIRE_NO_BUNDLE=1` loads the modules.
+ * Whether to start from the bundle `dist/tracewire.cjs` rather than the ES modules of `dist/src`. In an
+ * installed copy (no TypeScript sources beside `dist/`: the package ships none), the two come from the
+ * same build, whatever times the installer gave the files (npm sets the time of extraction, file by file).
+ * In a checkout, where `tsc` alone may have rebuilt the modules since, the bundle must not be older.
+ */
+export function bundleIsCurrent(packageRoot: string): boolean {
+  const bundle = fs.statSync(path.join(packageRoot, 'dist/tracewire.cjs'), { throwIfNoEntry: false });
+  if (!bundle) return false;
+  if (!fs.existsSync(path.join(packageRoot, 'src/cli/main.ts'))) return true;
+  const modules = fs.statSync(path.join(packageRoot, 'dist/src/cli/main.js'), { throwIfNoEntry: false });
+  return !modules || bundle.mtimeMs >= modules.mtimeMs;
+}
+
+/**
+ * The CLI's `main`: from the bundle (one script, through the code cache: see scripts/bundle.mjs) when it
+ * is current (see `bundleIsCurrent`), else from the ES modules. `TRACEWIRE_NO_BUNDLE=1` loads the modules.
  */
 export async function loadMain(): Promise<Main> {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const bundle = path.resolve(here, '../../tracewire.cjs');
-  const modules = path.join(here, 'main.js');
+  const packageRoot = path.resolve(here, '../../..');
   try {
-    const b = fs.statSync(bundle, { throwIfNoEntry: false });
-    const m = fs.statSync(modules, { throwIfNoEntry: false });
-    if (b && (!m || b.mtimeMs >= m.mtimeMs) && !process.env.TRACEWIRE_NO_BUNDLE) return (loadCommonJs(bundle, 'tracewire') as { main: Main }).main;
+    if (!process.env.TRACEWIRE_NO_BUNDLE && bundleIsCurrent(packageRoot)) return (loadCommonJs(path.join(packageRoot, 'dist/tracewire.cjs'), 'tracewire') as { main: Main }).main;
   } catch {
     // a bundle that cannot load: the modules
   }

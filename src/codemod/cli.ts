@@ -11,6 +11,7 @@ import { displayPath, UsageError } from '../engine/files.js';
 import type { Finding, RunResult } from '../engine/types.js';
 import { type Codemod, type CodemodReport, CodemodUsageError, runCodemod } from './codemod.js';
 import { codemods, codemodsByName } from './codemods/index.js';
+import { installCommand, type NeededDependencies, withDependencies } from './dependencies.js';
 import { type FixReport, runFix } from './fix.js';
 import { DirtyTreeError, Session, type WriteSummary } from './session.js';
 
@@ -24,12 +25,14 @@ export type Prepare = (paths: string[]) => Promise<{ config: ResolvedConfig; fil
 
 export interface FixCommandOptions {
   unsafeFixes?: boolean;
+  addDependencies?: boolean;
   dryRun?: boolean;
   allowDirty?: boolean;
 }
 
 export interface CodemodCommandOptions {
   list?: boolean;
+  addDependencies?: boolean;
   dryRun?: boolean;
   allowDirty?: boolean;
   entry?: string;
@@ -69,7 +72,53 @@ function where(f: Finding): string {
   return `${f.file}:${f.line}:${f.column}`;
 }
 
-export function formatFixSummary(r: FixReport, cwd: string, dryRun: boolean): string {
+/**
+ * Declare (with --add-dependencies) the packages the changes import, in each nearest package.json; what
+ * was declared, and what is still to install, for the summary.
+ */
+export function settleDependencies(session: Session, needed: NeededDependencies, add: boolean): DependencyOutcome[] {
+  const out: DependencyOutcome[] = [];
+  for (const [manifest, packages] of [...needed].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    let added: string[] = [];
+    if (add && fs.existsSync(manifest)) {
+      const text = session.otherText(manifest);
+      const next = text === undefined ? undefined : withDependencies(text, packages);
+      if (next) {
+        session.updateOther(manifest, next.text);
+        added = next.added;
+      }
+    }
+    const rest = new Map([...packages].filter(([p]) => !added.includes(p)));
+    out.push({ manifest, added: added.map((p) => `${p}@${packages.get(p)}`), install: installCommand(manifest, added.length ? new Map() : rest), missing: [...rest.keys()] });
+  }
+  return out;
+}
+
+export interface DependencyOutcome {
+  manifest: string;
+  /** `name@range` declared in the manifest. */
+  added: string[];
+  /** The install command (for what was declared, or for what still has to be). */
+  install: string;
+  /** Packages neither declared before nor now. */
+  missing: string[];
+}
+
+export function formatDependencies(deps: DependencyOutcome[], cwd: string, what: string): string {
+  let out = '';
+  for (const d of deps) {
+    const where = displayPath(cwd, d.manifest);
+    const dir = path.relative(cwd, path.dirname(d.manifest)).split(path.sep).join('/') || '.';
+    if (d.added.length) out += `Declared in ${where}: ${d.added.join(', ')}; run \`${d.install}\`${dir !== '.' ? ` in ${dir}` : ''} to install ${d.added.length === 1 ? 'it' : 'them'}.\n`;
+    if (d.missing.length) {
+      const cmd = d.added.length ? installCommand(d.manifest, new Map(d.missing.map((m) => [m, undefined]))) : d.install;
+      out += `${what} import ${d.missing.length === 1 ? 'a package' : 'packages'} ${where} does not declare (${d.missing.join(', ')}): run \`${cmd}\`${dir !== '.' ? ` in ${dir}` : ''}${d.added.length ? '' : ', or rerun with --add-dependencies'}.\n`;
+    }
+  }
+  return out;
+}
+
+export function formatFixSummary(r: FixReport, cwd: string, dryRun: boolean, deps: DependencyOutcome[] = []): string {
   let out = '';
   const written = r.write?.written ? new Set(r.write.written) : undefined;
   const files = [...r.fixedByFile.entries()].filter(([file]) => dryRun || !written || written.has(file));
@@ -89,12 +138,13 @@ export function formatFixSummary(r: FixReport, cwd: string, dryRun: boolean): st
   const unfixable = [...r.unfixable].sort((a, b) => b[1] - a[1]);
   const total = unfixable.reduce((n, [, c]) => n + c, 0);
   if (total) out += `${plural(total, 'finding')} ${total === 1 ? 'has' : 'have'} no automatic fix (${unfixable.map(([id, n]) => `${id}: ${n}`).join(', ')}); \`tracewire codemod --list\` shows larger transforms.\n`;
+  out += formatDependencies(deps, cwd, 'The fixes');
   if (r.first.errors.length) out += `Not analysed:\n${analysisErrors(r.first)}`;
   out += writeFailures(r.write, cwd);
   return out;
 }
 
-export function formatCodemodSummary(codemod: Codemod, r: CodemodReport, cwd: string, dryRun: boolean): string {
+export function formatCodemodSummary(codemod: Codemod, r: CodemodReport, cwd: string, dryRun: boolean, deps: DependencyOutcome[] = []): string {
   let out = '';
   const changed = r.outcomes.filter((o) => o.status === 'changed');
   const skipped = r.outcomes.filter((o) => o.status === 'skipped');
@@ -115,6 +165,7 @@ export function formatCodemodSummary(codemod: Codemod, r: CodemodReport, cwd: st
     for (const o of skipped) out += `  ${displayPath(cwd, o.file)}:${o.line}:${o.column}  ${o.what}  ${o.reason}\n`;
   }
   for (const f of r.refused) out += `Refused ${displayPath(cwd, f.file)}: ${f.reason}\n`;
+  out += formatDependencies(deps, cwd, 'The changes');
   if (r.first.errors.length) out += `Not analysed:\n${analysisErrors(r.first)}`;
   out += writeFailures(r.write, cwd);
   return out;
@@ -148,8 +199,10 @@ export async function fixCommand(io: CommandIO, paths: string[], opts: FixComman
   const progress = progressReporter(io);
   const session = new Session({ cwd: io.cwd, files, contextFiles, config, dryRun: opts.dryRun, allowDirty: opts.allowDirty, progress: progress.report });
   let report: FixReport;
+  let deps: DependencyOutcome[] = [];
   try {
     report = await runFix(session, { unsafe: !!opts.unsafeFixes });
+    deps = settleDependencies(session, report.dependencies, !!opts.addDependencies);
     report.write = session.commit();
   } catch (e) {
     progress.clear();
@@ -160,7 +213,7 @@ export async function fixCommand(io: CommandIO, paths: string[], opts: FixComman
     throw e;
   }
   progress.clear();
-  const summary = formatFixSummary(report, io.cwd, !!opts.dryRun);
+  const summary = formatFixSummary(report, io.cwd, !!opts.dryRun, deps);
   if (opts.dryRun) {
     io.stdout(report.write.diff);
     io.stderr(summary);
@@ -187,8 +240,10 @@ export async function codemodCommand(io: CommandIO, name: string | undefined, pa
   const progress = progressReporter(io);
   const session = new Session({ cwd: io.cwd, files, contextFiles: prepared.contextFiles, config: prepared.config, dryRun: opts.dryRun, allowDirty: opts.allowDirty, progress: progress.report });
   let report: CodemodReport;
+  let deps: DependencyOutcome[] = [];
   try {
     report = await runCodemod(session, codemod, { entry });
+    deps = settleDependencies(session, report.dependencies, !!opts.addDependencies);
     report.write = session.commit();
   } catch (e) {
     progress.clear();
@@ -200,7 +255,7 @@ export async function codemodCommand(io: CommandIO, name: string | undefined, pa
     throw e;
   }
   progress.clear();
-  const summary = formatCodemodSummary(codemod, report, io.cwd, !!opts.dryRun);
+  const summary = formatCodemodSummary(codemod, report, io.cwd, !!opts.dryRun, deps);
   if (opts.dryRun) {
     io.stdout(report.write.diff);
     io.stderr(summary);

@@ -13,8 +13,12 @@ import type { CatalogIndex } from '../engine/catalog.js';
 import type { EvaluatedSite } from '../engine/link.js';
 import { PackageVersions } from '../engine/packages.js';
 import { buildCatalog } from '../engine/run.js';
+import type { SiteProject } from '../engine/rule.js';
 import type { Finding, RunResult } from '../engine/types.js';
+import { fixCatalog } from '../../rules/catalog/fixes.js';
+import { addNeeded, type NeededDependencies } from './dependencies.js';
 import { createProject, FileEditor } from './editor.js';
+import { type FixEnv, fixEnv, RULE_OF_KIND, suppressedLines } from './fixes/common.js';
 import { runFix } from './fix.js';
 import type { Session, WriteSummary } from './session.js';
 import { applyEdits } from './text.js';
@@ -41,8 +45,12 @@ export interface CodemodContext {
   config: ResolvedConfig;
   catalog: CatalogIndex;
   options: CodemodOptions;
-  /** Evaluated sites of the target files. */
+  /** Evaluated sites of the target files, except unwired ones whose finding a comment suppresses (never rewritten). */
   sites: EvaluatedSite[];
+  /** The unwired sites whose finding is suppressed (a change that would also reach them must not be made). */
+  suppressed: EvaluatedSite[];
+  /** What the rules' fixes build on: the same edits, from the same project view. */
+  fixEnv: FixEnv;
   findings: Finding[];
   /** Every file the run may edit (absolute paths, sorted). */
   targets: string[];
@@ -91,6 +99,8 @@ export interface CodemodReport {
   write?: WriteSummary;
   /** Files whose edits were refused (do not parse, conflicting edits), with the reason. */
   refused: { file: string; reason: string }[];
+  /** Packages the changes import that the project does not declare, per package.json. */
+  dependencies: NeededDependencies;
 }
 
 function lineCol(text: string, pos: number): { line: number; column: number } {
@@ -137,14 +147,28 @@ async function runFromRuleFixes(session: Session, codemod: Codemod): Promise<Cod
   }
   const before = r.first.findings.filter((f) => claims(codemod, f)).length;
   const remaining = r.final.findings.filter((f) => claims(codemod, f));
-  return { outcomes, before, after: remaining.length, remaining, first: r.first, refused: [] };
+  return { outcomes, before, after: remaining.length, remaining, first: r.first, refused: [], dependencies: r.dependencies };
 }
 
 export async function runCodemod(session: Session, codemod: Codemod, options: CodemodOptions): Promise<CodemodReport> {
   if (codemod.fromRuleFixes) return runFromRuleFixes(session, codemod);
   const { cwd, config } = session.opts;
+  const all: EvaluatedSite[] = [];
+  let view: SiteProject | undefined;
+  const first = await session.analyse(all, { project: (p) => (view = p) });
   const sites: EvaluatedSite[] = [];
-  const first = await session.analyse(sites);
+  const suppressed: EvaluatedSite[] = [];
+  const suppressedIn = new Map<string, Map<string, (line: number) => boolean>>();
+  for (const s of all) {
+    const text = session.text(s.file);
+    const rule = RULE_OF_KIND[s.kind];
+    let byRule = suppressedIn.get(s.file);
+    if (!byRule) suppressedIn.set(s.file, (byRule = new Map()));
+    let lines = byRule.get(rule);
+    if (!lines) byRule.set(rule, (lines = text === undefined ? () => false : suppressedLines(text, rule)));
+    if (!s.wired && lines(s.range.line)) suppressed.push(s);
+    else sites.push(s);
+  }
   const targets = new Set(session.opts.files);
   const project = createProject();
   const editors = new Map<string, FileEditor | null>();
@@ -161,6 +185,8 @@ export async function runCodemod(session: Session, codemod: Codemod, options: Co
     catalog,
     options,
     sites,
+    suppressed,
+    fixEnv: fixEnv(catalog, (f) => session.text(f), view),
     findings: first.findings,
     targets: [...targets].sort(),
     isTarget: (f) => targets.has(f),
@@ -196,6 +222,7 @@ export async function runCodemod(session: Session, codemod: Codemod, options: Co
 
   // Apply each file's edits; a file whose result does not parse is left alone.
   const refused: { file: string; reason: string }[] = [];
+  const dependencies: NeededDependencies = new Map();
   for (const [file, editor] of editors) {
     if (!editor) continue;
     const edits = editor.finish();
@@ -209,6 +236,10 @@ export async function runCodemod(session: Session, codemod: Codemod, options: Co
     }
     const problem = session.update(file, next);
     if (problem) refused.push({ file, reason: problem });
+    else {
+      const missing = editor.addedPackages().filter((pkg) => !versions.declared(file, pkg));
+      addNeeded(dependencies, file, missing.map((pkg) => (fixCatalog.packages[pkg] ? { package: pkg, range: fixCatalog.packages[pkg] } : { package: pkg })));
+    }
   }
   for (const r of refused) {
     for (const o of outcomes) {
@@ -226,5 +257,5 @@ export async function runCodemod(session: Session, codemod: Codemod, options: Co
     const after = await session.analyse();
     remaining = after.findings.filter((f) => claims(codemod, f));
   }
-  return { outcomes, before, after: remaining.length, remaining, first, refused };
+  return { outcomes, before, after: remaining.length, remaining, first, refused, dependencies };
 }

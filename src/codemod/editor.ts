@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { Node, Project, type SourceFile, SyntaxKind, ts } from 'ts-morph';
 import type { TextEdit } from '../engine/types.js';
+import { defaultRelativeExtension, type EditSink, packageOf } from './fixes/source.js';
 import { type CodeStyle, detectIndentUnit, eolOf, indentAt, quoteString } from './text.js';
 
 export function createProject(): Project {
@@ -52,7 +53,7 @@ interface PendingImport {
 
 export type Binding = { expr: string } | { error: string };
 
-export class FileEditor {
+export class FileEditor implements EditSink {
   readonly edits: TextEdit[] = [];
   readonly style: CodeStyle;
   private idents?: Set<string>;
@@ -155,7 +156,7 @@ export class FileEditor {
       if (m) specs.push(m[2]!);
     }
     const rel = specs.filter((s) => s.startsWith('.'));
-    if (rel.length === 0) return this.style.module === 'esm' && /\.m?js$/.test(this.file) ? '.js' : '';
+    if (rel.length === 0) return this.style.module === 'esm' ? defaultRelativeExtension(this.file) : '';
     const withExt = rel.filter((s) => /\.[cm]?[jt]sx?$/.test(s));
     if (withExt.length * 2 < rel.length) return '';
     const ts = withExt.filter((s) => /\.[cm]?tsx?$/.test(s)).length;
@@ -284,6 +285,16 @@ export class FileEditor {
   private addExtension(at: number, text: string, wrap?: { start: number; end: number }): void {
     const e = this.extendImport.get(at) ?? this.extendImport.set(at, { at, texts: [], wrap }).get(at)!;
     e.texts.push(text);
+  }
+
+  /** Bare package names of the import statements this editor adds (not of imports it extends). */
+  addedPackages(): string[] {
+    const out = new Set<string>();
+    for (const p of this.pending.values()) {
+      const pkg = packageOf(p.specifier);
+      if (pkg) out.add(pkg);
+    }
+    return [...out].sort();
   }
 
   /** Add a top-level statement after the imports (once per text). */

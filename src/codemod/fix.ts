@@ -9,7 +9,8 @@
  */
 
 import path from 'node:path';
-import type { Finding, Fix, RunResult } from '../engine/types.js';
+import type { Finding, Fix, RunResult, TextEdit } from '../engine/types.js';
+import { addNeeded, type NeededDependencies } from './dependencies.js';
 import { contentHash } from './write.js';
 import { type Session, type WriteSummary } from './session.js';
 import { applyEdits, editsOverlap } from './text.js';
@@ -38,6 +39,8 @@ export interface FixReport {
   final: RunResult;
   first: RunResult;
   write?: WriteSummary;
+  /** Packages the applied fixes import that the project does not declare, per package.json. */
+  dependencies: NeededDependencies;
 }
 
 /** The fix `fix` would apply for a finding, or why none applies. */
@@ -66,6 +69,7 @@ function key(f: Finding): string {
 export async function runFix(session: Session, opts: FixOptions): Promise<FixReport> {
   const cwd = session.opts.cwd;
   const fixedByFile = new Map<string, Finding[]>();
+  const dependencies: NeededDependencies = new Map();
   const history = new Map<string, Set<string>>();
   const frozen = new Map<string, string>();
   let result = await session.analyse();
@@ -100,8 +104,13 @@ export async function runFix(session: Session, opts: FixOptions): Promise<FixRep
       // Greedy: a fix joins when none of its edits touches an accepted fix's edits and the result parses.
       const accepted: { finding: Finding; fix: Fix }[] = [];
       let current = text;
-      for (const c of list) {
-        if (c.fix.edits.length === 0) continue;
+      for (const c0 of list) {
+        if (c0.fix.edits.length === 0) continue;
+        // An edit identical to one an accepted fix makes (the same import added by two fixes) is made once.
+        const same = (a: TextEdit, b: TextEdit) => a.start === b.start && a.end === b.end && a.text === b.text;
+        const edits = c0.fix.edits.filter((x) => !accepted.some((a) => a.fix.edits.some((e) => same(e, x))));
+        if (edits.length === 0) continue;
+        const c = edits.length === c0.fix.edits.length ? c0 : { finding: c0.finding, fix: { ...c0.fix, edits } };
         if (accepted.some((a) => a.fix.edits.some((e) => c.fix.edits.some((x) => editsOverlap(e, x))))) {
           rejections.set(key(c.finding), 'conflicts with another fix in the same place');
           continue;
@@ -134,6 +143,7 @@ export async function runFix(session: Session, opts: FixOptions): Promise<FixRep
       }
       seen.add(h);
       applied += accepted.length;
+      for (const a of accepted) addNeeded(dependencies, file, a.fix.dependencies);
       const log = fixedByFile.get(file) ?? fixedByFile.set(file, []).get(file)!;
       log.push(...accepted.map((a) => a.finding));
     }
@@ -160,5 +170,5 @@ export async function runFix(session: Session, opts: FixOptions): Promise<FixRep
     if ('reason' in c) skipped.push({ finding: f, reason: c.reason });
     else skipped.push({ finding: f, reason: lastRejections.get(key(f)) ?? (converged ? 'the fix did not take effect' : `fixes did not converge after ${MAX_PASSES} passes`) });
   }
-  return { passes, converged, fixedByFile, skipped, unfixable, final: result, first };
+  return { passes, converged, fixedByFile, skipped, unfixable, final: result, first, dependencies };
 }

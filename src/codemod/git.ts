@@ -1,18 +1,17 @@
 /**
  * The `cargo fix` safety net: refuse to rewrite files that have uncommitted changes in git (modified,
  * staged or untracked), so every change tracewire makes can be reviewed and reverted with git alone.
- * Outside a git work tree there is nothing to protect against and nothing is refused.
+ *
+ * It fails closed: a file inside a git work tree (a `.git` above it) for which git cannot answer (git
+ * missing, a repository owned by another user, a broken index) is reported as `unknown`, and the caller
+ * refuses to touch it unless told to (`--allow-dirty`). Only a file with no `.git` above it at all is
+ * outside git, with nothing to protect and nothing refused. git runs with the repository's own commands
+ * switched off (see git-exec.ts).
  */
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-
-function git(cwd: string, args: string[]): { ok: boolean; stdout: string } {
-  const r = spawnSync('git', args, { cwd, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' });
-  if (r.error || r.status !== 0) return { ok: false, stdout: '' };
-  return { ok: true, stdout: r.stdout };
-}
+import { runGit } from '../git-exec.js';
 
 export interface DirtyFile {
   file: string;
@@ -20,9 +19,33 @@ export interface DirtyFile {
   state: string;
 }
 
-/** Files among `files` (absolute) that have uncommitted changes; empty outside git or when git is missing. */
-export function dirtyFiles(files: string[]): DirtyFile[] {
-  if (files.length === 0) return [];
+export interface GitCheck {
+  /** Files with uncommitted changes. */
+  dirty: DirtyFile[];
+  /** Files inside a git work tree whose state git could not tell, with why. */
+  unknown: { file: string; reason: string }[];
+}
+
+/** The directory holding `.git` above `dir` (a work tree's top, or a submodule's), if any. */
+function gitMarkerAbove(dir: string): string | undefined {
+  for (let d = dir; ; ) {
+    if (fs.lstatSync(path.join(d, '.git'), { throwIfNoEntry: false })) return d;
+    const parent = path.dirname(d);
+    if (parent === d) return undefined;
+    d = parent;
+  }
+}
+
+function why(r: ReturnType<typeof runGit>): string {
+  if (r.error) return r.error.code === 'ENOENT' ? 'git is not installed or not on PATH' : `git could not run (${r.error.code ?? r.error.message})`;
+  const line = r.stderr.split('\n').find((l) => /^(fatal|error):/.test(l)) ?? r.stderr.split('\n')[0] ?? '';
+  return line ? `git failed: ${line.replace(/^(fatal|error):\s*/, '')}` : `git exited with ${r.status}`;
+}
+
+/** Which of `files` (absolute) have uncommitted changes, and which git cannot tell about (see the module comment). */
+export function checkFiles(files: string[]): GitCheck {
+  const out: GitCheck = { dirty: [], unknown: [] };
+  if (files.length === 0) return out;
   const real = new Map<string, string>();
   for (const f of files) {
     try {
@@ -32,31 +55,46 @@ export function dirtyFiles(files: string[]): DirtyFile[] {
     }
   }
   const byRoot = new Map<string, string[]>();
-  const rootOfDir = new Map<string, string | null>();
+  const rootOfDir = new Map<string, { root: string } | { reason: string } | null>();
   for (const f of real.keys()) {
     const dir = path.dirname(f);
     let root = rootOfDir.get(dir);
     if (root === undefined) {
-      const r = git(dir, ['rev-parse', '--show-toplevel']);
-      root = r.ok ? fs.realpathSync(r.stdout.trim()) : null;
+      const r = runGit(dir, ['rev-parse', '--show-toplevel']);
+      if (r.status === 0) root = { root: fs.realpathSync(r.stdout.toString('utf8').trim()) };
+      // Not in a work tree by git's own account, and no `.git` above either: outside git.
+      else if (!gitMarkerAbove(dir)) root = null;
+      else root = { reason: why(r) };
       rootOfDir.set(dir, root);
     }
-    if (root) (byRoot.get(root) ?? byRoot.set(root, []).get(root)!).push(f);
+    if (!root) continue;
+    if ('reason' in root) out.unknown.push({ file: real.get(f)!, reason: root.reason });
+    else (byRoot.get(root.root) ?? byRoot.set(root.root, []).get(root.root)!).push(f);
   }
-  const out: DirtyFile[] = [];
   for (const [root, list] of byRoot) {
     const wanted = new Set(list);
-    const r = git(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
-    if (!r.ok) continue;
-    for (const entry of r.stdout.split('\0')) {
+    const r = runGit(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all']);
+    if (r.status !== 0) {
+      const reason = why(r);
+      for (const f of list) out.unknown.push({ file: real.get(f)!, reason });
+      continue;
+    }
+    for (const entry of r.stdout.toString('utf8').split('\0')) {
       if (entry.length < 4) continue;
       const x = entry[0]!;
       const y = entry[1]!;
       const abs = path.join(root, entry.slice(3));
       if (!wanted.has(abs)) continue;
       const state = x === '?' ? 'untracked' : y !== ' ' ? 'modified' : 'staged';
-      out.push({ file: real.get(abs)!, state });
+      out.dirty.push({ file: real.get(abs)!, state });
     }
   }
-  return out.sort((a, b) => (a.file < b.file ? -1 : 1));
+  out.dirty.sort((a, b) => (a.file < b.file ? -1 : 1));
+  out.unknown.sort((a, b) => (a.file < b.file ? -1 : 1));
+  return out;
+}
+
+/** Files among `files` (absolute) that have uncommitted changes (see `checkFiles` for those git cannot tell about). */
+export function dirtyFiles(files: string[]): DirtyFile[] {
+  return checkFiles(files).dirty;
 }

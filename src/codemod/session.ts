@@ -4,15 +4,17 @@
  * (content-hash check, atomic write, only changed files), plus the dry-run diff.
  */
 
+import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import { parseErrorOf, parseSource } from '../engine/analyze-file.js';
 import { displayPath } from '../engine/files.js';
 import type { EvaluatedSite } from '../engine/link.js';
+import type { SiteProject } from '../engine/rule.js';
 import { decodeSource, run } from '../engine/run.js';
 import type { RunResult } from '../engine/types.js';
 import { unifiedDiff } from './diff.js';
-import { dirtyFiles } from './git.js';
+import { checkFiles } from './git.js';
 import { contentHash, encodeSource, removeStaleTemps, writeIfUnchanged } from './write.js';
 import { registry } from '../../rules/registry.js';
 
@@ -69,7 +71,7 @@ export class Session {
   }
 
   /** Analyse the project: the first time from disk, later from memory with the edits made so far. */
-  async analyse(sites?: EvaluatedSite[], extra?: { config?: ResolvedConfig; overrides?: Map<string, string> }): Promise<RunResult> {
+  async analyse(sites?: EvaluatedSite[], extra?: { config?: ResolvedConfig; overrides?: Map<string, string>; project?: (p: SiteProject) => void }): Promise<RunResult> {
     const first = this.sources.size === 0;
     const sources = first ? this.sources : undefined;
     const progress = this.opts.progress;
@@ -80,7 +82,7 @@ export class Session {
       contextFiles: this.opts.contextFiles,
       config: extra?.config ?? this.opts.config,
       readFile: first ? undefined : (f) => this.read(f, extra?.overrides),
-      detail: { sites, sources, onFile: progress ? (d, t) => progress('analysing', d, t) : undefined },
+      detail: { sites, sources, onFile: progress ? (d, t) => progress('analysing', d, t) : undefined, project: extra?.project },
     });
     if (first) {
       const targets = new Set(this.opts.files);
@@ -120,7 +122,38 @@ export class Session {
   }
 
   changed(): FileState[] {
-    return [...this.states.values()].filter((s) => s.text !== s.before).sort((a, b) => (a.file < b.file ? -1 : 1));
+    return [...this.states.values(), ...this.others.values()].filter((s) => s.text !== s.before).sort((a, b) => (a.file < b.file ? -1 : 1));
+  }
+
+  /** Files that are not analysed but may change with the sources (package.json): read once, written with them. */
+  private readonly others = new Map<string, FileState>();
+
+  /** The current text of such a file (as changed so far), or undefined when it cannot be read. */
+  otherText(file: string): string | undefined {
+    const st = this.others.get(file);
+    if (st) return st.text;
+    try {
+      return fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Record new text for a file that is not analysed (created when it does not exist). */
+  updateOther(file: string, text: string): void {
+    let st = this.others.get(file);
+    if (!st) {
+      let original: Buffer;
+      try {
+        original = fs.readFileSync(file);
+      } catch {
+        original = Buffer.alloc(0);
+      }
+      const decoded = decodeSource(original) ?? { text: '', bom: false };
+      st = { file, shown: this.shown(file), original, hash: contentHash(original), bom: decoded.bom, before: decoded.text, text: decoded.text };
+      this.others.set(file, st);
+    }
+    st.text = text.replace(/^\uFEFF/, '');
   }
 
   /** Write every changed file (or, in a dry run, produce the diff). Throws `DirtyTreeError` before writing anything. */
@@ -130,7 +163,14 @@ export class Session {
       return { written: [], failed: [], diff: changed.map((s) => unifiedDiff(s.shown, s.before, s.text)).join('') };
     }
     if (!this.opts.allowDirty) {
-      const dirty = dirtyFiles(changed.map((s) => s.file));
+      const { dirty, unknown } = checkFiles(changed.map((s) => s.file));
+      if (unknown.length) {
+        // Fail closed: what git cannot vouch for is not rewritten.
+        const list = unknown.map((u) => `  ${this.shown(u.file)}`).join('\n');
+        throw new DirtyTreeError(
+          `cannot tell whether ${unknown.length === 1 ? 'the file' : `${unknown.length} files`} to change ${unknown.length === 1 ? 'has' : 'have'} uncommitted changes: ${unknown[0]!.reason}\n${list}\ntracewire changes no file that git cannot show it can restore; fix git, or pass --allow-dirty to change ${unknown.length === 1 ? 'it' : 'them'} anyway.`,
+        );
+      }
       if (dirty.length) {
         const list = dirty.map((d) => `  ${this.shown(d.file)} (${d.state})`).join('\n');
         throw new DirtyTreeError(

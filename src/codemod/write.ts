@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { openExclusive, TEMP_FILE, tempNameFor, writeAll } from '../safe-fs.js';
 
 export function contentHash(buf: Buffer | string): string {
   return crypto.createHash('sha256').update(buf).digest('hex');
@@ -44,6 +45,8 @@ export function writeIfUnchanged(file: string, data: Buffer, expectedHash: strin
   }
   if (contentHash(current) !== expectedHash) return { status: 'skipped', reason: 'the file changed on disk after it was analysed; run again' };
   if (current.equals(data)) return { status: 'unchanged' };
+  // A read-only file is someone's decision (generated, vendored, locked): left alone, and reported.
+  if (readOnly(target, mode)) return { status: 'skipped', reason: 'read-only: tracewire does not rewrite read-only files (make it writable to apply the fix)' };
   try {
     atomicWrite(target, data, mode);
   } catch (e) {
@@ -52,8 +55,16 @@ export function writeIfUnchanged(file: string, data: Buffer, expectedHash: strin
   return { status: 'written' };
 }
 
-/** Temporary files of `atomicWrite`: `.<name>.tracewire-<pid>-<hex>.tmp`. */
-const TEMP_FILE = /^\.(.+)\.tracewire-(\d+)-[0-9a-f]{8}\.tmp$/;
+/** No write permission for anyone (also as root, whom `access` lets write anything), or none for this user. */
+function readOnly(file: string, mode: number): boolean {
+  if ((mode & 0o222) === 0) return true;
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 function alive(pid: number): boolean {
   try {
@@ -101,13 +112,16 @@ export function removeStaleTemps(files: Iterable<string>): string[] {
   return removed;
 }
 
+/**
+ * Replace `target` (a real path: no link) with `data`: a temporary file created with `O_CREAT | O_EXCL |
+ * O_NOFOLLOW` next to it (a name planted in its place, a link included, makes the write fail), then renamed.
+ */
 export function atomicWrite(target: string, data: Buffer, mode = 0o644): void {
-  const dir = path.dirname(target);
-  const tmp = path.join(dir, `.${path.basename(target)}.tracewire-${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempNameFor(target);
   let fd: number | undefined;
   try {
-    fd = fs.openSync(tmp, 'wx', mode);
-    fs.writeSync(fd, data);
+    fd = openExclusive(tmp, mode);
+    writeAll(fd, data);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;

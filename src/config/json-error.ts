@@ -128,3 +128,61 @@ export function jsonError(text: string): JsonError | undefined {
     }
   }
 }
+
+export interface DuplicateKey {
+  /** Where the second occurrence of the key starts. */
+  offset: number;
+  /** The key path of the object holding it, then the key. */
+  path: (string | number)[];
+}
+
+/**
+ * The first key that occurs twice in one object of a valid JSON text (`JSON.parse` keeps the last one
+ * silently, so half of a configuration would be ignored), or undefined.
+ */
+export function duplicateKey(text: string, accept: (path: (string | number)[]) => boolean = () => true): DuplicateKey | undefined {
+  type Frame = { kind: 'o'; keys: Set<string>; key?: string } | { kind: 'a'; index: number };
+  const stack: Frame[] = [];
+  const pathOf = (): (string | number)[] => stack.slice(0, -1).map((f) => (f.kind === 'o' ? f.key! : f.index));
+  let i = 0;
+  const n = text.length;
+  /** Skip a string starting at `i`; returns its decoded value. */
+  const str = (): string => {
+    const start = i++;
+    while (i < n && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  let expectKey = false;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === '{') {
+      stack.push({ kind: 'o', keys: new Set() });
+      expectKey = true;
+      i++;
+    } else if (c === '[') {
+      stack.push({ kind: 'a', index: 0 });
+      i++;
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+      expectKey = false;
+      i++;
+    } else if (c === ',') {
+      const top = stack[stack.length - 1];
+      if (top?.kind === 'a') top.index++;
+      else expectKey = true;
+      i++;
+    } else if (c === '"') {
+      const at = i;
+      const s = str();
+      const top = stack[stack.length - 1];
+      if (expectKey && top?.kind === 'o') {
+        if (top.keys.has(s) && accept([...pathOf(), s])) return { offset: at, path: [...pathOf(), s] };
+        top.keys.add(s);
+        top.key = s;
+        expectKey = false;
+      }
+    } else i++;
+  }
+  return undefined;
+}

@@ -6,8 +6,11 @@ import type { z } from 'zod';
 import type { MemberSpec, PackageModel } from '../engine/catalog-schema.js';
 import type { RuleModule } from '../engine/rule.js';
 import type { Severity } from '../engine/types.js';
+import { describeCode, readRegularFile } from '../safe-fs.js';
 import { globProblem } from './globs.js';
-import { jsonError } from './json-error.js';
+import { duplicateKey, jsonError } from './json-error.js';
+import { type ObservabilitySettings, resolveObservability } from './observability.js';
+import { isInside, repositoryRoot, upwards } from './root.js';
 import { type CatalogExtension, type CodemodsConfig, type ConfigFile, configSchema } from './schema.js';
 
 export class ConfigError extends Error {
@@ -29,6 +32,14 @@ export interface ResolvedConfig {
   file?: string;
   /** The directory relative references resolve against. */
   dir: string;
+  /**
+   * The project root: its files (minus ignores) are the project whose context informs every finding.
+   * The directory of the configuration file when one was found (or given, inside the repository),
+   * else the working directory. Never above the repository.
+   */
+  root: string;
+  /** The root of the git work tree the run is in, or null outside a repository: nothing above it is read. */
+  repository: string | null;
   rules: Map<string, RuleSetting>;
   ignores: string[];
   /** Catalog models built from the `catalog` extensions. */
@@ -41,6 +52,10 @@ export interface ResolvedConfig {
   raw: string;
   /** Settings of the codemods (`tracewire codemod`). */
   codemods: CodemodsConfig;
+  /** Where the observability files are and how metrics reach Prometheus (`observability`). */
+  observability: ObservabilitySettings;
+  /** The `catalog` extension as written, checked against the front end's catalog when it is built (`checkSdkIds`). */
+  catalogExtension?: { ext: CatalogExtension; label: string; keyPrefix: string };
 }
 
 const CONFIG_NAME = 'tracewire.config.json';
@@ -61,11 +76,22 @@ function positionOf(text: string, offset: number): string {
   return `${line}:${column}`;
 }
 
-export function parseJson(text: string, file: string): unknown {
+/**
+ * Parse JSON, with errors that name the line and column. `duplicates`: refuse a key given twice in one
+ * object (`all`), or only within the `tracewire` key of a package.json (`tracewire`).
+ */
+export function parseJson(text: string, file: string, duplicates: 'all' | 'tracewire' | 'none' = 'none'): unknown {
   const body = text.replace(/^\uFEFF/, '');
   try {
-    return JSON.parse(body);
+    const data = JSON.parse(body);
+    const dup = duplicates === 'none' ? undefined : duplicateKey(body, (p) => duplicates === 'all' || p[0] === 'tracewire');
+    if (dup) {
+      const key = dup.path[dup.path.length - 1];
+      throw new ConfigError(`${file}:${positionOf(body, dup.offset)}: ${formatPath(dup.path)}: duplicate key "${key}" (JSON keeps only the last one, so the first would be ignored)`);
+    }
+    return data;
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     // JSON.parse gives no position for some errors and may quote the whole file: locate the error ourselves.
     const found = jsonError(body);
     if (found) throw new ConfigError(`${file}:${positionOf(body, found.offset)}: invalid JSON: ${found.message}`);
@@ -76,26 +102,50 @@ export function parseJson(text: string, file: string): unknown {
   }
 }
 
-/** Look for `tracewire.config.json`, or a package.json with a `tracewire` key, from `start` upwards. */
+/**
+ * The text of a configuration file: a regular file only (a FIFO would block the run forever), read
+ * without blocking. Throws `ConfigError`.
+ */
+function readConfigText(file: string, label: string): string {
+  try {
+    return readRegularFile(file).toString('utf8');
+  } catch (e) {
+    throw new ConfigError(`${label}: cannot read the configuration file (${describeCode(e)})`);
+  }
+}
+
+/**
+ * Look for `tracewire.config.json`, or a package.json with a `tracewire` key, from `start` upwards, up to
+ * the root of the repository `start` is in (a configuration outside the repository never applies to it).
+ */
 export function findConfig(start: string): { file: string; data: unknown; raw: string } | undefined {
-  let dir = path.resolve(start);
   const label = (f: string) => path.relative(start, f) || f;
-  for (;;) {
+  for (const dir of upwards(start)) {
     const candidate = path.join(dir, CONFIG_NAME);
     if (fs.existsSync(candidate)) {
-      const raw = fs.readFileSync(candidate, 'utf8');
-      return { file: candidate, data: parseJson(raw, label(candidate)), raw };
+      const raw = readConfigText(candidate, label(candidate));
+      return { file: candidate, data: parseJson(raw, label(candidate), 'all'), raw };
     }
     const pkg = path.join(dir, 'package.json');
     if (fs.existsSync(pkg)) {
-      const raw = fs.readFileSync(pkg, 'utf8');
-      const data = parseJson(raw, label(pkg)) as Record<string, unknown> | null;
+      const raw = readConfigText(pkg, label(pkg));
+      const data = parseJson(raw, label(pkg), 'tracewire') as Record<string, unknown> | null;
       if (data && typeof data === 'object' && 'tracewire' in data) return { file: pkg, data: data.tracewire, raw: JSON.stringify(data.tracewire) };
     }
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
   }
+  return undefined;
+}
+
+/**
+ * The project root of a run in `cwd` with the configuration `file`: the configuration's directory when it
+ * is inside the repository (a configuration named with `-c` from elsewhere sets the rules, not the
+ * project), else the repository's root, else (outside a repository) `cwd`.
+ */
+export function projectRoot(cwd: string, file: string | undefined): { root: string; repository: string | null } {
+  const repository = repositoryRoot(cwd);
+  const dir = file ? path.dirname(path.resolve(cwd, file)) : undefined;
+  if (dir && (repository ? isInside(dir, repository) : true)) return { root: dir, repository };
+  return { root: repository ?? path.resolve(cwd), repository };
 }
 
 /** The keys an object schema allows at `p` (through optional, default, array, record and tuple), if it is one. */
@@ -204,6 +254,8 @@ export function resolveConfig(
   });
   if (cfg.tracingSchema !== undefined && cfg.tracingSchema.trim() === '') throw new ConfigError(`${label}: ${keyPrefix}tracingSchema: expected the path of a YAML tracing schema, got an empty string`);
   const dir = file ? path.dirname(file) : cwd;
+  const observability = resolveObservability(cfg.observability, dir, (key, message) => new ConfigError(`${label}: ${keyPrefix}${key}: ${message}`));
+  const { root, repository } = projectRoot(cwd, file);
   const settings = new Map<string, RuleSetting>();
   for (const [id, rule] of rules) {
     // The defaults are the `recommended` preset, as ESLint's `configs.recommended`: strict rules run when configured.
@@ -240,6 +292,8 @@ export function resolveConfig(
   return {
     file,
     dir,
+    root,
+    repository,
     rules: settings,
     ignores: cfg.ignores ?? [],
     models,
@@ -248,24 +302,46 @@ export function resolveConfig(
     project: cfg.project ?? true,
     raw,
     codemods: cfg.codemods ?? {},
+    observability,
+    catalogExtension: cfg.catalog ? { ext: cfg.catalog, label, keyPrefix } : undefined,
   };
 }
 
 export function loadConfig(opts: { cwd: string; configFile?: string; rules: ReadonlyMap<string, RuleModule<any>> }): ResolvedConfig {
   if (opts.configFile) {
     const file = path.resolve(opts.cwd, opts.configFile);
-    let raw: string;
-    try {
-      raw = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new ConfigError(`${opts.configFile}: cannot read the configuration file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const raw = readConfigText(file, opts.configFile);
+    const data = parseJson(raw, path.relative(opts.cwd, file) || file, path.basename(file) === 'package.json' ? 'tracewire' : 'all');
+    let inner = data;
+    if (path.basename(file) === 'package.json') {
+      // Named explicitly, a package.json must hold the configuration: no key is a mistake, not "no configuration".
+      if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`${opts.configFile}: expected a package.json object with a "tracewire" key, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`);
+      if (!('tracewire' in data)) throw new ConfigError(`${opts.configFile}: has no "tracewire" key: add one with the configuration, or name a tracewire.config.json`);
+      inner = (data as Record<string, unknown>).tracewire;
     }
-    const data = parseJson(raw, path.relative(opts.cwd, file) || file);
-    const inner = file.endsWith('package.json') ? (data as Record<string, unknown>).tracewire : data;
     return resolveConfig(inner, file, opts.rules, raw, opts.cwd);
   }
   const found = findConfig(opts.cwd);
   return resolveConfig(found?.data, found?.file, opts.rules, found?.raw ?? '', opts.cwd);
+}
+
+/**
+ * SDK ids named by catalog extensions (`wrappers[].sdks`, `globals[].covers`) must be the catalog's (or
+ * declared by the extension's own `sites[].sdk`): an unknown one, a typo, would silently wire nothing.
+ */
+export function checkSdkIds(config: ResolvedConfig, builtin: readonly PackageModel[]): void {
+  if (!config.catalogExtension) return;
+  const { ext, label, keyPrefix } = config.catalogExtension;
+  const known = new Set<string>(builtin.filter((m) => m.role === 'sdk').map((m) => m.id));
+  known.add('custom');
+  for (const s of ext.sites ?? []) if (s.sdk) known.add(s.sdk);
+  const check = (id: string, where: string) => {
+    if (known.has(id)) return;
+    const near = closest(id, [...known]);
+    throw new ConfigError(`${label}: ${keyPrefix}${where}: unknown SDK id "${id}" (${near ? `did you mean "${near}"? ` : ''}known: ${[...known].sort().join(', ')})`);
+  };
+  ext.wrappers?.forEach((w, i) => w.sdks?.forEach((id, j) => check(id, `catalog.wrappers[${i}].sdks[${j}]`)));
+  ext.globals?.forEach((g, i) => g.covers.forEach((id, j) => check(id, `catalog.globals[${i}].covers[${j}]`)));
 }
 
 /** Split `module#a.b` into the module (relative ones resolved against `dir`) and the export path. */

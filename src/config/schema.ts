@@ -133,7 +133,10 @@ export const codemodsSchema = z
       .describe('langchain-callbacks: the handler passed to LangChain and LangGraph invoke/stream/batch calls.'),
     wrapClients: z
       .object({
-        library: z.enum(['langsmith', 'langfuse']).optional().describe('Tracing library whose client wrappers to use (default "langsmith").'),
+        library: z
+          .enum(['langsmith', 'langfuse', 'braintrust'])
+          .optional()
+          .describe('Tracing library whose client wrappers to use (default: the one the project declares, else "langsmith").'),
         wrappers: z
           .record(z.string(), referenceSchema)
           .optional()
@@ -159,6 +162,46 @@ export const codemodsSchema = z
   })
   .strict();
 
+/** How OpenTelemetry instrument names reach Prometheus (see rules/observability/catalogue.ts). */
+export const OTEL_TRANSLATIONS = ['UnderscoreEscapingWithSuffixes', 'UnderscoreEscapingWithoutSuffixes', 'NoUTF8EscapingWithSuffixes', 'NoTranslation', 'PrometheusExporter'] as const;
+
+const globList = (what: string) => z.array(z.string()).optional().describe(what);
+
+/** Observability as code: where the Prometheus rule files and Grafana dashboards are, and how metrics reach Prometheus. */
+export const observabilitySchema = z
+  .object({
+    rules: globList(
+      'Glob patterns (relative to the configuration file) of Prometheus rule files, also Kubernetes PrometheusRule manifests. Replaces the default locations (**/prometheus/**, **/alerts/**, *.rules.yml, ...).',
+    ),
+    dashboards: globList('Glob patterns (relative to the configuration file) of Grafana dashboard JSON files and exported library panels. Replaces the default locations (**/dashboards/**, **/grafana/**, ...).'),
+    knownMetrics: globList(
+      'Metric names, or globs such as "node_*", that something other than this code emits (an exporter, another service): queries on them are known and not checked.',
+    ),
+    targetLabels: globList(
+      'Labels that scraping, relabelling or the OpenTelemetry collector attach to every series, besides job and instance (e.g. "cluster", "env"): label matchers on them are never reported.',
+    ),
+    createdSeries: z
+      .boolean()
+      .optional()
+      .describe(
+        'The exposition carries OpenMetrics created timestamps as `_created` series (the collector\'s Prometheus exporter with enable_open_metrics): counters, histograms and summaries also have `<name>_created`. Default false: prom-client and the OpenTelemetry JS exporters expose none.',
+      ),
+    otel: z
+      .object({
+        translation: z
+          .enum(OTEL_TRANSLATIONS)
+          .optional()
+          .describe(
+            'How OpenTelemetry instrument names become Prometheus names: a Prometheus/collector translation strategy for OTLP (default UnderscoreEscapingWithSuffixes: dots to "_", unit suffix, "_total" on counters), or "PrometheusExporter" for @opentelemetry/exporter-prometheus (no unit suffix). Default: decided from the dependencies each package declares.',
+          ),
+        namespace: z.string().optional().describe('A prefix the exporter puts before every OpenTelemetry metric name (the PrometheusExporter `prefix`, the collector exporter\'s `namespace`).'),
+      })
+      .strict()
+      .optional()
+      .describe('How OpenTelemetry metrics are exported to Prometheus.'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
@@ -177,9 +220,13 @@ export const configSchema = z
     tracingSchema: z.string().optional().describe('Path to a tracing schema (YAML) of span names and required attributes.'),
     project: z.boolean().optional().describe('Resolve values across the project\'s files (default true).'),
     codemods: codemodsSchema.optional().describe('Settings of the codemods (`tracewire codemod --list`).'),
+    observability: observabilitySchema
+      .optional()
+      .describe('Prometheus rule files and Grafana dashboards checked against the metrics the code emits (rule observability-query-metrics).'),
   })
   .strict();
 
 export type ConfigFile = z.infer<typeof configSchema>;
 export type CatalogExtension = z.infer<typeof catalogExtensionSchema>;
 export type CodemodsConfig = z.infer<typeof codemodsSchema>;
+export type ObservabilityConfig = z.infer<typeof observabilitySchema>;

@@ -26,18 +26,20 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import { z } from 'zod';
+import { LinearMatcher, type Part } from '../linear-match.js';
+import { describeCode, readRegularFile } from '../safe-fs.js';
 import { ConfigError, formatPath } from './load.js';
 
 export interface NamePattern {
   /** The pattern as written. */
   text: string;
-  /** Matches a whole span name; group i captures placeholder i. */
-  full: RegExp;
+  /** Matches a whole span name; group i captures placeholder i. Linear in the name, whatever the pattern. */
+  full: LinearMatcher;
   /**
    * For open-ended patterns (ending in `*` or in a placeholder without listed values): matches a name
    * prefix that every completion of it matches (a single-word completion, for a placeholder).
    */
-  head?: RegExp;
+  head?: LinearMatcher;
   /** Attribute names of the placeholders, in order. */
   placeholders: string[];
 }
@@ -82,10 +84,6 @@ const schemaFileSchema = z
 
 export type TracingSchemaData = z.input<typeof schemaFileSchema>;
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 type Token = { lit: string } | { star: true } | { attr: string; values?: string[] };
 
 /** Split a pattern into literal text, `*` and `{attr}` placeholders. Throws a message on malformed input. */
@@ -124,28 +122,29 @@ function tokenize(text: string): Token[] {
   return out;
 }
 
+/**
+ * Compile a pattern to a matcher. Not to a regular expression: `*` is `[\s\S]*`, and several of them
+ * backtrack polynomially on a long name that almost matches (minutes for one span name), which no time
+ * budget can interrupt. `LinearMatcher` gives the same matches and captures in linear time.
+ */
 export function compilePattern(text: string, attributes: Map<string, string[]>): NamePattern {
   const tokens = tokenize(text);
-  const part = (t: Token, collect: string[]): string => {
-    if ('lit' in t) return escapeRegExp(t.lit);
-    if ('star' in t) return '[\\s\\S]*';
-    collect.push(t.attr);
+  const part = (t: Token): Part => {
+    if ('lit' in t) return { lit: t.lit };
+    if ('star' in t) return { run: 'all', min: 0 };
     const values = t.values ?? attributes.get(t.attr);
     // Longest first, so a value that is a prefix of another does not shadow it.
-    return values ? `(${[...values].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})` : '(\\S+)';
+    return values ? { alt: [...values].sort((a, b) => b.length - a.length), capture: true } : { run: 'nonspace', min: 1, capture: true };
   };
-  const placeholders: string[] = [];
-  const full = new RegExp(`^${tokens.map((t) => part(t, placeholders)).join('')}$`);
+  const placeholders = tokens.flatMap((t) => ('attr' in t ? [t.attr] : []));
+  const full = new LinearMatcher(tokens.map((t) => part(t)));
   // Open-ended patterns (ending in `*`, or in a placeholder with no listed values) can match a name
   // known only by its prefix: everything before the last token must match within the prefix.
-  let head: RegExp | undefined;
+  let head: LinearMatcher | undefined;
   const last = tokens[tokens.length - 1];
   if (last && tokens.length > 1 && ('star' in last || ('attr' in last && !last.values && !attributes.has(last.attr)))) {
-    const body = tokens
-      .slice(0, -1)
-      .map((t) => part(t, []))
-      .join('');
-    head = 'star' in last ? new RegExp(`^${body}`) : new RegExp(`^${body}\\S*$`);
+    const body = tokens.slice(0, -1).map((t) => part(t));
+    head = new LinearMatcher([...body, 'star' in last ? { run: 'all', min: 0 } : { run: 'nonspace', min: 0 }]);
   }
   return { text, full, head, placeholders };
 }
@@ -218,6 +217,8 @@ function displayName(file: string, cwd: string): string {
 
 const cache = new Map<string, { mtimeMs: number; size: number; schema: TracingSchema }>();
 
+const MAX_SCHEMA_BYTES = 16 * 1024 * 1024;
+
 /** Read, parse and validate a schema file (cached while the file is unchanged). Throws `ConfigError`. */
 export function loadTracingSchema(file: string, cwd: string): TracingSchema {
   const label = displayName(file, cwd);
@@ -227,9 +228,10 @@ export function loadTracingSchema(file: string, cwd: string): TracingSchema {
     st = fs.statSync(file);
     const hit = cache.get(file);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.schema;
-    text = fs.readFileSync(file, 'utf8');
+    // A FIFO would block the run forever: regular files only.
+    text = readRegularFile(file, { maxBytes: MAX_SCHEMA_BYTES }).toString('utf8');
   } catch (e) {
-    throw new ConfigError(`${label}: cannot read the tracing schema (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ConfigError(`${label}: cannot read the tracing schema (${(e as NodeJS.ErrnoException).code === 'EFBIG' ? `over ${MAX_SCHEMA_BYTES / 1048576} MB` : describeCode(e)})`);
   }
   // Loaded on first use: most runs read no schema file (start-up time of small runs).
   const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof Yaml;
@@ -241,7 +243,14 @@ export function loadTracingSchema(file: string, cwd: string): TracingSchema {
     const what = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw new ConfigError(`${label}${where}: invalid YAML in the tracing schema: ${what}`);
   }
-  const schema = parseTracingSchema(doc.toJS(), label);
+  let data: unknown;
+  try {
+    // Aliases expanding into more than a few hundred nodes (a "billion laughs" document) are refused.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new ConfigError(`${label}: invalid YAML in the tracing schema: ${/alias/i.test((e as Error).message) ? 'too many alias expansions (a YAML alias bomb?); write the schema without nested aliases' : (e as Error).message.split('\n')[0]}`);
+  }
+  const schema = parseTracingSchema(data, label);
   cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, schema });
   return schema;
 }

@@ -33,10 +33,13 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { LinearMatcher, type Part } from '../linear-match.js';
+import { readRegularFile } from '../safe-fs.js';
 import type TS from 'typescript';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { Workspaces } from './workspaces.js';
 import { SdkSources } from './sdk-source.js';
+import { isRepositoryRoot } from '../config/root.js';
 
 let loadedTs: typeof TS | undefined;
 
@@ -288,8 +291,9 @@ export class Aliases {
       }
     }
     if (!located) {
+      // Up to the repository root: a tsconfig.json above the repository is another project's.
       const parent = path.dirname(dir);
-      found = parent === dir ? null : this.dirConfig(parent);
+      found = parent === dir || isRepositoryRoot(dir) ? null : this.dirConfig(parent);
     }
     this.byDir.set(dir, found);
     return found;
@@ -349,7 +353,7 @@ export class Aliases {
     this.consult(file);
     let result: LoadedConfig | null = null;
     try {
-      const data = parseJsonc(fs.readFileSync(file, 'utf8'), file);
+      const data = parseJsonc(readRegularFile(file).toString('utf8'), file);
       if (data && typeof data === 'object' && !Array.isArray(data)) result = this.merge(file, data as Record<string, unknown>, seen);
     } catch {
       result = null;
@@ -416,7 +420,7 @@ export class Aliases {
         let field: string | undefined;
         this.consult(path.join(p, 'package.json'));
         try {
-          const pkg = JSON.parse(fs.readFileSync(path.join(p, 'package.json'), 'utf8')) as Record<string, unknown>;
+          const pkg = JSON.parse(readRegularFile(path.join(p, 'package.json')).toString('utf8')) as Record<string, unknown>;
           if (typeof pkg.tsconfig === 'string') field = path.resolve(p, pkg.tsconfig);
         } catch {
           field = undefined;
@@ -469,15 +473,17 @@ function globMatches(pattern: string, file: string): boolean {
   const f = norm(file);
   const last = pat.slice(pat.lastIndexOf('/') + 1);
   if (!/[*?]/.test(last) && !/\.[^/]+$/.test(last)) pat += '/**/*';
-  let re = '';
+  // Matched in linear time (see linear-match.ts): as a regular expression, an `include` of many `**​/`
+  // backtracked exponentially on a deep path (14 of them, 19 folders deep: 40 s for one file).
+  const parts: Part[] = [];
   for (let i = 0; i < pat.length; i++) {
     const ch = pat[i]!;
     if (ch === '*' && pat[i + 1] === '*' && pat[i + 2] === '/') {
-      re += '(?:[^/]+/)*';
+      parts.push({ segs: true });
       i += 2;
-    } else if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    } else if (ch === '*') parts.push({ run: 'nonslash', min: 0 });
+    else if (ch === '?') parts.push({ run: 'nonslash', min: 1, max: 1 });
+    else parts.push({ lit: ch });
   }
-  return new RegExp(`^${re}$`).test(f);
+  return new LinearMatcher(parts).test(f);
 }

@@ -9,6 +9,7 @@
 
 import ts = require('typescript');
 import { parseErrorOf, parseSource } from './ast.js';
+import { checkNesting, isStackOverflow, NestingError } from './nesting.js';
 import type { Aliases } from './aliases.js';
 import type { MemberSpec } from './catalog-schema.js';
 import type { CatalogIndex } from './catalog.js';
@@ -43,6 +44,8 @@ export interface FileAnalysis {
   /** Syntax errors found by the parser (the file is then not analysed). */
   parseError?: string;
   sourceFile?: ts.SourceFile;
+  /** The steps of work the analysis took (see `AnalyzeOptions.budget`). */
+  steps?: number;
 }
 
 export interface FileVisitor {
@@ -82,8 +85,12 @@ export interface AnalyzeOptions {
   /** Keep the source file on the result (the ESLint adapter and codemods need it). */
   keepSourceFile?: boolean;
   sourceFile?: ts.SourceFile;
-  /** `performance.now()` after which the analysis of this file gives up (throws `FileTimeoutError`). */
-  deadline?: number;
+  /**
+   * Steps of work (nodes walked, values resolved) after which the analysis of this file gives up (throws
+   * `FileBudgetError`). Counted, not timed: the same file stops at the same point on any machine, under
+   * any load and with any number of workers.
+   */
+  budget?: number;
   /**
    * The rest of the project, for per-file rules: `ctx.valueOf` resolves values imported from other
    * project files through it (a tracer or a metric exported from `src/telemetry.ts`). The file's own
@@ -97,24 +104,34 @@ export interface AnalyzeOptions {
   aliases?: Aliases;
 }
 
-/** The per-file time budget ran out: thrown at a safe point of the walk or of value resolution. */
-export class FileTimeoutError extends Error {
+/** The per-file budget of work ran out: thrown at a safe point of the walk or of value resolution. */
+export class FileBudgetError extends Error {
   constructor() {
-    super('the per-file time budget ran out');
-    this.name = 'FileTimeoutError';
+    super('the per-file budget ran out');
+    this.name = 'FileBudgetError';
   }
 }
 
 export function analyzeFile(file: string, text: string, opts: AnalyzeOptions): FileAnalysis {
-  const sf = opts.sourceFile ?? parseSource(file, text);
+  let sf: ts.SourceFile;
+  try {
+    sf = opts.sourceFile ?? parseSource(file, text);
+  } catch (e) {
+    // The parser ran out of stack: the file nests far deeper than the limit below.
+    if (isStackOverflow(e)) throw new NestingError();
+    throw e;
+  }
   const parseError = parseErrorOf(sf);
   const empty: FileSummary = { file, exports: {}, starExports: [], fns: {}, calls: [] };
   if (parseError) return { summary: empty, parseError, sourceFile: opts.keepSourceFile ? sf : undefined };
 
-  const deadline = opts.deadline;
-  // A synchronous analysis can only stop itself: the walk and the resolver check the budget as they go.
+  // Measured, not left to the stack: the same answer in every mode (see nesting.ts).
+  checkNesting(sf);
+  const budget = opts.budget;
+  let steps = 0;
+  // A synchronous analysis can only stop itself: the walk and the resolver count their steps of work.
   const tick = () => {
-    if (deadline !== undefined && performance.now() > deadline) throw new FileTimeoutError();
+    if (budget !== undefined && ++steps > budget) throw new FileBudgetError();
   };
   const facts = new FileFacts(file, sf, opts.catalog);
   const resolver = new FileResolver(facts, { catalog: opts.catalog, project: opts.project, aliases: opts.aliases, tick });
@@ -150,5 +167,5 @@ export function analyzeFile(file: string, text: string, opts: AnalyzeOptions): F
   const summary = summarizer.finish();
   const imports = summarizer.projectImports();
   const aliases = resolver.aliasAnswers();
-  return { summary, imports, ...(aliases ? { aliases } : {}), sourceFile: opts.keepSourceFile ? sf : undefined };
+  return { summary, imports, ...(aliases ? { aliases } : {}), sourceFile: opts.keepSourceFile ? sf : undefined, steps };
 }

@@ -138,10 +138,18 @@ function isModuleExportsTarget(e: ts.Expression): boolean {
   return ts.isIdentifier(cur) && cur.text === 'exports';
 }
 
+/** An `await` outside any function (explicit stack: generated code nests deeply). */
 function hasTopLevelAwait(e: ts.Node): boolean {
-  if (ts.isAwaitExpression(e)) return true;
-  if (ts.isFunctionLike(e) || ts.isClassLike(e)) return false;
-  return ts.forEachChild(e, hasTopLevelAwait) ?? false;
+  const stack: ts.Node[] = [e];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (ts.isAwaitExpression(n)) return true;
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) continue;
+    ts.forEachChild(n, (c) => {
+      stack.push(c);
+    });
+  }
+  return false;
 }
 
 /** Property names of type members, or undefined when an index signature (or a computed name) allows any key. */

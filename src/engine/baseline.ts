@@ -13,9 +13,9 @@
  */
 
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import ts = require('typescript');
+import { describeCode, projectBoundary, readRegularFile, writeFileAtomic } from '../safe-fs.js';
 import { UsageError } from './files.js';
 import type { Finding } from './types.js';
 
@@ -221,9 +221,10 @@ function alignByLine(a: number[], b: number[]): [number, number][] {
 export function readBaseline(file: string): BaselineFile {
   let raw: string;
   try {
-    raw = fs.readFileSync(file, 'utf8');
+    // Not through a link (the project is the repository), and never blocking on a FIFO.
+    raw = readRegularFile(file, { noFollow: true }).toString('utf8');
   } catch (e) {
-    throw new UsageError(`cannot read the baseline ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with `tracewire baseline`)' : (e as Error).message}`);
+    throw new UsageError(`cannot read the baseline ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create it with `tracewire baseline`)' : describeCode(e)}`);
   }
   let data: unknown;
   try {
@@ -258,12 +259,12 @@ export function serializeBaseline(entries: readonly BaselineEntry[]): string {
   return `{\n  "version": 1,\n  "entries": [${lines.length ? '\n' + lines.join(',\n') + '\n  ' : ''}]\n}\n`;
 }
 
-/** Write atomically: a reader never sees half a baseline. */
-export function writeBaseline(file: string, entries: readonly BaselineEntry[]): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, serializeBaseline(entries));
-  fs.renameSync(tmp, file);
+/**
+ * Write atomically (a reader never sees half a baseline) and through no link: `cwd` sets the project
+ * whose links are never followed (see safe-fs.ts).
+ */
+export function writeBaseline(file: string, entries: readonly BaselineEntry[], cwd = path.dirname(file)): void {
+  writeFileAtomic(file, serializeBaseline(entries), { boundary: projectBoundary(cwd), label: path.relative(cwd, file) || file, what: 'the baseline' });
 }
 
 export function toEntry(f: Fingerprinted): BaselineEntry {

@@ -14,27 +14,44 @@
  * tree costs a listing, a read and a hash per file.
  *
  * The file is a header line (format, key, the last run's result) and a line of per-file entries, which
- * is only parsed when some file has changed.
+ * is only parsed when some file has changed, each with a SHA-256 checksum (the header's before it, the
+ * entries' on a last line). A cache is data, not trust: a file that fails its checksum, has another
+ * format or key, or holds values of another shape is ignored as if there were none, and rewritten. It
+ * is read without following links and written through no link (see safe-fs.ts).
  */
 
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkWritePath, projectBoundary, readRegularFile, writeAll, writeFileAtomic } from '../safe-fs.js';
+import { userCacheDir } from '../user-cache-dir.js';
 import { VERSION } from '../version.js';
 import type { FileResult } from './file-task.js';
 import { summaryText } from './packed.js';
+import type { TextScan } from './prescan.js';
 import type { RunResult } from './types.js';
 
 /** Default file name, in the working directory (or inside `--cache-location` when it names a directory). */
 export const CACHE_FILE = '.tracewirecache';
 
-const FORMAT = 3;
+const FORMAT = 4;
 
 interface CacheEntry {
   /** Content hash. */
   h: string;
-  r: FileResult;
+  /** The per-file phase's result, for files that were analysed. */
+  r?: FileResult;
+  /** The prescan of the text (see prescan.ts), for every file read with the prefilter on. */
+  p?: CachedPrescan;
+}
+
+/** What the prescan found in a text: content-determined, so kept by hash like the results. */
+export interface CachedPrescan {
+  scan?: TextScan;
+  mayHaveDirectives?: true;
+  /** Why the text cannot be analysed (binary, minified). */
+  error?: FileResult;
 }
 
 interface CacheHeader {
@@ -57,7 +74,7 @@ interface RunEntry {
 export function packageState(dir: string): string {
   let pkg = '-';
   try {
-    pkg = contentHash(fs.readFileSync(path.join(dir, 'package.json')));
+    pkg = contentHash(readRegularFile(path.join(dir, 'package.json')));
   } catch {
     // no package.json here
   }
@@ -68,15 +85,19 @@ export function packageState(dir: string): string {
 /** The state of a tsconfig/jsconfig file as the path aliases see it: its content hash, or `-` when absent. */
 export function configState(file: string): string {
   try {
-    return contentHash(fs.readFileSync(file));
+    return contentHash(readRegularFile(file));
   } catch {
     return '-';
   }
 }
 
-/** A digest of a run's inputs besides the key: every file, whether it is reported, and its content hash (or failure). */
-export function runDigest(files: string[], reported: ReadonlySet<string>, hashOf: (file: string) => string): string {
+/**
+ * A digest of a run's inputs besides the key: every file, whether it is reported, and its content hash (or
+ * failure); and `extra`, what else decides the reported files (the changes of a gate run).
+ */
+export function runDigest(files: string[], reported: ReadonlySet<string>, hashOf: (file: string) => string, extra?: string): string {
   const h = createHash('sha1');
+  if (extra !== undefined) h.update(`changes\0${extra}\n`);
   for (const f of files) h.update(`${reported.has(f) ? 'r' : 'c'}\0${f}\0${hashOf(f)}\n`);
   return h.digest('base64');
 }
@@ -85,18 +106,40 @@ function stampOf(st: fs.Stats): string {
   return `${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 
-function readFrom(file: string, offset: number): string {
-  const fd = fs.openSync(file, 'r');
+/** Open the cache file for reading: never through a link, never blocking on a FIFO; a regular file only. */
+function openCache(file: string): number {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+  if (!fs.fstatSync(fd).isFile()) {
+    fs.closeSync(fd);
+    throw new Error('not a regular file');
+  }
+  return fd;
+}
+
+/**
+ * The entries line and its checksum from `offset` to the end, if the file is still the one whose header
+ * was read (`stamp`) and the checksum holds; else undefined.
+ */
+function readEntries(file: string, offset: number, stamp: string): string | undefined {
+  const fd = openCache(file);
   try {
-    const size = fs.fstatSync(fd).size;
-    const buf = Buffer.allocUnsafe(Math.max(0, size - offset));
+    const st = fs.fstatSync(fd);
+    // Another run replaced the file since the header was read: its entries are for another header.
+    if (stampOf(st) !== stamp) return undefined;
+    const buf = Buffer.allocUnsafe(Math.max(0, st.size - offset));
     let done = 0;
     while (done < buf.length) {
       const n = fs.readSync(fd, buf, done, buf.length - done, offset + done);
       if (n === 0) break;
       done += n;
     }
-    return buf.subarray(0, done).toString('utf8');
+    const data = buf.subarray(0, done);
+    // `<entries>\n<sha256 of the entries, hex>`
+    const nl = data.lastIndexOf(10);
+    if (nl < 0 || data.length - nl - 1 !== 64) return undefined;
+    const body = data.subarray(0, nl);
+    if (createHash('sha256').update(body).digest('hex') !== data.subarray(nl + 1).toString('latin1')) return undefined;
+    return body.toString('utf8');
   } finally {
     fs.closeSync(fd);
   }
@@ -106,12 +149,18 @@ export function contentHash(buf: Buffer): string {
   return createHash('sha1').update(buf).digest('base64');
 }
 
-/** Where the cache lives: `--cache-location` (a file, or a directory to put `.tracewirecache` in), else the working directory. */
+/**
+ * Where the cache lives: `--cache-location` (a file, or a directory to put `.tracewirecache` in), else the
+ * working directory. A location that is a link, or lies behind a link inside the project, is refused
+ * (`UnsafePathError`): the cache is read and written there.
+ */
 export function cacheFile(cwd: string, location?: string): string {
-  if (!location) return path.join(cwd, CACHE_FILE);
-  const abs = path.resolve(cwd, location);
-  const isDir = location.endsWith('/') || location.endsWith(path.sep) || fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory();
-  return isDir ? path.join(abs, CACHE_FILE) : abs;
+  const abs = location ? path.resolve(cwd, location) : path.join(cwd, CACHE_FILE);
+  const st = location ? fs.lstatSync(abs, { throwIfNoEntry: false }) : undefined;
+  const isDir = !!location && (location.endsWith('/') || location.endsWith(path.sep) || !!st?.isDirectory());
+  const file = isDir ? path.join(abs, CACHE_FILE) : abs;
+  checkWritePath(file, { boundary: projectBoundary(cwd), label: path.relative(cwd, file) || file, what: 'the cache (--cache)' });
+  return file;
 }
 
 /** Modification times of tracewire's own compiled modules: a rebuild without a version change still invalidates. */
@@ -119,7 +168,7 @@ function buildStamp(): string {
   // In the bundle (dist/tracewire.cjs) this module's location is the bundle itself: its stamp covers everything.
   const self = fileURLToPath(import.meta.url);
   const here = path.dirname(self);
-  const files = ['cache', 'aliases', 'workspaces', 'analyze-file', 'link', 'interp', 'pipeline', 'file-task', '../../rules/index', '../../rules/catalog/index'];
+  const files = ['cache', 'aliases', 'workspaces', 'analyze-file', 'link', 'interp', 'pipeline', 'file-task', '../../rules/index', '../../rules/catalog/index', '../codemod/fixes/index', '../codemod/fixes/span', '../codemod/fixes/builders', '../../rules/catalog/fixes'];
   const st = fs.statSync(self, { throwIfNoEntry: false });
   const own = `${path.basename(self)}:${st?.size ?? '-'}:${Math.round(st?.mtimeMs ?? 0)}`;
   return own + ',' + files
@@ -167,16 +216,18 @@ export class RunCache {
     /** Where the entries line starts in the file, and the file's identity then (read on first need). */
     private entriesAt: { offset: number; stamp: string } | undefined,
     private run: RunEntry | undefined,
+    /** Below this directory no link is followed when the cache is written (see safe-fs.ts). */
+    private readonly boundary?: string,
   ) {}
 
   /** The cache at `file` if it was written under `key`, else an empty one (a corrupt file is ignored). */
-  static load(file: string, key: string): RunCache {
+  static load(file: string, key: string, opts: { boundary?: string } = {}): RunCache {
     // Only the header line is read now: an unchanged project never needs the entries.
     let header: CacheHeader | undefined;
     let entriesAt: { offset: number; stamp: string } | undefined;
     let fd: number | undefined;
     try {
-      fd = fs.openSync(file, 'r');
+      fd = openCache(file);
       const st = fs.fstatSync(fd);
       const chunks: Buffer[] = [];
       let offset = 0;
@@ -193,14 +244,19 @@ export class RunCache {
         chunks.push(buf.subarray(0, n));
         offset += n;
       }
-      header = entriesAt ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as CacheHeader) : undefined;
+      // `<sha256 of the header, hex> <header>`: a corrupt or hand-edited header is no header.
+      const line = entriesAt ? Buffer.concat(chunks) : undefined;
+      if (line && line.length > 65 && line[64] === 32) {
+        const body = line.subarray(65);
+        if (createHash('sha256').update(body).digest('hex') === line.subarray(0, 64).toString('latin1')) header = JSON.parse(body.toString('utf8')) as CacheHeader;
+      }
     } catch {
       header = undefined;
     } finally {
       if (fd !== undefined) fs.closeSync(fd);
     }
-    const valid = header && header.format === FORMAT && header.key === key;
-    const cache = valid ? new RunCache(file, key, entriesAt, header!.run) : new RunCache(file, key, undefined, undefined);
+    const valid = !!header && typeof header === 'object' && header.format === FORMAT && header.key === key && validRun(header.run);
+    const cache = valid ? new RunCache(file, key, entriesAt, header!.run, opts.boundary) : new RunCache(file, key, undefined, undefined, opts.boundary);
     if (!valid) cache.dirty = true;
     return cache;
   }
@@ -210,11 +266,10 @@ export class RunCache {
       let parsed: unknown;
       try {
         const at = this.entriesAt;
-        if (at) {
-          const st = fs.statSync(this.file);
-          // Another run replaced the file since the header was read: its entries are for another header.
-          if (stampOf(st) === at.stamp) parsed = JSON.parse(readFrom(this.file, at.offset));
-        }
+        const text = at ? readEntries(this.file, at.offset, at.stamp) : undefined;
+        if (text !== undefined) parsed = JSON.parse(text);
+        // A cache is data, not trust: entries of another shape are dropped with the rest.
+        if (parsed !== undefined && !validEntries(parsed)) parsed = undefined;
       } catch {
         parsed = undefined;
       }
@@ -228,7 +283,7 @@ export class RunCache {
   private rawEntries(): string | undefined {
     if (this.entriesText !== undefined || !this.entriesAt) return this.entriesText;
     try {
-      if (stampOf(fs.statSync(this.file)) === this.entriesAt.stamp) this.entriesText = readFrom(this.file, this.entriesAt.offset);
+      this.entriesText = readEntries(this.file, this.entriesAt.offset, this.entriesAt.stamp);
     } catch {
       this.entriesText = undefined;
     }
@@ -260,12 +315,25 @@ export class RunCache {
    */
   get(file: string, hash: string, reported: boolean, holds?: (r: FileResult) => boolean): FileResult | undefined {
     const e = this.entries[file];
-    if (!e || e.h !== hash || (reported && !e.r.error && !e.r.checked) || (holds && !holds(e.r))) {
+    if (!e?.r || e.h !== hash || (reported && !e.r.error && !e.r.checked) || (holds && !holds(e.r))) {
       this.misses++;
       return undefined;
     }
     this.hits++;
     return e.r;
+  }
+
+  /** The stored prescan of this content, if `holds` accepts it (the path aliases it looked up still answer the same). */
+  getPrescan(file: string, hash: string, holds?: (p: CachedPrescan) => boolean): CachedPrescan | undefined {
+    const e = this.entries[file];
+    if (!e?.p || e.h !== hash || (holds && !holds(e.p))) return undefined;
+    return e.p;
+  }
+
+  setPrescan(file: string, hash: string, p: CachedPrescan): void {
+    const prev = this.entries[file];
+    this.entries[file] = prev?.h === hash ? { ...prev, p } : { h: hash, p };
+    this.dirty = true;
   }
 
   set(file: string, hash: string, result: FileResult): void {
@@ -274,8 +342,8 @@ export class RunCache {
     result = stored;
     const prev = this.entries[file];
     // A result with the per-file rules' findings serves both uses: keep it over a context-only one.
-    if (prev && prev.h === hash && prev.r.checked && !result.checked) return;
-    this.entries[file] = { h: hash, r: result };
+    if (prev && prev.h === hash && prev.r?.checked && !result.checked) return;
+    this.entries[file] = prev?.h === hash && prev.p ? { h: hash, r: result, p: prev.p } : { h: hash, r: result };
     this.dirty = true;
   }
 
@@ -283,34 +351,76 @@ export class RunCache {
   save(): void {
     if (!this.dirty) return;
     const header: CacheHeader = { format: FORMAT, key: this.key, ...(this.run ? { run: this.run } : {}) };
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      fs.writeSync(fd, `${JSON.stringify(header)}\n`);
-      if (this.parsedEntries) {
-        // Entry by entry, in batches: never the whole cache as one string.
-        let batch = '{';
-        let first = true;
-        for (const [file, entry] of Object.entries(this.parsedEntries)) {
-          // Summaries held as bytes are stored as their text.
-          const stored = entry.r.summary?.bytes ? { h: entry.h, r: { ...entry.r, summary: { file: entry.r.summary.file, text: summaryText(entry.r.summary) } } } : entry;
-          batch += `${first ? '' : ','}${JSON.stringify(file)}:${JSON.stringify(stored)}`;
-          first = false;
-          if (batch.length > 1 << 20) {
-            fs.writeSync(fd, batch);
-            batch = '';
+    const headerText = JSON.stringify(header);
+    // Entries never parsed are written back as they were read (checked against their checksum then).
+    const raw = this.parsedEntries ? undefined : this.rawEntries() ?? '{}';
+    writeFileAtomic(
+      this.file,
+      (fd) => {
+        writeAll(fd, `${createHash('sha256').update(headerText).digest('hex')} ${headerText}\n`);
+        const sum = createHash('sha256');
+        const put = (text: string) => {
+          sum.update(text);
+          writeAll(fd, text);
+        };
+        if (raw === undefined) {
+          // Entry by entry, in batches: never the whole cache as one string.
+          let batch = '{';
+          let first = true;
+          for (const [file, entry] of Object.entries(this.parsedEntries!)) {
+            // Summaries held as bytes are stored as their text.
+            const stored = entry.r?.summary?.bytes ? { ...entry, r: { ...entry.r, summary: { file: entry.r.summary.file, text: summaryText(entry.r.summary) } } } : entry;
+            batch += `${first ? '' : ','}${JSON.stringify(file)}:${JSON.stringify(stored)}`;
+            first = false;
+            if (batch.length > 1 << 20) {
+              put(batch);
+              batch = '';
+            }
           }
-        }
-        fs.writeSync(fd, batch + '}');
-      } else {
-        // Entries never parsed are written back as they were read.
-        fs.writeSync(fd, this.rawEntries() ?? '{}');
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, this.file);
+          put(batch + '}');
+        } else put(raw);
+        writeAll(fd, `\n${sum.digest('hex')}`);
+      },
+      { boundary: this.boundary ?? defaultBoundary(this.file), what: 'the cache' },
+    );
     this.dirty = false;
   }
+}
+
+/** Below which directory no link is followed for a cache file: the user's cache folder for caches kept there, else the project's. */
+function defaultBoundary(file: string): string {
+  const dir = path.dirname(file);
+  return dir === userCacheDir() ? dir : projectBoundary(dir);
+}
+
+/** Whether a header's run entry has the shape this version writes (a checksum catches accidents, this the rest). */
+function validRun(run: unknown): boolean {
+  if (run === undefined) return true;
+  if (!run || typeof run !== 'object') return false;
+  const r = run as Partial<RunEntry>;
+  const res = r.result as Partial<RunResult> | undefined;
+  return (
+    typeof r.digest === 'string' &&
+    !!r.versions &&
+    typeof r.versions === 'object' &&
+    (r.configs === undefined || (!!r.configs && typeof r.configs === 'object')) &&
+    !!res &&
+    Array.isArray(res.findings) &&
+    Array.isArray(res.errors) &&
+    Array.isArray(res.sites) &&
+    typeof res.files === 'number'
+  );
+}
+
+/** Whether parsed entries are `{ file: { h, r?: { file, ... }, p?: { ... } } }`, each with a result or a prescan. */
+function validEntries(parsed: unknown): boolean {
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return false;
+  for (const e of Object.values(parsed as Record<string, unknown>)) {
+    const entry = e as Partial<CacheEntry> | null;
+    if (!entry || typeof entry !== 'object' || typeof entry.h !== 'string') return false;
+    if (entry.r === undefined && entry.p === undefined) return false;
+    if (entry.r !== undefined && (!entry.r || typeof entry.r !== 'object' || typeof entry.r.file !== 'string')) return false;
+    if (entry.p !== undefined && (!entry.p || typeof entry.p !== 'object')) return false;
+  }
+  return true;
 }

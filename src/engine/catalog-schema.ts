@@ -27,6 +27,11 @@ export interface Coverage {
   sdk: string;
   versions?: VersionRange;
   /**
+   * Only calls of these operations (absent: every operation). An instrumentation patches the methods it
+   * knows: most trace chat, completions and embeddings, not audio, images or realtime sessions.
+   */
+  operations?: string[];
+  /**
    * Only when the project declares the instrumenting package at a version in range (checked where the
    * registration is; an undeclared version does not qualify): what a library instruments changes with its
    * own version (Sentry's default integrations, an auto-instrumentation bundle).
@@ -82,6 +87,14 @@ export interface OptionWiring {
   versions?: VersionRange;
   /** Mechanism name reported in the inventory, e.g. `call-option:ai.experimental_telemetry`. */
   mechanism: string;
+  /** On constructor options: the operations the option traces on the instance (absent: all). */
+  operations?: string[];
+  /**
+   * Catalog types whose instances do not count as the option's value: a `callbacks` array holding only
+   * handlers that keep runs in memory or print them (`RunCollectorCallbackHandler`, `ConsoleCallbackHandler`)
+   * exports nothing.
+   */
+  ignores?: string[];
 }
 
 export interface SiteSpec {
@@ -103,6 +116,12 @@ export interface SiteSpec {
    * it, unless the project makes the global registration `unlessGlobal` (`setTracingDisabled(...)`).
    */
   builtin?: { mechanism: string; unlessGlobal?: string };
+  /**
+   * The call runs an instance passed to it, whose own wiring applies (`createAgentUIStreamResponse({ agent })`
+   * streams an agent built with its telemetry): the instance at argument `arg` (under `key` of an options
+   * object) wires the site as it would wire its own calls.
+   */
+  wiringFromArg?: { arg: number; key?: string };
 }
 
 export interface WrapSpec {
@@ -306,6 +325,25 @@ export interface MemberSpec {
   instrumentation?: InstrumentationSpec;
   /** Metrics API knowledge (prom-client, OpenTelemetry metrics) for the metric rules. */
   metric?: MetricSpec;
+  /**
+   * On a client constructor: the option holding the URL the client talks to (`new OpenAI({ baseURL })`).
+   * A literal URL is matched against the catalog's `endpoints` to record the provider the calls go to
+   * (DeepSeek, xAI, OpenRouter through the OpenAI SDK); a proxy endpoint traces them at the gateway.
+   */
+  provider?: { arg: number; key: string };
+}
+
+/** A model API endpoint: calls sent to a URL matching `url` go to `provider`. */
+export interface EndpointSpec {
+  /** Provider id recorded in the inventory (`deepseek`, `openrouter`). */
+  provider: string;
+  /** Regular expression source matched against the URL (`^https?://api\\.deepseek\\.com`). */
+  url: string;
+  /**
+   * A gateway that records every request it forwards (Helicone, Portkey): calls routed through it are
+   * traced there, reported with this mechanism (`proxy:helicone`).
+   */
+  proxy?: string;
 }
 
 export interface TypeSpec {
@@ -321,6 +359,14 @@ export interface TypeSpec {
    * registration with `tracerProvider`, at the declared versions in `versions`.
    */
   nativeTracing?: { mechanism: string; versions?: VersionRange };
+  /**
+   * The rest of the SDK's published surface: public methods of instances of this type that make no model
+   * request (file uploads, fine-tune and vector-store management, model listing, token counting...), by
+   * dotted path, grouped under the reason. A path ending in `.*` classifies a whole resource whose job is
+   * not inference (`files.*`). With `members`, this is the classification the type-walk completeness test
+   * checks the SDK's published type definitions against: a public method in neither fails it.
+   */
+  notRequests?: Record<string, string[]>;
 }
 
 export interface PackageModel {
@@ -345,4 +391,52 @@ export interface PackageModel {
    * the catalog knows (`CallSettings` of the AI SDK): spreading such a value cannot switch tracing on.
    */
   optionFreeTypes?: Record<string, string[]>;
+  /** Model API endpoints and gateways this model knows (see `MemberSpec.provider`). */
+  endpoints?: EndpointSpec[];
+}
+
+/**
+ * What the fixes of the wiring rules write, per SDK and tracing library (rules/catalog/fixes.ts). Every
+ * import named here must resolve to a catalog member of the right kind (checked by the catalog tests).
+ */
+export interface FixCatalog {
+  /** npm packages a fix may need, with the range a fix writes into package.json (`--add-dependencies`). */
+  packages: Record<string, VersionRange>;
+  /** `gen_ai.provider.name` of the SDKs bound to one provider, by SDK id. */
+  providers: Record<string, string>;
+  /**
+   * `gen_ai.provider.name` by the module a multi-provider SDK's model comes from: an AI SDK provider
+   * package (`openai('gpt-4o')` from `@ai-sdk/openai`), a LangChain integration (`new ChatOpenAI()` from
+   * `@langchain/openai`).
+   */
+  providerModules: Record<string, string>;
+  /** Client wrappers, per SDK and tracing library, in order of preference. */
+  wrappers: WrapperFix[];
+  /** LangChain callback handlers a fix can construct, per tracing library. */
+  handlers: HandlerFix[];
+  /** Spans written by fixes: the OpenTelemetry API module. */
+  spans: { module: string; package: string };
+}
+
+export interface WrapperFix {
+  /** The tracing library's model id (`langsmith`), whose declared package selects it. */
+  library: string;
+  /** The npm package the project must depend on. */
+  package: string;
+  sdk: string;
+  /** `module#export` to import the wrapper from (its operations and SDKs come from that catalog member). */
+  import: string;
+  /** The package versions whose published entry points export it. */
+  versions?: VersionRange;
+}
+
+export interface HandlerFix {
+  library: string;
+  /** Packages whose declaration shows the project uses this library (not LangChain itself). */
+  usedWith: string[];
+  package: string;
+  /** The expression that creates the handler. */
+  expression: string;
+  /** `module#export` the expression uses (a catalog member with `handler`). */
+  import: string;
 }

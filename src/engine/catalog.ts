@@ -3,7 +3,7 @@
  * needs precomputed (member by dotted path, path prefixes for early pruning, module specifier → type).
  */
 
-import type { InstrumentationSpec, MemberSpec, PackageModel, TypeSpec } from './catalog-schema.js';
+import type { EndpointSpec, InstrumentationSpec, MemberSpec, PackageModel, TypeSpec } from './catalog-schema.js';
 
 export const MODULE_TYPE_PREFIX = 'module:';
 
@@ -15,6 +15,8 @@ export interface IndexedType {
   /** Every proper prefix of a member path (`chat`, `chat.completions`) and every member path. */
   prefixes: Set<string>;
   nativeTracing?: TypeSpec['nativeTracing'];
+  /** Published methods that make no model request (`TypeSpec.notRequests`, own and inherited): path → reason. */
+  notRequests: Map<string, string>;
 }
 
 /** Strip a TS/JS extension and a trailing `/index`, so `./llm`, `./llm.ts` and `./llm/index.js` compare equal. */
@@ -31,6 +33,8 @@ export class CatalogIndex {
   readonly models = new Map<string, PackageModel>();
   /** SDK id → the npm package whose version gates version ranges. */
   readonly sdkPackage = new Map<string, string>();
+  /** Model API endpoints and gateways, with their compiled patterns. */
+  readonly endpoints: (EndpointSpec & { re: RegExp })[] = [];
 
   /** `module\0type` of the exported types that carry no tracing option (see `PackageModel.optionFreeTypes`). */
   private readonly optionFree = new Set<string>();
@@ -45,6 +49,7 @@ export class CatalogIndex {
     for (const model of models) {
       this.models.set(model.id, model);
       for (const [mod, names] of Object.entries(model.optionFreeTypes ?? {})) for (const n of names) this.optionFree.add(`${moduleKey(mod)}\0${n}`);
+      for (const e of model.endpoints ?? []) this.endpoints.push({ ...e, re: new RegExp(e.url, 'i') });
       const firstModule = Object.keys(model.modules)[0];
       if (!this.sdkPackage.has(model.id)) this.sdkPackage.set(model.id, model.package ?? firstModule ?? model.id);
       for (const [mod, members] of Object.entries(model.modules)) {
@@ -60,7 +65,10 @@ export class CatalogIndex {
       }
       for (const [name, spec] of Object.entries(model.types ?? {})) {
         const existing = raw.get(name);
-        if (existing) raw.set(name, { spec: { ...existing.spec, members: { ...existing.spec.members, ...spec.members } }, model: existing.model });
+        if (existing) {
+          const notRequests = { ...existing.spec.notRequests, ...spec.notRequests };
+          raw.set(name, { spec: { ...existing.spec, members: { ...existing.spec.members, ...spec.members }, notRequests }, model: existing.model });
+        }
         else raw.set(name, { spec, model });
       }
     }
@@ -70,6 +78,14 @@ export class CatalogIndex {
       seen.add(name);
       const base = entry.spec.extends ? resolveMembers(entry.spec.extends, seen) : {};
       return { ...base, ...entry.spec.members };
+    };
+    const resolveNotRequests = (name: string, seen: Set<string>, out: Map<string, string>): Map<string, string> => {
+      const entry = raw.get(name);
+      if (!entry || seen.has(name)) return out;
+      seen.add(name);
+      if (entry.spec.extends) resolveNotRequests(entry.spec.extends, seen, out);
+      for (const [reason, paths] of Object.entries(entry.spec.notRequests ?? {})) for (const p of paths) out.set(p, reason);
+      return out;
     };
     let instrumentationCount = 0;
     for (const [name, { spec, model }] of raw) {
@@ -87,8 +103,14 @@ export class CatalogIndex {
           members.set(path, { ...m, new: synthetic, returns: synthetic });
         }
       }
-      this.types.set(name, { name, sdk: spec.sdk, model, members, prefixes, nativeTracing: spec.nativeTracing });
+      const notRequests = resolveNotRequests(name, new Set(), new Map());
+      this.types.set(name, { name, sdk: spec.sdk, model, members, prefixes, nativeTracing: spec.nativeTracing, notRequests });
     }
+  }
+
+  /** The endpoint a URL belongs to, if the catalog knows it. */
+  endpoint(url: string): (EndpointSpec & { re: RegExp }) | undefined {
+    return this.endpoints.find((e) => e.re.test(url));
   }
 
   moduleType(spec: string): string | undefined {

@@ -435,7 +435,6 @@ export class FileFacts {
         stack[j] = t;
       }
     };
-    let visited = 0;
     while (stack.length) {
       const top = stack.pop()!;
       if (top === EXIT_FN) {
@@ -444,7 +443,7 @@ export class FileFacts {
       } else if (top === EXIT_CLASS) classes = classes!.parent;
       else if (top === EXIT_BLOCK) scopeStack.pop();
       else visit(top as ts.Node);
-      if ((++visited & 1023) === 0) hooks.tick();
+      hooks.tick();
     }
   }
 

@@ -14,10 +14,12 @@
 
 import fs from 'node:fs';
 import type { Aliases } from './aliases.js';
-import { FileTimeoutError, type ProjectResolver } from './analyze-file.js';
+import { FileBudgetError, type ProjectResolver } from './analyze-file.js';
+import { isStackOverflow, MAX_NESTING, NestingError } from './nesting.js';
 import type { CatalogIndex } from './catalog.js';
 import { analyzeWithRules, type EnabledRule, reachHits as reachHitsOf, selectFileRules, toFinding } from './pipeline.js';
 import { contentHash } from './cache.js';
+import { mayReach } from './reach.js';
 import type { Registry } from './registry.js';
 import { type Directive, scanDirectives } from './suppress.js';
 import type { Finding } from './types.js';
@@ -26,7 +28,15 @@ import type { AVal, FnSummary } from './values.js';
 
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-export const DEFAULT_FILE_TIMEOUT_MS = 10_000;
+/**
+ * The default per-file budget, in steps of work (nodes walked and values resolved). Work, not time: a
+ * file is skipped or not whatever the machine's speed and load, and whatever the number of workers.
+ * Analysis is linear in ordinary code, about 0.1 step per byte: the most of the 9,000 files of this
+ * project's dependencies is 166,000 steps (a 1.4 MB bundle chunk), and a 4 MB file (the size limit) of
+ * such code takes about 500,000. The budget is ten times that: only analysis that goes superlinear on
+ * some construct reaches it.
+ */
+export const DEFAULT_FILE_BUDGET = 5_000_000;
 
 /** Why bytes that `decodeSource` refuses cannot be analysed. */
 export function contentError(file: string, buf: Buffer): FileResult {
@@ -45,9 +55,11 @@ export function decodeSource(buf: Buffer): { text: string; bom: boolean } | null
 }
 
 /**
- * Minified or bundled code: a file of more than 256 KiB whose lines average more than 500 characters
- * (GitHub Linguist calls a file minified from 110). Analysing one costs seconds and hundreds of MB and
- * finds nothing a team can act on. Returns the shape that gave it away, or undefined.
+ * Minified or bundled code: a file of more than 256 KiB whose lines average more than 500 characters of
+ * code (GitHub Linguist calls a file minified from 110). Analysing one costs seconds and hundreds of MB and
+ * finds nothing a team can act on. Only code counts: the characters of string and template literals and
+ * of comments do not, so a hand-written test holding a large fixture on one line (a base64 image, a
+ * recorded response) is analysed like the rest. Returns the shape that gave it away, or undefined.
  */
 export function minifiedShape(text: string): string | undefined {
   if (text.length <= 256 * 1024) return undefined;
@@ -59,7 +71,45 @@ export function minifiedShape(text: string): string | undefined {
   const lines = Math.max(lf, cr) + 1;
   const average = text.length / lines;
   if (average <= 500) return undefined;
+  const code = text.length - literalChars(text);
+  if (code / lines <= 500) return undefined;
   return `${Math.round(text.length / 1024)} KB in ${lines} line${lines === 1 ? '' : 's'}, ${Math.round(average)} characters per line on average`;
+}
+
+/**
+ * How many characters of `text` are inside string or template literals or comments, by a lexical scan
+ * (regular expression literals count as code; a template's substitutions count as literal: an estimate).
+ */
+function literalChars(text: string): number {
+  let n = 0;
+  const len = text.length;
+  for (let i = 0; i < len; ) {
+    const c = text.charCodeAt(i);
+    let end = -1;
+    if (c === 0x2f && text.charCodeAt(i + 1) === 0x2f) {
+      end = text.indexOf('\n', i + 2);
+      if (end < 0) end = len;
+    } else if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      end = text.indexOf('*/', i + 2);
+      end = end < 0 ? len : end + 2;
+    } else if (c === 0x22 || c === 0x27 || c === 0x60) {
+      // A quote: to the same unescaped quote (a string also ends at a line break).
+      let j = i + 1;
+      for (; j < len; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 0x5c) j++;
+        else if (d === c) break;
+        else if (c !== 0x60 && (d === 0x0a || d === 0x0d)) break;
+      }
+      end = Math.min(j + 1, len);
+    }
+    if (end < 0) i++;
+    else {
+      n += end - i;
+      i = end;
+    }
+  }
+  return n;
 }
 
 /** The result of a file skipped as minified or bundled, or undefined. */
@@ -68,17 +118,19 @@ export function minifiedError(file: string, text: string): FileResult | undefine
   return minified ? { file, error: `skipped: looks minified or bundled (${minified}); tracewire analyses source code, not build output` } : undefined;
 }
 
-/** The per-file time budget: the option, else `TRACEWIRE_FILE_TIMEOUT_MS`, else the default (10 s). */
-export function fileTimeoutMs(option?: number): number {
+/** The per-file budget in steps: the option, else `TRACEWIRE_FILE_BUDGET`, else the default. */
+export function fileBudget(option?: number): number {
   if (option !== undefined && option > 0) return option;
-  const env = Number(process.env.TRACEWIRE_FILE_TIMEOUT_MS);
-  return Number.isFinite(env) && env > 0 ? env : DEFAULT_FILE_TIMEOUT_MS;
+  const env = Number(process.env.TRACEWIRE_FILE_BUDGET);
+  return Number.isInteger(env) && env > 0 ? env : DEFAULT_FILE_BUDGET;
 }
 
 /** Why the analysis of a file stopped, for `errors` (never a stack trace). */
-export function analysisFailure(e: unknown, budgetMs: number): string {
-  if (e instanceof FileTimeoutError) return `skipped: analysis took longer than the per-file time budget of ${budgetMs / 1000} s (set TRACEWIRE_FILE_TIMEOUT_MS to change it)`;
-  if (e instanceof RangeError && /call stack/i.test(e.message)) return 'skipped: the file nests too deeply to analyse (stack overflow in the parser or the analysis)';
+export function analysisFailure(e: unknown, budget: number): string {
+  if (e instanceof FileBudgetError) return `skipped: the analysis needed more than the per-file budget of ${budget.toLocaleString('en-US')} steps (set TRACEWIRE_FILE_BUDGET to raise it)`;
+  if (e instanceof NestingError) return `skipped: ${e.message}`;
+  // A stack overflow the nesting limit did not foresee: the same words (see nesting.ts).
+  if (isStackOverflow(e)) return `skipped: the file nests too deeply to analyse (over ${MAX_NESTING} levels of nesting)`;
   return `internal error while analysing: ${e instanceof Error ? e.message : String(e)}`;
 }
 
@@ -86,7 +138,7 @@ export interface FileResult {
   file: string;
   /** Why the file could not be analysed (shown when the file is reported). No summary then. */
   error?: string;
-  /** The error depends on more than the content (a read failure, the time budget): never cached. */
+  /** The error depends on more than the content (a read failure): never cached. */
   transient?: boolean;
   /** The file's summary, packed (see packed.ts). */
   summary?: PackedSummary;
@@ -106,6 +158,10 @@ export interface FileResult {
   skipped?: string[];
   /** Suppression comments. */
   directives?: Directive[];
+  /** Facts of the rules that collect them (`RuleModule.collectFacts`), by rule id; absent when `deferred`. */
+  facts?: Record<string, unknown[]>;
+  /** Ids of the fact-collecting rules with `needs` not run here (as `skipped`, for reported and context files alike). */
+  skippedFacts?: string[];
   /** The content hash of the bytes analysed (when the context asks for it: `--cache`). */
   hash?: string;
 }
@@ -116,8 +172,8 @@ export interface TaskContext {
   rules: EnabledRule[];
   /** The front end's rules and catalog (`rules` are the enabled ones among them). */
   registry: Registry;
-  /** Per-file time budget in milliseconds. */
-  budgetMs: number;
+  /** Per-file budget in steps of work (see `DEFAULT_FILE_BUDGET`). */
+  budget: number;
   /** The configuration's `project`: per-file rules resolve values of other project files. */
   project: boolean;
   /** Read a file's content (default: the working tree, after checking it is a regular file of sane size). */
@@ -128,6 +184,8 @@ export interface TaskContext {
   hash?: boolean;
   /** The tsconfig/jsconfig path aliases (see aliases.ts). */
   aliases?: Aliases;
+  /** Rules whose facts this run collects on every analysed file (`RuleModule.collectFacts`). */
+  collectors?: EnabledRule[];
 }
 
 /** A resolver that knows no other file and remembers whether it was asked. */
@@ -144,8 +202,8 @@ class RecordingResolver implements ProjectResolver {
 }
 
 /** Ids of the rules with `needs` whose modules the text names. */
-export function reachHits(text: string, ctx: Pick<TaskContext, 'catalog' | 'rules'>): string[] {
-  return reachHitsOf(text, ctx.rules, ctx.catalog);
+export function reachHits(text: string, ctx: Pick<TaskContext, 'catalog' | 'rules' | 'collectors'>): string[] {
+  return reachHitsOf(text, [...ctx.rules, ...(ctx.collectors ?? []).filter((c) => !c.rule.createVisitor)], ctx.catalog);
 }
 
 /** Read the file as the run does: regular files of at most 4 MB (a custom reader, `--staged`, is trusted). */
@@ -199,26 +257,43 @@ export function analyzeContent(file: string, buf: Buffer, reported: boolean, ctx
   // Rules left out only because the text names none of their modules (`skipped`) run in the second
   // phase when a file this one imports may lead there (project-phase.ts).
   const { run, skipped } = reported ? selectFileRules(text, ctx.rules, ctx.catalog, { project: ctx.project, registry: ctx.registry, hits: ctx.project ? hits : undefined }) : { run: [] as EnabledRule[], skipped: [] as string[] };
+  // Fact collectors run on every file, reported or not, under the same `needs` test.
+  const collect: EnabledRule[] = [];
+  const skippedFacts: string[] = [];
+  for (const r of ctx.collectors ?? []) {
+    if (r.rule.needs && !(ctx.project ? hits.includes(r.rule.meta.id) : mayReach(text, ctx.catalog, r.rule.needs))) {
+      if (ctx.project) skippedFacts.push(r.rule.meta.id);
+      continue;
+    }
+    collect.push(r);
+  }
   const findings: Finding[] = [];
-  const resolver = reported && ctx.project && run.length ? new RecordingResolver() : undefined;
+  const facts: Record<string, unknown[]> = {};
+  const resolver = ctx.project && ((reported && run.length) || collect.length) ? new RecordingResolver() : undefined;
   let analysis;
   try {
     analysis = analyzeWithRules(file, text, {
       catalog: ctx.catalog,
       rules: reported ? run : undefined,
+      collectors: collect,
+      emit: (rule, fact) => (facts[rule.meta.id] ??= []).push(fact),
       report: (rule, severity, r) => findings.push(toFinding(ctx.cwd, file, rule, severity, r)),
-      deadline: performance.now() + ctx.budgetMs,
+      budget: ctx.budget,
       project: resolver,
       aliases: ctx.aliases,
     });
   } catch (e) {
-    return { file, error: analysisFailure(e, ctx.budgetMs), ...(e instanceof FileTimeoutError ? { transient: true } : {}) };
+    return { file, error: analysisFailure(e, ctx.budget) };
   }
   if (analysis.parseError) return { file, error: `parse error at ${analysis.parseError}` };
   const result: FileResult = { file, summary: packSummary(analysis.summary) };
   if (analysis.imports?.length) result.imports = analysis.imports;
   if (analysis.aliases) result.aliases = analysis.aliases;
   if (hits.length) result.hits = hits;
+  if (skippedFacts.length) result.skippedFacts = skippedFacts;
+  // Facts that needed other files' values are collected again in the second phase.
+  if (resolver?.asked) result.deferred = true;
+  else if (Object.keys(facts).length) result.facts = facts;
   if (reported) {
     result.checked = true;
     if (resolver?.asked) result.deferred = true;

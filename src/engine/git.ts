@@ -4,20 +4,19 @@
  * about to be committed, whatever the working tree holds).
  */
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { runGit } from '../git-exec.js';
 import { UsageError } from './files.js';
 
-const MAX_BUFFER = 1024 * 1024 * 1024;
-
+/** git with the repository's own commands (fsmonitor, hooks, filters) switched off: see git-exec.ts. */
 function git(cwd: string, args: string[], input?: Buffer | string): { status: number | null; stdout: Buffer; stderr: string } {
-  const r = spawnSync('git', args, { cwd, input, maxBuffer: MAX_BUFFER });
+  const r = runGit(cwd, args, input);
   if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
+    const code = r.error.code;
     throw new UsageError(code === 'ENOENT' ? 'git is not installed or not on PATH' : `git ${args[0]} failed: ${r.error.message}`);
   }
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8').trim() };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 function gitOk(cwd: string, args: string[], what: string): Buffer {
@@ -68,19 +67,26 @@ export interface StagedFile {
 
 /**
  * The regular files added, copied, modified or renamed in the index (what `git commit` would record),
- * with their staged blobs. Symbolic links and submodules are left out: they carry no source of their own.
+ * with their staged blobs, and the files the commit deletes (renames are a deletion and an addition).
+ * Symbolic links and submodules are left out: they carry no source of their own. `head` is the commit
+ * the staged changes apply to (null before the first commit).
  */
-export function stagedFiles(cwd: string): { root: string; files: StagedFile[] } {
+export function stagedFiles(cwd: string): { root: string; files: StagedFile[]; deleted: string[]; head: string | null } {
   const root = requireRoot(cwd, '--staged');
-  const out = gitOk(root, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '--diff-filter=ACMR', '--no-renames'], 'cannot list the staged files');
+  const out = gitOk(root, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '--diff-filter=ACMRD', '--no-renames', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all'], 'cannot list the staged files');
   // `:<old mode> <new mode> <old blob> <new blob> <status>` NUL `<path>` NUL, per file.
   const parts = splitZ(out);
   const files: StagedFile[] = [];
+  const deleted: string[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {
-    const [, newMode, , blob] = parts[i]!.slice(1).split(' ');
-    if ((newMode === '100644' || newMode === '100755') && blob && !/^0+$/.test(blob)) files.push({ file: path.join(root, parts[i + 1]!), blob });
+    const [oldMode, newMode, , blob, status] = parts[i]!.slice(1).split(' ');
+    const file = path.join(root, parts[i + 1]!);
+    if (status === 'D') {
+      if (oldMode === '100644' || oldMode === '100755') deleted.push(file);
+    } else if ((newMode === '100644' || newMode === '100755') && blob && !/^0+$/.test(blob)) files.push({ file, blob });
   }
-  return { root, files };
+  const head = git(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+  return { root, files, deleted, head: head.status === 0 ? head.stdout.toString('utf8').trim() : null };
 }
 
 /**
@@ -88,7 +94,7 @@ export function stagedFiles(cwd: string): { root: string; files: StagedFile[] } 
  * branch plus uncommitted and untracked ones, which in CI are none (added, copied, modified, renamed;
  * deletions have nothing left to check).
  */
-export function changedSince(cwd: string, ref: string): { root: string; base: string; files: string[] } {
+export function changedSince(cwd: string, ref: string): { root: string; base: string; files: string[]; deleted: string[] } {
   const root = requireRoot(cwd, '--changed-since');
   if (ref.startsWith('-')) throw new UsageError(`--changed-since: "${ref}" is not a git ref`);
   const mb = git(root, ['merge-base', ref, 'HEAD']);
@@ -101,10 +107,20 @@ export function changedSince(cwd: string, ref: string): { root: string; base: st
     );
   }
   const base = mb.stdout.toString('utf8').trim();
-  const diff = gitOk(root, ['diff', '--name-only', '--diff-filter=ACMR', '--no-renames', '-z', base, '--'], 'cannot list the changed files');
+  const diff = gitOk(root, ['diff', '--name-only', '--diff-filter=ACMR', '--no-renames', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all', '-z', base, '--'], 'cannot list the changed files');
   const untracked = gitOk(root, ['ls-files', '--others', '--exclude-standard', '-z'], 'cannot list the untracked files');
   const files = [...new Set([...splitZ(diff), ...splitZ(untracked)])].map((p) => path.join(root, p));
-  return { root, base, files: files.sort() };
+  const gone = gitOk(root, ['diff', '--name-only', '--diff-filter=D', '--no-renames', '--no-ext-diff', '--no-textconv', '--ignore-submodules=all', '-z', base, '--'], 'cannot list the deleted files');
+  return { root, base, files: files.sort(), deleted: splitZ(gone).map((p) => path.join(root, p)).sort() };
+}
+
+/**
+ * The content of files at a commit (`<commit>:<path>`), for the files that exist there, keyed by absolute
+ * path: what changed files held before the change.
+ */
+export function readAtCommit(root: string, commit: string, files: readonly string[]): Map<string, Buffer> {
+  const specs = files.map((file) => ({ file, blob: `${commit}:${path.relative(root, file).split(path.sep).join('/')}` })).filter((s) => !s.blob.includes('\n'));
+  return readBlobs(root, specs);
 }
 
 /** The content of blobs, read with one `git cat-file --batch`, keyed as given. */

@@ -41,6 +41,23 @@ export function preferredImplementation(candidates: AVal[], summaryOf: (id: stri
 
 const MAX_DEPTH = 40;
 
+/** What an instance passes on to the values obtained from it: its identity and the provider it talks to. */
+function keep(v: Extract<AVal, { k: 'inst' }>): { origin?: string; provider?: string } {
+  return { ...(v.origin ? { origin: v.origin } : {}), ...(v.provider ? { provider: v.provider } : {}) };
+}
+
+/** The provider a client constructed with these arguments talks to (`MemberSpec.provider`), or undefined. */
+function providerOf(spec: MemberSpec, args: Arg[], catalog: InterpHost['catalog']): string | undefined {
+  if (!spec.provider) return undefined;
+  const opt = argAt(args, spec.provider.arg)?.obj?.[spec.provider.key];
+  if (!opt) return undefined;
+  let url = opt.lit;
+  // A URL constant the catalog knows (`PORTKEY_GATEWAY_URL` from portkey-ai).
+  if (url === undefined && opt.v?.k === 'inst') url = catalog.member(opt.v.type, opt.v.path)?.constant;
+  if (typeof url !== 'string') return 'unknown';
+  return catalog.endpoint(url)?.provider ?? 'unknown';
+}
+
 function addWiring(v: AVal, tags: WiringTag[] | undefined): AVal {
   if (!tags || tags.length === 0) return v;
   if (v.k === 'inst' || v.k === 'param') return { ...v, wiring: [...(v.wiring ?? []), ...tags] };
@@ -66,8 +83,13 @@ export class Interp {
         if (name === '*') {
           const first = steps[0];
           if (first && 'm' in first && first.m !== '$wrap') {
-            name = first.m;
-            steps = steps.slice(1);
+            // `module.exports = client` consumed through `require()`: the members are the exported value's.
+            if (this.host.resolveRef({ k: 'ref', file: v.file, name: first.m, steps: [] }) === undefined && this.host.resolveRef({ k: 'ref', file: v.file, name: 'default', steps: [] }) !== undefined) {
+              name = 'default';
+            } else {
+              name = first.m;
+              steps = steps.slice(1);
+            }
           } else if (first) name = 'default';
           else return v;
         }
@@ -121,9 +143,9 @@ export class Interp {
     if (v.k !== 'inst') return undefined;
     const path = [...v.path, name];
     const spec = this.host.catalog.member(v.type, path);
-    if (spec?.is) return { k: 'inst', type: spec.is, path: [], wiring: v.wiring, ...(v.origin ? { origin: v.origin } : {}) };
+    if (spec?.is) return { k: 'inst', type: spec.is, path: [], wiring: v.wiring, ...keep(v) };
     if (!this.host.catalog.hasPrefix(v.type, path)) return undefined;
-    return { k: 'inst', type: v.type, path, wiring: v.wiring, ...(v.origin ? { origin: v.origin } : {}) };
+    return { k: 'inst', type: v.type, path, wiring: v.wiring, ...keep(v) };
   }
 
   /** `at`: the origin of the call expression (a function that creates per call gives its result that origin). */
@@ -149,7 +171,7 @@ export class Interp {
     }
     const optionTags = spec.returnsOptions ? this.optionTags(spec.returnsOptions, args, v.type) : [];
     if (spec.returnsSelf) {
-      return { k: 'inst', type: v.type, path: [], wiring: [...(v.wiring ?? []), ...optionTags], ...(v.origin ? { origin: v.origin } : {}) };
+      return { k: 'inst', type: v.type, path: [], wiring: [...(v.wiring ?? []), ...optionTags], ...keep(v) };
     }
     if (spec.returns) {
       let argWiring: WiringTag[] = [];
@@ -164,7 +186,7 @@ export class Interp {
       // So is a metric instrument a declaring call creates (`meter.createCounter(...)`).
       if (spec.metric?.kind) return { k: 'inst', type: spec.returns, path: [] };
       // What an instance's method returns (`mastra.getAgent()`, `workflow.createRun()`) keeps its origin.
-      return { k: 'inst', type: spec.returns, path: [], wiring: [...(v.wiring ?? []), ...optionTags, ...argWiring], ...(v.origin ? { origin: v.origin } : {}) };
+      return { k: 'inst', type: spec.returns, path: [], wiring: [...(v.wiring ?? []), ...optionTags, ...argWiring], ...keep(v) };
     }
     return undefined;
   }
@@ -219,7 +241,8 @@ export class Interp {
     const tags = spec.newOptions ? this.optionTags(spec.newOptions, args, spec.new) : [];
     // A class reached through a wrapped module (braintrust `wrapGoogleGenAI(genai).GoogleGenAI`) builds wired instances.
     const wiring = [...(v.wiring ?? []), ...tags];
-    return { k: 'inst', type: spec.new, path: [], wiring: wiring.length ? wiring : undefined };
+    const provider = providerOf(spec, args, this.host.catalog);
+    return { k: 'inst', type: spec.new, path: [], wiring: wiring.length ? wiring : undefined, ...(provider ? { provider } : {}) };
   }
 
   /** Substitute a user function's arguments into its return summary. */
@@ -266,7 +289,13 @@ export class Interp {
       // The registration a tag requires is judged at evaluation, once the whole manifest is known.
       const r = checkOption(o.requiresGlobal ? { ...o, requiresGlobal: undefined } : o, args, this.host, this.host.catalog.type(type)?.sdk);
       // Version and registration conditions travel with the tag: the local phase cannot judge them.
-      if (r === 'wired') tags.push({ mechanism: o.mechanism, ...(o.versions ? { versions: o.versions } : {}), ...(o.requiresGlobal ? { requiresGlobal: o.requiresGlobal } : {}) });
+      if (r === 'wired')
+        tags.push({
+          mechanism: o.mechanism,
+          ...(o.versions ? { versions: o.versions } : {}),
+          ...(o.requiresGlobal ? { requiresGlobal: o.requiresGlobal } : {}),
+          ...(o.operations ? { operations: o.operations } : {}),
+        });
     }
     return tags;
   }
@@ -285,11 +314,14 @@ export function checkOption(o: OptionWiring, args: Arg[], host: InterpHost, sdk:
   if (args.some((a) => a.spread)) return 'unknown';
   const arg = argAt(args, o.arg);
   if (!arg) return 'absent';
+  const ignored = (a: Arg | undefined) => !!o.ignores && a?.v?.k === 'inst' && a.v.path.length === 0 && o.ignores.includes(a.v.type);
   if (o.key === '') {
     // The argument is the value itself (LangChain's legacy `[handler]` argument); an object there is a config, judged by the keyed option.
-    if (arg.arr) return arg.arr.length ? 'wired' : 'absent';
+    if (arg.arr) return arg.arr.length && !arg.arr.every(ignored) ? 'wired' : 'absent';
     return arg.lit !== undefined || arg.obj || arg.fn ? 'absent' : 'unknown';
   }
+  // The handlers themselves where the options may go (`chain.call(values, [handler])`), all of them ignored.
+  if (arg.arr && arg.arr.length > 0 && arg.arr.every(ignored)) return 'absent';
   // A literal (or `undefined`) cannot carry options; any other expression we cannot see into.
   if (!arg.obj) return arg.lit !== undefined ? 'absent' : 'unknown';
   let cur: Arg | undefined = arg;
@@ -303,8 +335,12 @@ export function checkOption(o: OptionWiring, args: Arg[], host: InterpHost, sdk:
     cur = next;
   }
   if (!cur) return 'absent';
-  if (cur.lit === null || cur.lit === false) return 'absent';
+  // `false`, `null` and `0` turn an option off (`tracesSampleRate: 0`).
+  if (cur.lit === null || cur.lit === false || cur.lit === 0) return 'absent';
   if (cur.arr && cur.arr.length === 0) return 'absent';
+  // Every element a value the option's catalog entry does not count (a handler that only prints or collects runs).
+  if (cur.arr && cur.arr.every(ignored)) return 'absent';
+  if (ignored(cur)) return 'absent';
   if (o.enabledFlag) {
     if (!cur.obj) return 'unknown';
     const flag = cur.obj[o.enabledFlag];

@@ -10,7 +10,7 @@ import type { Coverage, DefaultIntegrations, GlobalSpec, MemberSpec, OptionWirin
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { contextMechanism, originOf } from './analyze-file.js';
 import { argAt, checkOption, Implementations, Interp, type InterpHost } from './interp.js';
-import type { Arg, AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary, SourceRange, WiringTag } from './values.js';
+import type { Arg, AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary, ParamShape, SourceRange, WiringTag } from './values.js';
 import type { ProcessInfo, ProcessModel, Runtime } from './processes.js';
 
 let loadedSemver: typeof Semver | undefined;
@@ -22,7 +22,7 @@ export interface Registration {
   file: string;
   /** 1-based line of the registering call (0 for a module loaded or preloaded). */
   line: number;
-  covers: { sdk: string; versions?: string }[];
+  covers: { sdk: string; versions?: string; operations?: string[] }[];
   /** It installs a global tracer provider (see `GlobalSpec.tracerProvider`). */
   tracerProvider?: boolean;
   /** Runtimes where it traces (absent: all). */
@@ -60,6 +60,11 @@ export interface EvaluatedSite {
   spec: SiteSpec;
   /** The catalog member called: `<type>#<dotted path>` (e.g. `openai.Client#chat.completions.create`). */
   member: string;
+  /**
+   * The provider the client was pointed at with its URL option (`new OpenAI({ baseURL })`, see
+   * `MemberSpec.provider`): a catalog endpoint's provider, or `unknown` when the URL is not a literal.
+   */
+  provider?: string;
   wired: boolean;
   mechanism: string | null;
   /** The tracing option is present but explicitly disabled (`isEnabled: false`). */
@@ -77,6 +82,25 @@ export interface EvaluatedSite {
   /** The call's arguments and where the argument list ends (for fixes). */
   args: Arg[];
   argsEnd: number;
+  /**
+   * Where the instance the call goes through was created (`file#offset` of `new OpenAI()`, a factory
+   * call), when the engine knows it: fixes that wrap a client where it is constructed.
+   */
+  origin?: string;
+}
+
+/** A project function that runs a callback parameter inside a tracing scope (the team's own `withLLMSpan`). */
+export interface ScopeHelper {
+  /** A file that exports it, and under which name (`default` for a default export). */
+  file: string;
+  name: string;
+  /** The function's id (`file#...`): the same helper exported from several files has one id. */
+  fn: string;
+  /** The parameter that runs in the scope. */
+  callbackIndex: number;
+  params: ParamShape[];
+  /** The scope underneath, e.g. `scope:otel.startActiveSpan` (or another helper's `scope:<name>`). */
+  mechanism: string;
 }
 
 export interface LinkOptions {
@@ -199,12 +223,16 @@ export class Linker implements InterpHost {
     return this.registrationFor(this.currentFile, (r) => r.id === id).wired !== undefined;
   }
 
+  private readonly displayed = new Map<string, string>();
   private display(file: string): string {
-    return this.opts.display?.(file) ?? file;
+    let d = this.displayed.get(file);
+    if (d === undefined) this.displayed.set(file, (d = this.opts.display?.(file) ?? file));
+    return d;
   }
 
   /** A directory for messages: relative, `.` for the working directory. */
   private displayDir(dir: string): string {
+    if (!dir) return '(no package.json)';
     return this.display(`${dir}/package.json`).replace(/\/?package\.json$/, '') || '.';
   }
 
@@ -212,7 +240,7 @@ export class Linker implements InterpHost {
    * The registration (matching `pred`) that traces `file` in every process that runs it, or why none does.
    * Without a process model every registration counts everywhere.
    */
-  private registrationFor(file: string, pred: (r: Registration) => boolean, sdk?: string): {
+  private registrationFor(file: string, pred: (r: Registration) => boolean, sdk?: string, gate?: string): {
     wired?: Registration;
     lacking?: ProcessInfo;
     unknown?: string;
@@ -224,7 +252,7 @@ export class Linker implements InterpHost {
     const model = this.opts.processes;
     const rejected: Evidence['rejected'] = [];
     if (!model) return { wired: candidates[0], processes: [], rejected };
-    const procs = model.processesOf(file);
+    const procs = model.processesRunning(file, gate);
     const pkgOf = (f: string) => this.opts.packageDirOf?.(f) ?? '';
     const reject = (r: Registration, reason: string) => {
       if (!rejected.some((x) => x.file === r.file && x.line === r.line && x.mechanism === r.mechanism && x.reason === reason)) rejected.push({ mechanism: r.mechanism, file: this.display(r.file), line: r.line, reason });
@@ -239,8 +267,8 @@ export class Linker implements InterpHost {
     const processes: Evidence['processes'] = [];
     let first: Registration | undefined;
     let lacking: ProcessInfo | undefined;
+    const verdicts: { p: ProcessInfo; found?: Registration }[] = [];
     for (const p of procs) {
-      const chain = (model.pathTo(p, file) ?? [file]).map((f) => this.display(f));
       let found: Registration | undefined;
       for (const r of candidates) {
         const inProcess = r.process ? r.process === p.id : r.packageDir === undefined && model.loads(p, r.file);
@@ -252,14 +280,18 @@ export class Linker implements InterpHost {
         found = r;
         break;
       }
-      if (found) {
-        first ??= found;
-        processes.push({ label: p.label, runtime: p.runtime, chain, registration: `${found.mechanism} (${this.display(found.file)}${found.line ? ':' + found.line : ''})` });
-      } else {
-        lacking ??= p;
-        processes.push({ label: p.label, runtime: p.runtime, chain, lacks: sdk ? `never initialises tracing for ${sdk}` : 'never registers it' });
-      }
+      if (found) first ??= found;
+      else lacking ??= p;
+      verdicts.push({ p, found });
     }
+    // Evidence lists the processes that lack tracing first, and at most a few in all.
+    const chainOf = (p: ProcessInfo) => (model.pathTo(p, file) ?? [file]).map((f) => this.display(f));
+    const ordered = [...verdicts.filter((v) => !v.found), ...verdicts.filter((v) => v.found)];
+    for (const { p, found } of ordered.slice(0, MAX_LISTED)) {
+      if (found) processes.push({ label: p.label, runtime: p.runtime, chain: chainOf(p), registration: `${found.mechanism} (${this.display(found.file)}${found.line ? ':' + found.line : ''})` });
+      else processes.push({ label: p.label, runtime: p.runtime, chain: chainOf(p), lacks: sdk ? `never initialises tracing for ${sdk}` : 'never registers it' });
+    }
+    if (procs.length > MAX_LISTED) processes.push({ label: `and ${procs.length - MAX_LISTED} more process${procs.length - MAX_LISTED === 1 ? '' : 'es'}`, runtime: 'node', chain: [] });
     for (const r of candidates) {
       if (r.process && !procs.some((p) => p.id === r.process)) reject(r, 'preloaded by the command line of another process');
       else if (!r.process && r.packageDir === undefined && !procs.some((p) => model.loads(p, r.file))) reject(r, 'runs in another process: no process that runs this call loads it');
@@ -268,7 +300,7 @@ export class Linker implements InterpHost {
     // A registration in a file that runs on its own and that nothing loads (`node --require ./tracing.js`
     // from a Dockerfile or a start command outside the repository): the engine cannot tell.
     const pkg = pkgOf(file);
-    const orphan = candidates.find((r) => !r.process && r.packageDir === undefined && pkgOf(r.file) === pkg && model.isOwnEntryOnly(r.file));
+    const orphan = candidates.find((r) => !r.process && r.packageDir === undefined && pkgOf(r.file) === pkg && INSTRUMENTATION_FILE.test(r.file) && model.isOwnEntryOnly(r.file));
     const unknown = orphan ? `${orphan.mechanism} in \`${this.display(orphan.file)}\` is loaded by no entry point in the repository (a --require/--import outside it?), so whether it runs before this call cannot be seen` : undefined;
     return { lacking, unknown, processes, rejected };
   }
@@ -318,9 +350,10 @@ export class Linker implements InterpHost {
       this.currentFile = s.file;
       if (this.opts.isSdkImplementation?.(s.file)) continue;
       for (const c of s.calls) {
-        if (c.isNew) continue;
         const callee = this.interp.concretize(c.callee);
         if (!callee) continue;
+        // `new X()` is a site only where constructing the instance is the request (`MemberSpec.new` with `site`).
+        if (c.isNew && (callee.k !== 'inst' || !this.catalog.member(callee.type, callee.path)?.new)) continue;
         if (callee.k === 'inst') {
           const site = this.evaluate(s.file, c, callee, []);
           if (site) put(site);
@@ -381,11 +414,11 @@ export class Linker implements InterpHost {
   }
 
   /** The coverage entries whose instrumenting library is declared at a qualifying version (see `Coverage.library`). */
-  private applicable(covers: Coverage[]): { sdk: string; versions?: string }[] {
-    const out: { sdk: string; versions?: string }[] = [];
+  private applicable(covers: Coverage[]): Registration['covers'] {
+    const out: Registration['covers'] = [];
     for (const c of covers) {
       if (c.library && !this.packageVersionMatches(c.library.package, c.library.versions, false)) continue;
-      out.push(c.versions ? { sdk: c.sdk, versions: c.versions } : { sdk: c.sdk });
+      out.push({ sdk: c.sdk, ...(c.versions ? { versions: c.versions } : {}), ...(c.operations ? { operations: c.operations } : {}) });
     }
     return out;
   }
@@ -484,9 +517,11 @@ export class Linker implements InterpHost {
       callee: c.calleeText,
       spec,
       member: `${callee.type}#${callee.path.join('.')}`,
+      ...(callee.provider ? { provider: callee.provider } : {}),
       options: (spec.options ?? []).filter((o) => !o.versions || this.versionMatches(sdk, o.versions)),
       args: c.args,
       argsEnd: c.argsEnd,
+      ...(callee.origin ? { origin: callee.origin } : {}),
     };
     const local = (mechanism: string): EvaluatedSite => {
       evidence.local = mechanism;
@@ -494,8 +529,9 @@ export class Linker implements InterpHost {
     };
     const evidence: Evidence = { processes: [], rejected: [] };
     const wired = (mechanism: string): EvaluatedSite => ({ ...base, wired: true, mechanism, evidence });
-    // (a) the client value passed through a wrapper (or carries constructor/withConfig options)
-    const tag = (callee.wiring ?? []).find(
+    // (a) the client value passed through a wrapper (or carries constructor/withConfig options), or the
+    // instance the call runs (`SiteSpec.wiringFromArg`)
+    const tag = [...(callee.wiring ?? []), ...this.argWiring(c.args, spec.wiringFromArg)].find(
       (t) => covers(t, sdk, spec.operation) && (!t.versions || this.versionMatches(sdk, t.versions)) && (!t.requiresGlobal || this.hasGlobal(t.requiresGlobal)),
     );
     // (b) call options
@@ -510,6 +546,9 @@ export class Linker implements InterpHost {
     }
     if (disabled) return { ...base, wired: false, mechanism: null, disabled, evidence };
     if (tag) return local(tag.mechanism);
+    // A client pointed at a gateway that records every request (Helicone, Portkey) is traced there.
+    const gateway = callee.provider ? this.catalog.endpoints.find((e) => e.proxy && e.provider === callee.provider) : undefined;
+    if (gateway?.proxy) return local(gateway.proxy);
     if (optionMechanism) return local(optionMechanism);
     // (c) lexical tracing scopes, here and in callers (for sites reached through parameters)
     for (const cand of [c, ...outer]) {
@@ -518,8 +557,9 @@ export class Linker implements InterpHost {
       if (m) return local(m);
     }
     // (d) global registrations, in every process that runs the call
-    const covering = (r: Registration) => r.covers.some((cov) => cov.sdk === sdk && (!cov.versions || this.versionMatches(sdk, cov.versions)));
-    const g = this.registrationFor(file, covering, sdk);
+    const covering = (r: Registration) =>
+      r.covers.some((cov) => cov.sdk === sdk && (!cov.versions || this.versionMatches(sdk, cov.versions)) && (!cov.operations || cov.operations.includes(spec.operation)));
+    const g = this.registrationFor(file, covering, sdk, c.gate);
     evidence.processes = g.processes;
     evidence.rejected = g.rejected;
     if (g.package !== undefined) evidence.package = g.package;
@@ -528,7 +568,7 @@ export class Linker implements InterpHost {
     const native = type?.nativeTracing;
     // Only at a declared version: spans the SDK may or may not emit are not assumed.
     if (native && (!native.versions || this.versionMatches(sdk, native.versions, false))) {
-      const provider = this.registrationFor(file, (r) => !!r.tracerProvider).wired;
+      const provider = this.registrationFor(file, (r) => !!r.tracerProvider, undefined, c.gate).wired;
       if (provider) return wired(`${native.mechanism} (tracer provider from ${provider.mechanism})`);
     }
     // (d') this very instance was registered for tracing (`new Mastra({ agents })`, `enableOpenTelemetry(team)`)
@@ -544,6 +584,49 @@ export class Linker implements InterpHost {
     return { ...base, wired: false, mechanism: null, evidence, ...(unknown ? { unknown } : {}), ...(lacking ? { lacking } : {}) };
   }
 
+  /** The wiring of the instance a site runs (`SiteSpec.wiringFromArg`). */
+  private argWiring(args: Arg[], from: SiteSpec['wiringFromArg']): WiringTag[] {
+    if (!from) return [];
+    let a = argAt(args, from.arg);
+    if (from.key) a = a?.obj?.[from.key];
+    const v = this.interp.concretize(a?.v);
+    return v?.k === 'inst' ? (v.wiring ?? []) : [];
+  }
+
+  /**
+   * The project's own tracing helpers: exported functions that run a callback parameter inside a tracing
+   * scope for any SDK (scopes limited to some SDKs, such as graph nodes, are left out), sorted by file
+   * and name.
+   */
+  scopeHelpers(): ScopeHelper[] {
+    const out: ScopeHelper[] = [];
+    for (const s of this.all) {
+      this.currentFile = s.file;
+      for (const name of Object.keys(s.exports).sort()) {
+        const v = this.interp.concretize(s.exports[name]);
+        if (v?.k !== 'fn') continue;
+        const fs = this.fnSummary(v.id);
+        if (!fs?.calledParams || !fs.params) continue;
+        for (const cp of fs.calledParams) {
+          // A parameter the function runs (a callback), not a value it merely passes to some call in the scope.
+          if (!fs.params[cp.index]?.runs) continue;
+          let mechanism = cp.wiredBy;
+          for (const inner of mechanism ? [] : cp.contexts) {
+            const r = contextMechanism(inner, this.interp, this, undefined, 'llm-call');
+            if (r !== 'none' && r !== 'pending') {
+              mechanism = r;
+              break;
+            }
+          }
+          if (!mechanism) continue;
+          out.push({ file: s.file, name, fn: v.id, callbackIndex: cp.index, params: fs.params, mechanism });
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
   private contextsMechanism(contexts: Context[], sdk: string, kind: SiteSpec['kind']): string | undefined {
     for (const ctx of contexts) {
       const r = contextMechanism(ctx, this.interp, this, sdk, kind);
@@ -552,6 +635,16 @@ export class Linker implements InterpHost {
     return undefined;
   }
 }
+
+/**
+ * A file named for setting up instrumentation (`instrument.ts`, `tracing.js`, `otel.mjs`, `sentry.server.ts`):
+ * when nothing in the repository loads it, it is most likely preloaded from outside (`node --require
+ * ./tracing.js` in a Dockerfile or a start command), which tracewire cannot see.
+ */
+/** Processes listed in a site's evidence (a shared module may run in hundreds: tests, examples). */
+const MAX_LISTED = 12;
+
+const INSTRUMENTATION_FILE = /(^|[\\/._-])(instrument|instrumentation|tracing|tracer|telemetry|otel|opentelemetry|observability|sentry|monitoring|datadog|dd-trace|apm|newrelic)[^\\/]*$/i;
 
 function covers(t: WiringTag, sdk: string, operation: string): boolean {
   if (t.sdks && !t.sdks.includes(sdk)) return false;

@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { readRegularFile } from '../safe-fs.js';
 import type Semver from 'semver';
 
 let loadedSemver: typeof Semver | undefined;
@@ -105,7 +106,7 @@ export class PackageVersions {
       return deps;
     }
     try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
+      const pkg = JSON.parse(readRegularFile(path.join(dir, 'package.json')).toString('utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
       if (!pkg || typeof pkg !== 'object' || Array.isArray(pkg)) throw new Error('not an object');
       deps = {};
       if (pkg.workspaces || fs.existsSync(path.join(dir, 'pnpm-workspace.yaml')) || fs.existsSync(path.join(dir, 'lerna.json'))) deps[WORKSPACE] = true;
@@ -230,6 +231,8 @@ export class PackageVersions {
 
   /** A range that admits several major versions (`*`, `latest`, `>=4`, `4 || 5`), or none that semver reads. */
   private ambiguous(range: string): boolean {
+    // The common shapes (`^1.2.3`, `~1.2`, `1.2.3`, `1.x`) name one major: no need to load semver.
+    if (/^[\^~=v]?\s*(?:0|[1-9]\d*)(?:\.(?:\d+|x|\*))?(?:\.(?:\d+|x|\*))?(?:-[\w.]+)?$/.test(range.trim())) return false;
     const sv = semver();
     if (!sv.validRange(range)) return true;
     const min = sv.minVersion(range);

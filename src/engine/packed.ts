@@ -31,6 +31,7 @@ interface Head {
   passedRefs?: FileSummary['passedRefs'];
   loads?: string[];
   imports?: string[];
+  importNames?: Record<string, string[]>;
   runs?: true;
   callees: AVal[];
   isNew: boolean[];
@@ -58,6 +59,7 @@ export function packSummary(s: FileSummary): PackedSummary {
   if (s.passedRefs) head.passedRefs = s.passedRefs;
   if (s.loads) head.loads = s.loads;
   if (s.imports) head.imports = s.imports;
+  if (s.importNames) head.importNames = s.importNames;
   if (s.runs) head.runs = s.runs;
   const rest: CallRest[] = s.calls.map(({ callee: _callee, isNew: _isNew, ...r }) => r);
   return { file: s.file, text: `${encode(head, s.file)}\0${encode(rest, s.file)}\0${encode({ exports: s.exports, fns: s.fns, ...(s.classes ? { classes: s.classes } : {}) }, s.file)}` };
@@ -133,6 +135,9 @@ class LazyCandidate implements CallCandidate {
   get fns() {
     return this.parts.rest(this.index).fns;
   }
+  get gate() {
+    return this.parts.rest(this.index).gate;
+  }
 }
 
 /** A summary whose parts are parsed when first read (and then kept). */
@@ -164,6 +169,9 @@ export function unpackSummary(p: PackedSummary): FileSummary {
     },
     get runs() {
       return parts.head().runs;
+    },
+    get importNames() {
+      return parts.head().importNames;
     },
     get calls() {
       if (!calls) {

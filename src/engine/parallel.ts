@@ -43,9 +43,11 @@ export interface WorkerInit {
   config: ResolvedConfig;
   /** The file URL of the module that exports the run's registry (`Registry.module`). */
   registry: string;
-  budgetMs: number;
+  budget: number;
   /** Results carry the content hash (`--cache`). */
   hash: boolean;
+  /** Ids of the rules whose facts are collected (`TaskContext.collectors`). */
+  collectors?: string[];
 }
 
 export interface WorkItem {
@@ -95,7 +97,7 @@ export interface Prescanned {
  * Read every file once in this thread, with the checks the per-file phase makes: the content hash for
  * `--cache`, and the prescan of the text (see prescan.ts) for the prefilter.
  */
-export function prescanFiles(files: string[], ctx: TaskContext, opts: { hash: boolean; scanner?: Prescanner }): Map<string, Prescanned> {
+export function prescanFiles(files: string[], ctx: TaskContext, opts: { hash: boolean; scanner?: Prescanner; cache?: RunCache }): Map<string, Prescanned> {
   const out = new Map<string, Prescanned>();
   for (const file of files) {
     const read = readForTask(file, ctx);
@@ -105,6 +107,12 @@ export function prescanFiles(files: string[], ctx: TaskContext, opts: { hash: bo
     }
     const entry: Prescanned = {};
     if (opts.hash) entry.hash = contentHash(read.buf);
+    // With a cache, the scan of the same bytes is the stored one (while the path aliases it used still hold).
+    const stored = opts.scanner && opts.cache && entry.hash ? opts.cache.getPrescan(file, entry.hash, (p) => !p.scan?.aliases || aliasesHold({ file, aliases: p.scan.aliases }, ctx.aliases)) : undefined;
+    if (stored) {
+      out.set(file, { ...stored, hash: entry.hash });
+      continue;
+    }
     if (opts.scanner) {
       const decoded = decodeSource(read.buf);
       const text = decoded?.text;
@@ -113,6 +121,10 @@ export function prescanFiles(files: string[], ctx: TaskContext, opts: { hash: bo
       else {
         entry.scan = opts.scanner.scan(file, text!);
         if (text!.includes('tracewire-')) entry.mayHaveDirectives = true;
+      }
+      if (opts.cache && entry.hash) {
+        const { hash: _hash, ...p } = entry;
+        opts.cache.setPrescan(file, entry.hash, p);
       }
     }
     out.set(file, entry);
@@ -178,7 +190,7 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
   const helpers = Math.min(opts.workers - 1, Math.ceil(pending.length / CHUNK) - 1);
   const script = helpers > 0 ? workerScript() : undefined;
   const registry = ctx.registry.module;
-  if (script && registry && cloneable(opts.config)) await inParallel(script, pending, { cwd: ctx.cwd, config: opts.config, registry, budgetMs: ctx.budgetMs, hash: !!cache }, helpers, store, here);
+  if (script && registry && cloneable(opts.config)) await inParallel(script, pending, { cwd: ctx.cwd, config: opts.config, registry, budget: ctx.budget, hash: !!cache, collectors: (ctx.collectors ?? []).map((r) => r.rule.meta.id) }, helpers, store, here);
   else for (const item of pending) here(item);
   return files.filter((f) => results.has(f)).map((f) => results.get(f)!);
 }

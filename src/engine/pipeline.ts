@@ -8,19 +8,21 @@
  */
 
 import fs from 'node:fs';
+import { readRegularFile } from '../safe-fs.js';
 import type ts from 'typescript';
-import type { ResolvedConfig } from '../config/load.js';
+import { checkSdkIds, type ResolvedConfig } from '../config/load.js';
 import { analyzeFile, type FileAnalysis, type FileVisitor, type ProjectResolver } from './analyze-file.js';
 import type { Aliases } from './aliases.js';
 import { CatalogIndex } from './catalog.js';
 import { cacheKey } from './cache.js';
+import { fileBudget } from './file-task.js';
 import { displayPath } from './files.js';
 import type { EvaluatedSite, LinkOptions } from './link.js';
 import type { PackageVersions } from './packages.js';
 import { ProcessModel } from './processes.js';
 import { mayReach } from './reach.js';
 import type { Registry } from './registry.js';
-import { formatMessage, type Report, type RuleModule } from './rule.js';
+import { formatMessage, type Report, type RuleModule, type SiteProject } from './rule.js';
 import { applyDirectives, type Directive } from './suppress.js';
 import type { Finding } from './types.js';
 import type { FileSummary } from './values.js';
@@ -35,6 +37,7 @@ export interface EnabledRule {
 
 /** The catalog of a run: the registry's models and the configuration's extensions. */
 export function buildCatalog(config: ResolvedConfig, registry: Registry): CatalogIndex {
+  checkSdkIds(config, registry.models);
   return new CatalogIndex([...registry.models, ...config.models]);
 }
 
@@ -50,10 +53,10 @@ export function enabledRules(config: ResolvedConfig, registry: Registry): Enable
 }
 
 /** The key of `--cache`: what the per-file results depend on besides each file's content. */
-export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: string, registry: Registry): string {
+export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: string, registry: Registry, collectors: EnabledRule[] = [], budget = fileBudget()): string {
   let schema: string | undefined;
   try {
-    schema = config.tracingSchema ? fs.readFileSync(config.tracingSchema, 'utf8') : undefined;
+    schema = config.tracingSchema ? readRegularFile(config.tracingSchema).toString('utf8') : undefined;
   } catch {
     schema = undefined;
   }
@@ -61,7 +64,10 @@ export function runCacheKey(config: ResolvedConfig, rules: EnabledRule[], cwd: s
     cwd,
     config: { file: config.file, raw: config.raw, project: config.project, models: config.models, assumedSdks: [...config.assumedSdks], schema },
     rules: rules.map((r) => [r.rule.meta.id, r.severity, r.options]),
+    facts: collectors.map((r) => r.rule.meta.id),
     catalog: registry.models,
+    // A file over the budget is cached as skipped: only for the same budget.
+    budget,
   });
 }
 
@@ -73,7 +79,7 @@ export function reachHits(text: string, rules: readonly EnabledRule[] | Iterable
   const byPred = new Map<unknown, boolean>();
   for (const entry of rules) {
     const rule = 'rule' in entry ? entry.rule : entry;
-    if (!rule.createVisitor || !rule.needs) continue;
+    if (!(rule.createVisitor || rule.collectFacts) || !rule.needs) continue;
     let hit = byPred.get(rule.needs);
     if (hit === undefined) byPred.set(rule.needs, (hit = mayReach(text, catalog, rule.needs)));
     if (hit) hits.push(rule.meta.id);
@@ -155,8 +161,11 @@ export function analyzeWithRules(
     rules?: EnabledRule[];
     sourceFile?: ts.SourceFile;
     report?: (rule: RuleModule<any>, severity: 'error' | 'warn', r: Report) => void;
-    /** See `AnalyzeOptions.deadline`. */
-    deadline?: number;
+    /** Rules whose `collectFacts` visitors run during the walk, and where their facts go. */
+    collectors?: EnabledRule[];
+    emit?: (rule: RuleModule<any>, fact: unknown) => void;
+    /** See `AnalyzeOptions.budget`. */
+    budget?: number;
     /** See `AnalyzeOptions.project`. */
     project?: ProjectResolver;
     /** See `AnalyzeOptions.aliases`. */
@@ -180,10 +189,23 @@ export function analyzeWithRules(
     };
     fileVisitors.push({ visitor: rule.createVisitor(ctx), rule, severity });
   }
+  for (const { rule, severity, options } of opts.collectors ?? []) {
+    if (!rule.collectFacts) continue;
+    const ctx = {
+      options,
+      catalog,
+      file,
+      get sourceFile() {
+        return sfHolder.sf!;
+      },
+      emit: (fact: unknown) => opts.emit?.(rule, fact),
+    };
+    fileVisitors.push({ visitor: rule.collectFacts(ctx), rule, severity });
+  }
   return analyzeFile(file, text, {
     catalog,
     sourceFile: opts.sourceFile,
-    deadline: opts.deadline,
+    budget: opts.budget,
     project: opts.project,
     aliases: opts.aliases,
     visitors: fileVisitors.map((v) => ({
@@ -236,10 +258,11 @@ export function runSiteRules(
   sites: EvaluatedSite[],
   text: (file: string) => string | undefined,
   report: (file: string, rule: RuleModule<any>, severity: 'error' | 'warn', r: Report) => void,
+  project?: SiteProject,
 ): void {
   for (const { rule, severity, options } of rules) {
     if (!rule.checkSites) continue;
-    rule.checkSites({ options, catalog, sites, text, report: (file, r) => report(file, rule, severity, r) });
+    rule.checkSites({ options, catalog, sites, text, report: (file, r) => report(file, rule, severity, r), project });
   }
 }
 

@@ -40,7 +40,7 @@ const RELATIVE = /['"`](\.{1,2}\/[^'"`\n\\]*|\.{1,2}|\/[^'"`\n\\]+)['"`]/g;
  * A package specifier where a module is named: after `from`, `import`, `import(` or `require(`, with
  * any whitespace and comments in between. (A bare string such as `provider: 'openai'` is not an import.)
  */
-const PACKAGE = /\b(?:from|import|require)\s*(?:\(\s*)?(?:(?:\/\*[^*]*\*+(?:[^/*][^*]*\*+)*\/|\/\/[^\n]*\n)\s*)*['"`](@?[A-Za-z0-9_][A-Za-z0-9_.\-]*(?:\/[A-Za-z0-9_.\-@]+)*)['"`]/g;
+export const PACKAGE = /\b(?:from|import|require)\s*(?:\(\s*)?(?:(?:\/\*[^*]*\*+(?:[^/*][^*]*\*+)*\/|\/\/[^\n]*\n)\s*)*['"`](@?[A-Za-z0-9_][A-Za-z0-9_.\-]*(?:\/[A-Za-z0-9_.\-@]+)*)['"`]/g;
 /**
  * Any non-relative specifier where a module may be named (as PACKAGE, with comments on either side of
  * `(`): aliases take any shape (`@/x`, `~/x`, `#x`).

@@ -56,6 +56,12 @@ export interface ProcessHost {
   readText?(file: string): string | undefined;
 }
 
+/** A Next.js route segment config choosing the edge runtime. */
+const EDGE_ROUTE = /\bexport\s+const\s+runtime\s*=\s*['"](?:edge|experimental-edge)['"]/;
+
+/** Test files (run one by one by a test runner). */
+const TEST_FILE = /(\.(test|spec|e2e|eval)\.[cm]?[jt]sx?$)|([\\/]__tests__[\\/])/;
+
 const SOURCE_EXT = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const BUILD_DIRS = new Set(['dist', 'build', 'lib', 'out', '.output', 'bin']);
 
@@ -88,6 +94,8 @@ export class ProcessModel {
   private readonly byKey = new Map<string, string>();
   private readonly importsOf = new Map<string, string[]>();
   private readonly importersOf = new Map<string, string[]>();
+  /** Importer → imported file → the names it takes (`*`: everything). */
+  private readonly namesOf = new Map<string, Map<string, Set<string>>>();
   private readonly ancestorsMemo = new Map<string, Set<string>>();
   private readonly closureMemo = new Map<string, Map<string, string | null>>();
 
@@ -102,6 +110,16 @@ export class ProcessModel {
       if (!prev || (/\.[cm]?tsx?$/.test(f) && !/\.[cm]?tsx?$/.test(prev))) this.byKey.set(k, f);
     }
     for (const s of summaries) {
+      if (s.importNames) {
+        const m = new Map<string, Set<string>>();
+        for (const [mod, names] of Object.entries(s.importNames)) {
+          const f = this.fileFor(mod);
+          if (!f) continue;
+          const set = m.get(f) ?? m.set(f, new Set()).get(f)!;
+          for (const n of names) set.add(n);
+        }
+        this.namesOf.set(s.file, m);
+      }
       const targets = [...new Set((s.imports ?? []).map((m) => this.fileFor(m)).filter((x): x is string => !!x && x !== s.file))].sort();
       this.importsOf.set(s.file, targets);
       for (const t of targets) (this.importersOf.get(t) ?? this.importersOf.set(t, []).get(t)!).push(s.file);
@@ -124,27 +142,37 @@ export class ProcessModel {
       this.processes.push(p);
     };
     const packages = new Map<string, PackageInfo>();
+    const byPackage = new Map<string, string[]>();
     for (const f of files) {
       const pkg = this.host.packageOf(f);
-      if (pkg && !packages.has(pkg.dir)) packages.set(pkg.dir, pkg);
+      if (!pkg) continue;
+      if (!packages.has(pkg.dir)) packages.set(pkg.dir, pkg);
+      (byPackage.get(pkg.dir) ?? byPackage.set(pkg.dir, []).get(pkg.dir)!).push(f);
     }
-    const filesIn = (dir: string) => files.filter((f) => f.startsWith(dir + path.sep) && this.host.packageOf(f)?.dir === dir);
+    const filesIn = (dir: string) => byPackage.get(dir) ?? [];
     const scriptEntries = new Set<string>();
     for (const pkg of [...packages.values()].sort((a, b) => (a.dir < b.dir ? -1 : 1))) {
       const own = filesIn(pkg.dir);
-      const rel = (f: string) => this.host.display(f);
-      const where = this.host.display(path.join(pkg.dir, 'package.json')).replace(/\/?package\.json$/, '') || '.';
+      // Messages name files relative to their package, and packages by name, so that they read the same
+      // whatever directory tracewire runs from (the CLI and the editor agree).
+      const rel = (f: string) => relTo(pkg.dir, f);
+      const where = packageLabel(pkg);
       // Frameworks.
       if (pkg.deps.next !== undefined) {
-        const entries = own.filter((f) => /^(?:src\/)?(?:app|pages)\//.test(relTo(pkg.dir, f)) || /^(?:src\/)?middleware\.[cm]?[jt]sx?$/.test(relTo(pkg.dir, f)));
+        // Routes, pages and server components run in the Node.js server; middleware and routes that
+        // declare `export const runtime = 'edge'` in the edge runtime. `instrumentation` runs first in both.
+        const routes = own.filter((f) => /^(?:src\/)?(?:app|pages)\//.test(relTo(pkg.dir, f)));
+        const edge = (f: string) => /^(?:src\/)?middleware\.[cm]?[jt]sx?$/.test(relTo(pkg.dir, f)) || (routes.includes(f) && EDGE_ROUTE.test(this.host.readText?.(f) ?? ''));
         const preloads = own.filter((f) => /^(?:src\/)?instrumentation(?:\.node)?\.[cm]?[jt]s$/.test(relTo(pkg.dir, f)));
-        add({ id: `next:${pkg.dir}`, kind: 'next', label: `the Next.js app in \`${where}\``, runtime: 'node', entries, preloadFiles: preloads, preloadSpecs: [], pkgDir: pkg.dir });
+        add({ id: `next:${pkg.dir}`, kind: 'next', label: `the Next.js app ${where}`, runtime: 'node', entries: routes.filter((f) => !edge(f)), preloadFiles: preloads, preloadSpecs: [], pkgDir: pkg.dir });
+        const edgeEntries = own.filter(edge);
+        if (edgeEntries.length) add({ id: `next-edge:${pkg.dir}`, kind: 'next', label: `the edge runtime of the Next.js app ${where}`, runtime: 'edge', entries: edgeEntries, preloadFiles: preloads, preloadSpecs: [], pkgDir: pkg.dir });
       }
       const triggerConfig = own.find((f) => /^trigger\.config\.[cm]?[jt]s$/.test(relTo(pkg.dir, f)));
       if (triggerConfig) {
         const dirs = triggerDirs(this.host.readText?.(triggerConfig)).map((d) => path.resolve(pkg.dir, d));
         const entries = own.filter((f) => f !== triggerConfig && dirs.some((d) => f.startsWith(d + path.sep)));
-        add({ id: `trigger:${pkg.dir}`, kind: 'trigger', label: `the trigger.dev project in \`${where}\``, runtime: 'node', entries, preloadFiles: [triggerConfig], preloadSpecs: [], pkgDir: pkg.dir });
+        add({ id: `trigger:${pkg.dir}`, kind: 'trigger', label: `the trigger.dev project ${where}`, runtime: 'node', entries, preloadFiles: [triggerConfig], preloadSpecs: [], pkgDir: pkg.dir });
       }
       // Scripts and executables.
       for (const name of Object.keys(pkg.scripts).sort()) {
@@ -169,7 +197,7 @@ export class ProcessModel {
           add({
             id: `script:${pkg.dir}:${name}:${entry}`,
             kind: parsed.framework ? 'framework' : 'script',
-            label: `npm script \`${name}\` of \`${where}\` (\`${rel(entry)}\`)`,
+            label: `npm script \`${name}\` of ${where} (\`${rel(entry)}\`)`,
             runtime: parsed.runtime,
             entries: [entry],
             preloadFiles,
@@ -182,17 +210,41 @@ export class ProcessModel {
         const entry = this.sourceFor(path.resolve(pkg.dir, b), pkg);
         if (!entry) continue;
         scriptEntries.add(entry);
-        add({ id: `bin:${pkg.dir}:${entry}`, kind: 'bin', label: `the executable \`${rel(entry)}\``, runtime: 'node', entries: [entry], preloadFiles: [], preloadSpecs: [], pkgDir: pkg.dir });
+        add({ id: `bin:${pkg.dir}:${entry}`, kind: 'bin', label: `the executable \`${rel(entry)}\` of ${where}`, runtime: 'node', entries: [entry], preloadFiles: [], preloadSpecs: [], pkgDir: pkg.dir });
       }
     }
-    // Files nothing imports that run code when loaded: scripts, examples, evals, tests.
+    // Files nothing imports that run code when loaded: scripts, examples, evals, tests. A test file runs
+    // after its runner's setup files (vitest/jest `setupFiles`).
     const preloaded = new Set(this.processes.flatMap((p) => p.preloadFiles));
+    const setupMemo = new Map<string, string[]>();
     for (const s of summaries) {
       if (!s.runs || scriptEntries.has(s.file) || preloaded.has(s.file) || (this.importersOf.get(s.file)?.length ?? 0) > 0) continue;
       const pkg = this.host.packageOf(s.file);
-      add({ id: `entry:${s.file}`, kind: 'entry', label: `\`${this.host.display(s.file)}\``, runtime: 'node', entries: [s.file], preloadFiles: [], preloadSpecs: [], pkgDir: pkg?.dir ?? path.dirname(s.file) });
+      const label = pkg ? `\`${relTo(pkg.dir, s.file)}\` of ${packageLabel(pkg)}` : `\`${path.basename(s.file)}\``;
+      let setup: string[] = [];
+      if (pkg && TEST_FILE.test(s.file)) {
+        setup = setupMemo.get(pkg.dir) ?? setupMemo.set(pkg.dir, this.setupFiles(pkg)).get(pkg.dir)!;
+      }
+      add({ id: `entry:${s.file}`, kind: 'entry', label, runtime: 'node', entries: [s.file], preloadFiles: setup.filter((f) => f !== s.file), preloadSpecs: [], pkgDir: pkg?.dir ?? path.dirname(s.file) });
     }
     this.processes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** The setup files a package's test runner loads before each test file (vitest or jest config, or package.json `jest`). */
+  private setupFiles(pkg: PackageInfo): string[] {
+    const texts: string[] = [];
+    for (const base of ['vitest.config', 'vite.config', 'jest.config']) for (const ext of SOURCE_EXT) texts.push(this.host.readText?.(path.join(pkg.dir, base + ext)) ?? '');
+    texts.push(this.host.readText?.(path.join(pkg.dir, 'package.json')) ?? '');
+    const out: string[] = [];
+    for (const text of texts) {
+      for (const m of text.matchAll(/["']?(?:setupFiles|setupFilesAfterEnv)["']?\s*:\s*(\[[^\]]*\]|["'][^"']+["'])/g)) {
+        for (const q of m[1]!.matchAll(/["']([^"']+)["']/g)) {
+          const f = this.sourceFor(path.resolve(pkg.dir, q[1]!.replace(/^<rootDir>\//, '')), pkg);
+          if (f && !out.includes(f)) out.push(f);
+        }
+      }
+    }
+    return out;
   }
 
   /** The package's `main`, as a source file. */
@@ -290,6 +342,28 @@ export class ProcessModel {
     return out;
   }
 
+  /**
+   * Whether the process can run code of `file` that only its export `name` leads to: some file the process
+   * loads imports that name (or everything) from it. Without import names for an importer, it may.
+   */
+  runsExport(p: ProcessInfo, file: string, name: string): boolean {
+    // A framework calls the exports of its entries (route handlers, tasks, a Nest or Mastra main).
+    if (p.kind !== 'entry' && p.kind !== 'script' && p.kind !== 'bin' && p.entries.includes(file)) return true;
+    const c = this.closure(p);
+    for (const i of this.importersOf.get(file) ?? []) {
+      if (!c.has(i)) continue;
+      const names = this.namesOf.get(i)?.get(file);
+      if (!names || names.has('*') || names.has(name)) return true;
+    }
+    return false;
+  }
+
+  /** The processes that run code of `file`, narrowed to those importing `gate` when the code is behind one export. */
+  processesRunning(file: string, gate: string | undefined): ProcessInfo[] {
+    const ps = this.processesOf(file);
+    return gate ? ps.filter((p) => this.runsExport(p, file, gate)) : ps;
+  }
+
   /** Whether a file is loaded by some process. */
   reached(file: string): boolean {
     return this.processesOf(file).length > 0;
@@ -300,6 +374,11 @@ export class ProcessModel {
     const ps = this.processesOf(file);
     return ps.length > 0 && ps.every((p) => p.kind === 'entry' && p.entries.length === 1 && p.entries[0] === file);
   }
+}
+
+/** How messages name a package: its package.json `name`, else its directory's name. */
+function packageLabel(pkg: PackageInfo): string {
+  return `\`${pkg.name ?? path.basename(pkg.dir)}\``;
 }
 
 function relTo(dir: string, f: string): string {
@@ -384,8 +463,9 @@ export function parseCommand(cmd: string): ParsedCommand | undefined {
   const runtime = RUNNERS[runner];
   if (!runtime) return undefined;
   i++;
-  // `bun run x.ts`, `deno run -A x.ts`, `bun --watch x.ts`.
+  // `bun run x.ts`, `deno run -A x.ts`, `bun --watch x.ts`, `tsx watch x.ts`.
   if ((runner === 'bun' || runner === 'deno') && (t[i] === 'run' || t[i] === 'x')) i++;
+  if ((runner === 'tsx' || runner === 'vite-node') && t[i] === 'watch') i++;
   for (; i < t.length; i++) {
     const a = t[i]!;
     if (a === '--') continue;

@@ -18,11 +18,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { globbySync } from 'globby';
 import type ts from 'typescript';
+import { upwards } from '../config/root.js';
 import { findConfig, loadConfig, parseJson, type ResolvedConfig, resolveConfig, type RuleSetting } from '../config/load.js';
 import { type Aliases, aliasesFor } from './aliases.js';
 import type { CatalogIndex } from './catalog.js';
 import { DEFAULT_IGNORES, displayPath, isSourceFile, SOURCE_EXTENSIONS } from './files.js';
-import { type EvaluatedSite, Linker } from './link.js';
+import { type EvaluatedSite, Linker, type ScopeHelper } from './link.js';
 import { PackageVersions, repositoryRoot } from './packages.js';
 import { analyzeWithRules, applySuppressions, buildCatalog, compareFindings, type EnabledRule, linkOptions, reachHits, runSiteRules, selectFileRules, toFinding } from './pipeline.js';
 import { LazyProject } from './lazy-project.js';
@@ -32,9 +33,9 @@ import { isRegistered, type Registry } from './registry.js';
 import { userCacheDir } from '../user-cache-dir.js';
 import { cacheKey, RunCache } from './cache.js';
 import { packSummary, unpackSummary } from './packed.js';
-import { decodeSource, fileTimeoutMs, MAX_FILE_BYTES, minifiedShape } from './run.js';
+import { decodeSource, fileBudget, MAX_FILE_BYTES, minifiedShape } from './run.js';
 import { scanDirectives } from './suppress.js';
-import type { RuleModule } from './rule.js';
+import type { RuleModule, SiteProject } from './rule.js';
 import type { Finding } from './types.js';
 import type { FileSummary } from './values.js';
 
@@ -169,7 +170,7 @@ export class ProjectCache {
       const id = crypto.createHash('sha1').update(this.root).digest('hex').slice(0, 16);
       const c = this.config;
       const key = cacheKey({ view: 'project', root: this.root, config: { file: c.file, raw: c.raw, models: c.models }, catalog: opts.registry.models });
-      this.store = RunCache.load(path.join(dir, `project-${id}.cache`), key);
+      this.store = RunCache.load(path.join(dir, `project-${id}.cache`), key, { boundary: dir });
     }
   }
 
@@ -292,9 +293,16 @@ export class ProjectCache {
       const entry = this.entries.get(file);
       if (entry?.summary && entry.hash === hashText(text) && !rules.some((r) => this.needsWalk(file, text, r))) {
         const findings: CheckedFinding[] = [];
-        runSiteRules(rules, this.catalog, this.baseSites().get(file) ?? [], (f) => (f === file ? text : undefined), (f, rule, severity, r) => {
-          if (f === file) findings.push({ ...toFinding(this.root, file, rule, severity, r), ...(r.data ? { data: r.data } : {}) });
-        });
+        runSiteRules(
+          rules,
+          this.catalog,
+          this.baseSites().get(file) ?? [],
+          (f) => (f === file ? text : undefined),
+          (f, rule, severity, r) => {
+            if (f === file) findings.push({ ...toFinding(this.root, file, rule, severity, r), ...(r.data ? { data: r.data } : {}) });
+          },
+          this.siteProject(file, this.baseSites().get(file) ?? []),
+        );
         return { findings: findings.sort(compareFindings) };
       }
     }
@@ -307,7 +315,7 @@ export class ProjectCache {
     try {
       this.stats.walks++;
       const sourceFile = typeof opts.sourceFile === 'function' ? opts.sourceFile() : opts.sourceFile;
-      analysis = analyzeWithRules(file, text, { catalog: this.catalog, rules, sourceFile, report, deadline: performance.now() + fileTimeoutMs(), project, aliases: this.aliases });
+      analysis = analyzeWithRules(file, text, { catalog: this.catalog, rules, sourceFile, report, budget: fileBudget(), project, aliases: this.aliases });
     } catch (e) {
       return { findings: [], skipped: `analysis stopped: ${e instanceof Error ? e.message : String(e)}` };
     }
@@ -322,6 +330,7 @@ export class ProjectCache {
       (f, rule, severity, r) => {
         if (f === file) report(rule, severity, r);
       },
+      this.siteProject(file, sites, analysis.summary),
     );
 
     const data = new Map<Finding, Record<string, string>>();
@@ -331,6 +340,31 @@ export class ProjectCache {
       if (d) f.data = d;
     }
     return { findings: kept.sort(compareFindings) };
+  }
+
+  private helpers: { generation: number; helpers: ScopeHelper[] } | undefined;
+
+  /** What the project-level rules' fixes ask of the project, for `file` whose sites are `sites` (as linked for its current text). */
+  private siteProject(file: string, sites: EvaluatedSite[], summary?: FileSummary): SiteProject {
+    let alone: ScopeHelper[] | undefined;
+    return {
+      declaredVersion: (f, pkg) => this.versions.declared(f, pkg),
+      scopeHelpers: () => {
+        if (!this.project) return (alone ??= summary ? this.linker([summary]).scopeHelpers() : []);
+        if (this.helpers?.generation !== this.generation) {
+          const summaries: FileSummary[] = [];
+          for (const e of this.entries.values()) if (e.summary) summaries.push(e.summary);
+          this.helpers = { generation: this.generation, helpers: this.linker(summaries).scopeHelpers() };
+        }
+        return this.helpers.helpers;
+      },
+      sites: () => {
+        if (!this.project) return sites;
+        const out: EvaluatedSite[] = [...sites];
+        for (const [f, list] of this.baseSites()) if (f !== file) out.push(...list);
+        return out;
+      },
+    };
   }
 
   /** The evaluated sites in `file`, whose current text has `summary`. */
@@ -381,7 +415,11 @@ export class ProjectCache {
 
   private link(summaries: FileSummary[]): EvaluatedSite[] {
     this.stats.links++;
-    return new Linker(summaries, linkOptions(this.catalog, this.config, summaries, this.versions, this.root, this.aliases)).link().sites;
+    return this.linker(summaries).link().sites;
+  }
+
+  private linker(summaries: FileSummary[]): Linker {
+    return new Linker(summaries, linkOptions(this.catalog, this.config, summaries, this.versions, this.root, this.aliases));
   }
 
   /** Bring the summaries up to date with the disk, within the configured intervals. */
@@ -497,7 +535,7 @@ export class ProjectCache {
     }
     try {
       this.stats.analyses++;
-      const a = analyzeWithRules(file, text, { catalog: this.catalog, deadline: performance.now() + fileTimeoutMs(), aliases: this.aliases });
+      const a = analyzeWithRules(file, text, { catalog: this.catalog, budget: fileBudget(), aliases: this.aliases });
       if (a.aliases) entry.aliases = { ...entry.aliases, ...a.aliases };
       if (!a.parseError) entry.summary = a.summary;
       this.store?.set(file, hash, a.parseError ? { file, error: `parse error at ${a.parseError}` } : { file, summary: packSummary(a.summary), ...(a.aliases ? { aliases: a.aliases } : {}) });
@@ -576,7 +614,7 @@ export class ProjectCache {
       cwd: this.root,
       absolute: true,
       onlyFiles: true,
-      dot: false,
+      dot: true,
       followSymbolicLinks: false,
       gitignore: true,
       ignore: [...DEFAULT_IGNORES, ...this.config.ignores],
@@ -589,7 +627,10 @@ export class ProjectCache {
 export interface WorkspaceSettings {
   /** A tracewire configuration file (relative to `cwd`), instead of looking for one from the checked file upwards. */
   configFile?: string;
-  /** The project root (relative to `cwd`); default: the configuration's directory, else the nearest package.json's. */
+  /**
+   * The project root (relative to `cwd`); default: the configuration's directory, else the repository's
+   * root, else (outside a repository) the nearest package.json's directory.
+   */
   projectRoot?: string;
   /** Whether the project's other files inform resolution (default: the configuration's `project`, true). */
   project?: boolean;
@@ -709,7 +750,8 @@ export class Workspace {
   projectFor(file: string, cwd: string, settings: WorkspaceSettings = {}): ProjectContext {
     const dir = path.dirname(path.resolve(cwd, file));
     const { source, config } = settings.configFile ? this.explicitConfig(path.resolve(cwd, settings.configFile), cwd) : this.foundConfig(dir);
-    const root = settings.projectRoot ? path.resolve(cwd, settings.projectRoot) : config.file ? config.dir : (this.packageDir(dir) ?? dir);
+    // As the CLI: the configuration's folder, else the repository, else (outside one) the nearest package.
+    const root = settings.projectRoot ? path.resolve(cwd, settings.projectRoot) : config.root;
     const project = settings.project ?? config.project;
     const key = `${root}\0${config.file ?? ''}\0${project}`;
     const existing = this.projects.get(key);
@@ -790,12 +832,12 @@ export class Workspace {
     const t = this.packageDirs.get(dir);
     if (t && this.fresh(t)) return t.value;
     let found: string | undefined;
-    for (let d = dir; ; d = path.dirname(d)) {
+    // Up to the repository root: a package.json above the repository never makes its folder the project.
+    for (const d of upwards(dir)) {
       if (fs.existsSync(path.join(d, 'package.json'))) {
         found = d;
         break;
       }
-      if (path.dirname(d) === d) break;
     }
     this.packageDirs.set(dir, { at: this.timing.now(), value: found });
     return found;

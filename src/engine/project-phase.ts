@@ -19,6 +19,8 @@ import type { FileSummary } from './values.js';
 export interface SecondPhaseResult {
   /** Findings to add to the file's first-phase ones (which a deferred file does not have). */
   findings: Finding[];
+  /** Facts to add to the file's first-phase ones, by rule id (see `FileResult.facts`). */
+  facts?: Record<string, unknown[]>;
   /** The file could not be analysed again. */
   error?: string;
 }
@@ -81,7 +83,7 @@ function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<stri
   };
   const out = new Map<string, Set<string>>();
   for (const id of ruleIds) {
-    const rule = ctx.rules.find((e) => e.rule.meta.id === id)?.rule;
+    const rule = (ctx.rules.find((e) => e.rule.meta.id === id) ?? ctx.collectors?.find((e) => e.rule.meta.id === id))?.rule;
     if (!rule?.needs) continue;
     // An instance leads there when a member at or under its path matches, or names a type that leads there.
     const leadsTo = (pred: NonNullable<typeof rule.needs>) => {
@@ -120,7 +122,7 @@ function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<stri
     graph.closure(carrying, (f) => graph.importersOf(f).filter((x) => mentions(x, f)));
     const rerun = new Set<string>();
     for (const r of results) {
-      if (!r.skipped?.includes(id)) continue;
+      if (!r.skipped?.includes(id) && !r.skippedFacts?.includes(id)) continue;
       if (graph.importsOf(r.file).some((t) => carrying.has(t))) rerun.add(r.file);
     }
     out.set(id, rerun);
@@ -135,42 +137,55 @@ export function secondPhase(
   all: string[],
   ctx: TaskContext,
   read: (file: string) => Buffer,
+  /** The files whose findings are wanted (default: every checked one). */
+  reported?: ReadonlySet<string>,
 ): Map<string, SecondPhaseResult> {
   const out = new Map<string, SecondPhaseResult>();
   if (!ctx.project) return out;
   const skippedIds = new Set<string>();
-  for (const r of results) for (const id of r.skipped ?? []) skippedIds.add(id);
+  for (const r of results) for (const id of [...(r.skipped ?? []), ...(r.skippedFacts ?? [])]) skippedIds.add(id);
   const deferred = results.some((r) => r.deferred);
   if (!deferred && skippedIds.size === 0) return out;
   const reaching = skippedIds.size ? filesToRerun(results, ctx, skippedIds) : new Map<string, Set<string>>();
+  const collectors = ctx.collectors ?? [];
 
   let project: LazyProject | undefined;
   for (const r of results) {
-    if (!r.checked || r.error) continue;
+    if (r.error || !r.summary) continue;
+    // Per-file rules (reported files) and fact collectors (every file) to run again.
     const again = new Set<string>();
-    for (const id of r.skipped ?? []) if (reaching.get(id)?.has(r.file)) again.add(id);
-    if (r.deferred) for (const { rule } of ctx.rules) if (rule.createVisitor && !r.skipped?.includes(rule.meta.id)) again.add(rule.meta.id);
-    if (again.size === 0) continue;
+    const collectAgain = new Set<string>();
+    // The per-file rules of a file whose findings are not wanted (`reported`) are not run again.
+    if (r.checked && (!reported || reported.has(r.file))) {
+      for (const id of r.skipped ?? []) if (reaching.get(id)?.has(r.file)) again.add(id);
+      if (r.deferred) for (const { rule } of ctx.rules) if (rule.createVisitor && !r.skipped?.includes(rule.meta.id)) again.add(rule.meta.id);
+    }
+    for (const id of r.skippedFacts ?? []) if (reaching.get(id)?.has(r.file)) collectAgain.add(id);
+    if (r.deferred) for (const { rule } of collectors) if (!r.skippedFacts?.includes(rule.meta.id)) collectAgain.add(rule.meta.id);
+    if (again.size === 0 && collectAgain.size === 0) continue;
     if (!project) {
       project = new LazyProject(all, ctx.catalog, read, ctx.aliases);
       for (const s of summaries.values()) project.add(s);
     }
     const findings: Finding[] = [];
+    const facts: Record<string, unknown[]> = {};
     try {
       const decoded = decodeSource(read(r.file));
       if (!decoded) continue;
       const analysis = analyzeWithRules(r.file, decoded.text, {
         catalog: ctx.catalog,
         rules: ctx.rules.filter((e) => again.has(e.rule.meta.id)),
+        collectors: collectors.filter((e) => collectAgain.has(e.rule.meta.id)),
+        emit: (rule, fact) => (facts[rule.meta.id] ??= []).push(fact),
         report: (rule, severity, rep) => findings.push(toFinding(ctx.cwd, r.file, rule, severity, rep)),
-        deadline: performance.now() + ctx.budgetMs,
+        budget: ctx.budget,
         project,
         aliases: ctx.aliases,
       });
       if (analysis.parseError) out.set(r.file, { findings: [], error: `parse error at ${analysis.parseError}` });
-      else out.set(r.file, { findings });
+      else out.set(r.file, Object.keys(facts).length ? { findings, facts } : { findings });
     } catch (e) {
-      out.set(r.file, { findings: [], error: analysisFailure(e, ctx.budgetMs) });
+      out.set(r.file, { findings: [], error: analysisFailure(e, ctx.budget) });
     }
   }
   return out;

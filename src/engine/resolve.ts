@@ -76,7 +76,6 @@ export class FileResolver implements InterpHost {
   readonly fnById = new Map<string, FnNode>();
   /** Option keys whose function values the catalog inspects (see `Arg.fnBody`). */
   private readonly fnOptionKeys: Set<string>;
-  private budgetTicks = 0;
   /** Function summaries, for calls of this file's functions (set by the summarizer). */
   summaries: { summarize(f: FnNode): FnSummary } | undefined;
 
@@ -182,6 +181,9 @@ export class FileResolver implements InterpHost {
     // a file of a catalog package's own source (`'../src'` in the SDK's repository) by the package's name.
     const source = file && !isPathSpecifier(spec) ? undefined : file && this.opts.aliases?.sdk.catalogModuleFor(file);
     const t = this.catalog.moduleType(file ?? spec) ?? (source ? this.catalog.moduleType(source) : undefined);
+    // A project file the configuration describes only in part (one helper in `catalog.scopes`): the
+    // exports it does not describe are the file's own, resolved (and detected) like any project module's.
+    if (t && file && name !== '*' && !this.catalog.hasPrefix(t, [name]) && this.catalog.moduleType(file)) return { k: 'ref', file, name, steps: [] };
     // A named export goes through member access, so ready-made instances (`is`) resolve at the import.
     if (t) return name === '*' ? { k: 'inst', type: t, path: [] } : this.interp.member({ k: 'inst', type: t, path: [] }, name);
     if (file) return { k: 'ref', file, name, steps: [] };
@@ -346,7 +348,7 @@ export class FileResolver implements InterpHost {
   val(e: ts.Expression): AVal | undefined {
     const m = this.valMemo.get(e);
     if (m !== undefined) return m === NONE || m === BUSY ? undefined : m;
-    if ((++this.budgetTicks & 255) === 0) this.checkBudget();
+    this.checkBudget();
     this.valMemo.set(e, BUSY);
     let v: AVal | undefined;
     try {
@@ -374,7 +376,10 @@ export class FileResolver implements InterpHost {
     if (ts.isElementAccessExpression(e)) {
       const arg = e.argumentExpression;
       if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return this.memberOfExpr(this.val(e.expression), e.expression, arg.text);
-      return undefined;
+      // A computed key into an object literal (`factories[name]()`): one of its values, the first that resolves.
+      const obj = this.objectLiteralOf(e.expression);
+      if (!obj) return undefined;
+      return pick(obj.properties.map((p) => (ts.isPropertyAssignment(p) ? this.val(p.initializer) : ts.isShorthandPropertyAssignment(p) ? this.val(p.name) : undefined)));
     }
     if (ts.isCallExpression(e)) {
       if (e.expression.kind === ts.SyntaxKind.ImportKeyword) {
@@ -449,9 +454,13 @@ export class FileResolver implements InterpHost {
     for (let depth = 0; cls && depth < 8; depth++) {
       const values = this.facts.classProps.get(cls)?.get(name)?.filter((x) => !x.static);
       if (values?.length) {
-        // Assigned values, methods and getters first; a declared type only when none resolves.
-        const v = pick(values.map((x) => ('expr' in x ? this.val(x.expr) : 'method' in x ? ({ k: 'fn', id: this.fnId(x.method) } as AVal) : 'getter' in x ? this.returnsOf(x.getter) : undefined)));
-        return v ?? pick(values.map((x) => ('type' in x ? this.annotationValue(x.type) : undefined)));
+        // Assigned values, methods and getters first; a declared type only when none resolves. A value
+        // assigned from a parameter (`this.client = options.client`) is known only to the caller that
+        // constructed the instance, so a concrete assignment elsewhere, then the declared type, come first.
+        const vals = values.map((x) => ('expr' in x ? this.val(x.expr) : 'method' in x ? ({ k: 'fn', id: this.fnId(x.method) } as AVal) : 'getter' in x ? this.returnsOf(x.getter) : undefined));
+        const concrete = pick(vals.filter((x) => x?.k !== 'param'));
+        if (concrete) return concrete;
+        return pick(values.map((x) => ('type' in x ? this.annotationValue(x.type) : undefined))) ?? pick(vals);
       }
       const local = this.localBaseClass(cls);
       if (!local) {
@@ -727,7 +736,7 @@ export class FileResolver implements InterpHost {
         for (const [k, v] of Object.entries(a.obj)) keys[k] ??= v;
         open ||= !!a.open;
       } else if (a.lit === undefined) {
-        const inner = this.conditionalKeys(b, depth);
+        const inner = depth < MAX_ARG_DEPTH ? this.conditionalKeys(b, depth + 1) : undefined;
         if (!inner) open = true;
         else {
           for (const [k, v] of Object.entries(inner.keys)) keys[k] ??= v;

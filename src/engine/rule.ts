@@ -13,7 +13,7 @@ import type { MemberSpec } from './catalog-schema.js';
 import type { z } from 'zod';
 import type { FileVisitor } from './analyze-file.js';
 import type { CatalogIndex } from './catalog.js';
-import type { EvaluatedSite } from './link.js';
+import type { EvaluatedSite, ScopeHelper } from './link.js';
 import type { Fix } from './types.js';
 import type { SourceRange } from './values.js';
 
@@ -54,6 +54,18 @@ export interface SiteRuleContext<Options> {
   /** Text of a file (for fixes), when available. */
   text(file: string): string | undefined;
   report(file: string, r: Report): void;
+  /** What the rest of the project says, for fixes (absent where a front end cannot tell). */
+  project?: SiteProject;
+}
+
+/** Project facts the fixes of the project-level rules build on. */
+export interface SiteProject {
+  /** The version range the nearest package.json (or its workspace root) declares for an npm package. */
+  declaredVersion(file: string, pkg: string): string | undefined;
+  /** The project's own tracing helpers (see `ScopeHelper`). */
+  scopeHelpers(): ScopeHelper[];
+  /** Every evaluated site of the project, reported or not (who else calls through a client a fix would wrap). */
+  sites(): EvaluatedSite[];
 }
 
 export interface FileRuleContext<Options> {
@@ -101,6 +113,55 @@ export interface RuleModule<Options = unknown> {
    * then turns the rule on at its own severity, unless it sets the rule itself.
    */
   configuredBy?(settings: RuleSettings): boolean;
+  /**
+   * Project rules that need facts from every file of the project, reported or not (a check of one YAML
+   * file still needs every metric the code defines): a visitor run during the engine's walk of each
+   * analysed file, emitting plain, serialisable facts. They are stored with the file's result (worker
+   * threads, `--cache`) and handed to `checkProject`. `needs` and the project's second phase apply as to
+   * `createVisitor`. Collected only when `wantsFacts` says the run needs them.
+   */
+  collectFacts?(ctx: FactContext<Options>): FileVisitor;
+  /** Whether a run with these inputs needs this rule's facts (default: always). */
+  wantsFacts?(run: { inputs: number }): boolean;
+  /** Project-level detection over the collected facts and the run's non-source inputs (see `ProjectRuleContext`). */
+  checkProject?(ctx: ProjectRuleContext<Options>): void;
+}
+
+export interface FactContext<Options> {
+  options: Options;
+  catalog: CatalogIndex;
+  file: string;
+  sourceFile: ts.SourceFile;
+  emit(fact: unknown): void;
+}
+
+/** A file of the run that is not source code (an observability file: Prometheus rules, a Grafana dashboard). */
+export interface ProjectInput {
+  /** Absolute path. */
+  file: string;
+  text: string;
+  /** Findings in it are reported (else it only informs: recording rules feeding a reported dashboard). */
+  reported: boolean;
+}
+
+export interface ProjectRuleContext<Options> {
+  options: Options;
+  catalog: CatalogIndex;
+  /** The working directory and the configuration's settings. */
+  cwd: string;
+  config: import('../config/load.js').ResolvedConfig;
+  /** This rule's facts, by absolute file path: every analysed file of the project, reported or not. */
+  facts: ReadonlyMap<string, unknown[]>;
+  /** The dependencies a file's nearest package.json declares (range), for facts that depend on them. */
+  declaredVersion(file: string, pkg: string): string | undefined;
+  inputs: readonly ProjectInput[];
+  /** The text of a project file as this run reads it (the index for `--staged`), undefined when unreadable. */
+  readText(file: string): string | undefined;
+  report(file: string, r: Report): void;
+  /** An input the rule could not read (syntax errors): listed in the run's `errors`, like unparseable source files. */
+  fileError(file: string, message: string): void;
+  /** Data for `tracewire inventory` (plain, serialisable). */
+  inventory(data: unknown): void;
 }
 
 /** Project settings from the configuration that a rule's options may depend on. */

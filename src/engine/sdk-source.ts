@@ -14,6 +14,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { readRegularFile } from '../safe-fs.js';
 import { moduleKey } from './catalog.js';
 
 interface OwnPackage {
@@ -46,7 +47,7 @@ export class SdkSources {
       visited.push(dir);
       let text: string | undefined;
       try {
-        text = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
+        text = readRegularFile(path.join(dir, 'package.json')).toString('utf8');
       } catch {
         text = undefined;
       }

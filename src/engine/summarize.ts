@@ -15,7 +15,7 @@ import type { SemanticModel } from './model.js';
 import type { Binding } from './scopes.js';
 import { metricDeclOf, metricUseOf } from './metrics.js';
 import { returnsFresh, spanCallbackOf, spanParamsOf, throwsSync } from './spans.js';
-import type { AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary } from './values.js';
+import type { AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary, ParamShape } from './values.js';
 
 export class Summarizer {
   private readonly fnSummaries = new Map<string, FnSummary>();
@@ -172,8 +172,56 @@ export class Summarizer {
     }
     // An entry with neither a mechanism nor a pending context can never wire anything.
     const useful = called.filter((c) => c.wiredBy || c.contexts.length);
-    if (useful.length) summary.calledParams = useful;
+    if (useful.length) {
+      summary.calledParams = useful;
+      summary.params = this.paramShapes(f, uses);
+    }
     return summary;
+  }
+
+  /** How a function that runs a callback parameter in a scope is called (see `ParamShape`), for fixes that reuse it. */
+  private paramShapes(f: FnNode, uses: { calls: { rec: CallRecord; index: number }[]; args: { ia: IdentArg; index: number }[] } | undefined): ParamShape[] {
+    const sf = this.f.sf;
+    const shapes: ParamShape[] = f.parameters.map((p) => {
+      const shape: ParamShape = { name: ts.isIdentifier(p.name) ? p.name.text : '' };
+      if (p.questionToken || p.initializer || p.dotDotDotToken) shape.optional = true;
+      if (p.type?.kind === ts.SyntaxKind.StringKeyword) shape.string = true;
+      // `fn: (span: Span) => ...`
+      const t = p.type && ts.isParenthesizedTypeNode(p.type) ? p.type.type : p.type;
+      const first = t && ts.isFunctionTypeNode(t) ? t.parameters[0]?.type : undefined;
+      if (first && ts.isTypeReferenceNode(first) && /(^|\.)Span$/.test(first.typeName.getText(sf))) shape.receivesSpan = true;
+      return shape;
+    });
+    for (const { ia, index } of uses?.args ?? []) {
+      const shape = shapes[index];
+      if (!shape) continue;
+      const callee = this.r.interp.concretize(this.calleeOf(ia.call));
+      if (callee?.k === 'inst') {
+        const spec = this.r.catalog.member(callee.type, callee.path);
+        const nameArg = spec?.spanStart ? (spec.spanStart.nameArg ?? 0) : typeof spec?.scope?.callbackArg === 'number' && spec.scope.callbackArg > 0 ? 0 : -1;
+        if (ia.index === nameArg) shape.spanName = true;
+        const at = spec?.scope?.callbackArg;
+        if (at !== undefined && (at === 'any' || at === ia.index || (at === 'last' && ia.index === ia.nargs - 1))) shape.runs = true;
+      } else if (callee?.k === 'fn' && this.r.fnById.has(callee.id) && this.r.fnById.get(callee.id) !== f) {
+        const inner = this.summarize(this.r.fnById.get(callee.id)!).params?.[ia.index];
+        if (inner?.spanName) shape.spanName = true;
+        if (inner?.runs) shape.runs = true;
+      }
+    }
+    // `fn(span)` inside the callback of a span start that hands its span to the callback.
+    for (const { rec, index } of uses?.calls ?? []) {
+      const shape = shapes[index];
+      if (shape) shape.runs = true;
+      const a0 = rec.node.arguments?.[0];
+      if (!shape || !a0 || !ts.isIdentifier(a0)) continue;
+      const d = this.f.scopes.lookup(a0.text, a0.getStart(sf));
+      if (d?.k !== 'param' || d.index !== 0 || d.path.length) continue;
+      const direct = this.f.fnArg.get(d.fn);
+      const callee = direct && this.r.interp.concretize(this.calleeOf(direct.call));
+      const spec = callee?.k === 'inst' ? this.r.catalog.member(callee.type, callee.path) : undefined;
+      if (spec?.spanStart?.yields === 'callback' && direct!.index === direct!.nargs - 1) shape.receivesSpan = true;
+    }
+    return shapes;
   }
 
   private paramUsesCache: Map<FnNode, { calls: { rec: CallRecord; index: number }[]; args: { ia: IdentArg; index: number }[] }> | undefined;
@@ -227,6 +275,7 @@ export class Summarizer {
         wiredBy,
         argsEnd: n.end - 1,
         ...(rec.fns ? { fns: enclosingFnIds(this.f.file, rec.fns) } : {}),
+        ...(rec.fns || rec.classes ? gateField(this.exportGate(n.getStart(this.f.sf))) : {}),
       };
     };
     // Calls on a parameter's value belong to the function's summary (clients passed around), when
@@ -250,7 +299,8 @@ export class Summarizer {
       if (callee.k === 'inst') {
         const spec = this.r.catalog.member(callee.type, callee.path);
         if (!spec) continue;
-        const interesting = isNew ? !!(spec.global || spec.instrumentation || spec.registers) : !!(spec.site || spec.global || spec.registers);
+        // Constructing a class is a site when opening the instance is the request (a Realtime session).
+        const interesting = isNew ? !!(spec.global || spec.instrumentation || spec.registers || (spec.site && spec.new)) : !!(spec.site || spec.global || spec.registers);
         if (!interesting) continue;
       }
       if (callee.k === 'fn' && !this.r.fnSummary(callee.id)?.paramCalls?.length) continue;
@@ -306,7 +356,7 @@ export class Summarizer {
     // A method whose summary says nothing answers like no member at all: left out of the class summaries
     // (the linker and the other files only look members up).
     for (const [id, c] of Object.entries(classes)) classes[id] = this.withoutEmptyMethods(c, fns);
-    const imports = this.projectImports(true);
+    const { runtime: imports, names: importNames } = this.collectImports();
     return {
       file: this.f.file,
       exports,
@@ -317,6 +367,7 @@ export class Summarizer {
       ...(passedRefs.length ? { passedRefs } : {}),
       ...(this.f.loads.size ? { loads: [...this.f.loads].sort() } : {}),
       ...(imports.length ? { imports } : {}),
+      ...(importNames ? { importNames } : {}),
       ...(runsAtTopLevel(this.f.sf) ? { runs: true as const } : {}),
     };
   }
@@ -345,25 +396,106 @@ export class Summarizer {
     return out;
   }
 
-  /** See `FileAnalysis.imports`. */
-  projectImports(runtimeOnly = false): string[] {
-    const out = new Set<string>();
-    const add = (spec: string) => {
-      const file = this.r.moduleFile(spec);
-      if (file) out.add(file);
+  private importFacts: { all: string[]; runtime: string[]; names: Record<string, string[]> | undefined } | undefined;
+
+  /**
+   * The project modules the file imports, in one pass: every one (with type-only imports, for the
+   * prefilter's graph), the ones loaded at run time, and what the file takes from each (see
+   * `FileSummary.importNames`): binding names (`default` for the default export), `*` for a namespace,
+   * `require`, `import()` or a re-export, nothing for a side-effect import.
+   */
+  private collectImports(): { all: string[]; runtime: string[]; names: Record<string, string[]> | undefined } {
+    if (this.importFacts) return this.importFacts;
+    const all = new Set<string>();
+    const names = new Map<string, Set<string>>();
+    const resolved = new Map<string, string | undefined>();
+    const fileOf = (spec: string) => {
+      if (!resolved.has(spec)) resolved.set(spec, this.r.moduleFile(spec));
+      return resolved.get(spec);
     };
-    for (const d of this.f.scopes.allBindings()) if (d.k === 'import' && !(runtimeOnly && d.typeOnly)) add(d.module);
+    const add = (spec: string, name: string | undefined, runtime: boolean) => {
+      const file = fileOf(spec);
+      if (!file) return;
+      all.add(file);
+      if (!runtime) return;
+      const set = names.get(file) ?? names.set(file, new Set()).get(file)!;
+      if (name !== undefined) set.add(name);
+    };
+    for (const d of this.f.scopes.allBindings()) if (d.k === 'import') add(d.module, d.export, !d.typeOnly);
     // `import './instrument'`: loaded for its side effects, binds nothing.
-    for (const st of this.f.sf.statements) if (ts.isImportDeclaration(st) && !st.importClause && ts.isStringLiteral(st.moduleSpecifier)) add(st.moduleSpecifier.text);
-    for (const n of this.f.exportNodes) if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) add(n.moduleSpecifier.text);
+    for (const st of this.f.sf.statements) if (ts.isImportDeclaration(st) && !st.importClause && ts.isStringLiteral(st.moduleSpecifier)) add(st.moduleSpecifier.text, undefined, true);
+    for (const n of this.f.exportNodes) if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) add(n.moduleSpecifier.text, '*', !n.isTypeOnly);
     for (const { node } of this.f.calls) {
       if (!ts.isCallExpression(node)) continue;
       const callee = unwrap(node.expression);
       const isImport = callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require');
       const a = node.arguments[0];
-      if (isImport && a && ts.isStringLiteralLike(a)) add(a.text);
+      if (isImport && a && ts.isStringLiteralLike(a)) add(a.text, '*', true);
     }
-    return [...out].sort();
+    let rec: Record<string, string[]> | undefined;
+    if (names.size) {
+      rec = {};
+      for (const k of [...names.keys()].sort()) rec[k] = [...names.get(k)!].sort();
+    }
+    this.importFacts = { all: [...all].sort(), runtime: [...names.keys()].sort(), names: rec };
+    return this.importFacts;
+  }
+
+  /** See `FileAnalysis.imports`. */
+  projectImports(): string[] {
+    return this.collectImports().all;
+  }
+
+  private gateMemo = new Map<number, string | undefined>();
+  private nameCounts = new Map<string, number>();
+
+  /**
+   * The export whose use is the only way to run code at `pos`: the position lies in an exported top-level
+   * function, class or `const f = () => ...` that nothing else in the file mentions. A process that loads
+   * the file without importing that name (or `*`) never runs it. Undefined when no such gate exists.
+   */
+  private exportGate(pos: number): string | undefined {
+    const stmts = this.f.sf.statements;
+    let lo = 0;
+    let hi = stmts.length - 1;
+    let st: ts.Statement | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const m = stmts[mid]!;
+      if (pos < m.pos) hi = mid - 1;
+      else if (pos >= m.end) lo = mid + 1;
+      else {
+        st = m;
+        break;
+      }
+    }
+    if (!st) return undefined;
+    if (this.gateMemo.has(st.pos)) return this.gateMemo.get(st.pos);
+    let name: string | undefined;
+    const mods = ts.canHaveModifiers(st) ? ts.getModifiers(st) : undefined;
+    const exported = mods?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    const isDefault = mods?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    if (exported && (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) name = isDefault ? 'default' : st.name.text;
+    else if (exported && ts.isVariableStatement(st) && st.declarationList.declarations.length === 1) {
+      const d = st.declarationList.declarations[0]!;
+      const init = d.initializer && unwrap(d.initializer);
+      if (ts.isIdentifier(d.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init) || ts.isClassExpression(init))) name = d.name.text;
+    }
+    const local = name === 'default' ? (st as ts.FunctionDeclaration | ts.ClassDeclaration).name?.text : name;
+    if (name && local && this.mentions(local) !== 1) name = undefined;
+    this.gateMemo.set(st.pos, name);
+    return name;
+  }
+
+  /** How many times an identifier-like word occurs in the file's text (one pass over the text, on first use). */
+  private mentions(word: string): number {
+    if (this.nameCounts.size === 0) {
+      const re = /[A-Za-z_$][\w$]*/g;
+      const text = this.f.sf.text;
+      for (let m = re.exec(text); m; m = re.exec(text)) this.nameCounts.set(m[0], (this.nameCounts.get(m[0]) ?? 0) + 1);
+      if (this.nameCounts.size === 0) this.nameCounts.set('', 0);
+    }
+    return this.nameCounts.get(word) ?? 0;
   }
 
   private collectExports(): Record<string, AVal> {
@@ -451,6 +583,10 @@ export class Summarizer {
   }
 }
 
+
+function gateField(gate: string | undefined): { gate?: string } {
+  return gate ? { gate } : {};
+}
 
 /** Ids (as `fnId` makes them) of the functions of a chain, innermost first. */
 function enclosingFnIds(file: string, chain: Chain<FnNode>): string[] {

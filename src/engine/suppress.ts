@@ -2,7 +2,9 @@
  * Suppression comments:
  *   // tracewire-disable-next-line <rule-id>[, <rule-id>...] -- <reason>
  *   /* tracewire-disable <rule-id>[, ...] -- <reason> *\/  ...  /* tracewire-enable <rule-id> *\/
- * A reason is required; unknown rule ids and suppressions that suppress nothing are reported.
+ * A reason is required; unknown rule ids and suppressions that suppress nothing are reported. A comment
+ * that looks like a directive but is not one (`tracewire-disable-nextline`, `tracewire-ignore`) is
+ * reported with the directive it resembles, and suppresses nothing.
  */
 
 import ts = require('typescript');
@@ -10,7 +12,8 @@ import { formatMessage } from './rule.js';
 import type { Finding } from './types.js';
 
 /** Message templates of the findings about suppression comments (the `suppression-comment` rule's messages). */
-export const directiveMessages: Record<'missingRule' | 'unknownRule' | 'missingReason' | 'unusedSuppression', string> = {
+export const directiveMessages: Record<'unknownDirective' | 'missingRule' | 'unknownRule' | 'missingReason' | 'unusedSuppression', string> = {
+  unknownDirective: '`{{ directive }}` is not a tracewire directive, so it suppresses nothing: did you mean `{{ suggestion }}`?',
   missingRule: 'This suppression names no rule: name the rule ids it silences, so it cannot hide future findings of other rules.',
   unknownRule: 'This suppression names an unknown rule {{ rules }}: it silences nothing; fix the id (see `tracewire rules`).',
   missingReason: 'This suppression has no reason: add ` -- <why this call needs no tracing>` so reviewers know why it is safe; until then it silences nothing.',
@@ -18,7 +21,11 @@ export const directiveMessages: Record<'missingRule' | 'unknownRule' | 'missingR
 };
 
 export interface Directive {
-  kind: 'next-line' | 'disable' | 'enable';
+  /** `unknown`: a comment that resembles a directive and is none (it suppresses nothing and is reported). */
+  kind: 'next-line' | 'disable' | 'enable' | 'unknown';
+  /** For `unknown`: the word as written (`disable-nextline`) and the directive it resembles. */
+  word?: string;
+  suggestion?: string;
   rules: string[];
   reason: string | undefined;
   line: number;
@@ -31,7 +38,41 @@ export interface Directive {
   used: boolean;
 }
 
-const RE = /^(?:\/\/|\/\*)\s*tracewire-(disable-next-line|disable|enable)\b([\s\S]*?)(?:\*\/)?$/;
+/** `tracewire-<word>` at the start of a comment, the word ending at the first character that cannot be in one. */
+const RE = /^(?:\/\/|\/\*)\s*tracewire-([A-Za-z][\w-]*)([\s\S]*?)(?:\*\/)?$/;
+
+const KINDS: Record<string, Directive['kind']> = { 'disable-next-line': 'next-line', disable: 'disable', enable: 'enable' };
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The directive a word that is none resembles (`disable-nextline` → `disable-next-line`, `ignore` →
+ * `disable`), or undefined when the word is prose (`tracewire-fixture`, `tracewire-config`).
+ */
+export function resembledDirective(word: string): string | undefined {
+  // Other linters' words for the same thing.
+  const w = word.toLowerCase().replace(/_/g, '-').replace(/^(?:ignore|suppress|silence|off|skip|no)(?=-|$)/, 'disable').replace(/^(?:on|restore)(?=-|$)/, 'enable');
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of Object.keys(KINDS)) {
+    const d = distance(w, k);
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  // Close to a directive, or built on one (`disable-line`, `disable-file`, `enable-next-line`).
+  if (bestD <= 3 || /^(?:disable|enable)/.test(w)) return best;
+  return undefined;
+}
 
 /** Scan the comments of a file with the TypeScript scanner (so strings and templates are never mistaken for comments). */
 export function scanDirectives(text: string, languageVariant: ts.LanguageVariant = ts.LanguageVariant.Standard): Directive[] {
@@ -65,22 +106,53 @@ export function scanDirectives(text: string, languageVariant: ts.LanguageVariant
     const start = scanner.getTokenStart();
     const end = scanner.getTokenEnd();
     const body = text.slice(start, end);
-    const m = RE.exec(body.trim());
-    if (!m) continue;
-    const kind: Directive['kind'] = m[1] === 'disable-next-line' ? 'next-line' : (m[1] as 'disable' | 'enable');
-    const rest = m[2]!.trim();
-    const sep = rest.indexOf('--');
-    const idsText = sep >= 0 ? rest.slice(0, sep) : rest;
-    const reason = sep >= 0 ? rest.slice(sep + 2).trim() || undefined : undefined;
-    const rules = idsText
-      .split(/[\s,]+/)
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const s = pos(start);
-    const e = pos(end);
-    out.push({ kind, rules, reason, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, from: 0, to: 0, used: false });
+    const d = directiveOf(RE.exec(body.trim()), pos(start), pos(end));
+    if (d) out.push(d);
   }
-  // Ranges.
+  return withRanges(out);
+}
+
+function directiveOf(m: RegExpExecArray | null, s: { line: number; column: number }, e: { line: number; column: number }): Directive | undefined {
+  if (!m) return undefined;
+  const word = m[1]!;
+  const kind = KINDS[word];
+  if (!kind) {
+    // A misspelt or unknown directive: reported, and it suppresses nothing; a word that is no directive at all is prose.
+    const suggestion = resembledDirective(word);
+    return suggestion ? { kind: 'unknown', word, suggestion, rules: [], reason: undefined, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, from: 0, to: 0, used: false } : undefined;
+  }
+  const rest = m[2]!.trim();
+  const sep = rest.indexOf('--');
+  const idsText = sep >= 0 ? rest.slice(0, sep) : rest;
+  const reason = sep >= 0 ? rest.slice(sep + 2).trim() || undefined : undefined;
+  const rules = idsText
+    .split(/[\s,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+  return { kind, rules, reason, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, from: 0, to: 0, used: false };
+}
+
+const LINE_RE = /^#\s*tracewire-([A-Za-z][\w-]*)([\s\S]*)$/;
+
+/**
+ * Suppression comments of a file whose comments run from a marker to the end of the line (`#` in YAML):
+ * whole-line comments only, `# tracewire-disable-next-line <rule-id> -- <reason>`.
+ */
+export function scanLineDirectives(text: string, marker: '#'): Directive[] {
+  if (!text.includes('tracewire-')) return [];
+  const out: Directive[] = [];
+  const lines = text.split(/\r\n|\n|\r/);
+  lines.forEach((line, i) => {
+    const at = line.search(/\S/);
+    if (at < 0 || !line.startsWith(marker, at)) return;
+    const body = line.slice(at).trimEnd();
+    const d = directiveOf(LINE_RE.exec(body), { line: i + 1, column: at + 1 }, { line: i + 1, column: at + body.length + 1 });
+    if (d) out.push(d);
+  });
+  return withRanges(out);
+}
+
+function withRanges(out: Directive[]): Directive[] {
   for (let i = 0; i < out.length; i++) {
     const d = out[i]!;
     if (d.kind === 'next-line') {
@@ -118,7 +190,7 @@ export function applyDirectives(
   for (const f of findings) {
     let suppressed = false;
     for (const d of directives) {
-      if (d.kind === 'enable' || !d.reason) continue;
+      if (d.kind === 'enable' || d.kind === 'unknown' || !d.reason) continue;
       if (f.line >= d.from && f.line <= d.to && d.rules.includes(f.ruleId)) {
         d.used = true;
         suppressed = true;
@@ -136,6 +208,10 @@ export function applyDirectives(
   };
   for (const d of directives) {
     if (d.kind === 'enable') continue;
+    if (d.kind === 'unknown') {
+      report(d, 'unknownDirective', { directive: `tracewire-${d.word}`, suggestion: `tracewire-${d.suggestion}` });
+      continue;
+    }
     const unknown = d.rules.filter((r) => !knownRules.has(r));
     if (d.rules.length === 0) report(d, 'missingRule');
     else if (unknown.length) report(d, 'unknownRule', { rules: unknown.map((u) => `"${u}"`).join(', ') });

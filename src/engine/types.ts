@@ -13,11 +13,25 @@ export interface TextEdit {
   text: string;
 }
 
+/** A package a fix's imports need that the file's package.json does not declare. */
+export interface FixDependency {
+  package: string;
+  /** The range to declare, from the catalog (absent when the catalog has none). */
+  range?: string;
+}
+
 export interface Fix {
   safety: FixSafety;
   /** Short description of what the fix does (shown by `fix --dry-run` and as ESLint suggestion text). */
   description?: string;
   edits: TextEdit[];
+  /**
+   * What kind of edit it is (`wrap-in-span`, `wrap-client`, `callbacks`, `telemetry-option`, ...): codemods
+   * built on the rules' fixes pick theirs by kind.
+   */
+  kind?: string;
+  /** Packages the edits import that the project does not declare (`fix --add-dependencies` declares them). */
+  dependencies?: FixDependency[];
 }
 
 export interface Finding {
@@ -51,6 +65,8 @@ export interface InventorySite {
   sdk: string;
   operation: string;
   callee: string;
+  /** The provider an OpenAI-compatible client was pointed at with `baseURL` (`deepseek`, `unknown`), when it was. */
+  provider?: string;
   wired: boolean;
   mechanism: string | null;
   /** `wired`, `unwired`, or `unknown` (tracewire cannot see whether something traces it; `wired` is false). */
@@ -70,11 +86,45 @@ export interface SiteEvidence {
   unknown?: string;
 }
 
+/** Where an observability file queries a metric (a panel, a variable, an alerting or recording rule). */
+export interface MetricUsage {
+  file: string;
+  line: number;
+  column: number;
+  /** `alert`, `record`, `panel` or `variable`, and its name or title. */
+  kind: 'alert' | 'record' | 'panel' | 'variable';
+  name?: string;
+}
+
+/** A metric the code defines, as Prometheus sees it, and the dashboards and alerts that query it (the inventory). */
+export interface MetricInventory {
+  /** The name as the code writes it; `*` stands for the parts built at run time. */
+  name: string;
+  api: 'prom-client' | 'otel';
+  /** counter, gauge, histogram, summary, updowncounter, ... (as declared). */
+  type: string;
+  file: string;
+  line: number;
+  column: number;
+  /** The series Prometheus stores for it (`_total`, `_bucket`, ...), and how the name was translated. */
+  series: string[];
+  translation?: string;
+  /** Label names, or null when they cannot be known statically. */
+  labels: string[] | null;
+  /** The name is built at run time: it cannot be matched to queries exactly. */
+  dynamic?: boolean;
+  usedBy: MetricUsage[];
+}
+
 export interface RunResult {
   findings: Finding[];
   errors: FileError[];
   sites: InventorySite[];
+  /** The metrics the code defines and where observability files use them (when a rule computed them). */
+  metrics?: MetricInventory[];
   files: number;
+  /** With changes (a gate run): every file reported, the changed and the affected ones, relative to the working directory, sorted. */
+  reported?: string[];
   durationMs: number;
 }
 

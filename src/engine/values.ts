@@ -62,7 +62,7 @@ export type AVal =
    * `path`. `origin` (`file#offset` of the expression that created it) identifies the instance for
    * registrations that wire specific instances; instances obtained from it keep that origin.
    */
-  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[]; origin?: string; started?: true }
+  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[]; origin?: string; started?: true; provider?: string }
   /** Export `name` of a project file (absolute path as written in the import, resolved at link time), then steps. */
   | { k: 'ref'; file: string; name: string; steps: Step[] }
   /** Parameter `index` of user function `fn`, then steps. */
@@ -137,6 +137,33 @@ export interface CallCandidate {
    * to a tracing scope (`addNode('agent', callModel)` with `callModel` imported), known at link time.
    */
   fns?: string[];
+  /**
+   * The export of the file through which alone the call can run (it sits in an exported top-level
+   * function or class that nothing else in the file mentions): a process that loads the file without
+   * importing this name never runs it.
+   */
+  gate?: string;
+}
+
+/**
+ * A parameter of a function that runs one of its callback parameters inside a tracing scope (the team's
+ * own `withLLMSpan(name, fn)`): what a fix needs to call it.
+ */
+export interface ParamShape {
+  name: string;
+  /** Optional, defaulted or rest: a call may leave it out. */
+  optional?: boolean;
+  /** Annotated `string`. */
+  string?: boolean;
+  /** The function calls it, or hands it to a tracing scope as the function the scope runs. */
+  runs?: boolean;
+  /** The function passes it on as the name of the span it starts (`tracer.startActiveSpan(name, ...)`). */
+  spanName?: boolean;
+  /**
+   * A callback whose first parameter receives the span: annotated `(span: Span) => ...`, or called as
+   * `fn(span)` with the span of the `startActiveSpan` callback it runs in.
+   */
+  receivesSpan?: boolean;
 }
 
 export interface FnSummary {
@@ -167,6 +194,8 @@ export interface FnSummary {
   metricUse?: { api: 'prom-client' | 'otel'; labelsArg: number };
   /** What the function does to spans passed as parameters (`endSpan(span, err)`): ends them always or on some paths, marks them failed. */
   spanParams?: { index: number; ends: 'always' | 'maybe' | 'never'; marks: boolean; markWhen?: { param: number; equals?: string; notEquals?: string } }[];
+  /** Parameters, for functions that run a callback parameter in a tracing scope (see `ParamShape`). */
+  params?: ParamShape[];
   /** The value the function returns (may be rooted at its parameters). */
   returns?: AVal;
   /** Parameters that the function calls, with the contexts of those calls (scope wrappers). */
@@ -194,6 +223,8 @@ export interface FileSummary {
    * imports with bindings, side-effect imports, re-exports, `require` and `import()` of literal specifiers.
    */
   imports?: string[];
+  /** Per imported project module (as in `imports`): the names taken (`default`, `*` for everything); none for a side-effect import. */
+  importNames?: Record<string, string[]>;
   /** Loading the file runs code at top level (see `runsAtTopLevel`): unimported, it is an entry point. */
   runs?: true;
 }

@@ -12,16 +12,18 @@ preloadTypeScript();
 
 const init = workerData as WorkerInit;
 const { buildCatalog, enabledRules } = await import('./pipeline.js');
-const { runFileTask, fileTimeoutMs } = await import('./file-task.js');
+const { runFileTask, fileBudget } = await import('./file-task.js');
 const { aliasesFor } = await import('./aliases.js');
 const { registry } = (await import(init.registry)) as { registry: import('./registry.js').Registry };
 const catalog = buildCatalog(init.config, registry);
+const rules = enabledRules(init.config, registry);
 const ctx = {
   cwd: init.cwd,
   catalog,
   registry,
-  rules: enabledRules(init.config, registry),
-  budgetMs: fileTimeoutMs(init.budgetMs),
+  rules,
+  collectors: rules.filter((r) => init.collectors?.includes(r.rule.meta.id)),
+  budget: fileBudget(init.budget),
   project: init.config.project,
   hash: init.hash,
   aliases: aliasesFor(catalog),

@@ -32,8 +32,11 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { LinearMatcher, type Part } from '../linear-match.js';
+import { readRegularFile } from '../safe-fs.js';
 import type * as Yaml from 'yaml';
 import { moduleKey } from './catalog.js';
+import { isRepositoryRoot } from '../config/root.js';
 
 /** What the workspace lookup needs from the path aliases' file-system view (shared, memoised there). */
 export interface WorkspaceHost {
@@ -247,8 +250,9 @@ export class Workspaces {
         nearest = d;
         nearestAt = visited.length;
       }
+      // Up to the repository root: a workspace above the repository is another project's.
       const parent = path.dirname(d);
-      if (parent === d) break;
+      if (parent === d || isRepositoryRoot(d)) break;
     }
     // Outside a workspace, the answer holds for the directories up to the nearest package only (those above
     // it see another package, or none).
@@ -268,7 +272,7 @@ export class Workspaces {
     json = null;
     if (this.host.consult(file)) {
       try {
-        const data = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as unknown;
+        const data = JSON.parse(readRegularFile(file).toString('utf8').replace(/^\uFEFF/, '')) as unknown;
         if (data && typeof data === 'object' && !Array.isArray(data)) json = data as Record<string, unknown>;
       } catch {
         json = null;
@@ -288,7 +292,7 @@ export class Workspaces {
     if (this.host.consult(pnpm)) {
       try {
         yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
-        const data = yaml.parse(fs.readFileSync(pnpm, 'utf8')) as unknown;
+        const data = yaml.parse(readRegularFile(pnpm).toString('utf8')) as unknown;
         const p = data && typeof data === 'object' ? strings((data as Record<string, unknown>).packages) : undefined;
         patterns = [...(patterns ?? []), ...(p ?? [])];
       } catch {
@@ -299,7 +303,7 @@ export class Workspaces {
     const lerna = path.join(dir, 'lerna.json');
     if (patterns === undefined && this.host.consult(lerna)) {
       try {
-        const data = JSON.parse(fs.readFileSync(lerna, 'utf8').replace(/^\uFEFF/, '')) as unknown;
+        const data = JSON.parse(readRegularFile(lerna).toString('utf8').replace(/^\uFEFF/, '')) as unknown;
         patterns = (data && typeof data === 'object' ? strings((data as Record<string, unknown>).packages) : undefined) ?? ['packages/*'];
       } catch {
         patterns = [];
@@ -400,27 +404,31 @@ function normPattern(p: string): string {
   return p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
 }
 
-/** `*`, `?`, `**` (any number of directories) and `{a,b}` in a workspace pattern, as a RegExp over a relative path. */
-function globRegExp(pattern: string): RegExp {
-  let re = '';
+/**
+ * `*`, `?`, `**` (any number of directories) and `{a,b}` in a workspace pattern, as a matcher over a
+ * relative path. Linear in the path whatever the pattern (see linear-match.ts): as a regular expression,
+ * a package.json listing `**​/**​/**​/...` backtracked exponentially on a deep folder.
+ */
+function globRegExp(pattern: string): LinearMatcher {
+  const parts: Part[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i]!;
     if (ch === '*' && pattern[i + 1] === '*') {
       const slash = pattern[i + 2] === '/';
-      re += slash ? '(?:[^/]+/)*' : '.*';
+      parts.push(slash ? { segs: true } : { run: 'all', min: 0 });
       i += slash ? 2 : 1;
-    } else if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
+    } else if (ch === '*') parts.push({ run: 'nonslash', min: 0 });
+    else if (ch === '?') parts.push({ run: 'nonslash', min: 1, max: 1 });
     else if (ch === '{') {
       const end = pattern.indexOf('}', i);
-      if (end < 0) re += '\\{';
+      if (end < 0) parts.push({ lit: '{' });
       else {
-        re += `(?:${pattern.slice(i + 1, end).split(',').map((s) => s.replace(/[.+^$()|[\]\\*?]/g, '\\$&')).join('|')})`;
+        parts.push({ alt: pattern.slice(i + 1, end).split(',') });
         i = end;
       }
-    } else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    } else parts.push({ lit: ch });
   }
-  return new RegExp(`^${re}$`);
+  return new LinearMatcher(parts);
 }
 
 /**

@@ -15,7 +15,9 @@ import path from 'node:path';
 import type { Rule } from 'eslint';
 import type ts from 'typescript';
 import { z } from 'zod';
+import { ConfigError } from '../config/load.js';
 import { parseSource } from '../engine/analyze-file.js';
+import { UsageError } from '../engine/files.js';
 import { type CheckedFinding, Workspace, type WorkspaceSettings } from '../engine/project-cache.js';
 import type { RuleModule } from '../engine/rule.js';
 import type { Fix } from '../engine/types.js';
@@ -72,7 +74,7 @@ function readSettings(settings: Record<string, unknown> | undefined): TracewireS
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     const key = i.code === 'unrecognized_keys' ? (i as { keys: string[] }).keys[0] : i.path.join('.');
-    throw new Error(`tracewire: settings.tracewire${key ? `.${key}` : ''}: ${i.code === 'unrecognized_keys' ? 'unknown setting (known: configFile, projectRoot, project)' : i.message}`);
+    throw new ConfigError(`settings.tracewire${key ? `.${key}` : ''}: ${i.code === 'unrecognized_keys' ? 'unknown setting (known: configFile, projectRoot, project)' : i.message}`);
   }
   return parsed.data;
 }
@@ -138,14 +140,31 @@ interface Member {
 class Pass {
   readonly members = new Map<string, Member>();
   private results: Map<string, CheckedFinding[]> | undefined;
+  /** A configuration problem, reported once on the file by the first rule of the pass. */
+  private problem: { ruleId: string; message: string } | undefined;
 
   get checked(): boolean {
     return this.results !== undefined;
   }
 
   findings(id: string): CheckedFinding[] {
-    this.results ??= this.check();
+    if (!this.results) {
+      try {
+        this.results = this.check();
+      } catch (e) {
+        // A bad tracewire.config.json, tracing schema or `settings.tracewire` is a lint message on the
+        // file, as ESLint reports its own parse errors: it must not abort the lint of every other file.
+        if (!(e instanceof ConfigError || e instanceof UsageError)) throw e;
+        this.results = new Map();
+        this.problem = { ruleId: this.members.keys().next().value as string, message: `tracewire: configuration problem: ${e.message.split('\n')[0]}` };
+      }
+    }
     return this.results.get(id) ?? [];
+  }
+
+  /** The configuration problem to report under rule `id`, if any. */
+  problemFor(id: string): string | undefined {
+    return this.problem?.ruleId === id ? this.problem.message : undefined;
   }
 
   private check(): Map<string, CheckedFinding[]> {
@@ -225,6 +244,8 @@ export function eslintRule(rule: RuleModule<any>): TracewireEslintRule {
       return {
         Program() {
           for (const f of pass.findings(meta.id)) context.report(descriptor(f, messages, fixable, hasSuggestions));
+          const problem = pass.problemFor(meta.id);
+          if (problem) context.report({ loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } }, message: problem });
         },
       };
     },

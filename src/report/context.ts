@@ -1,5 +1,6 @@
 /** What the CI reporters (SARIF, GitHub annotations, JUnit) know besides the run's result: all plain data. */
 
+import type { ProjectInfo } from '../cli/describe.js';
 import type { RuleMeta } from '../engine/rule.js';
 
 export const DOCS_BASE = 'https://github.com/tracewire/tracewire/blob/main/rules/';
@@ -36,6 +37,8 @@ export interface ReportContext {
   /** Stable per-finding fingerprints (`<hash>:<n>`), keyed by finding object. */
   fingerprints?: ReadonlyMap<object, string>;
   baseline?: BaselineSummary;
+  /** The configuration file, project root and repository the run used (the JSON report's `project`). */
+  project?: ProjectInfo;
   /** A rule's documentation (Markdown), when the package ships it: SARIF carries it as the rule's help. */
   ruleDoc?: (ruleId: string) => string | undefined;
 }

@@ -1,12 +1,17 @@
+import type { ProjectInfo } from '../cli/describe.js';
 import type { RunResult } from '../engine/types.js';
 import { VERSION } from '../version.js';
 import type { BaselineSummary } from './context.js';
 
-/** The stable, versioned JSON contract (DESIGN.md §4); `baseline` is present when the run used one. */
-export function formatJson(result: RunResult, extra: { baseline?: BaselineSummary } = {}): string {
+/**
+ * The stable, versioned JSON contract (DESIGN.md §4); `project` (the configuration file, project root and
+ * repository the run used) when the front end knows it; `baseline` when the run used one.
+ */
+export function formatJson(result: RunResult, extra: { baseline?: BaselineSummary; project?: ProjectInfo } = {}): string {
   const out = {
     version: 1,
     tool: { name: 'tracewire', version: VERSION },
+    ...(extra.project ? { project: extra.project } : {}),
     findings: result.findings.map((f) => ({
       ruleId: f.ruleId,
       severity: f.severity,
@@ -26,6 +31,6 @@ export function formatJson(result: RunResult, extra: { baseline?: BaselineSummar
   return JSON.stringify(out, null, 2) + '\n';
 }
 
-export function formatInventoryJson(result: RunResult): string {
-  return JSON.stringify({ version: 1, sites: result.sites }, null, 2) + '\n';
+export function formatInventoryJson(result: RunResult, extra: { project?: ProjectInfo } = {}): string {
+  return JSON.stringify({ version: 1, ...(extra.project ? { project: extra.project } : {}), sites: result.sites, ...(result.metrics ? { metrics: result.metrics } : {}) }, null, 2) + '\n';
 }

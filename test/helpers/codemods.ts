@@ -10,6 +10,10 @@
  *
  * Lines of an output that keep a finding on purpose (a call the codemod skips) say so with the usual
  * `// expect: messageId` comment.
+ *
+ * `fixtures/codemods/fix/` holds the rules' own fixes: its cases run `tracewire fix --unsafe-fixes` (plus
+ * the `args` of `codemod.json`), and `package.input.json` / `package.output.json` pairs show what
+ * `--add-dependencies` declares.
  */
 
 import fs from 'node:fs';
@@ -18,7 +22,7 @@ import { FIXTURES } from './fixtures.js';
 
 export const CODEMOD_FIXTURES = path.join(FIXTURES, 'codemods');
 
-const PAIR_RE = /^(.*)\.(input|output)\.([cm]?[jt]sx?)$/;
+const PAIR_RE = /^(.*)\.(input|output)\.([cm]?[jt]sx?|json)$/;
 
 export interface CodemodCase {
   codemod: string;
@@ -27,7 +31,7 @@ export interface CodemodCase {
   files: Map<string, { input: string; output: string; paired: boolean }>;
   /** Other files copied verbatim (package.json, config). */
   extra: Map<string, string>;
-  options: { entry?: string };
+  options: { entry?: string; args?: string[] };
 }
 
 function walk(dir: string, base = dir): string[] {

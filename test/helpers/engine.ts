@@ -1,5 +1,6 @@
 /** Running the real engine in tests, the way the CLI does. */
 
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { rulesById } from '../../rules/index.js';
@@ -28,4 +29,23 @@ export function tempProject(files: Record<string, string | Buffer>): string {
     fs.writeFileSync(p, content);
   }
   return dir;
+}
+
+/**
+ * The parts of a `.tracewirecache` (see src/engine/cache.ts): the header (key, the last run's result)
+ * and the per-file entries. Tests that forge a cache write it back with valid checksums: a cache that
+ * fails its checksum is ignored (test/hostile.test.ts).
+ */
+export function readCacheFile(cacheFile: string): { header: any; entries: any } {
+  const text = fs.readFileSync(cacheFile, 'utf8');
+  const nl = text.indexOf('\n');
+  const last = text.lastIndexOf('\n');
+  return { header: JSON.parse(text.slice(65, nl)), entries: JSON.parse(text.slice(nl + 1, last)) };
+}
+
+export function writeCacheFile(cacheFile: string, c: { header: unknown; entries: unknown }): void {
+  const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+  const header = JSON.stringify(c.header);
+  const entries = JSON.stringify(c.entries);
+  fs.writeFileSync(cacheFile, `${sha256(header)} ${header}\n${entries}\n${sha256(entries)}`);
 }

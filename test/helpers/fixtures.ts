@@ -15,6 +15,9 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { globbySync } from 'globby';
+import { DEFAULT_DASHBOARD_GLOBS, DEFAULT_RULE_GLOBS } from '../../src/config/observability.js';
+import { rulesById } from '../../rules/index.js';
 import { isSourceFile } from '../../src/engine/files.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -37,7 +40,8 @@ export interface FixtureCase {
   unmarked: string[];
 }
 
-const EXPECT_RE = /(?:\/\/|\/\*|\{\/\*)\s*expect(\^*):\s*([\w-]+(?:\s*,\s*[\w-]+)*)/g;
+// Comments: `//`, `/*`, `{/*` in code, `#` in YAML (and PromQL), and JSON's `"//": "..."` convention.
+const EXPECT_RE = /(?:\/\/|\/\*|\{\/\*|#|"\/\/":\s*")\s*expect(\^*):\s*([\w-]+(?:\s*,\s*[\w-]+)*)/g;
 const VALID_MARKER = 'tracewire-fixture: valid';
 
 function walk(dir: string): string[] {
@@ -49,6 +53,11 @@ function walk(dir: string): string[] {
     } else if (isSourceFile(p) && !/\.d\.[cm]?ts$/.test(p)) out.push(p);
   }
   return out.sort();
+}
+
+/** A project case's Prometheus rule files and Grafana dashboards, in the default locations (observability-query-metrics). */
+function observabilityFiles(dir: string): string[] {
+  return globbySync([...DEFAULT_RULE_GLOBS, ...DEFAULT_DASHBOARD_GLOBS], { cwd: dir, absolute: true, ignore: ['**/node_modules/**'] }).map((f) => path.resolve(f));
 }
 
 export function parseExpectations(file: string, root: string): { expected: Expectation[]; marked: boolean } {
@@ -77,7 +86,8 @@ export function discoverRuleFixtures(): FixtureCase[] {
       let files: string[];
       if (entry.isDirectory()) {
         dir = p;
-        files = walk(p);
+        // Rules that check observability files (YAML, JSON) get the case's rule files and dashboards too.
+        files = rulesById.get(ruleId)?.checkProject ? [...new Set([...walk(p), ...observabilityFiles(p)])].sort() : walk(p);
       } else if (isSourceFile(p)) {
         dir = ruleDir;
         files = [p];

@@ -14,7 +14,8 @@ import ts = require('typescript');
 import { rulesById } from '../../rules/index.js';
 import { loadConfig, resolveConfig, type ResolvedConfig } from '../../src/config/load.js';
 import { parseErrorOf, parseSource } from '../../src/engine/analyze-file.js';
-import { decodeSource, run } from '../../src/engine/run.js';
+import { ProjectCache } from '../../src/engine/project-cache.js';
+import { decodeSource, enabledRules, run } from '../../src/engine/run.js';
 import { applyEdits } from '../../src/codemod/text.js';
 import type { RunResult } from '../../src/engine/types.js';
 import { FIXTURES } from './fixtures.js';
@@ -23,6 +24,46 @@ import { registry } from '../../rules/registry.js';
 export const FUZZ_RUNS = Number(process.env.TRACEWIRE_FUZZ_RUNS) || 150;
 /** Time allowed to a property test: about a second per case at worst (cases take ~0.1 s). */
 export const FUZZ_TIMEOUT = Math.max(60_000, FUZZ_RUNS * 1000);
+
+/**
+ * How often a case also goes through the other modes (worker threads, the cache, the editor): every case
+ * in `npm run test:fuzz`, every fifth in the default suite (worker threads take a while to start).
+ */
+export const DIFFERENTIAL_EVERY = process.env.TRACEWIRE_FUZZ_DIFFERENTIAL ? Number(process.env.TRACEWIRE_FUZZ_DIFFERENTIAL) : FUZZ_RUNS >= 1000 ? 1 : 5;
+let differentialCount = 0;
+
+/**
+ * Differential check: the findings and errors of a run are the same with 2 worker threads, with `--cache`
+ * (written, then read), and in the editor (the ESLint adapter's `ProjectCache`, file by file).
+ */
+export async function checkModes(dir: string, files: string[], first: RunResult): Promise<void> {
+  const want = JSON.stringify({ findings: first.findings, errors: first.errors });
+  const show = (r: RunResult) => JSON.stringify({ findings: r.findings, errors: r.errors });
+  const workers = await run({ registry, cwd: dir, files, config: configFor(dir), workers: 2 });
+  if (show(workers) !== want) throw new Error(`--workers 2 differs from --workers 0:\n0: ${want}\n2: ${show(workers)}`);
+  const cacheFile = path.join(dir, '..', `${path.basename(dir)}.tracewirecache`);
+  try {
+    for (const pass of ['cold', 'warm']) {
+      const cached = await run({ registry, cwd: dir, files, config: configFor(dir), cacheFile });
+      if (show(cached) !== want) throw new Error(`--cache (${pass}) differs:\nwithout: ${want}\nwith: ${show(cached)}`);
+    }
+  } finally {
+    fs.rmSync(cacheFile, { force: true });
+  }
+  // The editor: each file checked on its own text, the rest of the project from disk.
+  const config = configFor(dir);
+  const editor = new ProjectCache({ registry, root: dir, config, persist: false });
+  const rules = enabledRules(config, registry);
+  const errored = new Set(first.errors.map((e) => e.file));
+  for (const f of files) {
+    const rel = path.relative(dir, f).split(path.sep).join('/');
+    const decoded = decodeSource(fs.readFileSync(f));
+    if (!decoded || errored.has(rel)) continue;
+    const got = editor.checkFile({ file: f, text: decoded.text, rules }).findings.map(({ data: _data, ...rest }) => rest);
+    const exp = first.findings.filter((x) => x.file === rel);
+    if (JSON.stringify(got) !== JSON.stringify(exp)) throw new Error(`the editor differs on ${rel}:\nCLI: ${JSON.stringify(exp)}\neditor: ${JSON.stringify(got)}`);
+  }
+}
 
 export function fuzzParams(defaultSeed: number): fc.Parameters<unknown> {
   const env = process.env.TRACEWIRE_FUZZ_SEED;
@@ -119,7 +160,7 @@ export function corpus(): { files: CorpusFile[]; cases: CorpusCase[] } {
 function catalogExtensionArbitrary(): fc.Arbitrary<Record<string, unknown>> {
   const ref = fc.constantFrom('./src/m0#handler', './src/m1#client', './src/m0#default', './src/m2#run', 'openai#OpenAI', 'openai#default', 'ai#generateText', '@acme/llm#call', '@acme/llm#clients.openai.create', './src/m0#Service.prototype.run', '@anthropic-ai/sdk#default');
   const type = fc.constantFrom('openai.Client', 'anthropic.Client', 'ai.Model', 'no.such.Type', 'langchain.ChatModel');
-  const sdks = fc.array(fc.constantFrom('openai', 'anthropic', 'ai', 'langchain', 'nope'), { maxLength: 3 });
+  const sdks = fc.array(fc.constantFrom('openai', 'anthropic', 'ai', 'langchain', 'groq'), { maxLength: 3 });
   const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
   const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   return fc
@@ -127,7 +168,7 @@ function catalogExtensionArbitrary(): fc.Arbitrary<Record<string, unknown>> {
       wrappers: fc.array(fc.record({ function: ref, arg: maybe(fc.nat(4)), sdks: maybe(sdks) }).map(strip), { maxLength: 2 }),
       scopes: fc.array(fc.record({ function: ref, callbackArg: maybe(fc.oneof(fc.nat(3), fc.constantFrom('last' as const, 'any' as const))) }).map(strip), { maxLength: 2 }),
       decorators: fc.array(fc.record({ decorator: ref }), { maxLength: 2 }),
-      globals: fc.array(fc.record({ function: ref, covers: fc.array(fc.constantFrom('openai', 'anthropic', 'ai', 'nope'), { minLength: 1, maxLength: 2 }) }), { maxLength: 2 }),
+      globals: fc.array(fc.record({ function: ref, covers: fc.array(fc.constantFrom('openai', 'anthropic', 'ai', 'groq'), { minLength: 1, maxLength: 2 }) }), { maxLength: 2 }),
       clients: fc.array(fc.oneof(fc.record({ factory: ref, type }), fc.record({ class: ref, type })), { maxLength: 2 }),
       sites: fc.array(
         fc.oneof(
@@ -609,6 +650,7 @@ export async function checkProject(dir: string, files: string[]): Promise<RunRes
     if (text === undefined) throw new Error(`site in a file that was not analysed: ${s.file}`);
     checkPosition(`site in ${s.file}`, lines(text), s);
   }
+  if (++differentialCount % DIFFERENTIAL_EVERY === 0) await checkModes(dir, files, first);
   return first;
 }
 

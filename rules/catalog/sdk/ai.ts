@@ -55,8 +55,9 @@ function telemetryOptions(arg: number, v6Integrations: boolean): OptionWiring[] 
   ];
 }
 
+// A model wrapped for tracing (PostHog's `withTracing(model, posthog)`) traces the calls it is passed to.
 const call = (operation: string, v6Integrations = false): MemberSpec => ({
-  site: { kind: 'llm-call', operation, options: telemetryOptions(0, v6Integrations) },
+  site: { kind: 'llm-call', operation, options: telemetryOptions(0, v6Integrations), wiringFromArg: { arg: 0, key: 'model' } },
 });
 
 /** `new ToolLoopAgent({ model, telemetry })`: the constructor's telemetry applies to every generate/stream. */
@@ -81,8 +82,33 @@ function providerPackage(instance: string | undefined, factory: string): Record<
   return { ...(instance ? providerMembers(instance) : {}), [factory]: { returns: 'ai.Provider' } };
 }
 
+/** An agent run by a helper (`createAgentUIStreamResponse({ agent, uiMessages })`): the agent's own telemetry applies. */
+const agentHelper: MemberSpec = { site: { kind: 'llm-call', operation: 'invoke_agent', wiringFromArg: { arg: 0, key: 'agent' } } };
+
 const core: Record<string, MemberSpec> = {
   generateText: call('chat', true),
+  // Image, speech, transcription, video, reranking and the experimental structured calls run models too.
+  generateImage: call('image_generation'),
+  experimental_generateImage: call('image_generation'),
+  generateSpeech: call('speech'),
+  experimental_generateSpeech: call('speech'),
+  experimental_streamSpeech: call('speech'),
+  transcribe: call('audio_transcription'),
+  experimental_transcribe: call('audio_transcription'),
+  experimental_streamTranscribe: call('audio_transcription'),
+  experimental_streamTranslate: call('audio_translation'),
+  experimental_generateVideo: call('video_generation'),
+  experimental_startVideo: call('video_generation'),
+  rerank: call('rerank'),
+  experimental_decide: call('chat'),
+  experimental_extract: call('chat'),
+  experimental_streamTextLowMemory: call('chat'),
+  experimental_streamLanguageModelCall: call('chat'),
+  // UI-stream helpers that run an agent and stream its messages to the client.
+  createAgentUIStream: agentHelper,
+  createAgentUIStreamResponse: agentHelper,
+  pipeAgentUIStreamToResponse: agentHelper,
+  wrapImageModel: { returns: IM },
   streamText: call('chat', true),
   generateObject: call('chat'),
   streamObject: call('chat'),
@@ -104,6 +130,109 @@ const core: Record<string, MemberSpec> = {
   experimental_createProviderRegistry: { returns: 'ai.Provider' },
   createGateway: { returns: 'ai.Provider' },
   ...providerMembers('gateway'),
+};
+
+const aiNotRequests: Record<string, string[]> = {
+  'UI message and stream helpers: they shape what a model call (or the app) produced, or post to the app’s own route': [
+    'createUIMessageStream',
+    'createUIMessageStreamResponse',
+    'pipeUIMessageStreamToResponse',
+    'readUIMessageStream',
+    'toUIMessageChunk',
+    'toUIMessageStream',
+    'createTextStreamResponse',
+    'pipeTextStreamToResponse',
+    'toTextStream',
+    'consumeStream',
+    'smoothStream',
+    'simulateReadableStream',
+    'parseJsonEventStream',
+    'callCompletionApi',
+    'convertToModelMessages',
+    'convertFileListToFileUIParts',
+    'convertDataContentToBase64String',
+    'validateUIMessages',
+    'safeValidateUIMessages',
+    'safeValidateWebSocketChatTransportRequest',
+    'pruneMessages',
+    'lastAssistantMessageIsCompleteWithApprovalResponses',
+    'lastAssistantMessageIsCompleteWithToolCalls',
+    'getTextFromDataUrl',
+    'isDataUIPart',
+    'isTextUIPart',
+    'isCustomContentUIPart',
+    'isFileUIPart',
+    'isReasoningFileUIPart',
+    'isReasoningUIPart',
+    'isStaticToolUIPart',
+    'isDynamicToolUIPart',
+    'isToolUIPart',
+    'isToolOutputErrorUIPart',
+    'getStaticToolName',
+    'getToolName',
+    'getToolOrDynamicToolName',
+    'uiMessageChunkSchema',
+  ],
+  'chat state and transports of the UI (the request goes to the app’s route, or runs the agent the route streams)': [
+    'AbstractChat',
+    'HttpChatTransport',
+    'DefaultChatTransport',
+    'DirectChatTransport',
+    'TextStreamChatTransport',
+    'WebSocketChatTransport',
+    'JsonToSseTransformStream',
+    'DefaultGeneratedFile',
+    'SerialJobExecutor',
+    'Experimental_AbstractRealtimeSession',
+  ],
+  'tools, schemas, stop conditions, timeouts, ids, middleware and other pure helpers': [
+    'tool',
+    'dynamicTool',
+    'toolSearch',
+    'experimental_toolCaller',
+    'jsonSchema',
+    'zodSchema',
+    'asSchema',
+    'stepCountIs',
+    'isStepCount',
+    'isLoopFinished',
+    'hasToolCall',
+    'filterActiveTools',
+    'experimental_filterActiveTools',
+    'fingerprintTools',
+    'detectToolDrift',
+    'getTotalTimeoutMs',
+    'getStepTimeoutMs',
+    'getFirstChunkTimeoutMs',
+    'getChunkTimeoutMs',
+    'getToolTimeoutMs',
+    'generateId',
+    'createIdGenerator',
+    'cosineSimilarity',
+    'parsePartialJson',
+    'isDeepEqualData',
+    'createDownload',
+    'defaultEmbeddingSettingsMiddleware',
+    'defaultInstructionsMiddleware',
+    'defaultSettingsMiddleware',
+    'extractJsonMiddleware',
+    'extractReasoningMiddleware',
+    'simulateStreamingMiddleware',
+    'addToolInputExamplesMiddleware',
+    'experimental_createSteering',
+    'experimental_getRealtimeToolDefinitions',
+    'experimental_decodeRealtimeAudio',
+    'experimental_encodeRealtimeAudio',
+    'experimental_resampleAudio',
+  ],
+  'batches: queued work whose model calls run later, outside any request the app could trace': [
+    'experimental_startBatch',
+    'experimental_getBatchStatus',
+    'experimental_getBatchResults',
+    'experimental_listBatches',
+    'experimental_cancelBatch',
+  ],
+  'polling a video job started earlier, uploads, and the evaluation harness (its task is the project’s own code)': ['experimental_getVideoStatus', 'uploadFile', 'uploadSkill', 'experimental_evaluate'],
 };
 
 /** The Vercel AI SDK (`ai`) and its provider packages (`@ai-sdk/*` and common community providers). */
@@ -141,6 +270,8 @@ export const ai: PackageModel = {
     'ollama-ai-provider-v2': providerPackage('ollama', 'createOllama'),
   },
   types: {
+    // The rest of the `ai` module's functions and classes (checked against its published types).
+    'module:ai': { sdk: 'ai', members: {}, notRequests: aiNotRequests },
     'ai.Provider': { sdk: 'ai', members: providerMembers('') },
     [LM]: { sdk: 'ai', members: {} },
     [EM]: { sdk: 'ai', members: {} },

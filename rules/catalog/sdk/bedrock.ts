@@ -11,6 +11,15 @@ const commands: Record<string, string> = {
   ConverseStreamCommand: 'bedrock.ConverseStreamCommand',
 };
 
+/** What every AWS SDK v3 client has besides `send`: its resolved configuration, middleware and `destroy`. */
+export const awsClientNotRequests: Record<string, string[]> = {
+  'the client’s configuration, middleware stack and connection pool': ['config.*', 'middlewareStack.*', 'destroy'],
+};
+/** An AWS SDK v3 command object: the request is `client.send(command)`. */
+export const awsCommandNotRequests: Record<string, string[]> = {
+  'a command’s middleware: the request is `client.send(command)`': ['resolveMiddleware', 'resolveMiddlewareWithContext', 'middlewareStack.*'],
+};
+
 /**
  * Amazon Bedrock's runtime client (`@aws-sdk/client-bedrock-runtime`, AWS SDK v3). With the bare client
  * every call is `client.send(command)`, an LLM call only when the command is one that runs a model; the
@@ -34,6 +43,7 @@ export const bedrock: PackageModel = {
       members: {
         send: { site: { kind: 'llm-call', operation: 'chat', argTypes: { arg: 0, types: Object.values(commands) } } },
       },
+      notRequests: awsClientNotRequests,
     },
     'bedrock.AggregatedClient': {
       sdk: 'bedrock',
@@ -45,7 +55,11 @@ export const bedrock: PackageModel = {
         invokeModelWithResponseStream: chat,
         invokeModelWithBidirectionalStream: chat,
       },
+      notRequests: {
+        'guardrails and token counting: no generation': ['applyGuardrail', 'invokeGuardrailChecks', 'countTokens'],
+        'asynchronous invocations: queued jobs whose model calls run later, outside any request the app could trace': ['startAsyncInvoke', 'getAsyncInvoke', 'listAsyncInvokes', 'paginateListAsyncInvokes'],
+      },
     },
-    ...Object.fromEntries(Object.values(commands).map((type) => [type, { sdk: 'bedrock', members: {} }])),
+    ...Object.fromEntries(Object.values(commands).map((type) => [type, { sdk: 'bedrock', members: {}, notRequests: awsCommandNotRequests }])),
   },
 };

@@ -5,6 +5,15 @@ const generate: MemberSpec = { site: { kind: 'llm-call', operation: 'text_comple
 const embed: MemberSpec = { site: { kind: 'llm-call', operation: 'embeddings' } };
 // Reranking runs a model per query and is billed per search; OpenLLMetry traces it as its own request type.
 const rerank: MemberSpec = { site: { kind: 'llm-call', operation: 'rerank' } };
+const transcribe: MemberSpec = { site: { kind: 'llm-call', operation: 'audio_transcription' } };
+// Document parsing with a model (`parse-v5.0`).
+const parse: MemberSpec = { site: { kind: 'llm-call', operation: 'document_parsing' } };
+
+const notRequests: Record<string, string[]> = {
+  'no generation: tokenizers, classification, the legacy summarize endpoint, an API key check, and the raw fetch helper': ['tokenize', 'detokenize', 'classify', 'summarize', 'checkApiKey', 'fetch'],
+  'queued jobs whose model calls run later, outside any request the app could trace (batches, embed jobs, fine-tuning)': ['batches.*', 'embedJobs.*', 'finetuning.*'],
+  'datasets, connectors and models': ['datasets.*', 'connectors.*', 'models.*'],
+};
 
 const v1: MemberSpec = { new: 'cohere.Client', annotation: 'cohere.Client' };
 const v2: MemberSpec = { new: 'cohere.ClientV2', annotation: 'cohere.ClientV2' };
@@ -27,7 +36,8 @@ export const cohere: PackageModel = {
   types: {
     'cohere.ClientV2': {
       sdk: 'cohere',
-      members: { chat, chatStream: chat, embed, rerank, generate, generateStream: generate },
+      members: { chat, chatStream: chat, embed, rerank, generate, generateStream: generate, parse, 'audio.transcriptions.create': transcribe },
+      notRequests,
     },
     'cohere.Client': {
       sdk: 'cohere',
@@ -42,7 +52,10 @@ export const cohere: PackageModel = {
         'v2.chatStream': chat,
         'v2.embed': embed,
         'v2.rerank': rerank,
+        'v2.parse': parse,
+        'audio.transcriptions.create': transcribe,
       },
+      notRequests,
     },
   },
 };

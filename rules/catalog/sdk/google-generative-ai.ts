@@ -38,6 +38,7 @@ export const googleGenerativeAi: PackageModel = {
         batchEmbedContents: embed,
         startChat: { returns: 'google-generative-ai.Chat' },
       },
+      notRequests: { 'token counting: no generation, nothing billed': ['countTokens'] },
     },
     'google-generative-ai.Chat': {
       sdk: 'google-generative-ai',
@@ -45,6 +46,7 @@ export const googleGenerativeAi: PackageModel = {
         sendMessage: generate,
         sendMessageStream: generate,
       },
+      notRequests: { 'the chat’s local history': ['getHistory'] },
     },
   },
 };

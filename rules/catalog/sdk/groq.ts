@@ -1,10 +1,12 @@
 import type { MemberSpec, PackageModel } from '../types.js';
+import { httpClientMethods } from './common.js';
 
-const client: MemberSpec = { new: 'groq.Client', annotation: 'groq.Client' };
+const client: MemberSpec = { new: 'groq.Client', annotation: 'groq.Client', provider: { arg: 0, key: 'baseURL' } };
 
 /**
  * Groq's SDK (`groq-sdk`). Its client looks like OpenAI's but is a separate package with a smaller
- * surface (no Responses API, no `parse`/`stream`/`runTools` helpers, no legacy completions), so it has
+ * surface (no Responses API, no `parse`/`stream`/`runTools` helpers, no legacy completions; audio
+ * transcription, translation and speech run models too), so it has
  * its own members rather than extending `openai.Client`; instrumentations that patch the `openai`
  * package do not patch it.
  */
@@ -24,6 +26,15 @@ export const groq: PackageModel = {
         withOptions: { returnsSelf: true },
         'chat.completions.create': { site: { kind: 'llm-call', operation: 'chat' } },
         'embeddings.create': { site: { kind: 'llm-call', operation: 'embeddings' } },
+        'audio.transcriptions.create': { site: { kind: 'llm-call', operation: 'audio_transcription' } },
+        'audio.translations.create': { site: { kind: 'llm-call', operation: 'audio_translation' } },
+        'audio.speech.create': { site: { kind: 'llm-call', operation: 'speech' } },
+      },
+      notRequests: {
+        'the client’s generic HTTP helpers: the path they are given decides, which the catalog does not know': httpClientMethods,
+        'the client’s logger': ['logger.*'],
+        'the Batch API: queued work whose model calls run later, outside any request the app could trace': ['batches.*'],
+        'models and files': ['models.*', 'files.*'],
       },
     },
   },

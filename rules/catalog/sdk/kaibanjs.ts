@@ -2,8 +2,9 @@ import type { PackageModel } from '../types.js';
 
 /**
  * KaibanJS (`kaibanjs`): multi-agent teams. `team.start()` kicks off every task of the team; tracing is
- * wired per team by `enableOpenTelemetry(team, config)` from `@kaibanjs/opentelemetry`, and a listener
- * subscribed with `team.subscribeToChanges(...)` counts as a callback handler in scope.
+ * wired per team by `enableOpenTelemetry(team, config)` or `createOpenTelemetryIntegration(config)
+ * .integrateWithTeam(team)` from `@kaibanjs/opentelemetry`. A listener subscribed with
+ * `team.subscribeToChanges(...)` only sees store changes: it exports nothing, so it does not count.
  */
 export const kaibanjs: PackageModel = {
   id: 'kaibanjs',
@@ -19,6 +20,7 @@ export const kaibanjs: PackageModel = {
     },
     '@kaibanjs/opentelemetry': {
       enableOpenTelemetry: { registers: { arg: 0, mechanism: 'registration:kaibanjs.enableOpenTelemetry' } },
+      createOpenTelemetryIntegration: { returns: 'kaibanjs.OpenTelemetryIntegration' },
     },
   },
   types: {
@@ -26,8 +28,11 @@ export const kaibanjs: PackageModel = {
       sdk: 'kaibanjs',
       members: {
         start: { site: { kind: 'kickoff', operation: 'invoke_workflow' } },
-        subscribeToChanges: { handler: { mechanism: 'handler:kaibanjs.subscribeToChanges' } },
       },
+    },
+    'kaibanjs.OpenTelemetryIntegration': {
+      sdk: 'kaibanjs',
+      members: { integrateWithTeam: { registers: { arg: 0, mechanism: 'registration:kaibanjs.integrateWithTeam' } } },
     },
     'kaibanjs.Agent': { sdk: 'kaibanjs', members: {} },
     'kaibanjs.Task': { sdk: 'kaibanjs', members: {} },

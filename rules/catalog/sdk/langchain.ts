@@ -9,9 +9,18 @@ import type { MemberSpec, OptionWiring, PackageModel, SiteKind } from '../types.
  * parent runnable (tools, `RunnableLambda`, graph nodes) are scopes that inherit its handlers.
  */
 
-const callbacks = (arg: number, mechanism = 'call-option:langchain.callbacks'): OptionWiring => ({ arg, key: 'callbacks', mechanism });
+/** Handlers that keep runs in memory or print them: a callbacks list of only these traces nothing. */
+const LOCAL_HANDLER = 'langchain.LocalHandler';
+const callbacks = (arg: number, mechanism = 'call-option:langchain.callbacks'): OptionWiring => ({ arg, key: 'callbacks', mechanism, ignores: [LOCAL_HANDLER] });
+const localHandler: MemberSpec = { new: LOCAL_HANDLER };
+const localHandlers: Record<string, Record<string, MemberSpec>> = {
+  '@langchain/core/tracers/run_collector': { RunCollectorCallbackHandler: localHandler },
+  '@langchain/core/tracers/console': { ConsoleCallbackHandler: localHandler },
+  '@langchain/core/tracers/log_stream': { LogStreamCallbackHandler: localHandler },
+  'langchain/callbacks': { ConsoleCallbackHandler: localHandler, RunCollectorCallbackHandler: localHandler },
+};
 /** The handlers themselves as an argument (`generate(prompts, stop, [handler])`, `chain.call(values, [handler])`). */
-const handlers = (arg: number): OptionWiring => ({ arg, key: '', mechanism: 'call-option:langchain.callbacks' });
+const handlers = (arg: number): OptionWiring => ({ arg, key: '', mechanism: 'call-option:langchain.callbacks', ignores: [LOCAL_HANDLER] });
 const ctorCallbacks: OptionWiring[] = [callbacks(0, 'constructor-option:langchain.callbacks')];
 const withConfigCallbacks: OptionWiring[] = [callbacks(0, 'with-config:langchain.callbacks')];
 
@@ -90,6 +99,31 @@ const legacyChains: Record<string, MemberSpec> = {
 };
 
 const agentExecutor: MemberSpec = { new: 'langchain.AgentExecutor', newOptions: ctorCallbacks };
+/** The agent constructors of `langchain/agents`: a runnable that calls the model once per step (AgentExecutor loops it). */
+const agentRunnable: MemberSpec = { returns: CHAIN };
+
+/** The entry points of the 0.x `langchain` package that `@langchain/classic` keeps under the same subpaths. */
+function classicEntryPoints(pkg: string): Record<string, Record<string, MemberSpec>> {
+  return {
+    [`${pkg}/chains`]: legacyChains,
+    [`${pkg}/chains/combine_documents`]: { createStuffDocumentsChain: { returns: CHAIN } },
+    [`${pkg}/chains/retrieval`]: { createRetrievalChain: { returns: CHAIN } },
+    [`${pkg}/chains/history_aware_retriever`]: { createHistoryAwareRetriever: { returns: CHAIN } },
+    [`${pkg}/agents`]: {
+      AgentExecutor: agentExecutor,
+      initializeAgentExecutorWithOptions: { returns: 'langchain.AgentExecutor' },
+      createToolCallingAgent: agentRunnable,
+      createOpenAIFunctionsAgent: agentRunnable,
+      createOpenAIToolsAgent: agentRunnable,
+      createReactAgent: agentRunnable,
+      createStructuredChatAgent: agentRunnable,
+      createXmlAgent: agentRunnable,
+    },
+    [`${pkg}/hub`]: { pull: { returns: RUNNABLE } },
+    [`${pkg}/hub/node`]: { pull: { returns: RUNNABLE } },
+    [`${pkg}/chat_models/universal`]: { initChatModel },
+  };
+}
 
 /** LangChain.js: chat models, LLMs and embeddings of the provider packages, and the runnables built from them. */
 export const langchain: PackageModel = {
@@ -138,14 +172,9 @@ export const langchain: PackageModel = {
     'langchain/embeddings/openai': { OpenAIEmbeddings: emb },
     'langchain/prompts': prompts,
     'langchain/schema/runnable': runnables,
-    'langchain/chains': legacyChains,
-    'langchain/chains/combine_documents': { createStuffDocumentsChain: { returns: CHAIN } },
-    'langchain/chains/retrieval': { createRetrievalChain: { returns: CHAIN } },
-    'langchain/chains/history_aware_retriever': { createHistoryAwareRetriever: { returns: CHAIN } },
-    'langchain/agents': { AgentExecutor: agentExecutor, initializeAgentExecutorWithOptions: { returns: 'langchain.AgentExecutor' } },
-    'langchain/hub': { pull: { returns: RUNNABLE } },
-    'langchain/hub/node': { pull: { returns: RUNNABLE } },
-    'langchain/chat_models/universal': { initChatModel },
+    ...classicEntryPoints('langchain'),
+    // LangChain 1.x moved the chains, agents and hub of 0.x into `@langchain/classic`.
+    ...classicEntryPoints('@langchain/classic'),
     langchain: { initChatModel, createAgent, tool },
     '@langchain/core/prompts': prompts,
     '@langchain/core/runnables': { ...runnables, Runnable: integration },
@@ -157,8 +186,10 @@ export const langchain: PackageModel = {
     '@langchain/core/embeddings': { Embeddings: { annotation: EMB, ...integration } },
     '@langchain/core/retrievers': { BaseRetriever: integration },
     '@langchain/core/callbacks/base': { BaseCallbackHandler: integration },
+    ...localHandlers,
   },
   types: {
+    [LOCAL_HANDLER]: { sdk: 'langchain', members: {} },
     [CHAT]: {
       sdk: 'langchain',
       members: {

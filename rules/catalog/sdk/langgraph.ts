@@ -8,7 +8,8 @@ import type { MemberSpec, OptionWiring, PackageModel, SiteKind } from '../types.
  * traced is the kickoff's concern.
  */
 
-const callbacks = (arg: number, mechanism: string): OptionWiring => ({ arg, key: 'callbacks', mechanism });
+/** Handlers that only keep runs in memory or print them do not count (see the LangChain model). */
+const callbacks = (arg: number, mechanism: string): OptionWiring => ({ arg, key: 'callbacks', mechanism, ignores: ['langchain.LocalHandler'] });
 
 function sites(kind: SiteKind, operation: string): Record<string, MemberSpec> {
   const out: Record<string, MemberSpec> = {};

@@ -24,7 +24,11 @@ const indexClass = (): Record<string, MemberSpec> => ({
 });
 const prefixed = (name: string, members: Record<string, MemberSpec>) => Object.fromEntries(Object.entries(members).map(([k, v]) => [`${name}.${k}`, v]));
 
+/** Event-driven workflows (`@llamaindex/workflow-core`): sending the start event through a context runs the handlers. */
+const workflowCore: Record<string, MemberSpec> = { createWorkflow: { returns: 'llamaindex.EventWorkflow' } };
+
 const workflow: Record<string, MemberSpec> = {
+  ...workflowCore,
   agent: agentFactory,
   multiAgent,
   AgentWorkflow: { new: 'llamaindex.MultiAgentWorkflow' },
@@ -47,6 +51,8 @@ export const llamaindex: PackageModel = {
       SummaryIndex: index,
       ...prefixed('SummaryIndex', indexClass()),
       KeywordTableIndex: index,
+      // Runs the transformations over the documents: embedding models, and LLM-based extractors.
+      IngestionPipeline: { new: 'llamaindex.IngestionPipeline' },
       ...prefixed('KeywordTableIndex', indexClass()),
       ContextChatEngine: { new: 'llamaindex.ChatEngine' },
       SimpleChatEngine: { new: 'llamaindex.ChatEngine' },
@@ -73,6 +79,8 @@ export const llamaindex: PackageModel = {
       ...workflow,
     },
     '@llamaindex/workflow': workflow,
+    '@llamaindex/workflow-core': workflowCore,
+    '@llamaindex/core/ingestion': { IngestionPipeline: { new: 'llamaindex.IngestionPipeline' } },
     '@llamaindex/core/agent': { LLMAgent: agentClass },
     '@llamaindex/openai': {
       OpenAI: llm,
@@ -95,8 +103,14 @@ export const llamaindex: PackageModel = {
       members: {
         chat: { site: { kind: 'llm-call', operation: 'chat' } },
         complete: { site: { kind: 'llm-call', operation: 'text_completion' } },
+        // One model call with tools (run for it) and structured output: `llm.exec({ messages, tools })`.
+        exec: { site: { kind: 'llm-call', operation: 'chat' } },
       },
     },
+    'llamaindex.IngestionPipeline': { sdk: 'llamaindex', members: { run: { site: { kind: 'llm-call', operation: 'embeddings' } } } },
+    'llamaindex.EventWorkflow': { sdk: 'llamaindex', members: { createContext: { returns: 'llamaindex.WorkflowContext' } } },
+    // `const { sendEvent, stream } = workflow.createContext(); sendEvent(startEvent.with(input))` starts a run.
+    'llamaindex.WorkflowContext': { sdk: 'llamaindex', members: { sendEvent: { site: { kind: 'kickoff', operation: 'invoke_workflow' } } } },
     [EMB]: {
       sdk: 'llamaindex',
       members: Object.fromEntries(

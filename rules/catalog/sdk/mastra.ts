@@ -40,6 +40,8 @@ export const mastraModel: PackageModel = {
     // 0.x: agent networks before `agent.network()`.
     '@mastra/core/network': { AgentNetwork: { new: 'mastra.Network' } },
     '@mastra/core/network/vNext': { NewAgentNetwork: { new: 'mastra.Network' } },
+    // 1.1+: a control layer over several agent modes; each message runs the current mode's agent.
+    '@mastra/core/harness': { Harness: { new: 'mastra.Harness', annotation: 'mastra.Harness' } },
   },
   types: {
     'mastra.Instance': {
@@ -68,6 +70,7 @@ export const mastraModel: PackageModel = {
         network: networkRun,
       },
     },
+    'mastra.Harness': { sdk: 'mastra', members: { sendMessage: agentCall } },
     'mastra.Network': { sdk: 'mastra', members: { generate: networkRun, stream: networkRun, loop: networkRun, loopStream: networkRun } },
     'mastra.Workflow': {
       sdk: 'mastra',

@@ -25,6 +25,13 @@ export const ollama: PackageModel = {
         embed: { site: { kind: 'llm-call', operation: 'embeddings' } },
         // The older single-prompt endpoint, superseded by `embed`.
         embeddings: { site: { kind: 'llm-call', operation: 'embeddings' } },
+        // A model scores choices and answers score questions (JSON, no streaming).
+        systemone: { site: { kind: 'llm-call', operation: 'chat' } },
+      },
+      notRequests: {
+        'model management on the server': ['create', 'pull', 'push', 'copy', 'delete', 'list', 'show', 'ps', 'version'],
+        'local helpers: aborting streams, encoding images': ['abort', 'encodeImage'],
+        'Ollama’s web search and fetch APIs: no model runs': ['webSearch', 'webFetch'],
       },
     },
   },

@@ -43,6 +43,9 @@ export const openaiAgents: PackageModel = {
     '@openai/agents': { run: runSite, Runner: { new: 'openai-agents.Runner', annotation: 'openai-agents.Runner' }, ...tracing, ...openaiExporter },
     '@openai/agents-core': { run: coreRunSite, Runner: { new: 'openai-agents.CoreRunner', annotation: 'openai-agents.CoreRunner' }, ...tracing },
     '@openai/agents-openai': openaiExporter,
+    // Temporal's runner runs agents inside workflows, model calls as activities; it installs no exporter.
+    '@temporalio/openai-agents': { TemporalOpenAIRunner: { new: 'openai-agents.CoreRunner', annotation: 'openai-agents.CoreRunner' } },
+    '@temporalio/openai-agents/workflow': { TemporalOpenAIRunner: { new: 'openai-agents.CoreRunner', annotation: 'openai-agents.CoreRunner' } },
   },
   types: {
     'openai-agents.Runner': { sdk: 'openai-agents', members: { run: runSite } },

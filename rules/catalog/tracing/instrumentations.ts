@@ -1,14 +1,15 @@
 import type { Coverage, MemberSpec, PackageModel } from '../types.js';
+import { textOnly } from './operations.js';
 
 /** OpenTelemetry instrumentations patch Node.js's module loading (require/import hooks): Node.js only. */
 const instr = (mechanism: string, ...sdks: (string | Coverage)[]): MemberSpec => ({
-  instrumentation: { mechanism, covers: sdks.map((s) => (typeof s === 'string' ? { sdk: s } : s)), runtimes: ['node'] },
+  instrumentation: { mechanism, covers: sdks.map((s) => textOnly(typeof s === 'string' ? { sdk: s } : s)), runtimes: ['node'] },
 });
 
 const autoInstrumentations: Coverage[] = [
   { sdk: 'openai', versions: '<7', library: { package: '@opentelemetry/auto-instrumentations-node', versions: '>=0.66.0' } },
   { sdk: 'bedrock' },
-];
+].map((c) => textOnly(c));
 
 /**
  * Instrumentation classes that patch an SDK once registered (`registerInstrumentations`, `NodeSDK`,
@@ -22,7 +23,8 @@ export const instrumentations: PackageModel = {
     // OpenTelemetry contrib: the GenAI instrumentation for openai v4-v6 (it does not patch openai v7).
     '@opentelemetry/instrumentation-openai': { OpenAIInstrumentation: instr('global:otel.OpenAIInstrumentation', { sdk: 'openai', versions: '<7' }) },
     // OpenLLMetry (Traceloop) instrumentations.
-    '@traceloop/instrumentation-openai': { OpenAIInstrumentation: instr('global:traceloop.OpenAIInstrumentation', 'openai') },
+    // It also wraps images.generate/edit/createVariation.
+    '@traceloop/instrumentation-openai': { OpenAIInstrumentation: instr('global:traceloop.OpenAIInstrumentation', textOnly({ sdk: 'openai' }, ['image_generation'])) },
     '@traceloop/instrumentation-anthropic': { AnthropicInstrumentation: instr('global:traceloop.AnthropicInstrumentation', 'anthropic') },
     '@traceloop/instrumentation-bedrock': { BedrockInstrumentation: instr('global:traceloop.BedrockInstrumentation', 'bedrock') },
     '@traceloop/instrumentation-cohere': { CohereInstrumentation: instr('global:traceloop.CohereInstrumentation', 'cohere') },
@@ -48,7 +50,7 @@ export const instrumentations: PackageModel = {
     // Elastic's OpenTelemetry distribution: `node --import @elastic/opentelemetry-node` (or `--require`) starts its
     // NodeSDK with an OpenAI instrumentation and the AWS SDK one.
     '@elastic/opentelemetry-node': {
-      '': { load: { id: 'elastic.edot', mechanism: 'global:elastic.opentelemetry-node', covers: [{ sdk: 'openai', versions: '<7' }, { sdk: 'bedrock' }], tracerProvider: true, runtimes: ['node'] } },
+      '': { load: { id: 'elastic.edot', mechanism: 'global:elastic.opentelemetry-node', covers: [textOnly({ sdk: 'openai', versions: '<7' }), textOnly({ sdk: 'bedrock' })], tracerProvider: true, runtimes: ['node'] } },
     },
     // OpenInference (Arize Phoenix).
     '@arizeai/openinference-instrumentation-openai': { OpenAIInstrumentation: instr('global:openinference.OpenAIInstrumentation', 'openai') },

@@ -10,6 +10,14 @@ const wrapGemini: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wr
 const wrapSDK: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wrapSDK' } };
 const wrapAISDK: MemberSpec = { wrap: { mechanism: 'client-wrapper:langsmith.wrapAISDK', sdks: ['ai'] } };
 const traceable: MemberSpec = { scope: { callbackArg: 0, mechanism: 'scope:langsmith.traceable' } };
+// `evaluate(target, { data, evaluators })` runs the target under a traced run per example.
+const evaluate: MemberSpec = { scope: { callbackArg: 0, mechanism: 'scope:langsmith.evaluate' } };
+// The test-runner integrations: `ls.test(name, { inputs }, fn)` traces fn; evaluators wrapped likewise.
+const lsTest: Record<string, MemberSpec> = {
+  test: { scope: { callbackArg: 'last', mechanism: 'scope:langsmith.test' } },
+  it: { scope: { callbackArg: 'last', mechanism: 'scope:langsmith.test' } },
+  wrapEvaluator: { scope: { callbackArg: 0, mechanism: 'scope:langsmith.wrapEvaluator' } },
+};
 
 /** LangSmith's JS SDK: client wrappers and `traceable`. */
 export const langsmith: PackageModel = {
@@ -24,6 +32,9 @@ export const langsmith: PackageModel = {
     'langsmith/wrappers/gemini': { wrapGemini, default: wrapGemini },
     'langsmith/experimental/vercel': { wrapAISDK },
     'langsmith/traceable': { traceable },
+    'langsmith/evaluation': { evaluate },
+    'langsmith/vitest': lsTest,
+    'langsmith/jest': lsTest,
     // LangSmith's LangChain tracer: creating one puts a handler in scope for agent runs and kickoffs.
     '@langchain/core/tracers/tracer_langchain': { LangChainTracer: { handler: { mechanism: 'handler:langsmith.LangChainTracer' } } },
     'langchain/callbacks': { LangChainTracer: { handler: { mechanism: 'handler:langsmith.LangChainTracer' } } },

@@ -1,10 +1,11 @@
 import type { Coverage, DefaultIntegrations, MemberSpec, PackageModel } from '../types.js';
+import { textOnly } from './operations.js';
 
 const startSpan: MemberSpec = { scope: { callbackArg: 'last', mechanism: 'scope:sentry.startSpan' } };
 const startSpanManual: MemberSpec = { scope: { callbackArg: 'last', mechanism: 'scope:sentry.startSpanManual' } };
 const startInactiveSpan: MemberSpec = { span: { mechanism: 'scope:sentry.startInactiveSpan' } };
 /** Sentry's AI integrations patch the SDK modules through OpenTelemetry instrumentation: Node.js only (Bun and edge need `instrument*Client`). */
-const integration = (name: string, ...sdks: string[]): MemberSpec => ({ instrumentation: { mechanism: `global:sentry.${name}`, covers: sdks.map((sdk) => ({ sdk })), runtimes: ['node'] } });
+const integration = (name: string, ...sdks: string[]): MemberSpec => ({ instrumentation: { mechanism: `global:sentry.${name}`, covers: sdks.map((sdk) => textOnly({ sdk })), runtimes: ['node'] } });
 
 /*
  * The AI integrations `Sentry.init()` turns on by itself, read from the published packages (@sentry/node,
@@ -69,7 +70,7 @@ function defaultCovers(pkg: string, bundlesAi: boolean): Coverage[] {
     { sdk: 'mistral', versions: '>=2.0.0 <4', library: at('>=11.11.0') },
     { sdk: 'groq', versions: '>=0.3.0 <2', library: at('>=11.0.0') },
     { sdk: 'bedrock', library: at('>=11.0.0') },
-  ];
+  ].map((c) => textOnly(c));
 }
 
 /** Integration names as `integrations: (defaults) => defaults.filter((i) => i.name !== 'OpenAI')` spells them. */
@@ -104,12 +105,17 @@ function defaults(pkg: string, framework: boolean): DefaultIntegrations {
  * `init`: Sentry 8+ runs on OpenTelemetry, so it installs the global tracer provider; it covers the AI
  * integrations passed in `integrations` and, in the SDKs built on @sentry/node, the default ones.
  */
+/** Tracing is on only with a sample rate or sampler (8.x also `enableTracing`); `tracesSampleRate: 0` keeps it off. */
+const tracingOn = { arg: 0, keys: ['tracesSampleRate', 'tracesSampler', 'enableTracing'] };
+
 function members(pkg: string, nodeDefaults: 'node' | 'framework' | undefined): Record<string, MemberSpec> {
   const init: MemberSpec = {
     global: {
       id: 'sentry.init',
       mechanism: 'global:sentry.init',
       covers: 'instrumentations',
+      // A Sentry set up for errors only sends no spans, whatever integrations it lists.
+      when: tracingOn,
       tracerProvider: true,
       ...(nodeDefaults ? { defaults: defaults(pkg, nodeDefaults === 'framework') } : {}),
       // What it covers comes from the AI integrations, which patch Node.js module loading.
@@ -121,7 +127,7 @@ function members(pkg: string, nodeDefaults: 'node' | 'framework' | undefined): R
     startSpanManual,
     startInactiveSpan,
     init,
-    ...(pkg === '@sentry/node' ? { initWithoutDefaultIntegrations: { global: { id: 'sentry.init', mechanism: 'global:sentry.init', covers: 'instrumentations', tracerProvider: true } } } : {}),
+    ...(pkg === '@sentry/node' ? { initWithoutDefaultIntegrations: { global: { id: 'sentry.init', mechanism: 'global:sentry.init', covers: 'instrumentations', when: tracingOn, tracerProvider: true } } } : {}),
     openAIIntegration: integration('openAIIntegration', 'openai'),
     anthropicAIIntegration: integration('anthropicAIIntegration', 'anthropic'),
     googleGenAIIntegration: integration('googleGenAIIntegration', 'google-genai'),

@@ -1,4 +1,5 @@
 import type { MemberSpec, PackageModel } from '../types.js';
+import { textOnly } from './operations.js';
 
 const scope = (name: string): MemberSpec => ({ scope: { callbackArg: 'last', mechanism: `scope:traceloop.${name}` } });
 const decorator = (name: string): MemberSpec => ({ decorator: { mechanism: `scope:traceloop.@${name}` } });
@@ -8,7 +9,7 @@ const decorator = (name: string): MemberSpec => ({ decorator: { mechanism: `scop
 const covered: { sdk: string; versions?: string }[] = [
   ...['openai', 'anthropic', 'bedrock', 'cohere', 'langchain', 'langgraph', 'llamaindex'].map((sdk) => ({ sdk })),
   { sdk: 'google-genai', versions: '>=1.0.0 <2.0.0' },
-];
+].map((c) => textOnly(c, c.sdk === 'openai' ? ['image_generation'] : []));
 
 const members: Record<string, MemberSpec> = {
   initialize: { global: { id: 'traceloop.initialize', mechanism: 'global:traceloop.initialize', tracerProvider: true, covers: covered, runtimes: ['node'] } },

@@ -9,20 +9,16 @@
  * Clients whose calls are all traced by other means are left alone.
  */
 
+import path from 'node:path';
 import ts = require('typescript');
 import type { MemberSpec, WrapSpec } from '../../engine/catalog-schema.js';
 import { analyzeFile } from '../../engine/analyze-file.js';
 import type { EvaluatedSite } from '../../engine/link.js';
 import { type Codemod, type CodemodContext, CodemodUsageError } from '../codemod.js';
 import { type ImportRef, parseRef } from '../editor.js';
+import { fixCatalog } from '../../../rules/catalog/fixes.js';
+import { declaredIn } from '../fixes/common.js';
 import { label, probe, probeName } from './shared.js';
-
-/** LangSmith's wrappers, from the entry points that export them (`langsmith/wrappers` itself has only wrapOpenAI and wrapSDK). */
-const LANGSMITH: Record<string, string> = {
-  openai: 'langsmith/wrappers#wrapOpenAI',
-  anthropic: 'langsmith/wrappers/anthropic#wrapAnthropic',
-  'google-genai': 'langsmith/wrappers/gemini#wrapGemini',
-};
 
 interface Candidate {
   id: number;
@@ -39,17 +35,24 @@ interface Wrapper {
   spec: WrapSpec;
 }
 
-/** The wrapper reference to use for an SDK in a file. */
+/**
+ * The wrapper reference to use for an SDK in a file: the team's own (`codemods.wrapClients.wrappers`),
+ * else the catalog's wrapper for the SDK from the configured library, or from the tracing library the
+ * project declares, or LangSmith's. Among a library's entry points, one the project declares at a
+ * version that has it comes first (Langfuse v3's `langfuse` before v4's `@langfuse/openai`).
+ */
 function wrapperRef(ctx: CodemodContext, sdk: string, file: string): string | undefined {
   const cfg = ctx.config.codemods.wrapClients ?? {};
   const own = cfg.wrappers?.[sdk];
   if (own) return own;
   if (cfg.wrappers && Object.keys(cfg.wrappers).length && !cfg.library) return undefined;
-  if ((cfg.library ?? 'langsmith') === 'langsmith') return LANGSMITH[sdk];
-  if (sdk !== 'openai') return undefined;
-  // Langfuse: v4 ships the wrapper as @langfuse/openai; v3 had it in `langfuse`.
-  if (ctx.declaredVersion(file, 'langfuse') && !ctx.declaredVersion(file, '@langfuse/openai')) return 'langfuse#observeOpenAI';
-  return '@langfuse/openai#observeOpenAI';
+  const entries = fixCatalog.wrappers.filter((w) => w.sdk === sdk);
+  const declaredAt = (w: (typeof entries)[number]) => declaredIn(ctx.fixEnv, file, w.package, w.versions);
+  const library = cfg.library ?? entries.find(declaredAt)?.library ?? 'langsmith';
+  const ofLibrary = entries.filter((w) => w.library === library);
+  // A library declared at a version without this entry point has no wrapper for the SDK here.
+  const usable = ofLibrary.filter((w) => declaredAt(w) || !ctx.declaredVersion(file, w.package));
+  return (usable.find(declaredAt) ?? usable[0])?.import;
 }
 
 function resolveWrapper(ctx: CodemodContext, reference: string): Wrapper {
@@ -97,10 +100,10 @@ export const wrapClients: Codemod = {
   name: 'wrap-clients',
   summary: 'wrap SDK clients where they are constructed (langsmith wrapOpenAI/wrapAnthropic/wrapGemini, langfuse observeOpenAI, or your own wrapper)',
   description:
-    'Wraps `new OpenAI(...)`, `new Anthropic(...)` and `new GoogleGenAI(...)` in the tracing wrapper of the library chosen in ' +
-    '`codemods.wrapClients` (`"library": "langsmith"` (default) for wrapOpenAI/wrapAnthropic/wrapGemini, or `"langfuse"` for observeOpenAI), ' +
+    'Wraps SDK client constructions (`new OpenAI(...)`, `new Anthropic(...)`, `new GoogleGenAI(...)`, ...) in the tracing wrapper the catalog names for the SDK, from the library chosen in ' +
+    '`codemods.wrapClients.library` (default: the tracing library the project declares, else LangSmith): `"langsmith"` for wrapOpenAI/wrapAnthropic/wrapGemini, `"langfuse"` for observeOpenAI, `"braintrust"` for its wrappers; ' +
     'or in the team\'s own wrapper per SDK (`"wrappers": { "openai": "./src/tracing#withTracing" }`, also declared in catalog.wrappers). ' +
-    'Only constructions whose client reaches an untraced call are wrapped (the engine follows the client through fields, factories and files); the import is added once.',
+    'Only constructions whose client reaches an untraced call are wrapped (the engine follows the client through fields, factories and files), never one a suppressed call goes through; the import is added once.',
   safety: 'unsafe',
   fixes: [{ ruleId: 'require-llm-tracing', messageIds: ['unwiredCall'] }],
   async run(ctx: CodemodContext) {
@@ -151,6 +154,13 @@ export const wrapClients: Codemod = {
       const ed = ctx.editor(c.file);
       if (!ed) continue;
       const what = c.text.length > 40 ? c.text.slice(0, 37) + '...' : c.text;
+      // A call through this client whose finding is suppressed would be traced too: the author's call.
+      const held = ctx.suppressed.find((s) => s.origin === `${c.file}#${c.start}`);
+      if (held) {
+        ctx.skipped(c.file, c.start, what, `a call through this client is suppressed on purpose (${path.relative(ctx.cwd, held.file).split(path.sep).join('/')}:${held.range.line}); wrapping it would trace that call too: wrap it by hand, or wrap the calls in spans`);
+        for (const s of sites) wiredSites.add(s);
+        continue;
+      }
       const b = ed.importBinding(w.ref);
       if ('error' in b) {
         ctx.skipped(c.file, c.start, what, b.error);

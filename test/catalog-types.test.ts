@@ -1,0 +1,47 @@
+/**
+ * The catalog against the SDKs' own published type definitions (the installed packages, current major and
+ * the previous one where the surface changed: `openai6`, `anthropic0`, ... in package.json).
+ *
+ * Every public method reachable from a client the catalog knows (its class, every resource under its
+ * properties, and the objects its catalog members return) is classified: a model request with its
+ * operation, a step to another catalog type, or explicitly not a request (`notRequests`). A method in
+ * neither fails with its access path, so a new SDK version shows exactly what to add.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { sdkModels } from '../rules/catalog/index.js';
+import { CatalogIndex } from '../src/engine/catalog.js';
+import { classification, installedPackages, packageOf, surfaceRoots, walkPackage, type SurfaceRoot } from './helpers/sdk-surface.js';
+
+const catalog = new CatalogIndex(sdkModels);
+const installed = installedPackages();
+const roots = surfaceRoots(sdkModels);
+
+/** SDK models whose published types the test walks; each must have at least one package installed. */
+const WALKED = ['ai', 'openai', 'anthropic', 'groq', 'mistral', 'cohere', 'google-genai', 'google-generative-ai', 'ollama', 'bedrock', 'sagemaker', 'together', 'replicate', 'huggingface', 'fal', 'google-cloud-vertexai'];
+
+const byPackage = new Map<string, SurfaceRoot[]>();
+for (const r of roots) {
+  const pkg = packageOf(r.module);
+  if (!WALKED.includes(r.model)) continue;
+  if (!installed.has(pkg)) continue;
+  (byPackage.get(pkg) ?? byPackage.set(pkg, []).get(pkg)!).push(r);
+}
+
+describe('catalog against the SDKs’ published types', () => {
+  it('walks an installed package for every catalogued provider SDK', () => {
+    const covered = new Set([...byPackage.values()].flat().map((r) => r.model));
+    expect(WALKED.filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  for (const [pkg, pkgRoots] of [...byPackage].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const copy of installed.get(pkg)!) {
+      it(`classifies every public method of ${copy.dir}@${copy.version}`, () => {
+        const { methods } = walkPackage(copy, pkgRoots, catalog);
+        expect(methods.length, 'the walk found the client').toBeGreaterThan(0);
+        const unclassified = methods.filter((m) => !classification(catalog, m.type, m.path)).map((m) => `${m.type}#${m.path}  (${m.via})`);
+        expect(unclassified).toEqual([]);
+      });
+    }
+  }
+});
