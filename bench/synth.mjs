@@ -18,7 +18,7 @@ export function generate(outDir, n) {
     fs.writeFileSync(p, text);
   };
   write('src/llm/clients.ts', `import OpenAI from 'openai';\nimport Anthropic from '@anthropic-ai/sdk';\nimport { wrapOpenAI } from 'langsmith/wrappers';\n\nexport const traced = wrapOpenAI(new OpenAI());\nexport const raw = new OpenAI();\nexport const claude = new Anthropic();\n`);
-  write('src/llm/tracing.ts', `import { trace } from '@opentelemetry/api';\nconst tracer = trace.getTracer('svc');\nexport function withSpan<T>(name: string, fn: () => Promise<T>): Promise<T> {\n  return tracer.startActiveSpan(name, async (span) => {\n    try {\n      return await fn();\n    } finally {\n      span.end();\n    }\n  });\n}\n`);
+  write('src/llm/tracing.ts', `import { SpanStatusCode, trace } from '@opentelemetry/api';\nconst tracer = trace.getTracer('svc');\nexport function withSpan<T>(name: string, fn: () => Promise<T>): Promise<T> {\n  return tracer.startActiveSpan(name, async (span) => {\n    try {\n      return await fn();\n    } catch (e) {\n      span.recordException(e as Error);\n      span.setStatus({ code: SpanStatusCode.ERROR });\n      throw e;\n    } finally {\n      span.end();\n    }\n  });\n}\n`);
   const domains = ['billing', 'support', 'search', 'catalog', 'orders', 'users', 'reports', 'notifications'];
   for (let i = 0; i < n - 2; i++) {
     const domain = pick(domains);

@@ -104,8 +104,41 @@ function requireOf(e: ts.Expression | undefined): string | undefined {
   return ts.isCallExpression(u) && ts.isIdentifier(u.expression) && u.expression.text === 'require' && u.arguments[0] && ts.isStringLiteral(u.arguments[0]) ? u.arguments[0].text : undefined;
 }
 
+/**
+ * The project's own metric factories (`createCounter(opts)` returning `new Counter({ ...opts })`, a
+ * registry wrapper's `gauge(config)` method): function or method name → the kind each call declares.
+ * Their own `new` expression is a template, not a metric: each call of the factory is one.
+ */
+function factoryTemplates(files: string[]): Map<string, Kind> {
+  const out = new Map<string, Kind>();
+  for (const file of files) {
+    const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const visit = (node: ts.Node): void => {
+      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && (KINDS as readonly string[]).includes(node.expression.text)) {
+        const fn = spreadParamFactory(node);
+        if (fn) out.set(fn, node.expression.text as Kind);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return out;
+}
+
+/** The name of the function or method whose options parameter the constructor's options spread, if any. */
+function spreadParamFactory(node: ts.NewExpression): string | undefined {
+  const arg = node.arguments?.[0] && unwrap(node.arguments[0]);
+  if (!arg || !ts.isObjectLiteralExpression(arg)) return undefined;
+  let fn: ts.Node | undefined = node.parent;
+  while (fn && !ts.isFunctionDeclaration(fn) && !ts.isMethodDeclaration(fn)) fn = fn.parent;
+  if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) || !fn.name || !ts.isIdentifier(fn.name)) return undefined;
+  const params = new Set(fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : '')));
+  const spreads = arg.properties.some((p) => ts.isSpreadAssignment(p) && ts.isIdentifier(p.expression) && params.has(p.expression.text));
+  return spreads ? fn.name.text : undefined;
+}
+
 /** The prom-client metric constructors of a fixture file, read with the TypeScript API. */
-function extractMetrics(file: string): FixtureMetric[] {
+function extractMetrics(file: string, factories: Map<string, Kind>): FixtureMetric[] {
   const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('.ts') ? ts.ScriptKind.TS : ts.ScriptKind.JS);
   /** Local name → prom-client export it denotes (`*` for the module object). */
   const names = new Map<string, string>();
@@ -150,9 +183,28 @@ function extractMetrics(file: string): FixtureMetric[] {
 
   const out: FixtureMetric[] = [];
   const visit = (node: ts.Node): void => {
+    // A call of one of the project's factories with its options written out: a metric of the factory's kind.
+    if (ts.isCallExpression(node)) {
+      const callee = unwrap(node.expression);
+      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      const kind = name ? factories.get(name) : undefined;
+      const arg = node.arguments[0] && unwrap(node.arguments[0]);
+      if (kind && arg && ts.isObjectLiteralExpression(arg)) {
+        let options: Record<string, Literal> | undefined = {};
+        for (const p of arg.properties) {
+          const value = ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? literal(p.initializer) : undefined;
+          if (value === undefined || !ts.isPropertyAssignment(p)) {
+            options = undefined;
+            break;
+          }
+          options[(p.name as ts.Identifier | ts.StringLiteral).text] = value;
+        }
+        out.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, kind, ranges: [[node.getStart(sf), node.end]], options });
+      }
+    }
     if (ts.isNewExpression(node)) {
       const kind = kindOf(node.expression);
-      if (kind) {
+      if (kind && !spreadParamFactory(node)) {
         const ranges: [number, number][] = [[node.getStart(sf), node.end]];
         let arg = node.arguments?.[0] && unwrap(node.arguments[0]);
         if (arg && ts.isIdentifier(arg) && consts.has(arg.text)) {
@@ -228,7 +280,8 @@ describe('metric-naming agrees with promtool check metrics', () => {
   beforeAll(async () => {
     if (!hasPromtool) return;
     const files = fixtureFiles(DIR);
-    metrics = files.flatMap(extractMetrics);
+    const factories = factoryTemplates(files);
+    metrics = files.flatMap((f) => extractMetrics(f, factories));
     const result = await runIn(DIR, files.map((f) => path.relative(DIR, f)));
     findings = result.findings.filter((f) => f.ruleId === 'metric-naming');
     const sources = new Map(files.map((f) => [path.relative(DIR, f).split(path.sep).join('/'), ts.createSourceFile(f, fs.readFileSync(f, 'utf8'), ts.ScriptTarget.Latest)]));

@@ -146,7 +146,8 @@ export function corpus(): { files: CorpusFile[]; cases: CorpusCase[] } {
       const p = path.join(dir, name);
       const members = fs.statSync(p).isDirectory() ? walk(p) : [p];
       const caseFiles = members.filter((f) => !f.includes(`${path.sep}node_modules${path.sep}`)).map((f) => ({ rel: path.relative(p, f) || name, bytes: fs.readFileSync(f) }));
-      cases.push({ rel: path.relative(root, p), files: caseFiles });
+      // A case the mutations can reach has a source file to mutate (observability cases may hold only YAML and JSON).
+      if (caseFiles.some((f) => SOURCE_RE.test(f.rel))) cases.push({ rel: path.relative(root, p), files: caseFiles });
       for (const f of members) if (SOURCE_RE.test(f) && !/\.d\.[cm]?ts$/.test(f)) files.push(extract(path.relative(root, f), fs.readFileSync(f, 'utf8')));
     }
   }
