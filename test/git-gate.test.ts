@@ -4,6 +4,7 @@
  * the rest of the project, read from the working tree, still resolves wrappers and clients.
  */
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import type { Finding } from '../src/engine/types.js';
 import { tempProject } from './helpers/engine.js';
 import { commitAll, git, initRepo, writeFiles } from './helpers/git.js';
 import { hasGit } from './helpers/system-tools.js';
+import { tracewireBin } from './helpers/build.js';
 
 async function check(cwd: string, ...argv: string[]) {
   let stdout = '';
@@ -201,5 +203,31 @@ describe.skipIf(!hasGit())('check --changed-since', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('tracewire: --changed-since origin/nope: unknown git ref "origin/nope" (fetch it first, e.g. git fetch origin nope)\n');
     expect((await check(dir, '--changed-since', '--staged')).code).toBe(2);
+  });
+});
+
+describe.skipIf(!hasGit())('check --staged with worker threads', () => {
+  it('gives the report of a single-threaded run, fixes included: the staged bytes are not handed away to the workers', () => {
+    // Fixes are built after the analysis from the staged text; a worker that took the index's bytes
+    // (transferred, not copied) left them unreadable here, so fixes depended on which thread analysed a file.
+    const files: Record<string, string> = { 'package.json': '{ "name": "app", "dependencies": { "openai": "^4.0.0", "@opentelemetry/api": "^1.9.0" } }\n' };
+    // More files than one chunk of work (so the workers get some), each large enough that its bytes are a buffer of their own (small reads share a pool and are copied).
+    for (let i = 0; i < 60; i++) files[`src/chat${i}.ts`] = `${UNWIRED}\n${`// ${i}: ${'x'.repeat(100)}\n`.repeat(400)}`;
+    const dir = repo({ 'README.md': 'app\n' });
+    writeFiles(dir, files);
+    git(dir, 'add', '-A');
+    const bin = tracewireBin();
+    const report = (workers: string, env: Record<string, string> = {}) => {
+      const r = spawnSync(process.execPath, [bin, 'check', '--staged', '--no-cache', '--format', 'json', '--workers', workers], { cwd: dir, encoding: 'utf8', env: { ...process.env, TRACEWIRE_CACHE_DIR: path.join(dir, '.cache'), ...env } });
+      expect(r.status, r.stderr).toBe(1);
+      const out = JSON.parse(r.stdout);
+      delete out.summary.durationMs;
+      return out;
+    };
+    const single = report('0');
+    expect(single.findings).toHaveLength(60);
+    expect(single.findings.every((f: { fix?: unknown }) => f.fix)).toBe(true);
+    expect(report('2', { TRACEWIRE_WORKERS_ONLY: '1' })).toEqual(single);
+    expect(report('3')).toEqual(single);
   });
 });

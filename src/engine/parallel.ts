@@ -190,7 +190,7 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
   const helpers = Math.min(opts.workers - 1, Math.ceil(pending.length / CHUNK) - 1);
   const script = helpers > 0 ? workerScript() : undefined;
   const registry = ctx.registry.module;
-  if (script && registry && cloneable(opts.config)) await inParallel(script, pending, { cwd: ctx.cwd, config: opts.config, registry, budget: ctx.budget, hash: !!cache, collectors: (ctx.collectors ?? []).map((r) => r.rule.meta.id) }, helpers, store, here);
+  if (script && registry && cloneable(opts.config)) await inParallel(script, pending, { cwd: ctx.cwd, config: opts.config, registry, budget: ctx.budget, hash: !!cache, collectors: (ctx.collectors ?? []).map((r) => r.rule.meta.id) }, helpers, store, here, !ctx.readFile && !ctx.onBuffer);
   else for (const item of pending) here(item);
   return files.filter((f) => results.has(f)).map((f) => results.get(f)!);
 }
@@ -215,7 +215,7 @@ function readForTask(file: string, ctx: TaskContext): { buf: Buffer } | { error:
  * Run the items in chunks, on this thread and `n` worker threads (IN_FLIGHT chunks queued per worker, to hide
  * the messaging). A worker that fails gives its chunks back to the queue: this thread finishes them.
  */
-async function inParallel(script: string, items: WorkItem[], init: WorkerInit, n: number, onResult: (r: FileResult) => void, here: (item: WorkItem) => void): Promise<void> {
+async function inParallel(script: string, items: WorkItem[], init: WorkerInit, n: number, onResult: (r: FileResult) => void, here: (item: WorkItem) => void, ownsReads: boolean): Promise<void> {
   const queue: WorkItem[][] = [];
   for (let i = 0; i < items.length; i += CHUNK) queue.push(items.slice(i, i + CHUNK));
   let remaining = queue.length;
@@ -232,8 +232,13 @@ async function inParallel(script: string, items: WorkItem[], init: WorkerInit, n
     const chunk = queue.shift();
     if (!chunk) return;
     inFlight.get(w)!.push(chunk);
-    // Transfer the bytes where they own their buffer (small reads share a pool: those are copied).
-    const transfer = chunk.flatMap((it) => (it.content && it.content.byteOffset === 0 && it.content.byteLength === it.content.buffer.byteLength ? [it.content.buffer as ArrayBuffer] : []));
+    // Transfer the bytes where they own their buffer (small reads share a pool: those are copied), and only
+    // when nothing else here holds them: a custom reader's buffers (`--staged`: the index) are read again
+    // later (fixes, reporters), and `onBuffer` keeps them for the codemods. Transferred, they would be
+    // detached here, and what depends on them would depend on which thread analysed the file.
+    const transfer = ownsReads
+      ? chunk.flatMap((it) => (it.content && it.content.byteOffset === 0 && it.content.byteLength === it.content.buffer.byteLength ? [it.content.buffer as ArrayBuffer] : []))
+      : [];
     w.postMessage({ type: 'chunk', items: chunk }, transfer);
   };
   const retire = (w: Worker) => {
