@@ -377,6 +377,8 @@ export class FileFacts {
           bindPattern(p.name, scope, (pth, _el, opaque) => ({ k: 'param', fn: fnNode, index, path: pth, type: pth.length === 0 ? p.type : undefined, ...(pth.length && p.type ? { patternType: p.type } : {}), error: catchCallback && index === 0 && pth.length === 0, ...(opaque ? { opaque } : {}) }));
           if (kind === ts.SyntaxKind.Constructor && classes && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) {
             // Parameter property: `constructor(private client: OpenAI)`.
+            // What the construction passes (the parameter), its default, its declared type.
+            this.classProp(classes.node, p.name.text, { expr: p.name });
             if (p.initializer) this.classProp(classes.node, p.name.text, { expr: p.initializer });
             if (p.type) this.classProp(classes.node, p.name.text, { type: p.type });
           }

@@ -340,6 +340,8 @@ export class Linker implements InterpHost {
     }
     // 2. Sites.
     const sites = new Map<string, EvaluatedSite>();
+    /** Site key → why a constructor call reaching it passes a value tracewire cannot follow. */
+    const unresolved = new Map<string, string>();
     const put = (site: EvaluatedSite) => {
       const key = `${site.file}\0${site.range.start}`;
       const prev = sites.get(key);
@@ -352,30 +354,137 @@ export class Linker implements InterpHost {
       for (const c of s.calls) {
         const callee = this.interp.concretize(c.callee);
         if (!callee) continue;
+        // Constructing a project class (or `super(...)`): its constructor's parameters may be the clients its methods call.
+        if (c.isNew && callee.k === 'cls') {
+          const ctor = this.interp.ctorOf(callee.id);
+          if (ctor?.k === 'fn') this.paramSites(s.file, c, ctor.id, true, put, unresolved);
+          continue;
+        }
         // `new X()` is a site only where constructing the instance is the request (`MemberSpec.new` with `site`).
         if (c.isNew && (callee.k !== 'inst' || !this.catalog.member(callee.type, callee.path)?.new)) continue;
-        if (callee.k === 'inst') {
+        if (callee.k === 'inst' && callee.declared) {
+          this.declaredSites(s.file, c, callee, put, unresolved);
+        } else if (callee.k === 'inst') {
           const site = this.evaluate(s.file, c, callee, []);
           if (site) put(site);
         } else if (callee.k === 'fn') {
           // A call of a user function that calls SDK methods on its parameters.
-          const fs = this.fnSummary(callee.id);
-          const fnFile = callee.id.slice(0, callee.id.lastIndexOf('#'));
-          for (const pc of fs?.paramCalls ?? []) {
-            const actual = this.interp.substitute(pc.callee, callee.id, c.args);
-            const conc = this.interp.concretize(actual);
-            if (!conc || conc.k !== 'inst') continue;
-            this.currentFile = fnFile;
-            const outer: CallCandidate = c;
-            const site = this.evaluate(fnFile, pc, conc, [outer]);
-            this.currentFile = s.file;
-            if (site) put(site);
-          }
+          this.paramSites(s.file, c, callee.id, c.calleeText === 'super', put, unresolved);
         }
       }
     }
+    // A constructor some callers give a client and others something tracewire cannot follow: the calls
+    // its instances' methods make on it are not known to be wired.
+    for (const [key, why] of unresolved) {
+      const site = sites.get(key);
+      if (!site?.wired) continue;
+      const unknown = `${why}; the call is wired for the others (${site.mechanism})`;
+      sites.set(key, { ...site, wired: false, mechanism: null, unknown, evidence: { ...site.evidence, unknown } });
+    }
     const list = [...sites.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start - b.range.start));
     return { sites: list, registrations: this.registrations };
+  }
+
+  /**
+   * The sites a call of user function `fnId` (in `file`) makes through its parameters. For a constructor
+   * (`new X(client)`, `super(client)`), the calls its methods make later on the kept value run outside
+   * the construction: only the calls in the constructor's own body take the caller's context. A
+   * constructor argument present but not followed is noted in `unresolved`.
+   */
+  private paramSites(file: string, c: CallCandidate, fnId: string, isCtor: boolean, put: (site: EvaluatedSite) => void, unresolved: Map<string, string>): void {
+    const fs = this.fnSummary(fnId);
+    const fnFile = fnId.slice(0, fnId.lastIndexOf('#'));
+    for (const pc of fs?.paramCalls ?? []) {
+      const actual = this.interp.substitute(pc.callee, fnId, c.args);
+      const conc = this.interp.concretize(actual);
+      if (!conc || conc.k !== 'inst') {
+        if (isCtor && pc.callee.k === 'param' && this.unfollowedArg(pc.callee, fnId, c.args)) {
+          const key = `${fnFile}\0${pc.range.start}`;
+          if (!unresolved.has(key)) unresolved.set(key, `\`${c.calleeText}(...)\` at ${this.display(file)}:${c.range.line} passes a value tracewire cannot follow`);
+        }
+        continue;
+      }
+      this.currentFile = fnFile;
+      const inBody = !isCtor || pc.fns?.[0] === fnId;
+      const site = this.evaluate(fnFile, pc, conc, inBody ? [c] : []);
+      this.currentFile = file;
+      if (site) put(site);
+    }
+  }
+
+  /** Constructor id → the calls that run it (`new X(...)`, `super(...)`), with their files; built on first use. */
+  private ctorCalls: Map<string, { file: string; c: CallCandidate }[]> | undefined;
+
+  private callsOfCtor(id: string): { file: string; c: CallCandidate }[] {
+    if (!this.ctorCalls) {
+      this.ctorCalls = new Map();
+      const saved = this.currentFile;
+      for (const s of this.all) {
+        this.currentFile = s.file;
+        for (const c of s.calls) {
+          if (!c.isNew && c.calleeText !== 'super') continue;
+          const callee = this.interp.concretize(c.callee);
+          const ctor = c.isNew ? (callee?.k === 'cls' ? this.interp.ctorOf(callee.id) : undefined) : callee;
+          if (ctor?.k !== 'fn') continue;
+          (this.ctorCalls.get(ctor.id) ?? this.ctorCalls.set(ctor.id, []).get(ctor.id)!).push({ file: s.file, c });
+        }
+      }
+      this.currentFile = saved;
+    }
+    return this.ctorCalls.get(id) ?? [];
+  }
+
+  /**
+   * A site on a field known by its declared type, kept from a constructor parameter
+   * (`constructor(private client: OpenAI)`): judged with what each construction passes (a wrapped client
+   * is wired, another SDK's client makes no such site); by the declared type when no construction
+   * passes anything tracewire can follow.
+   */
+  private declaredSites(file: string, c: CallCandidate, callee: Extract<AVal, { k: 'inst' }>, put: (site: EvaluatedSite) => void, unresolved: Map<string, string>): void {
+    const d = callee.declared!;
+    const p: Extract<AVal, { k: 'param' }> = { k: 'param', fn: d.fn, index: d.index, steps: d.path.map((m) => ({ m })) };
+    let followed = false;
+    let unfollowed: string | undefined;
+    for (const { file: cf, c: cc } of this.callsOfCtor(d.fn)) {
+      this.currentFile = cf;
+      const actual = this.interp.concretize(this.interp.substitute(p, d.fn, cc.args));
+      const open = !actual || actual.k === 'param' || actual.k === 'ref';
+      if (open && this.unfollowedArg({ ...p, steps: [] }, d.fn, cc.args)) {
+        unfollowed ??= `\`${cc.calleeText}(...)\` at ${this.display(cf)}:${cc.range.line} passes a value tracewire cannot follow`;
+        continue;
+      }
+      if (open) continue;
+      followed = true;
+      if (actual.k !== 'inst') continue;
+      this.currentFile = file;
+      const site = this.evaluate(file, c, actual, []);
+      if (site) put(site);
+    }
+    this.currentFile = file;
+    if (!followed) {
+      const site = this.evaluate(file, c, callee, []);
+      if (site) put(site);
+    } else if (unfollowed) {
+      const key = `${file}\0${c.range.start}`;
+      if (!unresolved.has(key)) unresolved.set(key, unfollowed);
+    }
+  }
+
+  /**
+   * Whether the argument a parameter value is rooted at was passed but cannot be followed: neither it nor
+   * any member of it on the way to the call resolves to something known (a client, a project object).
+   * An argument left out, a literal, a function, or a known value that is no client are followed.
+   */
+  private unfollowedArg(p: Extract<AVal, { k: 'param' }>, fnId: string, args: Arg[]): boolean {
+    const root = args[p.index];
+    if (!root || root.spread || root.lit !== undefined || root.fn) return false;
+    for (let n = 0; n <= p.steps.length; n++) {
+      const step = p.steps[n - 1];
+      if (n > 0 && !(step && 'm' in step)) break;
+      const v = this.interp.concretize(this.interp.substitute({ ...p, steps: p.steps.slice(0, n) }, fnId, args));
+      if (v && v.k !== 'param' && v.k !== 'ref') return false;
+    }
+    return true;
   }
 
   /** Instance origin → mechanism, for registrations of specific instances (`MemberSpec.registers`). */
