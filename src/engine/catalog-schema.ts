@@ -385,6 +385,13 @@ export interface PackageModel {
    * is the module object itself (CommonJS `module.exports`, `import * as ns`).
    */
   modules: Record<string, Record<string, MemberSpec>>;
+  /**
+   * Families of entry points too many (and too often added to) to list one by one: module specifier
+   * prefix (ending in `/`) → export name pattern (`*` stands for any characters) → spec, for every module
+   * under the prefix that `modules` does not list (`@langchain/community/embeddings/<provider>` exports
+   * `<Provider>Embeddings`).
+   */
+  modulePatterns?: Record<string, Record<string, MemberSpec>>;
   types?: Record<string, TypeSpec>;
   /**
    * Types the package exports (module specifier → type names) whose values cannot carry any tracing option
