@@ -273,6 +273,11 @@ export interface MemberSpec {
   /** A type annotation naming this export denotes an instance of this type (`client: OpenAI`). */
   annotation?: string;
   site?: SiteSpec;
+  /**
+   * Calling the member with a function at argument `arg` (`last`: the last one) calls it back with an
+   * instance of `type` as its parameter `param` (an Inngest function's handler receives `{ step }`).
+   */
+  callbackParams?: { arg: number | 'last'; param: number; type: string }[];
   wrap?: WrapSpec;
   scope?: ScopeSpec;
   decorator?: { mechanism: string };

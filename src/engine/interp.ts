@@ -128,7 +128,7 @@ export class Interp {
       return this.member(v, step.m);
     }
     if ('call' in step) return this.call(v, step.call, step.at);
-    if ('param' in step) return this.paramOf(v, step.param);
+    if ('param' in step) return step.arg !== undefined ? this.callbackParam(v, step.arg, step.nargs ?? step.arg + 1, step.param) : this.paramOf(v, step.param);
     return this.construct(v, step.new, step.typed);
   }
 
@@ -139,6 +139,17 @@ export class Interp {
     if (v.k === 'ref') return { ...v, steps: [...v.steps, { param: index }] };
     if (v.k !== 'cls') return undefined;
     return this.host.classSummary?.(v.id)?.params?.[index] ?? undefined;
+  }
+
+  /** Parameter `param` of a function passed as argument `arg` (of `nargs`) to a call of `v0`, when the catalog says what it receives. */
+  callbackParam(v0: AVal, arg: number, nargs: number, param: number): AVal | undefined {
+    const v = this.concretize(v0);
+    if (!v) return undefined;
+    if (v.k === 'ref') return { ...v, steps: [...v.steps, { param, arg, nargs }] };
+    if (v.k !== 'inst') return undefined;
+    const spec = this.host.catalog.member(v.type, v.path);
+    const cb = spec?.callbackParams?.find((c) => (c.arg === 'last' ? arg === nargs - 1 : c.arg === arg) && c.param === param);
+    return cb ? { k: 'inst', type: cb.type, path: [], ...keep(v) } : undefined;
   }
 
   member(v: AVal, name: string): AVal | undefined {

@@ -233,6 +233,13 @@ export class FileResolver implements InterpHost {
           for (const m of d.path) t = t && this.interp.member(t, m);
           if (t) return t;
         }
+        // A callback the catalog says what it receives (`inngest.createFunction(opts, trigger, async ({ step }) => ...)`).
+        const received = this.callbackReceives(d.fn, d.index);
+        if (received) {
+          let t: AVal | undefined = received;
+          for (const m of d.path) t = t && this.interp.member(t, m);
+          if (t) return t;
+        }
         const contextual = this.facts.contextualType.get(d.fn);
         if (contextual) {
           // `const h: Handler = (ctx) => ...`: the parameter's type is the function type's.
@@ -597,6 +604,17 @@ export class FileResolver implements InterpHost {
     }
     if (Object.keys(statics).length) out.statics = statics;
     return out;
+  }
+
+  /** What parameter `index` of a function passed directly to a catalog call receives (`MemberSpec.callbackParams`). */
+  private callbackReceives(fn: FnNode, index: number): AVal | undefined {
+    const passed = this.facts.fnArg.get(fn);
+    if (!passed || !ts.isCallExpression(passed.call)) return undefined;
+    const callee = unwrap(passed.call.expression);
+    const last = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+    if (last === undefined || !catalogNames(this.catalog).callbackParams.has(last)) return undefined;
+    const cv = this.val(callee);
+    return cv && (cv.k === 'inst' || cv.k === 'ref') ? this.interp.callbackParam(cv, passed.index, passed.nargs, index) : undefined;
   }
 
   /** `items.forEach((item) => ...)` over an array of project instances: the instance parameter `index` gets. */

@@ -64,8 +64,12 @@ export interface Declared {
   path: string[];
 }
 
-/** A step applied to a symbolic value: a member, a call, a construction, or (for a function type) the type of parameter `param`. */
-export type Step = { m: string } | { call: Arg[]; at?: string } | { new: Arg[]; typed?: true } | { param: number };
+/**
+ * A step applied to a symbolic value: a member, a call, a construction, or (for a function type) the
+ * type of parameter `param`; with `arg`, parameter `param` of the function passed as argument `arg` (of
+ * `nargs`) to a call of the value (`MemberSpec.callbackParams`).
+ */
+export type Step = { m: string } | { call: Arg[]; at?: string } | { new: Arg[]; typed?: true } | { param: number; arg?: number; nargs?: number };
 
 export type AVal =
   /**
