@@ -120,8 +120,12 @@ export interface LinkOptions {
   packageDirOf?(file: string): string | undefined;
   /** A path for messages and evidence. */
   display?(file: string): string;
-  /** The file is a catalog SDK's own implementation (its repository's `src/`): its calls are not sites. */
-  isSdkImplementation?(file: string): boolean;
+  /**
+   * The catalog package whose own implementation the file is (its repository's `src/`), if any: its
+   * calls of that SDK's surface are the SDK at work, not sites; the model requests it makes through
+   * another SDK (an agent framework calling a provider) are sites like any other.
+   */
+  sdkImplementedBy?(file: string): string | undefined;
 }
 
 export interface LinkResult {
@@ -343,6 +347,7 @@ export class Linker implements InterpHost {
     /** Site key → why a constructor call reaching it passes a value tracewire cannot follow. */
     const unresolved = new Map<string, string>();
     const put = (site: EvaluatedSite) => {
+      if (site.sdk === this.implementedSdk(site.file)) return;
       const key = `${site.file}\0${site.range.start}`;
       const prev = sites.get(key);
       // A site reached from several callers is wired only if every caller wires it.
@@ -350,7 +355,6 @@ export class Linker implements InterpHost {
     };
     for (const s of summaries) {
       this.currentFile = s.file;
-      if (this.opts.isSdkImplementation?.(s.file)) continue;
       for (const c of s.calls) {
         const callee = this.interp.concretize(c.callee);
         if (!callee) continue;
@@ -410,6 +414,17 @@ export class Linker implements InterpHost {
       this.currentFile = file;
       if (site) put(site);
     }
+  }
+
+  private readonly implementedMemo = new Map<string, string | undefined>();
+
+  /** The SDK (catalog model id) whose own implementation the file is, if any (see `LinkOptions.sdkImplementedBy`). */
+  private implementedSdk(file: string): string | undefined {
+    if (this.implementedMemo.has(file)) return this.implementedMemo.get(file);
+    const pkg = this.opts.sdkImplementedBy?.(file);
+    const sdk = pkg === undefined ? undefined : this.catalog.modules.get(moduleKey(pkg));
+    this.implementedMemo.set(file, sdk);
+    return sdk;
   }
 
   /** Constructor id → the calls that run it (`new X(...)`, `super(...)`), with their files; built on first use. */
