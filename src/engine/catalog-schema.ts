@@ -145,6 +145,14 @@ export interface ScopeSpec {
    * run's LangChain callbacks, which do not reach a raw OpenAI client called in it.
    */
   sdks?: string[];
+  /**
+   * The function runs under the handlers of a run the scope does not start (LangGraph nodes, LangChain
+   * tools): its calls are wired when that run is. `instance`: the runs of the instance this member was
+   * called on (`graph.addNode(...)`: the compiled graph's `invoke`/`stream`, found by the instance's
+   * origin); `invoker`: whatever invokes the function, which the engine does not follow. `outside`:
+   * what the finding says when no such run is seen in the repository.
+   */
+  fromRun?: { runner: 'instance' | 'invoker'; outside: string };
 }
 
 export interface GlobalSpec {

@@ -38,6 +38,11 @@ export interface Evidence {
   /** The local mechanism that wires it (wrapper, option, scope), if any. */
   local?: string;
   /**
+   * It runs in a scope wired by a run the scope does not start (a LangGraph node): the scope, and the
+   * origin of the instance whose runs count (absent: whatever invokes it, not followed).
+   */
+  run?: { mechanism: string; origin?: string; outside: string; untraced?: { callee: string; at: string } };
+  /**
    * The processes that run the site's file, each with an import chain from its entry point and the
    * registration that traces the site in it (or why none does). Empty: no entry point reaches the file.
    */
@@ -385,6 +390,7 @@ export class Linker implements InterpHost {
       const unknown = `${why}; the call is wired for the others (${site.mechanism})`;
       sites.set(key, { ...site, wired: false, mechanism: null, unknown, evidence: { ...site.evidence, unknown } });
     }
+    this.runScopes(sites);
     const list = [...sites.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start - b.range.start));
     return { sites: list, registrations: this.registrations };
   }
@@ -677,8 +683,10 @@ export class Linker implements InterpHost {
     // (c) lexical tracing scopes, here and in callers (for sites reached through parameters)
     for (const cand of [c, ...outer]) {
       if (cand.wiredBy) return local(cand.wiredBy);
-      const m = this.contextsMechanism(cand.contexts, sdk, spec.kind) ?? this.contextsMechanism((cand.fns ?? []).flatMap((id) => this.passedContexts.get(id) ?? []), sdk, spec.kind);
+      const passed = (cand.fns ?? []).flatMap((id) => this.passedContexts.get(id) ?? []);
+      const m = this.contextsMechanism(cand.contexts, sdk, spec.kind) ?? this.contextsMechanism(passed, sdk, spec.kind);
       if (m) return local(m);
+      evidence.run ??= this.runScope([...cand.contexts, ...passed], sdk);
     }
     // (d) global registrations, in every process that runs the call
     const covering = (r: Registration) =>
@@ -749,6 +757,46 @@ export class Linker implements InterpHost {
       }
     }
     return out;
+  }
+
+  /** The first scope among `contexts` whose wiring is a run's (`ScopeSpec.fromRun`) and that applies to `sdk`. */
+  private runScope(contexts: Context[], sdk: string): Evidence['run'] {
+    for (const ctx of contexts) {
+      if (ctx.k !== 'arg') continue;
+      const v = this.interp.concretize(ctx.callee);
+      if (v?.k !== 'inst') continue;
+      const scope = this.catalog.member(v.type, v.path)?.scope;
+      if (!scope?.fromRun || (scope.sdks && !scope.sdks.includes(sdk))) continue;
+      const at = scope.callbackArg;
+      if (!(at === 'any' || at === ctx.index || (at === 'last' && ctx.index === ctx.nargs - 1))) continue;
+      return { mechanism: scope.mechanism, ...(scope.fromRun.runner === 'instance' && v.origin ? { origin: v.origin } : {}), outside: scope.fromRun.outside };
+    }
+    return undefined;
+  }
+
+  /**
+   * Sites in a scope wired by a run (a LangGraph node): wired when every run of that instance in the
+   * repository is wired; when none is seen (a graph exported for the LangGraph server), unknown.
+   */
+  private runScopes(sites: Map<string, EvaluatedSite>): void {
+    const runsByOrigin = new Map<string, EvaluatedSite[]>();
+    for (const s of sites.values()) if (s.kind !== 'llm-call' && s.origin) (runsByOrigin.get(s.origin) ?? runsByOrigin.set(s.origin, []).get(s.origin)!).push(s);
+    for (const [key, site] of sites) {
+      const run = site.evidence.run;
+      if (!run || site.wired || site.disabled) continue;
+      const runs = run.origin ? runsByOrigin.get(run.origin) ?? [] : [];
+      if (runs.length && runs.every((r) => r.wired)) {
+        const mechanism = `${run.mechanism} (its run: ${runs[0]!.mechanism})`;
+        const { unknown: _u, lacking: _l, ...rest } = site;
+        sites.set(key, { ...rest, wired: true, mechanism, evidence: { ...site.evidence, local: mechanism, unknown: undefined } });
+      } else if (runs.length) {
+        // Traced by fixing the run (its handlers reach the node), not this call.
+        const r = runs.find((x) => !x.wired)!;
+        sites.set(key, { ...site, evidence: { ...site.evidence, run: { ...run, untraced: { callee: r.callee, at: r.file === site.file ? `line ${r.range.line}` : `${this.display(r.file)}:${r.range.line}` } } } });
+      } else if (!site.unknown) {
+        sites.set(key, { ...site, unknown: run.outside, evidence: { ...site.evidence, unknown: run.outside } });
+      }
+    }
   }
 
   private contextsMechanism(contexts: Context[], sdk: string, kind: SiteSpec['kind']): string | undefined {

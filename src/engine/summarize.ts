@@ -659,6 +659,8 @@ export function contextMechanism(c: Context, interp: Interp, host: InterpHost, s
       if (sdk === undefined) return 'pending';
       if (!spec.scope.sdks.includes(sdk)) return 'none';
     }
+    // Wired by a run the scope does not start: judged once every site is known (see `Linker.runScopes`).
+    if (spec.scope.fromRun) return 'pending';
     return spec.scope.mechanism;
   }
   if (c.k === 'decorator' && spec.decorator) return spec.decorator.mechanism;

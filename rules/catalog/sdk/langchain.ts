@@ -65,7 +65,15 @@ const integration: MemberSpec = { subclassScope: { mechanism: 'scope:langchain.i
 const createAgent: MemberSpec = { returns: 'langchain.Agent' };
 // Tools and lambdas run inside a parent run and inherit its handlers, which reach LangChain runnables only.
 const INHERITS = ['langchain', 'langgraph'];
-const tool: MemberSpec = { scope: { callbackArg: 0, mechanism: 'scope:langchain.tool', sdks: INHERITS } };
+// A tool's function runs under the handlers of whatever invokes the tool (an agent, a graph's tool node).
+const tool: MemberSpec = {
+  scope: {
+    callbackArg: 0,
+    mechanism: 'scope:langchain.tool',
+    sdks: INHERITS,
+    fromRun: { runner: 'invoker', outside: 'it runs in a LangChain tool, under the handlers of whatever invokes the tool, and tracewire does not follow the tool to the run that invokes it' },
+  },
+};
 
 const prompts: Record<string, MemberSpec> = {
   ChatPromptTemplate: runnable,
