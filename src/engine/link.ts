@@ -688,6 +688,8 @@ export class Linker implements InterpHost {
       if (m) return local(m);
       evidence.run ??= this.runScope([...cand.contexts, ...passed], sdk);
     }
+    // A helper that graph nodes call runs under the graph's run like the nodes' own calls.
+    evidence.run ??= this.runThroughCallers(c.fns, sdk, 0);
     // (d) global registrations, in every process that runs the call
     const covering = (r: Registration) =>
       r.covers.some((cov) => cov.sdk === sdk && (!cov.versions || this.versionMatches(sdk, cov.versions)) && (!cov.operations || cov.operations.includes(spec.operation)));
@@ -772,6 +774,51 @@ export class Linker implements InterpHost {
       return { mechanism: scope.mechanism, ...(scope.fromRun.runner === 'instance' && v.origin ? { origin: v.origin } : {}), outside: scope.fromRun.outside };
     }
     return undefined;
+  }
+
+  /** Function id → the calls of it made inside functions (this file's and other files'), built on first use. */
+  private callers: Map<string, { fns: string[]; contexts: Context[] }[]> | undefined;
+
+  private callersOf(id: string): { fns: string[]; contexts: Context[] }[] {
+    if (!this.callers) {
+      this.callers = new Map();
+      const add = (callee: string, x: { fns: string[]; contexts: Context[] }) => (this.callers!.get(callee) ?? this.callers!.set(callee, []).get(callee)!).push(x);
+      const saved = this.currentFile;
+      for (const s of this.all) {
+        this.currentFile = s.file;
+        for (const h of s.helperCalls ?? []) add(h.callee, h);
+        for (const c of s.calls) {
+          if (c.isNew || !c.fns || c.callee.k !== 'ref') continue;
+          const v = this.interp.concretize(c.callee);
+          if (v?.k === 'fn') add(v.id, { fns: c.fns, contexts: c.wiredBy ? [] : c.contexts });
+        }
+      }
+      this.currentFile = saved;
+    }
+    return this.callers.get(id) ?? [];
+  }
+
+  /**
+   * The run scope every known caller of the function enclosing a site sits in (a graph node calling a
+   * helper, up to a few calls deep), when they all sit in nodes of the same graph.
+   */
+  private runThroughCallers(fns: string[] | undefined, sdk: string, depth: number): Evidence['run'] {
+    if (!fns?.length || depth > 3) return undefined;
+    // The innermost enclosing function that something calls.
+    let callers: { fns: string[]; contexts: Context[] }[] = [];
+    for (const id of fns) {
+      callers = this.callersOf(id);
+      if (callers.length) break;
+    }
+    let found: Evidence['run'];
+    for (const cl of callers) {
+      const passed = cl.fns.flatMap((id) => this.passedContexts.get(id) ?? []);
+      const r = this.runScope([...cl.contexts, ...passed], sdk) ?? this.runThroughCallers(cl.fns, sdk, depth + 1);
+      // A caller outside every node, or nodes of different graphs: no single run to judge it by.
+      if (!r || (found && (found.origin !== r.origin || found.mechanism !== r.mechanism))) return undefined;
+      found ??= r;
+    }
+    return found;
   }
 
   /**

@@ -322,6 +322,14 @@ export class Summarizer {
       }
       calls.push(candidate(rec, callee));
     }
+    // Calls of this file's functions from inside functions (see `FileSummary.helperCalls`).
+    const helperCalls: NonNullable<FileSummary['helperCalls']> = [];
+    for (const { rec, callee } of resolved) {
+      if (callee.k !== 'fn' || !rec.fns || ts.isNewExpression(rec.node)) continue;
+      const { wiredBy, pending } = this.settle(this.contextsOf(rec.node.getStart(this.f.sf), rec.fns));
+      if (wiredBy) continue;
+      helperCalls.push({ callee: callee.id, fns: enclosingFnIds(this.f.file, rec.fns), contexts: pending });
+    }
     const exports = this.collectExports();
     // Functions imported from another project file and passed to a call that may be a scope.
     const passedRefs: NonNullable<FileSummary['passedRefs']> = [];
@@ -375,6 +383,7 @@ export class Summarizer {
       ...(Object.keys(classes).length ? { classes } : {}),
       calls,
       ...(passedRefs.length ? { passedRefs } : {}),
+      ...(helperCalls.length ? { helperCalls } : {}),
       ...(this.f.loads.size ? { loads: [...this.f.loads].sort() } : {}),
       ...(imports.length ? { imports } : {}),
       ...(importNames ? { importNames } : {}),

@@ -237,6 +237,12 @@ export interface FileSummary {
   calls: CallCandidate[];
   /** Values of other project files passed as call arguments here: functions handed to a scope from afar. */
   passedRefs?: { value: AVal; callee: AVal; index: number; nargs: number }[];
+  /**
+   * Calls of this file's own functions made inside functions: the function called, the functions
+   * enclosing the call (innermost first) and the contexts left pending there. A call in a helper that a
+   * graph node calls runs under the graph's run like the node's own calls.
+   */
+  helperCalls?: { callee: string; fns: string[]; contexts: Context[] }[];
   /** Catalog modules the file loads whose loading registers instrumentation (`import 'dd-trace/init'`). */
   loads?: string[];
   /**
