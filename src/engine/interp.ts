@@ -226,7 +226,9 @@ export class Interp {
       for (let cur: string | undefined = id, hops = 0; cur && hops < 8; hops++) {
         const c = this.host.classSummary?.(cur);
         if (!c) return undefined;
-        const own = c[where]?.[name];
+        // Own keys only: `toString` of a member table is no member of the class.
+        const table = c[where];
+        const own = table && Object.hasOwn(table, name) ? table[name] : undefined;
         if (own) return c.ctor?.k === 'fn' && where === 'members' ? this.bindCtor(own, c.ctor.id, args) : own;
         // What the base class's constructor receives: this class's `super(...)` arguments, or (with no
         // constructor of its own) the same arguments.

@@ -788,7 +788,7 @@ export class Linker implements InterpHost {
         this.currentFile = s.file;
         for (const h of s.helperCalls ?? []) add(h.callee, h);
         for (const c of s.calls) {
-          if (c.isNew || !c.fns || c.callee.k !== 'ref') continue;
+          if (c.isNew || !c.fns || c.callee?.k !== 'ref') continue;
           const v = this.interp.concretize(c.callee);
           if (v?.k === 'fn') add(v.id, { fns: c.fns, contexts: c.wiredBy ? [] : c.contexts });
         }
