@@ -57,12 +57,14 @@ export default defineRule<Options>({
       }
       if (site.wired) continue;
       if (reportUnknown(ctx, site)) continue;
-      const advice = adviceFor(env, site) + whereUntraced(site);
+      // A call in a graph node whose run is not traced: the fix is at the run (its own finding), not here.
+      const viaRun = !!site.evidence.run?.untraced;
+      const advice = viaRun ? whereUntraced(site).trim() : adviceFor(env, site) + whereUntraced(site);
       ctx.report(site.file, {
         range: site.range,
         messageId: 'unwiredCall',
         data: { sdk: ctx.catalog.models.get(site.sdk)?.name ?? site.sdk, operation: site.operation, callee: site.callee, advice },
-        ...asFindingFixes(unwiredFixes(env, site)),
+        ...(viaRun ? {} : asFindingFixes(unwiredFixes(env, site))),
       });
     }
   },

@@ -23,9 +23,10 @@ describe('providers of OpenAI-compatible clients', () => {
       'openai-compatible.ts:21 helicone.chat.completions.create provider=helicone proxy:helicone',
       'openai-compatible.ts:22 portkey.chat.completions.create provider=portkey proxy:portkey',
       'openai-compatible.ts:23 claudeViaHelicone.messages.create provider=helicone proxy:helicone',
-      'openai-subclass.ts:12 this.chat.completions.create provider=- unwired',
-      'openai-subclass.ts:15 this.chat.completions.create provider=- scope:langsmith.traceable',
-      'openai-subclass.ts:23 client.embeddings.create provider=- unwired',
+      // A class extending the client is pointed where its `super(...)` options say.
+      'openai-subclass.ts:12 this.chat.completions.create provider=deepseek unwired',
+      'openai-subclass.ts:15 this.chat.completions.create provider=deepseek scope:langsmith.traceable',
+      'openai-subclass.ts:23 client.embeddings.create provider=deepseek unwired',
       'openai-subclass.ts:24 new FastGroq().chat.completions.create provider=- unwired',
     ]);
   });

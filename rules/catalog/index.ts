@@ -19,6 +19,7 @@ import { mistral } from './sdk/mistral.js';
 import { ollama } from './sdk/ollama.js';
 import { fal } from './sdk/fal.js';
 import { inngestAgentKit } from './sdk/inngest-agent-kit.js';
+import { inngest } from './sdk/inngest.js';
 import { googleCloudVertexai } from './sdk/google-cloud-vertexai.js';
 import { huggingface } from './sdk/huggingface.js';
 import { replicate } from './sdk/replicate.js';
@@ -34,7 +35,7 @@ import { otel } from './tracing/otel.js';
 import { sentry } from './tracing/sentry.js';
 import { traceloop } from './tracing/traceloop.js';
 
-export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, sagemaker, together, replicate, huggingface, fal, googleCloudVertexai, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs, inngestAgentKit];
+export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, sagemaker, together, replicate, huggingface, fal, googleCloudVertexai, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs, inngestAgentKit, inngest];
 
 export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace, posthog, phoenix, triggerDev, gateways];
 

@@ -80,6 +80,8 @@ export function reportUnknown<O extends { unknown?: 'error' | 'warn' | 'off' }>(
 
 /** The sentence that names the process that runs the site without tracing (empty when none is known). */
 export function whereUntraced(site: EvaluatedSite): string {
+  const run = site.evidence.run?.untraced;
+  if (run) return ` It runs in a node of a graph whose run \`${run.callee}\` (${run.at}) is not traced: trace that run, and its handlers reach this call.`;
   return site.lacking ? ` It runs in ${site.lacking}, which never initialises tracing for it (\`tracewire explain FILE:LINE\` shows the processes and registrations).` : '';
 }
 

@@ -145,6 +145,14 @@ export interface ScopeSpec {
    * run's LangChain callbacks, which do not reach a raw OpenAI client called in it.
    */
   sdks?: string[];
+  /**
+   * The function runs under the handlers of a run the scope does not start (LangGraph nodes, LangChain
+   * tools): its calls are wired when that run is. `instance`: the runs of the instance this member was
+   * called on (`graph.addNode(...)`: the compiled graph's `invoke`/`stream`, found by the instance's
+   * origin); `invoker`: whatever invokes the function, which the engine does not follow. `outside`:
+   * what the finding says when no such run is seen in the repository.
+   */
+  fromRun?: { runner: 'instance' | 'invoker'; outside: string };
 }
 
 export interface GlobalSpec {
@@ -273,6 +281,11 @@ export interface MemberSpec {
   /** A type annotation naming this export denotes an instance of this type (`client: OpenAI`). */
   annotation?: string;
   site?: SiteSpec;
+  /**
+   * Calling the member with a function at argument `arg` (`last`: the last one) calls it back with an
+   * instance of `type` as its parameter `param` (an Inngest function's handler receives `{ step }`).
+   */
+  callbackParams?: { arg: number | 'last'; param: number; type: string }[];
   wrap?: WrapSpec;
   scope?: ScopeSpec;
   decorator?: { mechanism: string };
@@ -385,6 +398,13 @@ export interface PackageModel {
    * is the module object itself (CommonJS `module.exports`, `import * as ns`).
    */
   modules: Record<string, Record<string, MemberSpec>>;
+  /**
+   * Families of entry points too many (and too often added to) to list one by one: module specifier
+   * prefix (ending in `/`) → export name pattern (`*` stands for any characters) → spec, for every module
+   * under the prefix that `modules` does not list (`@langchain/community/embeddings/<provider>` exports
+   * `<Provider>Embeddings`).
+   */
+  modulePatterns?: Record<string, Record<string, MemberSpec>>;
   types?: Record<string, TypeSpec>;
   /**
    * Types the package exports (module specifier → type names) whose values cannot carry any tracing option

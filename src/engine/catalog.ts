@@ -17,6 +17,13 @@ export interface IndexedType {
   nativeTracing?: TypeSpec['nativeTracing'];
   /** Published methods that make no model request (`TypeSpec.notRequests`, own and inherited): path → reason. */
   notRequests: Map<string, string>;
+  /** A family of modules (`PackageModel.modulePatterns`): export name patterns, tried in order. */
+  exportPatterns?: { re: RegExp; spec: MemberSpec }[];
+}
+
+/** An export name pattern (`*Embeddings`) as an anchored regular expression. */
+function exportPattern(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[A-Za-z0-9_$]*')}$`);
 }
 
 /** Strip a TS/JS extension and a trailing `/index`, so `./llm`, `./llm.ts` and `./llm/index.js` compare equal. */
@@ -33,6 +40,8 @@ export class CatalogIndex {
   readonly models = new Map<string, PackageModel>();
   /** SDK id → the npm package whose version gates version ranges. */
   readonly sdkPackage = new Map<string, string>();
+  /** Module families (`PackageModel.modulePatterns`): specifier prefixes, longest first. */
+  private readonly modulePrefixes: string[] = [];
   /** Model API endpoints and gateways, with their compiled patterns. */
   readonly endpoints: (EndpointSpec & { re: RegExp })[] = [];
 
@@ -62,6 +71,13 @@ export class CatalogIndex {
           ? { sdk: existing.spec.sdk, members: { ...existing.spec.members, ...members } }
           : { sdk: model.id, members };
         raw.set(name, { spec: merged, model: existing?.model ?? model });
+      }
+      for (const [prefix, members] of Object.entries(model.modulePatterns ?? {})) {
+        // One type per family, named by its prefix (the text prefilter finds the prefix in an import).
+        const name = MODULE_TYPE_PREFIX + prefix;
+        const existing = raw.get(name);
+        raw.set(name, { spec: { sdk: existing?.spec.sdk ?? model.id, members: { ...existing?.spec.members, ...members } }, model: existing?.model ?? model });
+        if (!this.modulePrefixes.includes(prefix)) this.modulePrefixes.push(prefix);
       }
       for (const [name, spec] of Object.entries(model.types ?? {})) {
         const existing = raw.get(name);
@@ -104,8 +120,10 @@ export class CatalogIndex {
         }
       }
       const notRequests = resolveNotRequests(name, new Set(), new Map());
-      this.types.set(name, { name, sdk: spec.sdk, model, members, prefixes, nativeTracing: spec.nativeTracing, notRequests });
+      const family = name.endsWith('/') ? { exportPatterns: [...members].map(([glob, m]) => ({ re: exportPattern(glob), spec: m })) } : {};
+      this.types.set(name, { name, sdk: spec.sdk, model, members, prefixes, nativeTracing: spec.nativeTracing, notRequests, ...family });
     }
+    this.modulePrefixes.sort((a, b) => b.length - a.length);
   }
 
   /** The endpoint a URL belongs to, if the catalog knows it. */
@@ -115,7 +133,10 @@ export class CatalogIndex {
 
   moduleType(spec: string): string | undefined {
     const key = moduleKey(spec);
-    return this.modules.has(key) ? MODULE_TYPE_PREFIX + key : undefined;
+    if (this.modules.has(key)) return MODULE_TYPE_PREFIX + key;
+    // A module of a family: deeper than its prefix, a package's entry point (not a path).
+    for (const prefix of this.modulePrefixes) if (key.startsWith(prefix) && key.length > prefix.length) return MODULE_TYPE_PREFIX + prefix;
+    return undefined;
   }
 
   type(name: string): IndexedType | undefined {
@@ -123,7 +144,10 @@ export class CatalogIndex {
   }
 
   member(type: string, path: string[]): MemberSpec | undefined {
-    return this.types.get(type)?.members.get(path.join('.'));
+    const t = this.types.get(type);
+    if (!t) return undefined;
+    if (t.exportPatterns) return path.length === 1 ? t.exportPatterns.find((p) => p.re.test(path[0]!))?.spec : undefined;
+    return t.members.get(path.join('.'));
   }
 
   /** Whether some member path of the type starts with `path` (the empty path always does for a known type). */
@@ -131,6 +155,7 @@ export class CatalogIndex {
     const t = this.types.get(type);
     if (!t) return false;
     if (path.length === 0) return true;
+    if (t.exportPatterns) return path.length === 1 && t.exportPatterns.some((p) => p.re.test(path[0]!));
     return t.prefixes.has(path.join('.'));
   }
 }

@@ -90,6 +90,8 @@ export interface CatalogNames {
   fnOptionKeys: Set<string>;
   /** Last segments of the members that start a span (not as active) or create a callback handler. */
   spanOrHandler: Set<string>;
+  /** Last segments of the members that call a function argument back with a catalog instance (`MemberSpec.callbackParams`). */
+  callbackParams: Set<string>;
 }
 
 const catalogNamesCache = new WeakMap<CatalogIndex, CatalogNames>();
@@ -97,12 +99,13 @@ const catalogNamesCache = new WeakMap<CatalogIndex, CatalogNames>();
 export function catalogNames(catalog: CatalogIndex): CatalogNames {
   let names = catalogNamesCache.get(catalog);
   if (names) return names;
-  names = { site: new Set(), loads: new Set(), fnOptionKeys: new Set(), spanOrHandler: new Set() };
+  names = { site: new Set(), loads: new Set(), fnOptionKeys: new Set(), spanOrHandler: new Set(), callbackParams: new Set() };
   for (const t of catalog.types.values()) {
     for (const [p, m] of t.members) {
       const last = p.slice(p.lastIndexOf('.') + 1);
       if (m.site) names.site.add(last);
       if (m.span || m.handler) names.spanOrHandler.add(last);
+      if (m.callbackParams) names.callbackParams.add(last);
       if (m.load && p === '' && t.name.startsWith(MODULE_TYPE_PREFIX)) names.loads.add(t.name.slice(MODULE_TYPE_PREFIX.length));
       const filtered = m.global?.defaults?.filteredBy;
       if (filtered) names.fnOptionKeys.add(filtered.key);
@@ -377,6 +380,8 @@ export class FileFacts {
           bindPattern(p.name, scope, (pth, _el, opaque) => ({ k: 'param', fn: fnNode, index, path: pth, type: pth.length === 0 ? p.type : undefined, ...(pth.length && p.type ? { patternType: p.type } : {}), error: catchCallback && index === 0 && pth.length === 0, ...(opaque ? { opaque } : {}) }));
           if (kind === ts.SyntaxKind.Constructor && classes && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) {
             // Parameter property: `constructor(private client: OpenAI)`.
+            // What the construction passes (the parameter), its default, its declared type.
+            this.classProp(classes.node, p.name.text, { expr: p.name });
             if (p.initializer) this.classProp(classes.node, p.name.text, { expr: p.initializer });
             if (p.type) this.classProp(classes.node, p.name.text, { type: p.type });
           }

@@ -41,6 +41,14 @@ export function preferredImplementation(candidates: AVal[], summaryOf: (id: stri
 
 const MAX_DEPTH = 40;
 
+/** The member naming a class's constructor, as `super(...)` calls it. */
+export const CTOR = '$ctor';
+
+/** An argument whose value (or an object literal's) a constructed instance may keep. */
+function carriesValue(a: Arg): boolean {
+  return !!a.v || (!!a.obj && Object.values(a.obj).some((x) => !!x.v));
+}
+
 /** What an instance passes on to the values obtained from it: its identity and the provider it talks to. */
 function keep(v: Extract<AVal, { k: 'inst' }>): { origin?: string; provider?: string } {
   return { ...(v.origin ? { origin: v.origin } : {}), ...(v.provider ? { provider: v.provider } : {}) };
@@ -120,7 +128,7 @@ export class Interp {
       return this.member(v, step.m);
     }
     if ('call' in step) return this.call(v, step.call, step.at);
-    if ('param' in step) return this.paramOf(v, step.param);
+    if ('param' in step) return step.arg !== undefined ? this.callbackParam(v, step.arg, step.nargs ?? step.arg + 1, step.param) : this.paramOf(v, step.param);
     return this.construct(v, step.new, step.typed);
   }
 
@@ -133,19 +141,32 @@ export class Interp {
     return this.host.classSummary?.(v.id)?.params?.[index] ?? undefined;
   }
 
+  /** Parameter `param` of a function passed as argument `arg` (of `nargs`) to a call of `v0`, when the catalog says what it receives. */
+  callbackParam(v0: AVal, arg: number, nargs: number, param: number): AVal | undefined {
+    const v = this.concretize(v0);
+    if (!v) return undefined;
+    if (v.k === 'ref') return { ...v, steps: [...v.steps, { param, arg, nargs }] };
+    if (v.k !== 'inst') return undefined;
+    const spec = this.host.catalog.member(v.type, v.path);
+    const cb = spec?.callbackParams?.find((c) => (c.arg === 'last' ? arg === nargs - 1 : c.arg === arg) && c.param === param);
+    return cb ? { k: 'inst', type: cb.type, path: [], ...keep(v) } : undefined;
+  }
+
   member(v: AVal, name: string): AVal | undefined {
     if (v.k === 'ref' || v.k === 'param') return { ...v, steps: [...v.steps, { m: name }] };
     if (v.k === 'obj') {
       if (name === '$each') return { ...v, each: true };
-      return v.each ? undefined : this.classMember(v.cls, name, 'members');
+      return v.each ? undefined : this.classMember(v.cls, name, 'members', v.args);
     }
-    if (v.k === 'cls') return this.classMember(v.id, name, 'statics');
+    // `$ctor`: the constructor `super(...)` runs (the class's own, else the nearest base class's).
+    if (v.k === 'cls') return name === CTOR ? this.ctorOf(v.id) : this.classMember(v.id, name, 'statics');
     if (v.k !== 'inst') return undefined;
     const path = [...v.path, name];
     const spec = this.host.catalog.member(v.type, path);
-    if (spec?.is) return { k: 'inst', type: spec.is, path: [], wiring: v.wiring, ...keep(v) };
+    const declared = v.declared ? { declared: { ...v.declared, path: [...v.declared.path, name] } } : {};
+    if (spec?.is) return { k: 'inst', type: spec.is, path: [], wiring: v.wiring, ...keep(v), ...declared };
     if (!this.host.catalog.hasPrefix(v.type, path)) return undefined;
-    return { k: 'inst', type: v.type, path, wiring: v.wiring, ...keep(v) };
+    return { k: 'inst', type: v.type, path, wiring: v.wiring, ...keep(v), ...declared };
   }
 
   /** `at`: the origin of the call expression (a function that creates per call gives its result that origin). */
@@ -196,15 +217,22 @@ export class Interp {
    * base class's summary, or a catalog base class's instance type (`this.tracer` of an
    * `InstrumentationBase` subclass).
    */
-  classMember(id: string, name: string, where: 'members' | 'statics'): AVal | undefined {
+  classMember(id: string, name: string, where: 'members' | 'statics', ctorArgs?: Arg[]): AVal | undefined {
     if (this.depth > MAX_DEPTH) return undefined;
     this.depth++;
     try {
+      // The arguments the class at `cur` was constructed with (unknown: undefined), for members it takes from them.
+      let args = where === 'members' ? ctorArgs : undefined;
       for (let cur: string | undefined = id, hops = 0; cur && hops < 8; hops++) {
         const c = this.host.classSummary?.(cur);
         if (!c) return undefined;
-        const own = c[where]?.[name];
-        if (own) return own;
+        // Own keys only: `toString` of a member table is no member of the class.
+        const table = c[where];
+        const own = table && Object.hasOwn(table, name) ? table[name] : undefined;
+        if (own) return c.ctor?.k === 'fn' && where === 'members' ? this.bindCtor(own, c.ctor.id, args) : own;
+        // What the base class's constructor receives: this class's `super(...)` arguments, or (with no
+        // constructor of its own) the same arguments.
+        if (where === 'members' && c.ctor?.k === 'fn') args = c.superArgs ? this.substituteArgs(c.superArgs, c.ctor.id, args, 0) : undefined;
         // A method an interface only declares: the project's classes that implement it have it.
         if (c.isType && where === 'members') {
           const impl = this.host.implementationOf?.(cur, name);
@@ -218,7 +246,7 @@ export class Interp {
           continue;
         }
         if (base.k === 'inst' && where === 'members') {
-          const inst = this.construct(base, []);
+          const inst = this.construct(base, args ?? []);
           return inst && this.member(inst, name);
         }
         return undefined;
@@ -233,7 +261,7 @@ export class Interp {
   construct(v0: AVal, args: Arg[], typed?: true): AVal | undefined {
     const v = this.concretize(v0);
     if (!v) return undefined;
-    if (v.k === 'cls') return { k: 'obj', cls: v.id };
+    if (v.k === 'cls') return !typed && args.some(carriesValue) ? { k: 'obj', cls: v.id, args } : { k: 'obj', cls: v.id };
     if (v.k === 'ref' || v.k === 'param') return { ...v, steps: [...v.steps, typed ? { new: args, typed } : { new: args }] };
     if (v.k !== 'inst') return undefined;
     const spec: MemberSpec | undefined = this.host.catalog.member(v.type, v.path);
@@ -259,11 +287,63 @@ export class Interp {
 
   substitute(v: AVal, fnId: string, args: Arg[]): AVal | undefined {
     if (v.k === 'param' && v.fn === fnId) {
-      const actual = args[v.index]?.v;
+      if (args.some((a) => a.spread)) return undefined;
+      // A member of an object literal passed there (`super({ client })` to `constructor({ client })`).
+      let arg = args[v.index];
+      let steps = v.steps;
+      while (arg && !arg.v && arg.obj && steps.length && 'm' in steps[0]! && steps[0].m !== '$wrap') {
+        arg = arg.obj[steps[0].m];
+        steps = steps.slice(1);
+      }
+      const actual = arg?.v;
       if (!actual) return undefined;
-      return this.applySteps(addWiring(this.concretize(actual) ?? actual, v.wiring), v.steps);
+      return this.applySteps(addWiring(this.concretize(actual) ?? actual, v.wiring), steps);
     }
     return this.concretize(v);
+  }
+
+  /**
+   * A class member as one instance sees it: a value taken from a parameter of the class's constructor
+   * `ctorId` is what that instance was constructed with (`args`); unknown arguments leave it symbolic,
+   * and a parameter the construction left out holds nothing.
+   */
+  bindCtor(v: AVal, ctorId: string, args: Arg[] | undefined): AVal | undefined {
+    if (v.k !== 'param' || v.fn !== ctorId || !args) return v;
+    if (args.some((a) => a.spread)) return v;
+    if (!args[v.index]) return undefined;
+    return this.substitute(v, ctorId, args) ?? v;
+  }
+
+  /** Arguments whose values are rooted at parameters of `fnId`, with `actual` (when known) put in. */
+  substituteArgs(args: Arg[], fnId: string, actual: Arg[] | undefined, depth: number): Arg[] {
+    if (!actual || depth > 3) return args;
+    return args.map((a) => {
+      let out = a;
+      if (a.v?.k === 'param' && a.v.fn === fnId) {
+        const { v: _v, ...rest } = a;
+        const nv = this.substitute(a.v, fnId, actual);
+        out = nv ? { ...rest, v: nv } : rest;
+      }
+      if (a.obj) {
+        const obj: Record<string, Arg> = {};
+        for (const [k, x] of Object.entries(a.obj)) obj[k] = this.substituteArgs([x], fnId, actual, depth + 1)[0]!;
+        out = { ...out, obj };
+      }
+      return out;
+    });
+  }
+
+  /** The constructor `new` of class `id` runs first: its own, else the nearest base class's. */
+  ctorOf(id: string): AVal | undefined {
+    for (let cur: string | undefined = id, hops = 0; cur && hops < 8; hops++) {
+      const c: ClassSummary | undefined = this.host.classSummary?.(cur);
+      if (!c) return undefined;
+      if (c.ctor) return c.ctor;
+      const base: AVal | undefined = c.base && this.concretize(c.base);
+      if (base?.k !== 'cls') return undefined;
+      cur = base.id;
+    }
+    return undefined;
   }
 
   /** The arguments (or array elements of them) that are instances of one of `types`. */

@@ -38,6 +38,11 @@ export interface Evidence {
   /** The local mechanism that wires it (wrapper, option, scope), if any. */
   local?: string;
   /**
+   * It runs in a scope wired by a run the scope does not start (a LangGraph node): the scope, and the
+   * origin of the instance whose runs count (absent: whatever invokes it, not followed).
+   */
+  run?: { mechanism: string; origin?: string; outside: string; untraced?: { callee: string; at: string } };
+  /**
    * The processes that run the site's file, each with an import chain from its entry point and the
    * registration that traces the site in it (or why none does). Empty: no entry point reaches the file.
    */
@@ -120,8 +125,12 @@ export interface LinkOptions {
   packageDirOf?(file: string): string | undefined;
   /** A path for messages and evidence. */
   display?(file: string): string;
-  /** The file is a catalog SDK's own implementation (its repository's `src/`): its calls are not sites. */
-  isSdkImplementation?(file: string): boolean;
+  /**
+   * The catalog package whose own implementation the file is (its repository's `src/`), if any: its
+   * calls of that SDK's surface are the SDK at work, not sites; the model requests it makes through
+   * another SDK (an agent framework calling a provider) are sites like any other.
+   */
+  sdkImplementedBy?(file: string): string | undefined;
 }
 
 export interface LinkResult {
@@ -340,7 +349,10 @@ export class Linker implements InterpHost {
     }
     // 2. Sites.
     const sites = new Map<string, EvaluatedSite>();
+    /** Site key → why a constructor call reaching it passes a value tracewire cannot follow. */
+    const unresolved = new Map<string, string>();
     const put = (site: EvaluatedSite) => {
+      if (site.sdk === this.implementedSdk(site.file)) return;
       const key = `${site.file}\0${site.range.start}`;
       const prev = sites.get(key);
       // A site reached from several callers is wired only if every caller wires it.
@@ -348,34 +360,152 @@ export class Linker implements InterpHost {
     };
     for (const s of summaries) {
       this.currentFile = s.file;
-      if (this.opts.isSdkImplementation?.(s.file)) continue;
       for (const c of s.calls) {
         const callee = this.interp.concretize(c.callee);
         if (!callee) continue;
+        // Constructing a project class (or `super(...)`): its constructor's parameters may be the clients its methods call.
+        if (c.isNew && callee.k === 'cls') {
+          const ctor = this.interp.ctorOf(callee.id);
+          if (ctor?.k === 'fn') this.paramSites(s.file, c, ctor.id, true, put, unresolved);
+          continue;
+        }
         // `new X()` is a site only where constructing the instance is the request (`MemberSpec.new` with `site`).
         if (c.isNew && (callee.k !== 'inst' || !this.catalog.member(callee.type, callee.path)?.new)) continue;
-        if (callee.k === 'inst') {
+        if (callee.k === 'inst' && callee.declared) {
+          this.declaredSites(s.file, c, callee, put, unresolved);
+        } else if (callee.k === 'inst') {
           const site = this.evaluate(s.file, c, callee, []);
           if (site) put(site);
         } else if (callee.k === 'fn') {
           // A call of a user function that calls SDK methods on its parameters.
-          const fs = this.fnSummary(callee.id);
-          const fnFile = callee.id.slice(0, callee.id.lastIndexOf('#'));
-          for (const pc of fs?.paramCalls ?? []) {
-            const actual = this.interp.substitute(pc.callee, callee.id, c.args);
-            const conc = this.interp.concretize(actual);
-            if (!conc || conc.k !== 'inst') continue;
-            this.currentFile = fnFile;
-            const outer: CallCandidate = c;
-            const site = this.evaluate(fnFile, pc, conc, [outer]);
-            this.currentFile = s.file;
-            if (site) put(site);
-          }
+          this.paramSites(s.file, c, callee.id, c.calleeText === 'super', put, unresolved);
         }
       }
     }
+    // A constructor some callers give a client and others something tracewire cannot follow: the calls
+    // its instances' methods make on it are not known to be wired.
+    for (const [key, why] of unresolved) {
+      const site = sites.get(key);
+      if (!site?.wired) continue;
+      const unknown = `${why}; the call is wired for the others (${site.mechanism})`;
+      sites.set(key, { ...site, wired: false, mechanism: null, unknown, evidence: { ...site.evidence, unknown } });
+    }
+    this.runScopes(sites);
     const list = [...sites.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start - b.range.start));
     return { sites: list, registrations: this.registrations };
+  }
+
+  /**
+   * The sites a call of user function `fnId` (in `file`) makes through its parameters. For a constructor
+   * (`new X(client)`, `super(client)`), the calls its methods make later on the kept value run outside
+   * the construction: only the calls in the constructor's own body take the caller's context. A
+   * constructor argument present but not followed is noted in `unresolved`.
+   */
+  private paramSites(file: string, c: CallCandidate, fnId: string, isCtor: boolean, put: (site: EvaluatedSite) => void, unresolved: Map<string, string>): void {
+    const fs = this.fnSummary(fnId);
+    const fnFile = fnId.slice(0, fnId.lastIndexOf('#'));
+    for (const pc of fs?.paramCalls ?? []) {
+      const actual = this.interp.substitute(pc.callee, fnId, c.args);
+      const conc = this.interp.concretize(actual);
+      if (!conc || conc.k !== 'inst') {
+        if (isCtor && pc.callee.k === 'param' && this.unfollowedArg(pc.callee, fnId, c.args)) {
+          const key = `${fnFile}\0${pc.range.start}`;
+          if (!unresolved.has(key)) unresolved.set(key, `\`${c.calleeText}(...)\` at ${this.display(file)}:${c.range.line} passes a value tracewire cannot follow`);
+        }
+        continue;
+      }
+      this.currentFile = fnFile;
+      const inBody = !isCtor || pc.fns?.[0] === fnId;
+      const site = this.evaluate(fnFile, pc, conc, inBody ? [c] : []);
+      this.currentFile = file;
+      if (site) put(site);
+    }
+  }
+
+  private readonly implementedMemo = new Map<string, string | undefined>();
+
+  /** The SDK (catalog model id) whose own implementation the file is, if any (see `LinkOptions.sdkImplementedBy`). */
+  private implementedSdk(file: string): string | undefined {
+    if (this.implementedMemo.has(file)) return this.implementedMemo.get(file);
+    const pkg = this.opts.sdkImplementedBy?.(file);
+    const sdk = pkg === undefined ? undefined : this.catalog.modules.get(moduleKey(pkg));
+    this.implementedMemo.set(file, sdk);
+    return sdk;
+  }
+
+  /** Constructor id → the calls that run it (`new X(...)`, `super(...)`), with their files; built on first use. */
+  private ctorCalls: Map<string, { file: string; c: CallCandidate }[]> | undefined;
+
+  private callsOfCtor(id: string): { file: string; c: CallCandidate }[] {
+    if (!this.ctorCalls) {
+      this.ctorCalls = new Map();
+      const saved = this.currentFile;
+      for (const s of this.all) {
+        this.currentFile = s.file;
+        for (const c of s.calls) {
+          if (!c.isNew && c.calleeText !== 'super') continue;
+          const callee = this.interp.concretize(c.callee);
+          const ctor = c.isNew ? (callee?.k === 'cls' ? this.interp.ctorOf(callee.id) : undefined) : callee;
+          if (ctor?.k !== 'fn') continue;
+          (this.ctorCalls.get(ctor.id) ?? this.ctorCalls.set(ctor.id, []).get(ctor.id)!).push({ file: s.file, c });
+        }
+      }
+      this.currentFile = saved;
+    }
+    return this.ctorCalls.get(id) ?? [];
+  }
+
+  /**
+   * A site on a field known by its declared type, kept from a constructor parameter
+   * (`constructor(private client: OpenAI)`): judged with what each construction passes (a wrapped client
+   * is wired, another SDK's client makes no such site); by the declared type when no construction
+   * passes anything tracewire can follow.
+   */
+  private declaredSites(file: string, c: CallCandidate, callee: Extract<AVal, { k: 'inst' }>, put: (site: EvaluatedSite) => void, unresolved: Map<string, string>): void {
+    const d = callee.declared!;
+    const p: Extract<AVal, { k: 'param' }> = { k: 'param', fn: d.fn, index: d.index, steps: d.path.map((m) => ({ m })) };
+    let followed = false;
+    let unfollowed: string | undefined;
+    for (const { file: cf, c: cc } of this.callsOfCtor(d.fn)) {
+      this.currentFile = cf;
+      const actual = this.interp.concretize(this.interp.substitute(p, d.fn, cc.args));
+      const open = !actual || actual.k === 'param' || actual.k === 'ref';
+      if (open && this.unfollowedArg({ ...p, steps: [] }, d.fn, cc.args)) {
+        unfollowed ??= `\`${cc.calleeText}(...)\` at ${this.display(cf)}:${cc.range.line} passes a value tracewire cannot follow`;
+        continue;
+      }
+      if (open) continue;
+      followed = true;
+      if (actual.k !== 'inst') continue;
+      this.currentFile = file;
+      const site = this.evaluate(file, c, actual, []);
+      if (site) put(site);
+    }
+    this.currentFile = file;
+    if (!followed) {
+      const site = this.evaluate(file, c, callee, []);
+      if (site) put(site);
+    } else if (unfollowed) {
+      const key = `${file}\0${c.range.start}`;
+      if (!unresolved.has(key)) unresolved.set(key, unfollowed);
+    }
+  }
+
+  /**
+   * Whether the argument a parameter value is rooted at was passed but cannot be followed: neither it nor
+   * any member of it on the way to the call resolves to something known (a client, a project object).
+   * An argument left out, a literal, a function, or a known value that is no client are followed.
+   */
+  private unfollowedArg(p: Extract<AVal, { k: 'param' }>, fnId: string, args: Arg[]): boolean {
+    const root = args[p.index];
+    if (!root || root.spread || root.lit !== undefined || root.fn) return false;
+    for (let n = 0; n <= p.steps.length; n++) {
+      const step = p.steps[n - 1];
+      if (n > 0 && !(step && 'm' in step)) break;
+      const v = this.interp.concretize(this.interp.substitute({ ...p, steps: p.steps.slice(0, n) }, fnId, args));
+      if (v && v.k !== 'param' && v.k !== 'ref') return false;
+    }
+    return true;
   }
 
   /** Instance origin → mechanism, for registrations of specific instances (`MemberSpec.registers`). */
@@ -553,9 +683,13 @@ export class Linker implements InterpHost {
     // (c) lexical tracing scopes, here and in callers (for sites reached through parameters)
     for (const cand of [c, ...outer]) {
       if (cand.wiredBy) return local(cand.wiredBy);
-      const m = this.contextsMechanism(cand.contexts, sdk, spec.kind) ?? this.contextsMechanism((cand.fns ?? []).flatMap((id) => this.passedContexts.get(id) ?? []), sdk, spec.kind);
+      const passed = (cand.fns ?? []).flatMap((id) => this.passedContexts.get(id) ?? []);
+      const m = this.contextsMechanism(cand.contexts, sdk, spec.kind) ?? this.contextsMechanism(passed, sdk, spec.kind);
       if (m) return local(m);
+      evidence.run ??= this.runScope([...cand.contexts, ...passed], sdk);
     }
+    // A helper that graph nodes call runs under the graph's run like the nodes' own calls.
+    evidence.run ??= this.runThroughCallers(c.fns, sdk, 0);
     // (d) global registrations, in every process that runs the call
     const covering = (r: Registration) =>
       r.covers.some((cov) => cov.sdk === sdk && (!cov.versions || this.versionMatches(sdk, cov.versions)) && (!cov.operations || cov.operations.includes(spec.operation)));
@@ -625,6 +759,91 @@ export class Linker implements InterpHost {
       }
     }
     return out;
+  }
+
+  /** The first scope among `contexts` whose wiring is a run's (`ScopeSpec.fromRun`) and that applies to `sdk`. */
+  private runScope(contexts: Context[], sdk: string): Evidence['run'] {
+    for (const ctx of contexts) {
+      if (ctx.k !== 'arg') continue;
+      const v = this.interp.concretize(ctx.callee);
+      if (v?.k !== 'inst') continue;
+      const scope = this.catalog.member(v.type, v.path)?.scope;
+      if (!scope?.fromRun || (scope.sdks && !scope.sdks.includes(sdk))) continue;
+      const at = scope.callbackArg;
+      if (!(at === 'any' || at === ctx.index || (at === 'last' && ctx.index === ctx.nargs - 1))) continue;
+      return { mechanism: scope.mechanism, ...(scope.fromRun.runner === 'instance' && v.origin ? { origin: v.origin } : {}), outside: scope.fromRun.outside };
+    }
+    return undefined;
+  }
+
+  /** Function id → the calls of it made inside functions (this file's and other files'), built on first use. */
+  private callers: Map<string, { fns: string[]; contexts: Context[] }[]> | undefined;
+
+  private callersOf(id: string): { fns: string[]; contexts: Context[] }[] {
+    if (!this.callers) {
+      this.callers = new Map();
+      const add = (callee: string, x: { fns: string[]; contexts: Context[] }) => (this.callers!.get(callee) ?? this.callers!.set(callee, []).get(callee)!).push(x);
+      const saved = this.currentFile;
+      for (const s of this.all) {
+        this.currentFile = s.file;
+        for (const h of s.helperCalls ?? []) add(h.callee, h);
+        for (const c of s.calls) {
+          if (c.isNew || !c.fns || c.callee?.k !== 'ref') continue;
+          const v = this.interp.concretize(c.callee);
+          if (v?.k === 'fn') add(v.id, { fns: c.fns, contexts: c.wiredBy ? [] : c.contexts });
+        }
+      }
+      this.currentFile = saved;
+    }
+    return this.callers.get(id) ?? [];
+  }
+
+  /**
+   * The run scope every known caller of the function enclosing a site sits in (a graph node calling a
+   * helper, up to a few calls deep), when they all sit in nodes of the same graph.
+   */
+  private runThroughCallers(fns: string[] | undefined, sdk: string, depth: number): Evidence['run'] {
+    if (!fns?.length || depth > 3) return undefined;
+    // The innermost enclosing function that something calls.
+    let callers: { fns: string[]; contexts: Context[] }[] = [];
+    for (const id of fns) {
+      callers = this.callersOf(id);
+      if (callers.length) break;
+    }
+    let found: Evidence['run'];
+    for (const cl of callers) {
+      const passed = cl.fns.flatMap((id) => this.passedContexts.get(id) ?? []);
+      const r = this.runScope([...cl.contexts, ...passed], sdk) ?? this.runThroughCallers(cl.fns, sdk, depth + 1);
+      // A caller outside every node, or nodes of different graphs: no single run to judge it by.
+      if (!r || (found && (found.origin !== r.origin || found.mechanism !== r.mechanism))) return undefined;
+      found ??= r;
+    }
+    return found;
+  }
+
+  /**
+   * Sites in a scope wired by a run (a LangGraph node): wired when every run of that instance in the
+   * repository is wired; when none is seen (a graph exported for the LangGraph server), unknown.
+   */
+  private runScopes(sites: Map<string, EvaluatedSite>): void {
+    const runsByOrigin = new Map<string, EvaluatedSite[]>();
+    for (const s of sites.values()) if (s.kind !== 'llm-call' && s.origin) (runsByOrigin.get(s.origin) ?? runsByOrigin.set(s.origin, []).get(s.origin)!).push(s);
+    for (const [key, site] of sites) {
+      const run = site.evidence.run;
+      if (!run || site.wired || site.disabled) continue;
+      const runs = run.origin ? runsByOrigin.get(run.origin) ?? [] : [];
+      if (runs.length && runs.every((r) => r.wired)) {
+        const mechanism = `${run.mechanism} (its run: ${runs[0]!.mechanism})`;
+        const { unknown: _u, lacking: _l, ...rest } = site;
+        sites.set(key, { ...rest, wired: true, mechanism, evidence: { ...site.evidence, local: mechanism, unknown: undefined } });
+      } else if (runs.length) {
+        // Traced by fixing the run (its handlers reach the node), not this call.
+        const r = runs.find((x) => !x.wired)!;
+        sites.set(key, { ...site, evidence: { ...site.evidence, run: { ...run, untraced: { callee: r.callee, at: r.file === site.file ? `line ${r.range.line}` : `${this.display(r.file)}:${r.range.line}` } } } });
+      } else if (!site.unknown) {
+        sites.set(key, { ...site, unknown: run.outside, evidence: { ...site.evidence, unknown: run.outside } });
+      }
+    }
   }
 
   private contextsMechanism(contexts: Context[], sdk: string, kind: SiteSpec['kind']): string | undefined {

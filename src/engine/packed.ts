@@ -11,7 +11,7 @@ import type { AVal, CallCandidate, FileSummary } from './values.js';
 
 /**
  * Three JSON texts joined by NUL (which JSON text never contains raw): the head (`starExports`,
- * `passedRefs`, `loads` and the callee of each call: every file's are needed by the linker), the rest of each
+ * `passedRefs`, `helperCalls`, `loads` and the callee of each call: every file's are needed by the linker), the rest of each
  * call (range, arguments, contexts: needed for the calls that resolve), and the tail (`exports`, `fns`:
  * needed only for the files something resolves into). As a string in transit (worker messages, the
  * cache file); as UTF-8 bytes while a run holds it, outside the JavaScript heap, so that a project's
@@ -29,6 +29,7 @@ const PART_INDEX: Record<PackedPart, number> = { head: 0, calls: 1, tail: 2 };
 interface Head {
   starExports: string[];
   passedRefs?: FileSummary['passedRefs'];
+  helperCalls?: FileSummary['helperCalls'];
   loads?: string[];
   imports?: string[];
   importNames?: Record<string, string[]>;
@@ -57,6 +58,7 @@ function decode(text: string, file: string): unknown {
 export function packSummary(s: FileSummary): PackedSummary {
   const head: Head = { starExports: s.starExports, callees: s.calls.map((c) => c.callee), isNew: s.calls.map((c) => c.isNew) };
   if (s.passedRefs) head.passedRefs = s.passedRefs;
+  if (s.helperCalls) head.helperCalls = s.helperCalls;
   if (s.loads) head.loads = s.loads;
   if (s.imports) head.imports = s.imports;
   if (s.importNames) head.importNames = s.importNames;
@@ -160,6 +162,9 @@ export function unpackSummary(p: PackedSummary): FileSummary {
     },
     get passedRefs() {
       return parts.head().passedRefs;
+    },
+    get helperCalls() {
+      return parts.head().helperCalls;
     },
     get loads() {
       return parts.head().loads;

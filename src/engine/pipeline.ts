@@ -247,7 +247,7 @@ export function linkOptions(catalog: CatalogIndex, config: ResolvedConfig, summa
     processes,
     packageDirOf: (f) => versions.packageOf(f)?.dir,
     display,
-    isSdkImplementation: (f) => aliases.sdk.isImplementation(f),
+    sdkImplementedBy: (f) => aliases.sdk.implementationOf(f),
   };
 }
 

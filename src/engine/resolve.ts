@@ -11,7 +11,7 @@ import { fnBodyInfo, type FnNode, membersKeys, originOf, propName, unwrap } from
 import { type Aliases, isPathSpecifier, projectModule } from './aliases.js';
 import type { CatalogIndex } from './catalog.js';
 import { catalogNames, type FileFacts } from './facts.js';
-import { Interp, type InterpHost, preferredImplementation } from './interp.js';
+import { CTOR, Interp, type InterpHost, preferredImplementation } from './interp.js';
 import type { Binding, Scopes } from './scopes.js';
 import type { Arg, AVal, ClassSummary, FnSummary } from './values.js';
 
@@ -233,6 +233,13 @@ export class FileResolver implements InterpHost {
           for (const m of d.path) t = t && this.interp.member(t, m);
           if (t) return t;
         }
+        // A callback the catalog says what it receives (`inngest.createFunction(opts, trigger, async ({ step }) => ...)`).
+        const received = this.callbackReceives(d.fn, d.index);
+        if (received) {
+          let t: AVal | undefined = received;
+          for (const m of d.path) t = t && this.interp.member(t, m);
+          if (t) return t;
+        }
         const contextual = this.facts.contextualType.get(d.fn);
         if (contextual) {
           // `const h: Handler = (ctx) => ...`: the parameter's type is the function type's.
@@ -363,6 +370,11 @@ export class FileResolver implements InterpHost {
 
   private computeVal(e0: ts.Expression): AVal | undefined {
     const e = unwrap(e0);
+    // `super(...)`: the base class's constructor.
+    if (e.kind === ts.SyntaxKind.SuperKeyword) {
+      const cls = this.enclosingClass(e);
+      return cls && this.superCtor(cls);
+    }
     if (ts.isIdentifier(e)) {
       if (e.text === 'undefined') return undefined;
       const d = this.scopes.lookup(e.text, e.getStart(this.sf));
@@ -450,28 +462,56 @@ export class FileResolver implements InterpHost {
     const pos = e.getStart(this.sf);
     let cls: ts.ClassLikeDeclaration | undefined;
     for (const c of this.facts.classProps.keys()) if (c.pos <= pos && pos < c.end && (!cls || c.pos > cls.pos)) cls = c;
-    // Up the local `extends` chain: a member the subclass does not have may be the base class's.
+    // Up the local `extends` chain: a member the subclass does not have may be the base class's. A base
+    // class's constructor receives what the subclass passes to `super(...)`: a field it takes from a
+    // parameter holds that (`super(new OpenAI())` to `constructor(client) { this.client = client }`).
+    let args: Arg[] | undefined;
     for (let depth = 0; cls && depth < 8; depth++) {
       const values = this.facts.classProps.get(cls)?.get(name)?.filter((x) => !x.static);
+      const ctor = this.ctorNode(cls);
+      const bind = (v: AVal | undefined) => (v && ctor && args ? this.interp.bindCtor(v, this.fnId(ctor), args) : v);
       if (values?.length) {
         // Assigned values, methods and getters first; a declared type only when none resolves. A value
         // assigned from a parameter (`this.client = options.client`) is known only to the caller that
         // constructed the instance, so a concrete assignment elsewhere, then the declared type, come first.
-        const vals = values.map((x) => ('expr' in x ? this.val(x.expr) : 'method' in x ? ({ k: 'fn', id: this.fnId(x.method) } as AVal) : 'getter' in x ? this.returnsOf(x.getter) : undefined));
+        const vals = values.map((x) => bind('expr' in x ? this.ctorParamField(x.expr, ctor, !args) : 'method' in x ? ({ k: 'fn', id: this.fnId(x.method) } as AVal) : 'getter' in x ? this.returnsOf(x.getter) : undefined));
         const concrete = pick(vals.filter((x) => x?.k !== 'param'));
         if (concrete) return concrete;
-        return pick(values.map((x) => ('type' in x ? this.annotationValue(x.type) : undefined))) ?? pick(vals);
+        const typed = pick(values.map((x) => ('type' in x ? this.annotationValue(x.type) : undefined)));
+        // The declared type of a field the constructor takes from its parameter: what each construction passes tells more.
+        const fromCtor = ctor && !args && vals.find((x): x is Extract<AVal, { k: 'param' }> => x?.k === 'param' && x.fn === this.fnId(ctor) && !x.steps.length);
+        if (typed?.k === 'inst' && fromCtor && !typed.path.length) return { ...typed, declared: { fn: fromCtor.fn, index: fromCtor.index, path: [] } };
+        return typed ?? pick(vals);
+      }
+      // What this class's constructor passes to its base class's (with no constructor of its own: the same).
+      if (ctor) {
+        const own = this.superArgsOf(cls);
+        args = own && this.interp.substituteArgs(own, this.fnId(ctor), args, 0);
       }
       const local = this.localBaseClass(cls);
       if (!local) {
         // A base class of another file or of a library (`this.tracer` of an `InstrumentationBase`).
         const base = this.baseValue(cls);
-        const inst = base && base.k !== 'fn' && base.k !== 'obj' ? this.interp.construct(base, []) : undefined;
+        const inst = base && base.k !== 'fn' && base.k !== 'obj' ? this.interp.construct(base, args ?? []) : undefined;
         return inst && this.interp.member(inst, name);
       }
       cls = local;
     }
     return undefined;
+  }
+
+  /**
+   * The value assigned to a field. A constructor parameter with a declared type (`constructor(private
+   * client: OpenAI)`, `this.client = client`) is that type's instance, marked as taken from the parameter
+   * (`declared`, when `mark`): each construction of the class tells what it really holds.
+   */
+  private ctorParamField(expr: ts.Expression, ctor: ts.ConstructorDeclaration | undefined, mark: boolean): AVal | undefined {
+    const v = this.val(expr);
+    const u = unwrap(expr);
+    if (!mark || !ctor || v?.k !== 'inst' || v.path.length || v.declared || !ts.isIdentifier(u)) return v;
+    const d = this.scopes.lookup(u.text, u.getStart(this.sf));
+    if (d?.k !== 'param' || d.fn !== ctor || d.path.length || !d.type) return v;
+    return { ...v, declared: { fn: this.fnId(ctor), index: d.index, path: [] } };
   }
 
   /** The value a class extends (a project class, a reference to one in another file, a catalog class). */
@@ -536,6 +576,10 @@ export class FileResolver implements InterpHost {
       }
       const base = this.baseValue(node);
       if (base) out.base = base;
+      const ctor = this.ctorNode(node);
+      if (ctor) out.ctor = { k: 'fn', id: this.fnId(ctor) };
+      const superArgs = base && this.superArgsOf(node);
+      if (superArgs?.length) out.superArgs = superArgs;
       const impl: AVal[] = [];
       for (const h of node.heritageClauses ?? []) if (h.token === ts.SyntaxKind.ImplementsKeyword) for (const t of h.types) {
         const v = this.typeNameValue(t.expression, t.getStart(this.sf));
@@ -560,6 +604,17 @@ export class FileResolver implements InterpHost {
     }
     if (Object.keys(statics).length) out.statics = statics;
     return out;
+  }
+
+  /** What parameter `index` of a function passed directly to a catalog call receives (`MemberSpec.callbackParams`). */
+  private callbackReceives(fn: FnNode, index: number): AVal | undefined {
+    const passed = this.facts.fnArg.get(fn);
+    if (!passed || !ts.isCallExpression(passed.call)) return undefined;
+    const callee = unwrap(passed.call.expression);
+    const last = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+    if (last === undefined || !catalogNames(this.catalog).callbackParams.has(last)) return undefined;
+    const cv = this.val(callee);
+    return cv && (cv.k === 'inst' || cv.k === 'ref') ? this.interp.callbackParam(cv, passed.index, passed.nargs, index) : undefined;
   }
 
   /** `items.forEach((item) => ...)` over an array of project instances: the instance parameter `index` gets. */
@@ -637,6 +692,61 @@ export class FileResolver implements InterpHost {
       return d?.k === 'class' && d.node !== cls ? d.node : undefined;
     }
     return undefined;
+  }
+
+  /** A class's own constructor, when it declares one with a body. */
+  private ctorNode(cls: ts.ClassLikeDeclaration): ts.ConstructorDeclaration | undefined {
+    for (const m of cls.members) if (ts.isConstructorDeclaration(m) && m.body) return m;
+    return undefined;
+  }
+
+  /** The `super(...)` call of a constructor (outside functions nested in it). */
+  private superCall(ctor: ts.ConstructorDeclaration): ts.CallExpression | undefined {
+    let found: ts.CallExpression | undefined;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.SuperKeyword) found = n;
+      else if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) ts.forEachChild(n, visit);
+    };
+    if (ctor.body) ts.forEachChild(ctor.body, visit);
+    return found;
+  }
+
+  private readonly superArgsMemo = new Map<ts.ClassLikeDeclaration, Arg[] | null>();
+
+  /** What a class's constructor passes to `super(...)` (undefined: no constructor of its own, or no such call). */
+  private superArgsOf(cls: ts.ClassLikeDeclaration): Arg[] | undefined {
+    if (this.superArgsMemo.has(cls)) return this.superArgsMemo.get(cls) ?? undefined;
+    this.superArgsMemo.set(cls, null);
+    const ctor = this.ctorNode(cls);
+    const call = ctor && this.superCall(ctor);
+    const args = call ? this.args(call.arguments) : undefined;
+    this.superArgsMemo.set(cls, args ?? null);
+    return args;
+  }
+
+  /** The constructor `super(...)` runs in class `cls`: the nearest base class's that declares one (here or in another file). */
+  private superCtor(cls: ts.ClassLikeDeclaration): AVal | undefined {
+    let cur = cls;
+    for (let depth = 0; depth < 8; depth++) {
+      const local = this.localBaseClass(cur);
+      if (!local) {
+        const base = this.baseValue(cur);
+        return base?.k === 'ref' ? this.interp.member(base, CTOR) : undefined;
+      }
+      const ctor = this.ctorNode(local);
+      if (ctor) return { k: 'fn', id: this.fnId(ctor) };
+      cur = local;
+    }
+    return undefined;
+  }
+
+  /** The class that lexically encloses `e` (classes are few; a linear scan is fine). */
+  private enclosingClass(e: ts.Node): ts.ClassLikeDeclaration | undefined {
+    const pos = e.getStart(this.sf);
+    let cls: ts.ClassLikeDeclaration | undefined;
+    for (const c of this.facts.classes) if (c.pos <= pos && pos < c.end && (!cls || c.pos > cls.pos)) cls = c;
+    return cls;
   }
 
   args(list: ts.NodeArray<ts.Expression>): Arg[] {

@@ -109,10 +109,15 @@ export class SdkSources {
 
   /** Whether a file is the implementation of a catalog package (its `src/`, `lib/` or entry), not an application of it. */
   isImplementation(file: string): boolean {
+    return this.implementationOf(file) !== undefined;
+  }
+
+  /** The catalog package a file implements (its `src/`, `lib/` or entry), or undefined for an application of it. */
+  implementationOf(file: string): string | undefined {
     const pkg = this.packageOf(file);
-    if (!pkg) return false;
+    if (!pkg) return undefined;
     const rel = path.relative(pkg.dir, file).split(path.sep).join('/');
-    if (/^(src|lib)\//.test(rel)) return !/(^|\/)(examples?|__tests__|tests?|ecosystem-tests|scripts)\//.test(rel) && !/\.(test|spec)\.[cm]?[jt]sx?$/.test(rel);
-    return pkg.entries.has(moduleKey(file));
+    if (/^(src|lib)\//.test(rel)) return !/(^|\/)(examples?|__tests__|tests?|ecosystem-tests|scripts)\//.test(rel) && !/\.(test|spec)\.[cm]?[jt]sx?$/.test(rel) ? pkg.name : undefined;
+    return pkg.entries.has(moduleKey(file)) ? pkg.name : undefined;
   }
 }

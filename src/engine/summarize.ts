@@ -292,8 +292,18 @@ export class Summarizer {
       const node = this.r.fnById.get(fnId);
       if (node) this.summarize(node).paramCalls = list;
     }
+    // Constructors whose parameters this file's sites know only by a field's declared type: their calls matter.
+    const declaredCtors = new Set<string>();
+    for (const { callee } of resolved) if (callee.k === 'inst' && callee.declared) declaredCtors.add(callee.declared.fn);
+    const ctorMatters = (id: string) => declaredCtors.has(id) || !!this.r.fnSummary(id)?.paramCalls?.length;
     for (const { rec, callee } of resolved) {
       const isNew = ts.isNewExpression(rec.node);
+      // Constructing a project class whose constructor keeps a client its methods call (`this.client = client`).
+      if (isNew && callee.k === 'cls') {
+        const ctor = this.r.interp.ctorOf(callee.id);
+        if (ctor?.k === 'fn' && ctorMatters(ctor.id)) calls.push(candidate(rec, callee));
+        continue;
+      }
       // A project class or instance: constructing or calling one gives no catalog value.
       if (callee.k === 'param' || callee.k === 'cls' || callee.k === 'obj') continue;
       if (callee.k === 'inst') {
@@ -303,7 +313,7 @@ export class Summarizer {
         const interesting = isNew ? !!(spec.global || spec.instrumentation || spec.registers || (spec.site && spec.new)) : !!(spec.site || spec.global || spec.registers);
         if (!interesting) continue;
       }
-      if (callee.k === 'fn' && !this.r.fnSummary(callee.id)?.paramCalls?.length) continue;
+      if (callee.k === 'fn' && !this.r.fnSummary(callee.id)?.paramCalls?.length && !declaredCtors.has(callee.id)) continue;
       // A method of a value only typed with a class or interface of another file: a site only when its
       // name is a site member's (its other calls meant nothing before types were followed either).
       if (callee.k === 'ref' && callee.steps.some((st) => 'new' in st && st.typed)) {
@@ -311,6 +321,14 @@ export class Summarizer {
         if (!last || !('m' in last) || !(siteNames.has(last.m) || siteNames.has(''))) continue;
       }
       calls.push(candidate(rec, callee));
+    }
+    // Calls of this file's functions from inside functions (see `FileSummary.helperCalls`).
+    const helperCalls: NonNullable<FileSummary['helperCalls']> = [];
+    for (const { rec, callee } of resolved) {
+      if (callee.k !== 'fn' || !rec.fns || ts.isNewExpression(rec.node)) continue;
+      const { wiredBy, pending } = this.settle(this.contextsOf(rec.node.getStart(this.f.sf), rec.fns));
+      if (wiredBy) continue;
+      helperCalls.push({ callee: callee.id, fns: enclosingFnIds(this.f.file, rec.fns), contexts: pending });
     }
     const exports = this.collectExports();
     // Functions imported from another project file and passed to a call that may be a scope.
@@ -365,6 +383,7 @@ export class Summarizer {
       ...(Object.keys(classes).length ? { classes } : {}),
       calls,
       ...(passedRefs.length ? { passedRefs } : {}),
+      ...(helperCalls.length ? { helperCalls } : {}),
       ...(this.f.loads.size ? { loads: [...this.f.loads].sort() } : {}),
       ...(imports.length ? { imports } : {}),
       ...(importNames ? { importNames } : {}),
@@ -649,6 +668,8 @@ export function contextMechanism(c: Context, interp: Interp, host: InterpHost, s
       if (sdk === undefined) return 'pending';
       if (!spec.scope.sdks.includes(sdk)) return 'none';
     }
+    // Wired by a run the scope does not start: judged once every site is known (see `Linker.runScopes`).
+    if (spec.scope.fromRun) return 'pending';
     return spec.scope.mechanism;
   }
   if (c.k === 'decorator' && spec.decorator) return spec.decorator.mechanism;

@@ -53,8 +53,23 @@ export interface Arg {
   trailingComma?: boolean;
 }
 
-/** A step applied to a symbolic value: a member, a call, a construction, or (for a function type) the type of parameter `param`. */
-export type Step = { m: string } | { call: Arg[]; at?: string } | { new: Arg[]; typed?: true } | { param: number };
+/**
+ * An instance known only by the declared type of a field its class's constructor takes from parameter
+ * `index` of `fn` (`constructor(private client: OpenAI)`), then the members `path`: each construction
+ * of the class that passes a value there tells what it really is (a wrapped client, another SDK).
+ */
+export interface Declared {
+  fn: string;
+  index: number;
+  path: string[];
+}
+
+/**
+ * A step applied to a symbolic value: a member, a call, a construction, or (for a function type) the
+ * type of parameter `param`; with `arg`, parameter `param` of the function passed as argument `arg` (of
+ * `nargs`) to a call of the value (`MemberSpec.callbackParams`).
+ */
+export type Step = { m: string } | { call: Arg[]; at?: string } | { new: Arg[]; typed?: true } | { param: number; arg?: number; nargs?: number };
 
 export type AVal =
   /**
@@ -62,7 +77,7 @@ export type AVal =
    * `path`. `origin` (`file#offset` of the expression that created it) identifies the instance for
    * registrations that wire specific instances; instances obtained from it keep that origin.
    */
-  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[]; origin?: string; started?: true; provider?: string }
+  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[]; origin?: string; started?: true; provider?: string; declared?: Declared }
   /** Export `name` of a project file (absolute path as written in the import, resolved at link time), then steps. */
   | { k: 'ref'; file: string; name: string; steps: Step[] }
   /** Parameter `index` of user function `fn`, then steps. */
@@ -74,8 +89,10 @@ export type AVal =
   /**
    * An instance of a project class, or a value declared with a project interface type; `origin` as for
    * `inst`. `each`: an array of such instances (`providers: Provider[]`): iteration callbacks get one.
+   * `args`: the arguments it was constructed with, when any can matter (a field the constructor takes
+   * from a parameter, `this.client = client`, holds what this instance was given).
    */
-  | { k: 'obj'; cls: string; origin?: string; each?: true };
+  | { k: 'obj'; cls: string; origin?: string; each?: true; args?: Arg[] };
 
 /**
  * A project class or interface as other files see it: what its instances' members hold, and what it
@@ -86,6 +103,10 @@ export interface ClassSummary {
   name: string;
   /** The class it extends: a project class (`cls`, or a `ref` to one) or a catalog class (`inst`). */
   base?: AVal;
+  /** Its own constructor (a `fn` value), when it declares one: members taken from its parameters are bound per instance. */
+  ctor?: AVal;
+  /** The arguments its constructor passes to `super(...)` (values may be rooted at the constructor's parameters). */
+  superArgs?: Arg[];
   /** Instance members: methods and function-valued fields (`fn`), fields (their value or declared type), getters (what they return). */
   members: Record<string, AVal>;
   /** Static members (`Service.instance`, `Metrics.requests`). */
@@ -216,6 +237,12 @@ export interface FileSummary {
   calls: CallCandidate[];
   /** Values of other project files passed as call arguments here: functions handed to a scope from afar. */
   passedRefs?: { value: AVal; callee: AVal; index: number; nargs: number }[];
+  /**
+   * Calls of this file's own functions made inside functions: the function called, the functions
+   * enclosing the call (innermost first) and the contexts left pending there. A call in a helper that a
+   * graph node calls runs under the graph's run like the node's own calls.
+   */
+  helperCalls?: { callee: string; fns: string[]; contexts: Context[] }[];
   /** Catalog modules the file loads whose loading registers instrumentation (`import 'dd-trace/init'`). */
   loads?: string[];
   /**

@@ -65,7 +65,15 @@ const integration: MemberSpec = { subclassScope: { mechanism: 'scope:langchain.i
 const createAgent: MemberSpec = { returns: 'langchain.Agent' };
 // Tools and lambdas run inside a parent run and inherit its handlers, which reach LangChain runnables only.
 const INHERITS = ['langchain', 'langgraph'];
-const tool: MemberSpec = { scope: { callbackArg: 0, mechanism: 'scope:langchain.tool', sdks: INHERITS } };
+// A tool's function runs under the handlers of whatever invokes the tool (an agent, a graph's tool node).
+const tool: MemberSpec = {
+  scope: {
+    callbackArg: 0,
+    mechanism: 'scope:langchain.tool',
+    sdks: INHERITS,
+    fromRun: { runner: 'invoker', outside: 'it runs in a LangChain tool, under the handlers of whatever invokes the tool, and tracewire does not follow the tool to the run that invokes it' },
+  },
+};
 
 const prompts: Record<string, MemberSpec> = {
   ChatPromptTemplate: runnable,
@@ -165,6 +173,27 @@ export const langchain: PackageModel = {
     '@langchain/community/chat_models/fireworks': { ChatFireworks: chat },
     '@langchain/community/llms/ollama': { Ollama: llm },
     '@langchain/community/embeddings/ollama': { OllamaEmbeddings: emb },
+    // The community LLMs (one entry point each; their class names follow no single pattern).
+    '@langchain/community/llms/ai21': { AI21: llm },
+    '@langchain/community/llms/aleph_alpha': { AlephAlpha: llm },
+    '@langchain/community/llms/bedrock': { Bedrock: llm },
+    '@langchain/community/llms/bedrock/web': { Bedrock: llm },
+    '@langchain/community/llms/cohere': { Cohere: llm },
+    '@langchain/community/llms/deepinfra': { DeepInfraLLM: llm },
+    '@langchain/community/llms/fireworks': { Fireworks: llm },
+    '@langchain/community/llms/friendli': { Friendli: llm },
+    '@langchain/community/llms/gradient_ai': { GradientLLM: llm },
+    '@langchain/community/llms/hf': { HuggingFaceInference: llm },
+    '@langchain/community/llms/ibm': { WatsonxLLM: llm },
+    '@langchain/community/llms/llama_cpp': { LlamaCpp: llm },
+    '@langchain/community/llms/portkey': { Portkey: llm },
+    '@langchain/community/llms/raycast': { RaycastAI: llm },
+    '@langchain/community/llms/replicate': { Replicate: llm },
+    '@langchain/community/llms/sagemaker_endpoint': { SageMakerEndpoint: llm },
+    '@langchain/community/llms/togetherai': { TogetherAI: llm },
+    '@langchain/community/llms/writer': { Writer: llm },
+    '@langchain/community/llms/googlevertexai': { GoogleVertexAI: llm },
+    '@langchain/community/llms/watsonx_ai': { WatsonxAI: llm },
     // langchain 0.0.x entry points, still common in older code.
     'langchain/chat_models/openai': { ChatOpenAI: chat },
     'langchain/chat_models/anthropic': { ChatAnthropic: chat },
@@ -187,6 +216,14 @@ export const langchain: PackageModel = {
     '@langchain/core/retrievers': { BaseRetriever: integration },
     '@langchain/core/callbacks/base': { BaseCallbackHandler: integration },
     ...localHandlers,
+  },
+  // Every embeddings class and chat model of @langchain/community (and of the 0.0.x `langchain` entry
+  // points), one entry point per provider, named by convention.
+  modulePatterns: {
+    '@langchain/community/embeddings/': { '*Embeddings': emb },
+    '@langchain/community/chat_models/': { 'Chat*': chat, '*Chat': chat },
+    'langchain/embeddings/': { '*Embeddings': emb },
+    'langchain/chat_models/': { 'Chat*': chat },
   },
   types: {
     [LOCAL_HANDLER]: { sdk: 'langchain', members: {} },

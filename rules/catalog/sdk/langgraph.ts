@@ -25,8 +25,14 @@ const AGENT = 'langgraph.Agent';
 const builder: MemberSpec = { new: BUILDER };
 /** Functions the graph runs inherit the run's handlers, which reach LangChain runnables only. */
 const INHERITS = ['langchain', 'langgraph'];
-const inherits = (callbackArg: number, name: string): MemberSpec['scope'] => ({ callbackArg, mechanism: `scope:langgraph.${name}`, sdks: INHERITS });
-const nodeScope = (name: string): MemberSpec => ({ returnsSelf: true, scope: inherits(1, name) });
+const inherits = (callbackArg: number, name: string): NonNullable<MemberSpec['scope']> => ({ callbackArg, mechanism: `scope:langgraph.${name}`, sdks: INHERITS });
+/** A node runs under the handlers of the graph's run: its calls are wired when the graph's runs are. */
+const GRAPH_RUN = {
+  runner: 'instance',
+  outside:
+    'it runs in a LangGraph node of a graph that nothing in the repository runs (exported for the LangGraph server or another host?), so whether that run is traced (on the LangGraph server, by the LangSmith settings of its environment) cannot be seen',
+} as const;
+const nodeScope = (name: string): MemberSpec => ({ returnsSelf: true, scope: { ...inherits(1, name), fromRun: GRAPH_RUN } });
 const functional: Record<string, MemberSpec> = {
   entrypoint: { returns: 'langgraph.CompiledGraph', scope: inherits(1, 'entrypoint') },
   task: { scope: inherits(1, 'task') },

@@ -42,6 +42,11 @@ export const langchainCallbacks: Codemod = {
     for (const site of ctx.sites) {
       if (!SDKS.has(site.sdk) || site.wired) continue;
       const what = label(site);
+      // A call in a graph node: the handlers given to the graph's run reach it (that run gets them here).
+      if (site.evidence.run?.untraced) {
+        ctx.skipped(site.file, site.range.start, what, `it runs in a graph node: the handlers of the graph's run (\`${site.evidence.run.untraced.callee}\`, ${site.evidence.run.untraced.at}) reach it`);
+        continue;
+      }
       const option = site.spec.options?.find((o) => o.key === 'callbacks' && typeof o.arg === 'number');
       if (!option || typeof option.arg !== 'number') {
         ctx.skipped(site.file, site.range.start, what, 'this call takes no `callbacks` in its config');
