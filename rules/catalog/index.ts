@@ -15,6 +15,7 @@ import { cohere } from './sdk/cohere.js';
 import { googleGenai } from './sdk/google-genai.js';
 import { googleGenerativeAi } from './sdk/google-generative-ai.js';
 import { groq } from './sdk/groq.js';
+import { http } from './sdk/http.js';
 import { mistral } from './sdk/mistral.js';
 import { ollama } from './sdk/ollama.js';
 import { fal } from './sdk/fal.js';
@@ -35,7 +36,7 @@ import { otel } from './tracing/otel.js';
 import { sentry } from './tracing/sentry.js';
 import { traceloop } from './tracing/traceloop.js';
 
-export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, sagemaker, together, replicate, huggingface, fal, googleCloudVertexai, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs, inngestAgentKit, inngest];
+export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, sagemaker, together, replicate, huggingface, fal, googleCloudVertexai, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs, inngestAgentKit, inngest, http];
 
 export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace, posthog, phoenix, triggerDev, gateways];
 

@@ -344,6 +344,49 @@ export interface MemberSpec {
    * (DeepSeek, xAI, OpenRouter through the OpenAI SDK); a proxy endpoint traces them at the gateway.
    */
   provider?: { arg: number; key: string };
+  /**
+   * Calling the member sends an HTTP request (`fetch`, axios, undici, ky, got). It is an LLM call when the
+   * URL resolves to a model API (the catalog's `endpoints` and `httpPaths`), with the operation its path
+   * names; any other request is not a site. `url`: the argument holding the URL (or a `Request`/`URL`);
+   * `config`: the argument holding an options object whose `url` key holds it (`axios({ url })`);
+   * `baseKeys`: keys of that object holding a base URL the path is relative to (`baseURL`, `prefixUrl`).
+   * Only a scope around the call traces it: no SDK instrumentation sees a raw request.
+   */
+  http?: { url?: number; config?: number; baseKeys?: string[] };
+  /**
+   * Calling the member returns an HTTP client whose requests are relative to the base URL under one of
+   * `keys` of the options object at argument `arg` (`axios.create({ baseURL })`, `ky.create({ prefixUrl })`).
+   */
+  base?: { arg: number; keys: string[] };
+  /**
+   * Reading the member yields the base URL of the model client it is read from (`client.baseURL` of an
+   * OpenAI client): requests built on it go to that client's model API.
+   */
+  clientURL?: true;
+}
+
+/**
+ * A path of a model API (`/v1/chat/completions`, Gemini's `:generateContent`): an HTTP request whose URL
+ * ends with it is an LLM call of `operation`.
+ *
+ * When the URL's host is a catalog endpoint (a literal `https://api.openai.com/v1`, an OpenAI client's
+ * `baseURL`), every path that applies to that provider counts. When the host cannot be known (an
+ * environment variable, a parameter), only a path that no other API uses counts (`alone`), or one whose
+ * base was read from a name matching `hint` (`process.env.OLLAMA_URL + '/api/chat'`). A URL with no host
+ * at all (`/api/chat`) is the application's own server, never a model API.
+ */
+export interface HttpPathSpec {
+  /** Regular expression source matched against the URL's path (without query), anchored at its end by the catalog. */
+  path: string;
+  operation: string;
+  /** Only at the endpoints of these providers (absent: any model API endpoint). */
+  providers?: string[];
+  /** The path alone identifies a model API, whatever the host. */
+  alone?: boolean;
+  /** With an unknown host, the path counts when the base's name (an environment variable, a constant) matches this regular expression. */
+  hint?: string;
+  /** Provider recorded when the host is unknown. */
+  provider?: string;
 }
 
 /** A model API endpoint: calls sent to a URL matching `url` go to `provider`. */
@@ -413,6 +456,13 @@ export interface PackageModel {
   optionFreeTypes?: Record<string, string[]>;
   /** Model API endpoints and gateways this model knows (see `MemberSpec.provider`). */
   endpoints?: EndpointSpec[];
+  /** Paths of model APIs, for HTTP requests sent without an SDK (see `MemberSpec.http`). */
+  httpPaths?: HttpPathSpec[];
+  /**
+   * Global names (`fetch`, also reached as `globalThis.fetch`, `window.fetch`, `self.fetch`) → spec,
+   * for values no import introduces.
+   */
+  globals?: Record<string, MemberSpec>;
 }
 
 /**

@@ -3,9 +3,11 @@
  * needs precomputed (member by dotted path, path prefixes for early pruning, module specifier → type).
  */
 
-import type { EndpointSpec, InstrumentationSpec, MemberSpec, PackageModel, TypeSpec } from './catalog-schema.js';
+import type { EndpointSpec, HttpPathSpec, InstrumentationSpec, MemberSpec, PackageModel, TypeSpec } from './catalog-schema.js';
 
 export const MODULE_TYPE_PREFIX = 'module:';
+/** The type of the global object: its members are the catalog's `globals`. */
+export const GLOBAL_TYPE = 'global:';
 
 export interface IndexedType {
   name: string;
@@ -44,6 +46,8 @@ export class CatalogIndex {
   private readonly modulePrefixes: string[] = [];
   /** Model API endpoints and gateways, with their compiled patterns. */
   readonly endpoints: (EndpointSpec & { re: RegExp })[] = [];
+  /** Model API paths (see `HttpPathSpec`), with their compiled patterns. */
+  readonly httpPaths: (HttpPathSpec & { re: RegExp; hintRe?: RegExp })[] = [];
 
   /** `module\0type` of the exported types that carry no tracing option (see `PackageModel.optionFreeTypes`). */
   private readonly optionFree = new Set<string>();
@@ -59,6 +63,11 @@ export class CatalogIndex {
       this.models.set(model.id, model);
       for (const [mod, names] of Object.entries(model.optionFreeTypes ?? {})) for (const n of names) this.optionFree.add(`${moduleKey(mod)}\0${n}`);
       for (const e of model.endpoints ?? []) this.endpoints.push({ ...e, re: new RegExp(e.url, 'i') });
+      for (const p of model.httpPaths ?? []) this.httpPaths.push({ ...p, re: new RegExp(`(?:${p.path})$`), ...(p.hint ? { hintRe: new RegExp(p.hint, 'i') } : {}) });
+      if (model.globals) {
+        const existing = raw.get(GLOBAL_TYPE);
+        raw.set(GLOBAL_TYPE, { spec: { sdk: existing?.spec.sdk ?? model.id, members: { ...existing?.spec.members, ...model.globals } }, model: existing?.model ?? model });
+      }
       const firstModule = Object.keys(model.modules)[0];
       if (!this.sdkPackage.has(model.id)) this.sdkPackage.set(model.id, model.package ?? firstModule ?? model.id);
       for (const [mod, members] of Object.entries(model.modules)) {
@@ -129,6 +138,11 @@ export class CatalogIndex {
   /** The endpoint a URL belongs to, if the catalog knows it. */
   endpoint(url: string): (EndpointSpec & { re: RegExp }) | undefined {
     return this.endpoints.find((e) => e.re.test(url));
+  }
+
+  /** The spec of a global name (`fetch`), if the catalog knows it. */
+  global(name: string): MemberSpec | undefined {
+    return this.types.get(GLOBAL_TYPE)?.members.get(name);
   }
 
   moduleType(spec: string): string | undefined {

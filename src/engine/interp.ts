@@ -50,8 +50,28 @@ function carriesValue(a: Arg): boolean {
 }
 
 /** What an instance passes on to the values obtained from it: its identity and the provider it talks to. */
-function keep(v: Extract<AVal, { k: 'inst' }>): { origin?: string; provider?: string } {
-  return { ...(v.origin ? { origin: v.origin } : {}), ...(v.provider ? { provider: v.provider } : {}) };
+function keep(v: Extract<AVal, { k: 'inst' }>): { origin?: string; provider?: string; base?: AVal } {
+  return { ...(v.origin ? { origin: v.origin } : {}), ...(v.provider ? { provider: v.provider } : {}), ...(v.base ? { base: v.base } : {}) };
+}
+
+/** The string an argument holds (a literal, or a `str` value built from parts), as a `str` value. */
+export function argString(a: Arg | undefined): AVal | undefined {
+  if (!a) return undefined;
+  if (typeof a.lit === 'string') return { k: 'str', parts: [a.lit] };
+  if (a.s) return a.s;
+  if (a.v && (a.v.k === 'str' || a.v.k === 'ref' || a.v.k === 'param')) return a.v.k === 'str' ? a.v : { k: 'str', parts: [{ v: a.v }] };
+  return undefined;
+}
+
+/** The base URL an HTTP client factory was given (`MemberSpec.base`: `axios.create({ baseURL })`). */
+function baseOf(spec: MemberSpec, args: Arg[]): { base?: AVal } {
+  if (!spec.base) return {};
+  const opts = argAt(args, spec.base.arg)?.obj;
+  for (const key of spec.base.keys) {
+    const b = argString(opts?.[key]);
+    if (b) return { base: b };
+  }
+  return {};
 }
 
 /** The provider a client constructed with these arguments talks to (`MemberSpec.provider`), or undefined. */
@@ -165,6 +185,8 @@ export class Interp {
     const spec = this.host.catalog.member(v.type, path);
     const declared = v.declared ? { declared: { ...v.declared, path: [...v.declared.path, name] } } : {};
     if (spec?.is) return { k: 'inst', type: spec.is, path: [], wiring: v.wiring, ...keep(v), ...declared };
+    // A model client's base URL (`client.baseURL`): requests built on it go to the client's API.
+    if (spec?.clientURL) return { k: 'str', parts: [{ client: v.provider ?? this.host.catalog.type(v.type)?.sdk ?? 'unknown' }] };
     if (!this.host.catalog.hasPrefix(v.type, path)) return undefined;
     return { k: 'inst', type: v.type, path, wiring: v.wiring, ...keep(v), ...declared };
   }
@@ -207,7 +229,7 @@ export class Interp {
       // So is a metric instrument a declaring call creates (`meter.createCounter(...)`).
       if (spec.metric?.kind) return { k: 'inst', type: spec.returns, path: [] };
       // What an instance's method returns (`mastra.getAgent()`, `workflow.createRun()`) keeps its origin.
-      return { k: 'inst', type: spec.returns, path: [], wiring: [...(v.wiring ?? []), ...optionTags, ...argWiring], ...keep(v) };
+      return { k: 'inst', type: spec.returns, path: [], wiring: [...(v.wiring ?? []), ...optionTags, ...argWiring], ...keep(v), ...baseOf(spec, args) };
     }
     return undefined;
   }

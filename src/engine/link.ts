@@ -9,8 +9,10 @@ import type Semver from 'semver';
 import type { Coverage, DefaultIntegrations, GlobalSpec, MemberSpec, OptionWiring, SiteSpec } from './catalog-schema.js';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { contextMechanism, originOf } from './analyze-file.js';
-import { argAt, checkOption, Implementations, Interp, type InterpHost } from './interp.js';
-import type { Arg, AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary, ParamShape, SourceRange, WiringTag } from './values.js';
+import { argAt, argString, checkOption, Implementations, Interp, type InterpHost } from './interp.js';
+import { modelRequest, type ModelRequest } from './http.js';
+import { normalize } from './strings.js';
+import type { Arg, AVal, CallCandidate, StrPart, ClassSummary, Context, FileSummary, FnSummary, ParamShape, SourceRange, WiringTag } from './values.js';
 import type { ProcessInfo, ProcessModel, Runtime } from './processes.js';
 
 let loadedSemver: typeof Semver | undefined;
@@ -70,6 +72,8 @@ export interface EvaluatedSite {
    * `MemberSpec.provider`): a catalog endpoint's provider, or `unknown` when the URL is not a literal.
    */
   provider?: string;
+  /** A raw HTTP request to a model API: its URL, as far as it is known (`{NAME}` for what the code does not show). */
+  url?: string;
   wired: boolean;
   mechanism: string | null;
   /** The tracing option is present but explicitly disabled (`isEnabled: false`). */
@@ -416,7 +420,7 @@ export class Linker implements InterpHost {
       }
       this.currentFile = fnFile;
       const inBody = !isCtor || pc.fns?.[0] === fnId;
-      const site = this.evaluate(fnFile, pc, conc, inBody ? [c] : []);
+      const site = this.evaluate(fnFile, pc, conc, inBody ? [c] : [], fnId);
       this.currentFile = file;
       if (site) put(site);
     }
@@ -628,9 +632,38 @@ export class Linker implements InterpHost {
     if (defaults.length) this.pushRegistration(file, c.range.line, g, g.defaults!.mechanism, defaults, g.runtimes);
   }
 
-  private evaluate(file: string, c: CallCandidate, callee: Extract<AVal, { k: 'inst' }>, outer: CallCandidate[]): EvaluatedSite | undefined {
-    const spec = this.catalog.member(callee.type, callee.path)?.site;
+  /**
+   * The model API an HTTP request goes to (`MemberSpec.http`), with the URL's parts resolved through the
+   * project: values of other files, and the parameters of `fnId` from the call `outer` that passes them.
+   */
+  private modelRequestOf(c: CallCandidate, outer: CallCandidate | undefined, fnId: string | undefined): ModelRequest | undefined {
+    if (c.url?.k !== 'str') return undefined;
+    const resolve = (parts: StrPart[], depth: number): StrPart[] => {
+      const out: StrPart[] = [];
+      for (const p of parts) {
+        if (typeof p !== 'object' || !('v' in p)) {
+          out.push(p);
+          continue;
+        }
+        let v: AVal | undefined = p.v;
+        if (v.k === 'param' && outer && v.fn === fnId && v.steps.length === 0) v = argString(outer.args[v.index]);
+        const conc = depth < 8 ? this.interp.concretize(v) : undefined;
+        if (conc?.k === 'str') out.push(...resolve(conc.parts, depth + 1));
+        else out.push({ unknown: p.v.k === 'ref' ? [p.v.name, ...p.v.steps.flatMap((st) => ('m' in st ? [st.m] : []))].join('.') : '' });
+      }
+      return out;
+    };
+    return modelRequest(this.catalog, normalize(resolve(c.url.parts, 0)));
+  }
+
+  private evaluate(file: string, c: CallCandidate, callee: Extract<AVal, { k: 'inst' }>, outer: CallCandidate[], fnId?: string): EvaluatedSite | undefined {
+    const member = this.catalog.member(callee.type, callee.path);
+    // A raw HTTP request is a site only when it goes to a model API; only a scope around it traces it.
+    const request = member?.http ? this.modelRequestOf(c, outer[0], fnId) : undefined;
+    if (member?.http && !request) return undefined;
+    const spec: SiteSpec | undefined = request ? { kind: 'llm-call', operation: request.operation } : member?.site;
     if (!spec) return undefined;
+    const provider = request?.provider ?? callee.provider;
     const type = this.catalog.type(callee.type);
     const sdk = type?.sdk ?? 'unknown';
     if (spec.argTypes) {
@@ -647,7 +680,8 @@ export class Linker implements InterpHost {
       callee: c.calleeText,
       spec,
       member: `${callee.type}#${callee.path.join('.')}`,
-      ...(callee.provider ? { provider: callee.provider } : {}),
+      ...(provider ? { provider } : {}),
+      ...(request ? { url: request.url } : {}),
       options: (spec.options ?? []).filter((o) => !o.versions || this.versionMatches(sdk, o.versions)),
       args: c.args,
       argsEnd: c.argsEnd,
@@ -677,7 +711,7 @@ export class Linker implements InterpHost {
     if (disabled) return { ...base, wired: false, mechanism: null, disabled, evidence };
     if (tag) return local(tag.mechanism);
     // A client pointed at a gateway that records every request (Helicone, Portkey) is traced there.
-    const gateway = callee.provider ? this.catalog.endpoints.find((e) => e.proxy && e.provider === callee.provider) : undefined;
+    const gateway = provider ? this.catalog.endpoints.find((e) => e.proxy && e.provider === provider) : undefined;
     if (gateway?.proxy) return local(gateway.proxy);
     if (optionMechanism) return local(optionMechanism);
     // (c) lexical tracing scopes, here and in callers (for sites reached through parameters)

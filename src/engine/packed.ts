@@ -125,6 +125,9 @@ class LazyCandidate implements CallCandidate {
   get calleeText() {
     return this.parts.rest(this.index).calleeText;
   }
+  get url() {
+    return this.parts.rest(this.index).url;
+  }
   get contexts() {
     return this.parts.rest(this.index).contexts;
   }

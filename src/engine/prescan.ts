@@ -7,8 +7,9 @@
  * finding depends on, are within the import graph around the files that name a catalog module:
  *
  * - roots: files whose text imports or requires a catalog module (`from 'openai'`, `require("ai")`,
- *   `import('@langchain/core/callbacks/manager')`, comments allowed in between), or names a relative
- *   or aliased specifier leading to a path-named catalog module;
+ *   `import('@langchain/core/callbacks/manager')`, comments allowed in between), names a relative
+ *   or aliased specifier leading to a path-named catalog module, or calls a global the catalog knows
+ *   (`fetch(`: a request that may go to a model API);
  * - up: files that import a relevant file, transitively (they may use its clients, wrappers, tracers);
  * - down: files that a relevant file imports, transitively (a helper that receives a client as a parameter,
  *   a wrapper defined in another file).
@@ -23,7 +24,7 @@
 
 import path from 'node:path';
 import type { Aliases } from './aliases.js';
-import { type CatalogIndex, moduleKey } from './catalog.js';
+import { type CatalogIndex, GLOBAL_TYPE, moduleKey } from './catalog.js';
 
 export interface TextScan {
   /** The text names a catalog module (or may: escape sequences could spell one). */
@@ -52,6 +53,8 @@ export class Prescanner {
   private readonly bare = new Set<string>();
   /** Path-named catalog modules (catalog extensions relative to the config file), as absolute keys. */
   private readonly pathNamed = new Set<string>();
+  /** A call of a global the catalog knows (`fetch(`): no import introduces it. */
+  private readonly globalCall: RegExp | undefined;
 
   constructor(
     catalog: CatalogIndex,
@@ -63,6 +66,8 @@ export class Prescanner {
       else if (key.startsWith('.')) this.pathNamed.add(moduleKey(path.resolve(key)));
       else this.bare.add(key);
     }
+    const globals = [...(catalog.type(GLOBAL_TYPE)?.members.keys() ?? [])].filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
+    if (globals.length) this.globalCall = new RegExp(`\\b(?:${globals.join('|')})\\s*\\(`);
   }
 
   /** Whether a package specifier (`openai/resources/chat`) is a catalog module or under one. */
@@ -104,6 +109,7 @@ export class Prescanner {
         if (!root && this.pathNamed.size && (this.pathNamed.has(key) || this.pathNamed.has(key + '/index'))) root = true;
       }
     }
+    if (!root && this.globalCall?.test(text)) root = true;
     if (!root) {
       PACKAGE.lastIndex = 0;
       for (let m = PACKAGE.exec(text); m; m = PACKAGE.exec(text)) {

@@ -9,10 +9,11 @@ import path from 'node:path';
 import ts = require('typescript');
 import { fnBodyInfo, type FnNode, membersKeys, originOf, propName, unwrap } from './ast.js';
 import { type Aliases, isPathSpecifier, projectModule } from './aliases.js';
-import type { CatalogIndex } from './catalog.js';
+import { type CatalogIndex, GLOBAL_TYPE } from './catalog.js';
 import { catalogNames, type FileFacts } from './facts.js';
 import { CTOR, Interp, type InterpHost, preferredImplementation } from './interp.js';
 import type { Binding, Scopes } from './scopes.js';
+import { Strings } from './strings.js';
 import type { Arg, AVal, ClassSummary, FnSummary } from './values.js';
 
 /** Memo markers (see `FileResolver.valMemo`). */
@@ -378,7 +379,7 @@ export class FileResolver implements InterpHost {
     if (ts.isIdentifier(e)) {
       if (e.text === 'undefined') return undefined;
       const d = this.scopes.lookup(e.text, e.getStart(this.sf));
-      return d ? this.declValue(d) : undefined;
+      return d ? this.declValue(d) : this.globalValue(e.text);
     }
     if (ts.isPropertyAccessExpression(e)) {
       const base = unwrap(e.expression);
@@ -432,6 +433,27 @@ export class FileResolver implements InterpHost {
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return { k: 'fn', id: this.fnId(e) };
     if (ts.isClassExpression(e)) return { k: 'cls', id: this.classId(e) };
     return undefined;
+  }
+
+  /** A global name the catalog knows (`fetch`), or the global object itself (`globalThis`, `window`, `self`). */
+  private globalValue(name: string): AVal | undefined {
+    if (this.catalog.global(name)) return { k: 'inst', type: GLOBAL_TYPE, path: [name] };
+    if ((name === 'globalThis' || name === 'window' || name === 'self' || name === 'global') && this.catalog.type(GLOBAL_TYPE)) return { k: 'inst', type: GLOBAL_TYPE, path: [] };
+    return undefined;
+  }
+
+  private strings: Strings | undefined;
+
+  /** The string an expression denotes (a URL), as far as the code shows it (see strings.ts). */
+  str(e: ts.Expression): Extract<AVal, { k: 'str' }> | undefined {
+    this.strings ??= new Strings({ scopes: this.scopes, sf: this.sf, val: (x) => this.val(x), objectLiteralOf: (x) => this.objectLiteralOf(x) });
+    return this.strings.value(e);
+  }
+
+  /** `str`, only for expressions that read as strings (literals, templates, concatenation, env, `new URL`). */
+  strIfStringish(e: ts.Expression): Extract<AVal, { k: 'str' }> | undefined {
+    this.strings ??= new Strings({ scopes: this.scopes, sf: this.sf, val: (x) => this.val(x), objectLiteralOf: (x) => this.objectLiteralOf(x) });
+    return this.strings.stringish(e) ? this.strings.value(e) : undefined;
   }
 
   private projectInterp: Interp | undefined;
@@ -827,7 +849,9 @@ export class FileResolver implements InterpHost {
         return { obj, v: this.val(u), start, end };
       }
     }
-    return { v: this.val(u), start, end };
+    // A string built from parts (a URL handed to a function that sends it).
+    const str = !ts.isStringLiteralLike(u) && (ts.isTemplateExpression(u) || ts.isBinaryExpression(u) || ts.isIdentifier(u) || ts.isNewExpression(u) || ts.isPropertyAccessExpression(u)) ? this.strIfStringish(u) : undefined;
+    return { v: this.val(u), ...(str ? { s: str } : {}), start, end };
   }
 
   /** The keys of a conditional object (`c && { a }`, `c ? { a } : { b }`, `c || {}`), or undefined. */

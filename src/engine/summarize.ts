@@ -262,6 +262,7 @@ export class Summarizer {
     }
     const candidate = (rec: CallRecord, callee: AVal): CallCandidate => {
       const n = rec.node;
+      const url = callee.k === 'inst' ? this.requestURL(n, callee) : undefined;
       // Scopes limited to some SDKs (LangGraph nodes) are judged here when the callee's SDK is known.
       const sdk = callee.k === 'inst' ? this.r.catalog.type(callee.type)?.sdk : undefined;
       const { wiredBy, pending } = this.settle([...this.contextsOf(n.getStart(this.f.sf), rec.fns), ...this.classContexts(rec.classes)], sdk);
@@ -270,6 +271,7 @@ export class Summarizer {
         callee,
         args: this.r.args(n.arguments ?? NO_ARGS),
         isNew: ts.isNewExpression(n),
+        ...(url ? { url } : {}),
         calleeText: calleeText(this.f.sf, n.expression),
         contexts: pending,
         wiredBy,
@@ -287,6 +289,15 @@ export class Summarizer {
       if (!siteNames.has('') && (!('m' in last) || !siteNames.has(last.m))) continue;
       const list = paramCalls.get(callee.fn) ?? paramCalls.set(callee.fn, []).get(callee.fn)!;
       list.push(candidate(rec, callee));
+    }
+    // HTTP requests whose URL comes from a parameter: each call of the function says where they go.
+    for (const { rec, callee } of resolved) {
+      if (callee.k !== 'inst' || !this.r.catalog.member(callee.type, callee.path)?.http) continue;
+      const c = candidate(rec, callee);
+      const fnId = paramRoot(c.url);
+      if (!fnId) continue;
+      const list = paramCalls.get(fnId) ?? paramCalls.set(fnId, []).get(fnId)!;
+      list.push(c);
     }
     for (const [fnId, list] of paramCalls) {
       const node = this.r.fnById.get(fnId);
@@ -310,7 +321,7 @@ export class Summarizer {
         const spec = this.r.catalog.member(callee.type, callee.path);
         if (!spec) continue;
         // Constructing a class is a site when opening the instance is the request (a Realtime session).
-        const interesting = isNew ? !!(spec.global || spec.instrumentation || spec.registers || (spec.site && spec.new)) : !!(spec.site || spec.global || spec.registers);
+        const interesting = isNew ? !!(spec.global || spec.instrumentation || spec.registers || (spec.site && spec.new)) : !!(spec.site || spec.global || spec.registers || spec.http);
         if (!interesting) continue;
       }
       if (callee.k === 'fn' && !this.r.fnSummary(callee.id)?.paramCalls?.length && !declaredCtors.has(callee.id)) continue;
@@ -517,6 +528,38 @@ export class Summarizer {
     return this.nameCounts.get(word) ?? 0;
   }
 
+  /**
+   * The URL an HTTP request goes to (`MemberSpec.http`): its URL argument or the `url` of its options
+   * object, after the base URL of the client or of the options (`axios.create({ baseURL })`, `prefixUrl`).
+   */
+  private requestURL(n: ts.CallExpression | ts.NewExpression, callee: Extract<AVal, { k: 'inst' }>): AVal | undefined {
+    const spec = this.r.catalog.member(callee.type, callee.path)?.http;
+    if (!spec) return undefined;
+    const args = n.arguments ?? NO_ARGS;
+    let url: AVal | undefined;
+    let base = callee.base;
+    const atUrl = spec.url !== undefined ? args[spec.url] : undefined;
+    if (atUrl && !this.r.objectLiteralOf(atUrl)) url = this.r.str(atUrl);
+    // The options: at `config` (`axios({ url })`), else after the URL (`axios(url, { baseURL })`).
+    const objectAt = (i: number | undefined) => (i === undefined || !args[i] ? undefined : this.r.objectLiteralOf(args[i]!));
+    const config = objectAt(spec.config) ?? (spec.url !== undefined ? objectAt(spec.url + 1) : undefined);
+    if (config) {
+      for (const p of config.properties) {
+        const key = ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) ? propName(p.name) : undefined;
+        const value = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined;
+        if (!key || !value) continue;
+        if (key === 'url' && !url) url = this.r.str(value);
+        else if (spec.baseKeys?.includes(key)) base = this.r.str(value) ?? base;
+      }
+    }
+    if (!url || url.k !== 'str') return undefined;
+    if (!base || base.k !== 'str') return url;
+    const first = url.parts[0];
+    // An absolute URL ignores the base.
+    if (typeof first === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(first)) return url;
+    return { k: 'str', parts: [...base.parts, ...(typeof first === 'string' && !first.startsWith('/') ? ['/'] : []), ...url.parts] };
+  }
+
   private collectExports(): Record<string, AVal> {
     const out: Record<string, AVal> = {};
     /** Exported interfaces and object types, kept where no value of the same name is exported. */
@@ -533,7 +576,8 @@ export class Summarizer {
         for (const d of st.declarationList.declarations) {
           if (ts.isIdentifier(d.name)) {
             const decl = this.f.scopes.lookup(d.name.text, d.name.getStart(sf));
-            set(d.name.text, decl && this.r.declValue(decl));
+            // A string constant (a model API URL other files build requests on) when it is no other value.
+            set(d.name.text, (decl && this.r.declValue(decl)) ?? (d.initializer && this.r.strIfStringish(d.initializer)));
           }
         }
       } else if (exported && ts.isFunctionDeclaration(st)) {
@@ -577,7 +621,7 @@ export class Summarizer {
           } else set(el.name.text, v);
         } else {
           const d = typeOnly ? undefined : this.f.scopes.lookup(local, el.getStart(sf));
-          const v = d && this.r.declValue(d);
+          const v = d && (this.r.declValue(d) ?? (d.k === 'var' && d.init && !d.path.length ? this.r.strIfStringish(d.init) : undefined));
           if (v) set(el.name.text, v);
           else {
             const t = this.r.typeNameValue(el.propertyName ?? el.name, el.getStart(sf));
@@ -588,7 +632,7 @@ export class Summarizer {
     }
     for (const [name, v] of typeExports) if (!out[name]) out[name] = v;
     for (const c of this.f.cjsExports) {
-      if (c.name) set(c.name, this.r.val(c.value));
+      if (c.name) set(c.name, this.r.val(c.value) ?? this.r.strIfStringish(c.value));
       else {
         set('default', this.r.val(c.value));
         const obj = this.r.objectLiteralOf(c.value);
@@ -602,6 +646,13 @@ export class Summarizer {
   }
 }
 
+
+/** The function whose parameter a URL starts from (`fetch(url)` in `function send(url)`), if any. */
+function paramRoot(url: AVal | undefined): string | undefined {
+  if (url?.k !== 'str') return undefined;
+  for (const p of url.parts) if (typeof p === 'object' && 'v' in p && p.v.k === 'param') return p.v.fn;
+  return undefined;
+}
 
 function gateField(gate: string | undefined): { gate?: string } {
   return gate ? { gate } : {};

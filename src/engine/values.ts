@@ -25,6 +25,8 @@ export interface WiringTag {
 export interface Arg {
   /** The value the argument evaluates to, when known. */
   v?: AVal;
+  /** A string built from parts (template literal, concatenation, constants): see `StrPart`. */
+  s?: AVal;
   /** Object literal: its known keys. */
   obj?: Record<string, Arg>;
   /** The object literal has a spread or computed key whose content is unknown. */
@@ -77,7 +79,7 @@ export type AVal =
    * `path`. `origin` (`file#offset` of the expression that created it) identifies the instance for
    * registrations that wire specific instances; instances obtained from it keep that origin.
    */
-  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[]; origin?: string; started?: true; provider?: string; declared?: Declared }
+  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[]; origin?: string; started?: true; provider?: string; declared?: Declared; base?: AVal }
   /** Export `name` of a project file (absolute path as written in the import, resolved at link time), then steps. */
   | { k: 'ref'; file: string; name: string; steps: Step[] }
   /** Parameter `index` of user function `fn`, then steps. */
@@ -92,7 +94,20 @@ export type AVal =
    * `args`: the arguments it was constructed with, when any can matter (a field the constructor takes
    * from a parameter, `this.client = client`, holds what this instance was given).
    */
-  | { k: 'obj'; cls: string; origin?: string; each?: true; args?: Arg[] };
+  | { k: 'obj'; cls: string; origin?: string; each?: true; args?: Arg[] }
+  /**
+   * A string as far as it can be known (a URL a request goes to): literal text, environment variables,
+   * the base URL of a model client, values of other files or parameters (resolved at link time), and
+   * parts nothing can tell (see `StrPart`).
+   */
+  | { k: 'str'; parts: StrPart[] };
+
+/**
+ * A part of a string value: literal text; `env`, an environment variable (`process.env.OLLAMA_URL`);
+ * `client`, the base URL of a model client of that provider (`${client.baseURL}`); `v`, a value rooted in
+ * another file or a parameter; `unknown`, text nothing can tell, with the name it was read from.
+ */
+export type StrPart = string | { env: string } | { client: string } | { v: AVal } | { unknown: string };
 
 /**
  * A project class or interface as other files see it: what its instances' members hold, and what it
@@ -145,6 +160,8 @@ export interface CallCandidate {
   callee: AVal;
   args: Arg[];
   isNew: boolean;
+  /** An HTTP request (`MemberSpec.http`): the URL it goes to, as far as it is known (a `str` value). */
+  url?: AVal;
   /** Source text of the callee, for the inventory and messages. */
   calleeText: string;
   /** Contexts that may make this call traced (resolved ones collapse to `wiredBy`). */

@@ -57,6 +57,8 @@ export const openai: PackageModel = {
     'openai.Client': {
       sdk: 'openai',
       members: {
+        // The URL the client talks to: requests built on it (`fetch(`${client.baseURL}/images/edits`)`) go to its model API.
+        baseURL: { clientURL: true },
         withOptions: { returnsSelf: true },
         'chat.completions.create': chat,
         'chat.completions.parse': chat,

@@ -1,0 +1,176 @@
+/**
+ * String values, as far as the code shows them: the URL an HTTP request goes to.
+ *
+ * A string is a list of parts (`StrPart`): literal text, environment variables, the base URL of a model
+ * client, values of other project files or of parameters (kept symbolic, resolved at link time through
+ * the project's summaries like every other value), and parts nothing can tell. Local constants, template
+ * literals, concatenation, `a ?? 'default'`, `new URL(path, base)`, properties of `const` object literals
+ * and string methods that keep the host (`trim`, `replace` of a trailing slash, `toString`) are followed.
+ */
+
+import ts = require('typescript');
+import { unwrap } from './ast.js';
+import type { Scopes } from './scopes.js';
+import type { AVal, StrPart } from './values.js';
+
+export interface StringHost {
+  readonly scopes: Scopes;
+  readonly sf: ts.SourceFile;
+  val(e: ts.Expression): AVal | undefined;
+  objectLiteralOf(e: ts.Expression): ts.ObjectLiteralExpression | undefined;
+}
+
+const MAX_DEPTH = 8;
+/** Methods of a string (or URL) whose result keeps its host and path (a trailing slash aside). */
+const KEEPING = new Set(['toString', 'trim', 'trimEnd', 'trimStart', 'replace', 'replaceAll', 'valueOf', 'href']);
+
+export class Strings {
+  constructor(private readonly host: StringHost) {}
+
+  /** The string an expression denotes, as a `str` value; undefined when nothing of it is known. */
+  value(e: ts.Expression): Extract<AVal, { k: 'str' }> | undefined {
+    const parts = normalize(this.parts(e, 0));
+    return parts.some((p) => typeof p !== 'object' || !('unknown' in p)) ? { k: 'str', parts } : undefined;
+  }
+
+  /** Whether the expression is worth reading as a string (literal text, templates, concatenation, env). */
+  stringish(e0: ts.Expression, depth = 0): boolean {
+    const e = unwrap(e0);
+    if (ts.isStringLiteralLike(e) || ts.isTemplateExpression(e)) return true;
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === ts.SyntaxKind.PlusToken) return this.stringish(e.left, depth + 1) || this.stringish(e.right, depth + 1);
+      if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) return depth < MAX_DEPTH && (this.stringish(e.left, depth + 1) || this.stringish(e.right, depth + 1));
+      return false;
+    }
+    if (envName(e)) return true;
+    if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL') return true;
+    if (ts.isIdentifier(e) && depth < 2) {
+      const init = this.constInit(e);
+      return !!init && this.stringish(init, depth + 1);
+    }
+    return false;
+  }
+
+  private constInit(e: ts.Identifier): ts.Expression | undefined {
+    const d = this.host.scopes.lookup(e.text, e.getStart(this.host.sf));
+    if (d?.k !== 'var' || !d.init || d.path.length || d.opaque) return undefined;
+    if (!d.isConst && this.host.scopes.assignmentsOf(d).length) return undefined;
+    return d.init;
+  }
+
+  parts(e0: ts.Expression, depth: number): StrPart[] {
+    const e = unwrap(e0);
+    if (ts.isStringLiteralLike(e)) return [e.text];
+    if (depth > MAX_DEPTH) return [{ unknown: '' }];
+    if (ts.isTemplateExpression(e)) {
+      const out: StrPart[] = [e.head.text];
+      for (const span of e.templateSpans) out.push(...this.parts(span.expression, depth + 1), span.literal.text);
+      return out;
+    }
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === ts.SyntaxKind.PlusToken) return [...this.parts(e.left, depth + 1), ...this.parts(e.right, depth + 1)];
+      if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
+        // `process.env.OLLAMA_URL ?? 'http://localhost:11434'`: the default names the host; the variable, the API.
+        const l = this.parts(e.left, depth + 1);
+        const r = this.parts(e.right, depth + 1);
+        return hasHost(l) || !hasHost(r) ? l : r;
+      }
+      return [{ unknown: '' }];
+    }
+    if (ts.isConditionalExpression(e)) {
+      const a = this.parts(e.whenTrue, depth + 1);
+      const b = this.parts(e.whenFalse, depth + 1);
+      return hasHost(a) || !hasHost(b) ? a : b;
+    }
+    const env = envName(e);
+    if (env) return [{ env }];
+    if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL' && !this.host.scopes.lookup('URL', e.expression.getStart(this.host.sf))) {
+      const [path, base] = e.arguments ?? [];
+      if (!path) return [{ unknown: '' }];
+      const p = this.parts(path, depth + 1);
+      if (!base) return p;
+      // `new URL('/v1/chat/completions', base)`: an absolute path replaces the base's path; a relative one is appended.
+      const b = this.parts(base, depth + 1);
+      const first = p[0];
+      if (typeof first === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(first)) return p;
+      if (typeof first === 'string' && first.startsWith('/')) {
+        const lit = b[0];
+        if (b.length === 1 && typeof lit === 'string') {
+          const m = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(lit);
+          return m ? [m[0], ...p] : [...b, ...p];
+        }
+        return [...b, ...p];
+      }
+      return [...b, '/', ...p];
+    }
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && KEEPING.has(e.expression.name.text)) return this.parts(e.expression.expression, depth + 1);
+    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'String' && e.arguments[0]) return this.parts(e.arguments[0], depth + 1);
+    if (ts.isIdentifier(e)) {
+      const init = this.constInit(e);
+      if (init) return this.parts(init, depth + 1);
+    }
+    if (ts.isPropertyAccessExpression(e) && e.name.text === 'href') return this.parts(e.expression, depth + 1);
+    if ((ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && !ts.isCallExpression(e.expression)) {
+      // A property of a `const` object literal (`config.baseURL`, `ENDPOINTS.chat`).
+      const key = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isStringLiteralLike(e.argumentExpression) ? e.argumentExpression.text : undefined;
+      const obj = key !== undefined ? this.host.objectLiteralOf(e.expression) : undefined;
+      if (obj) {
+        for (const p of obj.properties) {
+          if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === key) return this.parts(p.initializer, depth + 1);
+          if (ts.isShorthandPropertyAssignment(p) && p.name.text === key) return this.parts(p.name, depth + 1);
+        }
+      }
+    }
+    const v = this.host.val(e);
+    if (v?.k === 'str') return v.parts;
+    if (v && (v.k === 'ref' || v.k === 'param')) return [{ v }];
+    return [{ unknown: nameOf(e) }];
+  }
+}
+
+/** `process.env.NAME`, `process.env['NAME']`, `import.meta.env.NAME`, `Deno.env.get('NAME')`. */
+function envName(e: ts.Expression): string | undefined {
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+    const name = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isStringLiteralLike(e.argumentExpression) ? e.argumentExpression.text : undefined;
+    const base = unwrap(e.expression);
+    if (name && ts.isPropertyAccessExpression(base) && base.name.text === 'env') {
+      const root = unwrap(base.expression);
+      if ((ts.isIdentifier(root) && root.text === 'process') || (ts.isMetaProperty(root) && root.name.text === 'meta')) return name;
+    }
+  }
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'get') {
+    const base = unwrap(e.expression.expression);
+    const a = e.arguments[0];
+    if (ts.isPropertyAccessExpression(base) && base.name.text === 'env' && ts.isIdentifier(base.expression) && base.expression.text === 'Deno' && a && ts.isStringLiteralLike(a)) return a.text;
+  }
+  return undefined;
+}
+
+/** The name an unknown value was read from (`ollamaUrl`, `config.baseURL` → `baseURL`). */
+function nameOf(e: ts.Expression): string {
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) return `${nameOf(unwrap(e.expression))}.${e.name.text}`;
+  if (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression)) return `${nameOf(unwrap(e.expression))}.${e.argumentExpression.text}`;
+  if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  return '';
+}
+
+/** Whether the string starts with a literal scheme and host. */
+export function hasHost(parts: StrPart[]): boolean {
+  const first = parts[0];
+  return typeof first === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/]/i.test(first);
+}
+
+/** Adjacent literal parts joined, empty ones dropped. */
+export function normalize(parts: StrPart[]): StrPart[] {
+  const out: StrPart[] = [];
+  for (const p of parts) {
+    if (p === '') continue;
+    const last = out[out.length - 1];
+    if (typeof p === 'string' && typeof last === 'string') out[out.length - 1] = last + p;
+    else out.push(p);
+  }
+  return out;
+}
