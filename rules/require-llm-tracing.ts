@@ -63,9 +63,14 @@ export default defineRule<Options>({
       ctx.report(site.file, {
         range: site.range,
         messageId: 'unwiredCall',
-        data: { sdk: ctx.catalog.models.get(site.sdk)?.name ?? site.sdk, operation: site.operation, callee: site.callee, advice },
+        data: { sdk: sdkLabel(ctx.catalog.models.get(site.sdk)?.name ?? site.sdk, site), operation: site.operation, callee: site.callee, advice },
         ...(viaRun ? {} : asFindingFixes(unwiredFixes(env, site))),
       });
     }
   },
 });
+
+/** The SDK named in messages; a raw HTTP request names the provider its URL goes to. */
+function sdkLabel(name: string, site: { url?: string; provider?: string }): string {
+  return site.url && site.provider && site.provider !== 'unknown' ? `${name} (${site.provider})` : name;
+}

@@ -35,6 +35,11 @@ function wrapperLabel(env: FixEnv, reference: string, library: string): string {
  * registration at start-up.
  */
 export function adviceFor(env: FixEnv, site: EvaluatedSite): string {
+  const helper = env.project?.scopeHelpers().find((h) => h.name !== 'default');
+  // A raw HTTP request: nothing but a scope around it can trace it.
+  if (site.url) {
+    return `It sends the request to \`${site.url}\` without an SDK, so no SDK instrumentation or client wrapper sees it, and an HTTP client span is not an LLM span: call it inside a traced function${helper ? ` (such as your \`${helper.name}\`)` : ''} or a span with the GenAI attributes.`;
+  }
   const parts: string[] = [];
   const option = site.options[0];
   if (option) parts.push(`pass \`${option.key}\``);
@@ -44,7 +49,6 @@ export function adviceFor(env: FixEnv, site: EvaluatedSite): string {
     if (declared.length) parts.push(`wrap the client with ${declared.map((w) => wrapperLabel(env, w.reference, w.library)).join(' or ')}`);
     else if (wrappers.length) parts.push(`wrap the client (e.g. ${wrappers.slice(0, 2).map((w) => wrapperLabel(env, w.reference, w.library)).join(', ')})`);
   }
-  const helper = env.project?.scopeHelpers().find((h) => h.name !== 'default');
   parts.push(helper ? `call it inside a traced function (such as your \`${helper.name}\`)` : 'call it inside a traced function');
   parts.push('register instrumentation at start-up');
   const text = parts.length > 1 ? `${parts.slice(0, -1).join(', ')}, or ${parts[parts.length - 1]}` : parts[0]!;

@@ -36,6 +36,8 @@ export function formatExplain(sites: InventorySite[], loc: Location, c: ChalkIns
     const state = s.state === 'wired' ? c.green('wired') : s.state === 'unknown' ? c.yellow('unknown') : c.red('not wired');
     out.push(`${c.bold(`${s.file}:${s.line}:${s.column}`)}  ${s.callee}  (${s.sdk} ${s.operation}, ${s.kind}): ${state}`);
     const e = s.evidence;
+    if (s.url) out.push(`  a raw HTTP request to a model API: ${s.url}${s.provider ? ` (${s.provider})` : ''}; no SDK instrumentation or client wrapper sees it, and an HTTP client span is not an LLM span: only a tracing scope around the call traces it`);
+    else if (s.provider) out.push(`  the client talks to ${s.provider}`);
     if (s.wired) out.push(`  wired by ${s.mechanism}`);
     if (e?.local) out.push(`  at the call: ${e.local} (a wrapped client, a tracing option, or an enclosing tracing scope)`);
     if (e && !e.local) {

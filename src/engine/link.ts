@@ -11,7 +11,7 @@ import { type CatalogIndex, moduleKey } from './catalog.js';
 import { contextMechanism, originOf } from './analyze-file.js';
 import { argAt, argString, checkOption, Implementations, Interp, type InterpHost } from './interp.js';
 import { modelRequest, type ModelRequest } from './http.js';
-import { normalize } from './strings.js';
+import { joinBase, normalize } from './strings.js';
 import type { Arg, AVal, CallCandidate, StrPart, ClassSummary, Context, FileSummary, FnSummary, ParamShape, SourceRange, WiringTag } from './values.js';
 import type { ProcessInfo, ProcessModel, Runtime } from './processes.js';
 
@@ -636,8 +636,9 @@ export class Linker implements InterpHost {
    * The model API an HTTP request goes to (`MemberSpec.http`), with the URL's parts resolved through the
    * project: values of other files, and the parameters of `fnId` from the call `outer` that passes them.
    */
-  private modelRequestOf(c: CallCandidate, outer: CallCandidate | undefined, fnId: string | undefined): ModelRequest | undefined {
+  private modelRequestOf(c: CallCandidate, callee: Extract<AVal, { k: 'inst' }>, outer: CallCandidate | undefined, fnId: string | undefined): ModelRequest | undefined {
     if (c.url?.k !== 'str') return undefined;
+    const url = callee.base?.k === 'str' ? joinBase(callee.base, c.url) : c.url;
     const resolve = (parts: StrPart[], depth: number): StrPart[] => {
       const out: StrPart[] = [];
       for (const p of parts) {
@@ -649,17 +650,18 @@ export class Linker implements InterpHost {
         if (v.k === 'param' && outer && v.fn === fnId && v.steps.length === 0) v = argString(outer.args[v.index]);
         const conc = depth < 8 ? this.interp.concretize(v) : undefined;
         if (conc?.k === 'str') out.push(...resolve(conc.parts, depth + 1));
-        else out.push({ unknown: p.v.k === 'ref' ? [p.v.name, ...p.v.steps.flatMap((st) => ('m' in st ? [st.m] : []))].join('.') : '' });
+        // What cannot be resolved is a hole with the name it was read from (a parameter: `?`).
+        else out.push({ unknown: p.v.k === 'ref' ? [p.v.name, ...p.v.steps.flatMap((st) => ('m' in st ? [st.m] : []))].join('.') : '?' });
       }
       return out;
     };
-    return modelRequest(this.catalog, normalize(resolve(c.url.parts, 0)));
+    return modelRequest(this.catalog, normalize(resolve(url.parts, 0)));
   }
 
   private evaluate(file: string, c: CallCandidate, callee: Extract<AVal, { k: 'inst' }>, outer: CallCandidate[], fnId?: string): EvaluatedSite | undefined {
     const member = this.catalog.member(callee.type, callee.path);
     // A raw HTTP request is a site only when it goes to a model API; only a scope around it traces it.
-    const request = member?.http ? this.modelRequestOf(c, outer[0], fnId) : undefined;
+    const request = member?.http ? this.modelRequestOf(c, callee, outer[0], fnId) : undefined;
     if (member?.http && !request) return undefined;
     const spec: SiteSpec | undefined = request ? { kind: 'llm-call', operation: request.operation } : member?.site;
     if (!spec) return undefined;

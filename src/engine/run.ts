@@ -372,6 +372,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     operation: s.operation,
     callee: s.callee,
     ...(s.provider ? { provider: s.provider } : {}),
+    ...(s.url ? { url: s.url } : {}),
     wired: s.wired,
     mechanism: s.mechanism,
     state: s.wired ? 'wired' : s.unknown ? 'unknown' : 'unwired',

@@ -174,3 +174,13 @@ export function normalize(parts: StrPart[]): StrPart[] {
   }
   return out;
 }
+
+/**
+ * A request URL after a base URL (`axios.create({ baseURL })`, `prefixUrl`): a relative path is joined to
+ * the base; an absolute URL, or one whose start cannot be read, stands alone.
+ */
+export function joinBase(base: Extract<AVal, { k: 'str' }>, url: Extract<AVal, { k: 'str' }>): Extract<AVal, { k: 'str' }> {
+  const first = url.parts[0];
+  if (typeof first !== 'string' || /^[a-z][a-z0-9+.-]*:\/\//i.test(first)) return url;
+  return { k: 'str', parts: [...base.parts, ...(first.startsWith('/') ? [] : ['/']), ...url.parts] };
+}

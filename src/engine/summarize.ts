@@ -7,10 +7,11 @@
 
 import ts = require('typescript');
 import { calleeText, type FnNode, propName, rangeOf, runsAtTopLevel, unwrap } from './ast.js';
-import type { SiteKind } from './catalog-schema.js';
+import type { MemberSpec, SiteKind } from './catalog-schema.js';
 import { type CallRecord, type Chain, catalogNames, type CatalogNames, type FileFacts, type IdentArg } from './facts.js';
 import type { Interp, InterpHost } from './interp.js';
 import { type FileResolver, NO_ARGS } from './resolve.js';
+import { joinBase } from './strings.js';
 import type { SemanticModel } from './model.js';
 import type { Binding } from './scopes.js';
 import { metricDeclOf, metricUseOf } from './metrics.js';
@@ -262,7 +263,7 @@ export class Summarizer {
     }
     const candidate = (rec: CallRecord, callee: AVal): CallCandidate => {
       const n = rec.node;
-      const url = callee.k === 'inst' ? this.requestURL(n, callee) : undefined;
+      const url = callee.k === 'inst' || callee.k === 'ref' ? this.requestURL(n, callee) : undefined;
       // Scopes limited to some SDKs (LangGraph nodes) are judged here when the callee's SDK is known.
       const sdk = callee.k === 'inst' ? this.r.catalog.type(callee.type)?.sdk : undefined;
       const { wiredBy, pending } = this.settle([...this.contextsOf(n.getStart(this.f.sf), rec.fns), ...this.classContexts(rec.classes)], sdk);
@@ -532,14 +533,17 @@ export class Summarizer {
    * The URL an HTTP request goes to (`MemberSpec.http`): its URL argument or the `url` of its options
    * object, after the base URL of the client or of the options (`axios.create({ baseURL })`, `prefixUrl`).
    */
-  private requestURL(n: ts.CallExpression | ts.NewExpression, callee: Extract<AVal, { k: 'inst' }>): AVal | undefined {
-    const spec = this.r.catalog.member(callee.type, callee.path)?.http;
-    if (!spec) return undefined;
+  private requestURL(n: ts.CallExpression | ts.NewExpression, callee: Extract<AVal, { k: 'inst' } | { k: 'ref' }>): AVal | undefined {
     const args = n.arguments ?? NO_ARGS;
+    // A value of another file (an HTTP client instance exported there): the link phase knows what it is;
+    // the request's own URL is read here, as an HTTP client method takes it.
+    const spec = callee.k === 'inst' ? this.r.catalog.member(callee.type, callee.path)?.http : args.length && callee.steps.some((st) => 'm' in st) ? REF_REQUEST : undefined;
+    if (!spec) return undefined;
     let url: AVal | undefined;
-    let base = callee.base;
+    let base: AVal | undefined;
     const atUrl = spec.url !== undefined ? args[spec.url] : undefined;
-    if (atUrl && !this.r.objectLiteralOf(atUrl)) url = this.r.str(atUrl);
+    // (For another file's value, only a URL written as one: most calls through such values are no requests.)
+    if (atUrl && !this.r.objectLiteralOf(atUrl)) url = callee.k === 'inst' ? this.r.str(atUrl) : this.r.strIfStringish(atUrl);
     // The options: at `config` (`axios({ url })`), else after the URL (`axios(url, { baseURL })`).
     const objectAt = (i: number | undefined) => (i === undefined || !args[i] ? undefined : this.r.objectLiteralOf(args[i]!));
     const config = objectAt(spec.config) ?? (spec.url !== undefined ? objectAt(spec.url + 1) : undefined);
@@ -553,11 +557,8 @@ export class Summarizer {
       }
     }
     if (!url || url.k !== 'str') return undefined;
-    if (!base || base.k !== 'str') return url;
-    const first = url.parts[0];
-    // An absolute URL ignores the base.
-    if (typeof first === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(first)) return url;
-    return { k: 'str', parts: [...base.parts, ...(typeof first === 'string' && !first.startsWith('/') ? ['/'] : []), ...url.parts] };
+    // The base of the options here; the client instance's own base is joined at link time (`joinBase`).
+    return base?.k === 'str' ? joinBase(base, url) : url;
   }
 
   private collectExports(): Record<string, AVal> {
@@ -646,6 +647,9 @@ export class Summarizer {
   }
 }
 
+
+/** How an HTTP client method of another file's instance takes its URL (`api.post(url, body, { baseURL })`). */
+const REF_REQUEST: NonNullable<MemberSpec['http']> = { url: 0, baseKeys: ['baseURL', 'prefixUrl'] };
 
 /** The function whose parameter a URL starts from (`fetch(url)` in `function send(url)`), if any. */
 function paramRoot(url: AVal | undefined): string | undefined {

@@ -65,8 +65,13 @@ export interface InventorySite {
   sdk: string;
   operation: string;
   callee: string;
-  /** The provider an OpenAI-compatible client was pointed at with `baseURL` (`deepseek`, `unknown`), when it was. */
+  /**
+   * The provider the call goes to: an OpenAI-compatible client's `baseURL` (`deepseek`, `unknown`), or the
+   * host of a raw HTTP request to a model API.
+   */
   provider?: string;
+  /** A raw HTTP request to a model API (`fetch`, axios...): its URL as far as the code shows it (`{OLLAMA_URL}/api/chat`). */
+  url?: string;
   wired: boolean;
   mechanism: string | null;
   /** `wired`, `unwired`, or `unknown` (tracewire cannot see whether something traces it; `wired` is false). */

@@ -54,6 +54,8 @@ export function catalogRows(models: PackageModel[]): CatalogRow[] {
       const label = siteLabel(m);
       if (label) operations.add(label);
     }
+    // Raw HTTP requests: the operations of the model API paths they may go to.
+    for (const p of model.httpPaths ?? []) operations.add(p.operation);
     const mechanisms: CatalogRow['mechanisms'] = [];
     if (model.role === 'tracing') {
       for (const [kind, test] of KINDS) {
@@ -69,7 +71,7 @@ export function catalogRows(models: PackageModel[]): CatalogRow[] {
       id: model.id,
       name: model.name,
       role: model.role,
-      packages: [...new Set(Object.keys(model.modules).map(packageOf))],
+      packages: [...Object.keys(model.globals ?? {}), ...new Set(Object.keys(model.modules).map(packageOf))],
       ...(model.docs ? { docs: model.docs } : {}),
       operations: ordered,
       mechanisms,
