@@ -59,6 +59,19 @@ export class Strings {
     return d.init;
   }
 
+  /** The expression property `key` of the object `e` denotes holds, when the file shows it. */
+  private property(e0: ts.Expression, key: string, depth: number): ts.Expression | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const e = unwrap(e0);
+    let obj = this.host.objectLiteralOf(e);
+    if (!obj && ts.isPropertyAccessExpression(e)) {
+      const inner = this.property(e.expression, e.name.text, depth + 1);
+      const u = inner && unwrap(inner);
+      obj = u && ts.isObjectLiteralExpression(u) ? u : (u && this.host.objectLiteralOf(u));
+    }
+    return obj ? propertyIn(obj, key) : undefined;
+  }
+
   parts(e0: ts.Expression, depth: number): StrPart[] {
     const e = unwrap(e0);
     if (ts.isStringLiteralLike(e)) return [e.text];
@@ -115,19 +128,23 @@ export class Strings {
     if ((ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && !ts.isCallExpression(e.expression)) {
       // A property of a `const` object literal (`config.baseURL`, `ENDPOINTS.chat`).
       const key = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isStringLiteralLike(e.argumentExpression) ? e.argumentExpression.text : undefined;
-      const obj = key !== undefined ? this.host.objectLiteralOf(e.expression) : undefined;
-      if (obj) {
-        for (const p of obj.properties) {
-          if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === key) return this.parts(p.initializer, depth + 1);
-          if (ts.isShorthandPropertyAssignment(p) && p.name.text === key) return this.parts(p.name, depth + 1);
-        }
-      }
+      const value = key !== undefined ? this.property(e.expression, key, depth) : undefined;
+      if (value) return this.parts(value, depth + 1);
     }
     const v = this.host.val(e);
     if (v?.k === 'str') return v.parts;
     if (v && (v.k === 'ref' || v.k === 'param')) return [{ v }];
     return [{ unknown: nameOf(e) }];
   }
+}
+
+/** The expression a property of an object literal holds: `config.openai.baseURL` through nested `const` objects. */
+function propertyIn(obj: ts.ObjectLiteralExpression, key: string): ts.Expression | undefined {
+  for (const p of obj.properties) {
+    if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === key) return p.initializer;
+    if (ts.isShorthandPropertyAssignment(p) && p.name.text === key) return p.name;
+  }
+  return undefined;
 }
 
 /** `process.env.NAME`, `process.env['NAME']`, `import.meta.env.NAME`, `Deno.env.get('NAME')`. */
