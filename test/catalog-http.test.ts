@@ -77,6 +77,19 @@ describe('raw HTTP requests to model APIs', () => {
     expect(finding?.message).toContain('no SDK instrumentation or client wrapper sees it');
   });
 
+  it("counts requests to the team's gateway declared in the configuration, and its own tracing", async () => {
+    const project = path.join(dir, 'http-gateway');
+    const result = await runIn(project, ['src/gateway.ts']);
+    const sites = result.sites.map((s) => `${s.line} ${s.sdk} ${s.operation} ${s.provider} ${s.wired ? s.mechanism : 'unwired'}`);
+    expect(sites).toEqual([
+      '10 http chat acme-gateway unwired',
+      '11 http chat acme-gateway unwired',
+      '12 openai chat acme-gateway unwired',
+      '14 http chat acme-litellm proxy:acme-litellm',
+      '15 openai chat acme-litellm proxy:acme-litellm',
+    ]);
+  });
+
   it('classifies URLs by host and path, and guesses nothing', () => {
     const req = (...parts: Parameters<typeof modelRequest>[1]) => {
       const r = modelRequest(catalog, parts);

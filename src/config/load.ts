@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { MemberSpec, PackageModel } from '../engine/catalog-schema.js';
+import type { EndpointSpec, HttpPathSpec, MemberSpec, PackageModel } from '../engine/catalog-schema.js';
 import type { RuleModule } from '../engine/rule.js';
 import type { Severity } from '../engine/types.js';
 import { describeCode, readRegularFile } from '../safe-fs.js';
@@ -390,6 +390,15 @@ export function catalogModels(ext: CatalogExtension, dir: string): PackageModel[
       put(s.class, { new: typeName, annotation: typeName });
     }
   });
-  if (Object.keys(modules).length === 0 && Object.keys(types).length === 0) return [];
-  return [{ id: 'config', name: 'your configuration', role: 'tracing', modules, types }];
+  // The team's gateway and other model APIs by URL (a literal prefix, not a pattern), with their own paths.
+  const endpoints: EndpointSpec[] = [];
+  const httpPaths: HttpPathSpec[] = [];
+  for (const e of ext.endpoints ?? []) {
+    const provider = e.provider ?? 'gateway';
+    const base = e.url.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    endpoints.push({ provider, url: `^${base}(/|$)`, ...(e.traced ? { proxy: `proxy:${provider}` } : {}) });
+    for (const [p, operation] of Object.entries(e.paths ?? {})) httpPaths.push({ path: p, operation, providers: [provider] });
+  }
+  if (Object.keys(modules).length === 0 && Object.keys(types).length === 0 && endpoints.length === 0) return [];
+  return [{ id: 'config', name: 'your configuration', role: 'tracing', modules, types, ...(endpoints.length ? { endpoints, httpPaths } : {}) }];
 }

@@ -99,6 +99,38 @@ export const catalogExtensionSchema = z
       )
       .optional()
       .describe('In-house LLM calls, task executions and kickoffs (e.g. a task class\'s `executeAsync`).'),
+    endpoints: z
+      .array(
+        z
+          .object({
+            url: z
+              .string()
+              .regex(/^[a-z][a-z0-9+.-]*:\/\/[^/\s]+/i, 'expected an absolute URL, e.g. "https://llm-gateway.acme.internal/v1"')
+              .describe('Base URL (scheme, host, optionally a path) of the team\'s LLM gateway or of a model API, e.g. "https://llm-gateway.acme.internal/v1".'),
+            provider: z.string().min(1).optional().describe('Provider id recorded for requests to it (default "gateway").'),
+            paths: z
+              .record(
+                z.string().refine((p) => {
+                  try {
+                    new RegExp(p);
+                    return true;
+                  } catch {
+                    return false;
+                  }
+                }, 'expected a regular expression'),
+                z.string().min(1),
+              )
+              .optional()
+              .describe('Its own model API paths, besides the OpenAI-compatible ones: regular expression (matched at the end of the path) → operation, e.g. { "/v1/complete": "chat" }.'),
+            traced: z
+              .boolean()
+              .optional()
+              .describe('The gateway records every request it forwards (its own tracing): requests through it count as wired (`proxy:<provider>`).'),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe('The team\'s LLM gateway and other model APIs reached by URL: HTTP requests to them (`fetch`, axios, ...) are LLM calls, and SDK clients pointed at them record the provider.'),
   })
   .strict();
 

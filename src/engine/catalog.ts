@@ -62,7 +62,10 @@ export class CatalogIndex {
     for (const model of models) {
       this.models.set(model.id, model);
       for (const [mod, names] of Object.entries(model.optionFreeTypes ?? {})) for (const n of names) this.optionFree.add(`${moduleKey(mod)}\0${n}`);
-      for (const e of model.endpoints ?? []) this.endpoints.push({ ...e, re: new RegExp(e.url, 'i') });
+      // The configuration's endpoints (the team's gateway) come before the built-in ones.
+      const compiled = (model.endpoints ?? []).map((e) => ({ ...e, re: new RegExp(e.url, 'i') }));
+      if (model.id === 'config') this.endpoints.unshift(...compiled);
+      else this.endpoints.push(...compiled);
       for (const p of model.httpPaths ?? []) this.httpPaths.push({ ...p, re: new RegExp(`(?:${p.path})$`), ...(p.hint ? { hintRe: new RegExp(p.hint, 'i') } : {}) });
       if (model.globals) {
         const existing = raw.get(GLOBAL_TYPE);

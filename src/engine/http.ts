@@ -66,8 +66,9 @@ export function modelRequest(catalog: CatalogIndex, parts: StrPart[]): ModelRequ
   for (const spec of catalog.httpPaths) {
     if (!spec.re.test(path)) continue;
     let applies: boolean;
-    if (known && provider && provider !== 'unknown' && !proxy) applies = !spec.providers || spec.providers.includes(provider) || !!spec.alone;
-    else applies = !!spec.alone || (!!spec.hintRe && spec.hintRe.test(hintText)) || (known && !spec.providers);
+    const hinted = !!spec.hintRe && spec.hintRe.test(hintText);
+    if (known && provider && provider !== 'unknown') applies = !spec.providers || spec.providers.includes(provider) || !!spec.alone || (!!proxy && hinted);
+    else applies = !!spec.alone || hinted || (known && !spec.providers);
     if (!applies) continue;
     const display = parts.map((p) => (typeof p === 'string' ? p : 'env' in p ? `{${p.env}}` : 'client' in p ? `{${p.client} client baseURL}` : 'unknown' in p && p.unknown ? `{${p.unknown}}` : '{?}')).join('');
     return {

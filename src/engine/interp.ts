@@ -82,6 +82,8 @@ function providerOf(spec: MemberSpec, args: Arg[], catalog: InterpHost['catalog'
   let url = opt.lit;
   // A URL constant the catalog knows (`PORTKEY_GATEWAY_URL` from portkey-ai).
   if (url === undefined && opt.v?.k === 'inst') url = catalog.member(opt.v.type, opt.v.path)?.constant;
+  // A URL written through constants or a template literal (`baseURL: GATEWAY_URL`): its literal start.
+  if (url === undefined && opt.s?.k === 'str' && typeof opt.s.parts[0] === 'string') url = opt.s.parts[0];
   if (typeof url !== 'string') return 'unknown';
   return catalog.endpoint(url)?.provider ?? 'unknown';
 }
