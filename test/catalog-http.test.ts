@@ -53,6 +53,7 @@ describe('raw HTTP requests to model APIs', () => {
       '71 fetch chat anthropic https://api.anthropic.com/v1/messages scope:langsmith.traceable',
       '74 fetch generate_content gemini https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-pro:generateContent scope:langfuse.startActiveObservation',
       '77 fetch chat helicone https://oai.helicone.ai/v1/chat/completions proxy:helicone',
+      '82 fetchImpl speech openai https://api.openai.com/v1/audio/speech unwired',
     ]);
   });
 

@@ -422,7 +422,7 @@ export class FileResolver implements InterpHost {
     if (ts.isConditionalExpression(e)) return pick([this.val(e.whenTrue), this.val(e.whenFalse)]);
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
-      if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) return pick([this.val(e.left), this.val(e.right)]);
+      if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) return this.withFallback(this.val(e.left), this.val(e.right));
       if (op === ts.SyntaxKind.AmpersandAmpersandToken) return this.val(e.right);
       if (op === ts.SyntaxKind.CommaToken) return this.val(e.right);
       // An assignment's value: `return (this.client = new OpenAI())`, `return this.client ??= new OpenAI()`.
@@ -433,6 +433,15 @@ export class FileResolver implements InterpHost {
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return { k: 'fn', id: this.fnId(e) };
     if (ts.isClassExpression(e)) return { k: 'cls', id: this.classId(e) };
     return undefined;
+  }
+
+  /**
+   * `a ?? b`, `a || b`: either value. An injectable HTTP client (`options.fetch ?? fetch`): a function the
+   * caller may pass instead is one with the same contract, so the request is the default's.
+   */
+  private withFallback(l: AVal | undefined, r: AVal | undefined): AVal | undefined {
+    if (r?.k === 'inst' && (!l || l.k === 'param' || l.k === 'ref') && this.catalog.member(r.type, r.path)?.http) return r;
+    return pick([l, r]);
   }
 
   /** A global name the catalog knows (`fetch`), or the global object itself (`globalThis`, `window`, `self`). */
