@@ -11,7 +11,7 @@ import { CatalogIndex } from '../src/engine/catalog.js';
 import { modelRequest } from '../src/engine/http.js';
 import { formatExplain, sitesAt } from '../src/cli/explain.js';
 import { FIXTURES } from './helpers/fixtures.js';
-import { runIn } from './helpers/engine.js';
+import { runIn, tempProject } from './helpers/engine.js';
 
 const dir = path.join(FIXTURES, 'rules/require-llm-tracing');
 const catalog = new CatalogIndex(builtinModels);
@@ -113,6 +113,16 @@ describe('raw HTTP requests to model APIs', () => {
     expect(req('https://api.cohere.com/v2/embed')).toBe('cohere embeddings');
     expect(req('https://api.elevenlabs.io/v1/speech-to-text')).toBe('elevenlabs audio_transcription');
     expect(req('https://api.open-meteo.com/v1/forecast')).toBe('none');
+  });
+
+  it('reads no URL out of generated code thousands of terms long, and analyses it in full', async () => {
+    const N = 10_000;
+    const terms = Array.from({ length: N }, (_, i) => `'part ${i} '`).join(' +\n  ');
+    const text = `const deep = cfg${'.next'.repeat(N)};\nconst long = ${terms};\nexport const a = () => fetch(\`\${deep}/v1/chat/completions\`, { method: 'POST', body: long });\nexport const b = () => fetch(long + '/v1/embeddings');\n`;
+    const project = tempProject({ 'src/gen.ts': text });
+    const result = await runIn(project, ['src/gen.ts']);
+    expect(result.errors).toEqual([]);
+    expect(result.sites.map((s) => `${s.line} ${s.operation}`)).toEqual([`${N + 2} chat`, `${N + 3} embeddings`]);
   });
 
   it('names only providers the catalog endpoints know', () => {

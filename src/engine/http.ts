@@ -56,7 +56,6 @@ export function modelRequest(catalog: CatalogIndex, parts: StrPart[]): ModelRequ
     hintText = first.env;
     rest = parts.slice(1);
   } else if ('unknown' in first) {
-    if (!first.unknown) return undefined;
     hintText = first.unknown;
     rest = parts.slice(1);
   } else return undefined;

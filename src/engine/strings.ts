@@ -39,7 +39,10 @@ export class Strings {
     if (ts.isStringLiteralLike(e) || ts.isTemplateExpression(e)) return true;
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
-      if (op === ts.SyntaxKind.PlusToken) return this.stringish(e.left, depth + 1) || this.stringish(e.right, depth + 1);
+      if (op === ts.SyntaxKind.PlusToken) {
+        const ops = operands(e);
+        return !!ops && ops.some((x) => this.stringish(x, depth + 1));
+      }
       if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) return depth < MAX_DEPTH && (this.stringish(e.left, depth + 1) || this.stringish(e.right, depth + 1));
       return false;
     }
@@ -83,7 +86,10 @@ export class Strings {
     }
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
-      if (op === ts.SyntaxKind.PlusToken) return [...this.parts(e.left, depth + 1), ...this.parts(e.right, depth + 1)];
+      if (op === ts.SyntaxKind.PlusToken) {
+        const ops = operands(e);
+        return ops ? ops.flatMap((x) => this.parts(x, depth + 1)) : [{ unknown: '' }];
+      }
       if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
         // `process.env.OLLAMA_URL ?? 'http://localhost:11434'`: the default names the host; the variable, the API.
         const l = this.parts(e.left, depth + 1);
@@ -131,11 +137,43 @@ export class Strings {
       const value = key !== undefined ? this.property(e.expression, key, depth) : undefined;
       if (value) return this.parts(value, depth + 1);
     }
-    const v = this.host.val(e);
+    // (A chain of thousands of members, in generated code, is no URL: the value is not computed.)
+    const v = longChain(e) ? undefined : this.host.val(e);
     if (v?.k === 'str') return v.parts;
     if (v && (v.k === 'ref' || v.k === 'param')) return [{ v }];
     return [{ unknown: nameOf(e) }];
   }
+}
+
+/** Whether an expression is a chain of more than `MAX_OPERANDS` member accesses or calls (counted without recursion). */
+function longChain(e: ts.Expression): boolean {
+  let cur: ts.Expression = e;
+  for (let n = 0; n <= MAX_OPERANDS; n++) {
+    const u = unwrap(cur);
+    if (ts.isPropertyAccessExpression(u) || ts.isElementAccessExpression(u) || ts.isCallExpression(u)) cur = u.expression;
+    else return false;
+  }
+  return true;
+}
+
+/** No URL is built from more pieces: a longer `+` chain (a generated prompt) is not read as one. */
+const MAX_OPERANDS = 64;
+
+/**
+ * The operands of a `+` chain, left to right, found without recursion (a chain may be thousands of terms
+ * long, nested to the left), or undefined when it has more than `MAX_OPERANDS`.
+ */
+function operands(e: ts.BinaryExpression): ts.Expression[] | undefined {
+  const right: ts.Expression[] = [];
+  let cur: ts.Expression = e;
+  for (;;) {
+    const u = unwrap(cur);
+    if (!ts.isBinaryExpression(u) || u.operatorToken.kind !== ts.SyntaxKind.PlusToken) break;
+    right.push(u.right);
+    if (right.length > MAX_OPERANDS) return undefined;
+    cur = u.left;
+  }
+  return [cur, ...right.reverse()];
 }
 
 /** The expression a property of an object literal holds: `config.openai.baseURL` through nested `const` objects. */
@@ -166,10 +204,11 @@ function envName(e: ts.Expression): string | undefined {
 }
 
 /** The name an unknown value was read from (`ollamaUrl`, `config.baseURL` → `baseURL`). */
-function nameOf(e: ts.Expression): string {
+function nameOf(e: ts.Expression, depth = 0): string {
   if (ts.isIdentifier(e)) return e.text;
-  if (ts.isPropertyAccessExpression(e)) return `${nameOf(unwrap(e.expression))}.${e.name.text}`;
-  if (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression)) return `${nameOf(unwrap(e.expression))}.${e.argumentExpression.text}`;
+  if (depth > MAX_DEPTH) return '';
+  if (ts.isPropertyAccessExpression(e)) return `${nameOf(unwrap(e.expression), depth + 1)}.${e.name.text}`;
+  if (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression)) return `${nameOf(unwrap(e.expression), depth + 1)}.${e.argumentExpression.text}`;
   if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
   return '';
 }
