@@ -721,6 +721,20 @@ export function spanParamsOf(model: SemanticModel, f: FnNode): FnSummary['spanPa
     }
     candidates.set(b, base);
   }
+  // Parameters declared as spans that the function only lends on (`withSpan(span, fn)` puts the span in
+  // the active context and runs `fn`): every use a read, a catalog borrow (`trace.setSpan`) or a hand-over
+  // to a helper whose summary is known. Anything else (stored, returned, passed to code of unknown
+  // effect) leaves no entry, and callers keep treating the hand-over as a transfer of ownership.
+  const lent = new Set<Binding>();
+  for (const p of f.parameters) {
+    if (!ts.isIdentifier(p.name) || p.dotDotDotToken) continue;
+    const b = model.bindingOf(p.name);
+    if (b?.k !== 'param' || b.fn !== f || b.path.length || b.opaque || candidates.has(b)) continue;
+    const v = model.valueOf(p.name);
+    if (!(v?.k === 'inst' && names.spanTypes.has(v.type) && v.path.length === 0)) continue;
+    candidates.set(b, p.name);
+    lent.add(b);
+  }
   if (candidates.size === 0) return undefined;
   const spans = spansOf(model);
   const type = [...names.spanTypes][0]!;
@@ -728,6 +742,7 @@ export function spanParamsOf(model: SemanticModel, f: FnNode): FnSummary['spanPa
   for (const [b] of candidates) {
     if (b.k !== 'param') continue;
     const uses = spans.usesOf(b, f, type);
+    if (lent.has(b) && (uses.length === 0 || uses.some((u) => u.kind === 'escape' || u.kind === 'assign' || u.kind === 'method' || u.closure))) continue;
     const info: SpanInfo = { call: undefined as unknown as ts.CallExpression, spec: { yields: 'callback', type }, disposition: 'bound', uses, hoistedUse: false, scope: f, binding: b, name: b.name };
     const p = spans.paths(info);
     if (!p) continue;
