@@ -120,8 +120,15 @@ function unmarkedError(fs: FileSpans, info: SpanInfo): string | undefined {
   const uses: SpanUse[] = info.uses.filter((u) => !(u.closure && u.op === 'end'));
   const r = fs.paths(info, uses);
   if (!r) return undefined;
+  // A call the span was lent to may have marked it before it threw or rejected.
+  const lentCalls = new Set<ts.Node>(uses.filter((u) => u.lent && u.call).map((u) => u.call!));
+  const atLentCall = (n: ts.Node): boolean => {
+    let e: ts.Node = n;
+    while (ts.isAwaitExpression(e) || ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+    return lentCalls.has(e);
+  };
   let first: { node: ts.Node; kind: string } | undefined;
-  for (const [n, t] of r.exits.throws) if (t.mask & UNMARKED_ERROR && (!first || n.getStart(fs.sf) < first.node.getStart(fs.sf))) first = { node: n, kind: t.kind };
+  for (const [n, t] of r.exits.throws) if (t.mask & UNMARKED_ERROR && !atLentCall(n) && (!first || n.getStart(fs.sf) < first.node.getStart(fs.sf))) first = { node: n, kind: t.kind };
   if (!first) return undefined;
   const line = fs.sf.getLineAndCharacterOfPosition(first.node.getStart(fs.sf)).line + 1;
   if (first.kind === 'await') return `when the awaited promise at line ${line} rejects`;

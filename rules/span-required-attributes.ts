@@ -154,8 +154,9 @@ function attributesOf(fs: FileSpans, info: SpanInfo): Attrs {
     return attrs;
   }
   for (const u of info.uses) {
-    if (u.kind === 'escape') {
-      // Handed to code the rule does not see, which may set attributes.
+    if (u.kind === 'escape' || u.kind === 'helper') {
+      // Handed to code the rule does not see, or a helper (what it ends or marks is known, not what it
+      // sets): either may set attributes.
       attrs.open = true;
       continue;
     }

@@ -30,6 +30,11 @@ export interface SpanUse {
   op?: SpanOp;
   /** `setStatus` whose code is ERROR or not known to be anything else. */
   marks?: boolean;
+  /**
+   * A hand-over to code of unknown effect that this code follows by ending the span itself: a lend. The
+   * callee may have marked the span, also when the call itself throws or rejects.
+   */
+  lent?: true;
   /** Hand-overs to a project function whose summary says what it does to the span (`helper` uses). */
   effect?: { ends: 'always' | 'maybe' | 'never'; marks: boolean };
   /**
@@ -329,6 +334,7 @@ export class FileSpans {
       return;
     }
     info.uses = this.usesOf(binding, info.scope!, info.spec.type, info);
+    this.lentBeforeEnd(info);
     // Assignments other than the start itself make the binding something this module does not follow.
     for (const u of info.uses) {
       if (u.kind !== 'assign') continue;
@@ -337,6 +343,55 @@ export class FileSpans {
       if (assign && ts.isBinaryExpression(assign) && unwrapExpr(assign.right) === info.call) continue;
       info.disposition = 'unbound';
     }
+  }
+
+  /**
+   * A span passed as an argument to code of unknown effect and then ended by this code itself, further
+   * down the same statement list (or in the `finally` of a `try` around it), was lent, not given away:
+   * had the callee taken it over, that `end()` would end it twice. Such a hand-over is kept as a helper use
+   * that does not end the span and, since the callee's body is unknown, may mark it failed.
+   */
+  private lentBeforeEnd(info: SpanInfo): void {
+    const endStatements = new Set<ts.Node>();
+    for (const u of info.uses) {
+      if (u.closure || !u.call || !(u.op === 'end' || (u.kind === 'helper' && u.effect?.ends === 'always'))) continue;
+      let e: ts.Node = u.call;
+      let p = this.parent(e);
+      while (p && (isWrapper(p) || ts.isAwaitExpression(p))) {
+        e = p;
+        p = this.parent(p);
+      }
+      if (p && ts.isExpressionStatement(p)) endStatements.add(p);
+    }
+    if (endStatements.size === 0) return;
+    const endsIn = (list: readonly ts.Statement[], from: number): boolean => list.slice(from).some((st) => endStatements.has(st));
+    info.uses = info.uses.map((u) => {
+      if (u.kind !== 'escape' || u.closure) return u;
+      let arg: ts.Node = u.node;
+      let call = this.parent(arg);
+      while (call && isWrapper(call)) {
+        arg = call;
+        call = this.parent(call);
+      }
+      if (!call || !(ts.isCallExpression(call) || ts.isNewExpression(call)) || !((call.arguments ?? []) as readonly ts.Node[]).includes(arg)) return u;
+      // The statement holding the call, and the list it is in.
+      let st: ts.Node = call;
+      let list = this.parent(st);
+      while (list && !(ts.isBlock(list) || ts.isSourceFile(list) || ts.isModuleBlock(list) || ts.isCaseClause(list) || ts.isDefaultClause(list))) {
+        if (isFunctionLike(list) || ts.isClassLike(list) || list === info.scope) return u;
+        st = list;
+        list = this.parent(list);
+      }
+      if (!list || !ts.isStatement(st)) return u;
+      const stmts = (list as ts.Block).statements;
+      let lent = endsIn(stmts, stmts.indexOf(st) + 1);
+      // A `finally` of a `try` around the call, inside the span's scope.
+      for (let child: ts.Node = st, q = this.parent(st); !lent && q && q !== info.scope && !isFunctionLike(q); child = q, q = this.parent(q)) {
+        if (ts.isTryStatement(q) && q.finallyBlock && child !== q.finallyBlock) lent = endsIn(q.finallyBlock.statements, 0);
+      }
+      if (!lent) return u;
+      return { node: u.node, kind: 'helper', call: ts.isCallExpression(call) ? call : undefined, effect: { ends: 'never', marks: true }, lent: true };
+    });
   }
 
   /** The uses of a binding that holds a span of catalog type `type`, inside `scope` (a function, block or file). */
