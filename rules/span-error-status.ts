@@ -5,7 +5,8 @@ import { eolOf } from '../src/engine/edits.js';
 import { defineRule } from '../src/engine/rule.js';
 import type { Fix, TextEdit } from '../src/engine/types.js';
 import type { SourceRange } from '../src/engine/values.js';
-import { OPEN, OPEN_C, OPEN_ERR, STATUS_ERROR, UNMARKED_ERROR } from '../src/engine/spans.js';
+import { OPEN, OPEN_C, OPEN_ERR, STATUS_ERROR, T_CLOSED, UNMARKED_ERROR } from '../src/engine/spans.js';
+import { isWrapper } from '../src/engine/ast.js';
 import { type FileSpans, fileSpans, indentOfLine, isFunctionLike, type SpanInfo, type SpanUse, carriesSpans, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z.object({}).strict();
@@ -70,7 +71,7 @@ export default defineRule<Options>({
         for (const info of spans) {
           // A helper that marks the span when its callback fails (`withSpan`) handles what leaves the callback.
           if (info.helper?.marks) continue;
-          const leak = unmarkedError(fs, info);
+          const leak = unmarkedError(fs, info) ?? endedUnmarkedInCallback(fs, info);
           if (leak) ctx.report({ range: rangeOf(fs.sf, info.call), messageId: 'errorNotMarked', data: { span: info.name!, path: leak } });
         }
         if (catches.length === 0 && promiseCatches.length === 0) return;
@@ -134,6 +135,50 @@ function unmarkedError(fs: FileSpans, info: SpanInfo): string | undefined {
   if (first.kind === 'await') return `when the awaited promise at line ${line} rejects`;
   if (first.kind === 'call') return `when the call at line ${line} throws`;
   return inCatch(fs, first.node) ? `when the catch clause rethrows at line ${line}` : `when the error thrown at line ${line} propagates`;
+}
+
+/**
+ * A span ended inside a callback handed, with the span, to a call that runs it
+ * (`tracer.withSpan(span, async () => { try { ... } finally { end(span, 'ok') } })`): when an error
+ * leaves the callback after the callback ended the span unmarked, nothing can mark it any more (a status
+ * set after `end()` is dropped). Judged only when the owner does nothing else with the span than lend
+ * it, and that one callback is the only code that ends or marks it.
+ */
+function endedUnmarkedInCallback(fs: FileSpans, info: SpanInfo): string | undefined {
+  if (info.spec.yields !== 'return' || !info.binding || !info.scope) return undefined;
+  const ending = new Set(info.uses.filter((u) => u.closure && (u.op === 'end' || (u.kind === 'helper' && u.effect!.ends !== 'never'))).map((u) => u.closure!));
+  if (ending.size !== 1) return undefined;
+  const cb = [...ending][0]!;
+  if (!ts.isArrowFunction(cb) && !ts.isFunctionExpression(cb)) return undefined;
+  const argOf = (n: ts.Node): ts.CallExpression | undefined => {
+    let arg = n;
+    let p = fs.parent(n);
+    while (p && isWrapper(p)) {
+      arg = p;
+      p = fs.parent(p);
+    }
+    return p && ts.isCallExpression(p) && (p.arguments as readonly ts.Node[]).includes(arg) ? p : undefined;
+  };
+  const runner = argOf(cb);
+  if (!runner) return undefined;
+  for (const u of info.uses) {
+    if (u.closure === cb) continue;
+    if (u.kind === 'read' || u.kind === 'borrow') continue;
+    if (u.kind === 'method' && u.op !== 'end' && !u.marks) continue;
+    if (u.kind === 'helper' && !u.lent && u.effect!.ends === 'never' && !u.effect!.marks) continue;
+    // The span handed to the very call that runs the callback.
+    if ((u.kind === 'escape' || u.lent) && !u.closure && argOf(u.node) === runner) continue;
+    return undefined;
+  }
+  const uses = fs.usesOf(info.binding, cb, info.spec.type);
+  const r = fs.paths({ ...info, spec: { ...info.spec, yields: 'callback' }, scope: cb, uses, hoistedUse: false }, uses);
+  if (!r) return undefined;
+  let first: { node: ts.Node; kind: string } | undefined;
+  for (const [n, t] of r.exits.throws) if (t.mask & T_CLOSED && (!first || n.getStart(fs.sf) < first.node.getStart(fs.sf))) first = { node: n, kind: t.kind };
+  if (!first) return undefined;
+  const line = fs.sf.getLineAndCharacterOfPosition(first.node.getStart(fs.sf)).line + 1;
+  const where = first.kind === 'await' ? `the awaited promise at line ${line} rejects` : first.kind === 'call' ? `the call at line ${line} throws` : `the error thrown at line ${line} propagates`;
+  return `when ${where} inside the callback that ends it`;
 }
 
 function inCatch(fs: FileSpans, n: ts.Node): boolean {
