@@ -40,7 +40,7 @@ export default defineRule<Options>({
       swallowedError:
         'This {{what}} handles the error inside span `{{span}}` without marking the span as failed: the span is exported as a success, so error rates, alerts and failed-trace searches say this operation worked. Call `{{span}}.setStatus({ code: SpanStatusCode.ERROR, message })` (and set the `error.type` attribute), or rethrow.',
       errorNotMarked:
-        'An error leaves span `{{span}}` {{path}} while the span is not marked failed: the span is exported with status UNSET, so error rates, alerts and failed-trace searches count this failure as a success (rethrowing does not set the status). Catch the error, call `{{span}}.setStatus({ code: SpanStatusCode.ERROR, message })` and `{{span}}.recordException(err)` (or set `error.type`), then rethrow it.',
+        'An error leaves span `{{span}}` {{path}} while the span is not marked failed: the span is exported without status ERROR (UNSET, or OK when the code set it), so error rates, alerts and failed-trace searches count this failure as a success (rethrowing does not set the status). Catch the error, call `{{span}}.setStatus({ code: SpanStatusCode.ERROR, message })` and `{{span}}.recordException(err)` (or set `error.type`), then rethrow it.',
       recordExceptionOnly:
         'This {{what}} records the exception on span `{{span}}` but leaves its status unset: the span still counts as a success in error rates, and current OpenTelemetry conventions mark a failure with status ERROR plus the `error.type` attribute rather than an exception event alone. Add `{{span}}.setStatus({ code: SpanStatusCode.ERROR, message })` and `error.type`.',
     },
