@@ -89,6 +89,9 @@ export interface SpanInfo {
   optionsExpr?: ts.Expression;
 }
 
+/** Methods of the built-in collections that keep their argument (Array, Set, Map, WeakMap, WeakSet). */
+const STORING_METHODS = new Set(['push', 'unshift', 'splice', 'add', 'set']);
+
 /** The OpenTelemetry status code of a failed span (`SpanStatusCode.ERROR`). */
 export const STATUS_ERROR = 2;
 
@@ -374,6 +377,9 @@ export class FileSpans {
         call = this.parent(call);
       }
       if (!call || !(ts.isCallExpression(call) || ts.isNewExpression(call)) || !((call.arguments ?? []) as readonly ts.Node[]).includes(arg)) return u;
+      // Put in a collection (`open.push(span)`, `bySpan.set(id, span)`): other code may end it from there.
+      const callee = unwrapExpr(call.expression);
+      if (ts.isPropertyAccessExpression(callee) && STORING_METHODS.has(callee.name.text)) return u;
       // The statement holding the call, and the list it is in.
       let st: ts.Node = call;
       let list = this.parent(st);
