@@ -8,8 +8,8 @@
 import path from 'node:path';
 import { Node, Project, type SourceFile, SyntaxKind, ts } from 'ts-morph';
 import type { TextEdit } from '../engine/types.js';
-import { defaultRelativeExtension, type EditSink, packageOf } from './fixes/source.js';
-import { type CodeStyle, detectIndentUnit, eolOf, indentAt, quoteString } from './text.js';
+import { defaultRelativeExtension, type EditSink, packageOf, StyledSink } from './fixes/source.js';
+import { type CodeStyle, detectIndentUnit, eolOf, indentAt } from './text.js';
 
 export function createProject(): Project {
   return new Project({
@@ -53,11 +53,9 @@ interface PendingImport {
 
 export type Binding = { expr: string } | { error: string };
 
-export class FileEditor implements EditSink {
-  readonly edits: TextEdit[] = [];
+export class FileEditor extends StyledSink implements EditSink {
   readonly style: CodeStyle;
   private idents?: Set<string>;
-  private readonly reserved = new Set<string>();
   private readonly pending = new Map<string, PendingImport>();
   /** Edits to existing import statements, by the statement's start. */
   private readonly extendImport = new Map<number, { at: number; texts: string[]; wrap?: { start: number; end: number } }>();
@@ -68,36 +66,13 @@ export class FileEditor implements EditSink {
     readonly text: string,
     readonly sf: SourceFile,
   ) {
+    super();
     this.style = detectStyle(file, text, sf);
   }
 
   static open(project: Project, file: string, text: string): FileEditor {
     const sf = project.createSourceFile(file, text, { overwrite: true, scriptKind: scriptKind(file) });
     return new FileEditor(file, text, sf);
-  }
-
-  get eol(): string {
-    return this.style.eol;
-  }
-
-  get semi(): string {
-    return this.style.semi ? ';' : '';
-  }
-
-  q(s: string): string {
-    return quoteString(s, this.style.quote);
-  }
-
-  indentAt(pos: number): string {
-    return indentAt(this.text, pos);
-  }
-
-  insert(pos: number, text: string): void {
-    this.edits.push({ start: pos, end: pos, text });
-  }
-
-  replace(start: number, end: number, text: string): void {
-    this.edits.push({ start, end, text });
   }
 
   /** The call or `new` expression spanning exactly [start, end). */
@@ -123,18 +98,6 @@ export class FileEditor implements EditSink {
       this.idents = set;
     }
     return this.idents;
-  }
-
-  nameFree(name: string): boolean {
-    return !this.identifiers().has(name) && !this.reserved.has(name);
-  }
-
-  /** `base` if free, else `base2`, `base3`, ... */
-  freeName(base: string): string {
-    let name = base;
-    for (let i = 2; !this.nameFree(name); i++) name = `${base}${i}`;
-    this.reserved.add(name);
-    return name;
   }
 
   /** The module specifier to import `ref.module` from this file. */
@@ -317,17 +280,6 @@ export class FileEditor implements EditSink {
       out.push(this.importInsertion(lines, this.topStatements));
     }
     return [...out, ...this.edits];
-  }
-
-  private importLine(p: PendingImport): string {
-    const spec = this.q(p.specifier);
-    if (this.style.module === 'cjs') {
-      const names = p.named.map((n) => (n.local === n.name ? n.name : `${n.name}: ${n.local}`)).join(', ');
-      return `const { ${names} } = require(${spec})${this.semi}`;
-    }
-    const named = p.named.map((n) => (n.local === n.name ? n.name : `${n.name} as ${n.local}`)).join(', ');
-    const clause = [p.defaultLocal, named ? `{ ${named} }` : undefined].filter(Boolean).join(', ');
-    return `import ${clause} from ${spec}${this.semi}`;
   }
 
   /**

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ts = require('typescript');
+import { scriptKindFor } from '../../engine/ast.js';
 import type { TextEdit } from '../../engine/types.js';
 import { type CodeStyle, detectIndentUnit, eolOf, indentAt, quoteString } from '../text.js';
 
@@ -39,14 +40,6 @@ export interface EditSink {
   addTopStatement(code: string): void;
 }
 
-function scriptKind(file: string): ts.ScriptKind {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.tsx') return ts.ScriptKind.TSX;
-  if (ext === '.jsx') return ts.ScriptKind.JSX;
-  if (ext === '.js' || ext === '.mjs' || ext === '.cjs') return ts.ScriptKind.JS;
-  return ts.ScriptKind.TS;
-}
-
 /** A file parsed with parent links, for builders that look around a call (its statement, its function). */
 export class SourceInfo {
   readonly sf: ts.SourceFile;
@@ -57,7 +50,7 @@ export class SourceInfo {
     readonly file: string,
     readonly text: string,
   ) {
-    this.sf = ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, scriptKind(file));
+    this.sf = ts.createSourceFile(file, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, scriptKindFor(file));
   }
 
   /** The file's code style (computed when a fix first writes something). */
@@ -267,39 +260,28 @@ export function packageOf(spec: string): string | undefined {
   return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
-interface Pending {
+type Pending = ImportLine;
+
+/** What an import line says: the module's specifier, and the default and named bindings it takes. */
+export interface ImportLine {
   specifier: string;
   defaultLocal?: string;
   named: { name: string; local: string }[];
 }
 
 /**
- * The edits of one fix: its own text edits, plus the imports and top-level statements it needs, placed
- * after the file's last import (or require) in the file's style. Identical import edits made by the
- * fixes of several findings in one file are applied once by `tracewire fix`.
+ * What both edit sinks share (the fixes' `TextSink` over a plain syntax tree, the codemods' `FileEditor`
+ * over ts-morph): the file's style, the text edits, names that capture nothing, and import lines.
  */
-export class TextSink implements EditSink {
+export abstract class StyledSink {
   readonly edits: TextEdit[] = [];
-  private readonly reserved = new Set<string>();
-  private readonly pending = new Map<string, Pending>();
-  private readonly extend = new Map<number, string[]>();
-  private readonly top: string[] = [];
-  /** Bare package specifiers of the imports this fix adds. */
-  readonly addedModules = new Set<string>();
-
-  constructor(readonly src: SourceInfo) {}
-
-  get style(): CodeStyle {
-    return this.src.style;
-  }
-
-  get file(): string {
-    return this.src.file;
-  }
-
-  get text(): string {
-    return this.src.text;
-  }
+  /** Names this sink has handed out or bound (not yet in the text). */
+  protected readonly reserved = new Set<string>();
+  abstract readonly file: string;
+  abstract readonly text: string;
+  abstract readonly style: CodeStyle;
+  /** Every identifier text in the file (a name not in it cannot capture or shadow anything). */
+  abstract identifiers(): Set<string>;
 
   get eol(): string {
     return this.style.eol;
@@ -326,14 +308,60 @@ export class TextSink implements EditSink {
   }
 
   nameFree(name: string): boolean {
-    return !this.src.identifiers().has(name) && !this.reserved.has(name);
+    return !this.identifiers().has(name) && !this.reserved.has(name);
   }
 
+  /** `base` if free, else `base2`, `base3`, ... */
   freeName(base: string): string {
     let name = base;
     for (let i = 2; !this.nameFree(name); i++) name = `${base}${i}`;
     this.reserved.add(name);
     return name;
+  }
+
+  /** The import statement (or `require` in a CommonJS file) for `p`, in the file's style. */
+  protected importLine(p: ImportLine): string {
+    const spec = this.q(p.specifier);
+    if (this.style.module === 'cjs') {
+      const names = p.named.map((n) => (n.local === n.name ? n.name : `${n.name}: ${n.local}`)).join(', ');
+      return `const { ${names} } = require(${spec})${this.semi}`;
+    }
+    const named = p.named.map((n) => (n.local === n.name ? n.name : `${n.name} as ${n.local}`)).join(', ');
+    const clause = [p.defaultLocal, named ? `{ ${named} }` : undefined].filter(Boolean).join(', ');
+    return `import ${clause} from ${spec}${this.semi}`;
+  }
+}
+
+/**
+ * The edits of one fix: its own text edits, plus the imports and top-level statements it needs, placed
+ * after the file's last import (or require) in the file's style. Identical import edits made by the
+ * fixes of several findings in one file are applied once by `tracewire fix`.
+ */
+export class TextSink extends StyledSink implements EditSink {
+  private readonly pending = new Map<string, Pending>();
+  private readonly extend = new Map<number, string[]>();
+  private readonly top: string[] = [];
+  /** Bare package specifiers of the imports this fix adds. */
+  readonly addedModules = new Set<string>();
+
+  constructor(readonly src: SourceInfo) {
+    super();
+  }
+
+  get style(): CodeStyle {
+    return this.src.style;
+  }
+
+  get file(): string {
+    return this.src.file;
+  }
+
+  get text(): string {
+    return this.src.text;
+  }
+
+  identifiers(): Set<string> {
+    return this.src.identifiers();
   }
 
   addTopStatement(code: string): void {
@@ -435,17 +463,6 @@ export class TextSink implements EditSink {
 
   private addExtension(at: number, text: string): void {
     (this.extend.get(at) ?? this.extend.set(at, []).get(at)!).push(text);
-  }
-
-  private importLine(p: Pending): string {
-    const spec = this.q(p.specifier);
-    if (this.style.module === 'cjs') {
-      const names = p.named.map((n) => (n.local === n.name ? n.name : `${n.name}: ${n.local}`)).join(', ');
-      return `const { ${names} } = require(${spec})${this.semi}`;
-    }
-    const named = p.named.map((n) => (n.local === n.name ? n.name : `${n.name} as ${n.local}`)).join(', ');
-    const clause = [p.defaultLocal, named ? `{ ${named} }` : undefined].filter(Boolean).join(', ');
-    return `import ${clause} from ${spec}${this.semi}`;
   }
 
   /** The fix's edits: import extensions and insertions first (at one offset they precede the fix's text). */
