@@ -12,8 +12,8 @@ import {
   promUnitAbbreviations,
   promUnitPrefixes,
   promUnits,
-  prometheusUnits,
 } from './catalog/metrics/naming.js';
+import { otelType, prometheusName } from './observability/translate.js';
 import type { MetricKind } from './catalog/types.js';
 import { unwrap as unwrapExpr } from '../src/engine/ast.js';
 import { type MetricDecl, isMetricMember, metricVisitor } from './metrics/model.js';
@@ -199,7 +199,8 @@ function checkOtel(decl: MetricDecl, report: ReportFn): void {
   }
   const unitValue = decl.options?.props.get('unit')?.value;
   const unit = unitValue && ts.isStringLiteralLike(unwrapExpr(unitValue)) ? (unwrapExpr(unitValue) as ts.StringLiteral).text : undefined;
-  const exposed = prometheusName(name, decl.kind, unit);
+  // What dashboards query: the name the default OTLP translation (UnderscoreEscapingWithSuffixes) stores.
+  const exposed = prometheusName(name, unit, otelType(decl.kind), 'UnderscoreEscapingWithSuffixes');
   // `requests_total`, `errors.total`: the exporter adds its own.
   if (/[._-]total$/i.test(name)) report(node, 'otelTotalSuffix', { name, exposed });
   const tokens = name.split(/[._\-/]/).filter(Boolean);
@@ -208,22 +209,6 @@ function checkOtel(decl: MetricDecl, report: ReportFn): void {
   const unitToken = last === 'total' ? tokens[tokens.length - 2]?.toLowerCase() : last;
   if (unitToken && otelNameUnits[unitToken]) report(node, 'otelUnitInName', { name, token: unitToken, ucum: otelNameUnits[unitToken]!, exposed });
   if (/[A-Z]/.test(name)) report(node, 'otelUppercaseName', { name, suggestion: otelCase(name) });
-}
-
-/**
- * The name the OpenTelemetry-to-Prometheus translation gives an instrument (the OpenTelemetry
- * specification's Prometheus compatibility rules, as the Prometheus exporter and the Collector apply
- * them): characters outside `[a-zA-Z0-9_:]` become `_`, the unit is appended in words unless the name
- * already ends with it, and monotonic counters get `_total`.
- */
-export function prometheusName(name: string, kind: MetricKind, unit?: string): string {
-  let out = name.replace(/[^a-zA-Z0-9_:]/g, '_').replace(/__+/g, '_');
-  // `1` (dimensionless) becomes `_ratio` on gauges only.
-  const ratio = unit === '1' && !(kind === 'gauge' || kind === 'observable-gauge');
-  const words = unit === undefined || ratio ? undefined : (prometheusUnits[unit] ?? (/^\{.*\}$/.test(unit) ? '' : unit.replace(/[^a-zA-Z0-9_:]/g, '_')));
-  if (words && !out.endsWith(`_${words}`)) out += `_${words}`;
-  if ((kind === 'counter' || kind === 'observable-counter') && !out.endsWith('_total')) out += '_total';
-  return out;
 }
 
 function isEmptyString(e: ts.Expression | undefined): boolean {

@@ -85,35 +85,3 @@ export const otelNameUnits: Record<string, string> = {
   pct: '%',
 };
 
-/**
- * UCUM units as the OpenTelemetry-to-Prometheus translation spells them in metric names (the
- * specification's unit table); `{...}` annotations are dropped.
- */
-export const prometheusUnits: Record<string, string> = {
-  d: 'days',
-  h: 'hours',
-  min: 'minutes',
-  s: 'seconds',
-  ms: 'milliseconds',
-  us: 'microseconds',
-  ns: 'nanoseconds',
-  By: 'bytes',
-  KiBy: 'kibibytes',
-  MiBy: 'mebibytes',
-  GiBy: 'gibibytes',
-  TiBy: 'tibibytes',
-  KBy: 'kilobytes',
-  MBy: 'megabytes',
-  GBy: 'gigabytes',
-  TBy: 'terabytes',
-  m: 'meters',
-  V: 'volts',
-  A: 'amperes',
-  J: 'joules',
-  W: 'watts',
-  g: 'grams',
-  Cel: 'celsius',
-  Hz: 'hertz',
-  '%': 'percent',
-  '1': 'ratio',
-};
