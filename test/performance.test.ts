@@ -276,3 +276,36 @@ describe('--shard and merge', () => {
     expect(cli(pkg, cwd, ['check', '--shard', '4/3']).status).toBe(2);
   });
 });
+
+describe('the second phase', () => {
+  it('analyses again only the files that use a value leading to a metric or a span, and finds what they hold', async () => {
+    const { tempProject } = await import('./helpers/engine.js');
+    const dir = tempProject({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { 'prom-client': '^15.0.0', '@opentelemetry/api': '^1.9.0' } }),
+      'src/metrics.ts': [
+        "import { Counter } from 'prom-client';",
+        "export const requests = new Counter({ name: 'requests_total', help: 'Requests.', labelNames: ['user'] });",
+        "export const SERVICE = 'svc';",
+        'export function version(): string { return SERVICE + "@1"; }',
+        '',
+      ].join('\n'),
+      'src/tracing.ts': ["import { trace } from '@opentelemetry/api';", "export const tracer = trace.getTracer('svc');", "export const serviceName = 'svc';", ''].join('\n'),
+      // Names neither prom-client nor OpenTelemetry: its rules are skipped by the text, and run again.
+      'src/handler.ts': ["import { requests } from './metrics';", 'export function handle(req: { userId: string }) {', '  requests.inc({ user: req.userId });', '}', ''].join('\n'),
+      'src/job.ts': ["import { tracer } from './tracing';", 'export function job(work: () => void) {', "  const span = tracer.startSpan('job');", '  work();', '}', ''].join('\n'),
+      // Import the same files, but take nothing that leads to a metric or a span: not analysed again.
+      'src/util.ts': ["import { version } from './metrics';", "import { serviceName } from './tracing';", 'export const banner = `${serviceName} ${version()}`;', ''].join('\n'),
+      'src/caller.ts': ["import { handle } from './handler';", "import { job } from './job';", "handle({ userId: 'u' });", 'job(() => undefined);', ''].join('\n'),
+    });
+    const config = loadConfig({ cwd: dir, rules: rulesById });
+    const files = await listFiles({ cwd: dir, paths: [] });
+    const analysedAgain: string[] = [];
+    const r = await run({ registry, cwd: dir, files, config, detail: { analysedAgain } });
+    expect(r.errors).toEqual([]);
+    expect(analysedAgain.map((f) => path.relative(dir, f))).toEqual(['src/handler.ts', 'src/job.ts']);
+    const found = r.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}/${f.messageId}`);
+    expect(found).toContain('src/handler.ts:3 no-unbounded-metric-labels/unboundedLabelValue');
+    expect(found.some((f) => f.startsWith('src/job.ts:3 require-span-end/'))).toBe(true);
+    expect(found.filter((f) => /util|caller/.test(f))).toEqual([]);
+  });
+});

@@ -35,7 +35,7 @@ import type { RunResult } from './types.js';
 /** Default file name, in the working directory (or inside `--cache-location` when it names a directory). */
 export const CACHE_FILE = '.tracewirecache';
 
-const FORMAT = 4;
+const FORMAT = 5;
 
 interface CacheEntry {
   /** Content hash. */

@@ -10,10 +10,11 @@
 import type { AVal, CallCandidate, FileSummary } from './values.js';
 
 /**
- * Three JSON texts joined by NUL (which JSON text never contains raw): the head (`starExports`,
+ * Four JSON texts joined by NUL (which JSON text never contains raw): the head (`starExports`,
  * `passedRefs`, `helperCalls`, `loads` and the callee of each call: every file's are needed by the linker), the rest of each
  * call (range, arguments, contexts: needed for the calls that resolve), and the tail (`exports`, `fns`:
- * needed only for the files something resolves into). As a string in transit (worker messages, the
+ * needed only for the files something resolves into), and the values of other files the file uses
+ * (`refs`: read only by the second phase, for the files it may analyse again). As a string in transit (worker messages, the
  * cache file); as UTF-8 bytes while a run holds it, outside the JavaScript heap, so that a project's
  * summaries add nothing to what the garbage collector marks.
  */
@@ -23,8 +24,8 @@ export interface PackedSummary {
   bytes?: Uint8Array;
 }
 
-export type PackedPart = 'head' | 'calls' | 'tail';
-const PART_INDEX: Record<PackedPart, number> = { head: 0, calls: 1, tail: 2 };
+export type PackedPart = 'head' | 'calls' | 'tail' | 'refs';
+const PART_INDEX: Record<PackedPart, number> = { head: 0, calls: 1, tail: 2, refs: 3 };
 
 interface Head {
   starExports: string[];
@@ -64,7 +65,7 @@ export function packSummary(s: FileSummary): PackedSummary {
   if (s.importNames) head.importNames = s.importNames;
   if (s.runs) head.runs = s.runs;
   const rest: CallRest[] = s.calls.map(({ callee: _callee, isNew: _isNew, ...r }) => r);
-  return { file: s.file, text: `${encode(head, s.file)}\0${encode(rest, s.file)}\0${encode({ exports: s.exports, fns: s.fns, ...(s.classes ? { classes: s.classes } : {}) }, s.file)}` };
+  return { file: s.file, text: `${encode(head, s.file)}\0${encode(rest, s.file)}\0${encode({ exports: s.exports, fns: s.fns, ...(s.classes ? { classes: s.classes } : {}) }, s.file)}\0${encode(s.refs ?? [], s.file)}` };
 }
 
 /** The bytes form, for holding (a summary that arrived as text). */
@@ -85,10 +86,14 @@ export function summaryPart(p: PackedSummary, part: PackedPart): string {
   const i = PART_INDEX[part];
   if (p.text !== undefined) return p.text.split('\0')[i] ?? '';
   const b = Buffer.isBuffer(p.bytes) ? p.bytes : Buffer.from(p.bytes!.buffer, p.bytes!.byteOffset, p.bytes!.byteLength);
-  const first = b.indexOf(0);
-  const second = b.indexOf(0, first + 1);
-  const [start, end] = i === 0 ? [0, first] : i === 1 ? [first + 1, second] : [second + 1, b.length];
-  return b.toString('utf8', start, end);
+  // The offsets of the NULs before and after part i (-1 and the length at the ends).
+  let start = -1;
+  for (let k = 0; k < i; k++) {
+    start = b.indexOf(0, start + 1);
+    if (start < 0) return '';
+  }
+  const end = b.indexOf(0, start + 1);
+  return b.toString('utf8', start + 1, end < 0 ? b.length : end);
 }
 
 /** The parsed parts of one packed summary, each parsed once, when first needed. */
@@ -105,6 +110,14 @@ class Parts {
   }
   tail(): Pick<FileSummary, 'exports' | 'fns' | 'classes'> {
     return (this.tailValue ??= decode(summaryPart(this.p, 'tail'), this.p.file) as Pick<FileSummary, 'exports' | 'fns' | 'classes'>);
+  }
+  private refsValue: AVal[] | undefined;
+  refs(): AVal[] {
+    if (!this.refsValue) {
+      const text = summaryPart(this.p, 'refs');
+      this.refsValue = text ? (decode(text, this.p.file) as AVal[]) : [];
+    }
+    return this.refsValue;
   }
 }
 
@@ -162,6 +175,9 @@ export function unpackSummary(p: PackedSummary): FileSummary {
     },
     get starExports() {
       return parts.head().starExports;
+    },
+    get refs() {
+      return parts.refs();
     },
     get passedRefs() {
       return parts.head().passedRefs;

@@ -6,15 +6,16 @@
  * rule on every file with the project, at the cost of a second parse of a few files.
  */
 
-import { moduleKey } from './catalog.js';
+import { type CatalogIndex, moduleKey } from './catalog.js';
 import { analysisFailure, decodeSource, type FileResult, type TaskContext } from './file-task.js';
 import { LazyProject } from './lazy-project.js';
 import { summaryPart } from './packed.js';
 import { ImportGraph } from './prescan.js';
+import { Interp } from './interp.js';
 import { moduleReach } from './reach.js';
 import { analyzeWithRules, toFinding } from './pipeline.js';
 import type { Finding } from './types.js';
-import type { FileSummary } from './values.js';
+import type { AVal, FileSummary } from './values.js';
 
 export interface SecondPhaseResult {
   /** Findings to add to the file's first-phase ones (which a deferred file does not have). */
@@ -62,7 +63,8 @@ function tailFacts(r: FileResult): TailFacts {
  * imports a file that carries one. Only values read through imports cross files, so a
  * file that imports no carrying file resolves nothing the rule could use, with or without the project.
  */
-function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<string>): Map<string, Set<string>> {
+function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<string>, project: LazyProject, summaries: ReadonlyMap<string, FileSummary>): Map<string, Set<string>> {
+  const uses = new UsedValues(ctx.catalog, project);
   // X imports Y (references, re-exports and star re-exports all go through imports): Y's carrying may make X carry.
   const byFile = new Map(results.map((r) => [r.file, r]));
   const graph = new ImportGraph(byFile.keys(), (f) => {
@@ -112,6 +114,7 @@ function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<stri
     const always = moduleReach(ctx.catalog, rule.needs).always;
     const needed = leadsTo(rule.needs);
     const carried = rule.carries ? leadsTo(rule.carries) : needed;
+    const leadsThere: Leads = (type, path) => needed(type, path) || carried(type, path);
     const carrying = new Set<string>();
     for (const r of results) {
       if (!r.summary) continue;
@@ -123,11 +126,78 @@ function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<stri
     const rerun = new Set<string>();
     for (const r of results) {
       if (!r.skipped?.includes(id) && !r.skippedFacts?.includes(id)) continue;
-      if (graph.importsOf(r.file).some((t) => carrying.has(t))) rerun.add(r.file);
+      if (!graph.importsOf(r.file).some((t) => carrying.has(t))) continue;
+      // What the file takes from those files: one of the values it uses must lead there.
+      const refs = summaries.get(r.file)?.refs ?? [];
+      if (refs.some((v) => uses.leads(v, leadsThere))) rerun.add(r.file);
     }
     out.set(id, rerun);
   }
   return out;
+}
+
+type Leads = (type: string, path: string[]) => boolean;
+
+/**
+ * Whether a value a file uses (a `ref` of its summary: a callee or an argument, with its steps) can lead,
+ * with the project, to what a rule looks at: a catalog member at or under which such a member is, a
+ * function of the project that declares or records metrics, starts or takes spans for its callers, or
+ * returns such a value, a project class that extends a catalog class. The members of a project instance
+ * need no look: every use of one in the file is a value of its own in `refs` (the callee with its
+ * steps). A value that cannot be resolved leads nowhere with the project either.
+ */
+class UsedValues {
+  private readonly interp: Interp;
+  constructor(
+    catalog: CatalogIndex,
+    private readonly project: LazyProject,
+  ) {
+    this.interp = new Interp({
+      catalog,
+      resolveRef: (r) => project.resolveRef(r),
+      fnSummary: (id) => project.fnSummary(id),
+      classSummary: (id) => project.classSummary(id),
+      implementationOf: (id, name) => project.implementationOf(id, name),
+    });
+  }
+
+  leads(v: AVal, leadsThere: Leads): boolean {
+    return this.judge(this.concretize(v), leadsThere, 0);
+  }
+
+  private judge(v: AVal | undefined, leadsThere: Leads, depth: number): boolean {
+    if (!v) return false;
+    // Too far to follow: taken to lead there.
+    if (depth > 6) return true;
+    switch (v.k) {
+      case 'ref':
+        return true;
+      case 'inst':
+        return leadsThere(v.type, v.path);
+      case 'fn': {
+        const s = this.project.fnSummary(v.id);
+        if (!s) return false;
+        if (s.metricDecl || s.metricUse || s.spanCallback || s.spanParams) return true;
+        return !!s.returns && this.judge(this.concretize(s.returns), leadsThere, depth + 1);
+      }
+      case 'cls':
+      case 'obj': {
+        const base = this.project.classSummary(v.k === 'cls' ? v.id : v.cls)?.base;
+        return !!base && this.judge(this.concretize(base), leadsThere, depth + 1);
+      }
+      default:
+        return false;
+    }
+  }
+
+  private concretize(v: AVal): AVal | undefined {
+    try {
+      return this.interp.concretize(v);
+    } catch {
+      // Too deep for the interpreter: taken to lead there.
+      return { k: 'ref', file: '', name: '', steps: [] };
+    }
+  }
 }
 
 /** Run the second phase over the results of the first (sorted by file): by file, what to add. */
@@ -146,10 +216,17 @@ export function secondPhase(
   for (const r of results) for (const id of [...(r.skipped ?? []), ...(r.skippedFacts ?? [])]) skippedIds.add(id);
   const deferred = results.some((r) => r.deferred);
   if (!deferred && skippedIds.size === 0) return out;
-  const reaching = skippedIds.size ? filesToRerun(results, ctx, skippedIds) : new Map<string, Set<string>>();
+  let project: LazyProject | undefined;
+  const projectNow = () => {
+    if (!project) {
+      project = new LazyProject(all, ctx.catalog, read, ctx.aliases);
+      for (const s of summaries.values()) project.add(s);
+    }
+    return project;
+  };
+  const reaching = skippedIds.size ? filesToRerun(results, ctx, skippedIds, projectNow(), summaries) : new Map<string, Set<string>>();
   const collectors = ctx.collectors ?? [];
 
-  let project: LazyProject | undefined;
   for (const r of results) {
     if (r.error || !r.summary) continue;
     // Per-file rules (reported files) and fact collectors (every file) to run again.
@@ -163,10 +240,7 @@ export function secondPhase(
     for (const id of r.skippedFacts ?? []) if (reaching.get(id)?.has(r.file)) collectAgain.add(id);
     if (r.deferred) for (const { rule } of collectors) if (!r.skippedFacts?.includes(rule.meta.id)) collectAgain.add(rule.meta.id);
     if (again.size === 0 && collectAgain.size === 0) continue;
-    if (!project) {
-      project = new LazyProject(all, ctx.catalog, read, ctx.aliases);
-      for (const s of summaries.values()) project.add(s);
-    }
+    project = projectNow();
     const findings: Finding[] = [];
     const facts: Record<string, unknown[]> = {};
     try {

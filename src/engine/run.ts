@@ -78,6 +78,8 @@ export interface RunDetail {
   sources?: Map<string, Buffer>;
   /** Called before each file is read (progress on a terminal). */
   onFile?(done: number, total: number): void;
+  /** Receives the files the second phase analysed again (see project-phase.ts), sorted. */
+  analysedAgain?: string[];
 }
 
 // The per-file phase lives in file-task.ts (it also runs in worker threads); its helpers are re-exported here.
@@ -244,6 +246,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   for (const r of results) if (r.summary) unpacked.set(r.file, unpackSummary(r.summary));
   const second = secondPhase(results, unpacked, all, ctx, read, opts.checkContext ? reported : undefined);
   timing?.(`second phase done (${second.size} files again)`);
+  opts.detail?.analysedAgain?.push(...[...second.keys()].sort());
   for (const r of results) {
     const isReported = reported.has(r.file);
     const again = second.get(r.file);

@@ -352,6 +352,20 @@ export class Summarizer {
       if (!callee || (callee.k === 'inst' && !this.r.catalog.member(callee.type, callee.path)?.scope)) continue;
       passedRefs.push({ value, callee, index: ia.index, nargs: ia.nargs });
     }
+    // The values of other files this file uses (see `FileSummary.refs`): callees, and arguments naming one.
+    const refs = new Map<string, AVal>();
+    const keepRef = (v: AVal | undefined) => {
+      if (v?.k !== 'ref') return;
+      const key = JSON.stringify(v);
+      if (!refs.has(key)) refs.set(key, v);
+    };
+    for (const { callee } of resolved) keepRef(callee);
+    for (const rec of this.f.calls) {
+      for (const a of rec.node.arguments ?? NO_ARGS) {
+        const e = unwrap(a);
+        if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) keepRef(this.r.val(e));
+      }
+    }
     // Summaries of every function and class a kept value can reach (the others can never be looked up).
     const fns: Record<string, FnSummary> = {};
     const classes: Record<string, ClassSummary> = {};
@@ -398,6 +412,7 @@ export class Summarizer {
       ...(helperCalls.length ? { helperCalls } : {}),
       ...(this.f.loads.size ? { loads: [...this.f.loads].sort() } : {}),
       ...(imports.length ? { imports } : {}),
+      ...(refs.size ? { refs: [...refs.values()] } : {}),
       ...(importNames ? { importNames } : {}),
       ...(runsAtTopLevel(this.f.sf) ? { runs: true as const } : {}),
     };

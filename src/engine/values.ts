@@ -271,6 +271,13 @@ export interface FileSummary {
   importNames?: Record<string, string[]>;
   /** Loading the file runs code at top level (see `runsAtTopLevel`): unimported, it is an entry point. */
   runs?: true;
+  /**
+   * The values of other project files this file uses (each distinct one once): the callee of every call
+   * and every argument naming one (`counter.inc()`, `withSpan(tracer, ...)`), with their steps. A rule
+   * skipped here by the text prefilter can find something with the project only through one of them
+   * (see project-phase.ts).
+   */
+  refs?: AVal[];
 }
 
 export function withSteps(v: AVal, steps: Step[]): AVal | undefined {
