@@ -63,8 +63,21 @@ function tailFacts(r: FileResult): TailFacts {
  * imports a file that carries one. Only values read through imports cross files, so a
  * file that imports no carrying file resolves nothing the rule could use, with or without the project.
  */
-function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<string>, project: LazyProject, summaries: ReadonlyMap<string, FileSummary>): Map<string, Set<string>> {
-  const uses = new UsedValues(ctx.catalog, project);
+function filesToRerun(
+  results: FileResult[],
+  ctx: TaskContext,
+  ruleIds: Set<string>,
+  summaries: ReadonlyMap<string, FileSummary>,
+  all: string[],
+  reported: ReadonlySet<string> | undefined,
+): Map<string, Set<string>> {
+  // Resolved through the summaries at hand only: a file the run did not analyse is connected to no
+  // catalog module (the prefilter), so nothing of it leads to a catalog member.
+  const known = new LazyProject(all, ctx.catalog, () => {
+    throw new Error('not analysed');
+  }, ctx.aliases);
+  for (const s of summaries.values()) known.add(s);
+  const uses = new UsedValues(ctx.catalog, known);
   // X imports Y (references, re-exports and star re-exports all go through imports): Y's carrying may make X carry.
   const byFile = new Map(results.map((r) => [r.file, r]));
   const graph = new ImportGraph(byFile.keys(), (f) => {
@@ -84,6 +97,8 @@ function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<stri
     return t.includes(JSON.stringify(moduleKey(y)).slice(1, -1));
   };
   const out = new Map<string, Set<string>>();
+  // One test per distinct pair of predicates (the metric rules share theirs, the span rules theirs).
+  const tests = new Map<unknown, Map<unknown, Leads>>();
   for (const id of ruleIds) {
     const rule = (ctx.rules.find((e) => e.rule.meta.id === id) ?? ctx.collectors?.find((e) => e.rule.meta.id === id))?.rule;
     if (!rule?.needs) continue;
@@ -114,7 +129,8 @@ function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<stri
     const always = moduleReach(ctx.catalog, rule.needs).always;
     const needed = leadsTo(rule.needs);
     const carried = rule.carries ? leadsTo(rule.carries) : needed;
-    const leadsThere: Leads = (type, path) => needed(type, path) || carried(type, path);
+    const byNeeds = tests.get(rule.needs) ?? tests.set(rule.needs, new Map()).get(rule.needs)!;
+    const leadsThere: Leads = byNeeds.get(rule.carries) ?? byNeeds.set(rule.carries, (type, path) => needed(type, path) || carried(type, path)).get(rule.carries)!;
     const carrying = new Set<string>();
     for (const r of results) {
       if (!r.summary) continue;
@@ -125,8 +141,9 @@ function filesToRerun(results: FileResult[], ctx: TaskContext, ruleIds: Set<stri
     graph.closure(carrying, (f) => graph.importersOf(f).filter((x) => mentions(x, f)));
     const rerun = new Set<string>();
     for (const r of results) {
-      if (!r.skipped?.includes(id) && !r.skippedFacts?.includes(id)) continue;
-      if (!graph.importsOf(r.file).some((t) => carrying.has(t))) continue;
+      // Per-file rules matter where findings are wanted; fact collectors everywhere.
+      const wanted = (r.skipped?.includes(id) && r.checked && (!reported || reported.has(r.file))) || r.skippedFacts?.includes(id);
+      if (!wanted || !graph.importsOf(r.file).some((t) => carrying.has(t))) continue;
       // What the file takes from those files: one of the values it uses must lead there.
       const refs = summaries.get(r.file)?.refs ?? [];
       if (refs.some((v) => uses.leads(v, leadsThere))) rerun.add(r.file);
@@ -161,8 +178,13 @@ class UsedValues {
     });
   }
 
+  private readonly memo = new Map<AVal, Map<Leads, boolean>>();
+
   leads(v: AVal, leadsThere: Leads): boolean {
-    return this.judge(this.concretize(v), leadsThere, 0);
+    const byTest = this.memo.get(v) ?? this.memo.set(v, new Map()).get(v)!;
+    let r = byTest.get(leadsThere);
+    if (r === undefined) byTest.set(leadsThere, (r = this.judge(this.concretize(v), leadsThere, 0)));
+    return r;
   }
 
   private judge(v: AVal | undefined, leadsThere: Leads, depth: number): boolean {
@@ -217,14 +239,7 @@ export function secondPhase(
   const deferred = results.some((r) => r.deferred);
   if (!deferred && skippedIds.size === 0) return out;
   let project: LazyProject | undefined;
-  const projectNow = () => {
-    if (!project) {
-      project = new LazyProject(all, ctx.catalog, read, ctx.aliases);
-      for (const s of summaries.values()) project.add(s);
-    }
-    return project;
-  };
-  const reaching = skippedIds.size ? filesToRerun(results, ctx, skippedIds, projectNow(), summaries) : new Map<string, Set<string>>();
+  const reaching = skippedIds.size ? filesToRerun(results, ctx, skippedIds, summaries, all, reported) : new Map<string, Set<string>>();
   const collectors = ctx.collectors ?? [];
 
   for (const r of results) {
@@ -240,7 +255,10 @@ export function secondPhase(
     for (const id of r.skippedFacts ?? []) if (reaching.get(id)?.has(r.file)) collectAgain.add(id);
     if (r.deferred) for (const { rule } of collectors) if (!r.skippedFacts?.includes(rule.meta.id)) collectAgain.add(rule.meta.id);
     if (again.size === 0 && collectAgain.size === 0) continue;
-    project = projectNow();
+    if (!project) {
+      project = new LazyProject(all, ctx.catalog, read, ctx.aliases);
+      for (const s of summaries.values()) project.add(s);
+    }
     const findings: Finding[] = [];
     const facts: Record<string, unknown[]> = {};
     try {

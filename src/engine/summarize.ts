@@ -353,17 +353,29 @@ export class Summarizer {
       passedRefs.push({ value, callee, index: ia.index, nargs: ia.nargs });
     }
     // The values of other files this file uses (see `FileSummary.refs`): callees, and arguments naming one.
-    const refs = new Map<string, AVal>();
-    const keepRef = (v: AVal | undefined) => {
+    const refs: AVal[] = [];
+    // Deduplicated by the expression's text first: values of the same text are compared only then.
+    const byText = new Map<string, { v: AVal; json?: string }[]>();
+    const keepRef = (e: ts.Expression, v: AVal | undefined) => {
       if (v?.k !== 'ref') return;
-      const key = JSON.stringify(v);
-      if (!refs.has(key)) refs.set(key, v);
+      const text = this.f.sf.text.slice(e.getStart(this.f.sf), e.end);
+      const same = byText.get(text);
+      if (!same) {
+        byText.set(text, [{ v }]);
+        refs.push(v);
+        return;
+      }
+      if (same.some((x) => x.v === v)) return;
+      const json = JSON.stringify(v);
+      for (const x of same) if ((x.json ??= JSON.stringify(x.v)) === json) return;
+      same.push({ v, json });
+      refs.push(v);
     };
-    for (const { callee } of resolved) keepRef(callee);
+    for (const { rec, callee } of resolved) keepRef(rec.node.expression, callee);
     for (const rec of this.f.calls) {
       for (const a of rec.node.arguments ?? NO_ARGS) {
         const e = unwrap(a);
-        if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) keepRef(this.r.val(e));
+        if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) keepRef(e, this.r.val(e));
       }
     }
     // Summaries of every function and class a kept value can reach (the others can never be looked up).
@@ -412,7 +424,7 @@ export class Summarizer {
       ...(helperCalls.length ? { helperCalls } : {}),
       ...(this.f.loads.size ? { loads: [...this.f.loads].sort() } : {}),
       ...(imports.length ? { imports } : {}),
-      ...(refs.size ? { refs: [...refs.values()] } : {}),
+      ...(refs.length ? { refs } : {}),
       ...(importNames ? { importNames } : {}),
       ...(runsAtTopLevel(this.f.sf) ? { runs: true as const } : {}),
     };
