@@ -190,6 +190,7 @@ export interface TaskContext {
 
 /** A resolver that knows no other file and remembers whether it was asked. */
 class RecordingResolver implements ProjectResolver {
+  readonly recordsOnly = true;
   asked = false;
   resolveRef(_ref: Extract<AVal, { k: 'ref' }>): AVal | undefined {
     this.asked = true;

@@ -145,8 +145,9 @@ function filesToRerun(
       const wanted = (r.skipped?.includes(id) && r.checked && (!reported || reported.has(r.file))) || r.skippedFacts?.includes(id);
       if (!wanted || !graph.importsOf(r.file).some((t) => carrying.has(t))) continue;
       // What the file takes from those files: one of the values it uses must lead there.
-      const refs = summaries.get(r.file)?.refs ?? [];
-      if (refs.some((v) => uses.leads(v, leadsThere))) rerun.add(r.file);
+      const s = summaries.get(r.file);
+      if (!s) continue;
+      if (s.calls.some((c) => c.callee.k === 'ref' && uses.leads(c.callee, leadsThere)) || (s.refs ?? []).some((v) => uses.leads(v, leadsThere))) rerun.add(r.file);
     }
     out.set(id, rerun);
   }

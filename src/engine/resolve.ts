@@ -45,6 +45,8 @@ export function pick(values: (AVal | undefined)[]): AVal | undefined {
 
 /** Cross-file resolution on demand (see `LazyProject`). */
 export interface ProjectResolver {
+  /** Answers nothing (it only records that another file's value was asked for): resolution stays local. */
+  readonly recordsOnly?: boolean;
   resolveRef(ref: Extract<AVal, { k: 'ref' }>): AVal | undefined;
   fnSummary(id: string): FnSummary | undefined;
   classSummary?(id: string): ClassSummary | undefined;
@@ -95,6 +97,11 @@ export class FileResolver implements InterpHost {
 
   private checkBudget(): void {
     this.opts.tick();
+  }
+
+  /** Whether values of other project files resolve here (through `ResolverOptions.project`). */
+  get hasProject(): boolean {
+    return this.opts.project !== undefined && !this.opts.project.recordsOnly;
   }
 
   fnSummary(id: string): FnSummary | undefined {

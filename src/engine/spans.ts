@@ -765,7 +765,12 @@ export function spansOf(model: SemanticModel): FileSpans {
  * What a function does to spans passed as parameters, for `FnSummary.spanParams`: only parameters the
  * function uses as spans (a span operation on them, or a hand-over to a helper that does) are looked at.
  */
-export function spanParamsOf(model: SemanticModel, f: FnNode): FnSummary['spanParams'] {
+export function spanParamsOf(
+  model: SemanticModel,
+  f: FnNode,
+  /** Whether a parameter's declared type may name a span type here (false: the file reaches no span type). */
+  declared = true,
+): FnSummary['spanParams'] {
   const names = spanNames(model.catalog);
   const candidates = new Map<Binding, ts.Identifier>();
   for (const call of callsIn(model, f)) {
@@ -777,6 +782,7 @@ export function spanParamsOf(model: SemanticModel, f: FnNode): FnSummary['spanPa
     if (b?.k !== 'param' || b.fn !== f || b.path.length || b.opaque || candidates.has(b)) continue;
     // `end()` alone is every stream's and response's: only a parameter declared as a span counts then.
     if (callee.name.text === 'end') {
+      if (!declared) continue;
       const v = model.valueOf(base);
       if (!(v?.k === 'inst' && names.spanTypes.has(v.type))) continue;
     }
@@ -787,7 +793,7 @@ export function spanParamsOf(model: SemanticModel, f: FnNode): FnSummary['spanPa
   // to a helper whose summary is known. Anything else (stored, returned, passed to code of unknown
   // effect) leaves no entry, and callers keep treating the hand-over as a transfer of ownership.
   const lent = new Set<Binding>();
-  for (const p of f.parameters) {
+  for (const p of declared ? f.parameters : []) {
     if (!ts.isIdentifier(p.name) || p.dotDotDotToken) continue;
     const b = model.bindingOf(p.name);
     if (b?.k !== 'param' || b.fn !== f || b.path.length || b.opaque || candidates.has(b)) continue;

@@ -15,8 +15,13 @@ import { joinBase } from './strings.js';
 import type { SemanticModel } from './model.js';
 import type { Binding } from './scopes.js';
 import { metricDeclOf, metricUseOf } from './metrics.js';
+import { mayReach } from './reach.js';
 import { returnsFresh, spanCallbackOf, spanParamsOf, throwsSync } from './spans.js';
 import type { AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary, ParamShape } from './values.js';
+
+/** Span starts and operations, and metric members: what span and metric summaries are made of. */
+const startsSpansMember = (m: MemberSpec): boolean => !!m.spanStart || !!m.spanOp;
+const metricMember = (m: MemberSpec): boolean => !!m.metric;
 
 export class Summarizer {
   private readonly fnSummaries = new Map<string, FnSummary>();
@@ -136,6 +141,18 @@ export class Summarizer {
     return { pending };
   }
 
+  private reach: Partial<Record<'spans' | 'metrics', boolean>> = {};
+
+  /**
+   * Whether the file can reach span starts or metric members at all. Without the project, every catalog
+   * value is rooted at an import the text names (see reach.ts): a file that names none of those modules
+   * starts no span and declares or records no metric, in any function, so those summaries are not looked
+   * for. With the project, values of other files may lead there.
+   */
+  private reaches(what: 'spans' | 'metrics'): boolean {
+    return (this.reach[what] ??= !!this.r.hasProject || mayReach(this.f.sf.text, this.r.catalog, what === 'spans' ? startsSpansMember : metricMember));
+  }
+
   summarize(f: FnNode): FnSummary {
     const id = this.r.fnId(f);
     const existing = this.fnSummaries.get(id);
@@ -148,13 +165,13 @@ export class Summarizer {
       if (summary.returns && returnsFresh(this.model, f)) summary.fresh = true;
       if (this.f.throwing.has(f) && throwsSync(f)) summary.throws = true;
       // A span callback helper calls, or passes on, one of its parameters.
-      const sc = this.paramUses().has(f) ? spanCallbackOf(this.model, f) : undefined;
+      const sc = this.paramUses().has(f) && this.reaches('spans') ? spanCallbackOf(this.model, f) : undefined;
       if (sc) summary.spanCallback = sc;
-      const sp = spanParamsOf(this.model, f);
+      const sp = spanParamsOf(this.model, f, this.reaches('spans'));
       if (sp) summary.spanParams = sp;
-      const md = metricDeclOf(this.model, f);
+      const md = this.reaches('metrics') ? metricDeclOf(this.model, f) : undefined;
       if (md) summary.metricDecl = md;
-      const mu = metricUseOf(this.model, f);
+      const mu = this.reaches('metrics') ? metricUseOf(this.model, f) : undefined;
       if (mu) summary.metricUse = mu;
     }
     // Parameters the function calls, or passes on as callbacks.
@@ -335,12 +352,29 @@ export class Summarizer {
       calls.push(candidate(rec, callee));
     }
     // Calls of this file's functions from inside functions (see `FileSummary.helperCalls`).
+    // The linker asks for the callers of functions that enclose a call that may be a site (up the calls
+    // that lead there): only calls of those functions are kept.
+    const inner = resolved.filter(({ rec, callee }) => callee.k === 'fn' && rec.fns && !ts.isNewExpression(rec.node));
+    const enclosing = new Set<string>();
+    for (const c of calls) for (const id of c.fns ?? []) enclosing.add(id);
+    for (const list of paramCalls.values()) for (const c of list) for (const id of c.fns ?? []) enclosing.add(id);
+    const kept = new Set<(typeof inner)[number]>();
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const h of inner) {
+        if (kept.has(h) || !enclosing.has((h.callee as Extract<AVal, { k: 'fn' }>).id)) continue;
+        kept.add(h);
+        grew = true;
+        for (const id of enclosingFnIds(this.f.file, h.rec.fns!)) enclosing.add(id);
+      }
+    }
     const helperCalls: NonNullable<FileSummary['helperCalls']> = [];
-    for (const { rec, callee } of resolved) {
-      if (callee.k !== 'fn' || !rec.fns || ts.isNewExpression(rec.node)) continue;
+    for (const h of inner) {
+      if (!kept.has(h)) continue;
+      const { rec } = h;
       const { wiredBy, pending } = this.settle(this.contextsOf(rec.node.getStart(this.f.sf), rec.fns));
       if (wiredBy) continue;
-      helperCalls.push({ callee: callee.id, fns: enclosingFnIds(this.f.file, rec.fns), contexts: pending });
+      helperCalls.push({ callee: (h.callee as Extract<AVal, { k: 'fn' }>).id, fns: enclosingFnIds(this.f.file, rec.fns!), contexts: pending });
     }
     const exports = this.collectExports();
     // Functions imported from another project file and passed to a call that may be a scope.
@@ -371,11 +405,19 @@ export class Summarizer {
       same.push({ v, json });
       refs.push(v);
     };
-    for (const { rec, callee } of resolved) keepRef(rec.node.expression, callee);
+    // The callees of `calls` are in the summary already.
+    const listed = new Set(calls.map((c) => c.callee));
+    for (const { rec, callee } of resolved) if (!listed.has(callee)) keepRef(rec.node.expression, callee);
+    // Arguments that name an import, or a member of one: resolving every argument would cost more than
+    // analysing the few files it spares.
     for (const rec of this.f.calls) {
       for (const a of rec.node.arguments ?? NO_ARGS) {
         const e = unwrap(a);
-        if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) keepRef(e, this.r.val(e));
+        let root: ts.Expression = e;
+        while (ts.isPropertyAccessExpression(root)) root = root.expression;
+        if (!ts.isIdentifier(root)) continue;
+        const b = this.f.scopes.lookup(root.text, root.getStart(this.f.sf));
+        if (b?.k === 'import' && !b.typeOnly) keepRef(e, this.r.val(e));
       }
     }
     // Summaries of every function and class a kept value can reach (the others can never be looked up).

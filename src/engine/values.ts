@@ -272,8 +272,9 @@ export interface FileSummary {
   /** Loading the file runs code at top level (see `runsAtTopLevel`): unimported, it is an entry point. */
   runs?: true;
   /**
-   * The values of other project files this file uses (each distinct one once): the callee of every call
-   * and every argument naming one (`counter.inc()`, `withSpan(tracer, ...)`), with their steps. A rule
+   * The values of other project files this file uses (each distinct one once) besides the callees of
+   * `calls`: the callee of every other call and every argument naming one (`counter.inc()`,
+   * `withSpan(tracer, ...)`), with their steps. A rule
    * skipped here by the text prefilter can find something with the project only through one of them
    * (see project-phase.ts).
    */
