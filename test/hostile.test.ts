@@ -209,13 +209,12 @@ describe('caches are data, not trust', () => {
     expect((await cli(dir, 'check', '--cache')).code).toBe(1);
     // Drop the findings from the last run's result, and keep the file well-formed.
     const file = path.join(dir, '.tracewirecache');
-    const text = fs.readFileSync(file, 'utf8');
-    const nl = text.indexOf('\n');
-    const line = text.slice(0, nl);
-    const json = line.startsWith('{') ? line : line.slice(line.indexOf(' ') + 1);
-    const header = JSON.parse(json);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const at = lines.map((l) => l.startsWith('H ')).lastIndexOf(true);
+    const header = JSON.parse(lines[at]!.slice(67));
     header.run.result.findings = [];
-    fs.writeFileSync(file, line.slice(0, line.length - json.length) + JSON.stringify(header) + text.slice(nl));
+    lines[at] = lines[at]!.slice(0, 67) + JSON.stringify(header);
+    fs.writeFileSync(file, lines.join('\n'));
     const r = await cli(dir, 'check', '--cache', '--format', 'json');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).findings).toHaveLength(1);
@@ -228,7 +227,9 @@ describe('caches are data, not trust', () => {
     const file = path.join(dir, '.tracewirecache');
     const full = fs.readFileSync(file);
     fs.writeFileSync(path.join(dir, 'src/b.ts'), UNWIRED + '\n'); // a file changed: the entries are read
-    for (const damaged of [full.subarray(0, full.length - 10), full.subarray(0, full.indexOf(10) + 5), Buffer.from('\u0000\u0001garbage'), Buffer.alloc(0)]) {
+    // Cut inside the header, inside the entries, garbage, empty; and a record appended after the header
+    // that a run stopped half-way (the header before it still serves).
+    for (const damaged of [full.subarray(0, full.length - 10), full.subarray(0, full.indexOf(10) + 5), Buffer.from('\u0000\u0001garbage'), Buffer.alloc(0), Buffer.concat([full, Buffer.from('E 0123 {"x":'), full.subarray(full.lastIndexOf(10, full.length - 2) + 1, full.length - 30)])]) {
       fs.writeFileSync(file, damaged);
       const r = await cli(dir, 'check', '--cache', '--format', 'json');
       expect(r.stderr).toBe('');

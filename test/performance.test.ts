@@ -224,6 +224,41 @@ describe('--cache', () => {
     expect(readCache(cacheFile).header.key).not.toBe(keyBefore);
   }, 120_000);
 
+  it('appends what a run changed (its entries and its header) and reads the records back merged; a file that appended records outweigh is written anew', async () => {
+    const dir = project();
+    const cacheFile = path.join(dir, '.tracewirecache');
+    await check(dir, cacheFile);
+    const kinds = () => fs.readFileSync(cacheFile, 'utf8').split('\n').filter(Boolean).map((l) => l[0]).join('');
+    expect(kinds()).toBe('EH');
+    const inode = fs.statSync(cacheFile).ino;
+    const size = fs.statSync(cacheFile).size;
+    fs.writeFileSync(path.join(dir, 'src/other.ts'), 'export const answer = 43;\n');
+    const after = await check(dir, cacheFile);
+    expect(after).toEqual(await check(dir));
+    // The same file, grown by one entry record (the changed file alone) and a header.
+    expect(fs.statSync(cacheFile).ino).toBe(inode);
+    expect(kinds()).toBe('EHEH');
+    const lines = fs.readFileSync(cacheFile, 'utf8').split('\n');
+    expect(Object.keys(JSON.parse(lines[2]!.slice(67)))).toEqual([path.join(dir, 'src/other.ts')]);
+    expect(fs.statSync(cacheFile).size - size).toBeLessThan(size);
+    // Appended records beyond twice the last full write (plus 1 MiB) start a new file.
+    const c = readCache(cacheFile);
+    c.header.base = 1;
+    writeCache(cacheFile, c);
+    fs.appendFileSync(cacheFile, 'E ' + '0'.repeat(64) + ' ' + JSON.stringify({ padding: 'x'.repeat(1 << 21) }) + '\n');
+    fs.writeFileSync(path.join(dir, 'src/other.ts'), 'export const answer = 44;\n');
+    expect(await check(dir, cacheFile)).toEqual(await check(dir));
+    expect(kinds()).toBe('EH');
+    expect(fs.statSync(cacheFile).size).toBeLessThan(1 << 20);
+    // Merged: an entry of the first record still serves after records were appended behind it.
+    plant(cacheFile, path.join(dir, 'src/ask.ts'));
+    fs.writeFileSync(path.join(dir, 'src/other.ts'), 'export const answer = 45;\n');
+    expect(planted(await check(dir, cacheFile))).toBe(true);
+    fs.writeFileSync(path.join(dir, 'src/other.ts'), 'export const answer = 46;\n');
+    expect(planted(await check(dir, cacheFile))).toBe(true);
+    expect(kinds()).toBe('EHEHEH');
+  });
+
   it('a cache location that is a directory holds .tracewirecache', () => {
     const dir = project();
     const cacheDir = tmp('tracewire-cache-dir-');

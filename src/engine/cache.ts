@@ -13,11 +13,16 @@
  * where path aliases were looked up), the whole result of the previous run is the result: an unchanged
  * tree costs a listing, a read and a hash per file.
  *
- * The file is a header line (format, key, the last run's result) and a line of per-file entries, which
- * is only parsed when some file has changed, each with a SHA-256 checksum (the header's before it, the
- * entries' on a last line). A cache is data, not trust: a file that fails its checksum, has another
- * format or key, or holds values of another shape is ignored as if there were none, and rewritten. It
- * is read without following links and written through no link (see safe-fs.ts).
+ * The file is a log of records, one per line, each `<kind> <SHA-256 of the payload, hex> <JSON payload>`:
+ * `E` records hold per-file entries (a later one overrides an earlier one for the same file), `H` records
+ * a header (format, key, the last run's result). The last valid `H` is the header, and only the records
+ * before it count. A run whose results changed appends what changed and its header: a commit that
+ * changed 10 files of a 4,000-file project writes 10 entries, not 4,000. When appended records outweigh
+ * the last full write, the file is written anew (atomically) with one `E` and one `H`. The header is
+ * found from the end of the file; the entries are read only when some file has changed. A cache is
+ * data, not trust: a record that fails its checksum is ignored, a file without a valid header of this
+ * format and key is ignored as if there were none and rewritten, entries of another shape are dropped.
+ * It is read without following links and written through no link (see safe-fs.ts).
  */
 
 import { createHash } from 'node:crypto';
@@ -35,7 +40,7 @@ import type { RunResult } from './types.js';
 /** Default file name, in the working directory (or inside `--cache-location` when it names a directory). */
 export const CACHE_FILE = '.tracewirecache';
 
-const FORMAT = 5;
+const FORMAT = 6;
 
 interface CacheEntry {
   /** Content hash. */
@@ -56,6 +61,8 @@ export interface CachedPrescan {
 
 interface CacheHeader {
   format: number;
+  /** The file's size after its last full write (appended records beyond twice that start a new one). */
+  base?: number;
   key: string;
   run?: RunEntry;
 }
@@ -102,8 +109,9 @@ export function runDigest(files: string[], reported: ReadonlySet<string>, hashOf
   return h.digest('base64');
 }
 
+/** The file's identity (appending keeps it; a new full write replaces it), then its size and time. */
 function stampOf(st: fs.Stats): string {
-  return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  return `${st.ino}:${st.dev}|${st.size}:${st.mtimeMs}`;
 }
 
 /** Open the cache file for reading: never through a link, never blocking on a FIFO; a regular file only. */
@@ -116,30 +124,76 @@ function openCache(file: string): number {
   return fd;
 }
 
+const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
+/** One record line: `<kind> <sha256 hex> <payload>\n`. */
+function record(kind: 'E' | 'H', payload: string): string {
+  return `${kind} ${sha256(payload)} ${payload}\n`;
+}
+
+/** The payload of a record line (without its newline) if its kind and checksum hold, else undefined. */
+function payloadOf(line: Buffer, kind: 'E' | 'H'): Buffer | undefined {
+  if (line.length < 67 || line[0] !== kind.charCodeAt(0) || line[1] !== 32 || line[66] !== 32) return undefined;
+  const payload = line.subarray(67);
+  return sha256(payload) === line.subarray(2, 66).toString('latin1') ? payload : undefined;
+}
+
 /**
- * The entries line and its checksum from `offset` to the end, if the file is still the one whose header
- * was read (`stamp`) and the checksum holds; else undefined.
+ * The last valid header record of the file, read from the end: its payload and where its line starts
+ * (the records before it are the entries). Undefined when the file has none.
  */
-function readEntries(file: string, offset: number, stamp: string): string | undefined {
-  const fd = openCache(file);
-  try {
-    const st = fs.fstatSync(fd);
-    // Another run replaced the file since the header was read: its entries are for another header.
-    if (stampOf(st) !== stamp) return undefined;
-    const buf = Buffer.allocUnsafe(Math.max(0, st.size - offset));
+function lastHeader(fd: number, size: number): { payload: Buffer; at: number } | undefined {
+  for (let window = Math.min(size, 1 << 20); ; window = Math.min(size, window * 4)) {
+    const start = size - window;
+    const buf = Buffer.allocUnsafe(window);
     let done = 0;
-    while (done < buf.length) {
-      const n = fs.readSync(fd, buf, done, buf.length - done, offset + done);
+    while (done < window) {
+      const n = fs.readSync(fd, buf, done, window - done, start + done);
       if (n === 0) break;
       done += n;
     }
     const data = buf.subarray(0, done);
-    // `<entries>\n<sha256 of the entries, hex>`
-    const nl = data.lastIndexOf(10);
-    if (nl < 0 || data.length - nl - 1 !== 64) return undefined;
-    const body = data.subarray(0, nl);
-    if (createHash('sha256').update(body).digest('hex') !== data.subarray(nl + 1).toString('latin1')) return undefined;
-    return body.toString('utf8');
+    // Each `H` line from the last: a torn or garbled one (a run stopped mid-write) is passed over.
+    let end = data.length;
+    while (end > 0) {
+      const nl = data.lastIndexOf(10, end - 2);
+      const lineStart = nl + 1;
+      if (nl < 0 && start > 0) break; // the line may begin before the window
+      const line = data.subarray(lineStart, data[end - 1] === 10 ? end - 1 : end);
+      if (data[end - 1] === 10) {
+        const payload = payloadOf(line, 'H');
+        if (payload) return { payload: Buffer.from(payload), at: start + lineStart };
+      }
+      if (nl < 0) break;
+      end = lineStart;
+    }
+    if (start === 0) return undefined;
+  }
+}
+
+/** The per-file entries of the records before `end` (a later record overrides an earlier one per file), if the file is still the one whose header was read. */
+function readEntries(file: string, end: number, stamp: string): Record<string, unknown>[] | undefined {
+  const fd = openCache(file);
+  try {
+    const st = fs.fstatSync(fd);
+    // Another run rewrote the file since the header was read: its records are for another header.
+    if (st.ino + ':' + st.dev !== stamp.split('|')[0] || st.size < end) return undefined;
+    const buf = Buffer.allocUnsafe(end);
+    let done = 0;
+    while (done < end) {
+      const n = fs.readSync(fd, buf, done, end - done, done);
+      if (n === 0) break;
+      done += n;
+    }
+    const out: Record<string, unknown>[] = [];
+    for (let at = 0; at < done; ) {
+      let nl = buf.indexOf(10, at);
+      if (nl < 0) nl = done;
+      const payload = payloadOf(buf.subarray(at, nl), 'E');
+      if (payload) out.push(JSON.parse(payload.toString('utf8')) as Record<string, unknown>);
+      at = nl + 1;
+    }
+    return out;
   } finally {
     fs.closeSync(fd);
   }
@@ -205,16 +259,16 @@ export function cacheKey(parts: Record<string, unknown>): string {
 export class RunCache {
   private parsedEntries: Record<string, CacheEntry> | undefined;
   private dirty = false;
+  /** Files whose entry this run set (what an append writes). */
+  private readonly changed = new Set<string>();
   hits = 0;
   misses = 0;
-
-  private entriesText: string | undefined;
 
   private constructor(
     readonly file: string,
     private readonly key: string,
-    /** Where the entries line starts in the file, and the file's identity then (read on first need). */
-    private entriesAt: { offset: number; stamp: string } | undefined,
+    /** Where the header's line starts (the entries are the records before it), the file's identity then, and the size of its last full write. */
+    private entriesAt: { end: number; stamp: string; size: number; base: number } | undefined,
     private run: RunEntry | undefined,
     /** Below this directory no link is followed when the cache is written (see safe-fs.ts). */
     private readonly boundary?: string,
@@ -222,33 +276,17 @@ export class RunCache {
 
   /** The cache at `file` if it was written under `key`, else an empty one (a corrupt file is ignored). */
   static load(file: string, key: string, opts: { boundary?: string } = {}): RunCache {
-    // Only the header line is read now: an unchanged project never needs the entries.
+    // Only the header is read now: an unchanged project never needs the entries.
     let header: CacheHeader | undefined;
-    let entriesAt: { offset: number; stamp: string } | undefined;
+    let entriesAt: { end: number; stamp: string; size: number; base: number } | undefined;
     let fd: number | undefined;
     try {
       fd = openCache(file);
       const st = fs.fstatSync(fd);
-      const chunks: Buffer[] = [];
-      let offset = 0;
-      for (;;) {
-        const buf = Buffer.allocUnsafe(1 << 20);
-        const n = fs.readSync(fd, buf, 0, buf.length, offset);
-        if (n === 0) break;
-        const nl = buf.subarray(0, n).indexOf(10);
-        if (nl >= 0) {
-          chunks.push(buf.subarray(0, nl));
-          entriesAt = { offset: offset + nl + 1, stamp: stampOf(st) };
-          break;
-        }
-        chunks.push(buf.subarray(0, n));
-        offset += n;
-      }
-      // `<sha256 of the header, hex> <header>`: a corrupt or hand-edited header is no header.
-      const line = entriesAt ? Buffer.concat(chunks) : undefined;
-      if (line && line.length > 65 && line[64] === 32) {
-        const body = line.subarray(65);
-        if (createHash('sha256').update(body).digest('hex') === line.subarray(0, 64).toString('latin1')) header = JSON.parse(body.toString('utf8')) as CacheHeader;
+      const found = lastHeader(fd, st.size);
+      if (found) {
+        header = JSON.parse(found.payload.toString('utf8')) as CacheHeader;
+        entriesAt = { end: found.at, stamp: stampOf(st), size: st.size, base: typeof header?.base === 'number' ? header.base : st.size };
       }
     } catch {
       header = undefined;
@@ -263,31 +301,27 @@ export class RunCache {
 
   private get entries(): Record<string, CacheEntry> {
     if (!this.parsedEntries) {
-      let parsed: unknown;
+      const entries: Record<string, CacheEntry> = Object.create(null);
+      let ok = false;
       try {
         const at = this.entriesAt;
-        const text = at ? readEntries(this.file, at.offset, at.stamp) : undefined;
-        if (text !== undefined) parsed = JSON.parse(text);
+        const records = at ? readEntries(this.file, at.end, at.stamp) : undefined;
         // A cache is data, not trust: entries of another shape are dropped with the rest.
-        if (parsed !== undefined && !validEntries(parsed)) parsed = undefined;
+        if (records && records.every(validEntries)) {
+          for (const r of records) Object.assign(entries, r);
+          ok = true;
+        }
       } catch {
-        parsed = undefined;
+        ok = false;
       }
-      this.parsedEntries = Object.assign(Object.create(null), parsed && typeof parsed === 'object' ? parsed : {});
-      if (!parsed) this.dirty = true;
+      this.parsedEntries = ok ? entries : Object.create(null);
+      if (!ok) {
+        // Nothing of the file serves: the next save writes it anew.
+        this.entriesAt = undefined;
+        this.dirty = true;
+      }
     }
     return this.parsedEntries!;
-  }
-
-  /** The entries line as it is in the file, for writing back unparsed. */
-  private rawEntries(): string | undefined {
-    if (this.entriesText !== undefined || !this.entriesAt) return this.entriesText;
-    try {
-      this.entriesText = readEntries(this.file, this.entriesAt.offset, this.entriesAt.stamp);
-    } catch {
-      this.entriesText = undefined;
-    }
-    return this.entriesText;
   }
 
   /** The last run's result, if its inputs are this run's. */
@@ -333,6 +367,7 @@ export class RunCache {
   setPrescan(file: string, hash: string, p: CachedPrescan): void {
     const prev = this.entries[file];
     this.entries[file] = prev?.h === hash ? { ...prev, p } : { h: hash, p };
+    this.changed.add(file);
     this.dirty = true;
   }
 
@@ -344,47 +379,92 @@ export class RunCache {
     // A result with the per-file rules' findings serves both uses: keep it over a context-only one.
     if (prev && prev.h === hash && prev.r?.checked && !result.checked) return;
     this.entries[file] = prev?.h === hash && prev.p ? { h: hash, r: result, p: prev.p } : { h: hash, r: result };
+    this.changed.add(file);
     this.dirty = true;
   }
 
-  /** Write the cache (atomically: a concurrent run reads the old or the new file, never half of one). */
+  /**
+   * Write the cache: the entries this run changed and its header, appended to the file it read (one
+   * write: a concurrent reader sees the records before it or after it, and a record cut short fails its
+   * checksum); or the whole cache anew, atomically, when there is no valid file to append to or appended
+   * records outweigh the last full write.
+   */
   save(): void {
     if (!this.dirty) return;
-    const header: CacheHeader = { format: FORMAT, key: this.key, ...(this.run ? { run: this.run } : {}) };
-    const headerText = JSON.stringify(header);
-    // Entries never parsed are written back as they were read (checked against their checksum then).
-    const raw = this.parsedEntries ? undefined : this.rawEntries() ?? '{}';
+    const at = this.entriesAt;
+    if (at && at.size < 2 * at.base + (1 << 20) && this.append(at)) {
+      this.dirty = false;
+      return;
+    }
+    const entries = this.entries;
     writeFileAtomic(
       this.file,
       (fd) => {
-        writeAll(fd, `${createHash('sha256').update(headerText).digest('hex')} ${headerText}\n`);
+        // Entry by entry, in batches: never the whole cache as one string; one record.
         const sum = createHash('sha256');
-        const put = (text: string) => {
-          sum.update(text);
-          writeAll(fd, text);
+        const parts: Buffer[] = [];
+        let batch = '{';
+        let first = true;
+        const flush = () => {
+          const b = Buffer.from(batch, 'utf8');
+          sum.update(b);
+          parts.push(b);
+          batch = '';
         };
-        if (raw === undefined) {
-          // Entry by entry, in batches: never the whole cache as one string.
-          let batch = '{';
-          let first = true;
-          for (const [file, entry] of Object.entries(this.parsedEntries!)) {
-            // Summaries held as bytes are stored as their text.
-            const stored = entry.r?.summary?.bytes ? { ...entry, r: { ...entry.r, summary: { file: entry.r.summary.file, text: summaryText(entry.r.summary) } } } : entry;
-            batch += `${first ? '' : ','}${JSON.stringify(file)}:${JSON.stringify(stored)}`;
-            first = false;
-            if (batch.length > 1 << 20) {
-              put(batch);
-              batch = '';
-            }
-          }
-          put(batch + '}');
-        } else put(raw);
-        writeAll(fd, `\n${sum.digest('hex')}`);
+        for (const [file, entry] of Object.entries(entries)) {
+          batch += `${first ? '' : ','}${JSON.stringify(file)}:${JSON.stringify(storedEntry(entry))}`;
+          first = false;
+          if (batch.length > 1 << 20) flush();
+        }
+        batch += '}';
+        flush();
+        writeAll(fd, `E ${sum.digest('hex')} `);
+        for (const b of parts) writeAll(fd, b);
+        writeAll(fd, '\n');
+        const size = fs.fstatSync(fd).size;
+        writeAll(fd, record('H', JSON.stringify(this.header(size))));
       },
       { boundary: this.boundary ?? defaultBoundary(this.file), what: 'the cache' },
     );
+    this.changed.clear();
     this.dirty = false;
   }
+
+  private header(base: number): CacheHeader {
+    return { format: FORMAT, base, key: this.key, ...(this.run ? { run: this.run } : {}) };
+  }
+
+  /** Append the changed entries and the header to the file read (still a regular file, reached through no link); false when it cannot be. */
+  private append(at: { base: number }): boolean {
+    let fd: number | undefined;
+    try {
+      checkWritePath(this.file, { boundary: this.boundary ?? defaultBoundary(this.file), what: 'the cache' });
+      fd = fs.openSync(this.file, fs.constants.O_WRONLY | fs.constants.O_APPEND | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+      if (!fs.fstatSync(fd).isFile()) return false;
+      let text = '';
+      if (this.changed.size && this.parsedEntries) {
+        const delta: Record<string, unknown> = {};
+        for (const f of [...this.changed].sort()) {
+          const e = this.parsedEntries[f];
+          if (e) delta[f] = storedEntry(e);
+        }
+        text += record('E', JSON.stringify(delta));
+      }
+      text += record('H', JSON.stringify(this.header(at.base)));
+      writeAll(fd, text);
+      this.changed.clear();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+}
+
+/** An entry as stored: summaries held as bytes are stored as their text. */
+function storedEntry(entry: CacheEntry): CacheEntry {
+  return entry.r?.summary?.bytes ? { ...entry, r: { ...entry.r, summary: { file: entry.r.summary.file, text: summaryText(entry.r.summary) } } } : entry;
 }
 
 /** Below which directory no link is followed for a cache file: the user's cache folder for caches kept there, else the project's. */

@@ -32,20 +32,27 @@ export function tempProject(files: Record<string, string | Buffer>): string {
 }
 
 /**
- * The parts of a `.tracewirecache` (see src/engine/cache.ts): the header (key, the last run's result)
- * and the per-file entries. Tests that forge a cache write it back with valid checksums: a cache that
- * fails its checksum is ignored (test/hostile.test.ts).
+ * The parts of a `.tracewirecache` (see src/engine/cache.ts: a log of `E` entry records and `H` header
+ * records): the last header (key, the last run's result) and the per-file entries of the records before
+ * it, merged. Tests that forge a cache write it back as one full write with valid checksums: a record
+ * that fails its checksum is ignored (test/hostile.test.ts).
  */
 export function readCacheFile(cacheFile: string): { header: any; entries: any } {
-  const text = fs.readFileSync(cacheFile, 'utf8');
-  const nl = text.indexOf('\n');
-  const last = text.lastIndexOf('\n');
-  return { header: JSON.parse(text.slice(65, nl)), entries: JSON.parse(text.slice(nl + 1, last)) };
+  const lines = fs.readFileSync(cacheFile, 'utf8').split('\n');
+  let headerAt = -1;
+  for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.startsWith('H ')) {
+    headerAt = i;
+    break;
+  }
+  const payload = (line: string) => JSON.parse(line.slice(67));
+  const entries: Record<string, unknown> = {};
+  for (const line of lines.slice(0, headerAt)) if (line.startsWith('E ')) Object.assign(entries, payload(line));
+  return { header: payload(lines[headerAt]!), entries };
 }
 
 export function writeCacheFile(cacheFile: string, c: { header: unknown; entries: unknown }): void {
   const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
   const header = JSON.stringify(c.header);
   const entries = JSON.stringify(c.entries);
-  fs.writeFileSync(cacheFile, `${sha256(header)} ${header}\n${entries}\n${sha256(entries)}`);
+  fs.writeFileSync(cacheFile, `E ${sha256(entries)} ${entries}\nH ${sha256(header)} ${header}\n`);
 }
