@@ -382,7 +382,7 @@ export class Linker implements InterpHost {
           if (site) put(site);
         } else if (callee.k === 'fn') {
           // A call of a user function that calls SDK methods on its parameters.
-          this.paramSites(s.file, c, callee.id, c.calleeText === 'super', put, unresolved);
+          this.paramSites(s.file, c, callee.id, !!c.isSuper, put, unresolved);
         }
       }
     }
@@ -447,7 +447,7 @@ export class Linker implements InterpHost {
       for (const s of this.all) {
         this.currentFile = s.file;
         for (const c of s.calls) {
-          if (!c.isNew && c.calleeText !== 'super') continue;
+          if (!c.isNew && !c.isSuper) continue;
           const callee = this.interp.concretize(c.callee);
           const ctor = c.isNew ? (callee?.k === 'cls' ? this.interp.ctorOf(callee.id) : undefined) : callee;
           if (ctor?.k !== 'fn') continue;

@@ -37,9 +37,11 @@ interface Head {
   runs?: true;
   callees: AVal[];
   isNew: boolean[];
+  /** Indices of the `super(...)` calls. */
+  supers?: number[];
 }
 
-type CallRest = Omit<CallCandidate, 'callee' | 'isNew'>;
+type CallRest = Omit<CallCandidate, 'callee' | 'isNew' | 'isSuper'>;
 
 /** Stands for the file's own path inside the JSON (JSON text never contains a raw U+0001). */
 const SELF = '\u0001';
@@ -58,13 +60,15 @@ function decode(text: string, file: string): unknown {
 
 export function packSummary(s: FileSummary): PackedSummary {
   const head: Head = { starExports: s.starExports, callees: s.calls.map((c) => c.callee), isNew: s.calls.map((c) => c.isNew) };
+  const supers = s.calls.flatMap((c, i) => (c.isSuper ? [i] : []));
+  if (supers.length) head.supers = supers;
   if (s.passedRefs) head.passedRefs = s.passedRefs;
   if (s.helperCalls) head.helperCalls = s.helperCalls;
   if (s.loads) head.loads = s.loads;
   if (s.imports) head.imports = s.imports;
   if (s.importNames) head.importNames = s.importNames;
   if (s.runs) head.runs = s.runs;
-  const rest: CallRest[] = s.calls.map(({ callee: _callee, isNew: _isNew, ...r }) => r);
+  const rest: CallRest[] = s.calls.map(({ callee: _callee, isNew: _isNew, isSuper: _isSuper, ...r }) => r);
   return { file: s.file, text: `${encode(head, s.file)}\0${encode(rest, s.file)}\0${encode({ exports: s.exports, fns: s.fns, ...(s.classes ? { classes: s.classes } : {}) }, s.file)}\0${encode(s.refs ?? [], s.file)}` };
 }
 
@@ -128,6 +132,7 @@ class LazyCandidate implements CallCandidate {
     readonly isNew: boolean,
     private readonly index: number,
     private readonly parts: Parts,
+    readonly isSuper?: true,
   ) {}
   get range() {
     return this.parts.rest(this.index).range;
@@ -200,7 +205,8 @@ export function unpackSummary(p: PackedSummary): FileSummary {
     get calls() {
       if (!calls) {
         const h = parts.head();
-        calls = h.callees.map((callee, i) => new LazyCandidate(callee, h.isNew[i]!, i, parts));
+        const supers = new Set(h.supers ?? []);
+        calls = h.callees.map((callee, i) => new LazyCandidate(callee, h.isNew[i]!, i, parts, supers.has(i) ? true : undefined));
       }
       return calls;
     },

@@ -291,6 +291,7 @@ export class Summarizer {
         isNew: ts.isNewExpression(n),
         ...(url ? { url } : {}),
         calleeText: calleeText(this.f.sf, n.expression),
+        ...(n.expression.kind === ts.SyntaxKind.SuperKeyword ? { isSuper: true as const } : {}),
         contexts: pending,
         wiredBy,
         argsEnd: n.end - 1,

@@ -164,6 +164,8 @@ export interface CallCandidate {
   url?: AVal;
   /** Source text of the callee, for the inventory and messages. */
   calleeText: string;
+  /** A `super(...)` call (the base class's constructor runs). */
+  isSuper?: true;
   /** Contexts that may make this call traced (resolved ones collapse to `wiredBy`). */
   contexts: Context[];
   /** Set when a context already resolved to a tracing scope in the local phase. */
