@@ -4,7 +4,6 @@
  * last run's result) and the editor's project cache.
  */
 
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +16,7 @@ import { Prescanner } from '../src/engine/prescan.js';
 import { ProjectCache } from '../src/engine/project-cache.js';
 import { buildCatalog, enabledRules, run } from '../src/engine/run.js';
 import type { RunResult } from '../src/engine/types.js';
-import { tempProject } from './helpers/engine.js';
+import { readCacheFile, tempProject, writeCacheFile } from './helpers/engine.js';
 import { registry } from '../rules/registry.js';
 
 const tsconfig = (compilerOptions: unknown, rest: Record<string, unknown> = {}) => JSON.stringify({ compilerOptions, ...rest });
@@ -354,23 +353,9 @@ describe('runs with path aliases', () => {
     expect(findings(r)).toEqual(['src/app/relative.ts:4 unwiredCall']);
   });
 
-  /**
-   * The cache file: a header line (`<sha256> <header>`: key, the last run's result), then the per-file
-   * entries and, on the last line, their sha256.
-   */
-  function readCache(cacheFile: string): { header: any; entries: any } {
-    const text = fs.readFileSync(cacheFile, 'utf8');
-    const nl = text.indexOf('\n');
-    const last = text.lastIndexOf('\n');
-    return { header: JSON.parse(text.slice(65, nl)), entries: JSON.parse(text.slice(nl + 1, last)) };
-  }
-  /** Write a cache file with valid checksums (what a stale but well-formed cache looks like). */
-  function writeCache(cacheFile: string, header: unknown, entries: unknown): void {
-    const h = JSON.stringify(header);
-    const e = JSON.stringify(entries);
-    const sha = (t: string) => crypto.createHash('sha256').update(t).digest('hex');
-    fs.writeFileSync(cacheFile, `${sha(h)} ${h}\n${e}\n${sha(e)}`);
-  }
+  /** The cache file's header and merged entries (test/helpers/engine.ts), and a well-formed rewrite of it. */
+  const readCache = readCacheFile;
+  const writeCache = (cacheFile: string, header: unknown, entries: unknown) => writeCacheFile(cacheFile, { header, entries });
   const PLANTED = { ruleId: 'require-span-end', severity: 'error', file: 'src/app/route.ts', line: 1, column: 1, endLine: 1, endColumn: 2, messageId: 'neverEnded', message: 'planted' };
   const planted = (r: RunResult) => r.findings.some((f) => f.message === 'planted');
   /** Plant a finding in the last run's result, or in a file's stored result (dropping the run's). */

@@ -430,6 +430,10 @@ export class Summarizer {
     collect(calls);
     collect(exports);
     collect(passedRefs);
+    for (const [id, c] of this.literals) {
+      classes[id] = c;
+      collect(c);
+    }
     for (let progress = true; progress; ) {
       progress = false;
       for (const id of reachable) {
@@ -631,6 +635,75 @@ export class Summarizer {
     return base?.k === 'str' ? joinBase(base, url) : url;
   }
 
+  /** Object literals exported (`export const llm = { client: new OpenAI() }`), as classes of one instance: id → summary. */
+  private readonly literals = new Map<string, ClassSummary>();
+
+  /**
+   * An exported object literal as an instance whose members are its properties' values, so that other
+   * files resolve `llm.client.chat.completions.create` through it. Not when the file assigns to its
+   * members or merges into it (`llm.client = wrap(llm.client)`, `Object.assign(llm, ...)`): its members'
+   * values are then not the literal's.
+   */
+  private literalValue(e: ts.Expression, name: string | undefined, depth: number): AVal | undefined {
+    if (depth > 3) return undefined;
+    const u = unwrap(e);
+    if (!ts.isObjectLiteralExpression(u)) return undefined;
+    if (name !== undefined && depth === 0 && this.mutatedMembers().has(name)) return undefined;
+    const id = `${this.f.file}#${u.pos}`;
+    const known = this.literals.get(id);
+    if (known) return { k: 'obj', cls: id };
+    const members: Record<string, AVal> = {};
+    const summary: ClassSummary = { id, name: name ?? 'default', members };
+    this.literals.set(id, summary);
+    for (const p of u.properties) {
+      if (ts.isPropertyAssignment(p)) {
+        const k = propName(p.name);
+        const v = k === undefined ? undefined : (this.r.val(p.initializer) ?? this.literalValue(p.initializer, undefined, depth + 1));
+        if (k !== undefined && v) members[k] = v;
+      } else if (ts.isShorthandPropertyAssignment(p)) {
+        const v = this.r.val(p.name);
+        if (v) members[p.name.text] = v;
+      } else if (ts.isMethodDeclaration(p) && p.body) {
+        const k = propName(p.name);
+        if (k !== undefined) members[k] = { k: 'fn', id: this.r.fnId(p) };
+      }
+    }
+    return { k: 'obj', cls: id };
+  }
+
+  private mutated: Set<string> | undefined;
+
+  /** Names of the file's variables whose members it assigns to or merges into. */
+  private mutatedMembers(): Set<string> {
+    if (this.mutated) return this.mutated;
+    const out = new Set<string>();
+    const rootOf = (x: ts.Expression): ts.Expression => {
+      let r = unwrap(x);
+      while (ts.isPropertyAccessExpression(r) || ts.isElementAccessExpression(r)) r = unwrap(r.expression);
+      return r;
+    };
+    const visit = (n: ts.Node): void => {
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+        const left = unwrap(n.left);
+        if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) {
+          const r = rootOf(left);
+          if (ts.isIdentifier(r)) out.add(r.text);
+        }
+      } else if (ts.isCallExpression(n) && n.arguments.length) {
+        // `Object.assign(llm, ...)`, `Object.defineProperty(llm, ...)`
+        const c = unwrap(n.expression);
+        const first = unwrap(n.arguments[0]!);
+        if (ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression) && c.expression.text === 'Object' && ts.isIdentifier(first)) out.add(first.text);
+      } else if (ts.isDeleteExpression(n)) {
+        const r = rootOf(n.expression);
+        if (ts.isIdentifier(r)) out.add(r.text);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(this.f.sf);
+    return (this.mutated = out);
+  }
+
   private collectExports(): Record<string, AVal> {
     const out: Record<string, AVal> = {};
     /** Exported interfaces and object types, kept where no value of the same name is exported. */
@@ -648,7 +721,7 @@ export class Summarizer {
           if (ts.isIdentifier(d.name)) {
             const decl = this.f.scopes.lookup(d.name.text, d.name.getStart(sf));
             // A string constant (a model API URL other files build requests on) when it is no other value.
-            set(d.name.text, (decl && this.r.declValue(decl)) ?? (d.initializer && this.r.strIfStringish(d.initializer)));
+            set(d.name.text, (decl && this.r.declValue(decl)) ?? (d.initializer && (this.r.strIfStringish(d.initializer) ?? this.literalValue(d.initializer, d.name.text, 0))));
           }
         }
       } else if (exported && ts.isFunctionDeclaration(st)) {
@@ -667,7 +740,7 @@ export class Summarizer {
     }
     for (const node of this.f.exportNodes) {
       if (ts.isExportAssignment(node)) {
-        set('default', this.r.val(node.expression));
+        set('default', this.r.val(node.expression) ?? this.literalValue(node.expression, undefined, 0));
         continue;
       }
       const n = node as ts.ExportDeclaration;
@@ -692,7 +765,7 @@ export class Summarizer {
           } else set(el.name.text, v);
         } else {
           const d = typeOnly ? undefined : this.f.scopes.lookup(local, el.getStart(sf));
-          const v = d && (this.r.declValue(d) ?? (d.k === 'var' && d.init && !d.path.length ? this.r.strIfStringish(d.init) : undefined));
+          const v = d && (this.r.declValue(d) ?? (d.k === 'var' && d.init && !d.path.length ? (this.r.strIfStringish(d.init) ?? (d.isConst ? this.literalValue(d.init, local, 0) : undefined)) : undefined));
           if (v) set(el.name.text, v);
           else {
             const t = this.r.typeNameValue(el.propertyName ?? el.name, el.getStart(sf));
@@ -705,7 +778,7 @@ export class Summarizer {
     for (const c of this.f.cjsExports) {
       if (c.name) set(c.name, this.r.val(c.value) ?? this.r.strIfStringish(c.value));
       else {
-        set('default', this.r.val(c.value));
+        set('default', this.r.val(c.value) ?? this.literalValue(c.value, undefined, 0));
         const obj = this.r.objectLiteralOf(c.value);
         if (obj) for (const p of obj.properties) {
           if (ts.isPropertyAssignment(p)) { const k = propName(p.name); if (k) set(k, this.r.val(p.initializer)); }
