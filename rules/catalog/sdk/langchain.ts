@@ -18,6 +18,8 @@ const localHandlers: Record<string, Record<string, MemberSpec>> = {
   '@langchain/core/tracers/console': { ConsoleCallbackHandler: localHandler },
   '@langchain/core/tracers/log_stream': { LogStreamCallbackHandler: localHandler },
   'langchain/callbacks': { ConsoleCallbackHandler: localHandler, RunCollectorCallbackHandler: localHandler },
+  // The Google integrations' request loggers print or keep the raw HTTP request and response.
+  '@langchain/google-common': { GoogleRequestLogger: localHandler, GoogleRequestRecorder: localHandler },
 };
 /** The handlers themselves as an argument (`generate(prompts, stop, [handler])`, `chain.call(values, [handler])`). */
 const handlers = (arg: number): OptionWiring => ({ arg, key: '', mechanism: 'call-option:langchain.callbacks', ignores: [LOCAL_HANDLER] });
@@ -159,6 +161,12 @@ export const langchain: PackageModel = {
     '@langchain/google-genai': { ChatGoogleGenerativeAI: chat, GoogleGenerativeAIEmbeddings: emb },
     '@langchain/google-vertexai': { ChatVertexAI: chat, VertexAI: llm, VertexAIEmbeddings: emb },
     '@langchain/google-vertexai-web': { ChatVertexAI: chat, VertexAI: llm, VertexAIEmbeddings: emb },
+    // The Google integrations on `@langchain/google-common` (Gemini API and Vertex AI, by auth flavour),
+    // and their successor `@langchain/google` (`ChatGoogle` for both).
+    '@langchain/google-gauth': { ChatGoogle: chat, GoogleLLM: llm, GoogleEmbeddings: emb },
+    '@langchain/google-webauth': { ChatGoogle: chat, GoogleLLM: llm, GoogleEmbeddings: emb },
+    '@langchain/google': { ChatGoogle: chat, GoogleRequestLogger: localHandler, GoogleRequestRecorder: localHandler },
+    '@langchain/google/node': { ChatGoogle: chat, GoogleRequestLogger: localHandler, GoogleRequestRecorder: localHandler },
     '@langchain/mistralai': { ChatMistralAI: chat, MistralAI: llm, MistralAIEmbeddings: emb },
     '@langchain/groq': { ChatGroq: chat },
     '@langchain/ollama': { ChatOllama: chat, Ollama: llm, OllamaEmbeddings: emb },
