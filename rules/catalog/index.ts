@@ -26,6 +26,8 @@ import { huggingface } from './sdk/huggingface.js';
 import { replicate } from './sdk/replicate.js';
 import { sagemaker } from './sdk/sagemaker.js';
 import { together } from './sdk/together.js';
+import { tanstackAi } from './sdk/tanstack-ai.js';
+import { vscodeLm } from './sdk/vscode-lm.js';
 import { otelMetrics } from './metrics/otel.js';
 import { promClient } from './metrics/prom-client.js';
 import { instrumentations } from './tracing/instrumentations.js';
@@ -36,7 +38,7 @@ import { otel } from './tracing/otel.js';
 import { sentry } from './tracing/sentry.js';
 import { traceloop } from './tracing/traceloop.js';
 
-export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, sagemaker, together, replicate, huggingface, fal, googleCloudVertexai, ai, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs, inngestAgentKit, inngest, http];
+export const sdkModels: PackageModel[] = [openai, anthropic, googleGenai, googleGenerativeAi, mistral, cohere, groq, ollama, bedrock, sagemaker, together, replicate, huggingface, fal, googleCloudVertexai, ai, tanstackAi, vscodeLm, langchain, langgraph, mastraModel, llamaindex, openaiAgents, kaibanjs, inngestAgentKit, inngest, http];
 
 export const tracingModels: PackageModel[] = [otel, instrumentations, langsmith, langfuse, sentry, traceloop, braintrust, laminar, ddTrace, posthog, phoenix, triggerDev, gateways];
 

@@ -95,6 +95,12 @@ export interface OptionWiring {
    * exports nothing.
    */
   ignores?: string[];
+  /**
+   * Catalog types the option's value must be an instance of to count: a `middleware` array wires the call
+   * only when one of its elements is a tracing middleware (TanStack AI's `otelMiddleware(...)`); elements
+   * the engine cannot tell leave the call unknown, and an array of other known values does not count.
+   */
+  only?: string[];
 }
 
 export interface SiteSpec {

@@ -262,7 +262,18 @@ export class FileFacts {
               const init = unwrap(n.initializer);
               if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) this.contextualType.set(init, n.type);
             }
-            bindPattern(n.name, scope, (p, el, opaque) => ({ k: 'var', node: el ?? n, init: n.initializer, path: p, type: p.length === 0 && !el ? n.type : undefined, isConst, ...(el?.initializer ? { dflt: el.initializer } : {}), ...(opaque ? { opaque } : {}) }));
+            const elements = ts.isArrayBindingPattern(n.name) ? n.name.elements : undefined;
+            bindPattern(n.name, scope, (p, el, opaque) => ({
+              k: 'var',
+              node: el ?? n,
+              init: n.initializer,
+              path: p,
+              type: p.length === 0 && !el ? n.type : undefined,
+              isConst,
+              ...(el?.initializer ? { dflt: el.initializer } : {}),
+              ...(opaque ? { opaque } : {}),
+              ...(el && !el.dotDotDotToken && elements?.includes(el) ? { element: true as const } : {}),
+            }));
             if (n.initializer && ts.isIdentifier(n.name)) {
               const init = unwrap(n.initializer);
               if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) this.fnName.set(init, n.name.text);

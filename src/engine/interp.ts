@@ -445,6 +445,21 @@ export function checkOption(o: OptionWiring, args: Arg[], host: InterpHost, sdk:
   // Every element a value the option's catalog entry does not count (a handler that only prints or collects runs).
   if (cur.arr && cur.arr.every(ignored)) return 'absent';
   if (ignored(cur)) return 'absent';
+  if (o.only) {
+    const only = o.only;
+    // What an element is: one of the types that count, a value known to be something else, or unknown.
+    const kind = (a: Arg): 'match' | 'other' | 'unknown' => {
+      if (a.spread) return 'unknown';
+      const v = a.v;
+      if (v?.k === 'inst') return v.path.length === 0 && only.includes(v.type) ? 'match' : 'other';
+      if (v?.k === 'obj' || v?.k === 'str' || a.lit !== undefined || a.obj || a.arr) return 'other';
+      return 'unknown';
+    };
+    const kinds = cur.arr ? cur.arr.map(kind) : [kind(cur)];
+    if (kinds.includes('match')) return 'wired';
+    if (kinds.includes('unknown')) return 'unknown';
+    return 'absent';
+  }
   if (o.enabledFlag) {
     if (!cur.obj) return 'unknown';
     const flag = cur.obj[o.enabledFlag];

@@ -260,7 +260,7 @@ export class FileResolver implements InterpHost {
         return v;
       }
       case 'var': {
-        if (d.opaque) return undefined;
+        if (d.opaque) return this.arrayElementValue(d);
         const candidates: (AVal | undefined)[] = [];
         if (d.init) {
           let v = this.val(d.init);
@@ -281,6 +281,16 @@ export class FileResolver implements InterpHost {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * `const [model] = await vscode.lm.selectChatModels()`: an element (not a rest) of a top-level array
+   * pattern whose initializer is an array the catalog describes (its `$each` member).
+   */
+  private arrayElementValue(d: Extract<Binding, { k: 'var' }>): AVal | undefined {
+    if (!d.init || d.path.length || !d.element) return undefined;
+    const array = this.val(d.init);
+    return array?.k === 'inst' ? this.interp.member(array, '$each') : undefined;
   }
 
   annotationValue(t: ts.TypeNode): AVal | undefined {
@@ -396,6 +406,15 @@ export class FileResolver implements InterpHost {
     if (ts.isElementAccessExpression(e)) {
       const arg = e.argumentExpression;
       if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return this.memberOfExpr(this.val(e.expression), e.expression, arg.text);
+      // An element of an array the catalog describes (`models[0]` of `vscode.lm.selectChatModels()`): its `$each` member.
+      if (ts.isNumericLiteral(arg)) {
+        const array = this.val(e.expression);
+        if (array?.k === 'inst') return this.interp.member(array, '$each');
+        if (array?.k === 'obj' && array.each) {
+          const { each: _each, ...element } = array;
+          return element;
+        }
+      }
       // A computed key into an object literal (`factories[name]()`): one of its values, the first that resolves.
       const obj = this.objectLiteralOf(e.expression);
       if (!obj) return undefined;

@@ -42,6 +42,8 @@ export type Binding = BindingBase &
         isConst: boolean;
         /** A rest element or an array element: the value is not `path` of `init`. */
         opaque?: boolean;
+        /** An element (not a rest) of the declaration's own array pattern (`const [model] = models`): one element of `init`. */
+        element?: true;
       }
     | {
         k: 'param';
