@@ -113,6 +113,27 @@ describe('raw HTTP requests to model APIs', () => {
     expect(req('https://api.cohere.com/v2/embed')).toBe('cohere embeddings');
     expect(req('https://api.elevenlabs.io/v1/speech-to-text')).toBe('elevenlabs audio_transcription');
     expect(req('https://api.open-meteo.com/v1/forecast')).toBe('none');
+    expect(req('https://ai-gateway.vercel.sh/v4/ai/transcription-model')).toBe('vercel-ai-gateway audio_transcription');
+    expect(req('https://ai-gateway.vercel.sh/v4/ai/language-model')).toBe('vercel-ai-gateway chat');
+    expect(req({ unknown: 'base' }, '/transcription-model')).toBe('none');
+    // One of several URLs (a resolver's branches): a model request when one branch is; the first one names it.
+    expect(req({ alt: [['https://status.example.com/health'], ['https://api.openai.com/v1/embeddings']] })).toBe('openai embeddings');
+    expect(req({ alt: [['https://status.example.com'], [{ unknown: 'base' }]] }, '/v1/messages')).toBe('none');
+    expect(req({ alt: [['https://api.elevenlabs.io/v1'], ['https://api.openai.com/v1/audio']] }, '/speech-to-text')).toBe('elevenlabs audio_transcription');
+    expect(modelRequest(catalog, [{ alt: [['https://api.openai.com/v1'], ['https://api.mistral.ai/v1']] }, '/embeddings'])?.url).toBe('https://api.openai.com/v1/embeddings | https://api.mistral.ai/v1/embeddings');
+  });
+
+  it('follows a resolver with a branch per provider, injected fetch functions and `new Request(url)`', async () => {
+    const project = path.join(dir, 'http-resolver');
+    const result = await runIn(project, ['src/url.ts', 'src/transcribe.ts', 'src/look-alikes.ts']);
+    const sites = result.sites.map((s) => `${s.file}:${s.line} ${s.callee} ${s.operation} ${s.provider} ${s.url}`);
+    const branches = 'https://api.elevenlabs.io/v1/speech-to-text | https://ai-gateway.vercel.sh/v4/ai/transcription-model | https://ai-gateway.vercel.sh/v4/ai/v4/ai/transcription-model | https://api.openai.com/v1/audio/transcriptions';
+    expect(sites).toEqual([
+      `src/transcribe.ts:32 fetchImpl audio_transcription elevenlabs ${branches}`,
+      `src/transcribe.ts:36 fetchImpl audio_transcription elevenlabs ${branches}`,
+      `src/transcribe.ts:43 fetch audio_transcription elevenlabs ${branches}`,
+      'src/transcribe.ts:53 send embeddings openai https://api.openai.com/v1/embeddings',
+    ]);
   });
 
   it('reads no URL out of generated code thousands of terms long, and analyses it in full', async () => {

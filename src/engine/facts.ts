@@ -388,7 +388,10 @@ export class FileFacts {
         const catchCallback = !!callee && passed!.index === 0 && passed!.nargs === 1 && ts.isPropertyAccessExpression(callee) && callee.name.text === 'catch';
         for (let index = 0; index < params.length; index++) {
           const p = params[index]!;
-          bindPattern(p.name, scope, (pth, _el, opaque) => ({ k: 'param', fn: fnNode, index, path: pth, type: pth.length === 0 ? p.type : undefined, ...(pth.length && p.type ? { patternType: p.type } : {}), error: catchCallback && index === 0 && pth.length === 0, ...(opaque ? { opaque } : {}) }));
+          bindPattern(p.name, scope, (pth, el, opaque) => {
+            const dflt = el ? el.initializer : pth.length === 0 ? p.initializer : undefined;
+            return { k: 'param', fn: fnNode, index, path: pth, type: pth.length === 0 ? p.type : undefined, ...(pth.length && p.type ? { patternType: p.type } : {}), error: catchCallback && index === 0 && pth.length === 0, ...(opaque ? { opaque } : {}), ...(dflt ? { dflt } : {}) };
+          });
           if (kind === ts.SyntaxKind.Constructor && classes && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) {
             // Parameter property: `constructor(private client: OpenAI)`.
             // What the construction passes (the parameter), its default, its declared type.

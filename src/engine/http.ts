@@ -12,6 +12,7 @@
  */
 
 import type { CatalogIndex } from './catalog.js';
+import { expand } from './strings.js';
 import type { StrPart } from './values.js';
 
 export interface ModelRequest {
@@ -26,8 +27,25 @@ export interface ModelRequest {
 const HOLE = '\u0000';
 const ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
 
-/** Classify a request URL given as resolved parts (no `v` parts left: those are resolved or unknown). */
+/**
+ * Classify a request URL given as resolved parts (no `v` parts left: those are resolved or unknown). A URL
+ * with alternatives (a resolver with a branch per provider) is a model request when one of its branches
+ * is: the first such branch is the one reported.
+ */
 export function modelRequest(catalog: CatalogIndex, parts: StrPart[]): ModelRequest | undefined {
+  if (!parts.some((p) => typeof p === 'object' && 'alt' in p)) return classify(catalog, parts);
+  const found: ModelRequest[] = [];
+  for (const branch of expand(parts)) {
+    const r = classify(catalog, branch);
+    if (r && !found.some((f) => f.url === r.url)) found.push(r);
+  }
+  const first = found[0];
+  if (!first || found.length === 1) return first;
+  // Several model APIs (a resolver's branches): the inventory shows each; the first names provider and operation.
+  return { ...first, url: found.map((f) => f.url).join(' | ') };
+}
+
+function classify(catalog: CatalogIndex, parts: StrPart[]): ModelRequest | undefined {
   if (parts.length === 0) return undefined;
   const first = parts[0]!;
   let provider: string | undefined;

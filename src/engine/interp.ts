@@ -6,7 +6,7 @@
 
 import type { MemberSpec, OptionWiring } from './catalog-schema.js';
 import type { CatalogIndex } from './catalog.js';
-import type { Arg, AVal, ClassSummary, FnSummary, Step, WiringTag } from './values.js';
+import type { Arg, AVal, ClassSummary, FnSummary, Step, StrPart, WiringTag } from './values.js';
 
 export interface InterpHost {
   catalog: CatalogIndex;
@@ -61,6 +61,19 @@ export function argString(a: Arg | undefined): AVal | undefined {
   if (a.s) return a.s;
   if (a.v && (a.v.k === 'str' || a.v.k === 'ref' || a.v.k === 'param')) return a.v.k === 'str' ? a.v : { k: 'str', parts: [{ v: a.v }] };
   return undefined;
+}
+
+/** String parts with the parameters of `fnId` replaced by what `args` pass (a string nothing can tell where none is passed). */
+function substituteParts(parts: StrPart[], fnId: string, args: Arg[], depth: number): StrPart[] {
+  const out: StrPart[] = [];
+  for (const p of parts) {
+    if (typeof p === 'object' && 'alt' in p) out.push({ alt: p.alt.map((b) => substituteParts(b, fnId, args, depth + 1)) });
+    else if (typeof p === 'object' && 'v' in p && p.v.k === 'param' && p.v.fn === fnId && p.v.steps.length === 0) {
+      const s = depth < 4 && !args.some((a) => a.spread) ? argString(args[p.v.index]) : undefined;
+      out.push(...(s?.k === 'str' ? s.parts : [{ unknown: '' }]));
+    } else out.push(p);
+  }
+  return out;
 }
 
 /** The base URL an HTTP client factory was given (`MemberSpec.base`: `axios.create({ baseURL })`). */
@@ -323,6 +336,8 @@ export class Interp {
       if (!actual) return undefined;
       return this.applySteps(addWiring(this.concretize(actual) ?? actual, v.wiring), steps);
     }
+    // A string the function builds from its parameters (`${base}/v1`, `trimSlashes(url)`): with the arguments put in.
+    if (v.k === 'str') return { k: 'str', parts: substituteParts(v.parts, fnId, args, 0) };
     return this.concretize(v);
   }
 

@@ -642,12 +642,22 @@ export class Linker implements InterpHost {
     const resolve = (parts: StrPart[], depth: number): StrPart[] => {
       const out: StrPart[] = [];
       for (const p of parts) {
+        if (typeof p === 'object' && 'alt' in p) {
+          out.push({ alt: p.alt.map((b) => resolve(b, depth + 1)) });
+          continue;
+        }
         if (typeof p !== 'object' || !('v' in p)) {
           out.push(p);
           continue;
         }
         let v: AVal | undefined = p.v;
         if (v.k === 'param' && outer && v.fn === fnId && v.steps.length === 0) v = argString(outer.args[v.index]);
+        else if (v.k === 'param' && outer && v.fn === fnId && v.steps.length === 1 && 'm' in v.steps[0]!) {
+          // A field of what the call passes (`send(route)` reading `route.endpoint`): an object literal's, or a resolver's result's.
+          const a = outer.args[v.index];
+          const key = v.steps[0].m;
+          v = argString(a?.obj?.[key]) ?? a?.fields?.[key] ?? v;
+        }
         const conc = depth < 8 ? this.interp.concretize(v) : undefined;
         if (conc?.k === 'str') out.push(...resolve(conc.parts, depth + 1));
         // What cannot be resolved is a hole with the name it was read from (a parameter: `?`).

@@ -13,10 +13,12 @@ import { type CatalogIndex, GLOBAL_TYPE } from './catalog.js';
 import { catalogNames, type FileFacts } from './facts.js';
 import { CTOR, Interp, type InterpHost, preferredImplementation } from './interp.js';
 import type { Binding, Scopes } from './scopes.js';
-import { Strings } from './strings.js';
-import type { Arg, AVal, ClassSummary, FnSummary } from './values.js';
+import { alternatives, keepsString, Strings, urlLike } from './strings.js';
+import type { Arg, AVal, ClassSummary, FnSummary, StrPart } from './values.js';
 
 /** Memo markers (see `FileResolver.valMemo`). */
+/** A function with more returns than this is no URL builder: its string is not followed. */
+const MAX_STRING_RETURNS = 8;
 const NONE = { k: 'fn', id: '(none)' } as AVal;
 const BUSY = { k: 'fn', id: '(busy)' } as AVal;
 
@@ -142,7 +144,15 @@ export class FileResolver implements InterpHost {
     if (this.returnsMemo.has(f)) return this.returnsMemo.get(f);
     // Undefined while in progress: a recursive call returns nothing known.
     this.returnsMemo.set(f, undefined);
-    const v = pick((this.facts.returns.get(f) ?? []).map((r) => this.val(r)));
+    const returns = this.facts.returns.get(f) ?? [];
+    const vals = returns.map((r) => this.val(r));
+    let v = pick(vals);
+    // A function that builds a string (a URL per branch, `trimSlashes(url)`): what each return holds, as alternatives.
+    if ((!v || v.k === 'str' || v.k === 'param' || v.k === 'ref') && returns.length > 0 && returns.length <= MAX_STRING_RETURNS && returns.some((r, i) => vals[i]?.k === 'str' || keepsString(r) || this.stringsOf().stringish(r))) {
+      const strings = this.stringsOf();
+      const parts = alternatives(returns.map((r) => strings.value(r)?.parts ?? [{ unknown: '' }]));
+      if (parts && urlLike(parts)) v = { k: 'str', parts };
+    }
     this.returnsMemo.set(f, v);
     return v;
   }
@@ -224,6 +234,10 @@ export class FileResolver implements InterpHost {
         return { k: 'cls', id: this.classId(d.node) };
       case 'param': {
         if (d.opaque) return undefined;
+        // A request function that defaults to one (`fetchImpl = fetch`, `{ fetch: f = fetch }`, `f: typeof fetch`):
+        // whatever a caller passes instead (a wrapper, a polyfill) sends the same request.
+        const request = this.requestFunction(d.dflt) ?? (d.type && ts.isTypeQueryNode(d.type) ? this.requestFunction(entityExpression(d.type.exprName)) : undefined);
+        if (request) return request;
         if (d.type) {
           const t = this.annotationValue(d.type);
           if (t) return t;
@@ -281,6 +295,13 @@ export class FileResolver implements InterpHost {
       default:
         return undefined;
     }
+  }
+
+  /** The value of `e` when it is a catalog function that sends an HTTP request (`fetch`, `undici.fetch`). */
+  private requestFunction(e: ts.Expression | undefined): AVal | undefined {
+    if (!e) return undefined;
+    const v = this.val(e);
+    return v?.k === 'inst' && this.catalog.member(v.type, v.path)?.http ? v : undefined;
   }
 
   /**
@@ -370,6 +391,25 @@ export class FileResolver implements InterpHost {
     return undefined;
   }
 
+  /** A parameter (or a member of a destructured one) as the symbolic value each call binds, ignoring its declared type. */
+  paramValue(e: ts.Identifier): AVal | undefined {
+    const d = this.scopes.lookup(e.text, e.getStart(this.sf));
+    if (d?.k !== 'param' || d.opaque) return undefined;
+    return { k: 'param', fn: this.fnId(d.fn), index: d.index, steps: d.path.map((m) => ({ m })) };
+  }
+
+  /** The `return` expressions of the function of this file a call calls (`resolveRoute(config)`), when it is one. */
+  returnsOfCall(call: ts.CallExpression): readonly ts.Expression[] | undefined {
+    const callee = unwrap(call.expression);
+    if (!ts.isIdentifier(callee)) return undefined;
+    const d = this.scopes.lookup(callee.text, callee.getStart(this.sf));
+    let fn: ts.Node | undefined;
+    if (d?.k === 'fn') fn = d.node;
+    else if (d?.k === 'var' && d.isConst && d.init && d.path.length === 0 && !d.opaque) fn = unwrap(d.init);
+    if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn))) return undefined;
+    return this.facts.returns.get(fn as FnNode);
+  }
+
   val(e: ts.Expression): AVal | undefined {
     const m = this.valMemo.get(e);
     if (m !== undefined) return m === NONE || m === BUSY ? undefined : m;
@@ -436,7 +476,8 @@ export class FileResolver implements InterpHost {
       if (cv.k === 'fn') {
         const ret = this.fnReturns(cv.id);
         if (!ret) return undefined;
-        if (ret.k !== 'param' || ret.fn !== cv.id) return this.withOrigin(this.interp.call(cv, [], originOf(this.file, e.getStart(this.sf))), e);
+        // (A string it builds from its parameters needs them too.)
+        if ((ret.k !== 'param' || ret.fn !== cv.id) && !(ret.k === 'str' && paramPart(ret.parts, cv.id))) return this.withOrigin(this.interp.call(cv, [], originOf(this.file, e.getStart(this.sf))), e);
       }
       return this.withOrigin(this.interp.call(cv, this.args(e.arguments), originOf(this.file, e.getStart(this.sf))), e);
     }
@@ -481,14 +522,18 @@ export class FileResolver implements InterpHost {
 
   /** The string an expression denotes (a URL), as far as the code shows it (see strings.ts). */
   str(e: ts.Expression): Extract<AVal, { k: 'str' }> | undefined {
-    this.strings ??= new Strings({ scopes: this.scopes, sf: this.sf, val: (x) => this.val(x), objectLiteralOf: (x) => this.objectLiteralOf(x) });
-    return this.strings.value(e);
+    return this.stringsOf().value(e);
+  }
+
+  private stringsOf(): Strings {
+    this.strings ??= new Strings({ scopes: this.scopes, sf: this.sf, val: (x) => this.val(x), objectLiteralOf: (x) => this.objectLiteralOf(x), returnsOfCall: (c) => this.returnsOfCall(c), paramValue: (x) => this.paramValue(x) });
+    return this.strings;
   }
 
   /** `str`, only for expressions that read as strings (literals, templates, concatenation, env, `new URL`). */
   strIfStringish(e: ts.Expression): Extract<AVal, { k: 'str' }> | undefined {
-    this.strings ??= new Strings({ scopes: this.scopes, sf: this.sf, val: (x) => this.val(x), objectLiteralOf: (x) => this.objectLiteralOf(x) });
-    return this.strings.stringish(e) ? this.strings.value(e) : undefined;
+    const strings = this.stringsOf();
+    return strings.stringish(e) ? strings.value(e) : undefined;
   }
 
   private projectInterp: Interp | undefined;
@@ -884,9 +929,26 @@ export class FileResolver implements InterpHost {
         return { obj, v: this.val(u), start, end };
       }
     }
-    // A string built from parts (a URL handed to a function that sends it).
-    const str = !ts.isStringLiteralLike(u) && (ts.isTemplateExpression(u) || ts.isBinaryExpression(u) || ts.isIdentifier(u) || ts.isNewExpression(u) || ts.isPropertyAccessExpression(u)) ? this.strIfStringish(u) : undefined;
-    return { v: this.val(u), ...(str ? { s: str } : {}), start, end };
+    // A string built from parts (a URL handed to a function that sends it); `a ?? b` may be either.
+    const either = ts.isBinaryExpression(u) && (u.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || u.operatorToken.kind === ts.SyntaxKind.BarBarToken);
+    const str = either ? this.str(u) : !ts.isStringLiteralLike(u) && (ts.isTemplateExpression(u) || ts.isBinaryExpression(u) || ts.isIdentifier(u) || ts.isNewExpression(u) || ts.isPropertyAccessExpression(u)) ? this.strIfStringish(u) : undefined;
+    // The object a resolver of this file returns (`send(resolveRoute(config))`): the strings of its fields.
+    const fields = ts.isIdentifier(u) || ts.isCallExpression(u) ? this.returnedFields(u) : undefined;
+    return { v: this.val(u), ...(str ? { s: str } : {}), ...(fields ? { fields } : {}), start, end };
+  }
+
+  /** The strings the fields of the objects a function of this file returns hold (see `Arg.fields`). */
+  private returnedFields(e: ts.Expression): Record<string, AVal> | undefined {
+    const strings = this.stringsOf();
+    const keys = strings.returnedKeys(e);
+    if (!keys) return undefined;
+    let out: Record<string, AVal> | undefined;
+    for (const key of keys) {
+      const parts = strings.returnedField(e, key, 0);
+      if (!parts || !parts.some((p) => typeof p !== 'object' || !('unknown' in p))) continue;
+      (out ??= {})[key] = { k: 'str', parts };
+    }
+    return out;
   }
 
   /** The keys of a conditional object (`c && { a }`, `c ? { a } : { b }`, `c || {}`), or undefined. */
@@ -945,4 +1007,14 @@ export class FileResolver implements InterpHost {
     }
     return undefined;
   }
+}
+
+/** The name of a `typeof` type query (`typeof fetch`), as an expression to resolve; qualified names are not followed. */
+function entityExpression(n: ts.EntityName): ts.Expression | undefined {
+  return ts.isIdentifier(n) ? n : undefined;
+}
+
+/** Whether string parts read a parameter of function `fnId` (through alternatives too). */
+function paramPart(parts: StrPart[], fnId: string): boolean {
+  return parts.some((p) => typeof p === 'object' && (('v' in p && p.v.k === 'param' && p.v.fn === fnId) || ('alt' in p && p.alt.some((b) => paramPart(b, fnId)))));
 }

@@ -57,6 +57,8 @@ export type Binding = BindingBase &
         /** The first parameter of a `.catch(...)` callback: a rejection reason. */
         error: boolean;
         opaque?: boolean;
+        /** Its default (`fetchImpl = fetch`, `{ fetch: f = fetch }`): the value when a call leaves it out. */
+        dflt?: ts.Expression;
       }
     | { k: 'fn'; node: FnNode }
     | { k: 'class'; node: ts.ClassLikeDeclaration }

@@ -27,6 +27,11 @@ export interface Arg {
   v?: AVal;
   /** A string built from parts (template literal, concatenation, constants): see `StrPart`. */
   s?: AVal;
+  /**
+   * The object a function of the same file returns (`resolveRoute(config)`, or a constant holding it): the
+   * strings its fields hold, each with the alternatives of the function's branches (a URL per provider).
+   */
+  fields?: Record<string, AVal>;
   /** Object literal: its known keys. */
   obj?: Record<string, Arg>;
   /** The object literal has a spread or computed key whose content is unknown. */
@@ -105,9 +110,11 @@ export type AVal =
 /**
  * A part of a string value: literal text; `env`, an environment variable (`process.env.OLLAMA_URL`);
  * `client`, the base URL of a model client of that provider (`${client.baseURL}`); `v`, a value rooted in
- * another file or a parameter; `unknown`, text nothing can tell, with the name it was read from.
+ * another file or a parameter; `unknown`, text nothing can tell, with the name it was read from; `alt`,
+ * one of several strings (the branches of a function that builds a URL per provider, `a ?? b` of two
+ * values neither of which shows a host).
  */
-export type StrPart = string | { env: string } | { client: string } | { v: AVal } | { unknown: string };
+export type StrPart = string | { env: string } | { client: string } | { v: AVal } | { unknown: string } | { alt: StrPart[][] };
 
 /**
  * A project class or interface as other files see it: what its instances' members hold, and what it

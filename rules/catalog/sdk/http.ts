@@ -66,6 +66,14 @@ export const httpPaths: HttpPathSpec[] = [
   { path: '/v1/(models/[^/]+/[^/]+/)?predictions', operation: 'inference', providers: ['replicate'] },
   { path: '/v1/speech-to-text', operation: 'audio_transcription', providers: ['elevenlabs'] },
   { path: '/v1/text-to-speech/[^/]+(/stream)?', operation: 'speech', providers: ['elevenlabs'] },
+  // Vercel AI Gateway's AI SDK protocol (`https://ai-gateway.vercel.sh/v4/ai/<kind>-model`, as @ai-sdk/gateway sends it).
+  { path: '/language-model', operation: 'chat', providers: ['vercel-ai-gateway'] },
+  { path: '/embedding-model', operation: 'embeddings', providers: ['vercel-ai-gateway'] },
+  { path: '/image-model', operation: 'image_generation', providers: ['vercel-ai-gateway'] },
+  { path: '/video-model', operation: 'video_generation', providers: ['vercel-ai-gateway'] },
+  { path: '/speech-model', operation: 'speech', providers: ['vercel-ai-gateway'] },
+  { path: '/transcription-model', operation: 'audio_transcription', providers: ['vercel-ai-gateway'] },
+  { path: '/reranking-model', operation: 'rerank', providers: ['vercel-ai-gateway'] },
   // Voyage and Jina embeddings.
   { path: '/v1/embeddings', operation: 'embeddings', providers: ['voyage', 'jina'] },
 ];
