@@ -127,6 +127,11 @@ export interface LinkOptions {
   processes?: ProcessModel;
   /** The package directory of a file (nearest package.json), for files no entry point reaches. */
   packageDirOf?(file: string): string | undefined;
+  /**
+   * A module a relative import names that is nowhere on disk, inside one of the project's packages (a
+   * build output or generated copy that is not committed: `import { createAgent } from './agentkit-dist'`).
+   */
+  absentModule?(file: string): boolean;
   /** A path for messages and evidence. */
   display?(file: string): string;
   /**
@@ -179,7 +184,7 @@ export class Linker implements InterpHost {
 
   private exportOf(file: string, name: string, seen: Set<string>): AVal | undefined {
     const s = this.summaryFor(file);
-    if (!s) return undefined;
+    if (!s) return this.absentExport(file, name);
     const key = `${s.file}\0${name}`;
     if (this.exportMemo.has(key)) return this.exportMemo.get(key);
     if (seen.has(key)) return undefined;
@@ -194,6 +199,54 @@ export class Linker implements InterpHost {
     this.exportMemo.set(key, v);
     return v;
   }
+
+  /**
+   * An export of a module that is not in the repository at all (an SDK's build output copied next to the
+   * code, not committed): the SDK's own export of that name, when the names the project takes from the
+   * module include at least two entry points of one SDK module that the module's package declares in its
+   * package.json, and of no other. One shared name proves nothing (a missing `./copywriter` exporting
+   * `generateText` is the project's own); nothing else can be known of such a module.
+   */
+  private absentExport(file: string, name: string): AVal | undefined {
+    if (!this.opts.absentModule || name === '*' || name === 'default') return undefined;
+    const mod = this.absentModuleType(file);
+    if (!mod || !this.catalog.member(mod, [name])) return undefined;
+    return this.interp.member({ k: 'inst', type: mod, path: [] }, name);
+  }
+
+  /** The catalog module an absent module is a copy of (see `absentExport`), memoized per module. */
+  private absentModuleType(file: string): string | undefined {
+    const key = moduleKey(file);
+    if (this.absentMemo.has(key)) return this.absentMemo.get(key);
+    let found: string | undefined;
+    if (this.opts.absentModule!(file)) {
+      if (!this.importedNames) {
+        this.importedNames = new Map();
+        for (const s of this.all) for (const [m, names] of Object.entries(s.importNames ?? {})) {
+          const k = moduleKey(m);
+          const set = this.importedNames.get(k) ?? this.importedNames.set(k, new Set()).get(k)!;
+          for (const n of names) set.add(n);
+        }
+      }
+      const names = [...(this.importedNames.get(key) ?? [])].filter((n) => n !== 'default' && n !== '*');
+      const models = new Set<string>();
+      for (const [spec, modelId] of this.catalog.modules) {
+        if (spec.startsWith('.') || spec.startsWith('/') || this.catalog.models.get(modelId)?.role !== 'sdk') continue;
+        const type = this.catalog.moduleType(spec);
+        if (!type || names.filter((n) => this.catalog.member(type, [n])).length < 2) continue;
+        const parts = spec.split('/');
+        if (!this.opts.declaredVersion(file, spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!)) continue;
+        found ??= type;
+        models.add(modelId);
+      }
+      if (models.size !== 1) found = undefined;
+    }
+    this.absentMemo.set(key, found);
+    return found;
+  }
+
+  private readonly absentMemo = new Map<string, string | undefined>();
+  private importedNames: Map<string, Set<string>> | undefined;
 
   fnSummary(id: string): FnSummary | undefined {
     const file = id.slice(0, id.lastIndexOf('#'));

@@ -246,6 +246,7 @@ export function linkOptions(catalog: CatalogIndex, config: ResolvedConfig, summa
     assumedSdks: config.assumedSdks,
     processes,
     packageDirOf: (f) => versions.packageOf(f)?.dir,
+    absentModule: absentSdkModule(catalog, versions),
     display,
     sdkImplementedBy: (f) => aliases.sdk.implementationOf(f),
   };
@@ -300,4 +301,48 @@ export function compareFindings(a: Finding, b: Finding): number {
   if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
   if (a.messageId !== b.messageId) return a.messageId < b.messageId ? -1 : 1;
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+}
+
+/**
+ * Whether a module key (an absolute path a relative import names) is nowhere on disk, inside a package
+ * of the project that declares an SDK of the catalog in its package.json: a build output or generated copy
+ * of that SDK that is not committed (see `LinkOptions.absentModule`). Memoized per key.
+ */
+export function absentSdkModule(catalog: CatalogIndex, versions: PackageVersions): (key: string) => boolean {
+  const sdkPackages = new Set<string>();
+  for (const [mod, id] of catalog.modules) {
+    if (mod.startsWith('.') || mod.startsWith('/') || catalog.models.get(id)?.role !== 'sdk') continue;
+    const parts = mod.split('/');
+    sdkPackages.add(mod.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
+  }
+  const memo = new Map<string, boolean>();
+  /** Package directory → whether it declares an SDK (the answer is the same for every file in it). */
+  const declaresSdk = new Map<string, boolean>();
+  return (key) => {
+    let answer = memo.get(key);
+    if (answer === undefined) {
+      const dir = versions.packageOf(key)?.dir;
+      let declares = dir === undefined ? false : declaresSdk.get(dir);
+      if (declares === undefined) {
+        declares = [...sdkPackages].some((pkg) => !!versions.declared(key, pkg));
+        declaresSdk.set(dir!, declares);
+      }
+      answer = declares && !moduleOnDisk(key);
+      memo.set(key, answer);
+    }
+    return answer;
+  };
+}
+
+/** Extensions a module path may leave out (TypeScript's and Node's resolution), and the ones written for them. */
+const MODULE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.d.ts', '.js', '.jsx', '.mjs', '.cjs', '.json'];
+
+/** Whether a relative module path names anything on disk: the file, with an extension, or a folder. */
+function moduleOnDisk(file: string): boolean {
+  const bare = file.replace(/\.(d\.)?[cm]?[jt]sx?$/, '');
+  for (const base of new Set([file, bare])) {
+    if (fs.existsSync(base)) return true;
+    if (MODULE_EXTENSIONS.some((ext) => fs.existsSync(base + ext))) return true;
+  }
+  return false;
 }

@@ -126,11 +126,13 @@ export class Prescanner {
 /**
  * The relevant files: roots, the files that import them (transitively), and everything those import
  * (transitively). `scans` holds every scanned file; files missing from it (unreadable) are not relevant.
+ * With `absent`, a file importing a module that is nowhere on disk and that `absent` says may be an SDK's
+ * uncommitted build output (see `LinkOptions.absentModule`) is a root too.
  */
-export function relevantFiles(scans: ReadonlyMap<string, TextScan>): Set<string> {
+export function relevantFiles(scans: ReadonlyMap<string, TextScan>, absent?: (key: string) => boolean): Set<string> {
   const graph = new ImportGraph(scans.keys(), (file) => scans.get(file)!.edges);
   const up = new Set<string>();
-  for (const [file, scan] of scans) if (scan.root) up.add(file);
+  for (const [file, scan] of scans) if (scan.root || (absent && scan.edges.some((k) => graph.filesOf(k).length === 0 && absent(k)))) up.add(file);
   graph.closure(up, (f) => graph.importersOf(f));
   return graph.closure(new Set(up), (f) => graph.importsOf(f));
 }

@@ -25,7 +25,7 @@ import type { CatalogIndex } from './catalog.js';
 import { DEFAULT_IGNORES, displayPath, isSourceFile, SOURCE_EXTENSIONS } from './files.js';
 import { type EvaluatedSite, Linker, type ScopeHelper } from './link.js';
 import { PackageVersions, repositoryRoot } from './packages.js';
-import { analyzeWithRules, applySuppressions, buildCatalog, compareFindings, type EnabledRule, linkOptions, reachHits, runSiteRules, selectFileRules, toFinding } from './pipeline.js';
+import { absentSdkModule, analyzeWithRules, applySuppressions, buildCatalog, compareFindings, type EnabledRule, linkOptions, reachHits, runSiteRules, selectFileRules, toFinding } from './pipeline.js';
 import { LazyProject } from './lazy-project.js';
 import { ImportGraph, Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
 import { aliasesHold } from './file-task.js';
@@ -231,7 +231,7 @@ export class ProjectCache {
     const scans = new Map<string, TextScan>();
     for (const [f, e] of this.entries) if (e.scan) scans.set(f, e.scan);
     scans.set(file, scan);
-    const relevant = relevantFiles(scans);
+    const relevant = relevantFiles(scans, absentSdkModule(this.catalog, this.versions));
     if (!relevant.has(file)) return false;
     // Files the unsaved text connects: their summaries inform the overlay link (others are unaffected).
     for (const f of relevant) if (f !== file) this.ensureSummary(f);
@@ -565,7 +565,7 @@ export class ProjectCache {
     if (!this.scanner) return;
     const scans = new Map<string, TextScan>();
     for (const [f, e] of this.entries) if (e.scan) scans.set(f, e.scan);
-    const relevant = this.project ? relevantFiles(scans) : new Set([...scans].filter(([, s]) => s.root).map(([f]) => f));
+    const relevant = this.project ? relevantFiles(scans, absentSdkModule(this.catalog, this.versions)) : new Set([...scans].filter(([, s]) => s.root).map(([f]) => f));
     this.relevant = relevant;
     for (const [f, e] of this.entries) {
       if (relevant.has(f)) this.ensureSummary(f);

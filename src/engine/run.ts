@@ -18,7 +18,7 @@ import { analyzeFiles, prescanFiles } from './parallel.js';
 import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
 import { packSummary, unpackSummary } from './packed.js';
 import { secondPhase } from './project-phase.js';
-import { analyzeWithRules, applySuppressions, buildCatalog, compareFindings, type EnabledRule, enabledRules, linkOptions, runCacheKey, runSiteRules, toFinding as toFindingIn } from './pipeline.js';
+import { absentSdkModule, analyzeWithRules, applySuppressions, buildCatalog, compareFindings, type EnabledRule, enabledRules, linkOptions, runCacheKey, runSiteRules, toFinding as toFindingIn } from './pipeline.js';
 import type { Registry } from './registry.js';
 import type { ProjectInput, Report, RuleModule, SiteProject } from './rule.js';
 import { type Directive, scanLineDirectives } from './suppress.js';
@@ -195,7 +195,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     pre = hashed ?? prescanFiles(all, ctx, { hash: false, scanner });
     const scans = new Map<string, TextScan>();
     for (const [f, p] of pre) if (p.scan) scans.set(f, p.scan);
-    const relevant = relevantFiles(scans);
+    const relevant = relevantFiles(scans, absentSdkModule(catalog, new PackageVersions(repositoryRoot(config.dir ?? cwd))));
     // A reported file with suppression comments is analysed anyway (rare): an unused one is reported,
     // unless the file does not parse, exactly as without the prefilter.
     const keep = (f: string) => relevant.has(f) || !!pre!.get(f)!.error || (reported.has(f) && pre!.get(f)!.mayHaveDirectives !== undefined);
