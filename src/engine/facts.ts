@@ -11,6 +11,7 @@ import { type FnNode, isFunctionLike, propName, unwrap } from './ast.js';
 import { type CatalogIndex, MODULE_TYPE_PREFIX, moduleKey } from './catalog.js';
 import { isPathSpecifier } from './aliases.js';
 import { type Binding, type BindingData, Scopes } from './scopes.js';
+import type { MemberSpec } from './catalog-schema.js';
 
 export interface Chain<T> {
   node: T;
@@ -92,6 +93,11 @@ export interface CatalogNames {
   spanOrHandler: Set<string>;
   /** Last segments of the members that call a function argument back with a catalog instance (`MemberSpec.callbackParams`). */
   callbackParams: Set<string>;
+  /**
+   * Last segments of the members that register work on an instance (a scope run by the instance's runs:
+   * LangGraph `addNode`, `addConditionalEdges`, `entrypoint`; see `SiteSpec.registeredWork`).
+   */
+  work: Set<string>;
 }
 
 const catalogNamesCache = new WeakMap<CatalogIndex, CatalogNames>();
@@ -99,13 +105,14 @@ const catalogNamesCache = new WeakMap<CatalogIndex, CatalogNames>();
 export function catalogNames(catalog: CatalogIndex): CatalogNames {
   let names = catalogNamesCache.get(catalog);
   if (names) return names;
-  names = { site: new Set(), loads: new Set(), fnOptionKeys: new Set(), spanOrHandler: new Set(), callbackParams: new Set() };
+  names = { site: new Set(), loads: new Set(), fnOptionKeys: new Set(), spanOrHandler: new Set(), callbackParams: new Set(), work: new Set() };
   for (const t of catalog.types.values()) {
     for (const [p, m] of t.members) {
       const last = p.slice(p.lastIndexOf('.') + 1);
       if (m.site) names.site.add(last);
       if (m.span || m.handler) names.spanOrHandler.add(last);
       if (m.callbackParams) names.callbackParams.add(last);
+      if (registersWork(m)) names.work.add(last);
       if (m.load && p === '' && t.name.startsWith(MODULE_TYPE_PREFIX)) names.loads.add(t.name.slice(MODULE_TYPE_PREFIX.length));
       const filtered = m.global?.defaults?.filteredBy;
       if (filtered) names.fnOptionKeys.add(filtered.key);
@@ -113,6 +120,12 @@ export function catalogNames(catalog: CatalogIndex): CatalogNames {
   }
   catalogNamesCache.set(catalog, names);
   return names;
+}
+
+/** The member registers a function as work its instance (or the instance it returns) runs (see `CatalogNames.work`). */
+export function registersWork(m: MemberSpec | undefined): boolean {
+  const runner = m?.scope?.fromRun?.runner;
+  return runner === 'instance' || runner === 'result' || runner === 'callers';
 }
 
 /** A visitor's view of the walk: subscribed kinds are dispatched to it as they are met. */

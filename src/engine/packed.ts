@@ -152,6 +152,9 @@ class LazyCandidate implements CallCandidate {
   get wiredBy() {
     return this.parts.rest(this.index).wiredBy;
   }
+  get each() {
+    return this.parts.rest(this.index).each;
+  }
   get argsEnd() {
     return this.parts.rest(this.index).argsEnd;
   }
