@@ -54,7 +54,7 @@ const K_LEAF = 32;
 export const KIND_FLAGS: Uint8Array = (() => {
   const k = ts.SyntaxKind;
   const flags = new Uint8Array(k.Count + 1);
-  for (const r of [k.ImportDeclaration, k.ImportEqualsDeclaration, k.VariableDeclarationList, k.FunctionDeclaration, k.ClassDeclaration, k.PropertyDeclaration, k.MethodDeclaration, k.BinaryExpression, k.ReturnStatement, k.CallExpression, k.NewExpression, k.ExportDeclaration, k.ExportAssignment, k.EnumDeclaration, k.ThrowStatement]) flags[r]! |= K_RECORD;
+  for (const r of [k.ImportDeclaration, k.ImportEqualsDeclaration, k.VariableDeclarationList, k.FunctionDeclaration, k.ClassDeclaration, k.PropertyDeclaration, k.MethodDeclaration, k.BinaryExpression, k.ReturnStatement, k.CallExpression, k.NewExpression, k.ExportDeclaration, k.ExportAssignment, k.EnumDeclaration, k.ThrowStatement, k.JsxSelfClosingElement, k.JsxOpeningElement]) flags[r]! |= K_RECORD;
   for (const f of [k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor, k.GetAccessor, k.SetAccessor]) flags[f]! |= K_FN;
   for (const c of [k.ClassDeclaration, k.ClassExpression]) flags[c]! |= K_CLASS;
   for (const b of [k.Block, k.ForStatement, k.ForOfStatement, k.ForInStatement, k.CatchClause, k.CaseBlock]) flags[b]! |= K_BLOCK;
@@ -143,6 +143,8 @@ export interface WalkHooks {
 export class FileFacts {
   readonly scopes: Scopes;
   readonly calls: CallRecord[] = [];
+  /** JSX elements whose tag is a component (a capitalised name or a member): rendering one calls it with its props. */
+  readonly jsx: { node: ts.JsxSelfClosingElement | ts.JsxOpeningElement; fns: Chain<FnNode> | undefined; classes: Chain<ts.ClassLikeDeclaration> | undefined }[] = [];
   /** Functions passed directly as an argument. */
   readonly fnArg = new Map<FnNode, { call: ts.CallExpression | ts.NewExpression; index: number; nargs: number }>();
   /** Identifiers passed as arguments: may name a function (`traceable(run)`) or a parameter. */
@@ -343,6 +345,13 @@ export class FileFacts {
             const ret = unwrap(n.expression);
             if (fns.node.type && (ts.isArrowFunction(ret) || ts.isFunctionExpression(ret))) this.contextualType.set(ret, fns.node.type);
           }
+          break;
+        }
+        case ts.SyntaxKind.JsxSelfClosingElement:
+        case ts.SyntaxKind.JsxOpeningElement: {
+          const n = node as ts.JsxSelfClosingElement | ts.JsxOpeningElement;
+          const tag = n.tagName;
+          if ((ts.isIdentifier(tag) && /^[A-Z]/.test(tag.text)) || ts.isPropertyAccessExpression(tag)) this.jsx.push({ node: n, fns, classes });
           break;
         }
         case ts.SyntaxKind.CallExpression:

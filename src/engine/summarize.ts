@@ -476,6 +476,28 @@ export class Summarizer {
       }
       calls.push(candidate(rec, callee));
     }
+    // Rendering a component of the project (`<Chat client={openai} />`) calls it with its props: the
+    // clients it is given reach the calls it makes on them.
+    for (const el of this.f.jsx) {
+      const n = el.node;
+      // (A capitalised name or a member, as the walk recorded: no namespaced name.)
+      const tag = n.tagName as ts.Identifier | ts.PropertyAccessExpression;
+      const callee = this.r.val(tag);
+      if (!callee || (callee.k !== 'fn' && callee.k !== 'ref')) continue;
+      if (callee.k === 'fn' && !this.r.fnSummary(callee.id)?.paramCalls?.length) continue;
+      const { wiredBy, pending } = this.settle([...this.contextsOf(n.getStart(this.f.sf), el.fns), ...this.classContexts(el.classes)]);
+      calls.push({
+        range: rangeOf(this.f.sf, n),
+        callee,
+        args: [this.r.jsxProps(n)],
+        isNew: false,
+        calleeText: calleeText(this.f.sf, tag),
+        contexts: pending,
+        wiredBy,
+        argsEnd: n.attributes.getEnd(),
+        ...(el.fns ? { fns: enclosingFnIds(this.f.file, el.fns) } : {}),
+      });
+    }
     // Calls of this file's functions from inside functions (see `FileSummary.helperCalls`).
     // The linker asks for the callers of functions that enclose a call that may be a site (up the calls
     // that lead there): only calls of those functions are kept.
