@@ -9,7 +9,7 @@ import type Semver from 'semver';
 import type { Coverage, DefaultIntegrations, GlobalSpec, MemberSpec, OptionWiring, ScopeSpec, SiteSpec } from './catalog-schema.js';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { contextMechanism, originOf } from './analyze-file.js';
-import { registersWork } from './facts.js';
+import { catalogNames, registersWork } from './facts.js';
 import { argAt, argString, checkOption, Implementations, Interp, type InterpHost } from './interp.js';
 import { modelRequest, type ModelRequest } from './http.js';
 import { joinBase, normalize } from './strings.js';
@@ -901,8 +901,10 @@ export class Linker implements InterpHost {
       const origin = scope.fromRun!.runner === 'instance' ? callee.origin : originOf(file, c.range.start);
       const index = callbackIndex(scope.callbackArg, c.args.length);
       if (!origin || index === undefined) return;
-      const values: (AVal | undefined)[] = c.each?.index === index ? [...c.each.values, ...(c.each.open ? [undefined] : [])] : [argAt(c.args, index)?.v];
-      for (const v of values) this.addWork(origin, v, file, c.range.line, scope, argAt(c.args, 0)?.lit);
+      const named = argAt(c.args, 0)?.lit;
+      if (c.each?.index === index) {
+        for (const v of [...c.each.values, ...(c.each.open ? [undefined] : [])]) this.addWork(origin, v, file, c.range.line, scope, named);
+      } else for (const [name, v] of workValues(c.args, index)) this.addWork(origin, v, file, c.range.line, scope, name ?? named);
       return;
     }
     if (callee?.k !== 'fn') return;
@@ -913,10 +915,9 @@ export class Linker implements InterpHost {
       const spec = this.catalog.member(inst.type, inst.path);
       if (!spec || !registersWork(spec) || spec.scope!.fromRun!.runner !== 'instance') continue;
       const index = callbackIndex(spec.scope!.callbackArg, pc.args.length);
-      const a = index === undefined ? undefined : argAt(pc.args, index);
-      const v = a?.v ? this.interp.substitute(a.v, callee.id, c.args) : undefined;
-      const name = argAt(pc.args, 0);
-      this.addWork(inst.origin, v, file, c.range.line, spec.scope!, name?.lit ?? (name?.v ? argAt(c.args, name.v.k === 'param' ? name.v.index : -1)?.lit : undefined));
+      const first = argAt(pc.args, 0);
+      const named = first?.lit ?? (first?.v?.k === 'param' ? argAt(c.args, first.v.index)?.lit : undefined);
+      for (const [name, v] of workValues(pc.args, index)) this.addWork(inst.origin, v && this.interp.substitute(v, callee.id, c.args), file, c.range.line, spec.scope!, name ?? named);
     }
   }
 
@@ -963,12 +964,18 @@ export class Linker implements InterpHost {
     return undefined;
   }
 
-  /** Function id → the project functions called inside it (any depth of nesting), and the tasks it calls; built on first use. */
-  private callGraph: { fns: Map<string, Set<string>>; tasks: Map<string, Set<string>>; graphs: Map<string, Set<string>> } | undefined;
+  private siteNamesMemo: Set<string> | undefined;
+  /** Last segments of the catalog's site members (`invoke`, `generate`, ...). */
+  private get siteNames(): Set<string> {
+    return (this.siteNamesMemo ??= catalogNames(this.catalog).site);
+  }
 
-  private calleesOf(id: string): { fns: Iterable<string>; tasks: Iterable<string>; graphs: Iterable<string> } {
+  /** Function id → the project functions called inside it (any depth of nesting), and the tasks it calls; built on first use. */
+  private callGraph: { fns: Map<string, Set<string>>; tasks: Map<string, Set<string>>; graphs: Map<string, Set<string>>; opaque: Map<string, Set<string>> } | undefined;
+
+  private calleesOf(id: string): { fns: Iterable<string>; tasks: Iterable<string>; graphs: Iterable<string>; opaque: Iterable<string> } {
     if (!this.callGraph) {
-      const g = (this.callGraph = { fns: new Map<string, Set<string>>(), tasks: new Map<string, Set<string>>(), graphs: new Map<string, Set<string>>() });
+      const g = (this.callGraph = { fns: new Map<string, Set<string>>(), tasks: new Map<string, Set<string>>(), graphs: new Map<string, Set<string>>(), opaque: new Map<string, Set<string>>() });
       const add = (m: Map<string, Set<string>>, from: string[], to: string) => {
         for (const f of from) (m.get(f) ?? m.set(f, new Set()).get(f)!).add(to);
       };
@@ -976,10 +983,16 @@ export class Linker implements InterpHost {
       for (const s of this.all) {
         this.currentFile = s.file;
         for (const h of s.helperCalls ?? []) add(g.fns, h.fns, h.callee);
+        for (const o of s.opaqueCalls ?? []) add(g.opaque, o.fns, o.text);
         for (const c of s.calls) {
           if (c.isNew || !c.fns) continue;
           const v = this.interp.concretize(c.callee);
           if (v?.k === 'fn') add(g.fns, c.fns, v.id);
+          // A value of another file that does not resolve, called by a site's name.
+          else if (!v && c.callee.k === 'ref') {
+            const last = c.callee.steps.filter((st): st is { m: string } => 'm' in st).at(-1)?.m ?? c.callee.name;
+            if (this.siteNames.has(last)) add(g.opaque, c.fns, c.calleeText);
+          }
           else if (v?.k === 'inst' && v.origin) {
             const m = this.catalog.member(v.type, v.path);
             if (m?.runsRegistered) add(g.tasks, c.fns, v.origin);
@@ -990,7 +1003,7 @@ export class Linker implements InterpHost {
       }
       this.currentFile = saved;
     }
-    return { fns: this.callGraph.fns.get(id) ?? [], tasks: this.callGraph.tasks.get(id) ?? [], graphs: this.callGraph.graphs.get(id) ?? [] };
+    return { fns: this.callGraph.fns.get(id) ?? [], tasks: this.callGraph.tasks.get(id) ?? [], graphs: this.callGraph.graphs.get(id) ?? [], opaque: this.callGraph.opaque.get(id) ?? [] };
   }
 
   /**
@@ -1029,10 +1042,12 @@ export class Linker implements InterpHost {
     // The function, the project functions it calls (across files) and the tasks it runs.
     const queue = [v.id];
     const visited = new Set(queue);
+    let opaque: string | undefined;
     while (queue.length) {
       const id = queue.pop()!;
       if (withSites.has(id)) return 'model';
-      const { fns, tasks, graphs } = this.calleesOf(id);
+      const { fns, tasks, graphs, opaque: unseen } = this.calleesOf(id);
+      for (const text of unseen) opaque ??= text;
       for (const f of fns) if (!visited.has(f)) visited.add(f), queue.push(f);
       for (const g of graphs) {
         const r = this.workReaches(g, withSites, seen);
@@ -1047,6 +1062,7 @@ export class Linker implements InterpHost {
     // calls comes from the run, not the code.
     const own = this.fnSummary(v.id)?.paramCalls?.find((pc) => pc.callee.k === 'param' && pc.callee.fn === v.id);
     if (own) return { unknown: `${at} calls \`${own.calleeText}\` on what the run passes it` };
+    if (opaque) return { unknown: `${at} calls \`${opaque}\`, which tracewire cannot follow` };
     return 'none';
   }
 
@@ -1127,6 +1143,30 @@ interface Work {
   sdks?: string[];
   runner: 'instance' | 'result' | 'callers';
   outside: string;
+}
+
+/**
+ * What a work-registering call registers, with the names written for it: the function at `index`
+ * (`addNode('agent', fn)`), else the nodes listed in the first argument (`addNode({ agent: fn })`,
+ * `addSequence([['plan', plan], ['act', act]])`, `addSequence([plan, act])`). A value that cannot be seen
+ * (a spread, a list from elsewhere) is an undefined entry.
+ */
+function workValues(args: Arg[], index: number | undefined): [string | undefined, AVal | undefined][] {
+  const a = index === undefined ? undefined : argAt(args, index);
+  if (a && !a.arr && !a.obj) return [[undefined, a.v]];
+  const list = a ?? argAt(args, 0);
+  if (!list) return [[undefined, undefined]];
+  const out: [string | undefined, AVal | undefined][] = [];
+  if (list.obj) {
+    for (const [k, x] of Object.entries(list.obj)) out.push([k, x.v]);
+    if (list.open) out.push([undefined, undefined]);
+  } else if (list.arr) {
+    for (const el of list.arr) {
+      if (el.arr) out.push([typeof el.arr[0]?.lit === 'string' ? el.arr[0].lit : undefined, el.arr[1]?.v]);
+      else out.push([undefined, el.spread ? undefined : el.v]);
+    }
+  } else out.push([undefined, list.v]);
+  return out;
 }
 
 /** The index of the argument a scope's callback is at, in a call with `n` arguments (`any`: none). */

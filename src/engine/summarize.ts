@@ -523,6 +523,31 @@ export class Summarizer {
       // A call in a traced scope is kept as an edge of the call graph only (what a graph node reaches).
       helperCalls.push({ callee: (h.callee as Extract<AVal, { k: 'fn' }>).id, fns: enclosingFnIds(this.f.file, rec.fns!), contexts: pending, ...(wiredBy ? { wired: true as const } : {}) });
     }
+    // Calls inside functions that nothing here follows, named like a site (see `FileSummary.opaqueCalls`).
+    const opaqueCalls: NonNullable<FileSummary['opaqueCalls']> = [];
+    const followed = new Set(resolved.map((r) => r.rec));
+    for (const rec of this.f.calls) {
+      const n = rec.node;
+      if (!rec.fns || followed.has(rec) || !ts.isCallExpression(n)) continue;
+      const e = unwrap(n.expression);
+      const last = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : undefined;
+      if (last === undefined || !siteNames.has(last)) continue;
+      // Rooted at an import or a variable of the file (not a global such as `JSON`, nor a parameter: the
+      // parameters' calls are in the function's summary).
+      let root: ts.Expression = e;
+      for (;;) {
+        const u = unwrap(root);
+        if (ts.isPropertyAccessExpression(u) || ts.isElementAccessExpression(u) || ts.isCallExpression(u)) root = u.expression;
+        else {
+          root = u;
+          break;
+        }
+      }
+      if (!ts.isIdentifier(root)) continue;
+      const d = this.f.scopes.lookup(root.text, root.getStart(this.f.sf));
+      if (!d || !((d.k === 'import' && !d.typeOnly) || d.k === 'var')) continue;
+      opaqueCalls.push({ fns: enclosingFnIds(this.f.file, rec.fns), text: calleeText(this.f.sf, n.expression) });
+    }
     const exports = this.collectExports();
     // Functions imported from another project file and passed to a call that may be a scope.
     const passedRefs: NonNullable<FileSummary['passedRefs']> = [];
@@ -615,6 +640,7 @@ export class Summarizer {
       calls,
       ...(passedRefs.length ? { passedRefs } : {}),
       ...(helperCalls.length ? { helperCalls } : {}),
+      ...(opaqueCalls.length ? { opaqueCalls } : {}),
       ...(this.f.loads.size ? { loads: [...this.f.loads].sort() } : {}),
       ...(imports.length ? { imports } : {}),
       ...(refs.length ? { refs } : {}),

@@ -268,6 +268,12 @@ export interface FileSummary {
    * graph node calls runs under the graph's run like the node's own calls.
    */
   helperCalls?: { callee: string; fns: string[]; contexts: Context[]; wired?: true }[];
+  /**
+   * Calls inside functions that tracewire cannot follow and whose member name is a site's
+   * (`agent.invoke(...)` on a value of a package the catalog does not know): what a graph node reaches
+   * through them cannot be seen. The functions enclosing each (innermost first) and its text.
+   */
+  opaqueCalls?: { fns: string[]; text: string }[];
   /** Catalog modules the file loads whose loading registers instrumentation (`import 'dd-trace/init'`). */
   loads?: string[];
   /**

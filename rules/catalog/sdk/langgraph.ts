@@ -42,7 +42,7 @@ const GRAPH_RUN = {
   outside:
     'it runs in a LangGraph node of a graph that nothing in the repository runs (exported for the LangGraph server or another host?), so whether that run is traced (on the LangGraph server, by the LangSmith settings of its environment) cannot be seen',
 } as const;
-const nodeScope = (name: string): MemberSpec => ({ returnsSelf: true, scope: { ...inherits(1, name), fromRun: GRAPH_RUN } });
+const nodeScope = (name: string, callbackArg = 1): MemberSpec => ({ returnsSelf: true, scope: { ...inherits(callbackArg, name), fromRun: GRAPH_RUN } });
 /*
  * The functional API: an `entrypoint`'s function runs under the runs of the workflow it returns (and is
  * that workflow's work); a `task`'s function runs under the run of whatever calls the task (an entrypoint,
@@ -104,7 +104,8 @@ export const langgraph: PackageModel = {
         addNode: nodeScope('addNode'),
         addConditionalEdges: nodeScope('addConditionalEdges'),
         addEdge: { returnsSelf: true },
-        addSequence: { returnsSelf: true },
+        // `addSequence([['plan', plan], ['act', act]])`, `addNode({ plan, act })`: nodes listed in the first argument.
+        addSequence: nodeScope('addSequence', 0),
         setEntryPoint: { returnsSelf: true },
         setFinishPoint: { returnsSelf: true },
         setNodeDefaults: { returnsSelf: true },
