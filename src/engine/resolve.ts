@@ -426,8 +426,13 @@ export class FileResolver implements InterpHost {
         const a = e.arguments[0];
         return a && ts.isStringLiteralLike(a) ? this.moduleValue(a.text, '*') : undefined;
       }
-      // A factory picked by a computed key (`factories[name]()`): what any of them returns.
       const fe = unwrap(e.expression);
+      // A function bound to its receiver (`this.think.bind(this)`) runs the same body.
+      if (ts.isPropertyAccessExpression(fe) && fe.name.text === 'bind') {
+        const target = this.val(fe.expression);
+        if (target?.k === 'fn') return target;
+      }
+      // A factory picked by a computed key (`factories[name]()`): what any of them returns.
       const alts = ts.isElementAccessExpression(fe) ? this.computedAlternatives(fe) : undefined;
       if (alts) return pickEvery(alts.map((v) => v && this.callValue(v, e)));
       const cv = this.val(e.expression);
