@@ -1048,6 +1048,10 @@ export class Linker implements InterpHost {
       if (withSites.has(id)) return 'model';
       const { fns, tasks, graphs, opaque: unseen } = this.calleesOf(id);
       for (const text of unseen) opaque ??= text;
+      // A call on a parameter, by a site's name, that no caller turned into a site (`llm.invoke(q)` in a
+      // helper given a model tracewire cannot follow, or called by the run with its state and config).
+      const own = this.fnSummary(id)?.paramCalls?.find((pc) => pc.callee.k === 'param' && pc.callee.fn === id);
+      if (own) opaque ??= own.calleeText;
       for (const f of fns) if (!visited.has(f)) visited.add(f), queue.push(f);
       for (const g of graphs) {
         const r = this.workReaches(g, withSites, seen);
@@ -1058,10 +1062,6 @@ export class Linker implements InterpHost {
         else if (tw.value?.k !== 'fn') return this.valueReaches(tw, withSites, seen) === 'model' ? 'model' : { unknown: `the task ${tw.name ? `\`${tw.name}\` ` : ''}(${this.display(tw.file)}:${tw.line}) is a value tracewire cannot follow` };
       }
     }
-    // A call the node makes through its own parameters (`config.configurable.model.invoke(...)`): what it
-    // calls comes from the run, not the code.
-    const own = this.fnSummary(v.id)?.paramCalls?.find((pc) => pc.callee.k === 'param' && pc.callee.fn === v.id);
-    if (own) return { unknown: `${at} calls \`${own.calleeText}\` on what the run passes it` };
     if (opaque) return { unknown: `${at} calls \`${opaque}\`, which tracewire cannot follow` };
     return 'none';
   }
