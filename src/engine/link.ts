@@ -361,7 +361,6 @@ export class Linker implements InterpHost {
     const sites = new Map<string, EvaluatedSite>();
     /** Site key → the project functions enclosing it (innermost first): what graph nodes reach. */
     const siteFns = new Map<string, string[]>();
-    this.siteFns = siteFns;
     /** Site key → why a constructor call reaching it passes a value tracewire cannot follow. */
     const unresolved = new Map<string, string>();
     const put = (site: EvaluatedSite) => {
@@ -875,9 +874,8 @@ export class Linker implements InterpHost {
     return found;
   }
 
-  /** The enclosing functions of the call being evaluated, recorded with its site (see `siteFns`). */
+  /** The functions enclosing the call `evaluate` last judged: `link` records them with its site. */
   private putFns: string[] | undefined;
-  private siteFns: Map<string, string[]> = new Map();
   /** Instance origin → the work registered on it (see `SiteSpec.registeredWork`). */
   private readonly work = new Map<string, Work[]>();
   /** Function id → the instances it was registered on as work. */
@@ -1131,6 +1129,17 @@ export class Linker implements InterpHost {
  * when nothing in the repository loads it, it is most likely preloaded from outside (`node --require
  * ./tracing.js` in a Dockerfile or a start command), which tracewire cannot see.
  */
+/** Processes listed in a site's evidence (a shared module may run in hundreds: tests, examples). */
+const MAX_LISTED = 12;
+
+const INSTRUMENTATION_FILE = /(^|[\\/._-])(instrument|instrumentation|tracing|tracer|telemetry|otel|opentelemetry|observability|sentry|monitoring|datadog|dd-trace|apm|newrelic)[^\\/]*$/i;
+
+function covers(t: WiringTag, sdk: string, operation: string): boolean {
+  if (t.sdks && !t.sdks.includes(sdk)) return false;
+  if (t.operations && !t.operations.includes(operation)) return false;
+  return true;
+}
+
 /** Work registered on an instance (see `SiteSpec.registeredWork`): the value, where, and the scope's run. */
 interface Work {
   /** The function or runnable registered (undefined: a value tracewire cannot follow). */
@@ -1173,15 +1182,4 @@ function workValues(args: Arg[], index: number | undefined): [string | undefined
 function callbackIndex(at: ScopeSpec['callbackArg'], n: number): number | undefined {
   if (at === 'last') return n ? n - 1 : undefined;
   return typeof at === 'number' ? at : undefined;
-}
-
-/** Processes listed in a site's evidence (a shared module may run in hundreds: tests, examples). */
-const MAX_LISTED = 12;
-
-const INSTRUMENTATION_FILE = /(^|[\\/._-])(instrument|instrumentation|tracing|tracer|telemetry|otel|opentelemetry|observability|sentry|monitoring|datadog|dd-trace|apm|newrelic)[^\\/]*$/i;
-
-function covers(t: WiringTag, sdk: string, operation: string): boolean {
-  if (t.sdks && !t.sdks.includes(sdk)) return false;
-  if (t.operations && !t.operations.includes(operation)) return false;
-  return true;
 }
