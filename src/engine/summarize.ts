@@ -498,31 +498,6 @@ export class Summarizer {
         ...(el.fns ? { fns: enclosingFnIds(this.f.file, el.fns) } : {}),
       });
     }
-    // Calls of this file's functions from inside functions (see `FileSummary.helperCalls`).
-    // The linker asks for the callers of functions that enclose a call that may be a site (up the calls
-    // that lead there): only calls of those functions are kept.
-    const inner = resolved.filter(({ rec, callee }) => callee.k === 'fn' && rec.fns && !ts.isNewExpression(rec.node));
-    const enclosing = new Set<string>();
-    for (const c of calls) for (const id of c.fns ?? []) enclosing.add(id);
-    for (const list of paramCalls.values()) for (const c of list) for (const id of c.fns ?? []) enclosing.add(id);
-    const kept = new Set<(typeof inner)[number]>();
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const h of inner) {
-        if (kept.has(h) || !enclosing.has((h.callee as Extract<AVal, { k: 'fn' }>).id)) continue;
-        kept.add(h);
-        grew = true;
-        for (const id of enclosingFnIds(this.f.file, h.rec.fns!)) enclosing.add(id);
-      }
-    }
-    const helperCalls: NonNullable<FileSummary['helperCalls']> = [];
-    for (const h of inner) {
-      if (!kept.has(h)) continue;
-      const { rec } = h;
-      const { wiredBy, pending } = this.settle(this.contextsOf(rec.node.getStart(this.f.sf), rec.fns));
-      // A call in a traced scope is kept as an edge of the call graph only (what a graph node reaches).
-      helperCalls.push({ callee: (h.callee as Extract<AVal, { k: 'fn' }>).id, fns: enclosingFnIds(this.f.file, rec.fns!), contexts: pending, ...(wiredBy ? { wired: true as const } : {}) });
-    }
     // Calls inside functions that nothing here follows, named like a site (see `FileSummary.opaqueCalls`).
     const opaqueCalls: NonNullable<FileSummary['opaqueCalls']> = [];
     const followed = new Set(resolved.map((r) => r.rec));
@@ -547,6 +522,33 @@ export class Summarizer {
       const d = this.f.scopes.lookup(root.text, root.getStart(this.f.sf));
       if (!d || !((d.k === 'import' && !d.typeOnly) || d.k === 'var')) continue;
       opaqueCalls.push({ fns: enclosingFnIds(this.f.file, rec.fns), text: calleeText(this.f.sf, n.expression) });
+    }
+    // Calls of this file's functions from inside functions (see `FileSummary.helperCalls`).
+    // The linker asks for the callers of functions that enclose a call that may be a site (up the calls
+    // that lead there): only calls of those functions are kept.
+    const inner = resolved.filter(({ rec, callee }) => callee.k === 'fn' && rec.fns && !ts.isNewExpression(rec.node));
+    const enclosing = new Set<string>();
+    for (const c of calls) for (const id of c.fns ?? []) enclosing.add(id);
+    for (const list of paramCalls.values()) for (const c of list) for (const id of c.fns ?? []) enclosing.add(id);
+    // (And those enclosing a call that cannot be followed: what a graph node reaches through them is unknown.)
+    for (const o of opaqueCalls) for (const id of o.fns) enclosing.add(id);
+    const kept = new Set<(typeof inner)[number]>();
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const h of inner) {
+        if (kept.has(h) || !enclosing.has((h.callee as Extract<AVal, { k: 'fn' }>).id)) continue;
+        kept.add(h);
+        grew = true;
+        for (const id of enclosingFnIds(this.f.file, h.rec.fns!)) enclosing.add(id);
+      }
+    }
+    const helperCalls: NonNullable<FileSummary['helperCalls']> = [];
+    for (const h of inner) {
+      if (!kept.has(h)) continue;
+      const { rec } = h;
+      const { wiredBy, pending } = this.settle(this.contextsOf(rec.node.getStart(this.f.sf), rec.fns));
+      // A call in a traced scope is kept as an edge of the call graph only (what a graph node reaches).
+      helperCalls.push({ callee: (h.callee as Extract<AVal, { k: 'fn' }>).id, fns: enclosingFnIds(this.f.file, rec.fns!), contexts: pending, ...(wiredBy ? { wired: true as const } : {}) });
     }
     const exports = this.collectExports();
     // Functions imported from another project file and passed to a call that may be a scope.
