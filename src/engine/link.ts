@@ -983,19 +983,20 @@ export class Linker implements InterpHost {
         for (const h of s.helperCalls ?? []) add(g.fns, h.fns, h.callee);
         for (const o of s.opaqueCalls ?? []) add(g.opaque, o.fns, o.text);
         for (const c of s.calls) {
-          if (c.isNew || !c.fns) continue;
+          // (The callee first: the call's other details are read only for the calls that matter.)
+          if (c.isNew) continue;
           const v = this.interp.concretize(c.callee);
-          if (v?.k === 'fn') add(g.fns, c.fns, v.id);
-          // A value of another file that does not resolve, called by a site's name.
-          else if (!v && c.callee.k === 'ref') {
+          if (v?.k === 'fn') {
+            if (c.fns) add(g.fns, c.fns, v.id);
+          } else if (!v && c.callee.k === 'ref') {
+            // A value of another file that does not resolve, called by a site's name.
             const last = c.callee.steps.filter((st): st is { m: string } => 'm' in st).at(-1)?.m ?? c.callee.name;
-            if (this.siteNames.has(last)) add(g.opaque, c.fns, c.calleeText);
-          }
-          else if (v?.k === 'inst' && v.origin) {
+            if (this.siteNames.has(last) && c.fns) add(g.opaque, c.fns, c.calleeText);
+          } else if (v?.k === 'inst' && v.origin) {
             const m = this.catalog.member(v.type, v.path);
-            if (m?.runsRegistered) add(g.tasks, c.fns, v.origin);
+            if (m?.runsRegistered && c.fns) add(g.tasks, c.fns, v.origin);
             // A graph run inside it (a subgraph invoked by a node): what that graph's work reaches.
-            else if (m?.site?.registeredWork) add(g.graphs, c.fns, v.origin);
+            else if (m?.site?.registeredWork && c.fns) add(g.graphs, c.fns, v.origin);
           }
         }
       }
