@@ -128,6 +128,14 @@ export interface SiteSpec {
    * object) wires the site as it would wire its own calls.
    */
   wiringFromArg?: { arg: number; key?: string };
+  /**
+   * The run does the work registered on its instance and nothing else: the functions (and runnables) given
+   * to members whose scope runs `fromRun` that instance (LangGraph nodes and conditional edges added to a
+   * graph builder, an `entrypoint` function). When every one of them is seen and none reaches a model (a
+   * site of any SDK, in its body or in the project functions it calls, across files), the run is no LLM
+   * kickoff and not a site; when one cannot be followed, the site is unknown, with the reason.
+   */
+  registeredWork?: true;
 }
 
 export interface WrapSpec {
@@ -156,9 +164,14 @@ export interface ScopeSpec {
    * tools): its calls are wired when that run is. `instance`: the runs of the instance this member was
    * called on (`graph.addNode(...)`: the compiled graph's `invoke`/`stream`, found by the instance's
    * origin); `invoker`: whatever invokes the function, which the engine does not follow. `outside`:
-   * what the finding says when no such run is seen in the repository.
+   * what the finding says when no such run is seen in the repository. `result`: the runs of the instance the
+   * call returns (`entrypoint(name, fn)`: the workflow's `invoke`/`stream`); `callers`: the runs of whatever
+   * calls the value the call returns (`task(name, fn)` called in an entrypoint: that entrypoint's runs).
+   *
+   * The functions such scopes register are the work of the instance (`instance`, `result`): see
+   * `SiteSpec.registeredWork`.
    */
-  fromRun?: { runner: 'instance' | 'invoker'; outside: string };
+  fromRun?: { runner: 'instance' | 'invoker' | 'result' | 'callers'; outside: string };
 }
 
 export interface GlobalSpec {
@@ -322,6 +335,11 @@ export interface MemberSpec {
    * has one of those keys (or cannot be seen).
    */
   registers?: { arg: number; keys?: string[]; self?: boolean; when?: string[]; mechanism: string };
+  /**
+   * Calling the member (on an instance a `fromRun` scope with runner `callers` returned: a LangGraph `task`)
+   * runs the function registered there, under the run of the code that calls it.
+   */
+  runsRegistered?: true;
   /** Calling the member starts a span that its caller must end (the span rules); see `SpanStartSpec`. */
   spanStart?: SpanStartSpec;
   /** On a span type: what calling the member does to the span (the span rules). */

@@ -11,6 +11,7 @@ import { type FnNode, isFunctionLike, propName, unwrap } from './ast.js';
 import { type CatalogIndex, MODULE_TYPE_PREFIX, moduleKey } from './catalog.js';
 import { isPathSpecifier } from './aliases.js';
 import { type Binding, type BindingData, Scopes } from './scopes.js';
+import type { MemberSpec } from './catalog-schema.js';
 
 export interface Chain<T> {
   node: T;
@@ -53,7 +54,7 @@ const K_LEAF = 32;
 export const KIND_FLAGS: Uint8Array = (() => {
   const k = ts.SyntaxKind;
   const flags = new Uint8Array(k.Count + 1);
-  for (const r of [k.ImportDeclaration, k.ImportEqualsDeclaration, k.VariableDeclarationList, k.FunctionDeclaration, k.ClassDeclaration, k.PropertyDeclaration, k.MethodDeclaration, k.BinaryExpression, k.ReturnStatement, k.CallExpression, k.NewExpression, k.ExportDeclaration, k.ExportAssignment, k.EnumDeclaration, k.ThrowStatement]) flags[r]! |= K_RECORD;
+  for (const r of [k.ImportDeclaration, k.ImportEqualsDeclaration, k.VariableDeclarationList, k.FunctionDeclaration, k.ClassDeclaration, k.PropertyDeclaration, k.MethodDeclaration, k.BinaryExpression, k.ReturnStatement, k.CallExpression, k.NewExpression, k.ExportDeclaration, k.ExportAssignment, k.EnumDeclaration, k.ThrowStatement, k.JsxSelfClosingElement, k.JsxOpeningElement]) flags[r]! |= K_RECORD;
   for (const f of [k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor, k.GetAccessor, k.SetAccessor]) flags[f]! |= K_FN;
   for (const c of [k.ClassDeclaration, k.ClassExpression]) flags[c]! |= K_CLASS;
   for (const b of [k.Block, k.ForStatement, k.ForOfStatement, k.ForInStatement, k.CatchClause, k.CaseBlock]) flags[b]! |= K_BLOCK;
@@ -92,6 +93,11 @@ export interface CatalogNames {
   spanOrHandler: Set<string>;
   /** Last segments of the members that call a function argument back with a catalog instance (`MemberSpec.callbackParams`). */
   callbackParams: Set<string>;
+  /**
+   * Last segments of the members that register work on an instance (a scope run by the instance's runs:
+   * LangGraph `addNode`, `addConditionalEdges`, `entrypoint`; see `SiteSpec.registeredWork`).
+   */
+  work: Set<string>;
 }
 
 const catalogNamesCache = new WeakMap<CatalogIndex, CatalogNames>();
@@ -99,13 +105,14 @@ const catalogNamesCache = new WeakMap<CatalogIndex, CatalogNames>();
 export function catalogNames(catalog: CatalogIndex): CatalogNames {
   let names = catalogNamesCache.get(catalog);
   if (names) return names;
-  names = { site: new Set(), loads: new Set(), fnOptionKeys: new Set(), spanOrHandler: new Set(), callbackParams: new Set() };
+  names = { site: new Set(), loads: new Set(), fnOptionKeys: new Set(), spanOrHandler: new Set(), callbackParams: new Set(), work: new Set() };
   for (const t of catalog.types.values()) {
     for (const [p, m] of t.members) {
       const last = p.slice(p.lastIndexOf('.') + 1);
       if (m.site) names.site.add(last);
       if (m.span || m.handler) names.spanOrHandler.add(last);
       if (m.callbackParams) names.callbackParams.add(last);
+      if (registersWork(m)) names.work.add(last);
       if (m.load && p === '' && t.name.startsWith(MODULE_TYPE_PREFIX)) names.loads.add(t.name.slice(MODULE_TYPE_PREFIX.length));
       const filtered = m.global?.defaults?.filteredBy;
       if (filtered) names.fnOptionKeys.add(filtered.key);
@@ -113,6 +120,12 @@ export function catalogNames(catalog: CatalogIndex): CatalogNames {
   }
   catalogNamesCache.set(catalog, names);
   return names;
+}
+
+/** The member registers a function as work its instance (or the instance it returns) runs (see `CatalogNames.work`). */
+export function registersWork(m: MemberSpec | undefined): boolean {
+  const runner = m?.scope?.fromRun?.runner;
+  return runner === 'instance' || runner === 'result' || runner === 'callers';
 }
 
 /** A visitor's view of the walk: subscribed kinds are dispatched to it as they are met. */
@@ -130,6 +143,8 @@ export interface WalkHooks {
 export class FileFacts {
   readonly scopes: Scopes;
   readonly calls: CallRecord[] = [];
+  /** JSX elements whose tag is a component (a capitalised name or a member): rendering one calls it with its props. */
+  readonly jsx: { node: ts.JsxSelfClosingElement | ts.JsxOpeningElement; fns: Chain<FnNode> | undefined; classes: Chain<ts.ClassLikeDeclaration> | undefined }[] = [];
   /** Functions passed directly as an argument. */
   readonly fnArg = new Map<FnNode, { call: ts.CallExpression | ts.NewExpression; index: number; nargs: number }>();
   /** Identifiers passed as arguments: may name a function (`traceable(run)`) or a parameter. */
@@ -341,6 +356,13 @@ export class FileFacts {
             const ret = unwrap(n.expression);
             if (fns.node.type && (ts.isArrowFunction(ret) || ts.isFunctionExpression(ret))) this.contextualType.set(ret, fns.node.type);
           }
+          break;
+        }
+        case ts.SyntaxKind.JsxSelfClosingElement:
+        case ts.SyntaxKind.JsxOpeningElement: {
+          const n = node as ts.JsxSelfClosingElement | ts.JsxOpeningElement;
+          const tag = n.tagName;
+          if ((ts.isIdentifier(tag) && /^[A-Z]/.test(tag.text)) || ts.isPropertyAccessExpression(tag)) this.jsx.push({ node: n, fns, classes });
           break;
         }
         case ts.SyntaxKind.CallExpression:

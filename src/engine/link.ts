@@ -6,9 +6,10 @@
 
 import { createRequire } from 'node:module';
 import type Semver from 'semver';
-import type { Coverage, DefaultIntegrations, GlobalSpec, MemberSpec, OptionWiring, SiteSpec } from './catalog-schema.js';
+import type { Coverage, DefaultIntegrations, GlobalSpec, MemberSpec, OptionWiring, ScopeSpec, SiteSpec } from './catalog-schema.js';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { contextMechanism, originOf } from './analyze-file.js';
+import { catalogNames, registersWork } from './facts.js';
 import { argAt, argString, checkOption, Implementations, Interp, type InterpHost } from './interp.js';
 import { modelRequest, type ModelRequest } from './http.js';
 import { joinBase, normalize } from './strings.js';
@@ -404,8 +405,15 @@ export class Linker implements InterpHost {
         list.push({ k: 'arg', callee: pr.callee, index: pr.index, nargs: pr.nargs });
       }
     }
+    // Work registered on instances (graph nodes, entrypoint functions), and the calls of tasks.
+    for (const s of summaries) {
+      this.currentFile = s.file;
+      for (const c of s.calls) this.collectWork(s.file, c);
+    }
     // 2. Sites.
     const sites = new Map<string, EvaluatedSite>();
+    /** Site key → the project functions enclosing it (innermost first): what graph nodes reach. */
+    const siteFns = new Map<string, string[]>();
     /** Site key → why a constructor call reaching it passes a value tracewire cannot follow. */
     const unresolved = new Map<string, string>();
     const put = (site: EvaluatedSite) => {
@@ -414,6 +422,7 @@ export class Linker implements InterpHost {
       const prev = sites.get(key);
       // A site reached from several callers is wired only if every caller wires it.
       if (!prev || (prev.wired && !site.wired) || (!prev.disabled && site.disabled)) sites.set(key, site);
+      if (this.putFns && !siteFns.has(key)) siteFns.set(key, this.putFns);
     };
     for (const s of summaries) {
       this.currentFile = s.file;
@@ -447,6 +456,7 @@ export class Linker implements InterpHost {
       const unknown = `${why}; the call is wired for the others (${site.mechanism})`;
       sites.set(key, { ...site, wired: false, mechanism: null, unknown, evidence: { ...site.evidence, unknown } });
     }
+    this.judgeWork(sites, siteFns);
     this.runScopes(sites);
     const list = [...sites.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start - b.range.start));
     return { sites: list, registrations: this.registrations };
@@ -722,6 +732,7 @@ export class Linker implements InterpHost {
   }
 
   private evaluate(file: string, c: CallCandidate, callee: Extract<AVal, { k: 'inst' }>, outer: CallCandidate[], fnId?: string): EvaluatedSite | undefined {
+    this.putFns = c.fns;
     const member = this.catalog.member(callee.type, callee.path);
     // A raw HTTP request is a site only when it goes to a model API; only a scope around it traces it.
     const request = member?.http ? this.modelRequestOf(c, callee, outer[0], fnId) : undefined;
@@ -785,7 +796,7 @@ export class Linker implements InterpHost {
       const passed = (cand.fns ?? []).flatMap((id) => this.passedContexts.get(id) ?? []);
       const m = this.contextsMechanism(cand.contexts, sdk, spec.kind) ?? this.contextsMechanism(passed, sdk, spec.kind);
       if (m) return local(m);
-      evidence.run ??= this.runScope([...cand.contexts, ...passed], sdk);
+      evidence.run ??= this.registeredRun(cand.fns, sdk, 0) ?? this.runScope([...cand.contexts, ...passed], sdk);
     }
     // A helper that graph nodes call runs under the graph's run like the nodes' own calls.
     evidence.run ??= this.runThroughCallers(c.fns, sdk, 0);
@@ -869,6 +880,12 @@ export class Linker implements InterpHost {
       const scope = this.catalog.member(v.type, v.path)?.scope;
       if (!scope?.fromRun || (scope.sdks && !scope.sdks.includes(sdk))) continue;
       const at = scope.callbackArg;
+      // Runs of the instance the call returns, or of the task's callers: through the registered work
+      // (`registeredRun`); when that finds none, no run is seen.
+      if (scope.fromRun.runner === 'result' || scope.fromRun.runner === 'callers') {
+        if (at === 'any' || at === ctx.index || (at === 'last' && ctx.index === ctx.nargs - 1)) return { mechanism: scope.mechanism, outside: scope.fromRun.outside };
+        continue;
+      }
       if (!(at === 'any' || at === ctx.index || (at === 'last' && ctx.index === ctx.nargs - 1))) continue;
       return { mechanism: scope.mechanism, ...(scope.fromRun.runner === 'instance' && v.origin ? { origin: v.origin } : {}), outside: scope.fromRun.outside };
     }
@@ -885,7 +902,7 @@ export class Linker implements InterpHost {
       const saved = this.currentFile;
       for (const s of this.all) {
         this.currentFile = s.file;
-        for (const h of s.helperCalls ?? []) add(h.callee, h);
+        for (const h of s.helperCalls ?? []) if (!h.wired) add(h.callee, h);
         for (const c of s.calls) {
           if (c.isNew || !c.fns || c.callee?.k !== 'ref') continue;
           const v = this.interp.concretize(c.callee);
@@ -912,12 +929,229 @@ export class Linker implements InterpHost {
     let found: Evidence['run'];
     for (const cl of callers) {
       const passed = cl.fns.flatMap((id) => this.passedContexts.get(id) ?? []);
-      const r = this.runScope([...cl.contexts, ...passed], sdk) ?? this.runThroughCallers(cl.fns, sdk, depth + 1);
+      const r = this.registeredRun(cl.fns, sdk, depth + 1) ?? this.runScope([...cl.contexts, ...passed], sdk) ?? this.runThroughCallers(cl.fns, sdk, depth + 1);
       // A caller outside every node, or nodes of different graphs: no single run to judge it by.
       if (!r || (found && (found.origin !== r.origin || found.mechanism !== r.mechanism))) return undefined;
       found ??= r;
     }
     return found;
+  }
+
+  /** The functions enclosing the call `evaluate` last judged: `link` records them with its site. */
+  private putFns: string[] | undefined;
+  /** Instance origin → the work registered on it (see `SiteSpec.registeredWork`). */
+  private readonly work = new Map<string, Work[]>();
+  /** Function id → the instances it was registered on as work. */
+  private readonly workFns = new Map<string, { origin: string; work: Work }[]>();
+  /** Instance origin → the calls that run its registered work in the caller's run (a task called in an entrypoint). */
+  private readonly invocations = new Map<string, { fns: string[]; contexts: Context[] }[]>();
+
+  /**
+   * Work a call registers on an instance: a graph node or conditional edge (`graph.addNode(name, fn)`, also
+   * from a loop over a literal list), an entrypoint's or a task's function; through a project helper that
+   * is given the instance (`addAgentNode(graph, name, fn)`). Also the calls that run a task.
+   */
+  private collectWork(file: string, c: CallCandidate): void {
+    if (c.isNew) return;
+    const callee = this.interp.concretize(c.callee);
+    if (callee?.k === 'inst') {
+      const spec = this.catalog.member(callee.type, callee.path);
+      if (spec?.runsRegistered && callee.origin) (this.invocations.get(callee.origin) ?? this.invocations.set(callee.origin, []).get(callee.origin)!).push({ fns: c.fns ?? [], contexts: c.contexts });
+      if (!spec || !registersWork(spec)) return;
+      const scope = spec.scope!;
+      const origin = scope.fromRun!.runner === 'instance' ? callee.origin : originOf(file, c.range.start);
+      const index = callbackIndex(scope.callbackArg, c.args.length);
+      if (!origin || index === undefined) return;
+      const named = argAt(c.args, 0)?.lit;
+      if (c.each?.index === index) {
+        for (const v of [...c.each.values, ...(c.each.open ? [undefined] : [])]) this.addWork(origin, v, file, c.range.line, scope, named);
+      } else for (const [name, v] of workValues(c.args, index)) this.addWork(origin, v, file, c.range.line, scope, name ?? named);
+      return;
+    }
+    if (callee?.k !== 'fn') return;
+    // A project helper that adds what it is given to the instance it is given.
+    for (const pc of this.fnSummary(callee.id)?.paramCalls ?? []) {
+      const inst = this.interp.concretize(this.interp.substitute(pc.callee, callee.id, c.args));
+      if (inst?.k !== 'inst' || !inst.origin) continue;
+      const spec = this.catalog.member(inst.type, inst.path);
+      if (!spec || !registersWork(spec) || spec.scope!.fromRun!.runner !== 'instance') continue;
+      const index = callbackIndex(spec.scope!.callbackArg, pc.args.length);
+      const first = argAt(pc.args, 0);
+      const named = first?.lit ?? (first?.v?.k === 'param' ? argAt(c.args, first.v.index)?.lit : undefined);
+      for (const [name, v] of workValues(pc.args, index)) this.addWork(inst.origin, v && this.interp.substitute(v, callee.id, c.args), file, c.range.line, spec.scope!, name ?? named);
+    }
+  }
+
+  private addWork(origin: string, v: AVal | undefined, file: string, line: number, scope: ScopeSpec, name: Arg['lit']): void {
+    const value = v && (this.interp.concretize(v) ?? v);
+    const w: Work = { value, file, line, ...(typeof name === 'string' ? { name } : {}), mechanism: scope.mechanism, runner: scope.fromRun!.runner as Work['runner'], outside: scope.fromRun!.outside, ...(scope.sdks ? { sdks: scope.sdks } : {}) };
+    (this.work.get(origin) ?? this.work.set(origin, []).get(origin)!).push(w);
+    if (value?.k === 'fn') (this.workFns.get(value.id) ?? this.workFns.set(value.id, []).get(value.id)!).push({ origin, work: w });
+  }
+
+  /**
+   * The run a site runs in as registered work: the innermost enclosing function registered on an instance
+   * (a graph node, an entrypoint's function: that instance's runs), or a task's function (the run of the
+   * code that calls the task). Undefined when none is, or when its registrations disagree.
+   */
+  private registeredRun(fns: string[] | undefined, sdk: string, depth: number): Evidence['run'] {
+    if (!fns?.length || depth > 4) return undefined;
+    for (const id of fns) {
+      const regs = (this.workFns.get(id) ?? []).filter((r) => !r.work.sdks || r.work.sdks.includes(sdk));
+      if (!regs.length) continue;
+      let found: Evidence['run'];
+      for (const { origin, work } of regs) {
+        let r: Evidence['run'];
+        if (work.runner !== 'callers') r = { mechanism: work.mechanism, origin, outside: work.outside };
+        else {
+          // A task: the run of every call of it, when they agree; none seen: whether it is traced cannot be seen.
+          const calls = this.invocations.get(origin) ?? [];
+          let run: Evidence['run'];
+          for (const inv of calls) {
+            const x = this.registeredRun(inv.fns, sdk, depth + 1) ?? this.runScope(inv.contexts, sdk) ?? this.runThroughCallers(inv.fns, sdk, depth + 1);
+            if (!x?.origin || (run && run.origin !== x.origin)) {
+              run = undefined;
+              break;
+            }
+            run ??= x;
+          }
+          r = run?.origin ? { mechanism: work.mechanism, origin: run.origin, outside: work.outside } : { mechanism: work.mechanism, outside: work.outside };
+        }
+        if (found && found.origin !== r.origin) return undefined;
+        found ??= r;
+      }
+      return found;
+    }
+    return undefined;
+  }
+
+  private siteNamesMemo: Set<string> | undefined;
+  /** Last segments of the catalog's site members (`invoke`, `generate`, ...). */
+  private get siteNames(): Set<string> {
+    return (this.siteNamesMemo ??= catalogNames(this.catalog).site);
+  }
+
+  /** Function id → the project functions called inside it (any depth of nesting), and the tasks it calls; built on first use. */
+  private callGraph: { fns: Map<string, Set<string>>; tasks: Map<string, Set<string>>; graphs: Map<string, Set<string>>; opaque: Map<string, Set<string>> } | undefined;
+
+  private calleesOf(id: string): { fns: Iterable<string>; tasks: Iterable<string>; graphs: Iterable<string>; opaque: Iterable<string> } {
+    if (!this.callGraph) {
+      const g = (this.callGraph = { fns: new Map<string, Set<string>>(), tasks: new Map<string, Set<string>>(), graphs: new Map<string, Set<string>>(), opaque: new Map<string, Set<string>>() });
+      const add = (m: Map<string, Set<string>>, from: string[], to: string) => {
+        for (const f of from) (m.get(f) ?? m.set(f, new Set()).get(f)!).add(to);
+      };
+      const saved = this.currentFile;
+      for (const s of this.all) {
+        this.currentFile = s.file;
+        for (const h of s.helperCalls ?? []) add(g.fns, h.fns, h.callee);
+        for (const o of s.opaqueCalls ?? []) add(g.opaque, o.fns, o.text);
+        for (const c of s.calls) {
+          // (The callee first: the call's other details are read only for the calls that matter.)
+          if (c.isNew) continue;
+          const v = this.interp.concretize(c.callee);
+          if (v?.k === 'fn') {
+            if (c.fns) add(g.fns, c.fns, v.id);
+          } else if (!v && c.callee.k === 'ref') {
+            // A value of another file that does not resolve, called by a site's name.
+            const last = c.callee.steps.filter((st): st is { m: string } => 'm' in st).at(-1)?.m ?? c.callee.name;
+            if (this.siteNames.has(last) && c.fns) add(g.opaque, c.fns, c.calleeText);
+          } else if (v?.k === 'inst' && v.origin) {
+            const m = this.catalog.member(v.type, v.path);
+            if (m?.runsRegistered && c.fns) add(g.tasks, c.fns, v.origin);
+            // A graph run inside it (a subgraph invoked by a node): what that graph's work reaches.
+            else if (m?.site?.registeredWork && c.fns) add(g.graphs, c.fns, v.origin);
+          }
+        }
+      }
+      this.currentFile = saved;
+    }
+    return { fns: this.callGraph.fns.get(id) ?? [], tasks: this.callGraph.tasks.get(id) ?? [], graphs: this.callGraph.graphs.get(id) ?? [], opaque: this.callGraph.opaque.get(id) ?? [] };
+  }
+
+  /**
+   * Whether the work registered on an instance reaches a model: `model`, `none`, or why it cannot be seen.
+   * A function reaches one when a site (of any SDK) sits in it or in a project function it calls, across
+   * files; a model, agent or graph instance registered as a node is one (a graph: when its own work is).
+   */
+  private workReaches(origin: string, withSites: Set<string>, seen: Set<string>): 'model' | 'none' | { unknown: string } {
+    if (seen.has(origin)) return 'none';
+    seen.add(origin);
+    const items = this.work.get(origin);
+    if (!items?.length) return { unknown: 'none of its nodes is seen' };
+    let unknown: { unknown: string } | undefined;
+    for (const w of items) {
+      const r = this.valueReaches(w, withSites, seen);
+      if (r === 'model') return r;
+      if (r !== 'none') unknown ??= r;
+    }
+    return unknown ?? 'none';
+  }
+
+  private valueReaches(w: Work, withSites: Set<string>, seen: Set<string>): 'model' | 'none' | { unknown: string } {
+    const v = w.value;
+    const at = `${w.name ? `node \`${w.name}\`` : 'a node'} (${this.display(w.file)}:${w.line})`;
+    if (v?.k === 'inst') {
+      const member = this.catalog.member(v.type, v.path);
+      const t = this.catalog.type(v.type);
+      // A compiled graph (a subgraph as a node): its own work decides.
+      if (v.path.length === 0 && v.origin && t && [...t.members.values()].some((m) => m.site?.registeredWork)) return this.workReaches(v.origin, withSites, seen);
+      // A model, an agent, a chain: a runnable of an SDK whose calls are sites.
+      if (v.path.length === 0 && t && [...t.members.values()].some((m) => m.site)) return 'model';
+      if (member?.site) return 'model';
+      return { unknown: `${at} is a value of the SDK that tracewire does not know the work of` };
+    }
+    if (v?.k !== 'fn') return { unknown: `${at} is a value tracewire cannot follow` };
+    // The function, the project functions it calls (across files) and the tasks it runs.
+    const queue = [v.id];
+    const visited = new Set(queue);
+    let opaque: string | undefined;
+    while (queue.length) {
+      const id = queue.pop()!;
+      if (withSites.has(id)) return 'model';
+      const { fns, tasks, graphs, opaque: unseen } = this.calleesOf(id);
+      for (const text of unseen) opaque ??= text;
+      // A call on a parameter, by a site's name, that no caller turned into a site (`llm.invoke(q)` in a
+      // helper given a model tracewire cannot follow, or called by the run with its state and config).
+      const own = this.fnSummary(id)?.paramCalls?.find((pc) => pc.callee.k === 'param' && pc.callee.fn === id);
+      if (own) opaque ??= own.calleeText;
+      for (const f of fns) if (!visited.has(f)) visited.add(f), queue.push(f);
+      for (const g of graphs) {
+        const r = this.workReaches(g, withSites, seen);
+        if (r === 'model') return r;
+      }
+      for (const t of tasks) for (const tw of this.work.get(t) ?? []) {
+        if (tw.value?.k === 'fn' && !visited.has(tw.value.id)) visited.add(tw.value.id), queue.push(tw.value.id);
+        else if (tw.value?.k !== 'fn') return this.valueReaches(tw, withSites, seen) === 'model' ? 'model' : { unknown: `the task ${tw.name ? `\`${tw.name}\` ` : ''}(${this.display(tw.file)}:${tw.line}) is a value tracewire cannot follow` };
+      }
+    }
+    if (opaque) return { unknown: `${at} calls \`${opaque}\`, which tracewire cannot follow` };
+    return 'none';
+  }
+
+  /**
+   * Runs whose work is only what is registered on their instance (`SiteSpec.registeredWork`): a run whose
+   * work reaches no model is no LLM kickoff (dropped); one whose work cannot all be seen is unknown, unless
+   * it is wired anyway.
+   */
+  private judgeWork(sites: Map<string, EvaluatedSite>, siteFns: Map<string, string[]>): void {
+    let withSites: Set<string> | undefined;
+    for (const [key, site] of sites) {
+      if (!site.spec.registeredWork || !site.origin) continue;
+      if (!withSites) {
+        withSites = new Set();
+        // (Graph runs inside a function count by their own work: see `calleesOf`.)
+        for (const [k, fns] of siteFns) if (sites.get(k)?.spec.registeredWork !== true) for (const f of fns) withSites.add(f);
+      }
+      const r = this.workReaches(site.origin, withSites, new Set());
+      if (r === 'model') continue;
+      if (r === 'none') {
+        sites.delete(key);
+        continue;
+      }
+      if (site.wired || site.unknown) continue;
+      const unknown = `whether this graph calls a model cannot be seen: ${r.unknown}`;
+      sites.set(key, { ...site, unknown, evidence: { ...site.evidence, unknown } });
+    }
   }
 
   /**
@@ -968,4 +1202,48 @@ function covers(t: WiringTag, sdk: string, operation: string): boolean {
   if (t.sdks && !t.sdks.includes(sdk)) return false;
   if (t.operations && !t.operations.includes(operation)) return false;
   return true;
+}
+
+/** Work registered on an instance (see `SiteSpec.registeredWork`): the value, where, and the scope's run. */
+interface Work {
+  /** The function or runnable registered (undefined: a value tracewire cannot follow). */
+  value: AVal | undefined;
+  file: string;
+  line: number;
+  /** The name it is registered under (`addNode('agent', ...)`), when written as a literal. */
+  name?: string;
+  mechanism: string;
+  sdks?: string[];
+  runner: 'instance' | 'result' | 'callers';
+  outside: string;
+}
+
+/**
+ * What a work-registering call registers, with the names written for it: the function at `index`
+ * (`addNode('agent', fn)`), else the nodes listed in the first argument (`addNode({ agent: fn })`,
+ * `addSequence([['plan', plan], ['act', act]])`, `addSequence([plan, act])`). A value that cannot be seen
+ * (a spread, a list from elsewhere) is an undefined entry.
+ */
+function workValues(args: Arg[], index: number | undefined): [string | undefined, AVal | undefined][] {
+  const a = index === undefined ? undefined : argAt(args, index);
+  if (a && !a.arr && !a.obj) return [[undefined, a.v]];
+  const list = a ?? argAt(args, 0);
+  if (!list) return [[undefined, undefined]];
+  const out: [string | undefined, AVal | undefined][] = [];
+  if (list.obj) {
+    for (const [k, x] of Object.entries(list.obj)) out.push([k, x.v]);
+    if (list.open) out.push([undefined, undefined]);
+  } else if (list.arr) {
+    for (const el of list.arr) {
+      if (el.arr) out.push([typeof el.arr[0]?.lit === 'string' ? el.arr[0].lit : undefined, el.arr[1]?.v]);
+      else out.push([undefined, el.spread ? undefined : el.v]);
+    }
+  } else out.push([undefined, list.v]);
+  return out;
+}
+
+/** The index of the argument a scope's callback is at, in a call with `n` arguments (`any`: none). */
+function callbackIndex(at: ScopeSpec['callbackArg'], n: number): number | undefined {
+  if (at === 'last') return n ? n - 1 : undefined;
+  return typeof at === 'number' ? at : undefined;
 }

@@ -31,6 +31,7 @@ interface Head {
   starExports: string[];
   passedRefs?: FileSummary['passedRefs'];
   helperCalls?: FileSummary['helperCalls'];
+  opaqueCalls?: FileSummary['opaqueCalls'];
   loads?: string[];
   imports?: string[];
   importNames?: Record<string, string[]>;
@@ -64,6 +65,7 @@ export function packSummary(s: FileSummary): PackedSummary {
   if (supers.length) head.supers = supers;
   if (s.passedRefs) head.passedRefs = s.passedRefs;
   if (s.helperCalls) head.helperCalls = s.helperCalls;
+  if (s.opaqueCalls) head.opaqueCalls = s.opaqueCalls;
   if (s.loads) head.loads = s.loads;
   if (s.imports) head.imports = s.imports;
   if (s.importNames) head.importNames = s.importNames;
@@ -152,6 +154,9 @@ class LazyCandidate implements CallCandidate {
   get wiredBy() {
     return this.parts.rest(this.index).wiredBy;
   }
+  get each() {
+    return this.parts.rest(this.index).each;
+  }
   get argsEnd() {
     return this.parts.rest(this.index).argsEnd;
   }
@@ -189,6 +194,9 @@ export function unpackSummary(p: PackedSummary): FileSummary {
     },
     get helperCalls() {
       return parts.head().helperCalls;
+    },
+    get opaqueCalls() {
+      return parts.head().opaqueCalls;
     },
     get loads() {
       return parts.head().loads;

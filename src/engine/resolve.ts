@@ -45,6 +45,22 @@ export function pick(values: (AVal | undefined)[]): AVal | undefined {
   return first;
 }
 
+/**
+ * The alternatives of a computed key (`clients[provider]`, `factories[name]()`): any of them can be the
+ * value at run time, so a wrapper or option counts only when every one that resolves has it. The first
+ * that resolves, with the wiring they share (an instance shared by all keeps its origin).
+ */
+export function pickEvery(values: (AVal | undefined)[]): AVal | undefined {
+  const defined = values.filter((v): v is AVal => !!v);
+  const first = defined[0];
+  if (!first || first.k !== 'inst') return first;
+  const insts = defined.filter((v): v is Extract<AVal, { k: 'inst' }> => v.k === 'inst');
+  const shared = (first.wiring ?? []).filter((t) => insts.length === defined.length && insts.every((v) => v.wiring?.some((u) => u.mechanism === t.mechanism)));
+  const { wiring: _w, origin, ...rest } = first;
+  const sameOrigin = origin !== undefined && insts.length === defined.length && insts.every((v) => v.origin === origin);
+  return { ...rest, ...(shared.length ? { wiring: shared } : {}), ...(sameOrigin ? { origin } : {}) };
+}
+
 /** Cross-file resolution on demand (see `LazyProject`). */
 export interface ProjectResolver {
   /** Answers nothing (it only records that another file's value was asked for): resolution stays local. */
@@ -455,10 +471,9 @@ export class FileResolver implements InterpHost {
           return element;
         }
       }
-      // A computed key into an object literal (`factories[name]()`): one of its values, the first that resolves.
-      const obj = this.objectLiteralOf(e.expression);
-      if (!obj) return undefined;
-      return pick(obj.properties.map((p) => (ts.isPropertyAssignment(p) ? this.val(p.initializer) : ts.isShorthandPropertyAssignment(p) ? this.val(p.name) : undefined)));
+      // A computed key into an object literal (`clients[provider]`): any of its values.
+      const alts = this.computedAlternatives(e);
+      return alts && pickEvery(alts);
     }
     if (ts.isCallExpression(e)) {
       if (e.expression.kind === ts.SyntaxKind.ImportKeyword) {
@@ -470,16 +485,17 @@ export class FileResolver implements InterpHost {
         const a = e.arguments[0];
         return a && ts.isStringLiteralLike(a) ? this.moduleValue(a.text, '*') : undefined;
       }
-      const cv = this.val(e.expression);
-      if (!cv) return undefined;
-      // A user function's arguments matter only when it returns (a value rooted at) one of its parameters.
-      if (cv.k === 'fn') {
-        const ret = this.fnReturns(cv.id);
-        if (!ret) return undefined;
-        // (A string it builds from its parameters needs them too.)
-        if ((ret.k !== 'param' || ret.fn !== cv.id) && !(ret.k === 'str' && paramPart(ret.parts, cv.id))) return this.withOrigin(this.interp.call(cv, [], originOf(this.file, e.getStart(this.sf))), e);
+      const fe = unwrap(e.expression);
+      // A function bound to its receiver (`this.think.bind(this)`) runs the same body.
+      if (ts.isPropertyAccessExpression(fe) && fe.name.text === 'bind') {
+        const target = this.val(fe.expression);
+        if (target?.k === 'fn') return target;
       }
-      return this.withOrigin(this.interp.call(cv, this.args(e.arguments), originOf(this.file, e.getStart(this.sf))), e);
+      // A factory picked by a computed key (`factories[name]()`): what any of them returns.
+      const alts = ts.isElementAccessExpression(fe) ? this.computedAlternatives(fe) : undefined;
+      if (alts) return pickEvery(alts.map((v) => v && this.callValue(v, e)));
+      const cv = this.val(e.expression);
+      return cv && this.callValue(cv, e);
     }
     if (ts.isNewExpression(e)) {
       const cv = this.val(e.expression);
@@ -500,6 +516,29 @@ export class FileResolver implements InterpHost {
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return { k: 'fn', id: this.fnId(e) };
     if (ts.isClassExpression(e)) return { k: 'cls', id: this.classId(e) };
     return undefined;
+  }
+
+  /** The value of calling `cv` at `e`. */
+  private callValue(cv: AVal, e: ts.CallExpression): AVal | undefined {
+    // A user function's arguments matter only when it returns (a value rooted at) one of its parameters.
+    if (cv.k === 'fn') {
+      const ret = this.fnReturns(cv.id);
+      if (!ret) return undefined;
+      // (A string it builds from its parameters needs them too.)
+      if ((ret.k !== 'param' || ret.fn !== cv.id) && !(ret.k === 'str' && paramPart(ret.parts, cv.id))) return this.withOrigin(this.interp.call(cv, [], originOf(this.file, e.getStart(this.sf))), e);
+    }
+    return this.withOrigin(this.interp.call(cv, this.args(e.arguments), originOf(this.file, e.getStart(this.sf))), e);
+  }
+
+  /** The values of an object literal read with a computed key (`factories[name]`), one per property; undefined when it is no such read. */
+  private computedAlternatives(e: ts.ElementAccessExpression): (AVal | undefined)[] | undefined {
+    const arg = e.argumentExpression;
+    if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return undefined;
+    const obj = this.objectLiteralOf(e.expression);
+    if (!obj || !obj.properties.length) return undefined;
+    return obj.properties.map((p) =>
+      ts.isPropertyAssignment(p) ? this.val(p.initializer) : ts.isShorthandPropertyAssignment(p) ? this.val(p.name) : ts.isMethodDeclaration(p) ? { k: 'fn', id: this.fnId(p) } : undefined,
+    );
   }
 
   /**
@@ -853,6 +892,28 @@ export class FileResolver implements InterpHost {
 
   args(list: ts.NodeArray<ts.Expression>): Arg[] {
     return list.map((a) => this.arg(a, 0));
+  }
+
+  /**
+   * The props of a JSX element as the one argument its component is called with: an object of its
+   * attributes (`<Chat client={openai} />` is `Chat({ client: openai })`); a spread attribute leaves it open.
+   */
+  jsxProps(n: ts.JsxSelfClosingElement | ts.JsxOpeningElement): Arg {
+    const shape: Record<string, Arg> = {};
+    let open = false;
+    for (const p of n.attributes.properties) {
+      if (!ts.isJsxAttribute(p)) {
+        open = true;
+        continue;
+      }
+      const key = ts.isIdentifier(p.name) ? p.name.text : undefined;
+      if (key === undefined) continue;
+      const init = p.initializer;
+      if (!init) shape[key] = { lit: true, start: p.getStart(this.sf), end: p.getEnd() };
+      else if (ts.isStringLiteral(init)) shape[key] = { lit: init.text, start: init.getStart(this.sf), end: init.getEnd() };
+      else if (ts.isJsxExpression(init) && init.expression && !init.dotDotDotToken) shape[key] = this.arg(init.expression, 1);
+    }
+    return { obj: shape, ...(open ? { open: true } : {}), start: n.attributes.getStart(this.sf), end: n.attributes.getEnd() };
   }
 
   private arg(a: ts.Expression, depth: number): Arg {

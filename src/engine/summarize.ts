@@ -8,7 +8,7 @@
 import ts = require('typescript');
 import { calleeText, type FnNode, propName, rangeOf, runsAtTopLevel, unwrap } from './ast.js';
 import type { MemberSpec, SiteKind } from './catalog-schema.js';
-import { type CallRecord, type Chain, catalogNames, type CatalogNames, type FileFacts, type IdentArg } from './facts.js';
+import { type CallRecord, type Chain, catalogNames, type CatalogNames, type FileFacts, type IdentArg, registersWork } from './facts.js';
 import type { Interp, InterpHost } from './interp.js';
 import { type FileResolver, NO_ARGS } from './resolve.js';
 import { joinBase } from './strings.js';
@@ -197,6 +197,124 @@ export class Summarizer {
     return summary;
   }
 
+  /**
+   * The values the function argument of a work-registering call takes when it is read from the variable of
+   * a loop over a literal list (`for (const [name, fn] of nodes) graph.addNode(name, fn)`,
+   * `nodes.forEach(({ name, run }) => graph.addNode(name, run))`, `Object.entries(nodes)`): see
+   * `CallCandidate.each`.
+   */
+  private workInLoop(n: ts.CallExpression | ts.NewExpression, spec: MemberSpec | undefined): CallCandidate['each'] {
+    if (!registersWork(spec) || ts.isNewExpression(n)) return undefined;
+    const at = spec!.scope!.callbackArg;
+    const index = at === 'last' ? n.arguments.length - 1 : at;
+    if (typeof index !== 'number' || index < 0) return undefined;
+    const arg = n.arguments[index];
+    if (!arg) return undefined;
+    // The loop variable and the members read from it (`node.fn`).
+    const members: string[] = [];
+    let u = unwrap(arg);
+    while (ts.isPropertyAccessExpression(u)) {
+      members.unshift(u.name.text);
+      u = unwrap(u.expression);
+    }
+    if (!ts.isIdentifier(u)) return undefined;
+    const sf = this.f.sf;
+    const d = this.f.scopes.lookup(u.text, u.getStart(sf));
+    let name: ts.BindingName | undefined;
+    let iterated: ts.Expression | undefined;
+    if (d?.k === 'var') {
+      // (The parser keeps no parent pointers: the facts know the parents.)
+      let decl: ts.Node | undefined = d.node;
+      while (decl && !ts.isVariableDeclaration(decl)) decl = this.f.parent(decl);
+      const list = decl && this.f.parent(decl);
+      const st = list && this.f.parent(list);
+      if (!decl || !ts.isVariableDeclaration(decl) || !st || !ts.isForOfStatement(st)) return undefined;
+      name = decl.name;
+      iterated = st.expression;
+    } else if (d?.k === 'param' && d.index === 0) {
+      const direct = this.f.fnArg.get(d.fn);
+      const method = direct && direct.index === 0 && ts.isCallExpression(direct.call) ? unwrap(direct.call.expression) : undefined;
+      if (!method || !ts.isPropertyAccessExpression(method) || !LOOP_METHODS.has(method.name.text)) return undefined;
+      name = d.fn.parameters[0]?.name;
+      iterated = method.expression;
+    }
+    if (!name || !iterated || !d) return undefined;
+    const path = bindingPath(name, d.pos, sf);
+    const elements = path && this.literalElements(iterated, 0);
+    if (!path || !elements) return undefined;
+    const values: AVal[] = [];
+    let open = false;
+    for (const el of elements) {
+      const v = this.elementValue(el, [...path, ...members]);
+      if (v) values.push(v);
+      else open = true;
+    }
+    return { index, values, ...(open ? { open: true as const } : {}) };
+  }
+
+  /** The elements of a literal list a loop goes over: an array literal (through constants), or an object literal's `Object.entries`/`Object.values`. */
+  private literalElements(e: ts.Expression, depth: number): LoopElement[] | undefined {
+    const u = unwrap(e);
+    if (ts.isArrayLiteralExpression(u)) return u.elements.some(ts.isSpreadElement) ? undefined : [...u.elements];
+    if (depth < 4 && ts.isIdentifier(u)) {
+      const d = this.f.scopes.lookup(u.text, u.getStart(this.f.sf));
+      if (d?.k === 'var' && d.isConst && d.init && d.path.length === 0 && !d.opaque) return this.literalElements(d.init, depth + 1);
+      return undefined;
+    }
+    if (ts.isCallExpression(u) && u.arguments.length === 1) {
+      const callee = unwrap(u.expression);
+      if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Object') return undefined;
+      const kind = callee.name.text;
+      if (kind !== 'entries' && kind !== 'values') return undefined;
+      const obj = this.r.objectLiteralOf(u.arguments[0]!);
+      if (!obj) return undefined;
+      const out: LoopElement[] = [];
+      for (const p of obj.properties) {
+        const value = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : ts.isMethodDeclaration(p) ? p : undefined;
+        if (!value) return undefined;
+        out.push(kind === 'values' ? (value as ts.Expression) : { entry: value as ts.Expression });
+      }
+      return out;
+    }
+    return undefined;
+  }
+
+  /** The value at `path` (array indexes, member names) of one element of a literal list. */
+  private elementValue(el: LoopElement, path: (string | number)[]): AVal | undefined {
+    let e: ts.Expression | undefined;
+    let i = 0;
+    if ('entry' in el) {
+      // `[key, value]` of `Object.entries`.
+      if (path[0] !== 1) return undefined;
+      e = el.entry;
+      i = 1;
+    } else e = el;
+    for (; e && i < path.length; i++) {
+      const step = path[i]!;
+      const u: ts.Expression = unwrap(e);
+      if (typeof step === 'number') {
+        e = ts.isArrayLiteralExpression(u) && !ts.isSpreadElement(u.elements[step] ?? u) ? u.elements[step] : undefined;
+        continue;
+      }
+      const obj = this.r.objectLiteralOf(u);
+      if (!obj) {
+        // Not a literal: the rest of the path on the element's value.
+        let v = this.r.val(u);
+        for (; v && i < path.length; i++) v = typeof path[i] === 'string' ? this.r.interp.member(v, path[i] as string) : undefined;
+        return v;
+      }
+      e = undefined;
+      for (const p of obj.properties) {
+        if (ts.isPropertyAssignment(p) && propName(p.name) === step) e = p.initializer;
+        else if (ts.isShorthandPropertyAssignment(p) && p.name.text === step) e = p.name;
+        else if (ts.isMethodDeclaration(p) && propName(p.name) === step) e = p as unknown as ts.Expression;
+      }
+    }
+    if (!e) return undefined;
+    if (ts.isMethodDeclaration(e as ts.Node)) return { k: 'fn', id: this.r.fnId(e as unknown as FnNode) };
+    return this.r.val(e);
+  }
+
   /** How a function that runs a callback parameter in a scope is called (see `ParamShape`), for fixes that reuse it. */
   private paramShapes(f: FnNode, uses: { calls: { rec: CallRecord; index: number }[]; args: { ia: IdentArg; index: number }[] } | undefined): ParamShape[] {
     const sf = this.f.sf;
@@ -284,6 +402,7 @@ export class Summarizer {
       // Scopes limited to some SDKs (LangGraph nodes) are judged here when the callee's SDK is known.
       const sdk = callee.k === 'inst' ? this.r.catalog.type(callee.type)?.sdk : undefined;
       const { wiredBy, pending } = this.settle([...this.contextsOf(n.getStart(this.f.sf), rec.fns), ...this.classContexts(rec.classes)], sdk);
+      const each = callee.k === 'inst' ? this.workInLoop(n, this.r.catalog.member(callee.type, callee.path)) : undefined;
       return {
         range: rangeOf(this.f.sf, n),
         callee,
@@ -293,6 +412,7 @@ export class Summarizer {
         calleeText: calleeText(this.f.sf, n.expression),
         ...(n.expression.kind === ts.SyntaxKind.SuperKeyword ? { isSuper: true as const } : {}),
         contexts: pending,
+        ...(each ? { each } : {}),
         wiredBy,
         argsEnd: n.end - 1,
         ...(rec.fns ? { fns: enclosingFnIds(this.f.file, rec.fns) } : {}),
@@ -302,10 +422,12 @@ export class Summarizer {
     // Calls on a parameter's value belong to the function's summary (clients passed around), when
     // their last step names a site member: only those can turn out to be sites once the argument is known.
     const siteNames = catalogNames(this.r.catalog).site;
+    const workNames = catalogNames(this.r.catalog).work;
     for (const { rec, callee } of resolved) {
       if (callee.k !== 'param' || callee.steps.length === 0) continue;
       const last = callee.steps[callee.steps.length - 1]!;
-      if (!siteNames.has('') && (!('m' in last) || !siteNames.has(last.m))) continue;
+      // (Also calls that register work on a parameter's instance: a project helper that adds graph nodes.)
+      if (!siteNames.has('') && (!('m' in last) || !(siteNames.has(last.m) || workNames.has(last.m)))) continue;
       const list = paramCalls.get(callee.fn) ?? paramCalls.set(callee.fn, []).get(callee.fn)!;
       list.push(candidate(rec, callee));
     }
@@ -340,7 +462,9 @@ export class Summarizer {
         const spec = this.r.catalog.member(callee.type, callee.path);
         if (!spec) continue;
         // Constructing a class is a site when opening the instance is the request (a Realtime session).
-        const interesting = isNew ? !!(spec.global || spec.instrumentation || spec.registers || (spec.site && spec.new)) : !!(spec.site || spec.global || spec.registers || spec.http);
+        const interesting = isNew
+          ? !!(spec.global || spec.instrumentation || spec.registers || (spec.site && spec.new))
+          : !!(spec.site || spec.global || spec.registers || spec.http || spec.runsRegistered || registersWork(spec));
         if (!interesting) continue;
       }
       if (callee.k === 'fn' && !this.r.fnSummary(callee.id)?.paramCalls?.length && !declaredCtors.has(callee.id)) continue;
@@ -352,6 +476,53 @@ export class Summarizer {
       }
       calls.push(candidate(rec, callee));
     }
+    // Rendering a component of the project (`<Chat client={openai} />`) calls it with its props: the
+    // clients it is given reach the calls it makes on them.
+    for (const el of this.f.jsx) {
+      const n = el.node;
+      // (A capitalised name or a member, as the walk recorded: no namespaced name.)
+      const tag = n.tagName as ts.Identifier | ts.PropertyAccessExpression;
+      const callee = this.r.val(tag);
+      if (!callee || (callee.k !== 'fn' && callee.k !== 'ref')) continue;
+      if (callee.k === 'fn' && !this.r.fnSummary(callee.id)?.paramCalls?.length) continue;
+      const { wiredBy, pending } = this.settle([...this.contextsOf(n.getStart(this.f.sf), el.fns), ...this.classContexts(el.classes)]);
+      calls.push({
+        range: rangeOf(this.f.sf, n),
+        callee,
+        args: [this.r.jsxProps(n)],
+        isNew: false,
+        calleeText: calleeText(this.f.sf, tag),
+        contexts: pending,
+        wiredBy,
+        argsEnd: n.attributes.getEnd(),
+        ...(el.fns ? { fns: enclosingFnIds(this.f.file, el.fns) } : {}),
+      });
+    }
+    // Calls inside functions that nothing here follows, named like a site (see `FileSummary.opaqueCalls`).
+    const opaqueCalls: NonNullable<FileSummary['opaqueCalls']> = [];
+    const followed = new Set(resolved.map((r) => r.rec));
+    for (const rec of this.f.calls) {
+      const n = rec.node;
+      if (!rec.fns || followed.has(rec) || !ts.isCallExpression(n)) continue;
+      const e = unwrap(n.expression);
+      const last = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : undefined;
+      if (last === undefined || !siteNames.has(last)) continue;
+      // Rooted at an import or a variable of the file (not a global such as `JSON`, nor a parameter: the
+      // parameters' calls are in the function's summary).
+      let root: ts.Expression = e;
+      for (;;) {
+        const u = unwrap(root);
+        if (ts.isPropertyAccessExpression(u) || ts.isElementAccessExpression(u) || ts.isCallExpression(u)) root = u.expression;
+        else {
+          root = u;
+          break;
+        }
+      }
+      if (!ts.isIdentifier(root)) continue;
+      const d = this.f.scopes.lookup(root.text, root.getStart(this.f.sf));
+      if (!d || !((d.k === 'import' && !d.typeOnly) || d.k === 'var')) continue;
+      opaqueCalls.push({ fns: enclosingFnIds(this.f.file, rec.fns), text: calleeText(this.f.sf, n.expression) });
+    }
     // Calls of this file's functions from inside functions (see `FileSummary.helperCalls`).
     // The linker asks for the callers of functions that enclose a call that may be a site (up the calls
     // that lead there): only calls of those functions are kept.
@@ -359,6 +530,8 @@ export class Summarizer {
     const enclosing = new Set<string>();
     for (const c of calls) for (const id of c.fns ?? []) enclosing.add(id);
     for (const list of paramCalls.values()) for (const c of list) for (const id of c.fns ?? []) enclosing.add(id);
+    // (And those enclosing a call that cannot be followed: what a graph node reaches through them is unknown.)
+    for (const o of opaqueCalls) for (const id of o.fns) enclosing.add(id);
     const kept = new Set<(typeof inner)[number]>();
     for (let grew = true; grew; ) {
       grew = false;
@@ -374,8 +547,8 @@ export class Summarizer {
       if (!kept.has(h)) continue;
       const { rec } = h;
       const { wiredBy, pending } = this.settle(this.contextsOf(rec.node.getStart(this.f.sf), rec.fns));
-      if (wiredBy) continue;
-      helperCalls.push({ callee: (h.callee as Extract<AVal, { k: 'fn' }>).id, fns: enclosingFnIds(this.f.file, rec.fns!), contexts: pending });
+      // A call in a traced scope is kept as an edge of the call graph only (what a graph node reaches).
+      helperCalls.push({ callee: (h.callee as Extract<AVal, { k: 'fn' }>).id, fns: enclosingFnIds(this.f.file, rec.fns!), contexts: pending, ...(wiredBy ? { wired: true as const } : {}) });
     }
     const exports = this.collectExports();
     // Functions imported from another project file and passed to a call that may be a scope.
@@ -469,6 +642,7 @@ export class Summarizer {
       calls,
       ...(passedRefs.length ? { passedRefs } : {}),
       ...(helperCalls.length ? { helperCalls } : {}),
+      ...(opaqueCalls.length ? { opaqueCalls } : {}),
       ...(this.f.loads.size ? { loads: [...this.f.loads].sort() } : {}),
       ...(imports.length ? { imports } : {}),
       ...(refs.length ? { refs } : {}),
@@ -790,6 +964,33 @@ export class Summarizer {
   }
 }
 
+
+/** Array methods whose callback gets each element as its first parameter. */
+const LOOP_METHODS = new Set(['forEach', 'map', 'flatMap']);
+
+/** An element of a literal list a loop goes over: an expression, or an `Object.entries` pair's value. */
+type LoopElement = ts.Expression | { entry: ts.Expression };
+
+/** The path (array indexes, member names) from a binding pattern's value to the name declared at `pos`. */
+function bindingPath(name: ts.BindingName, pos: number, sf: ts.SourceFile): (string | number)[] | undefined {
+  if (ts.isIdentifier(name)) return name.getStart(sf) === pos ? [] : undefined;
+  if (ts.isArrayBindingPattern(name)) {
+    for (let i = 0; i < name.elements.length; i++) {
+      const el = name.elements[i]!;
+      if (ts.isOmittedExpression(el) || el.dotDotDotToken) continue;
+      const r = bindingPath(el.name, pos, sf);
+      if (r) return [i, ...r];
+    }
+    return undefined;
+  }
+  for (const el of name.elements) {
+    if (el.dotDotDotToken) continue;
+    const key = el.propertyName ? propName(el.propertyName) : ts.isIdentifier(el.name) ? el.name.text : undefined;
+    const r = bindingPath(el.name, pos, sf);
+    if (r) return key === undefined ? undefined : [key, ...r];
+  }
+  return undefined;
+}
 
 /** How an HTTP client method of another file's instance takes its URL (`api.post(url, body, { baseURL })`). */
 const REF_REQUEST: NonNullable<MemberSpec['http']> = { url: 0, baseKeys: ['baseURL', 'prefixUrl'] };

@@ -175,6 +175,12 @@ export interface CallCandidate {
   isSuper?: true;
   /** Contexts that may make this call traced (resolved ones collapse to `wiredBy`). */
   contexts: Context[];
+  /**
+   * A call that registers work (a LangGraph `addNode`) inside a loop over a literal list
+   * (`for (const [name, fn] of nodes) graph.addNode(name, fn)`): the values argument `index` takes, one per
+   * element; `open` when some element cannot be followed.
+   */
+  each?: { index: number; values: AVal[]; open?: true };
   /** Set when a context already resolved to a tracing scope in the local phase. */
   wiredBy?: string;
   /** Offset of the closing parenthesis of the argument list (for fixes that add an argument). */
@@ -268,7 +274,13 @@ export interface FileSummary {
    * enclosing the call (innermost first) and the contexts left pending there. A call in a helper that a
    * graph node calls runs under the graph's run like the node's own calls.
    */
-  helperCalls?: { callee: string; fns: string[]; contexts: Context[] }[];
+  helperCalls?: { callee: string; fns: string[]; contexts: Context[]; wired?: true }[];
+  /**
+   * Calls inside functions that tracewire cannot follow and whose member name is a site's
+   * (`agent.invoke(...)` on a value of a package the catalog does not know): what a graph node reaches
+   * through them cannot be seen. The functions enclosing each (innermost first) and its text.
+   */
+  opaqueCalls?: { fns: string[]; text: string }[];
   /** Catalog modules the file loads whose loading registers instrumentation (`import 'dd-trace/init'`). */
   loads?: string[];
   /**

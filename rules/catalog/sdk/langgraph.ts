@@ -11,9 +11,15 @@ import type { MemberSpec, OptionWiring, PackageModel, SiteKind } from '../types.
 /** Handlers that only keep runs in memory or print them do not count (see the LangChain model). */
 const callbacks = (arg: number, mechanism: string): OptionWiring => ({ arg, key: 'callbacks', mechanism, ignores: ['langchain.LocalHandler'] });
 
-function sites(kind: SiteKind, operation: string): Record<string, MemberSpec> {
+/**
+ * `registered`: the run does only the work registered on the graph (its nodes, its conditional edges, an
+ * entrypoint's function): a graph none of whose nodes reaches a model is no LLM kickoff.
+ */
+function sites(kind: SiteKind, operation: string, registered = false): Record<string, MemberSpec> {
   const out: Record<string, MemberSpec> = {};
-  for (const m of ['invoke', 'stream', 'streamEvents', 'batch']) out[m] = { site: { kind, operation, options: [callbacks(1, 'call-option:langgraph.callbacks')] } };
+  for (const m of ['invoke', 'stream', 'streamEvents', 'batch']) {
+    out[m] = { site: { kind, operation, options: [callbacks(1, 'call-option:langgraph.callbacks')], ...(registered ? { registeredWork: true as const } : {}) } };
+  }
   out.withConfig = { returnsSelf: true, returnsOptions: [callbacks(0, 'with-config:langgraph.callbacks')] };
   return out;
 }
@@ -21,6 +27,10 @@ function sites(kind: SiteKind, operation: string): Record<string, MemberSpec> {
 const BUILDER = 'langgraph.StateGraph';
 const GRAPH = 'langgraph.CompiledGraph';
 const AGENT = 'langgraph.Agent';
+/** Multi-agent builders (`createSupervisor`, `createSwarm`) come with their agents as nodes already. */
+const PREBUILT_BUILDER = 'langgraph.PrebuiltStateGraph';
+const PREBUILT_GRAPH = 'langgraph.PrebuiltGraph';
+const TASK = 'langgraph.Task';
 
 const builder: MemberSpec = { new: BUILDER };
 /** Functions the graph runs inherit the run's handlers, which reach LangChain runnables only. */
@@ -32,10 +42,34 @@ const GRAPH_RUN = {
   outside:
     'it runs in a LangGraph node of a graph that nothing in the repository runs (exported for the LangGraph server or another host?), so whether that run is traced (on the LangGraph server, by the LangSmith settings of its environment) cannot be seen',
 } as const;
-const nodeScope = (name: string): MemberSpec => ({ returnsSelf: true, scope: { ...inherits(1, name), fromRun: GRAPH_RUN } });
+const nodeScope = (name: string, callbackArg = 1): MemberSpec => ({ returnsSelf: true, scope: { ...inherits(callbackArg, name), fromRun: GRAPH_RUN } });
+/*
+ * The functional API: an `entrypoint`'s function runs under the runs of the workflow it returns (and is
+ * that workflow's work); a `task`'s function runs under the run of whatever calls the task (an entrypoint,
+ * another task). Neither is a tracing scope by itself.
+ */
 const functional: Record<string, MemberSpec> = {
-  entrypoint: { returns: 'langgraph.CompiledGraph', scope: inherits(1, 'entrypoint') },
-  task: { scope: inherits(1, 'task') },
+  entrypoint: {
+    returns: GRAPH,
+    scope: {
+      ...inherits(1, 'entrypoint'),
+      fromRun: {
+        runner: 'result',
+        outside:
+          'it runs in a LangGraph entrypoint that nothing in the repository invokes (exported for the LangGraph server or another host?), so whether that run is traced (on the LangGraph server, by the LangSmith settings of its environment) cannot be seen',
+      },
+    },
+  },
+  task: {
+    returns: TASK,
+    scope: {
+      ...inherits(1, 'task'),
+      fromRun: {
+        runner: 'callers',
+        outside: 'it runs in a LangGraph task that no entrypoint in the repository calls (or one whose run tracewire cannot tell), so whether its run is traced cannot be seen',
+      },
+    },
+  },
 };
 
 /** LangGraph.js: graph builders, compiled graphs, the functional API and the prebuilt agents. */
@@ -60,8 +94,8 @@ export const langgraph: PackageModel = {
     },
     '@langchain/langgraph/prebuilt': { createReactAgent: { returns: AGENT } },
     // Multi-agent builders return an uncompiled StateGraph.
-    '@langchain/langgraph-supervisor': { createSupervisor: { returns: BUILDER } },
-    '@langchain/langgraph-swarm': { createSwarm: { returns: BUILDER } },
+    '@langchain/langgraph-supervisor': { createSupervisor: { returns: PREBUILT_BUILDER } },
+    '@langchain/langgraph-swarm': { createSwarm: { returns: PREBUILT_BUILDER } },
   },
   types: {
     [BUILDER]: {
@@ -70,15 +104,20 @@ export const langgraph: PackageModel = {
         addNode: nodeScope('addNode'),
         addConditionalEdges: nodeScope('addConditionalEdges'),
         addEdge: { returnsSelf: true },
-        addSequence: { returnsSelf: true },
+        // `addSequence([['plan', plan], ['act', act]])`, `addNode({ plan, act })`: nodes listed in the first argument.
+        addSequence: nodeScope('addSequence', 0),
         setEntryPoint: { returnsSelf: true },
         setFinishPoint: { returnsSelf: true },
         setNodeDefaults: { returnsSelf: true },
         compile: { returns: GRAPH },
       },
     },
-    // A graph run is a multi-step (often multi-agent) workflow: a kickoff.
-    [GRAPH]: { sdk: 'langgraph', members: sites('kickoff', 'invoke_workflow') },
+    [PREBUILT_BUILDER]: { sdk: 'langgraph', extends: BUILDER, members: { compile: { returns: PREBUILT_GRAPH } } },
+    // A graph run is a multi-step (often multi-agent) workflow: a kickoff, when its nodes reach a model.
+    [GRAPH]: { sdk: 'langgraph', members: sites('kickoff', 'invoke_workflow', true) },
+    [PREBUILT_GRAPH]: { sdk: 'langgraph', members: sites('kickoff', 'invoke_workflow') },
+    // Calling a task runs its function in the caller's run.
+    [TASK]: { sdk: 'langgraph', members: { '': { runsRegistered: true } } },
     // `createReactAgent`: one agent's model/tool loop.
     [AGENT]: { sdk: 'langgraph', members: sites('task-execution', 'invoke_agent') },
   },
