@@ -12,7 +12,7 @@ import { rulesById } from '../rules/index.js';
 import { resolveConfig } from '../src/config/load.js';
 import { Aliases, aliasesFor, parseJsonc, projectModule } from '../src/engine/aliases.js';
 import { listFiles } from '../src/engine/files.js';
-import { Prescanner } from '../src/engine/prescan.js';
+import { Prescanner, relevantFiles } from '../src/engine/prescan.js';
 import { ProjectCache } from '../src/engine/project-cache.js';
 import { buildCatalog, enabledRules, run } from '../src/engine/run.js';
 import type { RunResult } from '../src/engine/types.js';
@@ -291,6 +291,26 @@ describe('Aliases', () => {
 });
 
 describe('the prefilter', () => {
+  it('takes a missing relative module for an SDK build only where two or more of an SDK\'s export names are imported from it', () => {
+    const root = tempProject({ 'src/a.ts': '' });
+    const catalog = buildCatalog(resolveConfig({}, undefined, rulesById, '', root), registry);
+    const scanner = new Prescanner(catalog);
+    const a = path.join(root, 'src/a.ts');
+    const b = path.join(root, 'src/b.ts');
+    const c = path.join(root, 'src/c.ts');
+    const scans = new Map([
+      [a, scanner.scan(a, "import { createAgent, createNetwork } from '../agentkit-dist';\nexport const x = 1;\n")],
+      // Strings that look like paths, a missing chunk, one SDK name: no build of an SDK.
+      [b, scanner.scan(b, "import { helper } from './missing-chunk';\nconst next = './other-missing';\nexport const y = helper(next);\n")],
+      [c, scanner.scan(c, "import { generateText } from './copywriter';\nexport const z = generateText;\n")],
+    ]);
+    expect(scans.get(a)!.sdkNamed).toEqual([path.join(root, 'agentkit-dist')]);
+    expect(scans.get(b)!.sdkNamed).toBeUndefined();
+    expect(scans.get(c)!.sdkNamed).toBeUndefined();
+    expect([...relevantFiles(scans, () => true)]).toEqual([a]);
+    expect([...relevantFiles(scans, () => false)]).toEqual([]);
+  });
+
   it('follows aliased imports as edges, and only where a config sets aliases', () => {
     const root = tempProject({
       'tsconfig.json': tsconfig({ paths: { '@/*': ['./src/*'], '#tracing': ['./src/obs/tracing.ts'] } }),

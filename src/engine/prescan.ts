@@ -33,7 +33,16 @@ export interface TextScan {
   edges: string[];
   /** The specifiers looked up through the path aliases, with the module each named ('' for none). */
   aliases?: Record<string, string>;
+  /**
+   * Module keys of relative imports that take at least two names an SDK module of the catalog exports
+   * (`import { createAgent, createNetwork } from './agentkit-dist'`): if such a module is nowhere on disk,
+   * it may be that SDK's build output (see `relevantFiles`).
+   */
+  sdkNamed?: string[];
 }
+
+/** `import { a, b as c } from './x'`, `import type` excluded; `const { a, b } = require('./x')`. */
+const NAMED_IMPORT = /\bimport\s*\{([^}]*)\}\s*from\s*['"](\.{1,2}\/[^'"\n\\]*|\.{1,2})['"]|\b(?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\s*\(\s*['"](\.{1,2}\/[^'"\n\\]*|\.{1,2})['"]/g;
 
 /** A quote, then a relative or absolute path (spaces allowed): any such string may be an import. */
 const RELATIVE = /['"`](\.{1,2}\/[^'"`\n\\]*|\.{1,2}|\/[^'"`\n\\]+)['"`]/g;
@@ -55,6 +64,8 @@ export class Prescanner {
   private readonly pathNamed = new Set<string>();
   /** A call of a global the catalog knows (`fetch(`): no import introduces it. */
   private readonly globalCall: RegExp | undefined;
+  /** Names the SDK modules of the catalog export (their top-level members). */
+  private readonly sdkExports = new Set<string>();
 
   constructor(
     catalog: CatalogIndex,
@@ -65,6 +76,10 @@ export class Prescanner {
       if (key.startsWith('/') || /^[A-Za-z]:[\\/]/.test(key)) this.pathNamed.add(moduleKey(path.resolve(key)));
       else if (key.startsWith('.')) this.pathNamed.add(moduleKey(path.resolve(key)));
       else this.bare.add(key);
+    }
+    for (const [spec, id] of catalog.modules) {
+      if (spec.startsWith('.') || spec.startsWith('/') || catalog.models.get(id)?.role !== 'sdk') continue;
+      for (const p of catalog.moduleType(spec) ? catalog.type(catalog.moduleType(spec)!)?.members.keys() ?? [] : []) if (p && !p.includes('.')) this.sdkExports.add(p);
     }
     const globals = [...(catalog.type(GLOBAL_TYPE)?.members.keys() ?? [])].filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
     if (globals.length) this.globalCall = new RegExp(`\\b(?:${globals.join('|')})\\s*\\(`);
@@ -119,20 +134,32 @@ export class Prescanner {
         }
       }
     }
-    return aliased ? { root, edges: [...edges], aliases: aliased } : { root, edges: [...edges] };
+    const sdkNamed: string[] = [];
+    if (!root && this.sdkExports.size) {
+      NAMED_IMPORT.lastIndex = 0;
+      for (let m = NAMED_IMPORT.exec(text); m; m = NAMED_IMPORT.exec(text)) {
+        const list = m[1] ?? m[3] ?? '';
+        const names = list.split(',').map((x) => x.trim().replace(/^type\s+/, '').split(/\s+as\s+|\s*:\s*/)[0]!.trim());
+        if (names.filter((n) => this.sdkExports.has(n)).length >= 2) sdkNamed.push(moduleKey(path.resolve(dir, (m[2] ?? m[4])!)));
+      }
+    }
+    const out: TextScan = aliased ? { root, edges: [...edges], aliases: aliased } : { root, edges: [...edges] };
+    if (sdkNamed.length) out.sdkNamed = sdkNamed;
+    return out;
   }
 }
 
 /**
  * The relevant files: roots, the files that import them (transitively), and everything those import
  * (transitively). `scans` holds every scanned file; files missing from it (unreadable) are not relevant.
- * With `absent`, a file importing a module that is nowhere on disk and that `absent` says may be an SDK's
- * uncommitted build output (see `LinkOptions.absentModule`) is a root too.
+ * With `absent`, a file taking two or more of an SDK's export names (`TextScan.sdkNamed`) from a module that
+ * is nowhere on disk and that `absent` says may be an SDK's uncommitted build output (see
+ * `LinkOptions.absentModule`) is a root too.
  */
 export function relevantFiles(scans: ReadonlyMap<string, TextScan>, absent?: (key: string) => boolean): Set<string> {
   const graph = new ImportGraph(scans.keys(), (file) => scans.get(file)!.edges);
   const up = new Set<string>();
-  for (const [file, scan] of scans) if (scan.root || (absent && scan.edges.some((k) => graph.filesOf(k).length === 0 && absent(k)))) up.add(file);
+  for (const [file, scan] of scans) if (scan.root || (absent && scan.sdkNamed?.some((k) => graph.filesOf(k).length === 0 && absent(k)))) up.add(file);
   graph.closure(up, (f) => graph.importersOf(f));
   return graph.closure(new Set(up), (f) => graph.importsOf(f));
 }
