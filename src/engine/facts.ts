@@ -54,7 +54,7 @@ const K_LEAF = 32;
 export const KIND_FLAGS: Uint8Array = (() => {
   const k = ts.SyntaxKind;
   const flags = new Uint8Array(k.Count + 1);
-  for (const r of [k.ImportDeclaration, k.ImportEqualsDeclaration, k.VariableDeclarationList, k.FunctionDeclaration, k.ClassDeclaration, k.PropertyDeclaration, k.MethodDeclaration, k.BinaryExpression, k.ReturnStatement, k.CallExpression, k.NewExpression, k.ExportDeclaration, k.ExportAssignment, k.EnumDeclaration, k.ThrowStatement, k.JsxSelfClosingElement, k.JsxOpeningElement]) flags[r]! |= K_RECORD;
+  for (const r of [k.ImportDeclaration, k.ImportEqualsDeclaration, k.VariableDeclarationList, k.FunctionDeclaration, k.ClassDeclaration, k.PropertyDeclaration, k.MethodDeclaration, k.BinaryExpression, k.ReturnStatement, k.CallExpression, k.NewExpression, k.ExportDeclaration, k.ExportAssignment, k.EnumDeclaration, k.ThrowStatement, k.DeleteExpression, k.JsxSelfClosingElement, k.JsxOpeningElement]) flags[r]! |= K_RECORD;
   for (const f of [k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor, k.GetAccessor, k.SetAccessor]) flags[f]! |= K_FN;
   for (const c of [k.ClassDeclaration, k.ClassExpression]) flags[c]! |= K_CLASS;
   for (const b of [k.Block, k.ForStatement, k.ForOfStatement, k.ForInStatement, k.CatchClause, k.CaseBlock]) flags[b]! |= K_BLOCK;
@@ -167,6 +167,11 @@ export class FileFacts {
   readonly contextualType = new Map<FnNode, ts.TypeNode>();
   /** The right side of every plain assignment (`x = v`, `this.x = v`, `o.x = v`): where a value may be stored. */
   readonly assignedValues: ts.Expression[] = [];
+  /**
+   * Names whose members the file assigns to, deletes or merges into (`llm.client = ...`, `delete
+   * llm.client`, `Object.assign(llm, ...)`): an object literal they hold does not stay as written.
+   */
+  readonly mutatedRoots = new Set<string>();
   /** Functions with a `throw` statement of their own (not in a function nested in them). */
   readonly throwing = new Set<FnNode>();
   /** Catalog modules the file loads whose loading registers instrumentation. */
@@ -184,6 +189,13 @@ export class FileFacts {
 
   private noteLoad(spec: string): void {
     if (this.loadModules.size && !isPathSpecifier(spec) && this.loadModules.has(moduleKey(spec))) this.loads.add(spec);
+  }
+
+  /** The name an expression's member chain starts from (`llm` of `llm.client.x`), as mutated. */
+  private noteMutated(e: ts.Expression): void {
+    let r = unwrap(e);
+    while (ts.isPropertyAccessExpression(r) || ts.isElementAccessExpression(r)) r = unwrap(r.expression);
+    if (ts.isIdentifier(r)) this.mutatedRoots.add(r.text);
   }
 
   private classProp(cls: ts.ClassLikeDeclaration, name: string, value: ClassPropValue): void {
@@ -334,6 +346,7 @@ export class FileFacts {
           if (op < ts.SyntaxKind.FirstAssignment || op > ts.SyntaxKind.LastAssignment) break;
           if (op === ts.SyntaxKind.EqualsToken) this.assignedValues.push(n.right);
           const left = unwrap(n.left);
+          if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) this.noteMutated(left);
           if (ts.isIdentifier(left)) {
             scopes.addAssignment(left.text, { pos: left.getStart(sf), value: n.right, op });
             break;
@@ -370,6 +383,8 @@ export class FileFacts {
           const n = node as ts.CallExpression | ts.NewExpression;
           this.calls.push({ node: n, fns, classes });
           const args = n.arguments ?? [];
+          // `Object.assign(llm, ...)`, `Object.defineProperty(llm, ...)`: members merged into a value.
+          if (args.length && ts.isPropertyAccessExpression(n.expression) && ts.isIdentifier(n.expression.expression) && n.expression.expression.text === 'Object') this.noteMutated(args[0]!);
           // `require('dd-trace/init')`, `await import('...')`: loading a module may register instrumentation.
           if (this.loadModules.size && kind === ts.SyntaxKind.CallExpression && args.length && ts.isStringLiteralLike(args[0]!)) {
             const callee = n.expression;
@@ -392,6 +407,9 @@ export class FileFacts {
           break;
         case ts.SyntaxKind.ThrowStatement:
           if (fns) this.throwing.add(fns.node);
+          break;
+        case ts.SyntaxKind.DeleteExpression:
+          this.noteMutated((node as ts.DeleteExpression).expression);
           break;
         default:
           break;

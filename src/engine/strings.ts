@@ -89,17 +89,9 @@ export class Strings {
    * returns something else is a string nothing can tell). Undefined when `e` is no such call.
    */
   returnedField(e0: ts.Expression, key: string, depth: number): StrPart[] | undefined {
-    if (depth > MAX_DEPTH || !this.host.returnsOfCall) return undefined;
-    let e = unwrap(e0);
-    if (ts.isIdentifier(e)) {
-      const init = this.constInit(e);
-      if (!init) return undefined;
-      e = unwrap(init);
-    }
-    if (!ts.isCallExpression(e)) return undefined;
-    const returns = this.host.returnsOfCall(e);
-    if (!returns || returns.length === 0) return undefined;
-    const objects = returns.map((r) => this.host.objectLiteralOf(r));
+    if (depth > MAX_DEPTH) return undefined;
+    const objects = this.returnedObjects(e0);
+    if (!objects) return undefined;
     if (!objects.some((o) => o && propertyIn(o, key))) return undefined;
     const branches = objects.map((o) => {
       const value = o && propertyIn(o, key);
@@ -108,8 +100,11 @@ export class Strings {
     return alternatives(branches);
   }
 
-  /** The keys of the objects a call of a function of this file returns, when it returns object literals. */
-  returnedKeys(e0: ts.Expression): string[] | undefined {
+  /**
+   * What each return of the function a call (or a const holding one) calls: its object literal, or
+   * undefined for a return that is none. Undefined when `e0` is no call of a function of this file.
+   */
+  private returnedObjects(e0: ts.Expression): (ts.ObjectLiteralExpression | undefined)[] | undefined {
     if (!this.host.returnsOfCall) return undefined;
     let e = unwrap(e0);
     if (ts.isIdentifier(e)) {
@@ -120,9 +115,15 @@ export class Strings {
     if (!ts.isCallExpression(e)) return undefined;
     const returns = this.host.returnsOfCall(e);
     if (!returns || returns.length === 0) return undefined;
+    return returns.map((r) => this.host.objectLiteralOf(r));
+  }
+
+  /** The keys of the objects a call of a function of this file returns, when it returns object literals. */
+  returnedKeys(e0: ts.Expression): string[] | undefined {
+    const objects = this.returnedObjects(e0);
+    if (!objects) return undefined;
     const keys = new Set<string>();
-    for (const r of returns) {
-      const o = this.host.objectLiteralOf(r);
+    for (const o of objects) {
       if (!o) continue;
       for (const p of o.properties) {
         if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) keys.add(p.name.text);

@@ -822,7 +822,7 @@ export class Summarizer {
     if (depth > 3) return undefined;
     const u = unwrap(e);
     if (!ts.isObjectLiteralExpression(u)) return undefined;
-    if (name !== undefined && depth === 0 && this.mutatedMembers().has(name)) return undefined;
+    if (name !== undefined && depth === 0 && this.f.mutatedRoots.has(name)) return undefined;
     const id = `${this.f.file}#${u.pos}`;
     const known = this.literals.get(id);
     if (known) return { k: 'obj', cls: id };
@@ -843,39 +843,6 @@ export class Summarizer {
       }
     }
     return { k: 'obj', cls: id };
-  }
-
-  private mutated: Set<string> | undefined;
-
-  /** Names of the file's variables whose members it assigns to or merges into. */
-  private mutatedMembers(): Set<string> {
-    if (this.mutated) return this.mutated;
-    const out = new Set<string>();
-    const rootOf = (x: ts.Expression): ts.Expression => {
-      let r = unwrap(x);
-      while (ts.isPropertyAccessExpression(r) || ts.isElementAccessExpression(r)) r = unwrap(r.expression);
-      return r;
-    };
-    const visit = (n: ts.Node): void => {
-      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
-        const left = unwrap(n.left);
-        if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) {
-          const r = rootOf(left);
-          if (ts.isIdentifier(r)) out.add(r.text);
-        }
-      } else if (ts.isCallExpression(n) && n.arguments.length) {
-        // `Object.assign(llm, ...)`, `Object.defineProperty(llm, ...)`
-        const c = unwrap(n.expression);
-        const first = unwrap(n.arguments[0]!);
-        if (ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression) && c.expression.text === 'Object' && ts.isIdentifier(first)) out.add(first.text);
-      } else if (ts.isDeleteExpression(n)) {
-        const r = rootOf(n.expression);
-        if (ts.isIdentifier(r)) out.add(r.text);
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(this.f.sf);
-    return (this.mutated = out);
   }
 
   private collectExports(): Record<string, AVal> {
