@@ -17,7 +17,7 @@ export default defineRule<Options>({
     project: true,
     messages: {
       unwiredKickoff:
-        '{{sdk}} kickoff `{{callee}}` starts a multi-agent run that no tracing reaches: the hand-offs between agents, their tool calls and their LLM calls leave no trace, so a stuck or runaway run is a black box. Pass callbacks, register the team/graph/workflow with your tracing (e.g. KaibanJS `enableOpenTelemetry(team)`, a Mastra instance with `observability`), or run it inside a traced function.{{where}}',
+        '{{sdk}} kickoff `{{callee}}` starts a multi-agent run that no tracing reaches: the hand-offs between agents, their tool calls and their LLM calls leave no trace, so a stuck or runaway run is a black box. {{advice}}',
       unknownWiring: unknownWiringMessage,
     },
     options: options as z.ZodType<Options>,

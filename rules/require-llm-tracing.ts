@@ -72,5 +72,8 @@ export default defineRule<Options>({
 
 /** The SDK named in messages; a raw HTTP request names the provider its URL goes to. */
 function sdkLabel(name: string, site: { url?: string; provider?: string }): string {
-  return site.url && site.provider && site.provider !== 'unknown' ? `${name} (${site.provider})` : name;
+  if (!site.url || !site.provider || site.provider === 'unknown') return name;
+  // A resolver with a branch per API: the first names the operation; say that there are others.
+  const apis = site.url.split(' | ').length;
+  return apis > 1 ? `${name} (${site.provider} and ${apis - 1} other API${apis > 2 ? 's' : ''})` : `${name} (${site.provider})`;
 }

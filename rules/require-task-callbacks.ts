@@ -24,7 +24,7 @@ export default defineRule<Options>({
     project: true,
     messages: {
       unwiredTask:
-        '{{sdk}} agent run `{{callee}}` has no callback handler and no tracing reaches it: its steps, tool calls and the LLM calls inside it are invisible, so a failing or looping run cannot be debugged and its cost cannot be attributed. Pass a handler (`callbacks: [handler]`), create one in this scope, or run it inside a traced function.{{where}}',
+        '{{sdk}} agent run `{{callee}}` has no callback handler and no tracing reaches it: its steps, tool calls and the LLM calls inside it are invisible, so a failing or looping run cannot be debugged and its cost cannot be attributed. {{advice}}',
       unknownWiring: unknownWiringMessage,
     },
     options: options as z.ZodType<Options>,

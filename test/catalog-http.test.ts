@@ -121,19 +121,27 @@ describe('raw HTTP requests to model APIs', () => {
     expect(req({ alt: [['https://status.example.com'], [{ unknown: 'base' }]] }, '/v1/messages')).toBe('none');
     expect(req({ alt: [['https://api.elevenlabs.io/v1'], ['https://api.openai.com/v1/audio']] }, '/speech-to-text')).toBe('elevenlabs audio_transcription');
     expect(modelRequest(catalog, [{ alt: [['https://api.openai.com/v1'], ['https://api.mistral.ai/v1']] }, '/embeddings'])?.url).toBe('https://api.openai.com/v1/embeddings | https://api.mistral.ai/v1/embeddings');
+    // Two paths to the same API and operation: the first only.
+    expect(modelRequest(catalog, [{ alt: [['https://api.openai.com/v1'], ['https://api.openai.com/v1/v1']] }, '/embeddings'])?.url).toBe('https://api.openai.com/v1/embeddings');
   });
 
   it('follows a resolver with a branch per provider, injected fetch functions and `new Request(url)`', async () => {
     const project = path.join(dir, 'http-resolver');
     const result = await runIn(project, ['src/url.ts', 'src/transcribe.ts', 'src/look-alikes.ts']);
     const sites = result.sites.map((s) => `${s.file}:${s.line} ${s.callee} ${s.operation} ${s.provider} ${s.url}`);
-    const branches = 'https://api.elevenlabs.io/v1/speech-to-text | https://ai-gateway.vercel.sh/v4/ai/transcription-model | https://ai-gateway.vercel.sh/v4/ai/v4/ai/transcription-model | https://api.openai.com/v1/audio/transcriptions';
+    // The gateway's resolver appends `/v4/ai` unless the base ends with it: branches are combined without
+    // their conditions, so only the first URL per API and operation is kept (not `.../v4/ai/v4/ai/...`).
+    const branches = 'https://api.elevenlabs.io/v1/speech-to-text | https://ai-gateway.vercel.sh/v4/ai/transcription-model | https://api.openai.com/v1/audio/transcriptions';
     expect(sites).toEqual([
       `src/transcribe.ts:32 fetchImpl audio_transcription elevenlabs ${branches}`,
       `src/transcribe.ts:36 fetchImpl audio_transcription elevenlabs ${branches}`,
       `src/transcribe.ts:43 fetch audio_transcription elevenlabs ${branches}`,
       'src/transcribe.ts:53 send embeddings openai https://api.openai.com/v1/embeddings',
     ]);
+    // The message names every API a branch can pick, not only the first.
+    const message = result.findings.find((f) => f.line === 32)?.message ?? '';
+    expect(message).toContain('Model APIs over HTTP (elevenlabs and 2 other APIs) audio_transcription call `fetchImpl`');
+    expect(message).toContain('one of `https://api.elevenlabs.io/v1/speech-to-text`, `https://ai-gateway.vercel.sh/v4/ai/transcription-model` or `https://api.openai.com/v1/audio/transcriptions` (a branch picks which)');
   });
 
   it('reads no URL out of generated code thousands of terms long, and analyses it in full', async () => {

@@ -18,7 +18,7 @@ const installed = installedPackages();
 const roots = surfaceRoots(sdkModels);
 
 /** SDK models whose published types the test walks; each must have at least one package installed. */
-const WALKED = ['ai', 'openai', 'anthropic', 'groq', 'mistral', 'cohere', 'google-genai', 'google-generative-ai', 'ollama', 'bedrock', 'sagemaker', 'together', 'replicate', 'huggingface', 'fal', 'google-cloud-vertexai', 'tanstack-ai'];
+const WALKED = ['ai', 'openai', 'anthropic', 'groq', 'mistral', 'cohere', 'google-genai', 'google-generative-ai', 'ollama', 'bedrock', 'sagemaker', 'together', 'replicate', 'huggingface', 'fal', 'google-cloud-vertexai', 'tanstack-ai', 'vscode-lm'];
 
 const byPackage = new Map<string, SurfaceRoot[]>();
 for (const r of roots) {

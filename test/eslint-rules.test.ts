@@ -124,7 +124,7 @@ await generateText({ model: openai('gpt-4o'), prompt: 'hi', experimental_telemet
               sdk: 'OpenAI',
               operation: 'chat',
               callee: 'client.chat.completions.create',
-              advice: 'Wrap the client (e.g. LangSmith `wrapOpenAI`, Langfuse `observeOpenAI`), call it inside a traced function, or register instrumentation at start-up.',
+              advice: 'Wrap the client (e.g. LangSmith `wrapOpenAI`, Langfuse `observeOpenAI`), call it inside a traced function, or register an instrumentation at start-up (e.g. `OpenAIInstrumentation` from `@opentelemetry/instrumentation-openai`).',
             },
             // Unsafe fixes are suggestions: an OpenTelemetry span (the project declares @opentelemetry/api), and the
             // client wrapped where it is constructed with LangSmith, which the project does not declare yet.

@@ -67,24 +67,45 @@ describe('advice per SDK', () => {
   it('names the wrapper of the project tracing library for the call SDK', async () => {
     const anthropic = `import Anthropic from '@anthropic-ai/sdk';\nconst c = new Anthropic();\nexport const f = () => c.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 9, messages: [] });\n`;
     expect(await advice({ '@anthropic-ai/sdk': '^0.65.0', langsmith: '^0.4.2' }, anthropic)).toEqual([
-      'Wrap the client with LangSmith `wrapAnthropic`, call it inside a traced function, or register instrumentation at start-up.',
+      'Wrap the client with LangSmith `wrapAnthropic`, call it inside a traced function, or register an instrumentation at start-up (e.g. `AnthropicInstrumentation` from `@traceloop/instrumentation-anthropic`).',
     ]);
     // LangSmith 0.3 has no wrapAnthropic: not offered; the libraries that have one are named.
     expect(await advice({ '@anthropic-ai/sdk': '^0.65.0', langsmith: '^0.3.60' }, anthropic)).toEqual([
-      'Wrap the client (e.g. Braintrust `wrapAnthropic`), call it inside a traced function, or register instrumentation at start-up.',
+      'Wrap the client (e.g. Braintrust `wrapAnthropic`), call it inside a traced function, or register an instrumentation at start-up (e.g. `AnthropicInstrumentation` from `@traceloop/instrumentation-anthropic`).',
     ]);
     const gemini = `import { GoogleGenAI } from '@google/genai';\nconst ai = new GoogleGenAI({});\nexport const f = () => ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi' });\n`;
     expect(await advice({ '@google/genai': '^1.0.0', langsmith: '^0.5.0' }, gemini)).toEqual([
-      'Wrap the client with LangSmith `wrapGemini`, call it inside a traced function, or register instrumentation at start-up.',
+      'Wrap the client with LangSmith `wrapGemini`, call it inside a traced function, or register an instrumentation at start-up (e.g. `GenAIInstrumentation` from `@traceloop/instrumentation-google-generativeai`).',
     ]);
     const openai = `import OpenAI from 'openai';\nconst c = new OpenAI();\nexport const f = () => c.embeddings.create({ model: 'm', input: 'x' });\n`;
     expect(await advice({ openai: '^5.0.0', '@langfuse/openai': '^4.0.0' }, openai)).toEqual([
-      'Wrap the client with Langfuse `observeOpenAI`, call it inside a traced function, or register instrumentation at start-up.',
+      'Wrap the client with Langfuse `observeOpenAI`, call it inside a traced function, or register an instrumentation at start-up (e.g. `OpenAIInstrumentation` from `@opentelemetry/instrumentation-openai`).',
     ]);
     // An SDK no wrapper traces: no wrapper is named.
     const mistral = `import { Mistral } from '@mistralai/mistralai';\nconst m = new Mistral();\nexport const f = () => m.chat.complete({ model: 'mistral-small', messages: [] });\n`;
     expect(await advice({ '@mistralai/mistralai': '^1.0.0', langsmith: '^0.12.0' }, mistral)).toEqual([
-      'Wrap the client (e.g. Braintrust `wrapMistral`), call it inside a traced function, or register instrumentation at start-up.',
+      'Wrap the client (e.g. Braintrust `wrapMistral`), or call it inside a traced function.',
+    ]);
+  });
+
+  it('names what registers a team, workflow or agent of this SDK with tracing, and only what exists for it', async () => {
+    const adviceOf = async (deps: Record<string, string>, code: string): Promise<string[]> => {
+      const r = await runIn(project(deps, code), ['src/a.ts']);
+      return r.findings.filter((f) => f.messageId !== 'unknownWiring').map((f) => `${f.messageId}: ${f.message.replace(/^.*?(black box|attributed)\. /, '')}`);
+    };
+    const kaiban = `import { Team, Agent, Task } from 'kaibanjs';\nconst a = new Agent({ name: 'a' });\nconst team = new Team({ name: 't', agents: [a], tasks: [new Task({ description: 'd', agent: a })] });\nexport const go = () => team.start();\n`;
+    expect(await adviceOf({ kaibanjs: '^0.20.0' }, kaiban)).toEqual([
+      'unwiredKickoff: Register it with `enableOpenTelemetry(…)` or `.integrateWithTeam(…)`, or call it inside a traced function.',
+    ]);
+    const mastra = `import { Agent } from '@mastra/core/agent';\nconst agent = new Agent({ name: 'a', instructions: 'i', model: 'openai/gpt-4o' });\nexport const go = () => agent.generate('hi');\n`;
+    expect(await adviceOf({ '@mastra/core': '^0.20.0' }, mastra)).toEqual([
+      'unwiredCall: Register it with `new Mastra({ …, observability })`, or call it inside a traced function.',
+    ]);
+    // AgentKit takes no handler and no registration: only a traced scope is offered, not KaibanJS's or Mastra's.
+    const agentKit = `import { createNetwork, createAgent } from '@inngest/agent-kit';\nconst a = createAgent({ name: 'a', system: 's' });\nconst net = createNetwork({ name: 'n', agents: [a] });\nexport const go = () => net.run('hi');\nexport const one = () => a.run('hi');\n`;
+    expect(await adviceOf({ '@inngest/agent-kit': '^0.9.0' }, agentKit)).toEqual([
+      'unwiredKickoff: Call it inside a traced function.',
+      'unwiredTask: Call it inside a traced function.',
     ]);
   });
 

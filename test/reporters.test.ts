@@ -188,7 +188,7 @@ describe('github', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toContain(
-      '::error file=src/a.ts,line=3,col=25,endLine=3,endColumn=90,title=tracewire(require-llm-tracing)::OpenAI chat call `client.chat.completions.create` is not traced: its latency, tokens and errors never reach your traces, so its cost and failures cannot be attributed. Wrap the client (e.g. LangSmith `wrapOpenAI`, Langfuse `observeOpenAI`), call it inside a traced function, or register instrumentation at start-up.',
+      '::error file=src/a.ts,line=3,col=25,endLine=3,endColumn=90,title=tracewire(require-llm-tracing)::OpenAI chat call `client.chat.completions.create` is not traced: its latency, tokens and errors never reach your traces, so its cost and failures cannot be attributed. Wrap the client (e.g. LangSmith `wrapOpenAI`, Langfuse `observeOpenAI`), call it inside a traced function, or register an instrumentation at start-up (e.g. `OpenAIInstrumentation` from `@opentelemetry/instrumentation-openai`).',
     );
     expect(lines.some((l) => l.startsWith('::error file=src/dir with space/ü%2Cx.ts,line=3,col=25,'))).toBe(true);
     expect(lines.some((l) => /^::warning file=src\/suppress\.ts,line=1,col=1,.*title=tracewire\(suppression-comment\)::/.test(l))).toBe(true);

@@ -6,6 +6,7 @@
 
 import { asFindingFixes, fixEnv, type FixEnv, unwiredFixes } from '../../src/codemod/fixes/index.js';
 import { wrappersFor } from '../../src/codemod/fixes/builders.js';
+import { declared, declaredIn } from '../../src/codemod/fixes/common.js';
 import type { EvaluatedSite } from '../../src/engine/link.js';
 import type { SiteRuleContext } from '../../src/engine/rule.js';
 import { z } from 'zod';
@@ -38,11 +39,15 @@ export function adviceFor(env: FixEnv, site: EvaluatedSite): string {
   const helper = env.project?.scopeHelpers().find((h) => h.name !== 'default');
   // A raw HTTP request: nothing but a scope around it can trace it.
   if (site.url) {
-    return `It sends the request to \`${site.url}\` without an SDK, so no SDK instrumentation or client wrapper sees it, and an HTTP client span is not an LLM span: call it inside a traced function${helper ? ` (such as your \`${helper.name}\`)` : ''} or a span with the GenAI attributes.`;
+    const urls = site.url.split(' | ').map((u) => `\`${u}\``);
+    const to = urls.length > 1 ? `one of ${urls.slice(0, -1).join(', ')} or ${urls.at(-1)} (a branch picks which)` : urls[0];
+    return `It sends the request to ${to} without an SDK, so no SDK instrumentation or client wrapper sees it, and an HTTP client span is not an LLM span: call it inside a traced function${helper ? ` (such as your \`${helper.name}\`)` : ''} or a span with the GenAI attributes.`;
   }
   const parts: string[] = [];
   const option = site.options[0];
-  if (option) parts.push(`pass \`${option.key}\``);
+  if (option) parts.push(site.kind === 'llm-call' ? `pass \`${option.key}\`` : `pass a handler (\`${option.key}\`)`);
+  const registrations = registrationsOf(env, site.sdk);
+  if (registrations.length) parts.push(`register it with ${registrations.join(' or ')}`);
   if (site.kind === 'llm-call') {
     const wrappers = wrappersFor(env, site.file, site.sdk, site.operation);
     const declared = wrappers.filter((w) => w.declared);
@@ -50,9 +55,62 @@ export function adviceFor(env: FixEnv, site: EvaluatedSite): string {
     else if (wrappers.length) parts.push(`wrap the client (e.g. ${wrappers.slice(0, 2).map((w) => wrapperLabel(env, w.reference, w.library)).join(', ')})`);
   }
   parts.push(helper ? `call it inside a traced function (such as your \`${helper.name}\`)` : 'call it inside a traced function');
-  parts.push('register instrumentation at start-up');
+  const instrumentations = instrumentationsFor(env, site);
+  if (instrumentations.length) parts.push(`register an instrumentation at start-up (e.g. ${instrumentations.join(', ')})`);
   const text = parts.length > 1 ? `${parts.slice(0, -1).join(', ')}, or ${parts[parts.length - 1]}` : parts[0]!;
   return text.charAt(0).toUpperCase() + text.slice(1) + '.';
+}
+
+/**
+ * What the catalog says registers this SDK's runs with tracing, written as the user would call it
+ * (KaibanJS `enableOpenTelemetry(…)`, `new Mastra({ …, observability })`).
+ */
+function registrationsOf(env: FixEnv, sdk: string): string[] {
+  const model = env.catalog.models.get(sdk);
+  if (!model) return [];
+  const out: string[] = [];
+  const add = (text: string): void => void (out.includes(text) || out.push(text));
+  for (const members of Object.values(model.modules)) {
+    for (const [name, spec] of Object.entries(members)) {
+      if (!spec.registers) continue;
+      const when = spec.registers.when?.length ? `{ …, ${spec.registers.when.join(', ')} }` : '…';
+      add(spec.new ? `\`new ${name}(${when})\`` : `\`${name}(${when})\``);
+    }
+  }
+  for (const type of Object.values(model.types ?? {})) {
+    for (const [name, spec] of Object.entries(type.members)) if (spec.registers) add(`\`.${name}(…)\``);
+  }
+  return out.slice(0, 2);
+}
+
+/**
+ * Instrumentations in the catalog that trace this SDK's operation once registered: those of packages the
+ * project declares (at most two), else the first the catalog lists (`AnthropicInstrumentation` from
+ * `@traceloop/instrumentation-anthropic`).
+ */
+function instrumentationsFor(env: FixEnv, site: EvaluatedSite): string[] {
+  const found: { label: string; declared: boolean }[] = [];
+  // An instrumentation for other versions of the SDK than the project declares is no advice.
+  const sdkPackage = env.catalog.models.get(site.sdk)?.package;
+  const fitsDeclared = (versions: string | undefined): boolean => !versions || !sdkPackage || !declared(env, site.file, sdkPackage) || declaredIn(env, site.file, sdkPackage, versions);
+  for (const model of env.catalog.models.values()) {
+    for (const [module, members] of Object.entries(model.modules)) {
+      for (const [name, spec] of Object.entries(members)) {
+        const covers = spec.instrumentation?.covers ?? spec.load?.covers;
+        if (!Array.isArray(covers) || !covers.some((c) => c.sdk === site.sdk && (!c.operations || c.operations.includes(site.operation)) && fitsDeclared(c.versions) && (!c.library || declaredIn(env, site.file, c.library.package, c.library.versions)))) continue;
+        const label = name ? `\`${name}\` from \`${module}\`` : `\`${module}\``;
+        if (!found.some((f) => f.label === label)) found.push({ label, declared: !!declared(env, site.file, packageName(module)) });
+      }
+    }
+  }
+  const mine = found.filter((f) => f.declared);
+  return (mine.length ? mine.slice(0, 2) : found.slice(0, 1)).map((f) => f.label);
+}
+
+/** The package a module specifier belongs to (`@sentry/node/preload` → `@sentry/node`). */
+function packageName(spec: string): string {
+  const parts = spec.split('/');
+  return parts.slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 }
 
 /** The option of the three wiring rules for sites whose wiring the engine cannot see (default `warn`). */
@@ -97,7 +155,7 @@ export function reportUnwired<O extends { handler?: HandlerOption; unknown?: 'er
     ctx.report(site.file, {
       range: site.range,
       messageId,
-      data: { sdk: ctx.catalog.models.get(site.sdk)?.name ?? site.sdk, callee: site.callee, operation: site.operation, where: whereUntraced(site) },
+      data: { sdk: ctx.catalog.models.get(site.sdk)?.name ?? site.sdk, callee: site.callee, operation: site.operation, advice: adviceFor(env, site) + whereUntraced(site) },
       ...asFindingFixes(unwiredFixes(env, site, { handler: ctx.options.handler })),
     });
   }

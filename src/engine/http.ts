@@ -37,12 +37,19 @@ export function modelRequest(catalog: CatalogIndex, parts: StrPart[]): ModelRequ
   const found: ModelRequest[] = [];
   for (const branch of expand(parts)) {
     const r = classify(catalog, branch);
-    if (r && !found.some((f) => f.url === r.url)) found.push(r);
+    // One URL per API and operation: branches are combined without their conditions (a resolver that
+    // appends `/v4/ai` unless the base already ends with it yields both), so a second path to the same
+    // host, provider and operation says nothing new and may be one no run takes.
+    if (r && !found.some((f) => f.url === r.url || (f.provider === r.provider && f.operation === r.operation && origin(f.url) === origin(r.url)))) found.push(r);
   }
   const first = found[0];
   if (!first || found.length === 1) return first;
   // Several model APIs (a resolver's branches): the inventory shows each; the first names provider and operation.
   return { ...first, url: found.map((f) => f.url).join(' | ') };
+}
+
+function origin(url: string): string {
+  return ORIGIN.exec(url)?.[0]?.toLowerCase() ?? url;
 }
 
 function classify(catalog: CatalogIndex, parts: StrPart[]): ModelRequest | undefined {

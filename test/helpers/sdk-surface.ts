@@ -26,6 +26,8 @@ export interface Installed {
   /** The name it is installed under (`openai6`). */
   dir: string;
   version: string;
+  /** A types-only package (`@types/vscode`): it declares the module its name follows (`vscode`), which the editor provides at run time. */
+  typesOnly?: boolean;
 }
 
 /** Every installed copy of each package the root package.json declares, aliases included. */
@@ -34,12 +36,15 @@ export function installedPackages(): Map<string, Installed[]> {
   const out = new Map<string, Installed[]>();
   for (const [dir, spec] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
     const alias = /^npm:(@?[^@]+)@/.exec(spec);
-    const name = alias ? alias[1]! : dir;
+    const real = alias ? alias[1]! : dir;
+    // `@types/vscode` declares the module `vscode`: the catalog knows it by that name.
+    const typesOf = /^@types\/(.+)$/.exec(real);
+    const name = typesOf && !typesOf[1]!.includes('__') && !['node', 'semver'].includes(typesOf[1]!) ? typesOf[1]! : real;
     const manifest = path.join(ROOT, 'node_modules', dir, 'package.json');
     if (!fs.existsSync(manifest)) continue;
     const version = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
     const list = out.get(name) ?? out.set(name, []).get(name)!;
-    list.push({ name, dir, version });
+    list.push({ name, dir, version, ...(name !== real ? { typesOnly: true } : {}) });
   }
   return out;
 }
@@ -56,8 +61,11 @@ export interface SurfaceRoot {
   module: string;
   exportName: string;
   type: string;
-  /** `new`: the export is a class; `is`: the export is an instance; `module`: the module's exported functions and classes. */
-  via: 'new' | 'is' | 'module';
+  /**
+   * `new`: the export is a class; `is`: the export is an instance (or a namespace); `type`: the export is a
+   * type its values are annotated with; `module`: the module's exported functions and classes.
+   */
+  via: 'new' | 'is' | 'type' | 'module';
 }
 
 export function surfaceRoots(models: PackageModel[]): SurfaceRoot[] {
@@ -73,6 +81,7 @@ export function surfaceRoots(models: PackageModel[]): SurfaceRoot[] {
         if (exportName === '' || exportName.includes('.')) continue;
         if (spec.new) out.push({ model: model.id, module, exportName, type: spec.new, via: 'new' });
         else if (spec.is) out.push({ model: model.id, module, exportName, type: spec.is, via: 'is' });
+        else if (spec.annotation) out.push({ model: model.id, module, exportName, type: spec.annotation, via: 'type' });
       }
     }
   }
@@ -96,7 +105,7 @@ export interface SurfaceResult {
 const programs = new Map<string, { program: ts.Program; file: ts.SourceFile }>();
 
 /** A Program over a generated file that imports the given module specifiers (resolved from the repository root). */
-function programFor(key: string, imports: string[]): { program: ts.Program; file: ts.SourceFile } {
+function programFor(key: string, imports: string[], typeRoots: string[]): { program: ts.Program; file: ts.SourceFile } {
   const cached = programs.get(key);
   if (cached) return cached;
   const fileName = path.join(ROOT, `__surface_${key.replace(/[^\w]/g, '_')}.ts`);
@@ -106,7 +115,7 @@ function programFor(key: string, imports: string[]): { program: ts.Program; file
     module: ts.ModuleKind.Preserve,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-    types: ['node'],
+    types: ['node', ...typeRoots],
     skipLibCheck: true,
     noEmit: true,
     strict: true,
@@ -159,8 +168,9 @@ function isResource(t: ts.Type, pkgDirs: string[]): boolean {
  * lead on into another type (`returns`).
  */
 export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog: CatalogIndex): SurfaceResult {
-  const specifiers = [...new Set(roots.map((r) => installed.dir + r.module.slice(installed.name.length)))];
-  const { program, file } = programFor(installed.dir, specifiers);
+  const specifierOf = (module: string): string => (installed.typesOnly ? module : installed.dir + module.slice(installed.name.length));
+  const specifiers = [...new Set(roots.map((r) => specifierOf(r.module)))];
+  const { program, file } = programFor(installed.dir, specifiers, installed.typesOnly ? [installed.name] : []);
   const checker = program.getTypeChecker();
   // The SDK's own files, and those of its sibling packages it re-exports (`@anthropic-ai/sdk` under the Bedrock client).
   const pkgDirs = [installed.dir, installed.name, ...[...new Set(roots.map((r) => packageOf(r.module)))]];
@@ -187,11 +197,19 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
         const next = catalog.member(type, p)?.returns;
         if (next && next !== type) {
           const ret = awaited(checker, nonNull.getCallSignatures()[0]!.getReturnType());
-          walkType(ret, next, [], `${via} → ${key}()`, depth + 1, stack);
+          // An array of catalog values (`selectChatModels()` → models): its elements are the `$each` type.
+          const each = catalog.member(next, ['$each'])?.is;
+          if (each && checker.isArrayType(ret)) walkType(checker.getTypeArguments(ret as ts.TypeReference)[0]!, each, [], `${via} → ${key}()[]`, depth + 1, stack);
+          else walkType(ret, next, [], `${via} → ${key}()`, depth + 1, stack);
         }
         continue;
       }
-      if (nonNull.getCallSignatures().length === 0 && isResource(nonNull, pkgDirs)) walkType(nonNull, type, p, via, depth + 1, stack);
+      if (nonNull.getCallSignatures().length === 0 && isResource(nonNull, pkgDirs)) {
+        // A property the catalog says holds another catalog type (`request.model`): walk on in that type.
+        const held = catalog.member(type, p)?.is;
+        if (held && held !== type) walkType(nonNull, held, [], `${via} → ${key}`, depth + 1, stack);
+        else walkType(nonNull, type, p, via, depth + 1, stack);
+      }
     }
     stack.delete(t);
   };
@@ -200,7 +218,7 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
     .filter(ts.isImportDeclaration)
     .map((d) => ({ spec: (d.moduleSpecifier as ts.StringLiteral).text, sym: checker.getSymbolAtLocation(d.moduleSpecifier) }));
   for (const root of roots) {
-    const spec = installed.dir + root.module.slice(installed.name.length);
+    const spec = specifierOf(root.module);
     const mod = moduleSymbols.find((m) => m.spec === spec)?.sym;
     if (root.via === 'module') {
       if (!mod) {
@@ -227,6 +245,7 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
     const t = checker.getTypeOfSymbol(target);
     let instance: ts.Type | undefined;
     if (root.via === 'is') instance = t;
+    else if (root.via === 'type') instance = checker.getDeclaredTypeOfSymbol(target);
     else {
       const ctor = t.getConstructSignatures()[0];
       instance = ctor ? ctor.getReturnType() : checker.getDeclaredTypeOfSymbol(target);

@@ -19,13 +19,27 @@ export const vscodeLm: PackageModel = {
   docs: 'https://code.visualstudio.com/api/extension-guides/ai/language-model',
   modules: {
     vscode: {
-      'lm.selectChatModels': { returns: 'vscode.LanguageModelChats' },
+      lm: { is: 'vscode.lm' },
       LanguageModelChat: chat,
       'chat.createChatParticipant': { callbackParams: [{ arg: 1, param: 0, type: 'vscode.ChatRequest' }] },
       ChatRequest: { annotation: 'vscode.ChatRequest' },
     },
   },
   types: {
+    // The `lm` namespace: the models, and the tools and providers extensions register with the editor.
+    'vscode.lm': {
+      sdk: 'vscode-lm',
+      members: { selectChatModels: { returns: 'vscode.LanguageModelChats' } },
+      notRequests: {
+        'the editor’s model and tool registry: registering and listing, no model request': [
+          'onDidChangeChatModels',
+          'registerTool',
+          'registerLanguageModelChatProvider',
+          'registerMcpServerDefinitionProvider',
+        ],
+        'runs a tool an extension registered (the tool’s own code), not a model': ['invokeTool'],
+      },
+    },
     // What `selectChatModels` resolves to: an array of chat models (`models[0]`).
     'vscode.LanguageModelChats': { sdk: 'vscode-lm', members: { $each: { is: CHAT } } },
     [CHAT]: {
