@@ -311,6 +311,24 @@ describe('the prefilter', () => {
     expect([...relevantFiles(scans, () => false)]).toEqual([]);
   });
 
+  it('takes a file calling the global `fetch`, or handing it on to be called, for a root; not a declaration file or another object\'s `fetch`', () => {
+    const root = tempProject({ 'src/a.ts': '' });
+    const catalog = buildCatalog(resolveConfig({}, undefined, rulesById, '', root), registry);
+    const scanner = new Prescanner(catalog);
+    const isRoot = (name: string, text: string) => scanner.scan(path.join(root, name), text).root;
+    expect(isRoot('src/a.ts', "export const r = await fetch('https://api.openai.com/v1/models');\n")).toBe(true);
+    expect(isRoot('src/a.ts', 'export const r = () => globalThis.fetch(url);\n')).toBe(true);
+    expect(isRoot('src/a.ts', 'export const r = () => window?.fetch(url);\n')).toBe(true);
+    // Handed on: called under another name (`fetchImpl(...)`).
+    expect(isRoot('src/a.ts', 'const fetchImpl = options.fetch ?? fetch;\nexport const r = () => fetchImpl(url);\n')).toBe(true);
+    expect(isRoot('src/a.ts', 'export const client = createClient({ fetch, baseUrl });\n')).toBe(true);
+    expect(isRoot('src/a.ts', 'export const client = createClient({ fetch: fetch });\n')).toBe(true);
+    // Another object's method of the same name, or a declaration.
+    expect(isRoot('src/a.ts', 'export default { fetch: app.fetch };\nexport const r = () => app.fetch(request);\nthis.fetch(x);\n')).toBe(false);
+    expect(isRoot('src/globals.d.ts', 'declare function fetch(input: string): Promise<Response>;\n')).toBe(false);
+    expect(isRoot('src/globals.d.mts', 'export declare const r: ReturnType<typeof fetch>;\nfetch(x);\n')).toBe(false);
+  });
+
   it('follows aliased imports as edges, and only where a config sets aliases', () => {
     const root = tempProject({
       'tsconfig.json': tsconfig({ paths: { '@/*': ['./src/*'], '#tracing': ['./src/obs/tracing.ts'] } }),

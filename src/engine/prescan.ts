@@ -57,6 +57,9 @@ export const PACKAGE = /\b(?:from|import|require)\s*(?:\(\s*)?(?:(?:\/\*[^*]*\*+
  */
 const BARE = /\b(?:from|import|require)(?:\s|\(|\/\*[^*]*\*+(?:[^/*][^*]*\*+)*\/|\/\/[^\n]*\n)*['"`]([^'"`\n\\./][^'"`\n\\]*)['"`]/g;
 
+/** `.d.ts`, `.d.mts`, `.d.cts`: types only, no code that runs. */
+const DECLARATION_FILE = /\.d\.[mc]?ts$/i;
+
 export class Prescanner {
   /** Package-style module keys of the catalog. */
   private readonly bare = new Set<string>();
@@ -82,7 +85,13 @@ export class Prescanner {
       for (const p of catalog.moduleType(spec) ? catalog.type(catalog.moduleType(spec)!)?.members.keys() ?? [] : []) if (p && !p.includes('.')) this.sdkExports.add(p);
     }
     const globals = [...(catalog.type(GLOBAL_TYPE)?.members.keys() ?? [])].filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
-    if (globals.length) this.globalCall = new RegExp(`\\b(?:${globals.join('|')})\\s*\\(`);
+    // The global called (`fetch(`), also through the global object (`globalThis.fetch(`), but not another
+    // object's member of the same name (`app.fetch(`, `this.fetch(`); or the global passed on as a value
+    // to be called elsewhere (`options.fetch ?? fetch`, `{ fetch: fetch }`, `wrap(fetch)`).
+    if (globals.length) {
+      const names = `(?:${globals.join('|')})`;
+      this.globalCall = new RegExp(`(?:(?<![.\\w$])|\\b(?:globalThis|window|self|global)\\s*\\??\\.\\s*)${names}\\s*\\(|(?:\\?\\?|\\|\\||[=(,:{])\\s*${names}\\s*[,;)}\\]\\n]`);
+    }
   }
 
   /** Whether a package specifier (`openai/resources/chat`) is a catalog module or under one. */
@@ -124,7 +133,8 @@ export class Prescanner {
         if (!root && this.pathNamed.size && (this.pathNamed.has(key) || this.pathNamed.has(key + '/index'))) root = true;
       }
     }
-    if (!root && this.globalCall?.test(text)) root = true;
+    // (A declaration file declares the global; it calls nothing.)
+    if (!root && this.globalCall?.test(text) && !DECLARATION_FILE.test(file)) root = true;
     if (!root) {
       PACKAGE.lastIndex = 0;
       for (let m = PACKAGE.exec(text); m; m = PACKAGE.exec(text)) {
