@@ -102,6 +102,11 @@ export interface AnalyzeOptions {
    * exactly like relative ones. Without, only relative specifiers do.
    */
   aliases?: Aliases;
+  /**
+   * Only the visitors' findings and facts are wanted (the second phase, which has the file's summary from
+   * the first): the file summary is not built, and the result's `summary` is empty.
+   */
+  findingsOnly?: boolean;
 }
 
 /** The per-file budget of work ran out: thrown at a safe point of the walk or of value resolution. */
@@ -164,6 +169,7 @@ export function analyzeFile(file: string, text: string, opts: AnalyzeOptions): F
   ctx.fn = undefined;
   for (const v of new Set(visitors)) v.end?.(ctx);
 
+  if (opts.findingsOnly) return { summary: empty, sourceFile: opts.keepSourceFile ? sf : undefined, steps };
   const summary = summarizer.finish();
   const imports = summarizer.projectImports();
   const aliases = resolver.aliasAnswers();

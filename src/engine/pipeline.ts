@@ -170,6 +170,8 @@ export function analyzeWithRules(
     project?: ProjectResolver;
     /** See `AnalyzeOptions.aliases`. */
     aliases?: Aliases;
+    /** See `AnalyzeOptions.findingsOnly`. */
+    findingsOnly?: boolean;
   },
 ): FileAnalysis {
   const { catalog } = opts;
@@ -208,6 +210,7 @@ export function analyzeWithRules(
     budget: opts.budget,
     project: opts.project,
     aliases: opts.aliases,
+    findingsOnly: opts.findingsOnly,
     visitors: fileVisitors.map((v) => ({
       kinds: v.visitor.kinds,
       types: v.visitor.types,

@@ -274,6 +274,8 @@ export function secondPhase(
         budget: ctx.budget,
         project,
         aliases: ctx.aliases,
+        // The summary is the first phase's: only the findings and facts are new.
+        findingsOnly: true,
       });
       if (analysis.parseError) out.set(r.file, { findings: [], error: `parse error at ${analysis.parseError}` });
       else out.set(r.file, Object.keys(facts).length ? { findings, facts } : { findings });
