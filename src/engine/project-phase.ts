@@ -131,19 +131,41 @@ function filesToRerun(
     const carried = rule.carries ? leadsTo(rule.carries) : needed;
     const byNeeds = tests.get(rule.needs) ?? tests.set(rule.needs, new Map()).get(rule.needs)!;
     const leadsThere: Leads = byNeeds.get(rule.carries) ?? byNeeds.set(rule.carries, (type, path) => needed(type, path) || carried(type, path)).get(rule.carries)!;
-    const carrying = new Set<string>();
-    for (const r of results) {
-      if (!r.summary) continue;
-      if (always || (r.hits?.includes(id) && factsOf(r).insts.some((i) => (i.started ? needed : carried)(i.type, i.path)))) carrying.add(r.file);
-    }
-    // A file passes on what an import carries only through values its summary refers to that file by
-    // (every value from another file is a reference naming that file's path) or a star re-export.
-    graph.closure(carrying, (f) => graph.importersOf(f).filter((x) => mentions(x, f)));
+    // A file carries such a value when its own exports hold one, or when it refers to (imports and
+    // mentions) a file that carries one: every value from another file is a reference naming that
+    // file's path, and star re-exports name it too. Asked only for the files the wanted ones import, by a
+    // search down the imports: a search that finds none clears every file it met (all that they reach,
+    // it reached), so no file is searched from twice in vain.
+    const carriesItself = (f: string): boolean => {
+      const r = byFile.get(f);
+      return !!r?.summary && (always || (!!r.hits?.includes(id) && factsOf(r).insts.some((i) => (i.started ? needed : carried)(i.type, i.path))));
+    };
+    const carries = new Map<string, boolean>();
+    const carrying = (start: string): boolean => {
+      const known = carries.get(start);
+      if (known !== undefined) return known;
+      const seen = new Set<string>([start]);
+      const queue = [start];
+      while (queue.length) {
+        const f = queue.pop()!;
+        if (carries.get(f) === true || carriesItself(f)) {
+          carries.set(start, true);
+          return true;
+        }
+        for (const t of graph.importsOf(f)) {
+          if (seen.has(t) || carries.get(t) === false || !mentions(f, t)) continue;
+          seen.add(t);
+          queue.push(t);
+        }
+      }
+      for (const f of seen) carries.set(f, false);
+      return false;
+    };
     const rerun = new Set<string>();
     for (const r of results) {
       // Per-file rules matter where findings are wanted; fact collectors everywhere.
       const wanted = (r.skipped?.includes(id) && r.checked && (!reported || reported.has(r.file))) || r.skippedFacts?.includes(id);
-      if (!wanted || !graph.importsOf(r.file).some((t) => carrying.has(t))) continue;
+      if (!wanted || !graph.importsOf(r.file).some((t) => carrying(t))) continue;
       // What the file takes from those files: one of the values it uses must lead there.
       const s = summaries.get(r.file);
       if (!s) continue;
