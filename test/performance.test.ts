@@ -5,6 +5,7 @@
  * merge into the report of one run.
  */
 
+import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -141,6 +142,29 @@ describe('--cache', () => {
     expect(planted(await check(dir, cacheFile))).toBe(true);
   });
 
+  it('keeps each summary as its own bytes after the entries\' JSON, and drops entries whose summary is missing', async () => {
+    const dir = project();
+    const cacheFile = path.join(dir, '.tracewirecache');
+    const fresh = await check(dir);
+    await check(dir, cacheFile);
+    const [entries] = fs.readFileSync(cacheFile, 'utf8').split('\n');
+    const [json, ...blobs] = entries!.slice(67).split('\u0002');
+    const parsed = JSON.parse(json!) as Record<string, { r?: { summary?: { blob?: number; text?: string } } }>;
+    const ask = parsed[path.join(dir, 'src/ask.ts')]!.r!.summary!;
+    // Named by place, not written into the JSON: reading the entries parses only the JSON.
+    expect(ask.text).toBeUndefined();
+    expect(blobs[ask.blob!]).toContain('chat.completions.create');
+    // A record naming a summary it does not hold is of another shape: nothing of the file serves, and the
+    // run gives what a run without cache gives.
+    const c = readCache(cacheFile);
+    plant(cacheFile, path.join(dir, 'src/other.ts'));
+    const text = fs.readFileSync(cacheFile, 'utf8').replace(/"blob":\d+/, '"blob":99');
+    const sha256 = (x: string) => createHash('sha256').update(x).digest('hex');
+    fs.writeFileSync(cacheFile, text.split('\n').map((l) => (l.startsWith('E ') ? `E ${sha256(l.slice(67))} ${l.slice(67)}` : l)).join('\n'));
+    expect(c.header.format).toBe(7);
+    expect(await check(dir, cacheFile)).toEqual(fresh);
+  });
+
   it('is invalidated for a file whose content changed', async () => {
     const dir = project();
     const cacheFile = path.join(dir, '.tracewirecache');
@@ -239,7 +263,7 @@ describe('--cache', () => {
     expect(fs.statSync(cacheFile).ino).toBe(inode);
     expect(kinds()).toBe('EHEH');
     const lines = fs.readFileSync(cacheFile, 'utf8').split('\n');
-    expect(Object.keys(JSON.parse(lines[2]!.slice(67)))).toEqual([path.join(dir, 'src/other.ts')]);
+    expect(Object.keys(JSON.parse(lines[2]!.slice(67).split('\u0002')[0]!))).toEqual([path.join(dir, 'src/other.ts')]);
     expect(fs.statSync(cacheFile).size - size).toBeLessThan(size);
     // Appended records beyond twice the last full write (plus 1 MiB) start a new file.
     const c = readCache(cacheFile);

@@ -13,8 +13,11 @@
  * where path aliases were looked up), the whole result of the previous run is the result: an unchanged
  * tree costs a listing, a read and a hash per file.
  *
- * The file is a log of records, one per line, each `<kind> <SHA-256 of the payload, hex> <JSON payload>`:
- * `E` records hold per-file entries (a later one overrides an earlier one for the same file), `H` records
+ * The file is a log of records, one per line, each `<kind> <SHA-256 of the payload, hex> <payload>`: the
+ * payload is JSON, and in `E` records the JSON is followed by the files' summaries, each after a U+0002
+ * (the JSON names a summary by its place: `{ "blob": 3 }`), kept as the bytes they are so that reading
+ * the entries parses only the small JSON (a summary's parts are parsed where the link needs them; packed
+ * summaries never hold a raw U+0002 or newline). `E` records hold per-file entries (a later one overrides an earlier one for the same file), `H` records
  * a header (format, key, the last run's result). The last valid `H` is the header, and only the records
  * before it count. A run whose results changed appends what changed and its header: a commit that
  * changed 10 files of a 4,000-file project writes 10 entries, not 4,000. When appended records outweigh
@@ -40,7 +43,7 @@ import type { RunResult } from './types.js';
 /** Default file name, in the working directory (or inside `--cache-location` when it names a directory). */
 export const CACHE_FILE = '.tracewirecache';
 
-const FORMAT = 6;
+const FORMAT = 7;
 
 interface CacheEntry {
   /** Content hash. */
@@ -171,6 +174,60 @@ function lastHeader(fd: number, size: number): { payload: Buffer; at: number } |
   }
 }
 
+/** Separates an `E` record's JSON and its summaries (see the module comment). */
+const BLOB = 2;
+
+/**
+ * An `E` record's payload: the entries as JSON, each summary replaced by its place among the texts that
+ * follow it (`{ "file": ..., "blob": i }`).
+ */
+function entriesPayload(entries: Iterable<[string, CacheEntry]>): { json: string[]; blobs: string[] } {
+  const json: string[] = [];
+  const blobs: string[] = [];
+  let batch = '{';
+  let first = true;
+  for (const [file, entry] of entries) {
+    let stored: unknown = entry;
+    if (entry.r?.summary) {
+      blobs.push(summaryText(entry.r.summary));
+      stored = { ...entry, r: { ...entry.r, summary: { file: entry.r.summary.file, blob: blobs.length - 1 } } };
+    }
+    batch += `${first ? '' : ','}${JSON.stringify(file)}:${JSON.stringify(stored)}`;
+    first = false;
+    // In batches: never the whole cache as one string.
+    if (batch.length > 1 << 20) {
+      json.push(batch);
+      batch = '';
+    }
+  }
+  json.push(batch + '}');
+  return { json, blobs };
+}
+
+/** Parse an `E` record's payload: the JSON, with each summary's bytes put back in its place (as bytes). */
+function parseEntries(payload: Buffer): Record<string, unknown> | undefined {
+  let end = payload.indexOf(BLOB);
+  if (end < 0) end = payload.length;
+  const parsed = JSON.parse(payload.toString('utf8', 0, end)) as Record<string, { r?: { summary?: { file?: unknown; blob?: unknown } } }>;
+  if (!parsed || typeof parsed !== 'object') return undefined;
+  const blobs: Buffer[] = [];
+  for (let at = end; at < payload.length; ) {
+    let next = payload.indexOf(BLOB, at + 1);
+    if (next < 0) next = payload.length;
+    blobs.push(payload.subarray(at + 1, next));
+    at = next;
+  }
+  for (const e of Object.values(parsed)) {
+    const summary = e && typeof e === 'object' ? e.r?.summary : undefined;
+    if (!summary || typeof summary !== 'object') continue;
+    const bytes = typeof summary.blob === 'number' ? blobs[summary.blob] : undefined;
+    // A summary whose bytes are missing: the entry is of another shape, and dropped with the rest.
+    if (!bytes || typeof summary.file !== 'string') return undefined;
+    e.r!.summary = { file: summary.file, bytes } as never;
+  }
+  return parsed;
+}
+
 /** The per-file entries of the records before `end` (a later record overrides an earlier one per file), if the file is still the one whose header was read. */
 function readEntries(file: string, end: number, stamp: string): Record<string, unknown>[] | undefined {
   const fd = openCache(file);
@@ -190,7 +247,11 @@ function readEntries(file: string, end: number, stamp: string): Record<string, u
       let nl = buf.indexOf(10, at);
       if (nl < 0) nl = done;
       const payload = payloadOf(buf.subarray(at, nl), 'E');
-      if (payload) out.push(JSON.parse(payload.toString('utf8')) as Record<string, unknown>);
+      if (payload) {
+        const entries = parseEntries(payload);
+        if (!entries) return undefined;
+        out.push(entries);
+      }
       at = nl + 1;
     }
     return out;
@@ -400,24 +461,16 @@ export class RunCache {
     writeFileAtomic(
       this.file,
       (fd) => {
-        // Entry by entry, in batches: never the whole cache as one string; one record.
+        // One record, written in parts: never the whole cache as one string.
+        const { json, blobs } = entriesPayload(Object.entries(entries));
         const sum = createHash('sha256');
         const parts: Buffer[] = [];
-        let batch = '{';
-        let first = true;
-        const flush = () => {
-          const b = Buffer.from(batch, 'utf8');
+        const add = (b: Buffer) => {
           sum.update(b);
           parts.push(b);
-          batch = '';
         };
-        for (const [file, entry] of Object.entries(entries)) {
-          batch += `${first ? '' : ','}${JSON.stringify(file)}:${JSON.stringify(storedEntry(entry))}`;
-          first = false;
-          if (batch.length > 1 << 20) flush();
-        }
-        batch += '}';
-        flush();
+        for (const text of json) add(Buffer.from(text, 'utf8'));
+        for (const blob of blobs) add(Buffer.from('\u0002' + blob, 'utf8'));
         writeAll(fd, `E ${sum.digest('hex')} `);
         for (const b of parts) writeAll(fd, b);
         writeAll(fd, '\n');
@@ -443,12 +496,13 @@ export class RunCache {
       if (!fs.fstatSync(fd).isFile()) return false;
       let text = '';
       if (this.changed.size && this.parsedEntries) {
-        const delta: Record<string, unknown> = {};
+        const delta: [string, CacheEntry][] = [];
         for (const f of [...this.changed].sort()) {
           const e = this.parsedEntries[f];
-          if (e) delta[f] = storedEntry(e);
+          if (e) delta.push([f, e]);
         }
-        text += record('E', JSON.stringify(delta));
+        const { json, blobs } = entriesPayload(delta);
+        text += record('E', json.join('') + blobs.map((b) => '\u0002' + b).join(''));
       }
       text += record('H', JSON.stringify(this.header(at.base)));
       writeAll(fd, text);
@@ -460,11 +514,6 @@ export class RunCache {
       if (fd !== undefined) fs.closeSync(fd);
     }
   }
-}
-
-/** An entry as stored: summaries held as bytes are stored as their text. */
-function storedEntry(entry: CacheEntry): CacheEntry {
-  return entry.r?.summary?.bytes ? { ...entry, r: { ...entry.r, summary: { file: entry.r.summary.file, text: summaryText(entry.r.summary) } } } : entry;
 }
 
 /** Below which directory no link is followed for a cache file: the user's cache folder for caches kept there, else the project's. */

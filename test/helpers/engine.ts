@@ -37,6 +37,10 @@ export function tempProject(files: Record<string, string | Buffer>): string {
  * it, merged. Tests that forge a cache write it back as one full write with valid checksums: a record
  * that fails its checksum is ignored (test/hostile.test.ts).
  */
+/**
+ * A cache file's header and entries (the format of src/engine/cache.ts: `E` records are JSON followed by
+ * the summaries, each after a U+0002 and named in the JSON by place; here put back as `{ file, text }`).
+ */
 export function readCacheFile(cacheFile: string): { header: any; entries: any } {
   const lines = fs.readFileSync(cacheFile, 'utf8').split('\n');
   let headerAt = -1;
@@ -44,15 +48,31 @@ export function readCacheFile(cacheFile: string): { header: any; entries: any } 
     headerAt = i;
     break;
   }
-  const payload = (line: string) => JSON.parse(line.slice(67));
+  const entriesOf = (line: string) => {
+    const [json, ...blobs] = line.slice(67).split('\u0002');
+    const parsed = JSON.parse(json!) as Record<string, any>;
+    for (const e of Object.values(parsed)) if (e.r?.summary) e.r.summary = { file: e.r.summary.file, text: blobs[e.r.summary.blob] };
+    return parsed;
+  };
   const entries: Record<string, unknown> = {};
-  for (const line of lines.slice(0, headerAt)) if (line.startsWith('E ')) Object.assign(entries, payload(line));
-  return { header: payload(lines[headerAt]!), entries };
+  for (const line of lines.slice(0, headerAt)) if (line.startsWith('E ')) Object.assign(entries, entriesOf(line));
+  return { header: JSON.parse(lines[headerAt]!.slice(67)), entries };
 }
 
+/** Write a cache file from a header and entries as `readCacheFile` gives them. */
 export function writeCacheFile(cacheFile: string, c: { header: unknown; entries: unknown }): void {
   const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
   const header = JSON.stringify(c.header);
-  const entries = JSON.stringify(c.entries);
+  const blobs: string[] = [];
+  const stored: Record<string, any> = {};
+  for (const [file, e] of Object.entries(c.entries as Record<string, any>)) {
+    if (e?.r?.summary?.text === undefined) {
+      stored[file] = e;
+      continue;
+    }
+    blobs.push(e.r.summary.text);
+    stored[file] = { ...e, r: { ...e.r, summary: { file: e.r.summary.file, blob: blobs.length - 1 } } };
+  }
+  const entries = JSON.stringify(stored) + blobs.map((b) => '\u0002' + b).join('');
   fs.writeFileSync(cacheFile, `E ${sha256(entries)} ${entries}\nH ${sha256(header)} ${header}\n`);
 }
