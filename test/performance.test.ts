@@ -336,6 +336,33 @@ describe('--shard and merge', () => {
   });
 });
 
+describe('which rules a file concerns, from its text', () => {
+  it('takes a module only with an export that leads to the rule\'s members: `trace` of @opentelemetry/api is no meter', async () => {
+    const { reachHits } = await import('../src/engine/pipeline.js');
+    const { CatalogIndex } = await import('../src/engine/catalog.js');
+    const { builtinModels } = await import('../rules/catalog/index.js');
+    const catalog = new CatalogIndex(builtinModels);
+    const rules = [...rulesById.values()];
+    const metricRules = rules.filter((r) => r.needs && r.meta.id.startsWith('metric') || r.meta.id === 'no-unbounded-metric-labels').map((r) => r.meta.id);
+    expect(metricRules.length).toBeGreaterThanOrEqual(2);
+    const spanRules = ['require-span-end', 'span-error-status'];
+    const hits = (text: string) => reachHits(text, rules, catalog);
+    const tracingOnly = hits("import { trace } from '@opentelemetry/api';\nexport const t = trace.getTracer('svc');\n");
+    expect(tracingOnly).toEqual(expect.arrayContaining(spanRules));
+    expect(tracingOnly.filter((id) => metricRules.includes(id))).toEqual([]);
+    // Every way of naming the metrics API: a member of the namespace or of the default export, a type, a require.
+    for (const text of [
+      "import * as api from '@opentelemetry/api';\nexport const m = api.metrics.getMeter('svc');\n",
+      "import otel from '@opentelemetry/api';\nexport const m = otel.metrics.getMeter('svc');\n",
+      "import type { Meter } from '@opentelemetry/api';\nexport function f(meter: Meter) { return meter.createCounter('x'); }\n",
+      "const { metrics } = require('@opentelemetry/api');\n",
+      "import client from 'prom-client';\nexport const c = new client.Counter({ name: 'x_total', help: 'x' });\n",
+    ]) expect(hits(text).filter((id) => metricRules.includes(id)).sort(), text).toEqual([...metricRules].sort());
+    // Nothing from a metrics module at all.
+    expect(hits("import { z } from 'zod';\n")).toEqual([]);
+  });
+});
+
 describe('the second phase', () => {
   it('analyses again only the files that use a value leading to a metric or a span, and finds what they hold', async () => {
     const { tempProject } = await import('./helpers/engine.js');

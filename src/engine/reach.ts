@@ -22,6 +22,11 @@ export interface ModuleReach {
   always: boolean;
   /** Every catalog type from which a matching member is reachable. */
   types: ReadonlySet<string>;
+  /**
+   * By module key, the names of the module's exports from which a matching member is reachable
+   * (`metrics`, `Meter` of `@opentelemetry/api`); absent when the module object itself leads there.
+   */
+  exportNames: ReadonlyMap<string, readonly string[]>;
 }
 
 const cache = new WeakMap<CatalogIndex, Map<MemberPredicate, ModuleReach>>();
@@ -58,22 +63,47 @@ export function moduleReach(catalog: CatalogIndex, pred: MemberPredicate): Modul
     }
   }
   const keys: string[] = [];
+  const exportNames = new Map<string, string[]>();
   let always = false;
   for (const t of reaching) {
     if (!t.startsWith(MODULE_TYPE_PREFIX)) continue;
     const key = t.slice(MODULE_TYPE_PREFIX.length);
-    if (key.startsWith('/') || /^[A-Za-z]:[\\/]/.test(key) || key.startsWith('.')) always = true;
-    else keys.push(key);
+    if (key.startsWith('/') || /^[A-Za-z]:[\\/]/.test(key) || key.startsWith('.')) {
+      always = true;
+      continue;
+    }
+    keys.push(key);
+    // The exports through which the module leads there (the first step of each such member path).
+    const names = new Set<string>();
+    for (const [p, m] of catalog.types.get(t)!.members) {
+      if (!(pred(m) || Object.values(m).some((v) => typeof v === 'string' && v !== t && reaching.has(v)))) continue;
+      // A default export is imported under any name: what is named is its member (`api.metrics`).
+      const steps = p.split('.');
+      names.add(steps[0] === 'default' && steps.length > 1 ? steps[1]! : steps[0]!);
+    }
+    // The module object itself, or its default export as a whole: no name to look for.
+    if (!names.has('') && !names.has('default')) exportNames.set(key, [...names].sort());
   }
-  const result: ModuleReach = { keys: keys.sort(), always, types: reaching };
+  const result: ModuleReach = { keys: keys.sort(), always, types: reaching, exportNames };
   perCatalog.set(pred, result);
   return result;
 }
 
-/** Whether a file's text may reach a member satisfying `pred` (false: it certainly cannot). */
+/**
+ * Whether a file's text may reach a member satisfying `pred` (false: it certainly cannot). It must name a
+ * module from which one is reachable and, unless the module object itself leads there, one of the exports
+ * that do: a value is only reached from a module by naming the export (a named import, a member of the
+ * namespace or of `require(...)`, a destructured name, a type annotation), so a file that imports `trace`
+ * alone from `@opentelemetry/api` reaches no meter. (Escape sequences could spell a name: such a text
+ * always may.)
+ */
 export function mayReach(text: string, catalog: CatalogIndex, pred: MemberPredicate): boolean {
   const r = moduleReach(catalog, pred);
   if (r.always) return true;
-  for (const key of r.keys) if (text.includes(key)) return true;
+  for (const key of r.keys) {
+    if (!text.includes(key)) continue;
+    const names = r.exportNames.get(key);
+    if (!names || text.includes('\\u') || names.some((n) => text.includes(n))) return true;
+  }
   return false;
 }
