@@ -207,7 +207,6 @@ function ownFns(v: Json): string[] {
 class Parsed {
   private headV: { starExports?: string[]; passedRefs?: Json; callees?: Json } | undefined;
   private tailV: { exports?: Record<string, Json>; fns?: Record<string, Json> } | undefined;
-  private usesV: Use[] | undefined;
   private starV: string[] | undefined;
   private fnV: Map<string, { uses: Use[]; fns: string[] }> | undefined;
   constructor(readonly facts: SummaryFacts) {}
@@ -217,9 +216,20 @@ class Parsed {
   get tail() {
     return (this.tailV ??= (parse(this.facts.tail) ?? {}) as NonNullable<Parsed['tailV']>);
   }
-  /** Every value the file reads from another project file, anywhere in its summary. */
-  get uses(): Use[] {
-    return (this.usesV ??= [...usesIn(this.head), ...usesIn(parse(this.facts.calls)), ...usesIn(this.tail)]);
+  private partUses: { head?: Use[]; calls?: Use[]; tail?: Use[] } = {};
+  /**
+   * The values the file reads from a module, anywhere in its summary: only the parts whose text names the
+   * module are parsed (paths appear JSON-escaped in the packed text).
+   */
+  usesOf(key: string): Use[] {
+    const named = JSON.stringify(key).slice(1, -1);
+    const out: Use[] = [];
+    for (const part of ['head', 'calls', 'tail'] as const) {
+      if (!this.facts[part].includes(named)) continue;
+      const uses = (this.partUses[part] ??= usesIn(part === 'head' ? this.head : part === 'tail' ? this.tail : parse(this.facts.calls)));
+      for (const u of uses) if (u.key === key) out.push(u);
+    }
+    return out;
   }
   get starKeys(): string[] {
     return (this.starV ??= (this.head.starExports ?? []).map((f) => moduleKey(f)));
@@ -320,7 +330,7 @@ export function summaryAffected(changes: ChangeSet, facts: ReadonlyMap<string, S
       if (!inTail && !names(fact.head, key) && !names(fact.calls, key)) continue;
       const p = parsed(fact);
       // Affected: it reads a value whose module changed (directly, or through files that pass it on).
-      if (p.uses.some((u) => u.key === key && matches(u)) || p.starKeys.includes(key)) out.add(f);
+      if (p.usesOf(key).some(matches) || p.starKeys.includes(key)) out.add(f);
       // What it passes on changes only through its exports and functions, or a star re-export.
       if (!inTail && !p.starKeys.includes(key)) continue;
       const carriedNames = carriedBy(p);
