@@ -17,12 +17,31 @@ const callbacks = (arg: number, mechanism: string): OptionWiring => ({ arg, key:
  */
 function sites(kind: SiteKind, operation: string, registered = false): Record<string, MemberSpec> {
   const out: Record<string, MemberSpec> = {};
-  for (const m of ['invoke', 'stream', 'streamEvents', 'batch']) {
+  // `streamLog` and `transform` are the Runnable entry points over `stream` and `_streamIterator`: the same run.
+  for (const m of ['invoke', 'stream', 'streamEvents', 'batch', 'streamLog', 'transform']) {
     out[m] = { site: { kind, operation, options: [callbacks(1, 'call-option:langgraph.callbacks')], ...(registered ? { registeredWork: true as const } : {}) } };
   }
   out.withConfig = { returnsSelf: true, returnsOptions: [callbacks(0, 'with-config:langgraph.callbacks')] };
+  // Runnables around the graph whose runs are the graph's runs.
+  for (const m of ['withRetry', 'withFallbacks', 'withListeners', 'pipe', 'pick', 'assign']) out[m] = { returnsSelf: true };
   return out;
 }
+
+/** The rest of a compiled graph's published surface (checked against the package's types by test/catalog-types.test.ts). */
+const graphNotRequests: Record<string, string[]> = {
+  'the builder the graph was compiled from, and the compile steps that attach its nodes, edges and branches': ['builder.*', 'attachNode', 'attachEdge', 'attachBranch', 'validate'],
+  'checkpointed state: reads and writes of the thread’s state through the checkpointer (updateState applies writes as a node would, without running it)': [
+    'getState',
+    'getStateHistory',
+    'updateState',
+    'bulkUpdateState',
+    'isInterrupted',
+    'clearCache',
+  ],
+  'introspection and serialisation of the graph': ['getName', 'getGraph', 'getGraphAsync', 'getSubgraphs', 'getSubgraphsAsync', 'toJSON', 'toJSONNotImplemented'],
+  'the graph’s default config and retry policy: functions LangGraph calls inside a run (stream writer, interrupt, heartbeat, retry predicate)': ['config.*', 'retryPolicy.*'],
+  'wraps the graph as a tool: it runs when an agent calls the tool': ['asTool'],
+};
 
 const BUILDER = 'langgraph.StateGraph';
 const GRAPH = 'langgraph.CompiledGraph';
@@ -111,14 +130,15 @@ export const langgraph: PackageModel = {
         setNodeDefaults: { returnsSelf: true },
         compile: { returns: GRAPH },
       },
+      notRequests: { 'checks the graph’s structure before compiling': ['validate'] },
     },
     [PREBUILT_BUILDER]: { sdk: 'langgraph', extends: BUILDER, members: { compile: { returns: PREBUILT_GRAPH } } },
     // A graph run is a multi-step (often multi-agent) workflow: a kickoff, when its nodes reach a model.
-    [GRAPH]: { sdk: 'langgraph', members: sites('kickoff', 'invoke_workflow', true) },
-    [PREBUILT_GRAPH]: { sdk: 'langgraph', members: sites('kickoff', 'invoke_workflow') },
+    [GRAPH]: { sdk: 'langgraph', members: sites('kickoff', 'invoke_workflow', true), notRequests: graphNotRequests },
+    [PREBUILT_GRAPH]: { sdk: 'langgraph', members: sites('kickoff', 'invoke_workflow'), notRequests: graphNotRequests },
     // Calling a task runs its function in the caller's run.
     [TASK]: { sdk: 'langgraph', members: { '': { runsRegistered: true } } },
     // `createReactAgent`: one agent's model/tool loop.
-    [AGENT]: { sdk: 'langgraph', members: sites('task-execution', 'invoke_agent') },
+    [AGENT]: { sdk: 'langgraph', members: sites('task-execution', 'invoke_agent'), notRequests: graphNotRequests },
   },
 };
