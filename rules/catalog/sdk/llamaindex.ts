@@ -9,18 +9,25 @@ const LLM = 'llamaindex.LLM';
 const EMB = 'llamaindex.Embedding';
 const INDEX = 'llamaindex.Index';
 
+/** `VectorStoreIndex`: inserting nodes embeds them with the index's embedding model. */
+const VECTOR_INDEX = 'llamaindex.VectorIndex';
+/** `KeywordTableIndex`: inserting nodes asks `Settings.llm` for their keywords (`extractKeywords`: `llm.complete`). */
+const KEYWORD_INDEX = 'llamaindex.KeywordIndex';
+
 const llm: MemberSpec = { new: LLM, annotation: LLM };
 const emb: MemberSpec = { new: EMB, annotation: EMB };
 const index: MemberSpec = { new: INDEX, annotation: INDEX };
+const vectorIndex: MemberSpec = { new: VECTOR_INDEX, annotation: VECTOR_INDEX };
+const keywordIndex: MemberSpec = { new: KEYWORD_INDEX, annotation: KEYWORD_INDEX };
 const agentClass: MemberSpec = { new: 'llamaindex.Agent' };
 const agentFactory: MemberSpec = { returns: 'llamaindex.AgentWorkflow' };
 const multiAgent: MemberSpec = { returns: 'llamaindex.MultiAgentWorkflow' };
 
-const indexClass = (): Record<string, MemberSpec> => ({
-  fromDocuments: { returns: INDEX },
-  init: { returns: INDEX },
-  fromVectorStore: { returns: INDEX },
-  fromVectorStores: { returns: INDEX },
+const indexClass = (type: string): Record<string, MemberSpec> => ({
+  fromDocuments: { returns: type },
+  init: { returns: type },
+  fromVectorStore: { returns: type },
+  fromVectorStores: { returns: type },
 });
 const prefixed = (name: string, members: Record<string, MemberSpec>) => Object.fromEntries(Object.entries(members).map(([k, v]) => [`${name}.${k}`, v]));
 
@@ -46,14 +53,14 @@ export const llamaindex: PackageModel = {
     llamaindex: {
       'Settings.llm': { is: LLM },
       'Settings.embedModel': { is: EMB },
-      VectorStoreIndex: index,
-      ...prefixed('VectorStoreIndex', indexClass()),
+      VectorStoreIndex: vectorIndex,
+      ...prefixed('VectorStoreIndex', indexClass(VECTOR_INDEX)),
       SummaryIndex: index,
-      ...prefixed('SummaryIndex', indexClass()),
-      KeywordTableIndex: index,
+      ...prefixed('SummaryIndex', indexClass(INDEX)),
+      KeywordTableIndex: keywordIndex,
       // Runs the transformations over the documents: embedding models, and LLM-based extractors.
       IngestionPipeline: { new: 'llamaindex.IngestionPipeline' },
-      ...prefixed('KeywordTableIndex', indexClass()),
+      ...prefixed('KeywordTableIndex', indexClass(KEYWORD_INDEX)),
       ContextChatEngine: { new: 'llamaindex.ChatEngine' },
       SimpleChatEngine: { new: 'llamaindex.ChatEngine' },
       CondenseQuestionChatEngine: { new: 'llamaindex.ChatEngine' },
@@ -107,7 +114,11 @@ export const llamaindex: PackageModel = {
         exec: { site: { kind: 'llm-call', operation: 'chat' } },
       },
     },
-    'llamaindex.IngestionPipeline': { sdk: 'llamaindex', members: { run: { site: { kind: 'llm-call', operation: 'embeddings' } } } },
+    'llamaindex.IngestionPipeline': {
+      sdk: 'llamaindex',
+      members: { run: { site: { kind: 'llm-call', operation: 'embeddings' } } },
+      notRequests: { 'the pipeline’s cache of transformed nodes': ['cache.*'], 'reads the input documents and nodes (from the reader or docstore)': ['prepareInput'] },
+    },
     'llamaindex.EventWorkflow': { sdk: 'llamaindex', members: { createContext: { returns: 'llamaindex.WorkflowContext' } } },
     // `const { sendEvent, stream } = workflow.createContext(); sendEvent(startEvent.with(input))` starts a run.
     'llamaindex.WorkflowContext': { sdk: 'llamaindex', members: { sendEvent: { site: { kind: 'kickoff', operation: 'invoke_workflow' } } } },
@@ -124,12 +135,55 @@ export const llamaindex: PackageModel = {
         queryEngine: { returns: 'llamaindex.QueryEngine' },
         asChatEngine: { returns: 'llamaindex.ChatEngine' },
       },
+      notRequests: {
+        // Not followed by the catalog: `retrieve()` on the retriever embeds the query (vector index).
+        'returns a retriever over the index': ['asRetriever', 'retriever'],
+        'wraps a query engine over the index as an agent tool: it runs when an agent calls the tool': ['asQueryTool', 'queryTool'],
+        'document-store and vector-store management (deleting nodes and documents, reading what was ingested)': ['deleteRefDoc', 'deleteNodes', 'deleteNode', 'getRefDocInfo'],
+        // A summary index keeps the nodes as they are (`indexStruct.addNode`): no model.
+        'stores the nodes in the index as they are': ['insert', 'insertNodes'],
+      },
+    },
+    // `insert(document)` → `insertNodes(nodes)` → `getNodeEmbeddingResults(nodes)` → the embedding model; `buildIndexFromNodes` inserts.
+    [VECTOR_INDEX]: {
+      sdk: 'llamaindex',
+      extends: INDEX,
+      members: Object.fromEntries(['insert', 'insertNodes', 'buildIndexFromNodes', 'getNodeEmbeddingResults'].map((m) => [m, { site: { kind: 'llm-call', operation: 'embeddings' } } satisfies MemberSpec])),
+    },
+    // `insert(document)` → `insertNodes(nodes)` → `KeywordTableIndex.extractKeywords(text)` → `Settings.llm.complete(...)` per node.
+    [KEYWORD_INDEX]: {
+      sdk: 'llamaindex',
+      extends: INDEX,
+      members: Object.fromEntries(['insert', 'insertNodes'].map((m) => [m, { site: { kind: 'llm-call', operation: 'text_completion' } } satisfies MemberSpec])),
     },
     // Retrieval, then a synthesis call to the LLM.
-    'llamaindex.QueryEngine': { sdk: 'llamaindex', members: { query: { site: { kind: 'llm-call', operation: 'chat' } } } },
-    'llamaindex.ChatEngine': { sdk: 'llamaindex', members: { chat: { site: { kind: 'llm-call', operation: 'chat' } } } },
+    'llamaindex.QueryEngine': {
+      sdk: 'llamaindex',
+      members: {
+        query: { site: { kind: 'llm-call', operation: 'chat' } },
+        // `RetrieverQueryEngine.retrieve(params)` → `retriever.retrieve(...)`: a vector index's retriever embeds the query.
+        retrieve: { site: { kind: 'llm-call', operation: 'embeddings' } },
+      },
+      notRequests: { 'the engine’s prompt templates': ['getPrompts', 'updatePrompts', 'validatePrompts'] },
+    },
+    'llamaindex.ChatEngine': {
+      sdk: 'llamaindex',
+      members: { chat: { site: { kind: 'llm-call', operation: 'chat' } } },
+      notRequests: { 'clears the engine’s chat history': ['reset'], 'the engine’s prompt templates': ['getPrompts', 'updatePrompts', 'validatePrompts'] },
+    },
     // ReActAgent / OpenAIAgent (agent runner API): one agent's reasoning loop.
-    'llamaindex.Agent': { sdk: 'llamaindex', members: { chat: { site: { kind: 'task-execution', operation: 'invoke_agent' } } } },
+    'llamaindex.Agent': {
+      sdk: 'llamaindex',
+      members: {
+        chat: { site: { kind: 'task-execution', operation: 'invoke_agent' } },
+        // `chat()` is built on it: `createTask(message)` returns the stream of the task's steps, each a call to the LLM (`taskHandler`).
+        createTask: { site: { kind: 'task-execution', operation: 'invoke_agent' } },
+      },
+      notRequests: {
+        'the agent’s state: its store, chat history and tools': ['createStore', 'reset', 'getTools'],
+        'the step function the runner calls for each step of a task (inside createTask and chat)': ['taskHandler'],
+      },
+    },
     // `agent({...})`: a single-agent workflow.
     'llamaindex.AgentWorkflow': {
       sdk: 'llamaindex',
