@@ -32,6 +32,9 @@ const tracing: Record<string, MemberSpec> = {
 };
 const openaiExporter: Record<string, MemberSpec> = { setDefaultOpenAITracingExporter: processors('setDefaultOpenAITracingExporter') };
 
+/** The runner's lifecycle events (`agent_start`, `agent_end`, `agent_handoff`, ...): listeners, no request. */
+const runnerNotRequests: Record<string, string[]> = { 'the runner’s event emitter (lifecycle events of its runs)': ['on', 'off', 'once', 'emit'] };
+
 /** The OpenAI Agents SDK (`@openai/agents`). */
 export const openaiAgents: PackageModel = {
   id: 'openai-agents',
@@ -48,7 +51,7 @@ export const openaiAgents: PackageModel = {
     '@temporalio/openai-agents/workflow': { TemporalOpenAIRunner: { new: 'openai-agents.CoreRunner', annotation: 'openai-agents.CoreRunner' } },
   },
   types: {
-    'openai-agents.Runner': { sdk: 'openai-agents', members: { run: runSite } },
-    'openai-agents.CoreRunner': { sdk: 'openai-agents', members: { run: coreRunSite } },
+    'openai-agents.Runner': { sdk: 'openai-agents', members: { run: runSite }, notRequests: runnerNotRequests },
+    'openai-agents.CoreRunner': { sdk: 'openai-agents', members: { run: coreRunSite }, notRequests: runnerNotRequests },
   },
 };
