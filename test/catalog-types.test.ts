@@ -17,8 +17,20 @@ const catalog = new CatalogIndex(sdkModels);
 const installed = installedPackages();
 const roots = surfaceRoots(sdkModels);
 
-/** SDK models whose published types the test walks; each must have at least one package installed. */
-const WALKED = ['ai', 'openai', 'anthropic', 'groq', 'mistral', 'cohere', 'google-genai', 'google-generative-ai', 'ollama', 'bedrock', 'sagemaker', 'together', 'replicate', 'huggingface', 'fal', 'google-cloud-vertexai', 'tanstack-ai', 'vscode-lm'];
+/**
+ * SDK models whose published types the test walks; each must have at least one package installed. The
+ * provider SDKs, then the agent frameworks (from the packages the catalog's modules name: `@langchain/core`
+ * for LangChain's models, prompts and runnables; `@langchain/langgraph`; `llamaindex`; `@openai/agents`).
+ *
+ * Not walked: `http` (raw `fetch`/axios requests to model endpoints: no package, no type to walk); and,
+ * for the size of their install, `mastra` (`@mastra/core`, about 120 MB more in node_modules), `kaibanjs`
+ * (about 215 MB: a second LangChain with its community integrations), `inngest` and `agent-kit` (about
+ * 230 MB: Inngest v4 depends on the OpenTelemetry auto-instrumentations).
+ */
+const WALKED = [
+  ...['ai', 'openai', 'anthropic', 'groq', 'mistral', 'cohere', 'google-genai', 'google-generative-ai', 'ollama', 'bedrock', 'sagemaker', 'together', 'replicate', 'huggingface', 'fal', 'google-cloud-vertexai', 'tanstack-ai', 'vscode-lm'],
+  ...['langchain', 'langgraph', 'llamaindex', 'openai-agents'],
+];
 
 const byPackage = new Map<string, SurfaceRoot[]>();
 for (const r of roots) {
