@@ -177,6 +177,14 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
   const methods: WalkedMethod[] = [];
   const missingExports: string[] = [];
   const seen = new Set<string>();
+  /** The package whose files declare a root's export: a class re-exported from a sibling package (`@openai/agents` → `@openai/agents-core`) brings its resources along. */
+  const declaringPackage = (sym: ts.Symbol): void => {
+    for (const d of sym.declarations ?? []) {
+      const f = d.getSourceFile().fileName.split(path.sep).join('/');
+      const m = /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f);
+      if (m && !pkgDirs.includes(m[1]!)) pkgDirs.push(m[1]!);
+    }
+  };
 
   const walkType = (t: ts.Type, type: string, prefix: string[], via: string, depth: number, stack: Set<ts.Type>): void => {
     if (depth > 8 || stack.has(t)) return;
@@ -217,6 +225,7 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
   const moduleSymbols = file.statements
     .filter(ts.isImportDeclaration)
     .map((d) => ({ spec: (d.moduleSpecifier as ts.StringLiteral).text, sym: checker.getSymbolAtLocation(d.moduleSpecifier) }));
+  const instances: { root: SurfaceRoot; target: ts.Symbol }[] = [];
   for (const root of roots) {
     const spec = specifierOf(root.module);
     const mod = moduleSymbols.find((m) => m.spec === spec)?.sym;
@@ -242,6 +251,11 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
       continue;
     }
     const target = exp.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exp) : exp;
+    declaringPackage(target);
+    instances.push({ root, target });
+  }
+  // Walked once every root's declaring package is known, so the order of the roots changes nothing.
+  for (const { root, target } of instances) {
     const t = checker.getTypeOfSymbol(target);
     let instance: ts.Type | undefined;
     if (root.via === 'is') instance = t;

@@ -14,6 +14,11 @@ const VECTOR_INDEX = 'llamaindex.VectorIndex';
 /** `KeywordTableIndex`: inserting nodes asks `Settings.llm` for their keywords (`extractKeywords`: `llm.complete`). */
 const KEYWORD_INDEX = 'llamaindex.KeywordIndex';
 
+/** A vector index's retriever: `retrieve(query)` embeds the query with the index's embedding model, then queries the vector stores. */
+const RETRIEVER = 'llamaindex.Retriever';
+/** A query engine's response synthesizer: `synthesize({ query, nodes })` asks its LLM for the answer. */
+const SYNTHESIZER = 'llamaindex.ResponseSynthesizer';
+
 const llm: MemberSpec = { new: LLM, annotation: LLM };
 const emb: MemberSpec = { new: EMB, annotation: EMB };
 const index: MemberSpec = { new: INDEX, annotation: INDEX };
@@ -117,7 +122,11 @@ export const llamaindex: PackageModel = {
     'llamaindex.IngestionPipeline': {
       sdk: 'llamaindex',
       members: { run: { site: { kind: 'llm-call', operation: 'embeddings' } } },
-      notRequests: { 'the pipeline’s cache of transformed nodes': ['cache.*'], 'reads the input documents and nodes (from the reader or docstore)': ['prepareInput'] },
+      notRequests: {
+        'the pipeline’s cache of transformed nodes': ['cache.*'],
+        'reads the input documents and nodes (from the reader or docstore)': ['prepareInput', 'reader.loadData'],
+        'the stores run() writes the nodes to (document store, vector stores and their clients)': ['docStore.*', 'vectorStore.*', 'vectorStores.*'],
+      },
     },
     'llamaindex.EventWorkflow': { sdk: 'llamaindex', members: { createContext: { returns: 'llamaindex.WorkflowContext' } } },
     // `const { sendEvent, stream } = workflow.createContext(); sendEvent(startEvent.with(input))` starts a run.
@@ -136,8 +145,15 @@ export const llamaindex: PackageModel = {
         asChatEngine: { returns: 'llamaindex.ChatEngine' },
       },
       notRequests: {
-        // Not followed by the catalog: `retrieve()` on the retriever embeds the query (vector index).
+        // A vector index's retriever embeds the query (`llamaindex.VectorIndex`); a summary index's returns the stored nodes.
         'returns a retriever over the index': ['asRetriever', 'retriever'],
+        'the index’s storage (document store, index store, vector stores and their clients, the index structure): reads and writes of stored nodes and vectors; a vector store’s query takes an embedding already made': [
+          'storageContext.*',
+          'docStore.*',
+          'indexStore.*',
+          'vectorStores.*',
+          'indexStruct.*',
+        ],
         'wraps a query engine over the index as an agent tool: it runs when an agent calls the tool': ['asQueryTool', 'queryTool'],
         'document-store and vector-store management (deleting nodes and documents, reading what was ingested)': ['deleteRefDoc', 'deleteNodes', 'deleteNode', 'getRefDocInfo'],
         // A summary index keeps the nodes as they are (`indexStruct.addNode`): no model.
@@ -148,7 +164,26 @@ export const llamaindex: PackageModel = {
     [VECTOR_INDEX]: {
       sdk: 'llamaindex',
       extends: INDEX,
-      members: Object.fromEntries(['insert', 'insertNodes', 'buildIndexFromNodes', 'getNodeEmbeddingResults'].map((m) => [m, { site: { kind: 'llm-call', operation: 'embeddings' } } satisfies MemberSpec])),
+      members: {
+        ...Object.fromEntries(['insert', 'insertNodes', 'buildIndexFromNodes', 'getNodeEmbeddingResults'].map((m) => [m, { site: { kind: 'llm-call', operation: 'embeddings' } } satisfies MemberSpec])),
+        asRetriever: { returns: RETRIEVER },
+        retriever: { returns: RETRIEVER },
+      },
+    },
+    // `VectorIndexRetriever.retrieve` → `retrieveQuery`: the query's embedding from the index's embedding model, then the vector stores.
+    [RETRIEVER]: {
+      sdk: 'llamaindex',
+      members: { retrieve: { site: { kind: 'llm-call', operation: 'embeddings' } } },
+      notRequests: { 'the retriever’s prompt templates': ['getPrompts', 'updatePrompts', 'validatePrompts'] },
+    },
+    // `synthesize` → the LLM (`llm.chat` / `llm.complete`, by response mode) over the retrieved nodes.
+    [SYNTHESIZER]: {
+      sdk: 'llamaindex',
+      members: { synthesize: { site: { kind: 'llm-call', operation: 'chat' } }, llm: { is: LLM } },
+      notRequests: {
+        'the synthesizer’s prompt templates': ['getPrompts', 'updatePrompts', 'validatePrompts'],
+        'fits the retrieved text into the LLM’s context window: local text splitting': ['promptHelper.*'],
+      },
     },
     // `insert(document)` → `insertNodes(nodes)` → `KeywordTableIndex.extractKeywords(text)` → `Settings.llm.complete(...)` per node.
     [KEYWORD_INDEX]: {
@@ -163,13 +198,26 @@ export const llamaindex: PackageModel = {
         query: { site: { kind: 'llm-call', operation: 'chat' } },
         // `RetrieverQueryEngine.retrieve(params)` → `retriever.retrieve(...)`: a vector index's retriever embeds the query.
         retrieve: { site: { kind: 'llm-call', operation: 'embeddings' } },
+        retriever: { is: RETRIEVER },
+        responseSynthesizer: { is: SYNTHESIZER },
       },
       notRequests: { 'the engine’s prompt templates': ['getPrompts', 'updatePrompts', 'validatePrompts'] },
     },
     'llamaindex.ChatEngine': {
       sdk: 'llamaindex',
-      members: { chat: { site: { kind: 'llm-call', operation: 'chat' } } },
-      notRequests: { 'clears the engine’s chat history': ['reset'], 'the engine’s prompt templates': ['getPrompts', 'updatePrompts', 'validatePrompts'] },
+      members: {
+        chat: { site: { kind: 'llm-call', operation: 'chat' } },
+        // The LLM of a simple or context chat engine, the LLM and query engine of a condense-question one.
+        chatModel: { is: LLM },
+        llm: { is: LLM },
+        queryEngine: { is: 'llamaindex.QueryEngine' },
+      },
+      notRequests: {
+        'clears the engine’s chat history': ['reset'],
+        'the engine’s prompt templates': ['getPrompts', 'updatePrompts', 'validatePrompts', 'condenseMessagePrompt.*'],
+        // `chat()` runs them: `manageMemoryBlocks()` hands new messages to the memory blocks (a fact-extraction block asks its own LLM).
+        'the engine’s chat memory (messages and memory blocks), kept up by chat()': ['memory.*'],
+      },
     },
     // ReActAgent / OpenAIAgent (agent runner API): one agent's reasoning loop.
     'llamaindex.Agent': {
@@ -178,6 +226,7 @@ export const llamaindex: PackageModel = {
         chat: { site: { kind: 'task-execution', operation: 'invoke_agent' } },
         // `chat()` is built on it: `createTask(message)` returns the stream of the task's steps, each a call to the LLM (`taskHandler`).
         createTask: { site: { kind: 'task-execution', operation: 'invoke_agent' } },
+        llm: { is: LLM },
       },
       notRequests: {
         'the agent’s state: its store, chat history and tools': ['createStore', 'reset', 'getTools'],
