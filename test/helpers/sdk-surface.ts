@@ -63,9 +63,10 @@ export interface SurfaceRoot {
   type: string;
   /**
    * `new`: the export is a class; `is`: the export is an instance (or a namespace); `type`: the export is a
-   * type its values are annotated with; `module`: the module's exported functions and classes.
+   * type its values are annotated with; `module`: the module's exported functions and classes; `call`: the
+   * export is a factory function, its (awaited) result an instance (`createReactAgent(...)`, `agent(...)`).
    */
-  via: 'new' | 'is' | 'type' | 'module';
+  via: 'new' | 'is' | 'type' | 'module' | 'call';
 }
 
 export function surfaceRoots(models: PackageModel[]): SurfaceRoot[] {
@@ -82,6 +83,7 @@ export function surfaceRoots(models: PackageModel[]): SurfaceRoot[] {
         if (spec.new) out.push({ model: model.id, module, exportName, type: spec.new, via: 'new' });
         else if (spec.is) out.push({ model: model.id, module, exportName, type: spec.is, via: 'is' });
         else if (spec.annotation) out.push({ model: model.id, module, exportName, type: spec.annotation, via: 'type' });
+        else if (spec.returns) out.push({ model: model.id, module, exportName, type: spec.returns, via: 'call' });
       }
     }
   }
@@ -260,6 +262,10 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
     let instance: ts.Type | undefined;
     if (root.via === 'is') instance = t;
     else if (root.via === 'type') instance = checker.getDeclaredTypeOfSymbol(target);
+    else if (root.via === 'call') {
+      const call = t.getCallSignatures()[0];
+      instance = call && awaited(checker, call.getReturnType());
+    }
     else {
       const ctor = t.getConstructSignatures()[0];
       instance = ctor ? ctor.getReturnType() : checker.getDeclaredTypeOfSymbol(target);

@@ -47,6 +47,13 @@ const workflow: Record<string, MemberSpec> = {
   'AgentWorkflow.fromTools': agentFactory,
 };
 
+/** `runStream` is `createContext()` then `sendEvent(startAgentEvent.with(...))`: the same run, written out. */
+const agentWorkflowSteps: Record<string, MemberSpec> = { createContext: { returns: 'llamaindex.WorkflowContext' } };
+const agentWorkflowNotRequests: Record<string, string[]> = {
+  'registers a handler for events of the underlying workflow': ['handle'],
+  'the workflow’s agents and the handoff tools between them': ['addAgent', 'getAgents', 'createHandoffTool'],
+};
+
 /** LlamaIndex.TS: LLMs and embeddings, query and chat engines over indices, agents and agent workflows. */
 export const llamaindex: PackageModel = {
   id: 'llamaindex',
@@ -128,9 +135,17 @@ export const llamaindex: PackageModel = {
         'the stores run() writes the nodes to (document store, vector stores and their clients)': ['docStore.*', 'vectorStore.*', 'vectorStores.*'],
       },
     },
-    'llamaindex.EventWorkflow': { sdk: 'llamaindex', members: { createContext: { returns: 'llamaindex.WorkflowContext' } } },
+    'llamaindex.EventWorkflow': {
+      sdk: 'llamaindex',
+      members: { createContext: { returns: 'llamaindex.WorkflowContext' } },
+      notRequests: { 'registers a handler for events: the workflow’s work, run when sendEvent delivers a matching event': ['handle'] },
+    },
     // `const { sendEvent, stream } = workflow.createContext(); sendEvent(startEvent.with(input))` starts a run.
-    'llamaindex.WorkflowContext': { sdk: 'llamaindex', members: { sendEvent: { site: { kind: 'kickoff', operation: 'invoke_workflow' } } } },
+    'llamaindex.WorkflowContext': {
+      sdk: 'llamaindex',
+      members: { sendEvent: { site: { kind: 'kickoff', operation: 'invoke_workflow' } } },
+      notRequests: { 'the events a run emits: reading the stream waits on the run sendEvent started': ['stream.*'] },
+    },
     [EMB]: {
       sdk: 'llamaindex',
       members: Object.fromEntries(
@@ -236,12 +251,14 @@ export const llamaindex: PackageModel = {
     // `agent({...})`: a single-agent workflow.
     'llamaindex.AgentWorkflow': {
       sdk: 'llamaindex',
-      members: { run: { site: { kind: 'task-execution', operation: 'invoke_agent' } }, runStream: { site: { kind: 'task-execution', operation: 'invoke_agent' } } },
+      members: { run: { site: { kind: 'task-execution', operation: 'invoke_agent' } }, runStream: { site: { kind: 'task-execution', operation: 'invoke_agent' } }, ...agentWorkflowSteps },
+      notRequests: agentWorkflowNotRequests,
     },
     // `multiAgent({...})` / `new AgentWorkflow({ agents })`: agents handing off to each other.
     'llamaindex.MultiAgentWorkflow': {
       sdk: 'llamaindex',
-      members: { run: { site: { kind: 'kickoff', operation: 'invoke_workflow' } }, runStream: { site: { kind: 'kickoff', operation: 'invoke_workflow' } } },
+      members: { run: { site: { kind: 'kickoff', operation: 'invoke_workflow' } }, runStream: { site: { kind: 'kickoff', operation: 'invoke_workflow' } }, ...agentWorkflowSteps },
+      notRequests: agentWorkflowNotRequests,
     },
   },
 };
