@@ -19,8 +19,9 @@ const roots = surfaceRoots(sdkModels);
 
 /**
  * SDK models whose published types the test walks; each must have at least one package installed. The
- * provider SDKs, then the agent frameworks (from the packages the catalog's modules name: `@langchain/core`
- * for LangChain's models, prompts and runnables; `@langchain/langgraph`; `llamaindex` and `@llamaindex/workflow`; `@openai/agents`).
+ * provider SDKs, then the agent frameworks, through the packages the catalog's modules name:
+ * `@langchain/core` (LangChain's models, prompts and runnables) and `langchain` (`createAgent`,
+ * `initChatModel`); `@langchain/langgraph`; `llamaindex` and `@llamaindex/workflow`; `@openai/agents`.
  *
  * Not walked: `http` (raw `fetch`/axios requests to model endpoints: no package, no type to walk); and,
  * for the size of their install, `mastra` (`@mastra/core`, about 120 MB more in node_modules), `kaibanjs`

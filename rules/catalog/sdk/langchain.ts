@@ -331,6 +331,10 @@ export const langchain: PackageModel = {
     'langchain.Agent': {
       sdk: 'langchain',
       members: { ...sites(['invoke', 'stream', 'streamEvents'], 'task-execution', 'invoke_agent'), withConfig: { returnsSelf: true, returnsOptions: withConfigCallbacks } },
+      notRequests: {
+        'draws the agent’s graph (Mermaid text, or a PNG rendered from it)': ['drawMermaid', 'drawMermaidPng'],
+        'declared to throw (typed never): state and subgraphs are read on the compiled graph, not the agent': ['getGraphAsync', 'getState', 'getStateHistory', 'getSubgraphs', 'getSubgraphsAsync', 'updateState'],
+      },
     },
     'langchain.AgentExecutor': {
       sdk: 'langchain',
