@@ -91,6 +91,103 @@ const functional: Record<string, MemberSpec> = {
   },
 };
 
+/**
+ * The rest of `@langchain/langgraph`'s exports (checked against its published types by
+ * test/catalog-types.test.ts): a run happens only through a compiled graph (`compile()`, `entrypoint()`).
+ */
+const moduleNotRequests: Record<string, string[]> = {
+  'the graph’s state: schemas, channels and reducers that declare and merge it': [
+    'Annotation',
+    'AnnotationRoot',
+    'StateSchema',
+    'AnyValue',
+    'BaseChannel',
+    'BinaryOperatorAggregate',
+    'DeltaChannel',
+    'DeltaValue',
+    'DynamicBarrierValue',
+    'EphemeralValue',
+    'LastValue',
+    'NamedBarrierValue',
+    'ReducedValue',
+    'Topic',
+    'UntrackedValue',
+    'UntrackedValueChannel',
+    'Overwrite',
+    'addMessages',
+    'messagesStateReducer',
+    'messagesDeltaReducer',
+    'pushMessage',
+    'getJsonSchemaFromSchema',
+    'getSchemaDefaultGetter',
+    'isSerializableSchema',
+    'isStandardSchema',
+  ],
+  'checkpointers and stores: persistence of threads and long-term memory': [
+    'BaseCheckpointSaver',
+    'MemorySaver',
+    'BaseStore',
+    'InMemoryStore',
+    'AsyncBatchedStore',
+    'copyCheckpoint',
+    'emptyCheckpoint',
+    'isCheckpointEnvelope',
+  ],
+  'control flow inside a run (commands, sends, interrupts, draining) and what a node reads of its run': [
+    'Command',
+    'CommandInstance',
+    'Send',
+    'ParentCommand',
+    'interrupt',
+    'isCommand',
+    'isParentCommand',
+    'isInterrupted',
+    'isInvalidResume',
+    '_markInvalidResume',
+    'RunControl',
+    'getConfig',
+    'getCurrentTaskInput',
+    'getPreviousState',
+    'getStore',
+    'getWriter',
+    'writer',
+  ],
+  'errors and interrupts a run throws': [
+    'GraphBubbleUp',
+    'GraphDrained',
+    'GraphInterrupt',
+    'NodeInterrupt',
+    'RemoteException',
+    'isGraphBubbleUp',
+    'isGraphDrained',
+    'isGraphInterrupt',
+    'isNodeError',
+    'isNodeTimeoutError',
+    'isUnknownInterruptError',
+  ],
+  'stream plumbing: the events, transformers and run streams a run emits': [
+    'ChatModelStreamImpl',
+    'EventLog',
+    'StreamChannel',
+    'GraphRunStream',
+    'SubgraphRunStream',
+    'convertToProtocolEvent',
+    'createGraphRunStream',
+    'createLifecycleTransformer',
+    'createMessagesTransformer',
+    'createSubgraphDiscoveryTransformer',
+    'createValuesTransformer',
+    'filterLifecycleEntries',
+    'filterSubgraphHandles',
+    'getSubgraphsSeenSet',
+    'isNativeTransformer',
+  ],
+  // A handler the project extends to observe interrupts and resumes: it exports nothing by itself.
+  'a base callback handler for a run’s interrupts and resumes': ['GraphCallbackHandler'],
+  // Not followed: a graph built by hand from `new Pregel({ nodes, channels })` rather than compiled.
+  'the compiled-graph classes: a graph comes from compile() or entrypoint(), whose runs are the sites': ['Pregel', 'PregelNode', 'CompiledGraph', 'CompiledStateGraph'],
+};
+
 /** LangGraph.js: graph builders, compiled graphs, the functional API and the prebuilt agents. */
 export const langgraph: PackageModel = {
   id: 'langgraph',
@@ -111,12 +208,24 @@ export const langgraph: PackageModel = {
       MessageGraph: builder,
       ...functional,
     },
-    '@langchain/langgraph/prebuilt': { createReactAgent: { returns: AGENT } },
+    // The older prebuilt loops (`createAgentExecutor` over an agent runnable, the deprecated `createFunctionCallingExecutor`) compile to the same kind of graph.
+    '@langchain/langgraph/prebuilt': { createReactAgent: { returns: AGENT }, createAgentExecutor: { returns: AGENT }, createFunctionCallingExecutor: { returns: AGENT } },
     // Multi-agent builders return an uncompiled StateGraph.
     '@langchain/langgraph-supervisor': { createSupervisor: { returns: PREBUILT_BUILDER } },
     '@langchain/langgraph-swarm': { createSwarm: { returns: PREBUILT_BUILDER } },
   },
   types: {
+    'module:@langchain/langgraph': { sdk: 'langgraph', members: {}, notRequests: moduleNotRequests },
+    'module:@langchain/langgraph/prebuilt': {
+      sdk: 'langgraph',
+      members: {},
+      notRequests: {
+        'runs the tools an agent asked for, and routes to them': ['ToolNode', 'ToolExecutor', 'toolsCondition'],
+        'the prebuilt agent’s state schema': ['createReactAgentAnnotation'],
+        // Deprecated (moved to `langchain`); its result is not followed.
+        'wraps a chat model to put the agent’s name into its messages: its calls are the model’s': ['withAgentName'],
+      },
+    },
     [BUILDER]: {
       sdk: 'langgraph',
       members: {
