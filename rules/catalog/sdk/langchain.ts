@@ -84,6 +84,63 @@ const localHandlerNotRequests: Record<string, string[]> = {
   serialisation: ['toJSON', 'toJSONNotImplemented'],
 };
 
+/** The rest of the `langchain` (1.x) entry point: an agent's requests are its runs (`createAgent(...).invoke`). */
+const langchainModuleNotRequests: Record<string, string[]> = {
+  'messages, documents and local message utilities (filtering, trimming, approximate token counts, the context template tag)': [
+    'AIMessage',
+    'AIMessageChunk',
+    'BaseMessage',
+    'BaseMessageChunk',
+    'HumanMessage',
+    'HumanMessageChunk',
+    'SystemMessage',
+    'SystemMessageChunk',
+    'ToolMessage',
+    'ToolMessageChunk',
+    'Document',
+    'filterMessages',
+    'trimMessages',
+    'countTokensApproximately',
+    'context',
+  ],
+  'tool classes: definitions an agent calls': ['StructuredTool', 'DynamicStructuredTool', 'DynamicTool', 'Tool'],
+  'structured-output strategies for createAgent': ['ProviderStrategy', 'ToolStrategy', 'providerStrategy', 'toolStrategy', 'applyStrategy'],
+  // A middleware that calls a model itself (summarization, tool selection, moderation, tool emulation, fallbacks) does so inside the agent's run.
+  'agent middleware: hooks an agent runs around its model and tool calls, and their helpers': [
+    'createMiddleware',
+    'anthropicPromptCachingMiddleware',
+    'bedrockPromptCachingMiddleware',
+    'contextEditingMiddleware',
+    'ClearToolUsesEdit',
+    'dynamicSystemPromptMiddleware',
+    'humanInTheLoopMiddleware',
+    'llmToolSelectorMiddleware',
+    'modelCallLimitMiddleware',
+    'modelFallbackMiddleware',
+    'modelRetryMiddleware',
+    'openAIModerationMiddleware',
+    'piiMiddleware',
+    'piiRedactionMiddleware',
+    'providerToolSearchMiddleware',
+    'summarizationMiddleware',
+    'todoListMiddleware',
+    'toolCallLimitMiddleware',
+    'toolEmulatorMiddleware',
+    'toolErrorMiddleware',
+    'toolRetryMiddleware',
+    'detectCreditCard',
+    'detectEmail',
+    'detectIP',
+    'detectMacAddress',
+    'detectUrl',
+    'resolveRedactionRule',
+  ],
+  'stream transformers of an agent’s run': ['createSubagentTransformer', 'createToolCallTransformer'],
+  'a fake chat model for tests: answers from a script, no request': ['FakeToolCallingModel', 'fakeModel'],
+  'the agent class createAgent returns (its runs are the sites)': ['ReactAgent'],
+  'long-term memory store': ['InMemoryStore'],
+};
+
 const CHAT = 'langchain.ChatModel';
 const LLM = 'langchain.LLM';
 const EMB = 'langchain.Embeddings';
@@ -271,6 +328,7 @@ export const langchain: PackageModel = {
     'langchain/chat_models/': { 'Chat*': chat },
   },
   types: {
+    'module:langchain': { sdk: 'langchain', members: {}, notRequests: langchainModuleNotRequests },
     [LOCAL_HANDLER]: { sdk: 'langchain', members: {}, notRequests: localHandlerNotRequests },
     [CHAT]: {
       sdk: 'langchain',
