@@ -39,6 +39,23 @@ const prefixed = (name: string, members: Record<string, MemberSpec>) => Object.f
 /** Event-driven workflows (`@llamaindex/workflow-core`): sending the start event through a context runs the handlers. */
 const workflowCore: Record<string, MemberSpec> = { createWorkflow: { returns: 'llamaindex.EventWorkflow' } };
 
+/**
+ * `run(workflow, events)`, and the deprecated `runWorkflow` / `runAndCollect` / `runStream(workflow, input, output)`:
+ * `workflow.createContext()` then `sendEvent(...)`, the run written out by the package.
+ */
+const workflowRuns: Record<string, MemberSpec> = Object.fromEntries(
+  ['run', 'runWorkflow', 'runAndCollect', 'runStream'].map((m) => [m, { site: { kind: 'kickoff', operation: 'invoke_workflow' } } satisfies MemberSpec]),
+);
+
+/** The rest of `@llamaindex/workflow`'s exports (checked against its published types by test/catalog-types.test.ts). */
+const workflowNotRequests: Record<string, string[]> = {
+  'workflow events: declaring, matching and merging them': ['workflowEvent', 'zodEvent', 'isWorkflowEvent', 'isWorkflowEventData', 'or', 'eventSource'],
+  'the stream of a run’s events, and the context a handler reads inside a run': ['WorkflowStream', 'getContext', 'extendContext'],
+  // `withState(workflow)` gives a workflow whose `createContext(state)` and `sendEvent` are the run; not followed.
+  'state middleware for a workflow': ['createStatefulMiddleware'],
+  'an agent of an agent workflow, and the handler that steps it inside the workflow’s run': ['FunctionAgent', 'agentHandler'],
+};
+
 const workflow: Record<string, MemberSpec> = {
   ...workflowCore,
   agent: agentFactory,
@@ -97,8 +114,9 @@ export const llamaindex: PackageModel = {
       AnthropicAgent: agentClass,
       ...workflow,
     },
-    '@llamaindex/workflow': workflow,
+    '@llamaindex/workflow': { ...workflow, ...workflowRuns },
     '@llamaindex/workflow-core': workflowCore,
+    '@llamaindex/workflow-core/stream/run': workflowRuns,
     '@llamaindex/core/ingestion': { IngestionPipeline: { new: 'llamaindex.IngestionPipeline' } },
     '@llamaindex/core/agent': { LLMAgent: agentClass },
     '@llamaindex/openai': {
@@ -117,6 +135,7 @@ export const llamaindex: PackageModel = {
     '@llamaindex/huggingface': { HuggingFaceEmbedding: emb },
   },
   types: {
+    'module:@llamaindex/workflow': { sdk: 'llamaindex', members: {}, notRequests: workflowNotRequests },
     [LLM]: {
       sdk: 'llamaindex',
       members: {
