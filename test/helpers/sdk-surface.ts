@@ -1,10 +1,12 @@
 /**
  * The published surface of an SDK, read from its own type definitions with the TypeScript compiler API.
  *
- * For every class the catalog constructs (`new: <type>`) or every ready-made instance it names (`is:`),
+ * For every class the catalog constructs (`new: <type>`), every ready-made instance it names (`is:`) and
+ * every factory whose result it types (`returns:` on a module export: `createReactAgent`, `agent`),
  * exported by a module of an installed SDK package, the walk lists the public methods reachable from an
  * instance: its own methods, and those of every resource reached through its properties
- * (`client.chat.completions.create`, `client.beta.threads.runs.stream`). A method whose catalog member
+ * (`client.chat.completions.create`, `client.beta.threads.runs.stream`), declared by the package or by the
+ * sibling package that declares the root's class (`llamaindex` re-exports `@llamaindex/core`). A method whose catalog member
  * `returns` another type (`getGenerativeModel`, `chats.create`) leads on into that type's methods. Each
  * method is then classified by the catalog: a member of the type (a site, or a step such as `returns`),
  * or listed in the type's `notRequests`; anything else is reported with its access path.
