@@ -19,6 +19,19 @@ const RETRIEVER = 'llamaindex.Retriever';
 /** A query engine's response synthesizer: `synthesize({ query, nodes })` asks its LLM for the answer. */
 const SYNTHESIZER = 'llamaindex.ResponseSynthesizer';
 
+/** A retriever that asks the LLM which nodes match (`KeywordTableLLMRetriever`: the query's keywords; `SummaryIndexLLMRetriever`: a choice among the nodes), with `llm.complete`. */
+const LLM_RETRIEVER = 'llamaindex.LLMRetriever';
+/** `CorrectnessEvaluator`, `FaithfulnessEvaluator`, `RelevancyEvaluator`: `evaluate` asks the LLM to judge a response. */
+const EVALUATOR = 'llamaindex.Evaluator';
+/** Metadata extractors (`TitleExtractor`, `SummaryExtractor`, ...): `extract` asks the LLM (`llm.complete`) once per node. */
+const EXTRACTOR = 'llamaindex.Extractor';
+/** `LLMSingleSelector` / `LLMMultiSelector`: `select` asks the LLM (`llm.complete`) to pick among choices (a router query engine's selector). */
+const SELECTOR = 'llamaindex.Selector';
+/** `LLMQuestionGenerator`: `generate` asks the LLM (`llm.complete`) for sub-questions (a sub-question query engine's generator). */
+const QUESTION_GENERATOR = 'llamaindex.QuestionGenerator';
+/** `JinaAIReranker`: `rerank` / `postprocessNodes` POST to Jina AI's rerank API (`https://api.jina.ai/v1/rerank`). */
+const RERANKER = 'llamaindex.Reranker';
+
 const llm: MemberSpec = { new: LLM, annotation: LLM };
 const emb: MemberSpec = { new: EMB, annotation: EMB };
 const index: MemberSpec = { new: INDEX, annotation: INDEX };
@@ -71,6 +84,203 @@ const agentWorkflowNotRequests: Record<string, string[]> = {
   'the workflow’s agents and the handoff tools between them': ['addAgent', 'getAgents', 'createHandoffTool'],
 };
 
+/** The classes of `llamaindex` (re-exported from its subpackages) whose instances call a model themselves. */
+const coreClasses: Record<string, MemberSpec> = {
+  CompactAndRefine: { new: SYNTHESIZER },
+  Refine: { new: SYNTHESIZER },
+  TreeSummarize: { new: SYNTHESIZER },
+  MultiModal: { new: SYNTHESIZER },
+  getResponseSynthesizer: { returns: SYNTHESIZER },
+  VectorIndexRetriever: { new: RETRIEVER },
+  KeywordTableLLMRetriever: { new: LLM_RETRIEVER },
+  SummaryIndexLLMRetriever: { new: LLM_RETRIEVER },
+  RouterQueryEngine: { new: 'llamaindex.QueryEngine' },
+  SubQuestionQueryEngine: { new: 'llamaindex.QueryEngine' },
+  CorrectnessEvaluator: { new: EVALUATOR },
+  FaithfulnessEvaluator: { new: EVALUATOR },
+  RelevancyEvaluator: { new: EVALUATOR },
+  KeywordExtractor: { new: EXTRACTOR },
+  QuestionsAnsweredExtractor: { new: EXTRACTOR },
+  SummaryExtractor: { new: EXTRACTOR },
+  TitleExtractor: { new: EXTRACTOR },
+  LLMSingleSelector: { new: SELECTOR },
+  LLMMultiSelector: { new: SELECTOR },
+  getSelectorFromContext: { returns: SELECTOR },
+  LLMQuestionGenerator: { new: QUESTION_GENERATOR },
+  JinaAIReranker: { new: RERANKER },
+  // Runs the transformations over the nodes, as `IngestionPipeline.run` does: embedding models and LLM extractors.
+  runTransformations: { site: { kind: 'llm-call', operation: 'embeddings' } },
+};
+
+/** The rest of the `llamaindex` entry point (checked against its published types by test/catalog-types.test.ts). */
+const llamaindexModuleNotRequests: Record<string, string[]> = {
+  'base classes the project (or a provider package) extends: its own implementations are what runs': [
+    'BaseLLM',
+    'ToolCallLLM',
+    'LiveLLM',
+    'LiveLLMSession',
+    'BaseEmbedding',
+    'MultiModalEmbedding',
+    'BaseChatEngine',
+    'BaseQueryEngine',
+    'BaseSynthesizer',
+    'BaseRetriever',
+    'BaseExtractor',
+    'BaseIndex',
+    'BaseSelector',
+    'BaseMemory',
+    'BaseMemoryBlock',
+    'BasePromptTemplate',
+    'PromptMixin',
+    'TransformComponent',
+    'RollbackableTransformComponent',
+    'NodeParser',
+    'TextSplitter',
+    'MetadataAwareTextSplitter',
+  ],
+  // Not followed: a summary buffer, a fact-extraction block or a vector block calls its own LLM or embedding model when the engine or agent updates the memory in a chat.
+  'chat memory and memory blocks, updated by the chat engines and agents that hold them': [
+    'Memory',
+    'createMemory',
+    'loadMemory',
+    'ChatMemoryBuffer',
+    'ChatSummaryMemoryBuffer',
+    'StaticMemoryBlock',
+    'FactExtractionMemoryBlock',
+    'VectorMemoryBlock',
+    'staticBlock',
+    'factExtractionBlock',
+    'vectorBlock',
+    'ChatMessageAdapter',
+    'VercelMessageAdapter',
+    'BaseChatStore',
+    'SimpleChatStore',
+  ],
+  'the agent runner’s internals: the workers and step functions an agent’s chat/createTask runs (a step calls the LLM it is given)': [
+    'AgentRunner',
+    'AgentWorker',
+    'LLMAgentWorker',
+    'ReACTAgentWorker',
+    'stepTools',
+    'stepToolsStreaming',
+    'callTool',
+    'validateAgentParams',
+  ],
+  'tools an agent calls (a query engine tool runs its engine when the agent calls it)': ['FunctionTool', 'tool', 'QueryEngineTool', 'SimpleToolNodeMapping'],
+  // `ObjectIndex.fromObjects(...)` builds a vector index over the objects (embedding them); not followed.
+  'an index over tools or other objects, built on a vector index': ['ObjectIndex'],
+  'retrieves a context chat engine’s context through the retriever it is given': ['DefaultContextGenerator'],
+  'retrievers that match stored keywords or return every node, and their local keyword extraction: no model': [
+    'KeywordTableSimpleRetriever',
+    'KeywordTableRAKERetriever',
+    'SummaryIndexRetriever',
+    'simpleExtractKeywords',
+    'rakeExtractKeywords',
+    'expandTokensWithSubtokens',
+    'extractKeywordsGivenResponse',
+    'defaultFormatNodeBatchFn',
+    'defaultParseChoiceSelectAnswerFn',
+    'defaultEvaluationParser',
+  ],
+  'documents, nodes and node parsers (text splitting): local': [
+    'BaseNode',
+    'Document',
+    'ImageDocument',
+    'ImageNode',
+    'IndexNode',
+    'TextNode',
+    'buildNodeFromSplits',
+    'jsonToNode',
+    'splitNodesByType',
+    'metadataDictToNode',
+    'nodeToMetadata',
+    'MarkdownNodeParser',
+    'SentenceSplitter',
+    'SentenceWindowNodeParser',
+    'SimpleNodeParser',
+    'TokenTextSplitter',
+    'CodeSplitter',
+    'HTMLNodeParser',
+    'splitByChar',
+    'splitByPhraseRegex',
+    'splitByRegex',
+    'splitBySentenceTokenizer',
+    'splitBySep',
+    'truncateText',
+    'truncateMaxTokens',
+  ],
+  'storage: document, index, key-value and vector stores, and the index structures kept in them': [
+    'storageContextFromDefaults',
+    'BaseDocumentStore',
+    'KVDocumentStore',
+    'SimpleDocumentStore',
+    'docToJson',
+    'isValidDocJson',
+    'jsonToDoc',
+    'BaseIndexStore',
+    'KVIndexStore',
+    'SimpleIndexStore',
+    'BaseKVStore',
+    'BaseInMemoryKVStore',
+    'SimpleKVStore',
+    'BaseVectorStore',
+    'SimpleVectorStore',
+    'IndexDict',
+    'IndexList',
+    'IndexStruct',
+    'KeywordTable',
+    'jsonToIndexStruct',
+    'escapeLikeString',
+    'parseArrayValue',
+    'parseNumberValue',
+    'parsePrimitiveValue',
+    'validateIsFlat',
+    'exists',
+    'walk',
+  ],
+  'ingestion bookkeeping: the cache, de-duplication strategies and writing nodes to the stores': [
+    'IngestionCache',
+    'DuplicatesStrategy',
+    'UpsertsStrategy',
+    'UpsertsAndDeleteStrategy',
+    'createDocStoreStrategy',
+    'classify',
+    'getTransformationHash',
+    'addNodesToVectorStores',
+  ],
+  'vector maths over embeddings already made, and batching of an embedding function it is given': ['similarity', 'getTopKEmbeddings', 'getTopKMMREmbeddings', 'batchEmbeddings'],
+  'prompt templates, prompt fitting and output parsing: local': ['PromptTemplate', 'PromptHelper', 'getBiggestPrompt', 'SubQuestionOutputParser', 'parseJsonMarkdown', 'createMessageContent', 'toToolDescriptions'],
+  'node post-processors that filter or rewrite retrieved nodes locally': ['SimilarityPostprocessor', 'MetadataReplacementPostProcessor'],
+  'responses, events and the callback manager LlamaIndex reports them to': ['EngineResponse', 'CallbackManager'],
+  'reading local files': ['FileReader'],
+  'message, stream and data utilities': [
+    'addContentPart',
+    'consumeAsyncIterable',
+    'createReadableStream',
+    'streamCallbacks',
+    'streamConverter',
+    'streamReducer',
+    'messagesToHistory',
+    'extractText',
+    'extractSingleText',
+    'extractImage',
+    'extractDataUrlComponents',
+    'getMimeTypeFromDataUrl',
+    'imageToDataUrl',
+    'blobToDataUrl',
+    'base64ToBlob',
+    'base64ToUint8Array',
+    'uint8ArrayToBase64',
+    'stringifyJSONToMessageContent',
+    'assertIsJSONValue',
+    'isAsyncIterable',
+    'isIterable',
+    'isPromise',
+    'objectEntries',
+    'prettifyError',
+  ],
+};
+
 /** LlamaIndex.TS: LLMs and embeddings, query and chat engines over indices, agents and agent workflows. */
 export const llamaindex: PackageModel = {
   id: 'llamaindex',
@@ -80,6 +290,7 @@ export const llamaindex: PackageModel = {
   docs: 'https://ts.llamaindex.ai/docs/llamaindex/modules/observability',
   modules: {
     llamaindex: {
+      ...coreClasses,
       'Settings.llm': { is: LLM },
       'Settings.embedModel': { is: EMB },
       VectorStoreIndex: vectorIndex,
@@ -136,6 +347,49 @@ export const llamaindex: PackageModel = {
   },
   types: {
     'module:@llamaindex/workflow': { sdk: 'llamaindex', members: {}, notRequests: workflowNotRequests },
+    'module:llamaindex': { sdk: 'llamaindex', members: {}, notRequests: llamaindexModuleNotRequests },
+    [LLM_RETRIEVER]: {
+      sdk: 'llamaindex',
+      // `getKeywords(query)` is the keyword retriever's `llm.complete` on its own.
+      members: { retrieve: { site: { kind: 'llm-call', operation: 'text_completion' } }, getKeywords: { site: { kind: 'llm-call', operation: 'text_completion' } } },
+      notRequests: {
+        'the retriever’s prompt templates, and the helpers that format the nodes for the prompt and parse the answer': ['getPrompts', 'updatePrompts', 'validatePrompts', 'choiceSelectPrompt.*', 'formatNodeBatchFn', 'parseChoiceSelectAnswerFn'],
+        'the index the retriever reads (a keyword table or summary index: its methods are classified on the index types)': ['index.*'],
+      },
+    },
+    [EVALUATOR]: {
+      sdk: 'llamaindex',
+      members: { evaluate: { site: { kind: 'llm-call', operation: 'chat' } }, evaluateResponse: { site: { kind: 'llm-call', operation: 'chat' } } },
+      notRequests: { 'the evaluator’s prompt templates': ['getPrompts', 'updatePrompts', 'validatePrompts'] },
+    },
+    [EXTRACTOR]: {
+      sdk: 'llamaindex',
+      // `extract(nodes)` runs the extractor's per-node step (`extractKeywordsFromNodes`, `extractQuestionsFromNode`, `generateNodeSummary`): one `llm.complete` each.
+      members: {
+        ...Object.fromEntries(
+          ['extract', 'processNodes', 'extractKeywordsFromNodes', 'extractQuestionsFromNode', 'generateNodeSummary'].map((m) => [m, { site: { kind: 'llm-call', operation: 'text_completion' } } satisfies MemberSpec]),
+        ),
+        llm: { is: LLM },
+      },
+      notRequests: { 'the prompt templates the extractor formats: local': ['promptTemplate.*', 'nodeTemplate.*', 'combineTemplate.*'] },
+    },
+    [SELECTOR]: {
+      sdk: 'llamaindex',
+      members: { select: { site: { kind: 'llm-call', operation: 'text_completion' } }, llm: { is: LLM } },
+      notRequests: {
+        'the selector’s prompt template and output parser: local': ['getPrompts', 'updatePrompts', 'validatePrompts', 'prompt.*', 'outputParser.*'],
+        'wraps the selector as a query-pipeline component (it selects when the pipeline runs it)': ['asQueryComponent'],
+      },
+    },
+    [QUESTION_GENERATOR]: {
+      sdk: 'llamaindex',
+      members: { generate: { site: { kind: 'llm-call', operation: 'text_completion' } }, llm: { is: LLM } },
+      notRequests: { 'the generator’s prompt template and output parser: local': ['getPrompts', 'updatePrompts', 'validatePrompts', 'prompt.*', 'outputParser.*'] },
+    },
+    [RERANKER]: {
+      sdk: 'llamaindex',
+      members: { rerank: { site: { kind: 'llm-call', operation: 'rerank' } }, postprocessNodes: { site: { kind: 'llm-call', operation: 'rerank' } } },
+    },
     [LLM]: {
       sdk: 'llamaindex',
       members: {
@@ -207,15 +461,21 @@ export const llamaindex: PackageModel = {
     // `VectorIndexRetriever.retrieve` → `retrieveQuery`: the query's embedding from the index's embedding model, then the vector stores.
     [RETRIEVER]: {
       sdk: 'llamaindex',
-      members: { retrieve: { site: { kind: 'llm-call', operation: 'embeddings' } } },
+      members: { retrieve: { site: { kind: 'llm-call', operation: 'embeddings' } }, index: { is: VECTOR_INDEX } },
       notRequests: { 'the retriever’s prompt templates': ['getPrompts', 'updatePrompts', 'validatePrompts'] },
     },
     // `synthesize` → the LLM (`llm.chat` / `llm.complete`, by response mode) over the retrieved nodes.
     [SYNTHESIZER]: {
       sdk: 'llamaindex',
-      members: { synthesize: { site: { kind: 'llm-call', operation: 'chat' } }, llm: { is: LLM } },
+      members: {
+        synthesize: { site: { kind: 'llm-call', operation: 'chat' } },
+        // What `synthesize` runs: `getResponse(query, nodes, stream)` (refine, compact, tree summarize), `complete({ prompt })` (refine's `llm.complete`).
+        getResponse: { site: { kind: 'llm-call', operation: 'chat' } },
+        complete: { site: { kind: 'llm-call', operation: 'text_completion' } },
+        llm: { is: LLM },
+      },
       notRequests: {
-        'the synthesizer’s prompt templates': ['getPrompts', 'updatePrompts', 'validatePrompts'],
+        'the synthesizer’s prompt templates': ['getPrompts', 'updatePrompts', 'validatePrompts', 'textQATemplate.*', 'refineTemplate.*', 'summaryTemplate.*'],
         'fits the retrieved text into the LLM’s context window: local text splitting': ['promptHelper.*'],
       },
     },
@@ -234,6 +494,8 @@ export const llamaindex: PackageModel = {
         retrieve: { site: { kind: 'llm-call', operation: 'embeddings' } },
         retriever: { is: RETRIEVER },
         responseSynthesizer: { is: SYNTHESIZER },
+        // A sub-question query engine's generator.
+        questionGen: { is: QUESTION_GENERATOR },
       },
       notRequests: { 'the engine’s prompt templates': ['getPrompts', 'updatePrompts', 'validatePrompts'] },
     },
