@@ -141,6 +141,67 @@ const langchainModuleNotRequests: Record<string, string[]> = {
   'long-term memory store': ['InMemoryStore'],
 };
 
+/** The rest of the `@langchain/core` entry points the catalog names (checked against their published types by test/catalog-types.test.ts). */
+const coreModuleNotRequests: Record<string, Record<string, string[]>> = {
+  '@langchain/core/prompts': {
+    'prompt templates and template rendering: local': [
+      'BasePromptTemplate',
+      'BaseStringPromptTemplate',
+      'BaseChatPromptTemplate',
+      'BaseMessagePromptTemplate',
+      'BaseMessageStringPromptTemplate',
+      'AIMessagePromptTemplate',
+      'ChatMessagePromptTemplate',
+      'HumanMessagePromptTemplate',
+      'SystemMessagePromptTemplate',
+      'DictPromptTemplate',
+      'ImagePromptTemplate',
+      'MessagesPlaceholder',
+      'PipelinePromptTemplate',
+      'StructuredPrompt',
+      'checkValidTemplate',
+      'interpolateFString',
+      'interpolateMustache',
+      'parseFString',
+      'parseMustache',
+      'parseTemplate',
+      'renderTemplate',
+    ],
+  },
+  '@langchain/core/runnables': {
+    // Not followed: `new RunnableSequence({ first, last })`, `new RunnableWithMessageHistory({ runnable })` run the model they are given, but only `RunnableSequence.from`, `pipe` and the model's own methods are sites.
+    'compositions of runnables built with their constructors: they run the runnables they are given': [
+      'RunnableSequence',
+      'RunnableMap',
+      'RunnableParallel',
+      'RunnableBranch',
+      'RunnableEach',
+      'RunnableAssign',
+      'RunnablePick',
+      'RunnableBinding',
+      'RunnableRetry',
+      'RunnableWithFallbacks',
+      'RunnableWithMessageHistory',
+      'RouterRunnable',
+      'RunnableLambda',
+      'RunnableToolLike',
+      '_coerceToRunnable',
+    ],
+    'run-config plumbing': ['ensureConfig', 'mergeConfigs', 'patchConfig', 'pickRunnableConfigKeys', 'getCallbackManagerForConfig', 'raceWithSignal'],
+  },
+  '@langchain/core/tools': { 'tool base classes, errors and type guards': ['BaseToolkit', 'ToolInputParsingException', 'isLangChainTool', 'isRunnableToolLike', 'isStructuredTool', 'isStructuredToolParams'] },
+  '@langchain/core/language_models/base': {
+    'model metadata and local token arithmetic (context sizes, tiktoken model names)': ['getModelNameForTiktoken', 'getEmbeddingContextSize', 'getModelContextSize', 'calculateMaxTokens', 'isOpenAITool'],
+    'the base class of every LangChain runnable with callbacks': ['BaseLangChain'],
+  },
+  '@langchain/core/language_models/chat_models': {},
+  '@langchain/core/language_models/llms': {},
+  '@langchain/core/embeddings': {},
+  '@langchain/core/retrievers': {},
+  '@langchain/core/callbacks/base': { 'callback plumbing': ['callbackHandlerPrefersStreaming', 'callbackHandlerPrefersChatModelStreamEvents', 'isBaseCallbackHandler'] },
+};
+const coreModuleTypes = Object.fromEntries(Object.entries(coreModuleNotRequests).map(([mod, notRequests]) => [`module:${mod}`, { sdk: 'langchain', members: {}, notRequests }]));
+
 const CHAT = 'langchain.ChatModel';
 const LLM = 'langchain.LLM';
 const EMB = 'langchain.Embeddings';
@@ -329,6 +390,7 @@ export const langchain: PackageModel = {
   },
   types: {
     'module:langchain': { sdk: 'langchain', members: {}, notRequests: langchainModuleNotRequests },
+    ...coreModuleTypes,
     [LOCAL_HANDLER]: { sdk: 'langchain', members: {}, notRequests: localHandlerNotRequests },
     [CHAT]: {
       sdk: 'langchain',
