@@ -1,10 +1,12 @@
 /**
  * The published surface of an SDK, read from its own type definitions with the TypeScript compiler API.
  *
- * For every class the catalog constructs (`new: <type>`) or every ready-made instance it names (`is:`),
+ * For every class the catalog constructs (`new: <type>`), every ready-made instance it names (`is:`) and
+ * every factory whose result it types (`returns:` on a module export: `createReactAgent`, `agent`),
  * exported by a module of an installed SDK package, the walk lists the public methods reachable from an
  * instance: its own methods, and those of every resource reached through its properties
- * (`client.chat.completions.create`, `client.beta.threads.runs.stream`). A method whose catalog member
+ * (`client.chat.completions.create`, `client.beta.threads.runs.stream`), declared by the package or by the
+ * sibling package that declares the root's class (`llamaindex` re-exports `@llamaindex/core`). A method whose catalog member
  * `returns` another type (`getGenerativeModel`, `chats.create`) leads on into that type's methods. Each
  * method is then classified by the catalog: a member of the type (a site, or a step such as `returns`),
  * or listed in the type's `notRequests`; anything else is reported with its access path.
@@ -63,9 +65,10 @@ export interface SurfaceRoot {
   type: string;
   /**
    * `new`: the export is a class; `is`: the export is an instance (or a namespace); `type`: the export is a
-   * type its values are annotated with; `module`: the module's exported functions and classes.
+   * type its values are annotated with; `module`: the module's exported functions and classes; `call`: the
+   * export is a factory function, its (awaited) result an instance (`createReactAgent(...)`, `agent(...)`).
    */
-  via: 'new' | 'is' | 'type' | 'module';
+  via: 'new' | 'is' | 'type' | 'module' | 'call';
 }
 
 export function surfaceRoots(models: PackageModel[]): SurfaceRoot[] {
@@ -82,6 +85,7 @@ export function surfaceRoots(models: PackageModel[]): SurfaceRoot[] {
         if (spec.new) out.push({ model: model.id, module, exportName, type: spec.new, via: 'new' });
         else if (spec.is) out.push({ model: model.id, module, exportName, type: spec.is, via: 'is' });
         else if (spec.annotation) out.push({ model: model.id, module, exportName, type: spec.annotation, via: 'type' });
+        else if (spec.returns) out.push({ model: model.id, module, exportName, type: spec.returns, via: 'call' });
       }
     }
   }
@@ -177,6 +181,14 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
   const methods: WalkedMethod[] = [];
   const missingExports: string[] = [];
   const seen = new Set<string>();
+  /** The package whose files declare a root's export: a class re-exported from a sibling package (`@openai/agents` → `@openai/agents-core`) brings its resources along. */
+  const declaringPackage = (sym: ts.Symbol): void => {
+    for (const d of sym.declarations ?? []) {
+      const f = d.getSourceFile().fileName.split(path.sep).join('/');
+      const m = /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f);
+      if (m && !pkgDirs.includes(m[1]!)) pkgDirs.push(m[1]!);
+    }
+  };
 
   const walkType = (t: ts.Type, type: string, prefix: string[], via: string, depth: number, stack: Set<ts.Type>): void => {
     if (depth > 8 || stack.has(t)) return;
@@ -217,6 +229,7 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
   const moduleSymbols = file.statements
     .filter(ts.isImportDeclaration)
     .map((d) => ({ spec: (d.moduleSpecifier as ts.StringLiteral).text, sym: checker.getSymbolAtLocation(d.moduleSpecifier) }));
+  const instances: { root: SurfaceRoot; target: ts.Symbol }[] = [];
   for (const root of roots) {
     const spec = specifierOf(root.module);
     const mod = moduleSymbols.find((m) => m.spec === spec)?.sym;
@@ -242,10 +255,19 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
       continue;
     }
     const target = exp.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exp) : exp;
+    declaringPackage(target);
+    instances.push({ root, target });
+  }
+  // Walked once every root's declaring package is known, so the order of the roots changes nothing.
+  for (const { root, target } of instances) {
     const t = checker.getTypeOfSymbol(target);
     let instance: ts.Type | undefined;
     if (root.via === 'is') instance = t;
     else if (root.via === 'type') instance = checker.getDeclaredTypeOfSymbol(target);
+    else if (root.via === 'call') {
+      const call = t.getCallSignatures()[0];
+      instance = call && awaited(checker, call.getReturnType());
+    }
     else {
       const ctor = t.getConstructSignatures()[0];
       instance = ctor ? ctor.getReturnType() : checker.getDeclaredTypeOfSymbol(target);

@@ -26,8 +26,12 @@ const handlers = (arg: number): OptionWiring => ({ arg, key: '', mechanism: 'cal
 const ctorCallbacks: OptionWiring[] = [callbacks(0, 'constructor-option:langchain.callbacks')];
 const withConfigCallbacks: OptionWiring[] = [callbacks(0, 'with-config:langchain.callbacks')];
 
-/** Runnable entry points: `(input, config)`; the legacy model methods take `(input, options, callbacks)`. */
-const RUN_METHODS = ['invoke', 'stream', 'batch', 'streamEvents', 'streamLog'];
+/**
+ * Runnable entry points: `(input, config)`; the legacy model methods take `(input, options, callbacks)`.
+ * `transform(inputChunks, config)` collects the streamed input and runs `_streamIterator` on it (the same
+ * request as `stream`).
+ */
+const RUN_METHODS = ['invoke', 'stream', 'batch', 'streamEvents', 'streamLog', 'transform'];
 const LEGACY_MODEL_METHODS = ['generate', 'generatePrompt', 'call', 'predict', 'predictMessages'];
 
 function sites(methods: string[], kind: SiteKind, operation: string): Record<string, MemberSpec> {
@@ -46,6 +50,157 @@ function wrappers(...extra: string[]): Record<string, MemberSpec> {
   out.withConfig = { returnsSelf: true, returnsOptions: withConfigCallbacks };
   return out;
 }
+
+/*
+ * The rest of the published surface of models and runnables (checked against @langchain/core's types by
+ * test/catalog-types.test.ts): nothing here sends a model request.
+ */
+const introspection = ['getName', 'getGraph', 'serialize', 'toJSON', 'toJSONNotImplemented'];
+const modelNotRequests: Record<string, string[]> = {
+  'introspection and serialisation of the runnable': introspection,
+  'the request parameters and LangSmith metadata the model would send, built locally': ['invocationParams', 'getLsParams', 'getLsParamsWithDefaults'],
+  'token counting with a local tokenizer (js-tiktoken): no model request': ['getNumTokens'],
+  'the model’s response cache (lookups and writes of cached generations)': ['cache.*'],
+  'the model’s retry and concurrency helper: runs the function it is given, which is the request the model method already is': ['caller.*'],
+  'wraps the runnable as a tool: it runs when an agent calls the tool': ['asTool'],
+};
+/** The callbacks of a handler that keeps runs in memory or prints them: LangChain calls them during a run. */
+const HANDLER_EVENTS = ['AgentAction', 'AgentEnd', 'ChainEnd', 'ChainError', 'ChainStart', 'LLMEnd', 'LLMError', 'LLMNewToken', 'LLMStart', 'RetrieverEnd', 'RetrieverError', 'RetrieverStart', 'Text', 'ToolEnd', 'ToolError', 'ToolStart'];
+const localHandlerNotRequests: Record<string, string[]> = {
+  'callback plumbing: LangChain calls these during a run; they record or print it': [
+    ...HANDLER_EVENTS.flatMap((e) => [`handle${e}`, `on${e}`]),
+    'handleChatModelStart',
+    'handleChatModelStreamEvent',
+    'handleCustomEvent',
+    'handleToolEvent',
+    'onRunCreate',
+    'onRunUpdate',
+    'copy',
+    'getBreadcrumbs',
+    'getParents',
+    'tapOutputIterable',
+  ],
+  'the stream of run-log patches the handler emits (a ReadableStream)': ['receiveStream.*'],
+  serialisation: ['toJSON', 'toJSONNotImplemented'],
+};
+
+/** The rest of the `langchain` (1.x) entry point: an agent's requests are its runs (`createAgent(...).invoke`). */
+const langchainModuleNotRequests: Record<string, string[]> = {
+  'messages, documents and local message utilities (filtering, trimming, approximate token counts, the context template tag)': [
+    'AIMessage',
+    'AIMessageChunk',
+    'BaseMessage',
+    'BaseMessageChunk',
+    'HumanMessage',
+    'HumanMessageChunk',
+    'SystemMessage',
+    'SystemMessageChunk',
+    'ToolMessage',
+    'ToolMessageChunk',
+    'Document',
+    'filterMessages',
+    'trimMessages',
+    'countTokensApproximately',
+    'context',
+  ],
+  'tool classes: definitions an agent calls': ['StructuredTool', 'DynamicStructuredTool', 'DynamicTool', 'Tool'],
+  'structured-output strategies for createAgent': ['ProviderStrategy', 'ToolStrategy', 'providerStrategy', 'toolStrategy', 'applyStrategy'],
+  // A middleware that calls a model itself (summarization, tool selection, moderation, tool emulation, fallbacks) does so inside the agent's run.
+  'agent middleware: hooks an agent runs around its model and tool calls, and their helpers': [
+    'createMiddleware',
+    'anthropicPromptCachingMiddleware',
+    'bedrockPromptCachingMiddleware',
+    'contextEditingMiddleware',
+    'ClearToolUsesEdit',
+    'dynamicSystemPromptMiddleware',
+    'humanInTheLoopMiddleware',
+    'llmToolSelectorMiddleware',
+    'modelCallLimitMiddleware',
+    'modelFallbackMiddleware',
+    'modelRetryMiddleware',
+    'openAIModerationMiddleware',
+    'piiMiddleware',
+    'piiRedactionMiddleware',
+    'providerToolSearchMiddleware',
+    'summarizationMiddleware',
+    'todoListMiddleware',
+    'toolCallLimitMiddleware',
+    'toolEmulatorMiddleware',
+    'toolErrorMiddleware',
+    'toolRetryMiddleware',
+    'detectCreditCard',
+    'detectEmail',
+    'detectIP',
+    'detectMacAddress',
+    'detectUrl',
+    'resolveRedactionRule',
+  ],
+  'stream transformers of an agent’s run': ['createSubagentTransformer', 'createToolCallTransformer'],
+  'a fake chat model for tests: answers from a script, no request': ['FakeToolCallingModel', 'fakeModel'],
+  'the agent class createAgent returns (its runs are the sites)': ['ReactAgent'],
+  'long-term memory store': ['InMemoryStore'],
+};
+
+/** The rest of the `@langchain/core` entry points the catalog names (checked against their published types by test/catalog-types.test.ts). */
+const coreModuleNotRequests: Record<string, Record<string, string[]>> = {
+  '@langchain/core/prompts': {
+    'prompt templates and template rendering: local': [
+      'BasePromptTemplate',
+      'BaseStringPromptTemplate',
+      'BaseChatPromptTemplate',
+      'BaseMessagePromptTemplate',
+      'BaseMessageStringPromptTemplate',
+      'AIMessagePromptTemplate',
+      'ChatMessagePromptTemplate',
+      'HumanMessagePromptTemplate',
+      'SystemMessagePromptTemplate',
+      'DictPromptTemplate',
+      'ImagePromptTemplate',
+      'MessagesPlaceholder',
+      'PipelinePromptTemplate',
+      'StructuredPrompt',
+      'checkValidTemplate',
+      'interpolateFString',
+      'interpolateMustache',
+      'parseFString',
+      'parseMustache',
+      'parseTemplate',
+      'renderTemplate',
+    ],
+  },
+  '@langchain/core/runnables': {
+    // Not followed: `new RunnableSequence({ first, last })`, `new RunnableWithMessageHistory({ runnable })` run the model they are given, but only `RunnableSequence.from`, `pipe` and the model's own methods are sites.
+    'compositions of runnables built with their constructors: they run the runnables they are given': [
+      'RunnableSequence',
+      'RunnableMap',
+      'RunnableParallel',
+      'RunnableBranch',
+      'RunnableEach',
+      'RunnableAssign',
+      'RunnablePick',
+      'RunnableBinding',
+      'RunnableRetry',
+      'RunnableWithFallbacks',
+      'RunnableWithMessageHistory',
+      'RouterRunnable',
+      'RunnableLambda',
+      'RunnableToolLike',
+      '_coerceToRunnable',
+    ],
+    'run-config plumbing': ['ensureConfig', 'mergeConfigs', 'patchConfig', 'pickRunnableConfigKeys', 'getCallbackManagerForConfig', 'raceWithSignal'],
+  },
+  '@langchain/core/tools': { 'tool base classes, errors and type guards': ['BaseToolkit', 'ToolInputParsingException', 'isLangChainTool', 'isRunnableToolLike', 'isStructuredTool', 'isStructuredToolParams'] },
+  '@langchain/core/language_models/base': {
+    'model metadata and local token arithmetic (context sizes, tiktoken model names)': ['getModelNameForTiktoken', 'getEmbeddingContextSize', 'getModelContextSize', 'calculateMaxTokens', 'isOpenAITool'],
+    'the base class of every LangChain runnable with callbacks': ['BaseLangChain'],
+  },
+  '@langchain/core/language_models/chat_models': {},
+  '@langchain/core/language_models/llms': {},
+  '@langchain/core/embeddings': {},
+  '@langchain/core/retrievers': {},
+  '@langchain/core/callbacks/base': { 'callback plumbing': ['callbackHandlerPrefersStreaming', 'callbackHandlerPrefersChatModelStreamEvents', 'isBaseCallbackHandler'] },
+};
+const coreModuleTypes = Object.fromEntries(Object.entries(coreModuleNotRequests).map(([mod, notRequests]) => [`module:${mod}`, { sdk: 'langchain', members: {}, notRequests }]));
 
 const CHAT = 'langchain.ChatModel';
 const LLM = 'langchain.LLM';
@@ -234,18 +389,25 @@ export const langchain: PackageModel = {
     'langchain/chat_models/': { 'Chat*': chat },
   },
   types: {
-    [LOCAL_HANDLER]: { sdk: 'langchain', members: {} },
+    'module:langchain': { sdk: 'langchain', members: {}, notRequests: langchainModuleNotRequests },
+    ...coreModuleTypes,
+    [LOCAL_HANDLER]: { sdk: 'langchain', members: {}, notRequests: localHandlerNotRequests },
     [CHAT]: {
       sdk: 'langchain',
       members: {
         ...sites(RUN_METHODS, 'llm-call', 'chat'),
+        // A deprecated alias of `streamEvents` (@langchain/core 1.x: `streamV2(input, options) { return this.streamEvents(input, options) }`):
+        // the same request and the same instrumentation, so not a deprecated SDK.
+        streamV2: { site: { kind: 'llm-call', operation: 'chat', options: [callbacks(1)] } },
         ...legacyModelSites('llm-call', 'chat'),
-        ...wrappers('bindTools', 'withStructuredOutput'),
+        ...wrappers('bindTools', 'withStructuredOutput', 'assign', 'pick'),
       },
+      notRequests: modelNotRequests,
     },
     [LLM]: {
       sdk: 'langchain',
-      members: { ...sites(RUN_METHODS, 'llm-call', 'text_completion'), ...legacyModelSites('llm-call', 'text_completion'), ...wrappers() },
+      members: { ...sites(RUN_METHODS, 'llm-call', 'text_completion'), ...legacyModelSites('llm-call', 'text_completion'), ...wrappers('assign', 'pick') },
+      notRequests: { ...modelNotRequests, 'declared (optional) on the base language model; text-completion LLMs do not implement it': ['withStructuredOutput'] },
     },
     // LangChain.js embeddings take no config and emit no callbacks: only scopes and instrumentation reach them.
     [EMB]: {
@@ -254,6 +416,7 @@ export const langchain: PackageModel = {
         embedQuery: { site: { kind: 'llm-call', operation: 'embeddings' } },
         embedDocuments: { site: { kind: 'llm-call', operation: 'embeddings' } },
       },
+      notRequests: { 'the embeddings’ retry and concurrency helper: runs the function it is given, which is the request embedQuery/embedDocuments already are': ['caller.*'] },
     },
     // A prompt, parser, lambda or passthrough: a chain once a model is piped in.
     [RUNNABLE]: {
@@ -263,8 +426,17 @@ export const langchain: PackageModel = {
         withConfig: { returnsSelf: true },
         withRetry: { returnsSelf: true },
       },
+      notRequests: {
+        'runs the prompt, parser or passthrough itself, locally (formatting, parsing, copying the input): a lambda’s model calls are sites of their own': [...RUN_METHODS, 'func'],
+        'prompt formatting': ['format', 'formatMessages', 'formatPromptValue', 'partial', 'mergePartialAndUserVariables'],
+        'the parts of a prompt (its output parser, the prompt and example selector of a few-shot prompt): formatting, parsing and example selection': ['outputParser.*', 'examplePrompt.*', 'exampleSelector.*'],
+        'a type-only field of the prompt (the prompt value type): no value at run time': ['PromptValueReturnType.*'],
+        'another local runnable around this one': ['assign', 'pick', 'withFallbacks', 'withListeners'],
+        'introspection and serialisation of the runnable': introspection,
+        'wraps the runnable as a tool: it runs when an agent calls the tool': ['asTool'],
+      },
     },
-    [CHAIN]: { sdk: 'langchain', members: { ...sites(RUN_METHODS, 'llm-call', 'chat'), ...wrappers('assign', 'pick') } },
+    [CHAIN]: { sdk: 'langchain', members: { ...sites(RUN_METHODS, 'llm-call', 'chat'), ...wrappers('assign', 'pick') }, notRequests: modelNotRequests },
     // LLMChain and friends (`langchain/chains`, 0.x): `call(values, callbacks | config)`, `run(input, callbacks)`.
     'langchain.LegacyChain': {
       sdk: 'langchain',
@@ -279,6 +451,10 @@ export const langchain: PackageModel = {
     'langchain.Agent': {
       sdk: 'langchain',
       members: { ...sites(['invoke', 'stream', 'streamEvents'], 'task-execution', 'invoke_agent'), withConfig: { returnsSelf: true, returnsOptions: withConfigCallbacks } },
+      notRequests: {
+        'draws the agent’s graph (Mermaid text, or a PNG rendered from it)': ['drawMermaid', 'drawMermaidPng'],
+        'declared to throw (typed never): state and subgraphs are read on the compiled graph, not the agent': ['getGraphAsync', 'getState', 'getStateHistory', 'getSubgraphs', 'getSubgraphsAsync', 'updateState'],
+      },
     },
     'langchain.AgentExecutor': {
       sdk: 'langchain',

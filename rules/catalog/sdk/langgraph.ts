@@ -17,12 +17,31 @@ const callbacks = (arg: number, mechanism: string): OptionWiring => ({ arg, key:
  */
 function sites(kind: SiteKind, operation: string, registered = false): Record<string, MemberSpec> {
   const out: Record<string, MemberSpec> = {};
-  for (const m of ['invoke', 'stream', 'streamEvents', 'batch']) {
+  // `streamLog` and `transform` are the Runnable entry points over `stream` and `_streamIterator`: the same run.
+  for (const m of ['invoke', 'stream', 'streamEvents', 'batch', 'streamLog', 'transform']) {
     out[m] = { site: { kind, operation, options: [callbacks(1, 'call-option:langgraph.callbacks')], ...(registered ? { registeredWork: true as const } : {}) } };
   }
   out.withConfig = { returnsSelf: true, returnsOptions: [callbacks(0, 'with-config:langgraph.callbacks')] };
+  // Runnables around the graph whose runs are the graph's runs.
+  for (const m of ['withRetry', 'withFallbacks', 'withListeners', 'pipe', 'pick', 'assign']) out[m] = { returnsSelf: true };
   return out;
 }
+
+/** The rest of a compiled graph's published surface (checked against the package's types by test/catalog-types.test.ts). */
+const graphNotRequests: Record<string, string[]> = {
+  'the builder the graph was compiled from, and the compile steps that attach its nodes, edges and branches': ['builder.*', 'attachNode', 'attachEdge', 'attachBranch', 'validate'],
+  'checkpointed state: reads and writes of the thread’s state through the checkpointer (updateState applies writes as a node would, without running it)': [
+    'getState',
+    'getStateHistory',
+    'updateState',
+    'bulkUpdateState',
+    'isInterrupted',
+    'clearCache',
+  ],
+  'introspection and serialisation of the graph': ['getName', 'getGraph', 'getGraphAsync', 'getSubgraphs', 'getSubgraphsAsync', 'toJSON', 'toJSONNotImplemented'],
+  'the graph’s default config and retry policy: functions LangGraph calls inside a run (stream writer, interrupt, heartbeat, retry predicate)': ['config.*', 'retryPolicy.*'],
+  'wraps the graph as a tool: it runs when an agent calls the tool': ['asTool'],
+};
 
 const BUILDER = 'langgraph.StateGraph';
 const GRAPH = 'langgraph.CompiledGraph';
@@ -72,6 +91,103 @@ const functional: Record<string, MemberSpec> = {
   },
 };
 
+/**
+ * The rest of `@langchain/langgraph`'s exports (checked against its published types by
+ * test/catalog-types.test.ts): a run happens only through a compiled graph (`compile()`, `entrypoint()`).
+ */
+const moduleNotRequests: Record<string, string[]> = {
+  'the graph’s state: schemas, channels and reducers that declare and merge it': [
+    'Annotation',
+    'AnnotationRoot',
+    'StateSchema',
+    'AnyValue',
+    'BaseChannel',
+    'BinaryOperatorAggregate',
+    'DeltaChannel',
+    'DeltaValue',
+    'DynamicBarrierValue',
+    'EphemeralValue',
+    'LastValue',
+    'NamedBarrierValue',
+    'ReducedValue',
+    'Topic',
+    'UntrackedValue',
+    'UntrackedValueChannel',
+    'Overwrite',
+    'addMessages',
+    'messagesStateReducer',
+    'messagesDeltaReducer',
+    'pushMessage',
+    'getJsonSchemaFromSchema',
+    'getSchemaDefaultGetter',
+    'isSerializableSchema',
+    'isStandardSchema',
+  ],
+  'checkpointers and stores: persistence of threads and long-term memory': [
+    'BaseCheckpointSaver',
+    'MemorySaver',
+    'BaseStore',
+    'InMemoryStore',
+    'AsyncBatchedStore',
+    'copyCheckpoint',
+    'emptyCheckpoint',
+    'isCheckpointEnvelope',
+  ],
+  'control flow inside a run (commands, sends, interrupts, draining) and what a node reads of its run': [
+    'Command',
+    'CommandInstance',
+    'Send',
+    'ParentCommand',
+    'interrupt',
+    'isCommand',
+    'isParentCommand',
+    'isInterrupted',
+    'isInvalidResume',
+    '_markInvalidResume',
+    'RunControl',
+    'getConfig',
+    'getCurrentTaskInput',
+    'getPreviousState',
+    'getStore',
+    'getWriter',
+    'writer',
+  ],
+  'errors and interrupts a run throws': [
+    'GraphBubbleUp',
+    'GraphDrained',
+    'GraphInterrupt',
+    'NodeInterrupt',
+    'RemoteException',
+    'isGraphBubbleUp',
+    'isGraphDrained',
+    'isGraphInterrupt',
+    'isNodeError',
+    'isNodeTimeoutError',
+    'isUnknownInterruptError',
+  ],
+  'stream plumbing: the events, transformers and run streams a run emits': [
+    'ChatModelStreamImpl',
+    'EventLog',
+    'StreamChannel',
+    'GraphRunStream',
+    'SubgraphRunStream',
+    'convertToProtocolEvent',
+    'createGraphRunStream',
+    'createLifecycleTransformer',
+    'createMessagesTransformer',
+    'createSubgraphDiscoveryTransformer',
+    'createValuesTransformer',
+    'filterLifecycleEntries',
+    'filterSubgraphHandles',
+    'getSubgraphsSeenSet',
+    'isNativeTransformer',
+  ],
+  // A handler the project extends to observe interrupts and resumes: it exports nothing by itself.
+  'a base callback handler for a run’s interrupts and resumes': ['GraphCallbackHandler'],
+  // Not followed: a graph built by hand from `new Pregel({ nodes, channels })` rather than compiled.
+  'the compiled-graph classes: a graph comes from compile() or entrypoint(), whose runs are the sites': ['Pregel', 'PregelNode', 'CompiledGraph', 'CompiledStateGraph'],
+};
+
 /** LangGraph.js: graph builders, compiled graphs, the functional API and the prebuilt agents. */
 export const langgraph: PackageModel = {
   id: 'langgraph',
@@ -92,12 +208,24 @@ export const langgraph: PackageModel = {
       MessageGraph: builder,
       ...functional,
     },
-    '@langchain/langgraph/prebuilt': { createReactAgent: { returns: AGENT } },
+    // The older prebuilt loops (`createAgentExecutor` over an agent runnable, the deprecated `createFunctionCallingExecutor`) compile to the same kind of graph.
+    '@langchain/langgraph/prebuilt': { createReactAgent: { returns: AGENT }, createAgentExecutor: { returns: AGENT }, createFunctionCallingExecutor: { returns: AGENT } },
     // Multi-agent builders return an uncompiled StateGraph.
     '@langchain/langgraph-supervisor': { createSupervisor: { returns: PREBUILT_BUILDER } },
     '@langchain/langgraph-swarm': { createSwarm: { returns: PREBUILT_BUILDER } },
   },
   types: {
+    'module:@langchain/langgraph': { sdk: 'langgraph', members: {}, notRequests: moduleNotRequests },
+    'module:@langchain/langgraph/prebuilt': {
+      sdk: 'langgraph',
+      members: {},
+      notRequests: {
+        'runs the tools an agent asked for, and routes to them': ['ToolNode', 'ToolExecutor', 'toolsCondition'],
+        'the prebuilt agent’s state schema': ['createReactAgentAnnotation'],
+        // Deprecated (moved to `langchain`); its result is not followed.
+        'wraps a chat model to put the agent’s name into its messages: its calls are the model’s': ['withAgentName'],
+      },
+    },
     [BUILDER]: {
       sdk: 'langgraph',
       members: {
@@ -111,14 +239,15 @@ export const langgraph: PackageModel = {
         setNodeDefaults: { returnsSelf: true },
         compile: { returns: GRAPH },
       },
+      notRequests: { 'checks the graph’s structure before compiling': ['validate'] },
     },
     [PREBUILT_BUILDER]: { sdk: 'langgraph', extends: BUILDER, members: { compile: { returns: PREBUILT_GRAPH } } },
     // A graph run is a multi-step (often multi-agent) workflow: a kickoff, when its nodes reach a model.
-    [GRAPH]: { sdk: 'langgraph', members: sites('kickoff', 'invoke_workflow', true) },
-    [PREBUILT_GRAPH]: { sdk: 'langgraph', members: sites('kickoff', 'invoke_workflow') },
+    [GRAPH]: { sdk: 'langgraph', members: sites('kickoff', 'invoke_workflow', true), notRequests: graphNotRequests },
+    [PREBUILT_GRAPH]: { sdk: 'langgraph', members: sites('kickoff', 'invoke_workflow'), notRequests: graphNotRequests },
     // Calling a task runs its function in the caller's run.
     [TASK]: { sdk: 'langgraph', members: { '': { runsRegistered: true } } },
     // `createReactAgent`: one agent's model/tool loop.
-    [AGENT]: { sdk: 'langgraph', members: sites('task-execution', 'invoke_agent') },
+    [AGENT]: { sdk: 'langgraph', members: sites('task-execution', 'invoke_agent'), notRequests: graphNotRequests },
   },
 };
