@@ -5,10 +5,6 @@
  * whose callee turns out to be nothing the catalog knows. Packed, a summary costs a few KB of string;
  * crossing a worker boundary or the cache costs a string copy. The linker gets `FileSummary` objects
  * whose parts are parsed on first access: the callees of every file, the rest only where needed.
- *
- * The thread that links keeps the summaries it made itself as objects (`heldSummary`): measured, packing
- * them only to parse them again cost time and, with the copies in between, more peak memory than holding
- * them (20,000 synthetic files: 439 MB held, 512 MB packed).
  */
 
 import type { AVal, CallCandidate, FileSummary } from './values.js';
