@@ -23,8 +23,7 @@ import { mayReach } from './reach.js';
 import type { Registry } from './registry.js';
 import { type Directive, scanDirectives } from './suppress.js';
 import type { Finding } from './types.js';
-import { isMainThread } from 'node:worker_threads';
-import { heldSummary, type PackedSummary, packSummary } from './packed.js';
+import { type PackedSummary, packSummary } from './packed.js';
 import type { AVal, FnSummary } from './values.js';
 
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -288,9 +287,7 @@ export function analyzeContent(file: string, buf: Buffer, reported: boolean, ctx
     return { file, error: analysisFailure(e, ctx.budget) };
   }
   if (analysis.parseError) return { file, error: `parse error at ${analysis.parseError}` };
-  // In the thread that links (no worker boundary to cross), the summary is kept as it is; a worker's is
-  // packed for the message. The cache encodes a held summary when it stores it.
-  const result: FileResult = { file, summary: isMainThread ? heldSummary(analysis.summary) : packSummary(analysis.summary) };
+  const result: FileResult = { file, summary: packSummary(analysis.summary) };
   if (analysis.imports?.length) result.imports = analysis.imports;
   if (analysis.aliases) result.aliases = analysis.aliases;
   if (hits.length) result.hits = hits;

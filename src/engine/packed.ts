@@ -22,11 +22,6 @@ export interface PackedSummary {
   file: string;
   text?: string;
   bytes?: Uint8Array;
-  /**
-   * The summary itself, held by the thread that analysed it and links the project (no worker boundary and
-   * no cache in between): encoded only if it is sent or stored after all.
-   */
-  value?: FileSummary;
 }
 
 export type PackedPart = 'head' | 'calls' | 'tail' | 'refs';
@@ -64,13 +59,7 @@ function decode(text: string, file: string): unknown {
   return JSON.parse(text.split(SELF).join(escapedPath(file)));
 }
 
-/** A summary kept as it is by the thread that will link it (see `PackedSummary.value`). */
-export function heldSummary(s: FileSummary): PackedSummary {
-  return { file: s.file, value: s };
-}
-
-/** The four parts of a summary, as values (see `PackedSummary`). */
-function partValues(s: FileSummary): [Head, CallRest[], Pick<FileSummary, 'exports' | 'fns' | 'classes'>, AVal[]] {
+export function packSummary(s: FileSummary): PackedSummary {
   const head: Head = { starExports: s.starExports, callees: s.calls.map((c) => c.callee), isNew: s.calls.map((c) => c.isNew) };
   const supers = s.calls.flatMap((c, i) => (c.isSuper ? [i] : []));
   if (supers.length) head.supers = supers;
@@ -82,23 +71,17 @@ function partValues(s: FileSummary): [Head, CallRest[], Pick<FileSummary, 'expor
   if (s.importNames) head.importNames = s.importNames;
   if (s.runs) head.runs = s.runs;
   const rest: CallRest[] = s.calls.map(({ callee: _callee, isNew: _isNew, isSuper: _isSuper, ...r }) => r);
-  return [head, rest, { exports: s.exports, fns: s.fns, ...(s.classes ? { classes: s.classes } : {}) }, s.refs ?? []];
-}
-
-export function packSummary(s: FileSummary): PackedSummary {
-  return { file: s.file, text: partValues(s).map((v) => encode(v, s.file)).join('\0') };
+  return { file: s.file, text: `${encode(head, s.file)}\0${encode(rest, s.file)}\0${encode({ exports: s.exports, fns: s.fns, ...(s.classes ? { classes: s.classes } : {}) }, s.file)}\0${encode(s.refs ?? [], s.file)}` };
 }
 
 /** The bytes form, for holding (a summary that arrived as text). */
 export function compactSummary(p: PackedSummary): PackedSummary {
-  if (p.value) return p;
   if (p.bytes) return { file: p.file, bytes: Buffer.isBuffer(p.bytes) ? p.bytes : Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength) };
   return { file: p.file, bytes: Buffer.from(p.text ?? '', 'utf8') };
 }
 
 /** The text form, for sending or storing. */
 export function summaryText(p: PackedSummary): string {
-  if (p.value) return packSummary(p.value).text!;
   if (p.text !== undefined) return p.text;
   const b = p.bytes!;
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
@@ -107,7 +90,6 @@ export function summaryText(p: PackedSummary): string {
 /** One part's JSON text (decoding only that part of the bytes). */
 export function summaryPart(p: PackedSummary, part: PackedPart): string {
   const i = PART_INDEX[part];
-  if (p.value) return encode(partValues(p.value)[i], p.file);
   if (p.text !== undefined) return p.text.split('\0')[i] ?? '';
   const b = Buffer.isBuffer(p.bytes) ? p.bytes : Buffer.from(p.bytes!.buffer, p.bytes!.byteOffset, p.bytes!.byteLength);
   // The offsets of the NULs before and after part i (-1 and the length at the ends).
@@ -188,7 +170,6 @@ class LazyCandidate implements CallCandidate {
 
 /** A summary whose parts are parsed when first read (and then kept). */
 export function unpackSummary(p: PackedSummary): FileSummary {
-  if (p.value) return p.value;
   const parts = new Parts(p);
   let calls: CallCandidate[] | undefined;
   return {
