@@ -67,6 +67,8 @@ export class Prescanner {
   private readonly pathNamed = new Set<string>();
   /** A call of a global the catalog knows (`fetch(`): no import introduces it. */
   private readonly globalCall: RegExp | undefined;
+  /** Those globals' names (a plain search first: the pattern is slow on text that names none). */
+  private readonly globalNames: string[] = [];
   /** Names the SDK modules of the catalog export (their top-level members). */
   private readonly sdkExports = new Set<string>();
 
@@ -88,6 +90,7 @@ export class Prescanner {
     // The global called (`fetch(`), also through the global object (`globalThis.fetch(`), but not another
     // object's member of the same name (`app.fetch(`, `this.fetch(`); or the global passed on as a value
     // to be called elsewhere (`options.fetch ?? fetch`, `{ fetch: fetch }`, `wrap(fetch)`).
+    this.globalNames = globals;
     if (globals.length) {
       const names = `(?:${globals.join('|')})`;
       this.globalCall = new RegExp(`(?:(?<![.\\w$])|\\b(?:globalThis|window|self|global)\\s*\\??\\.\\s*)${names}\\s*\\(|(?:\\?\\?|\\|\\||[=(,:{])\\s*${names}\\s*[,;)}\\]\\n]`);
@@ -134,7 +137,7 @@ export class Prescanner {
       }
     }
     // (A declaration file declares the global; it calls nothing.)
-    if (!root && this.globalCall?.test(text) && !DECLARATION_FILE.test(file)) root = true;
+    if (!root && this.globalCall && this.globalNames.some((n) => text.includes(n)) && this.globalCall.test(text) && !DECLARATION_FILE.test(file)) root = true;
     if (!root) {
       PACKAGE.lastIndex = 0;
       for (let m = PACKAGE.exec(text); m; m = PACKAGE.exec(text)) {
