@@ -238,6 +238,18 @@ describe('caches are data, not trust', () => {
   });
 });
 
+describe('file names that look like patterns', () => {
+  it('a path holding `$&`, `$\'` or `$1` comes back from a packed summary as it went in', async () => {
+    const { packSummary, unpackSummary } = await import('../src/engine/packed.js');
+    for (const file of ["/repo/app/routes/api.$&.tsx", "/repo/a$'b/x.ts", '/repo/$1/$$/y.ts']) {
+      const summary = { file, exports: { x: { k: 'ref' as const, file, name: 'y', steps: [] } }, starExports: [file], fns: {}, calls: [] };
+      const back = unpackSummary(packSummary(summary));
+      expect(back.starExports).toEqual([file]);
+      expect(back.exports).toEqual(summary.exports);
+    }
+  });
+});
+
 describe('the user cache folder', () => {
   const uid = process.getuid?.();
 

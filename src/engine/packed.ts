@@ -52,11 +52,13 @@ function escapedPath(file: string): string {
 }
 
 function encode(value: unknown, file: string): string {
-  return JSON.stringify(value).split(escapedPath(file)).join(SELF);
+  return JSON.stringify(value).replaceAll(escapedPath(file), SELF);
 }
 
 function decode(text: string, file: string): unknown {
-  return JSON.parse(text.split(SELF).join(escapedPath(file)));
+  // (A function, not a string: a path may hold `$&` or `$'`, which a replacement string would expand.)
+  const path = escapedPath(file);
+  return JSON.parse(text.replaceAll(SELF, () => path));
 }
 
 export function packSummary(s: FileSummary): PackedSummary {
