@@ -1,6 +1,7 @@
 /**
  * The catalog against the SDKs' own published type definitions (the installed packages, current major and
- * the previous one where the surface changed: `openai6`, `anthropic0`, ... in package.json).
+ * the previous one where the surface changed: `openai6`, `anthropic0`, ...; those only this test reads are in
+ * test/sdk-types/package.json, which `npm test` installs).
  *
  * Every public method reachable from a client the catalog knows (its class, every resource under its
  * properties, and the objects its catalog members return) is classified: a model request with its

@@ -30,23 +30,34 @@ export interface Installed {
   version: string;
   /** A types-only package (`@types/vscode`): it declares the module its name follows (`vscode`), which the editor provides at run time. */
   typesOnly?: boolean;
+  /** The directory whose node_modules holds it: the repository, or `test/sdk-types`. */
+  base: string;
 }
 
-/** Every installed copy of each package the root package.json declares, aliases included. */
+/**
+ * The packages the walk reads: tracewire's own devDependencies (the SDKs other tests use too) and
+ * `test/sdk-types` (SDKs only the walk reads, with previous majors: installed by `npm test`, so that
+ * installing tracewire itself, as pre-commit does, does not fetch them).
+ */
+export const SDK_TYPES = path.join(ROOT, 'test/sdk-types');
+
+/** Every installed copy of each package those package.json files declare, aliases included. */
 export function installedPackages(): Map<string, Installed[]> {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string>; dependencies?: Record<string, string> };
   const out = new Map<string, Installed[]>();
-  for (const [dir, spec] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
-    const alias = /^npm:(@?[^@]+)@/.exec(spec);
-    const real = alias ? alias[1]! : dir;
-    // `@types/vscode` declares the module `vscode`: the catalog knows it by that name.
-    const typesOf = /^@types\/(.+)$/.exec(real);
-    const name = typesOf && !typesOf[1]!.includes('__') && !['node', 'semver'].includes(typesOf[1]!) ? typesOf[1]! : real;
-    const manifest = path.join(ROOT, 'node_modules', dir, 'package.json');
-    if (!fs.existsSync(manifest)) continue;
-    const version = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
-    const list = out.get(name) ?? out.set(name, []).get(name)!;
-    list.push({ name, dir, version, ...(name !== real ? { typesOnly: true } : {}) });
+  for (const base of [ROOT, SDK_TYPES]) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(base, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string>; dependencies?: Record<string, string> };
+    for (const [dir, spec] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
+      const alias = /^npm:(@?[^@]+)@/.exec(spec);
+      const real = alias ? alias[1]! : dir;
+      // `@types/vscode` declares the module `vscode`: the catalog knows it by that name.
+      const typesOf = /^@types\/(.+)$/.exec(real);
+      const name = typesOf && !typesOf[1]!.includes('__') && !['node', 'semver'].includes(typesOf[1]!) ? typesOf[1]! : real;
+      const manifest = path.join(base, 'node_modules', dir, 'package.json');
+      if (!fs.existsSync(manifest)) continue;
+      const version = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
+      const list = out.get(name) ?? out.set(name, []).get(name)!;
+      list.push({ name, dir, version, base, ...(name !== real ? { typesOnly: true } : {}) });
+    }
   }
   return out;
 }
@@ -109,10 +120,11 @@ export interface SurfaceResult {
 const programs = new Map<string, { program: ts.Program; file: ts.SourceFile }>();
 
 /** A Program over a generated file that imports the given module specifiers (resolved from the repository root). */
-function programFor(key: string, imports: string[], typeRoots: string[]): { program: ts.Program; file: ts.SourceFile } {
-  const cached = programs.get(key);
+function programFor(key: string, imports: string[], typeRoots: string[], base: string): { program: ts.Program; file: ts.SourceFile } {
+  const cached = programs.get(base + '\0' + key);
   if (cached) return cached;
-  const fileName = path.join(ROOT, `__surface_${key.replace(/[^\w]/g, '_')}.ts`);
+  // Beside the node_modules that holds the package, so that its imports resolve from there.
+  const fileName = path.join(base, `__surface_${key.replace(/[^\w]/g, '_')}.ts`);
   const text = imports.map((m, i) => `import * as m${i} from ${JSON.stringify(m)};\nexport { m${i} };\n`).join('');
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
@@ -120,6 +132,8 @@ function programFor(key: string, imports: string[], typeRoots: string[]): { prog
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
     types: ['node', ...typeRoots],
+    // Node.js's own types come from the repository's node_modules wherever the package is.
+    typeRoots: [...new Set([path.join(base, 'node_modules/@types'), path.join(ROOT, 'node_modules/@types')])],
     skipLibCheck: true,
     noEmit: true,
     strict: true,
@@ -135,7 +149,7 @@ function programFor(key: string, imports: string[], typeRoots: string[]): { prog
   const program = ts.createProgram({ rootNames: [fileName], options, host });
   const file = program.getSourceFile(fileName)!;
   const entry = { program, file };
-  programs.set(key, entry);
+  programs.set(base + '\0' + key, entry);
   return entry;
 }
 
@@ -174,7 +188,7 @@ function isResource(t: ts.Type, pkgDirs: string[]): boolean {
 export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog: CatalogIndex): SurfaceResult {
   const specifierOf = (module: string): string => (installed.typesOnly ? module : installed.dir + module.slice(installed.name.length));
   const specifiers = [...new Set(roots.map((r) => specifierOf(r.module)))];
-  const { program, file } = programFor(installed.dir, specifiers, installed.typesOnly ? [installed.name] : []);
+  const { program, file } = programFor(installed.dir, specifiers, installed.typesOnly ? [installed.name] : [], installed.base);
   const checker = program.getTypeChecker();
   // The SDK's own files, and those of its sibling packages it re-exports (`@anthropic-ai/sdk` under the Bedrock client).
   const pkgDirs = [installed.dir, installed.name, ...[...new Set(roots.map((r) => packageOf(r.module)))]];
