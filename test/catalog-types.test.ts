@@ -34,18 +34,11 @@ const WALKED = [
   ...['langchain', 'langgraph', 'llamaindex', 'openai-agents'],
 ];
 
-/**
- * Models whose factories' results (module exports the catalog says `returns` a type: `createGateway()`,
- * `wrapLanguageModel()`, `otelMiddleware()`) are not walked yet: their classification is still to be written
- * (the AI SDK's gateway provider and wrapped models, TanStack AI's middleware hooks).
- */
-const FACTORIES_NOT_WALKED = ['ai', 'tanstack-ai'];
 
 const byPackage = new Map<string, SurfaceRoot[]>();
 for (const r of roots) {
   const pkg = packageOf(r.module);
   if (!WALKED.includes(r.model)) continue;
-  if (r.via === 'call' && FACTORIES_NOT_WALKED.includes(r.model)) continue;
   if (!installed.has(pkg)) continue;
   (byPackage.get(pkg) ?? byPackage.set(pkg, []).get(pkg)!).push(r);
 }

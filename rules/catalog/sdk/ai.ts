@@ -272,10 +272,25 @@ export const ai: PackageModel = {
   types: {
     // The rest of the `ai` module's functions and classes (checked against its published types).
     'module:ai': { sdk: 'ai', members: {}, notRequests: aiNotRequests },
-    'ai.Provider': { sdk: 'ai', members: providerMembers('') },
-    [LM]: { sdk: 'ai', members: {} },
-    [EM]: { sdk: 'ai', members: {} },
-    [IM]: { sdk: 'ai', members: {} },
+    'ai.Provider': {
+      sdk: 'ai',
+      members: providerMembers(''),
+      notRequests: {
+        'a model object for the call that takes it (`generateSpeech`, `transcribe`, `rerank`, a batch or video call): the request is judged at that call': [
+          'transcriptionModel', 'transcription', 'speechModel', 'speech', 'rerankingModel', 'reranking', 'videoModel', 'video',
+          'decisionModel', 'decision', 'evaluationModel', 'evaluation', 'experimental_batch',
+        ],
+        'the provider’s file and skill storage, and the gateway’s account: models, credits, spend and past generations, no model request': [
+          'files', 'skills', 'getAvailableModels', 'getCredits', 'getSpendReport', 'getGenerationInfo',
+        ],
+        'tool definitions the gateway runs when a model calls them (`tools.exaSearch()` builds one; the model call that uses it is the request)': ['tools.*'],
+      },
+    },
+    // The models' own provider-level methods: what `generateText`, `embed` and `generateImage` call. Called
+    // directly (outside those functions) they send the request with none of the AI SDK's telemetry.
+    [LM]: { sdk: 'ai', members: { doGenerate: { site: { kind: 'llm-call', operation: 'chat' } }, doStream: { site: { kind: 'llm-call', operation: 'chat' } } } },
+    [EM]: { sdk: 'ai', members: { doEmbed: { site: { kind: 'llm-call', operation: 'embeddings' } } } },
+    [IM]: { sdk: 'ai', members: { doGenerate: { site: { kind: 'llm-call', operation: 'image_generation' } } } },
     'ai.Agent': {
       sdk: 'ai',
       members: {

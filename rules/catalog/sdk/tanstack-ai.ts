@@ -76,6 +76,15 @@ export const tanstackAi: PackageModel = {
           'detectImageMimeType',
         ],
       } },
-    [OTEL]: { sdk: 'tanstack-ai', members: {} },
+    [OTEL]: {
+      sdk: 'tanstack-ai',
+      members: {},
+      notRequests: {
+        'the middleware’s hooks, which the chat engine calls to open and close its spans around a request it makes itself': [
+          'setup', 'onConfig', 'onStructuredOutputConfig', 'onStart', 'onIteration', 'onShouldContinue', 'onChunk', 'onUsage', 'onFinish', 'onAbort', 'onError',
+          'onBeforeToolCall', 'onAfterToolCall', 'onToolPhaseComplete', 'onInterruptBoundary', 'onInterruptResolution', 'sandbox.*',
+        ],
+      },
+    },
   },
 };
