@@ -169,7 +169,10 @@ function awaited(checker: ts.TypeChecker, t: ts.Type): ts.Type {
   return checker.getAwaitedType(t) ?? t;
 }
 
-/** A resource: an object declared by a class or interface of the SDK itself (not a Map, URL, Headers...). */
+/**
+ * A resource: an object declared by a class or interface of the SDK itself (not a Map, URL, Headers...), in
+ * the package's own files, not those of a dependency it keeps in a nested node_modules (`kaibanjs`' own zod).
+ */
 function isResource(t: ts.Type, pkgDirs: string[]): boolean {
   if (!(t.flags & ts.TypeFlags.Object)) return false;
   const sym = t.getSymbol() ?? t.aliasSymbol;
@@ -177,7 +180,10 @@ function isResource(t: ts.Type, pkgDirs: string[]): boolean {
   if (decls.length === 0) return false;
   return decls.some((d) => {
     const f = d.getSourceFile().fileName.split(path.sep).join('/');
-    return pkgDirs.some((dir) => f.includes(`/node_modules/${dir}/`));
+    return pkgDirs.some((dir) => {
+      const at = f.lastIndexOf(`/node_modules/${dir}/`);
+      return at >= 0 && !f.slice(at + `/node_modules/${dir}`.length).includes('/node_modules/');
+    });
   });
 }
 
@@ -231,10 +237,10 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
         continue;
       }
       if (nonNull.getCallSignatures().length > 0) continue;
-      // A property the catalog says holds another catalog type (`request.model`): walk on in that type, whatever
+      // A property the catalog says holds a catalog type (`request.model`, `agent.agentInstance`): walk on in that type, whatever
       // declares its shape (a mapped type such as `Omit<BaseContext, ...>` has no declaration in the package).
       const held = catalog.member(type, p)?.is;
-      if (held && held !== type && nonNull.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection)) walkType(nonNull, held, [], `${via} → ${key}`, depth + 1, stack);
+      if (held && nonNull.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection)) walkType(nonNull, held, [], `${via} → ${key}`, depth + 1, stack);
       else if (isResource(nonNull, pkgDirs)) walkType(nonNull, type, p, via, depth + 1, stack);
     }
     stack.delete(t);
