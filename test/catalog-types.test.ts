@@ -22,16 +22,20 @@ const roots = surfaceRoots(sdkModels);
  * SDK models whose published types the test walks; each must have at least one package installed. The
  * provider SDKs, then the agent frameworks, through the packages the catalog's modules name:
  * `@langchain/core` (LangChain's models, prompts and runnables) and `langchain` (`createAgent`,
- * `initChatModel`); `@langchain/langgraph`; `llamaindex` and `@llamaindex/workflow`; `@openai/agents`.
+ * `initChatModel`); `@langchain/langgraph`; `llamaindex` and `@llamaindex/workflow`; `@openai/agents`;
+ * `@inngest/agent-kit` with its peer `inngest` (v4, which brings the OpenTelemetry auto-instrumentations:
+ * about 285 MB more in test/sdk-types/node_modules, the heaviest of the SDKs installed there); `kaibanjs`
+ * (about 245 MB more: a second LangChain 0.3 with its community integrations). `@kaibanjs/opentelemetry`,
+ * whose registrations the catalog also models, is not on the npm registry: its factory's result is not walked.
  *
- * Not walked: `http` (raw `fetch`/axios requests to model endpoints: no package, no type to walk); and,
- * for the size of their install, `mastra` (`@mastra/core`, about 120 MB more in node_modules), `kaibanjs`
- * (about 215 MB: a second LangChain with its community integrations), `inngest` and `agent-kit` (about
- * 230 MB: Inngest v4 depends on the OpenTelemetry auto-instrumentations).
+ * Not walked: `http` (raw `fetch`/axios requests to model endpoints: no package, no type to walk); and
+ * `mastra` yet: `@mastra/core` 1.x installs (about 120 MB) and type-checks on Node 20 although it declares
+ * Node >= 22.13, but its walk reaches about 1,260 public methods (the `Mastra` instance's registries and
+ * services, agents, workflow runs and their execution engine) still to classify.
  */
 const WALKED = [
   ...['ai', 'openai', 'anthropic', 'groq', 'mistral', 'cohere', 'google-genai', 'google-generative-ai', 'ollama', 'bedrock', 'sagemaker', 'together', 'replicate', 'huggingface', 'fal', 'google-cloud-vertexai', 'tanstack-ai', 'vscode-lm'],
-  ...['langchain', 'langgraph', 'llamaindex', 'openai-agents'],
+  ...['langchain', 'langgraph', 'llamaindex', 'openai-agents', 'agent-kit', 'inngest', 'kaibanjs'],
 ];
 
 

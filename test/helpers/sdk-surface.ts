@@ -169,7 +169,10 @@ function awaited(checker: ts.TypeChecker, t: ts.Type): ts.Type {
   return checker.getAwaitedType(t) ?? t;
 }
 
-/** A resource: an object declared by a class or interface of the SDK itself (not a Map, URL, Headers...). */
+/**
+ * A resource: an object declared by a class or interface of the SDK itself (not a Map, URL, Headers...), in
+ * the package's own files, not those of a dependency it keeps in a nested node_modules (`kaibanjs`' own zod).
+ */
 function isResource(t: ts.Type, pkgDirs: string[]): boolean {
   if (!(t.flags & ts.TypeFlags.Object)) return false;
   const sym = t.getSymbol() ?? t.aliasSymbol;
@@ -177,7 +180,10 @@ function isResource(t: ts.Type, pkgDirs: string[]): boolean {
   if (decls.length === 0) return false;
   return decls.some((d) => {
     const f = d.getSourceFile().fileName.split(path.sep).join('/');
-    return pkgDirs.some((dir) => f.includes(`/node_modules/${dir}/`));
+    return pkgDirs.some((dir) => {
+      const at = f.lastIndexOf(`/node_modules/${dir}/`);
+      return at >= 0 && !f.slice(at + `/node_modules/${dir}`.length).includes('/node_modules/');
+    });
   });
 }
 
@@ -222,7 +228,7 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
         // A member that yields another catalog type: walk on into it (`getGenerativeModel()` → the model's methods).
         const next = catalog.member(type, p)?.returns;
         if (next && next !== type) {
-          const ret = awaited(checker, nonNull.getCallSignatures()[0]!.getReturnType());
+          const ret = checker.getNonNullableType(awaited(checker, nonNull.getCallSignatures()[0]!.getReturnType()));
           // An array of catalog values (`selectChatModels()` → models): its elements are the `$each` type.
           const each = catalog.member(next, ['$each'])?.is;
           if (each && checker.isArrayType(ret)) walkType(checker.getTypeArguments(ret as ts.TypeReference)[0]!, each, [], `${via} → ${key}()[]`, depth + 1, stack);
@@ -230,12 +236,12 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
         }
         continue;
       }
-      if (nonNull.getCallSignatures().length === 0 && isResource(nonNull, pkgDirs)) {
-        // A property the catalog says holds another catalog type (`request.model`): walk on in that type.
-        const held = catalog.member(type, p)?.is;
-        if (held && held !== type) walkType(nonNull, held, [], `${via} → ${key}`, depth + 1, stack);
-        else walkType(nonNull, type, p, via, depth + 1, stack);
-      }
+      if (nonNull.getCallSignatures().length > 0) continue;
+      // A property the catalog says holds a catalog type (`request.model`, `agent.agentInstance`): walk on in that type, whatever
+      // declares its shape (a mapped type such as `Omit<BaseContext, ...>` has no declaration in the package).
+      const held = catalog.member(type, p)?.is;
+      if (held && nonNull.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection)) walkType(nonNull, held, [], `${via} → ${key}`, depth + 1, stack);
+      else if (isResource(nonNull, pkgDirs)) walkType(nonNull, type, p, via, depth + 1, stack);
     }
     stack.delete(t);
   };
@@ -280,7 +286,8 @@ export function walkPackage(installed: Installed, roots: SurfaceRoot[], catalog:
     else if (root.via === 'type') instance = checker.getDeclaredTypeOfSymbol(target);
     else if (root.via === 'call') {
       const call = t.getCallSignatures()[0];
-      instance = call && awaited(checker, call.getReturnType());
+      // A factory that may find nothing (`getAsyncCtx()` → `Promise<AsyncContext | undefined>`): its instance when it does.
+      instance = call && checker.getNonNullableType(awaited(checker, call.getReturnType()));
     }
     else {
       const ctor = t.getConstructSignatures()[0];
