@@ -11,7 +11,8 @@
  * method is then classified by the catalog: a member of the type (a site, or a step such as `returns`),
  * or listed in the type's `notRequests`; anything else is reported with its access path.
  *
- * One Program per installed package (its entry points only), cached for the process.
+ * One Program per installed package (its entry points only); only the latest is kept, since the packages are walked
+ * one after the other and holding every SDK's Program at once outgrows the worker's heap.
  */
 
 import fs from 'node:fs';
@@ -149,6 +150,7 @@ function programFor(key: string, imports: string[], typeRoots: string[], base: s
   const program = ts.createProgram({ rootNames: [fileName], options, host });
   const file = program.getSourceFile(fileName)!;
   const entry = { program, file };
+  programs.clear();
   programs.set(base + '\0' + key, entry);
   return entry;
 }
