@@ -27,15 +27,15 @@ const roots = surfaceRoots(sdkModels);
  * about 285 MB more in test/sdk-types/node_modules, the heaviest of the SDKs installed there); `kaibanjs`
  * (about 245 MB more: a second LangChain 0.3 with its community integrations). `@kaibanjs/opentelemetry`,
  * whose registrations the catalog also models, is not on the npm registry: its factory's result is not walked.
+ * `@mastra/core` (1.x, about 120 MB) declares Node >= 22.13 but installs and type-checks on Node 20; its walk
+ * reaches the `Mastra` instance (again through every workflow and run that holds it), its agents, harnesses,
+ * workflows and runs.
  *
- * Not walked: `http` (raw `fetch`/axios requests to model endpoints: no package, no type to walk); and
- * `mastra` yet: `@mastra/core` 1.x installs (about 120 MB) and type-checks on Node 20 although it declares
- * Node >= 22.13, but its walk reaches about 1,260 public methods (the `Mastra` instance's registries and
- * services, agents, workflow runs and their execution engine) still to classify.
+ * Not walked: `http` (raw `fetch`/axios requests to model endpoints: no package, no type to walk).
  */
 const WALKED = [
   ...['ai', 'openai', 'anthropic', 'groq', 'mistral', 'cohere', 'google-genai', 'google-generative-ai', 'ollama', 'bedrock', 'sagemaker', 'together', 'replicate', 'huggingface', 'fal', 'google-cloud-vertexai', 'tanstack-ai', 'vscode-lm'],
-  ...['langchain', 'langgraph', 'llamaindex', 'openai-agents', 'agent-kit', 'inngest', 'kaibanjs'],
+  ...['langchain', 'langgraph', 'llamaindex', 'openai-agents', 'agent-kit', 'inngest', 'kaibanjs', 'mastra'],
 ];
 
 
