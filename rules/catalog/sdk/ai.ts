@@ -64,6 +64,8 @@ const call = (operation: string, v6Integrations = false): MemberSpec => ({
 const agentClass: MemberSpec = { new: 'ai.Agent', newOptions: telemetryOptions(0, true) };
 
 const LM = 'ai.LanguageModel';
+/** Why a model's `doGenerate`/`doStream`/`doEmbed` is not a site of its own. */
+const PROVIDER_LEVEL = 'the provider-level method that generateText, streamText, embed and generateImage (and middleware inside them) call: the request is judged at that call';
 const EM = 'ai.EmbeddingModel';
 const IM = 'ai.ImageModel';
 
@@ -286,11 +288,12 @@ export const ai: PackageModel = {
         'tool definitions the gateway runs when a model calls them (`tools.exaSearch()` builds one; the model call that uses it is the request)': ['tools.*'],
       },
     },
-    // The models' own provider-level methods: what `generateText`, `embed` and `generateImage` call. Called
-    // directly (outside those functions) they send the request with none of the AI SDK's telemetry.
-    [LM]: { sdk: 'ai', members: { doGenerate: { site: { kind: 'llm-call', operation: 'chat' } }, doStream: { site: { kind: 'llm-call', operation: 'chat' } } } },
-    [EM]: { sdk: 'ai', members: { doEmbed: { site: { kind: 'llm-call', operation: 'embeddings' } } } },
-    [IM]: { sdk: 'ai', members: { doGenerate: { site: { kind: 'llm-call', operation: 'image_generation' } } } },
+    // The models' own provider-level methods are what `generateText`, `streamText`, `embed` and
+    // `generateImage` call, and what middleware (`wrapGenerate`, `wrapStream`) calls inside such a call: the
+    // request is judged at that call. (Taken for sites, they were reported inside the AI SDK's own code.)
+    [LM]: { sdk: 'ai', members: {}, notRequests: { [PROVIDER_LEVEL]: ['doGenerate', 'doStream'] } },
+    [EM]: { sdk: 'ai', members: {}, notRequests: { [PROVIDER_LEVEL]: ['doEmbed'] } },
+    [IM]: { sdk: 'ai', members: {}, notRequests: { [PROVIDER_LEVEL]: ['doGenerate'] } },
     'ai.Agent': {
       sdk: 'ai',
       members: {
