@@ -7,6 +7,7 @@
 import { asFindingFixes, fixEnv, type FixEnv, unwiredFixes } from '../../src/codemod/fixes/index.js';
 import { wrappersFor } from '../../src/codemod/fixes/builders.js';
 import { declared, declaredIn } from '../../src/codemod/fixes/common.js';
+import { packageOf } from '../../src/codemod/fixes/source.js';
 import type { EvaluatedSite } from '../../src/engine/link.js';
 import type { SiteRuleContext } from '../../src/engine/rule.js';
 import { z } from 'zod';
@@ -99,18 +100,12 @@ function instrumentationsFor(env: FixEnv, site: EvaluatedSite): string[] {
         const covers = spec.instrumentation?.covers ?? spec.load?.covers;
         if (!Array.isArray(covers) || !covers.some((c) => c.sdk === site.sdk && (!c.operations || c.operations.includes(site.operation)) && fitsDeclared(c.versions) && (!c.library || declaredIn(env, site.file, c.library.package, c.library.versions)))) continue;
         const label = name ? `\`${name}\` from \`${module}\`` : `\`${module}\``;
-        if (!found.some((f) => f.label === label)) found.push({ label, declared: !!declared(env, site.file, packageName(module)) });
+        if (!found.some((f) => f.label === label)) found.push({ label, declared: !!declared(env, site.file, packageOf(module) ?? module) });
       }
     }
   }
   const mine = found.filter((f) => f.declared);
   return (mine.length ? mine.slice(0, 2) : found.slice(0, 1)).map((f) => f.label);
-}
-
-/** The package a module specifier belongs to (`@sentry/node/preload` → `@sentry/node`). */
-function packageName(spec: string): string {
-  const parts = spec.split('/');
-  return parts.slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 }
 
 /** The option of the three wiring rules for sites whose wiring the engine cannot see (default `warn`). */
