@@ -11,6 +11,7 @@
  */
 
 import { spawnSync } from 'node:child_process';
+import { runMemo } from './run-memo.js';
 
 export interface GitResult {
   /** null when git did not run (see `error`) or was killed. */
@@ -49,7 +50,7 @@ export function gitEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-const overridesByDir = new Map<string, string[]>();
+const overridesByDir = runMemo(new Map<string, string[]>());
 
 /**
  * `-c` options that empty every command-naming key the configuration seen from `cwd` defines (filters,

@@ -40,6 +40,8 @@ export interface GateIO {
   cwd: string;
   stdout: (s: string) => void;
   stderr: (s: string) => void;
+  /** The colour level of the terminal the report goes to, when it is not this process's (a client of the context server). */
+  colorLevel?: number;
 }
 
 export interface CheckOptions extends ScaleOptions {
@@ -310,13 +312,14 @@ function repoRootQuiet(cwd: string): string | null {
   }
 }
 
-function colorLevel(toFile: boolean): 0 | undefined {
+/** The colour level of a report: none in a file or with NO_COLOR, else what the caller's terminal takes (undefined: chalk decides for this process). */
+function colorLevel(toFile: boolean, io: GateIO): number | undefined {
   if (toFile) return 0;
   if (process.env.NO_COLOR && !process.env.FORCE_COLOR) return 0;
-  return undefined;
+  return io.colorLevel;
 }
 
-async function renderCheck(format: CheckFormat, result: RunResult, ctx: ReportContext, toFile: boolean): Promise<string> {
+async function renderCheck(format: CheckFormat, result: RunResult, ctx: ReportContext, toFile: boolean, io: GateIO): Promise<string> {
   switch (format) {
     case 'json':
       return (await import('../report/json.js')).formatJson(result, { baseline: ctx.baseline, project: ctx.project });
@@ -328,7 +331,8 @@ async function renderCheck(format: CheckFormat, result: RunResult, ctx: ReportCo
       return (await import('../report/junit.js')).formatJunit(result, ctx);
     case 'stylish': {
       const { Chalk } = await import('chalk');
-      const c = colorLevel(toFile) === 0 ? new Chalk({ level: 0 }) : new Chalk();
+      const level = colorLevel(toFile, io);
+      const c = level === undefined ? new Chalk() : new Chalk({ level: level as 0 | 1 | 2 | 3 });
       let text = (await import('../report/stylish.js')).formatStylish(result, c);
       const note = baselineNote(ctx.baseline);
       if (note) text += c.dim(note);
@@ -454,7 +458,7 @@ export async function runCheck(io: GateIO, paths: string[], opts: CheckOptions, 
     const affected = full.reported.length - sel.files.length;
     io.stderr(`tracewire: ${full.reported.length} file${full.reported.length === 1 ? '' : 's'} reported: ${sel.files.length} changed, ${affected} affected by the changes\n`);
   }
-  for (const o of outputs) writeReport(io, await renderCheck(o.format, result, ctx, !!o.file), o.file);
+  for (const o of outputs) writeReport(io, await renderCheck(o.format, result, ctx, !!o.file, io), o.file);
   // Without a stylish report on stdout, the baseline's news goes to stderr.
   if (!outputs.some((o) => o.format === 'stylish' && !o.file)) {
     const note = baselineNote(baseline);

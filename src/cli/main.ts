@@ -17,12 +17,16 @@ import { guardStdio } from './stdio.js';
 import { BASELINE_FILE, type BaselineOptions, CHECK_FORMATS, type CheckOptions, collectFormat, type Prepare, parseMaxWarnings, runBaseline, runCheck } from './gate.js';
 import { registry } from '../../rules/registry.js';
 
+export { clearRunMemos } from '../run-memo.js';
+
 export interface CliIO {
   cwd: string;
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   /** Whether stdout is a colour-capable terminal (null: let chalk decide). */
   isTTY?: boolean;
+  /** The colour level of the terminal `check` reports go to, when it is not this process's (a client of the context server). */
+  colorLevel?: number;
 }
 
 const defaultIO = (): CliIO => (guardStdio(), {
@@ -121,6 +125,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--no-cache', 'analyse every file afresh, also with --staged and --affected')
     .option('--cache-location <path>', 'the cache file, or a directory to keep .tracewirecache in (default: ./.tracewirecache; implies --cache)')
     .option('--allow-empty', 'pass when the ignores leave no file to check (by default that is an error: a gate that checks nothing must not pass)')
+    .option('--no-server', 'run in this process: neither use nor start the context server that keeps a gate run warm between commits (also TRACEWIRE_SERVER=0)')
     .option('--shard <k/n>', 'report only the k-th of n deterministic slices of the files (CI matrix jobs); every file still informs resolution, and `tracewire merge` joins the reports', parseShard)
     .action(async (paths: string[], opts: CheckOptions & { printConfig?: boolean }) => {
       if (opts.printConfig) return printResolvedConfig(io, opts.config);

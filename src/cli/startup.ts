@@ -32,6 +32,11 @@ export function startup(): void {
 }
 
 type Main = (argv: string[]) => Promise<number>;
+interface Cli {
+  main: Main;
+  /** Forget what module-level memos remember (a process that serves several runs: see server.ts). */
+  clearRunMemos: () => void;
+}
 
 /**
  * Whether to start from the bundle `dist/tracewire.cjs` rather than the ES modules of `dist/src`. In an
@@ -52,12 +57,17 @@ export function bundleIsCurrent(packageRoot: string): boolean {
  * is current (see `bundleIsCurrent`), else from the ES modules. `TRACEWIRE_NO_BUNDLE=1` loads the modules.
  */
 export async function loadMain(): Promise<Main> {
+  return (await loadCli()).main;
+}
+
+/** The CLI's module (`main` and what goes with it), from the bundle or the ES modules as `loadMain` says. */
+export async function loadCli(): Promise<Cli> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const packageRoot = path.resolve(here, '../../..');
   try {
-    if (!process.env.TRACEWIRE_NO_BUNDLE && bundleIsCurrent(packageRoot)) return (loadCommonJs(path.join(packageRoot, 'dist/tracewire.cjs'), 'tracewire') as { main: Main }).main;
+    if (!process.env.TRACEWIRE_NO_BUNDLE && bundleIsCurrent(packageRoot)) return loadCommonJs(path.join(packageRoot, 'dist/tracewire.cjs'), 'tracewire') as Cli;
   } catch {
     // a bundle that cannot load: the modules
   }
-  return (await import('./main.js')).main;
+  return (await import('./main.js')) as Cli;
 }

@@ -317,6 +317,14 @@ export function cacheKey(parts: Record<string, unknown>): string {
   return createHash('sha1').update(JSON.stringify(stable(data))).digest('hex');
 }
 
+/**
+ * What this process last read from or wrote to each cache file, while the file is as it left it: a
+ * process that serves several runs (the context server, cli/server.ts) then takes the entries from memory
+ * instead of reading and parsing the file again. Keyed by the file; valid for one key and one stamp
+ * (inode, size, modification time) of the file.
+ */
+const resident = new Map<string, { key: string; stamp: string; entries: Record<string, CacheEntry> }>();
+
 export class RunCache {
   private parsedEntries: Record<string, CacheEntry> | undefined;
   private dirty = false;
@@ -357,6 +365,8 @@ export class RunCache {
     const valid = !!header && typeof header === 'object' && header.format === FORMAT && header.key === key && validRun(header.run);
     const cache = valid ? new RunCache(file, key, entriesAt, header!.run, opts.boundary) : new RunCache(file, key, undefined, undefined, opts.boundary);
     if (!valid) cache.dirty = true;
+    const kept = resident.get(file);
+    if (valid && kept && kept.key === key && kept.stamp === entriesAt?.stamp) cache.parsedEntries = kept.entries;
     return cache;
   }
 
@@ -376,6 +386,7 @@ export class RunCache {
         ok = false;
       }
       this.parsedEntries = ok ? entries : Object.create(null);
+      if (ok && this.entriesAt) resident.set(this.file, { key: this.key, stamp: this.entriesAt.stamp, entries: this.parsedEntries! });
       if (!ok) {
         // Nothing of the file serves: the next save writes it anew.
         this.entriesAt = undefined;
@@ -476,11 +487,17 @@ export class RunCache {
         writeAll(fd, '\n');
         const size = fs.fstatSync(fd).size;
         writeAll(fd, record('H', JSON.stringify(this.header(size))));
+        this.remember(fs.fstatSync(fd), entries);
       },
       { boundary: this.boundary ?? defaultBoundary(this.file), what: 'the cache' },
     );
     this.changed.clear();
     this.dirty = false;
+  }
+
+  /** The file as this write left it holds these entries (see `resident`). */
+  private remember(st: fs.Stats, entries: Record<string, CacheEntry>): void {
+    resident.set(this.file, { key: this.key, stamp: stampOf(st), entries });
   }
 
   private header(base: number): CacheHeader {
@@ -507,6 +524,8 @@ export class RunCache {
       text += record('H', JSON.stringify(this.header(at.base)));
       writeAll(fd, text);
       this.changed.clear();
+      if (this.parsedEntries) this.remember(fs.fstatSync(fd), this.parsedEntries);
+      else resident.delete(this.file);
       return true;
     } catch {
       return false;

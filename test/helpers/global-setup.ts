@@ -18,6 +18,8 @@ export default function setup(): () => void {
   process.env.TMPDIR = dir;
   process.env.TRACEWIRE_CACHE_DIR = cache;
   process.env.TRACEWIRE_TEST_RUN_DIR = dir;
+  // No context servers left running by the gate runs of the tests: test/server.test.ts turns them on.
+  process.env.TRACEWIRE_SERVER = '0';
   return () => {
     fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };

@@ -2,8 +2,9 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { runMemo } from '../../run-memo.js';
 
-const cache = new Map<string, string | null>();
+const cache = runMemo(new Map<string, string | null>());
 
 export function packageName(file: string): string | undefined {
   let dir = path.dirname(file);

@@ -11,6 +11,7 @@ import ts = require('typescript');
 import { scriptKindFor } from '../../engine/ast.js';
 import type { TextEdit } from '../../engine/types.js';
 import { type CodeStyle, detectIndentUnit, eolOf, indentAt, quoteString } from '../text.js';
+import { runMemo } from '../../run-memo.js';
 
 /** `module#export`: a package name or an absolute path (a project file, no extension needed), and the export. */
 export interface ImportRef {
@@ -196,7 +197,7 @@ export function relativeExtension(file: string, sf: ts.SourceFile, style: CodeSt
   return '.js';
 }
 
-const extensionDefaults = new Map<string, string>();
+const extensionDefaults = runMemo(new Map<string, string>());
 
 /**
  * What an ES module's relative imports end with when the file has none to copy: `.js` where Node.js

@@ -20,6 +20,7 @@ import { reindent } from '../text.js';
 import { packageName } from '../codemods/package-name.js';
 import { enclosingFunction, type FixEnv, importedFrom, isAsync, outerParens, RULE_OF_KIND, type SiteSource, siteIndex, sitesWithin, suppressedLines, topLevelConst, unwrapExpr } from './common.js';
 import type { EditSink } from './source.js';
+import { runMemo } from '../../run-memo.js';
 
 export interface SpanOptions {
   /** Name given to `trace.getTracer(...)` when the file has no tracer (default: the nearest package.json name). */
@@ -157,7 +158,7 @@ export function spanShapeProblem(env: FixEnv, ss: SiteSource): string | undefine
   return undefined;
 }
 
-const packageDirs = new Map<string, string | null>();
+const packageDirs = runMemo(new Map<string, string | null>());
 
 /** The directory of the nearest package.json above a file. */
 function packageDir(file: string): string | undefined {
@@ -246,7 +247,7 @@ function topLevelFunction(sf: ts.SourceFile, name: string): boolean {
 }
 
 /** A top-level `const` the engine resolves to an OpenTelemetry tracer (reused instead of adding one). */
-const tracerMemo = new Map<string, { text: string; tracer: string | undefined }>();
+const tracerMemo = runMemo(new Map<string, { text: string; tracer: string | undefined }>());
 
 export function existingTracer(env: FixEnv, file: string, text: string): string | undefined {
   if (!text.includes('getTracer')) return undefined;
