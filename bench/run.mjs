@@ -181,7 +181,7 @@ const s10 = path.join(CORPUS, 'sets', 's10');
 }
 
 // (g) the gate on a real repository: cold against the per-user context cache, first and second commit.
-if (!flag('no-gate')) report.gate = benchGate({ runs: RUNS }) ?? null;
+if (!flag('no-gate')) report.gate = (await benchGate({ runs: RUNS })) ?? null;
 
 if (SCALES.length) {
   console.log('\nSynthetic agent-service code, growth with size');

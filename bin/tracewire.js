@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url';
 import { SERVE_FLAG, serve, startServer, viaServer } from '../dist/src/cli/server.js';
-import { loadCli, loadMain, startup } from '../dist/src/cli/startup.js';
+import { loadCli, startup } from '../dist/src/cli/startup.js';
 
 const argv = process.argv.slice(2);
 
@@ -18,8 +18,8 @@ if (argv[0] === SERVE_FLAG) {
     // Before the CLI loads: heap tuning, and TypeScript from the V8 code cache (most of the start-up time
     // otherwise); then the CLI itself, bundled into one script and loaded the same way.
     startup();
-    const main = await loadMain();
+    const { main, gateWarmup } = await loadCli();
     process.exitCode = await main(argv);
-    startServer(argv, fileURLToPath(import.meta.url));
+    startServer(argv, fileURLToPath(import.meta.url), gateWarmup());
   }
 }

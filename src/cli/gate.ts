@@ -403,6 +403,17 @@ function displayRel(cwd: string, abs: string): string {
   return (rel === '' ? path.basename(abs) : rel).split(path.sep).join('/');
 }
 
+let warmup: string[] | undefined;
+
+/**
+ * What a context server started after this process's gate run warms up on (see server.ts): the same
+ * changed files, named (by the time it runs, the commit has usually moved the index on); undefined when
+ * the run was no gate run or changed no source file.
+ */
+export function gateWarmup(): string[] | undefined {
+  return warmup;
+}
+
 export async function runCheck(io: GateIO, paths: string[], opts: CheckOptions, prepare: Prepare): Promise<number> {
   const outputs = outputSpecs(opts.format, opts.outputFile);
   // A report path that cannot be written safely is refused before the run, not after it.
@@ -420,6 +431,7 @@ export async function runCheck(io: GateIO, paths: string[], opts: CheckOptions, 
   const gate = opts.staged || (opts.affected && !opts.changedSince);
   const scale = runScale(io.cwd, opts, sel.files.length + sel.contextFiles.length, gate ? () => gateCacheFile(sel.gitRoot ?? sel.config.root, io.cwd) : undefined);
   const full = await run({ registry, cwd: io.cwd, files: sel.files, contextFiles: sel.contextFiles, config: sel.config, readFile: sel.readFile, inputsFollowCode: sel.inputsFollowCode, changes: sel.changes, checkContext: !!(sel.changes && scale.cacheFile), ...scale });
+  warmup = gate && sel.changes?.changed.length ? ['check', '--affected', ...sel.changes.changed.map((f) => path.relative(io.cwd, f)), '--format', 'json', ...(opts.config ? ['--config', opts.config] : []), ...(opts.ignore ? [] : ['--no-ignore'])] : undefined;
   const text = textReader(sel.readFile);
   // The files reported: those selected and, in a gate run, the files the changes affect.
   const reportedFiles = full.reported ? full.reported.map((f) => path.resolve(io.cwd, f)) : sel.files;

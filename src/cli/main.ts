@@ -18,6 +18,7 @@ import { BASELINE_FILE, type BaselineOptions, CHECK_FORMATS, type CheckOptions, 
 import { registry } from '../../rules/registry.js';
 
 export { clearRunMemos } from '../run-memo.js';
+export { gateWarmup } from './gate.js';
 
 export interface CliIO {
   cwd: string;

@@ -1,7 +1,7 @@
 /**
  * The context server: what makes the second commit's gate fast.
  *
- * A gate run (`check --staged`, `--affected`, `--changed-since`, with its context cache) spends most of its
+ * A gate run (`check --staged` or `--affected`, with its context cache) spends most of its
  * time on what every new process pays again: loading TypeScript and tracewire, and running their code
  * before the JIT has compiled it. So the first gate run in a folder, once it has answered, starts a server
  * in the background: a tracewire process of the same build, listening on a socket in the user's private
@@ -32,6 +32,8 @@ type Main = (argv: string[], io: { cwd: string; stdout: (s: string) => void; std
 
 interface Request {
   v: 1;
+  /** Only answer once every request before it has run (`serverIdle`). */
+  ping?: boolean;
   argv: string[];
   cwd: string;
   env: Record<string, string>;
@@ -52,7 +54,9 @@ export function servable(argv: string[]): boolean {
   let gate = false;
   for (const a of argv.slice(1)) {
     if (a === '--') break;
-    if (a === '--staged' || a === '--affected' || a === '--changed-since' || a.startsWith('--changed-since=')) gate = true;
+    if (a === '--staged' || a === '--affected') gate = true;
+    // `--changed-since` (a pull request's check) keeps no context between runs: a process of its own.
+    if (a === '--changed-since' || a.startsWith('--changed-since=')) return false;
     // The process is the run: no server. Explicit caches and help are left to a process of their own too.
     if (a === '--no-server' || a === '--no-cache' || a === '--cache' || a === '--cache-location' || a.startsWith('--cache-location=') || a === '-h' || a === '--help' || a === '--print-config') return false;
   }
@@ -149,35 +153,28 @@ export async function viaServer(argv: string[], cwd = process.cwd()): Promise<nu
   return answer.code;
 }
 
-/** A command line without what writes files (`-o`, `--format name:path`): the server's warm-up reports nothing. */
-export function warmupArgv(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') {
-      out.push(...argv.slice(i));
-      break;
-    }
-    if (a === '-o' || a === '--output-file') {
-      i++;
-      continue;
-    }
-    if (a.startsWith('--output-file=') || (a.startsWith('-o') && !a.startsWith('--'))) continue;
-    if ((a === '-f' || a === '--format') && i + 1 < argv.length) {
-      out.push(a, argv[++i]!.replace(/:.*$/s, ''));
-      continue;
-    }
-    if (a.startsWith('--format=')) {
-      out.push(a.replace(/^(--format=[^:]*):.*$/s, '$1'));
-      continue;
-    }
-    out.push(a);
-  }
-  return out;
+/**
+ * Resolves once the server for this folder has run every request it had (its warm-up included): true,
+ * or false when there is none. What a benchmark waits for between two commits.
+ */
+export function serverIdle(cwd = process.cwd()): Promise<boolean> {
+  const socket = socketPath(cwd);
+  if (!socket || !fs.existsSync(socket)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let answered = false;
+    const conn = net.createConnection(socket);
+    conn.setEncoding('utf8');
+    conn.on('connect', () => conn.write(JSON.stringify({ v: PROTOCOL, ping: true }) + '\n'));
+    conn.on('data', (chunk: string) => {
+      if (chunk.includes('"x"')) answered = true;
+    });
+    conn.on('error', () => resolve(false));
+    conn.on('close', () => resolve(answered));
+  });
 }
 
 /** After a gate run in this process: start the server for this folder in the background, unless one is there. */
-export function startServer(argv: string[], binFile: string, cwd = process.cwd()): void {
+export function startServer(argv: string[], binFile: string, warmup: string[] | undefined, cwd = process.cwd()): void {
   if (!servable(argv) || !serverAllowed()) return;
   const socket = socketPath(cwd);
   if (!socket || fs.existsSync(socket)) return;
@@ -186,8 +183,8 @@ export function startServer(argv: string[], binFile: string, cwd = process.cwd()
       cwd,
       detached: true,
       stdio: 'ignore',
-      // The server warms up on the run that started it (its output goes nowhere).
-      env: { ...process.env, TRACEWIRE_SERVER_WARMUP: JSON.stringify({ argv: warmupArgv(argv), cwd }) },
+      // The server warms up on the changes of the run that started it (its output goes nowhere).
+      env: { ...process.env, ...(warmup ? { TRACEWIRE_SERVER_WARMUP: JSON.stringify({ argv: warmup, cwd }) } : {}) },
     });
     child.on('error', () => {});
     child.unref();
@@ -263,7 +260,7 @@ export async function serve(socket: string, main: Main, beforeRun: () => void): 
       let req: Request;
       try {
         req = JSON.parse(buf.slice(0, nl)) as Request;
-        if (req.v !== PROTOCOL || !Array.isArray(req.argv) || typeof req.cwd !== 'string') throw new Error('bad request');
+        if (req.v !== PROTOCOL || (!req.ping && (!Array.isArray(req.argv) || typeof req.cwd !== 'string'))) throw new Error('bad request');
       } catch {
         conn.destroy();
         return;
@@ -271,6 +268,13 @@ export async function serve(socket: string, main: Main, beforeRun: () => void): 
       const send = (m: object) => {
         if (!conn.destroyed) conn.write(JSON.stringify(m) + '\n');
       };
+      if (req.ping) {
+        enqueue(async () => {
+          send({ x: 0 });
+          conn.end();
+        });
+        return;
+      }
       enqueue(async () => {
         await runOne(req.argv, req.cwd, req.env ?? {}, req.colorLevel ?? 0, send);
         conn.end();

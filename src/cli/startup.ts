@@ -36,6 +36,8 @@ interface Cli {
   main: Main;
   /** Forget what module-level memos remember (a process that serves several runs: see server.ts). */
   clearRunMemos: () => void;
+  /** What a context server started after this run warms up on (see gate.ts). */
+  gateWarmup: () => string[] | undefined;
 }
 
 /**

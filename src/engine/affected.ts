@@ -244,6 +244,9 @@ class Parsed {
   }
 }
 
+/** Parsed parts by facts: the same facts (of the same packed summary, see `valueAffected`) are parsed once per process. */
+const parsedOf = new WeakMap<SummaryFacts, Parsed>();
+
 /**
  * The files a change affects through values (see the module comment), from the per-file summaries:
  * `facts` of every analysed file (the new state), `previous` the facts of the changed files before the
@@ -253,8 +256,11 @@ class Parsed {
  */
 export function summaryAffected(changes: ChangeSet, facts: ReadonlyMap<string, SummaryFacts>, previous: readonly SummaryFacts[] = []): Set<string> {
   const graph = new ImportGraph(facts.keys(), (f) => facts.get(f)!.imports);
-  const parsedMemo = new Map<string, Parsed>();
-  const parsed = (f: SummaryFacts) => parsedMemo.get(f.file) ?? parsedMemo.set(f.file, new Parsed(f)).get(f.file)!;
+  const parsed = (f: SummaryFacts) => {
+    let p = parsedOf.get(f);
+    if (!p) parsedOf.set(f, (p = new Parsed(f)));
+    return p;
+  };
   const ALL = '*';
 
   /** The names a module exports, its star re-exports' included. */
@@ -367,6 +373,8 @@ export function summaryAffected(changes: ChangeSet, facts: ReadonlyMap<string, S
  * before the change (its imports and what it passed to whom then): from the cache when the last run
  * analysed them, else analysed now.
  */
+const factsBySummary = new WeakMap<PackedSummary, { file: string; importsFrom: string[] | undefined; facts: SummaryFacts }>();
+
 export function valueAffected(
   changes: ChangeSet,
   results: readonly FileResult[],
@@ -390,7 +398,14 @@ export function valueAffected(
       },
     };
   };
-  for (const r of results) if (r.summary) facts.set(r.file, factsOf(r.file, r.summary, r.imports));
+  for (const r of results) {
+    if (!r.summary) continue;
+    // A process serving several runs holds the same packed summaries from one to the next: their facts
+    // (and what is parsed of them) are kept with them.
+    let kept = factsBySummary.get(r.summary);
+    if (!kept || kept.file !== r.file || kept.importsFrom !== r.imports) factsBySummary.set(r.summary, (kept = { file: r.file, importsFrom: r.imports, facts: factsOf(r.file, r.summary, r.imports) }));
+    facts.set(r.file, kept.facts);
+  }
   const previous: SummaryFacts[] = [];
   for (const [file, bytes] of changes.previous ?? []) {
     try {

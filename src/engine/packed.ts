@@ -78,6 +78,8 @@ export function packSummary(s: FileSummary): PackedSummary {
 
 /** The bytes form, for holding (a summary that arrived as text). */
 export function compactSummary(p: PackedSummary): PackedSummary {
+  // Already bytes: the same object (what is kept with it, see `unpackSummary`, stays with it).
+  if (p.text === undefined && Buffer.isBuffer(p.bytes)) return p;
   if (p.bytes) return { file: p.file, bytes: Buffer.isBuffer(p.bytes) ? p.bytes : Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength) };
   return { file: p.file, bytes: Buffer.from(p.text ?? '', 'utf8') };
 }
@@ -170,8 +172,21 @@ class LazyCandidate implements CallCandidate {
   }
 }
 
+/**
+ * Unpacked summaries by packed one. A process that serves several runs (the context server,
+ * cli/server.ts) holds the same packed summaries from one run to the next (its cache keeps them in
+ * memory), and so keeps their parsed parts too; an unpacked summary is never written to.
+ */
+const unpackedOf = new WeakMap<PackedSummary, FileSummary>();
+
 /** A summary whose parts are parsed when first read (and then kept). */
 export function unpackSummary(p: PackedSummary): FileSummary {
+  let s = unpackedOf.get(p);
+  if (!s) unpackedOf.set(p, (s = unpack(p)));
+  return s;
+}
+
+function unpack(p: PackedSummary): FileSummary {
   const parts = new Parts(p);
   let calls: CallCandidate[] | undefined;
   return {
