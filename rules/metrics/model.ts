@@ -16,7 +16,7 @@
 
 import ts = require('typescript');
 import type { FileVisitor, WalkContext } from '../../src/engine/analyze-file.js';
-import { propName as propertyName, unwrap as unwrapExpr } from '../../src/engine/ast.js';
+import { type FnNode, propName as propertyName, unwrap as unwrapExpr } from '../../src/engine/ast.js';
 import type { SemanticModel } from '../../src/engine/model.js';
 import type { Scopes } from '../../src/engine/scopes.js';
 import { originOf } from '../../src/engine/ast.js';
@@ -394,14 +394,26 @@ export function staticObject(e: ts.Expression, bindings: Scopes, depth = 0, mode
   const u = unwrapExpr(e);
   if (ts.isIdentifier(u)) {
     const init = constInit(u, bindings);
-    return init ? staticObject(init, bindings, depth + 1, model, via) : undefined;
+    const obj = init ? staticObject(init, bindings, depth + 1, model, via) : undefined;
+    // An object the file writes members of (`out[key] = v`, `Object.assign(out, ...)`) has more keys than its literal shows.
+    if (obj && model?.facts.mutatedRoots.has(u.text)) return { ...obj, open: true };
+    return obj;
   }
   if (model) {
     // Label sets built at run time where they are static in fact: an object a function of the file
     // returns, a class field, either branch of a conditional, the left of `?? {}`.
     if (ts.isCallExpression(u)) {
-      const ret = returnedObject(model, u);
-      return ret && staticObject(ret, bindings, depth + 1, model, via ?? u);
+      const fn = calledFn(model, u);
+      if (!fn) return undefined;
+      const rets = model.returnsOf(fn);
+      const ret = rets.length === 1 ? staticObject(rets[0]!, bindings, depth + 1, model, via ?? u) : undefined;
+      if (ret && (ret.props.size || !ret.open)) return ret;
+      // A helper that copies its argument's keys into the object it returns (`flatten(attrs)`,
+      // `sanitize(labels)`): the argument's keys, and maybe more.
+      const i = keysCarriedFrom(model, fn, rets);
+      const arg = i === undefined ? undefined : u.arguments[i];
+      const inner = arg && !ts.isSpreadElement(arg) ? staticObject(arg, bindings, depth + 1, model, via ?? u) : undefined;
+      return inner ? { ...inner, open: true } : ret;
     }
     if (ts.isPropertyAccessExpression(u) && u.expression.kind === ts.SyntaxKind.ThisKeyword) {
       const field = model.memberExpr(u);
@@ -449,13 +461,44 @@ export function staticObject(e: ts.Expression, bindings: Scopes, depth = 0, mode
   return { node: u, props, open };
 }
 
-/** The object expression a call of a function or method of this file returns, when it has one return. */
-function returnedObject(model: SemanticModel, call: ts.CallExpression): ts.Expression | undefined {
+/** The function or method of this file a call calls. */
+function calledFn(model: SemanticModel, call: ts.CallExpression): FnNode | undefined {
   const callee = model.localValueOf(call.expression);
-  const fn = callee?.k === 'fn' ? model.fnNode(callee.id) : undefined;
-  if (!fn) return undefined;
-  const rets = model.returnsOf(fn);
-  return rets.length === 1 ? rets[0] : undefined;
+  return callee?.k === 'fn' ? model.fnNode(callee.id) : undefined;
+}
+
+/**
+ * The parameter whose keys a function copies into the object it returns: every return is one local
+ * object the function writes members of, and it iterates the parameter's keys
+ * (`Object.entries(p)`, `Object.keys(p)`, `for (const k in p)`).
+ */
+function keysCarriedFrom(model: SemanticModel, fn: FnNode, rets: readonly ts.Expression[]): number | undefined {
+  // Early returns of an empty object (`if (!attrs) return {}`) carry no key.
+  const empty = (x: ts.Expression) => ts.isObjectLiteralExpression(x) && x.properties.length === 0;
+  const named = rets.map((r) => unwrapExpr(r)).filter((x) => !empty(x));
+  const first = named[0];
+  if (!first || !ts.isIdentifier(first) || !model.facts.mutatedRoots.has(first.text)) return undefined;
+  if (!named.every((x) => ts.isIdentifier(x) && x.text === first.text)) return undefined;
+  const out = model.lookup(first.text, first.getStart(model.sourceFile));
+  if (out?.k !== 'var' || !out.init || !ts.isObjectLiteralExpression(unwrapExpr(out.init)) || !model.contains(fn, out.init)) return undefined;
+  const paramOf = (e: ts.Expression): number | undefined => {
+    const x = unwrapExpr(e);
+    if (!ts.isIdentifier(x)) return undefined;
+    const b = model.lookup(x.text, x.getStart(model.sourceFile));
+    return b?.k === 'param' && b.fn === fn && b.path.length === 0 && !b.opaque ? b.index : undefined;
+  };
+  let found: number | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found !== undefined || (n !== fn && model.isFunction(n))) return;
+    if (ts.isForInStatement(n)) found = paramOf(n.expression);
+    else if (ts.isCallExpression(n) && n.arguments.length === 1) {
+      const c = unwrapExpr(n.expression);
+      if (ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression) && c.expression.text === 'Object' && (c.name.text === 'entries' || c.name.text === 'keys')) found = paramOf(n.arguments[0]!);
+    }
+    if (found === undefined) ts.forEachChild(n, visit);
+  };
+  visit(fn);
+  return found;
 }
 
 /** A name given as a string literal (possibly through a `const`); template literals with expressions are `dynamic`. */
