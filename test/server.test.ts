@@ -4,8 +4,9 @@
  * to files, the index and the configuration between runs; it goes away with its socket.
  */
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { servable, serverAllowed } from '../src/cli/server.js';
@@ -115,6 +116,27 @@ describe.skipIf(!hasGit() || process.platform === 'win32')('the context server',
       const own = tw('check', '--staged', '--verbose', '--format', 'json');
       expect(own.err).not.toContain('context server');
       expect(strip(own.out)).toEqual(strip(served.out));
+      // 7. A server that takes the request and dies without answering: the client runs the check
+      //    itself and prints its report once.
+      await waitFor(() => sockets().length === 1);
+      const socket = path.join(cache, sockets()[0]!);
+      fs.rmSync(socket);
+      const dying = net.createServer((c) => c.on('data', () => c.destroy()));
+      await new Promise<void>((r) => dying.listen(socket, () => r()));
+      try {
+        const alone2 = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+          const child = spawn(process.execPath, [bin, 'check', '--staged', '--verbose', '--format', 'json'], { cwd: dir, env });
+          let out = '';
+          let err = '';
+          child.stdout.on('data', (d: Buffer) => (out += d));
+          child.stderr.on('data', (d: Buffer) => (err += d));
+          child.on('close', (code: number | null) => resolve({ code, out, err }));
+        });
+        expect(alone2.err).not.toContain('context server');
+        expect(strip(alone2.out)).toEqual(strip(served.out));
+      } finally {
+        dying.close();
+      }
     } finally {
       // Whatever happened: no server left behind.
       for (const s of fs.existsSync(cache) ? sockets() : []) fs.rmSync(path.join(cache, s), { force: true });
