@@ -237,6 +237,8 @@ export class FileFacts {
 
     let fns: Chain<FnNode> | undefined;
     let classes: Chain<ts.ClassLikeDeclaration> | undefined;
+    /** The declaration lists of `for (const x of xs)` loops met, with what they iterate. */
+    let iterated: Map<ts.VariableDeclarationList, ts.Expression> | undefined;
     const { dispatch, skipTypes } = hooks;
 
     const visit = (node: ts.Node): void => {
@@ -284,7 +286,14 @@ export class FileFacts {
           const blockScoped = (lflags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using | ts.NodeFlags.AwaitUsing)) !== 0;
           const scope = blockScoped ? block() : nearestFn();
           const isConst = (lflags & ts.NodeFlags.Const) !== 0;
+          // `for (const x of xs)`: x is one element of xs (as `const [x] = xs` is).
+          const elementOf = iterated?.get(list);
           for (const n of list.declarations) {
+            if (elementOf) {
+              if (ts.isIdentifier(n.name)) add(n.name, scope, { k: 'var', node: n, init: elementOf, path: [], isConst, opaque: true, element: true });
+              else bindPattern(n.name, scope, (p, el) => ({ k: 'var', node: el ?? n, path: p, isConst, opaque: true }));
+              continue;
+            }
             if (n.type && n.initializer) {
               const init = unwrap(n.initializer);
               if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) this.contextualType.set(init, n.type);
@@ -331,7 +340,8 @@ export class FileFacts {
           const name = propName(n.name);
           const st = isStatic(n) ? ({ static: true } as const) : {};
           if (classes && name !== undefined && n.initializer) this.classProp(classes.node, name, { expr: n.initializer, ...st });
-          else if (classes && name !== undefined && n.type) this.classProp(classes.node, name, { type: n.type, ...st });
+          // The declared type, also of a field that starts empty (`meter: Meter | null = null`, assigned later).
+          if (classes && name !== undefined && n.type && (!n.initializer || isNullish(n.initializer))) this.classProp(classes.node, name, { type: n.type, ...st });
           break;
         }
         case ts.SyntaxKind.MethodDeclaration: {
@@ -464,6 +474,9 @@ export class FileFacts {
         if (kind === ts.SyntaxKind.CatchClause) {
           const c = node as ts.CatchClause;
           if (c.variableDeclaration) bindPattern(c.variableDeclaration.name, scope, () => ({ k: 'catch', node: c }));
+        } else if (kind === ts.SyntaxKind.ForOfStatement) {
+          const f = node as ts.ForOfStatement;
+          if (ts.isVariableDeclarationList(f.initializer)) (iterated ??= new Map()).set(f.initializer, f.expression);
         }
         descend(node, EXIT_BLOCK);
         return;
@@ -542,4 +555,10 @@ export class FileFacts {
     for (let n: ts.Node | undefined = inner; n; n = this.parent(n)) if (n === outer) return true;
     return false;
   }
+}
+
+/** `null` or `undefined` (possibly in parentheses or `as`). */
+function isNullish(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  return u.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(u) && u.text === 'undefined');
 }

@@ -91,6 +91,13 @@ export function summaryText(p: PackedSummary): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 }
 
+/** Whether a packed summary's text holds `needle` (ASCII), without decoding it. */
+export function packedMentions(p: PackedSummary, needle: string): boolean {
+  if (p.text !== undefined) return p.text.includes(needle);
+  const b = Buffer.isBuffer(p.bytes) ? p.bytes : Buffer.from(p.bytes!.buffer, p.bytes!.byteOffset, p.bytes!.byteLength);
+  return b.includes(needle);
+}
+
 /** One part's JSON text (decoding only that part of the bytes). */
 export function summaryPart(p: PackedSummary, part: PackedPart): string {
   const i = PART_INDEX[part];

@@ -39,7 +39,18 @@ export interface TextScan {
    * it may be that SDK's build output (see `relevantFiles`).
    */
   sdkNamed?: string[];
+  /**
+   * Module keys of the interfaces the file's classes implement, imported by relative specifier
+   * (`class OtelAdapter implements TelemetryAdapter`, with `import type { TelemetryAdapter } from './adapter'`):
+   * a call through the interface anywhere may run this file's methods (see `relevantFiles`).
+   */
+  implemented?: string[];
 }
+
+/** `implements A, B<T>, ns.C {`: the names after `implements`. */
+const IMPLEMENTS = /\bimplements\s+([\w$.,\s<>[\]]+?)\s*\{/g;
+/** `import { A, type B as C } from './x'` and `import type { A } from './x'`: relative named imports. */
+const NAMED_TYPE_IMPORT = /\bimport\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"](\.{1,2}\/[^'"\n\\]*|\.{1,2})['"]/g;
 
 /** `import { a, b as c } from './x'`, `import type` excluded; `const { a, b } = require('./x')`. */
 const NAMED_IMPORT = /\bimport\s*\{([^}]*)\}\s*from\s*['"](\.{1,2}\/[^'"\n\\]*|\.{1,2})['"]|\b(?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\s*\(\s*['"](\.{1,2}\/[^'"\n\\]*|\.{1,2})['"]/g;
@@ -158,8 +169,32 @@ export class Prescanner {
     }
     const out: TextScan = aliased ? { root, edges: [...edges], aliases: aliased } : { root, edges: [...edges] };
     if (sdkNamed.length) out.sdkNamed = sdkNamed;
+    const implemented = text.includes('implements') ? implementedKeys(text, dir) : [];
+    if (implemented.length) out.implemented = implemented;
     return out;
   }
+}
+
+/** The module keys of the relatively imported interfaces the text's classes implement. */
+function implementedKeys(text: string, dir: string): string[] {
+  const names = new Set<string>();
+  IMPLEMENTS.lastIndex = 0;
+  for (let m = IMPLEMENTS.exec(text); m; m = IMPLEMENTS.exec(text)) {
+    for (const part of m[1]!.replace(/<[^<>]*>/g, '').split(',')) {
+      const name = /^\s*([A-Za-z_$][\w$]*)/.exec(part)?.[1];
+      if (name) names.add(name);
+    }
+  }
+  if (!names.size) return [];
+  const keys = new Set<string>();
+  NAMED_TYPE_IMPORT.lastIndex = 0;
+  for (let m = NAMED_TYPE_IMPORT.exec(text); m; m = NAMED_TYPE_IMPORT.exec(text)) {
+    for (const binding of m[1]!.split(',')) {
+      const local = binding.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()?.trim();
+      if (local && names.has(local)) keys.add(moduleKey(path.resolve(dir, m[2]!)));
+    }
+  }
+  return [...keys];
 }
 
 /**
@@ -171,10 +206,19 @@ export class Prescanner {
  */
 export function relevantFiles(scans: ReadonlyMap<string, TextScan>, absent?: (key: string) => boolean): Set<string> {
   const graph = new ImportGraph(scans.keys(), (file) => scans.get(file)!.edges);
+  addImplementerEdges(graph, scans);
   const up = new Set<string>();
   for (const [file, scan] of scans) if (scan.root || (absent && scan.sdkNamed?.some((k) => graph.filesOf(k).length === 0 && absent(k)))) up.add(file);
   graph.closure(up, (f) => graph.importersOf(f));
   return graph.closure(new Set(up), (f) => graph.importsOf(f));
+}
+
+/**
+ * An interface's file leads to the files whose classes implement it, as if it imported them: whoever
+ * calls through the interface may run their methods (`TextScan.implemented`).
+ */
+export function addImplementerEdges(graph: ImportGraph, scans: Iterable<[string, TextScan | undefined]>): void {
+  for (const [file, scan] of scans) for (const key of scan?.implemented ?? []) for (const iface of graph.filesOf(key)) graph.addEdge(iface, file);
 }
 
 /**
@@ -199,6 +243,15 @@ export class ImportGraph {
       this.imports.set(file, [...out]);
       for (const t of out) (this.importers.get(t) ?? this.importers.set(t, []).get(t)!).push(file);
     }
+  }
+
+  /** One more edge: `from` imports `to` (or leads to it as if it did). */
+  addEdge(from: string, to: string): void {
+    if (from === to) return;
+    const out = this.imports.get(from) ?? this.imports.set(from, []).get(from)!;
+    if (out.includes(to)) return;
+    out.push(to);
+    (this.importers.get(to) ?? this.importers.set(to, []).get(to)!).push(from);
   }
 
   /** The files a module key names. */

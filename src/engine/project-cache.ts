@@ -27,7 +27,7 @@ import { type EvaluatedSite, Linker, type ScopeHelper } from './link.js';
 import { PackageVersions, repositoryRoot } from './packages.js';
 import { absentSdkModule, analyzeWithRules, applySuppressions, buildCatalog, compareFindings, type EnabledRule, linkOptions, reachHits, runSiteRules, selectFileRules, toFinding } from './pipeline.js';
 import { LazyProject } from './lazy-project.js';
-import { ImportGraph, Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
+import { addImplementerEdges, ImportGraph, Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
 import { aliasesHold } from './file-task.js';
 import { isRegistered, type Registry } from './registry.js';
 import { userCacheDir } from '../user-cache-dir.js';
@@ -257,6 +257,7 @@ export class ProjectCache {
   private graph(): NonNullable<ProjectCache['carried']> {
     if (this.carried?.generation === this.generation) return this.carried;
     const graph = new ImportGraph(this.entries.keys(), (f) => this.entries.get(f)!.scan?.edges ?? []);
+    addImplementerEdges(graph, [...this.entries].map(([f, e]) => [f, e.scan] as [string, TextScan | undefined]));
     this.carried = { generation: this.generation, byRule: new Map(), graph };
     return this.carried;
   }

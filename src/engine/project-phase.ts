@@ -9,7 +9,7 @@
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { analysisFailure, decodeSource, type FileResult, type TaskContext } from './file-task.js';
 import { LazyProject } from './lazy-project.js';
-import { summaryPart } from './packed.js';
+import { packedMentions, summaryPart } from './packed.js';
 import { ImportGraph } from './prescan.js';
 import { Interp } from './interp.js';
 import { moduleReach } from './reach.js';
@@ -84,6 +84,23 @@ function filesToRerun(
     const r = byFile.get(f)!;
     return r.summary ? (r.imports ?? []).map(moduleKey) : [];
   });
+  // A file that declares an interface leads, besides its imports, to the files whose classes implement
+  // it: a call through the interface (`adapter.record(...)` on an `Adapter`-typed value) runs theirs.
+  const implementers = new Map<string, Set<string>>();
+  for (const r of results) {
+    if (!r.summary || !packedMentions(r.summary, '"implements"')) continue;
+    for (const c of Object.values(summaries.get(r.file)?.classes ?? {})) {
+      for (const i of c.implements ?? []) {
+        // (A reference names the module as imported: `./adapter.js` for adapter.ts.)
+        const named = i.k === 'ref' ? i.file : i.k === 'cls' ? i.id.slice(0, i.id.lastIndexOf('#')) : undefined;
+        for (const file of named ? graph.filesOf(moduleKey(named)) : []) {
+          if (file === r.file) continue;
+          graph.addEdge(file, r.file);
+          (implementers.get(file) ?? implementers.set(file, new Set()).get(file)!).add(r.file);
+        }
+      }
+    }
+  }
   // Instances in a file's exports come from its own imports of catalog modules: only files whose text
   // names one of the rule's modules (`hits`) can hold one, so only theirs are scanned.
   const facts = new Map<string, TailFacts>();
@@ -96,6 +113,7 @@ function filesToRerun(
     if (t === undefined) texts.set(x, (t = summaryPart(r.summary, 'head') + summaryPart(r.summary, 'tail')));
     return t.includes(JSON.stringify(moduleKey(y)).slice(1, -1));
   };
+  const implementedIn = (iface: string, impl: string): boolean => implementers.get(iface)?.has(impl) === true;
   const out = new Map<string, Set<string>>();
   // One test per distinct pair of predicates (the metric rules share theirs, the span rules theirs).
   const tests = new Map<unknown, Map<unknown, Leads>>();
@@ -153,7 +171,7 @@ function filesToRerun(
           return true;
         }
         for (const t of graph.importsOf(f)) {
-          if (seen.has(t) || carries.get(t) === false || !mentions(f, t)) continue;
+          if (seen.has(t) || carries.get(t) === false || (!mentions(f, t) && !implementedIn(f, t))) continue;
           seen.add(t);
           queue.push(t);
         }

@@ -321,13 +321,16 @@ export class FileResolver implements InterpHost {
   }
 
   /**
-   * `const [model] = await vscode.lm.selectChatModels()`: an element (not a rest) of a top-level array
-   * pattern whose initializer is an array the catalog describes (its `$each` member).
+   * `const [model] = await vscode.lm.selectChatModels()`, `for (const model of models)`: an element (not
+   * a rest) of a top-level array pattern or of a `for...of` loop, over an array the catalog describes (its
+   * `$each` member) or an array of project instances.
    */
   private arrayElementValue(d: Extract<Binding, { k: 'var' }>): AVal | undefined {
     if (!d.init || d.path.length || !d.element) return undefined;
     const array = this.val(d.init);
-    return array?.k === 'inst' ? this.interp.member(array, '$each') : undefined;
+    // (`for (const adapter of this.adapters)` over `adapters: Adapter[]`: one adapter, as the element
+    // parameter of `this.adapters.forEach(...)` is.)
+    return array?.k === 'inst' ? this.interp.member(array, '$each') : this.projectElement(array);
   }
 
   annotationValue(t: ts.TypeNode): AVal | undefined {
@@ -766,13 +769,19 @@ export class FileResolver implements InterpHost {
     if (!ts.isPropertyAccessExpression(callee)) return undefined;
     const at = ITERATION_ELEMENT[callee.name.text];
     if (at === undefined || at !== index) return undefined;
-    const array = this.val(callee.expression);
+    return this.projectElement(this.val(callee.expression));
+  }
+
+  /**
+   * One element of an array of project instances (an object literal's array, or a value declared
+   * `Provider[]`), through methods that keep the elements (`this.providers.filter(...)`, `.slice()`).
+   */
+  private projectElement(array: AVal | undefined): AVal | undefined {
     if (array?.k === 'obj' && array.each) {
       const { each: _each, ...element } = array;
       return element;
     }
     if (array?.k === 'ref') {
-      // Through methods that keep the elements: `this.providers.filter(...)`, `.slice()`, `.sort()`.
       let end = array.steps.length;
       for (;;) {
         const last = array.steps[end - 1];
