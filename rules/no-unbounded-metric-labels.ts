@@ -81,13 +81,15 @@ export default defineRule<Options>({
         labelPairs(use).forEach((p, i) => {
           if (!p.value) return;
           const label = p.key ?? `#${i + 1} (by position)`;
+          // A helper's label whose name says it is unbounded is reported in the helper, once.
+          if (use.viaHelper && p.key !== undefined && matcher.matchName(p.key)) return;
           const r = cls.classify(p.value);
           if (r.k === 'unbounded') {
             ctx.report({ range: rangeOf(sf, at(p.via ?? p.value)), messageId: 'unboundedLabelValue', data: { kind, label, metric, source: text(r.node), what: r.what, advice: r.advice } });
             return;
           }
           // prom-client labels declared in this file are judged once, at the declaration.
-          if (r.k === 'bounded' || p.key === undefined || (use.api === 'prom-client' && use.decl?.labelNames)) return;
+          if (r.k === 'bounded' || p.key === undefined || use.viaHelper || (use.api === 'prom-client' && use.decl?.labelNames)) return;
           const dim = matcher.matchName(p.key);
           if (dim && dim.reportName !== false) ctx.report({ range: rangeOf(sf, at(p.via ?? p.keyNode)), messageId: 'unboundedLabelName', data: { kind, label, metric, what: dim.what, advice: dim.advice } });
         });
@@ -121,6 +123,7 @@ function declMetric(decl: MetricDecl): string {
 }
 
 function useMetric(use: MetricUse): string {
+  if (use.viaHelper) return `the metric that \`${use.callee}\` records`;
   let cur: MetricUse | MetricDecl | undefined = use;
   while (cur && 'spec' in cur) cur = cur.origin;
   return cur ? declMetric(cur) : `\`${use.callee}\``;

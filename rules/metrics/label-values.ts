@@ -259,10 +259,7 @@ export class LabelValueClassifier {
         if (node) (this.callers.get(node) ?? this.callers.set(node, []).get(node)!).push(r.node);
       }
     }
-    // A function exported, or passed as a value, may be called from elsewhere with other arguments.
-    const name = this.model.facts.fnName.get(fn);
-    if (name && this.model.facts.identArgsByName.get(name)?.length) return [];
-    if (isExported(fn, (n) => this.model.parent(n))) return [];
+    if (!callersAllInFile(this.model, fn)) return [];
     return this.callers.get(fn) ?? [];
   }
 
@@ -457,6 +454,16 @@ export class LabelValueClassifier {
 
 /** Iteration callbacks and the parameter that receives each element (`reduce`'s is its second). */
 const ITERATION_ELEMENT: Record<string, number> = { forEach: 0, map: 0, flatMap: 0, filter: 0, some: 0, every: 0, find: 0, findLast: 0, reduce: 1 };
+
+/**
+ * Whether every call of a function of this file is in this file: not exported, not passed as a value
+ * (which may be called from elsewhere with other arguments).
+ */
+export function callersAllInFile(model: SemanticModel, fn: FnLike): boolean {
+  const name = model.facts.fnName.get(fn);
+  if (name && model.facts.identArgsByName.get(name)?.length) return false;
+  return !isExported(fn, (n) => model.parent(n));
+}
 
 /** A function declared `export`, or an arrow or function expression that an exported `const` holds. */
 function isExported(fn: ts.Node, parentOf: (n: ts.Node) => ts.Node | undefined): boolean {

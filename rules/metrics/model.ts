@@ -22,6 +22,7 @@ import type { Scopes } from '../../src/engine/scopes.js';
 import { originOf } from '../../src/engine/ast.js';
 import type { AVal, FnSummary } from '../../src/engine/values.js';
 import type { MemberSpec, MetricKind, MetricSpec } from '../catalog/types.js';
+import { callersAllInFile } from './label-values.js';
 
 export interface StaticProp {
   key: string;
@@ -49,6 +50,8 @@ export type LabelArgs =
   | { k: 'none' }
   | { k: 'object'; obj: StaticObject }
   | { k: 'positional'; values: ts.Expression[] }
+  /** The arguments of a project helper that become the values of these labels (`FnSummary.metricLabels`). */
+  | { k: 'params'; values: { key: string; value: ts.Expression }[] }
   | { k: 'unknown' };
 
 export interface MetricDecl {
@@ -85,6 +88,12 @@ export interface MetricUse {
   decl?: MetricDecl;
   /** Recorded through the project's own wrapper of this name (`recordCounter(...)`). */
   viaWrapper?: string;
+  /**
+   * A call of the project's own helper that records with label values from its parameters
+   * (`countRoute(req.url)`): the labels are the arguments (`labels.k === 'params'`); the helper's own
+   * label set is judged in the helper.
+   */
+  viaHelper?: string;
 }
 
 export interface MetricFileModel {
@@ -178,6 +187,19 @@ class Collector {
           if (decl) use.origin = decl;
           else pending.push({ use, receiver: undefined });
         }
+        // A call of a helper that records with label values from its parameters (`countRoute(req.url)`).
+        const labelled = summary?.metricLabels;
+        // (A helper of this file all of whose calls are here has its label values judged from them, in the helper.)
+        const local = this.model.fnNode(callee.id);
+        if (labelled && ts.isCallExpression(node) && !(local && callersAllInFile(this.model, local))) {
+          const values: { key: string; value: ts.Expression }[] = [];
+          for (const l of labelled.labels) {
+            const a = node.arguments[l.index];
+            if (a && !ts.isSpreadElement(a)) values.push({ key: l.key, value: a });
+          }
+          const spec: MetricSpec = { api: labelled.api, records: true };
+          if (values.length) uses.push({ node, api: labelled.api, spec, callee: calleeText(sf, node.expression), labels: { k: 'params', values }, viaHelper: summary!.name ?? calleeText(sf, node.expression) });
+        }
         continue;
       }
       const member = ctx.specOf(callee);
@@ -248,7 +270,7 @@ class Collector {
     for (const use of uses) {
       use.decl = rootDecl(use);
       use.decl?.uses.push(use);
-      use.labels = this.labelArgs(use.node, use.spec, use.decl);
+      if (use.labels.k !== 'params') use.labels = this.labelArgs(use.node, use.spec, use.decl);
     }
     return { decls, uses, bindings: this.bindings, sourceFile: sf, model: this.model };
   }
@@ -614,6 +636,7 @@ export interface LabelPair {
 export function labelPairs(use: MetricUse): LabelPair[] {
   const l = use.labels;
   if (l.k === 'object') return [...l.obj.props.values()].map((p) => ({ key: p.key, keyNode: p.keyNode, value: p.value, ...(p.via ? { via: p.via } : {}) }));
+  if (l.k === 'params') return l.values.map((v) => ({ key: v.key, keyNode: v.value, value: v.value }));
   if (l.k === 'positional') {
     const names = use.decl?.labelNames?.names;
     const known = names && names.length === l.values.length;

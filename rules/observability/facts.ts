@@ -131,7 +131,9 @@ class FactBuilder {
       this.ctx.emit(this.decl(d));
     });
     for (const use of this.model.uses) {
-      if (use.api !== 'otel' || !use.spec.records) continue;
+      // (A call of a helper that records with label values from its parameters is not a use of its own:
+      // the helper's recording call is.)
+      if (use.api !== 'otel' || !use.spec.records || use.viaHelper) continue;
       const fact: UseFact = { k: 'use', keys: null };
       if (use.decl) fact.decl = index.get(use.decl);
       const callee = this.wctx.valueOf(use.node.expression);

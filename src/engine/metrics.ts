@@ -8,7 +8,7 @@
 import ts = require('typescript');
 import { type FnNode, propName, unwrap } from './ast.js';
 import type { SemanticModel } from './model.js';
-import type { FnSummary } from './values.js';
+import type { AVal, FnSummary, MetricVia } from './values.js';
 
 const callIndexes = new WeakMap<SemanticModel, Map<FnNode, (ts.CallExpression | ts.NewExpression)[]>>();
 
@@ -81,7 +81,7 @@ export function metricUseOf(model: SemanticModel, f: FnNode): FnSummary['metricU
     const spec = model.specOf(callee)?.metric;
     if (spec?.labels && spec.records) {
       const i = labelsParam(model, f, call.arguments[spec.labels.arg]);
-      if (i !== undefined) return { api: spec.api, labelsArg: i };
+      if (i !== undefined) return { api: spec.api, labelsArg: i, ...viaOf(callee) };
       continue;
     }
     // Another wrapper's summary only matters when an argument comes from a parameter.
@@ -89,7 +89,50 @@ export function metricUseOf(model: SemanticModel, f: FnNode): FnSummary['metricU
     const inner = model.summaryOf(callee)?.metricUse;
     if (!inner) continue;
     const i = labelsParam(model, f, call.arguments[inner.labelsArg]);
-    if (i !== undefined) return { api: inner.api, labelsArg: i };
+    if (i !== undefined) return { api: inner.api, labelsArg: i, ...(inner.via ? { via: inner.via } : {}) };
+  }
+  return undefined;
+}
+
+/** The catalog member a recording call goes through, for `MetricVia`. */
+function viaOf(callee: AVal): { via?: MetricVia } {
+  return callee.k === 'inst' ? { via: { type: callee.type, path: callee.path } } : {};
+}
+
+/**
+ * The labels whose values a function takes from its parameters when it records a metric sample with a
+ * label set of its own (`requests.add(1, { route, method: 'GET' })` in `countRoute(route)`), for
+ * `FnSummary.metricLabels`. Only an object literal written at the recording call (or a `const` holding
+ * one) counts, and only a parameter passed as the value itself.
+ */
+export function metricLabelsOf(model: SemanticModel, f: FnNode): FnSummary['metricLabels'] {
+  if (!f.parameters.length) return undefined;
+  const paramIndex = (e: ts.Expression): number | undefined => {
+    const u = unwrap(e);
+    if (!ts.isIdentifier(u)) return undefined;
+    const b = model.bindingOf(u);
+    return b?.k === 'param' && b.fn === f && b.path.length === 0 && !b.opaque ? b.index : undefined;
+  };
+  for (const call of callsIn(model, f)) {
+    if (!ts.isCallExpression(call)) continue;
+    const callee = model.valueOf(call.expression);
+    const spec = model.specOf(callee)?.metric;
+    if (!callee || !spec?.labels || !spec.records) continue;
+    const arg = call.arguments[spec.labels.arg];
+    let obj: ts.Expression | undefined = arg && unwrap(arg);
+    if (obj && ts.isIdentifier(obj)) {
+      const b = model.bindingOf(obj);
+      obj = b?.k === 'var' && b.isConst && b.init && b.path.length === 0 && !b.opaque ? unwrap(b.init) : undefined;
+    }
+    if (!obj || !ts.isObjectLiteralExpression(obj)) continue;
+    const labels: { key: string; index: number }[] = [];
+    for (const p of obj.properties) {
+      const key = ts.isPropertyAssignment(p) ? propName(p.name) : ts.isShorthandPropertyAssignment(p) ? p.name.text : undefined;
+      const value = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined;
+      const index = value && paramIndex(value);
+      if (key !== undefined && index !== undefined) labels.push({ key, index });
+    }
+    if (labels.length) return { api: spec.api, labels, ...viaOf(callee) };
   }
   return undefined;
 }

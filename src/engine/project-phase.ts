@@ -36,7 +36,7 @@ function tailFacts(r: FileResult): TailFacts {
   const facts: TailFacts = { insts: [] };
   const tail = r.summary && summaryPart(r.summary, 'tail');
   // Only instances are looked for: most tails have none (a cheap test before parsing).
-  if (!tail || (!tail.includes('"k":"inst"') && !tail.includes('"spanCallback"'))) return facts;
+  if (!tail || (!tail.includes('"k":"inst"') && !tail.includes('"spanCallback"') && !tail.includes('"via"'))) return facts;
   // Packed text stands U+0001 for the file's own path (see packed.ts).
   const self = JSON.stringify(r.file).slice(1, -1);
   const visit = (x: unknown): void => {
@@ -50,6 +50,10 @@ function tailFacts(r: FileResult): TailFacts {
     // A helper that runs its callback with a span it starts: each call starts one.
     const sc = o.spanCallback as { type?: unknown } | undefined;
     if (sc && typeof sc.type === 'string') facts.insts.push({ type: sc.type, path: [], started: true });
+    // A helper that records a metric through a catalog member: each call records one.
+    for (const m of [o.metricUse, o.metricLabels] as ({ via?: { type?: unknown; path?: unknown } } | undefined)[]) {
+      if (m?.via && typeof m.via.type === 'string' && Array.isArray(m.via.path)) facts.insts.push({ type: m.via.type, path: m.via.path as string[] });
+    }
     for (const v of Object.values(o)) visit(v);
   };
   visit(JSON.parse(tail.split('\u0001').join(self)));
@@ -240,7 +244,7 @@ class UsedValues {
       case 'fn': {
         const s = this.project.fnSummary(v.id);
         if (!s) return false;
-        if (s.metricDecl || s.metricUse || s.spanCallback || s.spanParams) return true;
+        if (s.metricDecl || s.metricUse || s.metricLabels || s.spanCallback || s.spanParams) return true;
         return !!s.returns && this.judge(this.concretize(s.returns), leadsThere, depth + 1);
       }
       case 'cls':

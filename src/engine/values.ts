@@ -219,6 +219,12 @@ export interface ParamShape {
   receivesSpan?: boolean;
 }
 
+/** The catalog member a metric helper records through (`otel.Counter` `add`): what makes a file that calls the helper concern the metric rules. */
+export interface MetricVia {
+  type: string;
+  path: string[];
+}
+
 export interface FnSummary {
   id: string;
   name: string;
@@ -244,7 +250,13 @@ export interface FnSummary {
    * arguments (`recordCounter(name, value, attributes)`, `increment(labels)`): each call is a use whose
    * labels are that argument, merged with what the function adds itself.
    */
-  metricUse?: { api: 'prom-client' | 'otel'; labelsArg: number };
+  metricUse?: { api: 'prom-client' | 'otel'; labelsArg: number; via?: MetricVia };
+  /**
+   * The function records a metric sample whose label values (not the whole set) come from its
+   * parameters (`countRoute(route)` doing `requests.add(1, { route })`): by label, the parameter. Each
+   * call's arguments are then those labels' values, judged where they are known: at the call.
+   */
+  metricLabels?: { api: 'prom-client' | 'otel'; labels: { key: string; index: number }[]; via?: MetricVia };
   /** What the function does to spans passed as parameters (`endSpan(span, err)`): ends them always or on some paths, marks them failed. */
   spanParams?: { index: number; ends: 'always' | 'maybe' | 'never'; marks: boolean; markWhen?: { param: number; equals?: string; notEquals?: string } }[];
   /** Parameters, for functions that run a callback parameter in a tracing scope (see `ParamShape`). */
