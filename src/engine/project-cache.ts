@@ -109,7 +109,8 @@ interface Entry {
 }
 
 
-const sameScan = (a: TextScan, b: TextScan) => a.root === b.root && a.edges.length === b.edges.length && a.edges.every((e, i) => e === b.edges[i]);
+const sameList = (a: readonly string[] = [], b: readonly string[] = []) => a.length === b.length && a.every((e, i) => e === b[i]);
+const sameScan = (a: TextScan, b: TextScan) => a.root === b.root && sameList(a.edges, b.edges) && sameList(a.implemented, b.implemented);
 
 const hashText = (text: string) => crypto.createHash('sha1').update(text).digest('base64');
 
