@@ -196,6 +196,12 @@ export class Interp {
     // `$ctor`: the constructor `super(...)` runs (the class's own, else the nearest base class's).
     if (v.k === 'cls') return name === CTOR ? this.ctorOf(v.id) : this.classMember(v.id, name, 'statics');
     if (v.k !== 'inst') return undefined;
+    // An array of instances: one of them, and nothing else (its `forEach`, `length`, ... are the array's).
+    if (v.elements) {
+      if (name !== '$each') return undefined;
+      const { elements: _elements, ...element } = v;
+      return element;
+    }
     const path = [...v.path, name];
     const spec = this.host.catalog.member(v.type, path);
     const declared = v.declared ? { declared: { ...v.declared, path: [...v.declared.path, name] } } : {};

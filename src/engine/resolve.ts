@@ -506,6 +506,15 @@ export class FileResolver implements InterpHost {
       return this.withOrigin(this.interp.construct(cv, this.args(e.arguments ?? NO_ARGS)), e);
     }
     if (ts.isConditionalExpression(e)) return pick([this.val(e.whenTrue), this.val(e.whenFalse)]);
+    // An array of catalog instances (`[new OpenAI(), new OpenAI({ baseURL })]`): any of them is the
+    // element, so a wrapper or option counts only when every one has it.
+    if (ts.isArrayLiteralExpression(e)) {
+      if (!e.elements.length || e.elements.some((x) => ts.isSpreadElement(x) || ts.isOmittedExpression(x))) return undefined;
+      const values = e.elements.map((x) => this.val(x));
+      if (!values.every((v) => v?.k === 'inst' && !v.elements)) return undefined;
+      const element = pickEvery(values);
+      return element?.k === 'inst' ? { ...element, elements: true } : undefined;
+    }
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
       if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) return this.withFallback(this.val(e.left), this.val(e.right));
@@ -777,6 +786,7 @@ export class FileResolver implements InterpHost {
    * `Provider[]`), through methods that keep the elements (`this.providers.filter(...)`, `.slice()`).
    */
   private projectElement(array: AVal | undefined): AVal | undefined {
+    if (array?.k === 'inst' && array.elements) return this.interp.member(array, '$each');
     if (array?.k === 'obj' && array.each) {
       const { each: _each, ...element } = array;
       return element;

@@ -82,9 +82,11 @@ export type AVal =
   /**
    * An instance of a catalog type (module namespaces are types named `module:<specifier>`), reached by
    * `path`. `origin` (`file#offset` of the expression that created it) identifies the instance for
-   * registrations that wire specific instances; instances obtained from it keep that origin.
+   * registrations that wire specific instances; instances obtained from it keep that origin. `elements`:
+   * an array of such instances (`[new OpenAI(), wrapOpenAI(new OpenAI())]`), with the wiring every one
+   * of them has: only its `$each` member (what `for...of`, `forEach` and `[0]` give) is one of them.
    */
-  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[]; origin?: string; started?: true; provider?: string; declared?: Declared; base?: AVal }
+  | { k: 'inst'; type: string; path: string[]; wiring?: WiringTag[]; origin?: string; started?: true; provider?: string; declared?: Declared; base?: AVal; elements?: true }
   /** Export `name` of a project file (absolute path as written in the import, resolved at link time), then steps. */
   | { k: 'ref'; file: string; name: string; steps: Step[] }
   /** Parameter `index` of user function `fn`, then steps. */
