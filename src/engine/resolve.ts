@@ -372,6 +372,13 @@ export class FileResolver implements InterpHost {
 
   /** Member access that also sees through local object literals (`const clients = { openai: new OpenAI() }`). */
   private memberOfExpr(base: AVal | undefined, baseExpr: ts.Expression, name: string): AVal | undefined {
+    // An element of an array of object literals (`for (const p of providers) p.client`, or the element
+    // parameter of `providers.forEach((p) => ...)`): any of theirs, so a wrapper counts only when every
+    // one has it.
+    if (!base || (base.k === 'param' && base.steps.length === 0)) {
+      const literals = this.elementLiterals(base, baseExpr);
+      if (literals) return pickEvery(literals.map((o) => this.memberOfExpr(undefined, o, name)));
+    }
     if (base) return this.interp.member(base, name);
     const obj = this.objectLiteralOf(baseExpr);
     if (!obj) return undefined;
@@ -380,6 +387,39 @@ export class FileResolver implements InterpHost {
       if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return this.val(p.name);
     }
     return undefined;
+  }
+
+  /**
+   * The object literals an expression may be one of: an element (a `for...of` variable, or the element
+   * parameter of `forEach`/`map`/...) of a `const` array whose every element is an object literal.
+   */
+  private elementLiterals(base: AVal | undefined, e: ts.Expression): ts.ObjectLiteralExpression[] | undefined {
+    let array: ts.Expression | undefined;
+    if (base?.k === 'param') {
+      const fn = this.fnById.get(base.fn);
+      const passed = fn && this.facts.fnArg.get(fn);
+      if (!passed || passed.index !== 0 || !ts.isCallExpression(passed.call)) return undefined;
+      const callee = unwrap(passed.call.expression);
+      if (ts.isPropertyAccessExpression(callee) && ITERATION_ELEMENT[callee.name.text] === base.index) array = callee.expression;
+    } else {
+      const u = unwrap(e);
+      if (!ts.isIdentifier(u)) return undefined;
+      const d = this.scopes.lookup(u.text, u.getStart(this.sf));
+      if (d?.k === 'var' && d.element && d.init && d.path.length === 0) array = d.init;
+    }
+    let a = array && unwrap(array);
+    if (a && ts.isIdentifier(a)) {
+      const v = this.scopes.lookup(a.text, a.getStart(this.sf));
+      a = v?.k === 'var' && v.isConst && v.init && v.path.length === 0 && !v.opaque ? unwrap(v.init) : undefined;
+    }
+    if (!a || !ts.isArrayLiteralExpression(a) || !a.elements.length) return undefined;
+    const out: ts.ObjectLiteralExpression[] = [];
+    for (const x of a.elements) {
+      const o = unwrap(x);
+      if (!ts.isObjectLiteralExpression(o)) return undefined;
+      out.push(o);
+    }
+    return out;
   }
 
   objectLiteralOf(e: ts.Expression, depth = 0): ts.ObjectLiteralExpression | undefined {
