@@ -7,9 +7,11 @@
  * in the background: a tracewire process of the same build, listening on a socket in the user's private
  * cache folder (named after the build, the Node.js version and the folder). The next gate run from that
  * folder hands its command line, environment and working directory to the server, which runs exactly
- * the same `main` and sends the output and the exit code back. Nothing is shared between runs but the
- * process: memos are cleared before each request (see run-memo.ts), the context cache is checked
- * against content hashes as in any run, and the output is the one a new process would print.
+ * the same `main` and sends the output and the exit code back. What runs share is keyed by content:
+ * memos that depend on files are cleared before each request (see run-memo.ts); the context cache's
+ * entries stay in memory while its file is as the server left it, each checked against the content hash
+ * of its file as in any run; what is parsed of a summary stays with it. The output is the one a new
+ * process would print.
  *
  * The server runs one request at a time, exits after `TRACEWIRE_SERVER_IDLE` seconds without one
  * (default 600), and at once when its socket is removed or replaced or its build changes. It is never
@@ -17,7 +19,8 @@
  * Windows. When the server cannot answer (gone, crashed mid-run), the client runs the check itself:
  * output is written only once the exit code has arrived, so nothing is printed twice.
  *
- * This module loads no more than Node.js itself (the client runs before TypeScript would load).
+ * This module loads Node.js's own modules only (and chalk, for the terminal's colour level): the client
+ * runs before TypeScript would load.
  */
 
 import { spawn } from 'node:child_process';
