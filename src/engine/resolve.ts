@@ -389,6 +389,13 @@ export class FileResolver implements InterpHost {
     return undefined;
   }
 
+  /** An array of these catalog instances (`elements`), when every one is one; else nothing. */
+  private instances(values: (AVal | undefined)[]): AVal | undefined {
+    if (!values.length || !values.every((v) => v?.k === 'inst' && !v.elements)) return undefined;
+    const element = pickEvery(values);
+    return element?.k === 'inst' ? { ...element, elements: true } : undefined;
+  }
+
   /**
    * The object literals an expression may be one of: an element (a `for...of` variable, or the element
    * parameter of `forEach`/`map`/...) of a `const` array whose every element is an object literal.
@@ -534,6 +541,12 @@ export class FileResolver implements InterpHost {
         const target = this.val(fe.expression);
         if (target?.k === 'fn') return target;
       }
+      // `Object.values(clients)` over an object literal of clients: an array of them (see `instances`).
+      if (ts.isPropertyAccessExpression(fe) && fe.name.text === 'values' && ts.isIdentifier(fe.expression) && fe.expression.text === 'Object' && e.arguments.length === 1 && !this.scopes.lookup('Object', fe.getStart(this.sf))) {
+        const obj = this.objectLiteralOf(e.arguments[0]!);
+        if (!obj || obj.properties.some((p) => !ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p))) return undefined;
+        return this.instances(obj.properties.map((p) => (ts.isPropertyAssignment(p) ? this.val(p.initializer) : this.val((p as ts.ShorthandPropertyAssignment).name))));
+      }
       // A factory picked by a computed key (`factories[name]()`): what any of them returns.
       const alts = ts.isElementAccessExpression(fe) ? this.computedAlternatives(fe) : undefined;
       if (alts) return pickEvery(alts.map((v) => v && this.callValue(v, e)));
@@ -549,11 +562,8 @@ export class FileResolver implements InterpHost {
     // An array of catalog instances (`[new OpenAI(), new OpenAI({ baseURL })]`): any of them is the
     // element, so a wrapper or option counts only when every one has it.
     if (ts.isArrayLiteralExpression(e)) {
-      if (!e.elements.length || e.elements.some((x) => ts.isSpreadElement(x) || ts.isOmittedExpression(x))) return undefined;
-      const values = e.elements.map((x) => this.val(x));
-      if (!values.every((v) => v?.k === 'inst' && !v.elements)) return undefined;
-      const element = pickEvery(values);
-      return element?.k === 'inst' ? { ...element, elements: true } : undefined;
+      if (e.elements.some((x) => ts.isSpreadElement(x) || ts.isOmittedExpression(x))) return undefined;
+      return this.instances(e.elements.map((x) => this.val(x)));
     }
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
