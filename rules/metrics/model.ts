@@ -509,18 +509,19 @@ function keysCarriedFrom(model: SemanticModel, fn: FnNode, rets: readonly ts.Exp
     const b = model.lookup(x.text, x.getStart(model.sourceFile));
     return b?.k === 'param' && b.fn === fn && b.path.length === 0 && !b.opaque ? b.index : undefined;
   };
-  let found: number | undefined;
-  const visit = (n: ts.Node): void => {
-    if (found !== undefined || (n !== fn && model.isFunction(n))) return;
-    if (ts.isForInStatement(n)) found = paramOf(n.expression);
-    else if (ts.isCallExpression(n) && n.arguments.length === 1) {
-      const c = unwrapExpr(n.expression);
-      if (ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression) && c.expression.text === 'Object' && (c.name.text === 'entries' || c.name.text === 'keys')) found = paramOf(n.arguments[0]!);
-    }
-    if (found === undefined) ts.forEachChild(n, visit);
-  };
-  visit(fn);
-  return found;
+  // The function's own `for...in` loops and `Object.entries`/`Object.keys` calls (not its nested functions').
+  for (const l of model.facts.forIns) {
+    const i = l.fns?.node === fn ? paramOf(l.expression) : undefined;
+    if (i !== undefined) return i;
+  }
+  for (const { node: n, fns } of model.facts.calls) {
+    if (fns?.node !== fn || !ts.isCallExpression(n) || n.arguments.length !== 1) continue;
+    const c = unwrapExpr(n.expression);
+    if (!ts.isPropertyAccessExpression(c) || !ts.isIdentifier(c.expression) || c.expression.text !== 'Object' || (c.name.text !== 'entries' && c.name.text !== 'keys')) continue;
+    const i = paramOf(n.arguments[0]!);
+    if (i !== undefined) return i;
+  }
+  return undefined;
 }
 
 /** A name given as a string literal (possibly through a `const`); template literals with expressions are `dynamic`. */

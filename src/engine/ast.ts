@@ -67,6 +67,12 @@ export function unwrap(e: ts.Expression): ts.Expression {
 }
 
 /** `unwrap` without going through `await` (flow cares where a promise is awaited). */
+/** `null` or `undefined` (possibly in parentheses or `as`). */
+export function isNullish(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  return u.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(u) && u.text === 'undefined');
+}
+
 export function unwrapTypes(e: ts.Expression): ts.Expression {
   for (;;) {
     if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;

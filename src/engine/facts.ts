@@ -7,7 +7,7 @@
  */
 
 import ts = require('typescript');
-import { type FnNode, isFunctionLike, propName, unwrap } from './ast.js';
+import { type FnNode, isFunctionLike, isNullish, propName, unwrap } from './ast.js';
 import { type CatalogIndex, MODULE_TYPE_PREFIX, moduleKey } from './catalog.js';
 import { isPathSpecifier } from './aliases.js';
 import { type Binding, type BindingData, Scopes } from './scopes.js';
@@ -143,6 +143,8 @@ export interface WalkHooks {
 export class FileFacts {
   readonly scopes: Scopes;
   readonly calls: CallRecord[] = [];
+  /** `for (const k in obj)` loops: the object whose keys they walk, and the functions enclosing them. */
+  readonly forIns: { expression: ts.Expression; fns: Chain<FnNode> | undefined }[] = [];
   /** JSX elements whose tag is a component (a capitalised name or a member): rendering one calls it with its props. */
   readonly jsx: { node: ts.JsxSelfClosingElement | ts.JsxOpeningElement; fns: Chain<FnNode> | undefined; classes: Chain<ts.ClassLikeDeclaration> | undefined }[] = [];
   /** Functions passed directly as an argument. */
@@ -477,6 +479,8 @@ export class FileFacts {
         } else if (kind === ts.SyntaxKind.ForOfStatement) {
           const f = node as ts.ForOfStatement;
           if (ts.isVariableDeclarationList(f.initializer)) (iterated ??= new Map()).set(f.initializer, f.expression);
+        } else if (kind === ts.SyntaxKind.ForInStatement) {
+          this.forIns.push({ expression: (node as ts.ForInStatement).expression, fns });
         }
         descend(node, EXIT_BLOCK);
         return;
@@ -555,10 +559,4 @@ export class FileFacts {
     for (let n: ts.Node | undefined = inner; n; n = this.parent(n)) if (n === outer) return true;
     return false;
   }
-}
-
-/** `null` or `undefined` (possibly in parentheses or `as`). */
-function isNullish(e: ts.Expression): boolean {
-  const u = unwrap(e);
-  return u.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(u) && u.text === 'undefined');
 }

@@ -102,8 +102,8 @@ function viaOf(callee: AVal): { via?: MetricVia } {
 /**
  * The labels whose values a function takes from its parameters when it records a metric sample with a
  * label set of its own (`requests.add(1, { route, method: 'GET' })` in `countRoute(route)`), for
- * `FnSummary.metricLabels`. Only an object literal written at the recording call (or a `const` holding
- * one) counts, and only a parameter passed as the value itself.
+ * `FnSummary.metricLabels`. Only an object literal the labels argument denotes (written there, held by a
+ * `const`, or returned by a local function) counts, and only a parameter passed as the value itself.
  */
 export function metricLabelsOf(model: SemanticModel, f: FnNode): FnSummary['metricLabels'] {
   if (!f.parameters.length) return undefined;
@@ -119,12 +119,8 @@ export function metricLabelsOf(model: SemanticModel, f: FnNode): FnSummary['metr
     const spec = model.specOf(callee)?.metric;
     if (!callee || !spec?.labels || !spec.records) continue;
     const arg = call.arguments[spec.labels.arg];
-    let obj: ts.Expression | undefined = arg && unwrap(arg);
-    if (obj && ts.isIdentifier(obj)) {
-      const b = model.bindingOf(obj);
-      obj = b?.k === 'var' && b.isConst && b.init && b.path.length === 0 && !b.opaque ? unwrap(b.init) : undefined;
-    }
-    if (!obj || !ts.isObjectLiteralExpression(obj)) continue;
+    const obj = arg && model.objectLiteralOf(arg);
+    if (!obj) continue;
     const labels: { key: string; index: number }[] = [];
     for (const p of obj.properties) {
       const key = ts.isPropertyAssignment(p) ? propName(p.name) : ts.isShorthandPropertyAssignment(p) ? p.name.text : undefined;

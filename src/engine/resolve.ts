@@ -7,7 +7,7 @@
 
 import path from 'node:path';
 import ts = require('typescript');
-import { fnBodyInfo, type FnNode, membersKeys, originOf, propName, unwrap } from './ast.js';
+import { fnBodyInfo, type FnNode, isNullish, membersKeys, originOf, propName, unwrap } from './ast.js';
 import { type Aliases, isPathSpecifier, projectModule } from './aliases.js';
 import { type CatalogIndex, GLOBAL_TYPE } from './catalog.js';
 import { catalogNames, type FileFacts } from './facts.js';
@@ -994,7 +994,7 @@ export class FileResolver implements InterpHost {
     if (ts.isNumericLiteral(u)) return { lit: Number(u.text), start, end };
     if (u.kind === ts.SyntaxKind.TrueKeyword) return { lit: true, start, end };
     if (u.kind === ts.SyntaxKind.FalseKeyword) return { lit: false, start, end };
-    if (u.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(u) && u.text === 'undefined')) return { lit: null, start, end };
+    if (isNullish(u)) return { lit: null, start, end };
     if (ts.isArrowFunction(u) || ts.isFunctionExpression(u)) return { fn: true, v: this.val(u), start, end };
     if (ts.isArrayLiteralExpression(u) && depth < MAX_ARG_DEPTH) return { arr: u.elements.map((x) => this.arg(x, depth + 1)), start, end };
     const obj = depth < MAX_ARG_DEPTH ? this.objectLiteralOf(u) : undefined;
