@@ -10,17 +10,26 @@ import type { SourceRange } from './values.js';
 /** A function of any form: declarations, expressions, arrows, methods, accessors, constructors. */
 export type FnNode = ts.FunctionLikeDeclaration;
 
+/** The kinds of `FnNode`, as a table: asked for most nodes of a file. */
+const FN_KINDS: Uint8Array = (() => {
+  const k = ts.SyntaxKind;
+  const t = new Uint8Array(k.Count + 1);
+  for (const f of [k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor, k.GetAccessor, k.SetAccessor]) t[f] = 1;
+  return t;
+})();
+
 export function isFunctionLike(n: ts.Node): n is FnNode {
-  return (
-    ts.isFunctionDeclaration(n) ||
-    ts.isFunctionExpression(n) ||
-    ts.isArrowFunction(n) ||
-    ts.isMethodDeclaration(n) ||
-    ts.isConstructorDeclaration(n) ||
-    ts.isGetAccessorDeclaration(n) ||
-    ts.isSetAccessorDeclaration(n)
-  );
+  return FN_KINDS[n.kind] === 1;
 }
+
+/** Kinds `unwrap` goes through. */
+const WRAPPER_KINDS: Uint8Array = (() => {
+  const k = ts.SyntaxKind;
+  const t = new Uint8Array(k.Count + 1);
+  for (const w of [k.ParenthesizedExpression, k.AsExpression, k.NonNullExpression, k.SatisfiesExpression, k.TypeAssertionExpression]) t[w] = 1;
+  t[k.AwaitExpression] = 2;
+  return t;
+})();
 
 export function scriptKindFor(file: string): ts.ScriptKind {
   const ext = path.extname(file).toLowerCase();
@@ -60,10 +69,8 @@ export function rangeOf(sf: ts.SourceFile, node: ts.Node): SourceRange {
 
 /** Through parentheses, type assertions, non-null assertions and `await`: the expression that gives the value. */
 export function unwrap(e: ts.Expression): ts.Expression {
-  for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
-    else return e;
-  }
+  while (WRAPPER_KINDS[e.kind] !== 0) e = (e as ts.ParenthesizedExpression).expression;
+  return e;
 }
 
 /** `unwrap` without going through `await` (flow cares where a promise is awaited). */
@@ -74,10 +81,8 @@ export function isNullish(e: ts.Expression): boolean {
 }
 
 export function unwrapTypes(e: ts.Expression): ts.Expression {
-  for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
-    else return e;
-  }
+  while (WRAPPER_KINDS[e.kind] === 1) e = (e as ts.ParenthesizedExpression).expression;
+  return e;
 }
 
 /** A node that only wraps an expression for the type checker or grouping. */

@@ -230,14 +230,23 @@ export class Linker implements InterpHost {
         }
       }
       const names = [...(this.importedNames.get(key) ?? [])].filter((n) => n !== 'default' && n !== '*');
+      // How many of the names each SDK module exports (`sdkExportIndex`): two or more make a candidate.
+      const hits = new Map<string, number>();
+      if (names.length >= 2) {
+        const index = this.sdkExportIndex();
+        for (const n of names) for (const spec of index.byName.get(n) ?? []) hits.set(spec, (hits.get(spec) ?? 0) + 1);
+        for (const [spec, type] of index.patterned) {
+          const count = names.filter((n) => this.catalog.member(type, [n])).length;
+          if (count) hits.set(spec, count);
+        }
+      }
       const models = new Set<string>();
-      for (const [spec, modelId] of this.catalog.modules) {
-        if (spec.startsWith('.') || spec.startsWith('/') || this.catalog.models.get(modelId)?.role !== 'sdk') continue;
-        const type = this.catalog.moduleType(spec);
-        if (!type || names.filter((n) => this.catalog.member(type, [n])).length < 2) continue;
+      // (In the catalog's order: the first module that qualifies gives the type.)
+      for (const [spec, modelId] of hits.size ? this.catalog.modules : []) {
+        if ((hits.get(spec) ?? 0) < 2) continue;
         const parts = spec.split('/');
         if (!this.opts.declaredVersion(file, spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!)) continue;
-        found ??= type;
+        found ??= this.catalog.moduleType(spec);
         models.add(modelId);
       }
       if (models.size !== 1) found = undefined;
@@ -248,6 +257,29 @@ export class Linker implements InterpHost {
 
   private readonly absentMemo = new Map<string, string | undefined>();
   private importedNames: Map<string, Set<string>> | undefined;
+  private sdkExports: { byName: Map<string, string[]>; patterned: [string, string][] } | undefined;
+
+  /**
+   * The SDK modules of the catalog by the names they export (for `absentModuleType`), built once; modules
+   * whose exports are patterns are listed apart, with their type.
+   */
+  private sdkExportIndex(): { byName: Map<string, string[]>; patterned: [string, string][] } {
+    if (this.sdkExports) return this.sdkExports;
+    const byName = new Map<string, string[]>();
+    const patterned: [string, string][] = [];
+    for (const [spec, modelId] of this.catalog.modules) {
+      if (spec.startsWith('.') || spec.startsWith('/') || this.catalog.models.get(modelId)?.role !== 'sdk') continue;
+      const type = this.catalog.moduleType(spec);
+      const t = type ? this.catalog.type(type) : undefined;
+      if (!type || !t) continue;
+      if (t.exportPatterns) {
+        patterned.push([spec, type]);
+        continue;
+      }
+      for (const name of t.members.keys()) if (name && !name.includes('.')) (byName.get(name) ?? byName.set(name, []).get(name)!).push(spec);
+    }
+    return (this.sdkExports = { byName, patterned });
+  }
 
   fnSummary(id: string): FnSummary | undefined {
     const file = id.slice(0, id.lastIndexOf('#'));
