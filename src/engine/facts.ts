@@ -293,7 +293,12 @@ export class FileFacts {
           for (const n of list.declarations) {
             if (elementOf) {
               if (ts.isIdentifier(n.name)) add(n.name, scope, { k: 'var', node: n, init: elementOf, path: [], isConst, opaque: true, element: true });
-              else bindPattern(n.name, scope, (p, el) => ({ k: 'var', node: el ?? n, path: p, isConst, opaque: true }));
+              else {
+                // `for (const [i, c] of clients.entries())`: the second name is a value of the pairs (resolve.ts).
+                const second = ts.isArrayBindingPattern(n.name) ? n.name.elements[1] : undefined;
+                const pair = second && ts.isBindingElement(second) && !second.dotDotDotToken && ts.isIdentifier(second.name) ? second : undefined;
+                bindPattern(n.name, scope, (p, el) => ({ k: 'var', node: el ?? n, path: p, isConst, opaque: true, ...(el && el === pair && p.length === 0 ? { init: elementOf, pairValue: true as const } : {}) }));
+              }
               continue;
             }
             if (n.type && n.initializer) {

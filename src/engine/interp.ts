@@ -190,7 +190,12 @@ export class Interp {
   member(v: AVal, name: string): AVal | undefined {
     if (v.k === 'ref' || v.k === 'param') return { ...v, steps: [...v.steps, { m: name }] };
     if (v.k === 'obj') {
-      if (name === '$each') return { ...v, each: true };
+      // (`$each` makes an array of project instances of an instance, `Provider[]`, and is one element of it.)
+      if (name === '$each') {
+        if (!v.each) return { ...v, each: true };
+        const { each: _each, ...element } = v;
+        return element;
+      }
       return v.each ? undefined : this.classMember(v.cls, name, 'members', v.args);
     }
     // `$ctor`: the constructor `super(...)` runs (the class's own, else the nearest base class's).

@@ -293,7 +293,9 @@ export class FileResolver implements InterpHost {
         if (d.opaque) return this.arrayElementValue(d);
         const candidates: (AVal | undefined)[] = [];
         if (d.init) {
-          let v = this.val(d.init);
+          // An array the code fills afterwards (`const clients = []; clients.push(new OpenAI())`).
+          const literal = d.path.length === 0 ? unwrap(d.init) : undefined;
+          let v = literal && ts.isArrayLiteralExpression(literal) ? this.arrayValue(literal, d) : this.val(d.init);
           for (const m of d.path) v = v && this.memberOfExpr(v, d.init, m);
           candidates.push(v);
         }
@@ -326,11 +328,77 @@ export class FileResolver implements InterpHost {
    * `$each` member) or an array of project instances.
    */
   private arrayElementValue(d: Extract<Binding, { k: 'var' }>): AVal | undefined {
+    if (d.pairValue && d.init) return this.pairValue(d.init);
     if (!d.init || d.path.length || !d.element) return undefined;
     const array = this.val(d.init);
     // (`for (const adapter of this.adapters)` over `adapters: Adapter[]`: one adapter, as the element
     // parameter of `this.adapters.forEach(...)` is.)
     return array?.k === 'inst' ? this.interp.member(array, '$each') : this.projectElement(array);
+  }
+
+  /**
+   * The value of the `[key, value]` pairs a loop iterates: `clients.entries()` (an array's index and
+   * element) and `Object.entries(byRegion)` (an object literal's keys and values).
+   */
+  private pairValue(iterated: ts.Expression): AVal | undefined {
+    const u = unwrap(iterated);
+    if (!ts.isCallExpression(u)) return undefined;
+    const callee = unwrap(u.expression);
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'entries') return undefined;
+    const array = this.isObjectStatic(callee) ? (u.arguments.length === 1 ? this.objectValues(u.arguments[0]!) : undefined) : u.arguments.length === 0 ? this.val(callee.expression) : undefined;
+    return array?.k === 'inst' ? this.interp.member(array, '$each') : this.projectElement(array);
+  }
+
+  /** `Object.<name>` of the global `Object` (not a variable of that name). */
+  private isObjectStatic(e: ts.PropertyAccessExpression): boolean {
+    return ts.isIdentifier(e.expression) && e.expression.text === 'Object' && !this.scopes.lookup('Object', e.getStart(this.sf));
+  }
+
+  /** `Object.values(o)` over an object literal of catalog instances: an array of them (see `instances`). */
+  private objectValues(arg: ts.Expression): AVal | undefined {
+    const obj = this.objectLiteralOf(arg);
+    if (!obj || obj.properties.some((p) => !ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p))) return undefined;
+    return this.instances(obj.properties.map((p) => (ts.isPropertyAssignment(p) ? this.val(p.initializer) : this.val((p as ts.ShorthandPropertyAssignment).name))));
+  }
+
+  /**
+   * An array literal of catalog instances, with the elements spread into it from other such arrays
+   * (`[...clients, fallback]`) and, for the array a variable holds, those the file adds to it
+   * (`clients.push(new OpenAI())`, `unshift`): an array of them when every one is an instance.
+   */
+  private arrayValue(literal: ts.ArrayLiteralExpression, holder?: Binding): AVal | undefined {
+    const values: (AVal | undefined)[] = [];
+    const add = (x: ts.Expression) => {
+      if (ts.isSpreadElement(x)) {
+        const inner = this.val(x.expression);
+        values.push(inner?.k === 'inst' && inner.elements ? this.interp.member(inner, '$each') : undefined);
+      } else values.push(ts.isOmittedExpression(x) ? undefined : this.val(x));
+    };
+    for (const x of literal.elements) add(x);
+    if (holder) for (const call of this.additionsTo(holder)) for (const x of call.arguments) add(x);
+    return this.instances(values);
+  }
+
+  private additions: Map<string, ts.CallExpression[]> | undefined;
+
+  /** The calls of the file that add elements to the array a variable holds (`xs.push(...)`, `xs.unshift(...)`). */
+  private additionsTo(d: Binding): ts.CallExpression[] {
+    if (!this.additions) {
+      this.additions = new Map();
+      for (const rec of this.facts.calls) {
+        const n = rec.node;
+        if (!ts.isCallExpression(n) || !n.arguments.length) continue;
+        const callee = unwrap(n.expression);
+        if (!ts.isPropertyAccessExpression(callee) || (callee.name.text !== 'push' && callee.name.text !== 'unshift')) continue;
+        const target = unwrap(callee.expression);
+        if (!ts.isIdentifier(target)) continue;
+        (this.additions.get(target.text) ?? this.additions.set(target.text, []).get(target.text)!).push(n);
+      }
+    }
+    return (this.additions.get(d.name) ?? []).filter((n) => {
+      const target = unwrap((unwrap(n.expression) as ts.PropertyAccessExpression).expression) as ts.Identifier;
+      return this.scopes.lookup(target.text, target.getStart(this.sf)) === d;
+    });
   }
 
   annotationValue(t: ts.TypeNode): AVal | undefined {
@@ -342,6 +410,8 @@ export class FileResolver implements InterpHost {
     const element = ts.isArrayTypeNode(t) ? t.elementType : ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && (t.typeName.text === 'Array' || t.typeName.text === 'ReadonlyArray') && t.typeArguments?.length === 1 ? t.typeArguments[0] : undefined;
     if (element) {
       const e = this.annotationValue(element);
+      // (Of catalog instances, `clients: OpenAI[]`: an array of them, as an array literal of them is.)
+      if (e?.k === 'inst' && !e.elements) return { ...e, elements: true };
       return e && (e.k === 'obj' || e.k === 'ref') ? this.interp.member(e, '$each') : undefined;
     }
     if (!ts.isTypeReferenceNode(t)) return undefined;
@@ -542,11 +612,7 @@ export class FileResolver implements InterpHost {
         if (target?.k === 'fn') return target;
       }
       // `Object.values(clients)` over an object literal of clients: an array of them (see `instances`).
-      if (ts.isPropertyAccessExpression(fe) && fe.name.text === 'values' && ts.isIdentifier(fe.expression) && fe.expression.text === 'Object' && e.arguments.length === 1 && !this.scopes.lookup('Object', fe.getStart(this.sf))) {
-        const obj = this.objectLiteralOf(e.arguments[0]!);
-        if (!obj || obj.properties.some((p) => !ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p))) return undefined;
-        return this.instances(obj.properties.map((p) => (ts.isPropertyAssignment(p) ? this.val(p.initializer) : this.val((p as ts.ShorthandPropertyAssignment).name))));
-      }
+      if (ts.isPropertyAccessExpression(fe) && fe.name.text === 'values' && e.arguments.length === 1 && this.isObjectStatic(fe)) return this.objectValues(e.arguments[0]!);
       // A factory picked by a computed key (`factories[name]()`): what any of them returns.
       const alts = ts.isElementAccessExpression(fe) ? this.computedAlternatives(fe) : undefined;
       if (alts) return pickEvery(alts.map((v) => v && this.callValue(v, e)));
@@ -561,10 +627,7 @@ export class FileResolver implements InterpHost {
     if (ts.isConditionalExpression(e)) return pick([this.val(e.whenTrue), this.val(e.whenFalse)]);
     // An array of catalog instances (`[new OpenAI(), new OpenAI({ baseURL })]`): any of them is the
     // element, so a wrapper or option counts only when every one has it.
-    if (ts.isArrayLiteralExpression(e)) {
-      if (e.elements.some((x) => ts.isSpreadElement(x) || ts.isOmittedExpression(x))) return undefined;
-      return this.instances(e.elements.map((x) => this.val(x)));
-    }
+    if (ts.isArrayLiteralExpression(e)) return this.arrayValue(e);
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
       if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) return this.withFallback(this.val(e.left), this.val(e.right));
@@ -851,6 +914,8 @@ export class FileResolver implements InterpHost {
       }
       const last = array.steps[end - 1];
       if (last && 'm' in last && last.m === '$each') return { ...array, steps: array.steps.slice(0, end - 1) };
+      // An array of another file (`import { clients } from './pool'`): its element, once the linker knows it.
+      return this.interp.member({ ...array, steps: array.steps.slice(0, end) }, '$each');
     }
     return undefined;
   }

@@ -44,6 +44,11 @@ export type Binding = BindingBase &
         opaque?: boolean;
         /** An element (not a rest) of the declaration's own array pattern (`const [model] = models`): one element of `init`. */
         element?: true;
+        /**
+         * The second name of a `[key, value]` pattern over what a loop iterates (`for (const [i, c] of
+         * clients.entries())`, `Object.entries(byRegion)`): `init` is the iterated expression.
+         */
+        pairValue?: true;
       }
     | {
         k: 'param';
