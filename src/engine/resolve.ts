@@ -367,15 +367,20 @@ export class FileResolver implements InterpHost {
    * (`clients.push(new OpenAI())`, `unshift`): an array of them when every one is an instance.
    */
   private arrayValue(literal: ts.ArrayLiteralExpression, holder?: Binding): AVal | undefined {
-    const values: (AVal | undefined)[] = [];
-    const add = (x: ts.Expression) => {
+    const values: AVal[] = [];
+    // Whether the element is a catalog instance (the first that is not ends the question).
+    const add = (x: ts.Expression): boolean => {
+      let v: AVal | undefined;
       if (ts.isSpreadElement(x)) {
         const inner = this.val(x.expression);
-        values.push(inner?.k === 'inst' && inner.elements ? this.interp.member(inner, '$each') : undefined);
-      } else values.push(ts.isOmittedExpression(x) ? undefined : this.val(x));
+        v = inner?.k === 'inst' && inner.elements ? this.interp.member(inner, '$each') : undefined;
+      } else v = ts.isOmittedExpression(x) ? undefined : this.val(x);
+      if (v?.k !== 'inst' || v.elements) return false;
+      values.push(v);
+      return true;
     };
-    for (const x of literal.elements) add(x);
-    if (holder) for (const call of this.additionsTo(holder)) for (const x of call.arguments) add(x);
+    for (const x of literal.elements) if (!add(x)) return undefined;
+    if (holder) for (const call of this.additionsTo(holder)) for (const x of call.arguments) if (!add(x)) return undefined;
     return this.instances(values);
   }
 
