@@ -54,7 +54,7 @@ const K_LEAF = 32;
 export const KIND_FLAGS: Uint8Array = (() => {
   const k = ts.SyntaxKind;
   const flags = new Uint8Array(k.Count + 1);
-  for (const r of [k.ImportDeclaration, k.ImportEqualsDeclaration, k.VariableDeclarationList, k.FunctionDeclaration, k.ClassDeclaration, k.PropertyDeclaration, k.MethodDeclaration, k.BinaryExpression, k.ReturnStatement, k.CallExpression, k.NewExpression, k.ExportDeclaration, k.ExportAssignment, k.EnumDeclaration, k.ThrowStatement, k.DeleteExpression, k.JsxSelfClosingElement, k.JsxOpeningElement]) flags[r]! |= K_RECORD;
+  for (const r of [k.ImportDeclaration, k.ImportEqualsDeclaration, k.VariableDeclarationList, k.FunctionDeclaration, k.ClassDeclaration, k.PropertyDeclaration, k.MethodDeclaration, k.BinaryExpression, k.ReturnStatement, k.CallExpression, k.NewExpression, k.ExportDeclaration, k.ExportAssignment, k.EnumDeclaration, k.ThrowStatement, k.TryStatement, k.DeleteExpression, k.JsxSelfClosingElement, k.JsxOpeningElement]) flags[r]! |= K_RECORD;
   for (const f of [k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor, k.GetAccessor, k.SetAccessor]) flags[f]! |= K_FN;
   for (const c of [k.ClassDeclaration, k.ClassExpression]) flags[c]! |= K_CLASS;
   for (const b of [k.Block, k.ForStatement, k.ForOfStatement, k.ForInStatement, k.CatchClause, k.CaseBlock]) flags[b]! |= K_BLOCK;
@@ -174,7 +174,11 @@ export class FileFacts {
    * llm.client`, `Object.assign(llm, ...)`): an object literal they hold does not stay as written.
    */
   readonly mutatedRoots = new Set<string>();
-  /** Functions with a `throw` statement of their own (not in a function nested in them). */
+  /**
+   * Functions that may throw synchronously: a `throw` statement of their own (not in a function or class
+   * nested in them) outside every `try` block of theirs that has a `catch` (a throw in a `catch` or
+   * `finally` block leaves the function).
+   */
   readonly throwing = new Set<FnNode>();
   /** Catalog modules the file loads whose loading registers instrumentation. */
   readonly loads = new Set<string>();
@@ -210,15 +214,28 @@ export class FileFacts {
   walk(hooks: WalkHooks): void {
     const sf = this.sf;
     const fileScope = { start: 0, end: sf.end };
-    const scopeStack: { start: number; end: number; fn: boolean }[] = [{ ...fileScope, fn: true }];
+    const scopeStack: { start: number; end: number; fn: boolean; caught?: true }[] = [{ ...fileScope, fn: true }];
+    /** The `try` blocks that have a `catch`: a throw in them stays in the function. */
+    let catchingTries: Set<ts.Node> | undefined;
+    /** Whether the walk is in such a `try` block of the innermost function. */
+    const inCatchingTry = () => {
+      for (let i = scopeStack.length - 1; i >= 0 && !scopeStack[i]!.fn; i--) if (scopeStack[i]!.caught) return true;
+      return false;
+    };
     const nearestFn = () => {
       for (let i = scopeStack.length - 1; i >= 0; i--) if (scopeStack[i]!.fn) return scopeStack[i]!;
       return scopeStack[0]!;
     };
     const block = () => scopeStack[scopeStack.length - 1]!;
     const scopes = this.scopes;
+    // (Each `make` is a fresh object, completed in place: a binding is created once per declared name.
+    // Scopes are the walk's own records of a range, never changed once made.)
     const add = (id: ts.Identifier, scope: { start: number; end: number }, make: BindingData) => {
-      scopes.add({ ...make, name: id.text, scope: { start: scope.start, end: scope.end }, pos: id.end - id.text.length } as Binding);
+      const b = make as Binding;
+      b.name = id.text;
+      b.scope = scope;
+      b.pos = id.end - id.text.length;
+      scopes.add(b);
     };
     /** Bind every name of a pattern: object members with their path, rest and array elements opaquely. */
     const bindPattern = (name: ts.BindingName, scope: { start: number; end: number }, make: (p: string[], el: ts.BindingElement | undefined, opaque: boolean) => BindingData, pathSoFar: string[] = [], el?: ts.BindingElement, opaque = false) => {
@@ -306,17 +323,14 @@ export class FileFacts {
               if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) this.contextualType.set(init, n.type);
             }
             const elements = ts.isArrayBindingPattern(n.name) ? n.name.elements : undefined;
-            bindPattern(n.name, scope, (p, el, opaque) => ({
-              k: 'var',
-              node: el ?? n,
-              init: n.initializer,
-              path: p,
-              type: p.length === 0 && !el ? n.type : undefined,
-              isConst,
-              ...(el?.initializer ? { dflt: el.initializer } : {}),
-              ...(opaque ? { opaque } : {}),
-              ...(el && !el.dotDotDotToken && elements?.includes(el) ? { element: true as const } : {}),
-            }));
+            bindPattern(n.name, scope, (p, el, opaque) => {
+              // (Optional fields set only when there: a binding is made for every declared name.)
+              const b: BindingData & { k: 'var' } = { k: 'var', node: el ?? n, init: n.initializer, path: p, type: p.length === 0 && !el ? n.type : undefined, isConst };
+              if (el?.initializer) b.dflt = el.initializer;
+              if (opaque) b.opaque = opaque;
+              if (el && !el.dotDotDotToken && elements?.includes(el)) b.element = true;
+              return b;
+            });
             if (n.initializer && ts.isIdentifier(n.name)) {
               const init = unwrap(n.initializer);
               if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) this.fnName.set(init, n.name.text);
@@ -423,8 +437,14 @@ export class FileFacts {
           this.exportNodes.push(node);
           break;
         case ts.SyntaxKind.ThrowStatement:
-          if (fns) this.throwing.add(fns.node);
+          // (Not in a class nested in the function, outside its methods: a static block, a field's initializer.)
+          if (fns && !(classes && classes.node.pos > fns.node.pos) && !inCatchingTry()) this.throwing.add(fns.node);
           break;
+        case ts.SyntaxKind.TryStatement: {
+          const n = node as ts.TryStatement;
+          if (n.catchClause) (catchingTries ??= new Set()).add(n.tryBlock);
+          break;
+        }
         case ts.SyntaxKind.DeleteExpression:
           this.noteMutated((node as ts.DeleteExpression).expression);
           break;
@@ -447,7 +467,11 @@ export class FileFacts {
           const p = params[index]!;
           bindPattern(p.name, scope, (pth, el, opaque) => {
             const dflt = el ? el.initializer : pth.length === 0 ? p.initializer : undefined;
-            return { k: 'param', fn: fnNode, index, path: pth, type: pth.length === 0 ? p.type : undefined, ...(pth.length && p.type ? { patternType: p.type } : {}), error: catchCallback && index === 0 && pth.length === 0, ...(opaque ? { opaque } : {}), ...(dflt ? { dflt } : {}) };
+            const b: BindingData & { k: 'param' } = { k: 'param', fn: fnNode, index, path: pth, type: pth.length === 0 ? p.type : undefined, error: catchCallback && index === 0 && pth.length === 0 };
+            if (pth.length && p.type) b.patternType = p.type;
+            if (opaque) b.opaque = opaque;
+            if (dflt) b.dflt = dflt;
+            return b;
           });
           if (kind === ts.SyntaxKind.Constructor && classes && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) {
             // Parameter property: `constructor(private client: OpenAI)`.
@@ -476,7 +500,8 @@ export class FileFacts {
         return;
       }
       if (flags & K_BLOCK) {
-        const scope = { start: node.pos, end: node.end, fn: false };
+        const scope: { start: number; end: number; fn: boolean; caught?: true } = { start: node.pos, end: node.end, fn: false };
+        if (catchingTries?.has(node)) scope.caught = true;
         scopeStack.push(scope);
         if (kind === ts.SyntaxKind.CatchClause) {
           const c = node as ts.CatchClause;

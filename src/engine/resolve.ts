@@ -520,16 +520,29 @@ export class FileResolver implements InterpHost {
       else if (d?.k === 'var' && d.isConst && d.init && d.path.length === 0 && !d.opaque) fn = unwrap(d.init);
       if (fn && (ts.isArrowFunction(fn) || ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.body) {
         if (!ts.isBlock(fn.body)) return this.objectLiteralOf(fn.body, depth + 1);
-        const returns: ts.ReturnStatement[] = [];
-        const visit = (n: ts.Node): void => {
-          if (ts.isReturnStatement(n)) returns.push(n);
-          else if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) ts.forEachChild(n, visit);
-        };
-        ts.forEachChild(fn.body, visit);
-        if (returns.length === 1 && returns[0]!.expression) return this.objectLiteralOf(returns[0]!.expression, depth + 1);
+        const only = this.onlyReturn(fn as FnNode);
+        if (only) return this.objectLiteralOf(only, depth + 1);
       }
     }
     return undefined;
+  }
+
+  private readonly onlyReturns = new Map<FnNode, ts.Expression | null>();
+
+  /** The expression of a function's only `return` statement (none when it has several, or returns nothing). */
+  private onlyReturn(fn: FnNode): ts.Expression | undefined {
+    let only = this.onlyReturns.get(fn);
+    if (only === undefined) {
+      const returns: ts.ReturnStatement[] = [];
+      const visit = (n: ts.Node): void => {
+        if (ts.isReturnStatement(n)) returns.push(n);
+        else if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) ts.forEachChild(n, visit);
+      };
+      if (fn.body) ts.forEachChild(fn.body, visit);
+      only = returns.length === 1 && returns[0]!.expression ? returns[0]!.expression : null;
+      this.onlyReturns.set(fn, only);
+    }
+    return only ?? undefined;
   }
 
   /** A parameter (or a member of a destructured one) as the symbolic value each call binds, ignoring its declared type. */

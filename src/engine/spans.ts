@@ -1026,29 +1026,3 @@ function returnsFreshGuarded(model: SemanticModel, f: FnNode, depth: number): bo
     set.delete(f);
   }
 }
-
-/**
- * Whether a function may throw synchronously: a `throw` statement of its own (not in a nested function)
- * outside every `try` block of it (a throw in a `catch` or `finally` counts: it leaves the function).
- */
-export function throwsSync(f: FnNode): boolean {
-  if (!f.body || !ts.isBlock(f.body)) return false;
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
-    if (ts.isThrowStatement(n)) {
-      found = true;
-      return;
-    }
-    if (ts.isTryStatement(n)) {
-      // Throws in the try block are caught (when there is a catch); those of catch and finally leave.
-      if (!n.catchClause) visit(n.tryBlock);
-      if (n.catchClause) visit(n.catchClause.block);
-      if (n.finallyBlock) visit(n.finallyBlock);
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(f.body, visit);
-  return found;
-}

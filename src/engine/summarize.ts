@@ -16,7 +16,7 @@ import type { SemanticModel } from './model.js';
 import type { Binding } from './scopes.js';
 import { metricDeclOf, metricLabelsOf, metricUseOf } from './metrics.js';
 import { mayReach } from './reach.js';
-import { returnsFresh, spanCallbackOf, spanParamsOf, throwsSync } from './spans.js';
+import { returnsFresh, spanCallbackOf, spanParamsOf } from './spans.js';
 import type { AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary, ParamShape } from './values.js';
 
 /** Span starts and operations, and metric members: what span and metric summaries are made of. */
@@ -163,7 +163,7 @@ export class Summarizer {
     // What the function does with spans and instances: helpers of other files are followed through these.
     if (this.model) {
       if (summary.returns && returnsFresh(this.model, f)) summary.fresh = true;
-      if (this.f.throwing.has(f) && throwsSync(f)) summary.throws = true;
+      if (this.f.throwing.has(f)) summary.throws = true;
       // A span callback helper calls, or passes on, one of its parameters.
       const sc = this.paramUses().has(f) && this.reaches('spans') ? spanCallbackOf(this.model, f) : undefined;
       if (sc) summary.spanCallback = sc;
