@@ -5,7 +5,7 @@ import type { Fix } from '../src/engine/types.js';
 import { eolOf } from '../src/engine/edits.js';
 import { rangeOf } from '../src/engine/analyze-file.js';
 import type { ExitKind } from '../src/engine/flow.js';
-import { ANY_OPEN } from '../src/engine/spans.js';
+import { ANY_OPEN, type PartialReaction } from '../src/engine/spans.js';
 import { type FileSpans, fileSpans, indentOfLine, indentUnit, isFunctionLike, type SpanInfo, carriesSpans, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z.object({}).strict();
@@ -16,7 +16,7 @@ interface Leak {
   kind: ExitKind | 'end' | 'overwrite';
 }
 
-function leaksOf(fs: FileSpans, info: SpanInfo): Leak[] | undefined {
+function leaksOf(fs: FileSpans, info: SpanInfo): { leaks: Leak[]; partial: PartialReaction[] } | undefined {
   const r = fs.paths(info);
   if (!r) return undefined;
   const { exits: x, fall, endNode } = r;
@@ -27,7 +27,17 @@ function leaksOf(fs: FileSpans, info: SpanInfo): Leak[] | undefined {
   for (const [n, j] of x.jumps) if (j.mask & ANY_OPEN) leaks.push({ node: n, kind: j.kind });
   if (fall & ANY_OPEN) leaks.push({ node: endNode, kind: 'end' });
   const pos = (l: Leak) => (l.kind === 'end' ? l.node.end : l.node.getStart(fs.sf));
-  return leaks.sort((a, b) => pos(a) - pos(b));
+  return { leaks: leaks.sort((a, b) => pos(a) - pos(b)), partial: r.partial };
+}
+
+/** Why a span a promise reaction ends may stay open (see `PartialReaction`). */
+function partialNote(fs: FileSpans, partial: PartialReaction[]): string {
+  const p = partial[0];
+  if (!p) return '';
+  const line = fs.sf.getLineAndCharacterOfPosition(p.closure.getStart(fs.sf)).line + 1;
+  return p.missing === 'reject'
+    ? ` (only the \`.${p.method}\` callback at line ${line} ends it, and a rejected promise never runs it)`
+    : ` (only the \`.${p.method}\` callback at line ${line} ends it, and it runs only when the promise rejects)`;
 }
 
 function describe(fs: FileSpans, info: SpanInfo, leak: Leak): string {
@@ -257,12 +267,13 @@ export default defineRule<Options>({
             continue;
           }
           if (info.disposition !== 'bound') continue;
-          const leaks = leaksOf(fs, info);
-          if (!leaks || leaks.length === 0) continue;
+          const found = leaksOf(fs, info);
+          if (!found || found.leaks.length === 0) continue;
+          const { leaks, partial } = found;
           const handled = info.uses.some((u) => u.op === 'end' || u.kind === 'escape' || (u.kind === 'helper' && u.effect!.ends !== 'never') || (u.closure && u.kind === 'borrow'));
           const fix = buildFix(fs, info);
           if (!handled) ctx.report({ range, messageId: 'neverEnded', fix });
-          else ctx.report({ range, messageId: 'notEnded', data: { name: info.name!, path: describe(fs, info, leaks[0]!) }, fix });
+          else ctx.report({ range, messageId: 'notEnded', data: { name: info.name!, path: describe(fs, info, leaks[0]!) + partialNote(fs, partial) }, fix });
         }
       },
     };

@@ -602,8 +602,81 @@ export class FileSpans {
     const life = new SpanStates(this, info, uses);
     const r = new Flow(life).run(info.scope, info.spec.yields === 'return' ? PRE : OPEN);
     if (!r) return undefined;
-    return { ...r, overwrites: life.overwrites, atCatch: life.atCatchStates, atClosure: life.atClosure };
+    return { ...r, overwrites: life.overwrites, atCatch: life.atCatchStates, atClosure: life.atClosure, partial: life.partial };
   }
+}
+
+/**
+ * A closure that ends a span as a reaction of a promise chain (`p.then(() => span.end())`) that runs on
+ * one outcome of the chain's promise only, no other reaction of the chain ending the span on the other.
+ */
+export interface PartialReaction {
+  closure: ts.Node;
+  /** The reaction's method (`then`, `catch`). */
+  method: string;
+  /** The outcome on which nothing ends the span. */
+  missing: 'reject' | 'fulfil';
+  /** The `await` of the chain, when the function awaits it. */
+  awaited?: ts.AwaitExpression;
+}
+
+const REACTIONS = new Set(['then', 'catch', 'finally']);
+
+/**
+ * For a closure given to a promise reaction (`.then(f)`, `.then(_, f)`, `.catch(f)`, `.finally(f)`), and
+ * the closures of the same chain that also end the span (`enders`): the outcome of the chain's promise
+ * on which none of them runs, or undefined (every outcome ends it, or the closure is no reaction).
+ * A rejection a `.catch` (or an `onRejected`) handles goes on as a fulfilment to the reactions after it.
+ */
+function partialReaction(fs: FileSpans, closure: ts.Node, enders: Set<ts.Node>): Omit<PartialReaction, 'closure'> | undefined {
+  let arg: ts.Node = closure;
+  let call = fs.parent(arg);
+  while (call && isWrapper(call)) call = fs.parent((arg = call));
+  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(arg as ts.Expression)) return undefined;
+  const method = reactionMethod(call);
+  if (!method) return undefined;
+  // The chain, innermost reaction first: down through the calls it reacts to, up through those reacting to it.
+  const chain: ts.CallExpression[] = [call];
+  for (let c = unwrapExpr((call.expression as ts.PropertyAccessExpression).expression); ts.isCallExpression(c) && reactionMethod(c); c = unwrapExpr((c.expression as ts.PropertyAccessExpression).expression)) chain.unshift(c);
+  for (let c: ts.Node = call; ; ) {
+    const access = fs.parent(c);
+    const next = access && ts.isPropertyAccessExpression(access) && access.expression === c ? fs.parent(access) : undefined;
+    if (!next || !ts.isCallExpression(next) || next.expression !== access || !reactionMethod(next)) break;
+    chain.push(next);
+    c = next;
+  }
+  const ends = (a: ts.Expression | undefined) => !!a && enders.has(unwrapExpr(a));
+  let fulfil = false;
+  let reject = false;
+  let recovered = false;
+  for (const c of chain) {
+    const m = reactionMethod(c)!;
+    const [a, b] = c.arguments;
+    if (m === 'finally') {
+      if (ends(a)) fulfil = reject = true;
+    } else if (m === 'then') {
+      if (ends(a)) {
+        fulfil = true;
+        if (recovered) reject = true;
+      }
+      if (ends(b)) reject = true;
+      if (b) recovered = true;
+    } else if (m === 'catch') {
+      if (ends(a)) reject = true;
+      recovered = true;
+    }
+  }
+  if (fulfil && reject) return undefined;
+  if (!fulfil && !reject) return undefined;
+  let outer: ts.Node = chain[chain.length - 1]!;
+  let up = fs.parent(outer);
+  while (up && isWrapper(up)) up = fs.parent((outer = up));
+  return { method, missing: fulfil ? 'reject' : 'fulfil', ...(up && ts.isAwaitExpression(up) ? { awaited: up } : {}) };
+}
+
+function reactionMethod(call: ts.CallExpression): string | undefined {
+  const callee = unwrapExpr(call.expression);
+  return ts.isPropertyAccessExpression(callee) && REACTIONS.has(callee.name.text) && call.arguments.length >= 1 ? callee.name.text : undefined;
 }
 
 export interface SpanPaths {
@@ -616,6 +689,8 @@ export interface SpanPaths {
   atCatch: Map<ts.CatchClause, Mask>;
   /** The states when each function nested in the scope is created (a `.catch()` handler's). */
   atClosure: Map<ts.Node, Mask>;
+  /** Closures that end the span for one outcome of a promise only (see `PartialReaction`). */
+  partial: PartialReaction[];
 }
 
 // Path states, as bits of a mask: not started yet; open (unmarked, marked failed); ended (unmarked,
@@ -672,6 +747,7 @@ class SpanStates implements FlowClient {
   readonly refs: Set<ts.Node>;
   readonly atCatchStates = new Map<ts.CatchClause, Mask>();
   readonly atClosure = new Map<ts.Node, Mask>();
+  readonly partial: PartialReaction[] = [];
   private readonly events = new Map<ts.Node, SpanEvent>();
 
   constructor(
@@ -681,8 +757,22 @@ class SpanStates implements FlowClient {
   ) {
     const add = (n: ts.Node, e: SpanEvent) => this.events.set(n, { ...this.events.get(n), ...e });
     if (info.spec.yields === 'return') add(info.call, { start: true });
+    // Closures that end the span as promise reactions that run for only one outcome of their promise.
+    const enders = new Set(uses.filter((u) => u.closure && (u.op === 'end' || (u.kind === 'helper' && u.effect!.ends !== 'never'))).map((u) => u.closure!));
     for (const u of uses) {
       if (u.closure) {
+        const partial = enders.has(u.closure) ? partialReaction(spans, u.closure, enders) : undefined;
+        if (partial?.awaited) {
+          // Awaited here: the outcome is known where the await resumes (a rejection is thrown there).
+          add(partial.awaited, { end: partial.missing === 'reject' ? 'always' : 'maybe' });
+          continue;
+        }
+        if (partial) {
+          // It ends the span on one outcome only, later: on the other, nothing does (see `SpanPaths.partial`).
+          add(u.closure, { end: 'maybe' });
+          if (!this.partial.some((x) => x.closure === u.closure)) this.partial.push({ closure: u.closure, ...partial });
+          continue;
+        }
         // A closure that ends the span or hands it on takes it over when it is created.
         if (u.op === 'end' || u.kind === 'escape' || u.kind === 'borrow' || (u.kind === 'helper' && u.effect!.ends !== 'never')) add(u.closure, { hand: true });
         else if (u.marks || (u.kind === 'helper' && u.effect!.marks)) add(u.closure, { mark: true });
