@@ -5,7 +5,7 @@ import type { Fix } from '../src/engine/types.js';
 import { eolOf } from '../src/engine/edits.js';
 import { rangeOf } from '../src/engine/analyze-file.js';
 import type { ExitKind } from '../src/engine/flow.js';
-import { ANY_OPEN, type PartialReaction } from '../src/engine/spans.js';
+import { ANY_OPEN, type ConditionalEnd } from '../src/engine/spans.js';
 import { type FileSpans, fileSpans, indentOfLine, indentUnit, isFunctionLike, type SpanInfo, carriesSpans, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z.object({}).strict();
@@ -16,7 +16,7 @@ interface Leak {
   kind: ExitKind | 'end' | 'overwrite';
 }
 
-function leaksOf(fs: FileSpans, info: SpanInfo): { leaks: Leak[]; partial: PartialReaction[] } | undefined {
+function leaksOf(fs: FileSpans, info: SpanInfo): { leaks: Leak[]; partial: ConditionalEnd[] } | undefined {
   const r = fs.paths(info);
   if (!r) return undefined;
   const { exits: x, fall, endNode } = r;
@@ -30,11 +30,12 @@ function leaksOf(fs: FileSpans, info: SpanInfo): { leaks: Leak[]; partial: Parti
   return { leaks: leaks.sort((a, b) => pos(a) - pos(b)), partial: r.partial };
 }
 
-/** Why a span a promise reaction ends may stay open (see `PartialReaction`). */
-function partialNote(fs: FileSpans, partial: PartialReaction[]): string {
+/** Why a span a closure ends may stay open (see `ConditionalEnd`). */
+function partialNote(fs: FileSpans, partial: ConditionalEnd[]): string {
   const p = partial[0];
   if (!p) return '';
   const line = fs.sf.getLineAndCharacterOfPosition(p.closure.getStart(fs.sf)).line + 1;
+  if ('callee' in p) return ` (only the function at line ${line} ends it, and the code only gives it to \`${p.callee}\`, a function its caller passes in, which may never call it)`;
   return p.missing === 'reject'
     ? ` (only the \`.${p.method}\` callback at line ${line} ends it, and a rejected promise never runs it)`
     : ` (only the \`.${p.method}\` callback at line ${line} ends it, and it runs only when the promise rejects)`;

@@ -431,6 +431,21 @@ export class FileSpans {
     return out;
   }
 
+  /** The references to a binding inside `scope` (its declaration excluded). */
+  referencesOf(binding: Binding, scope: ts.Node): ts.Identifier[] {
+    const out: ts.Identifier[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isTypeNode(n) && !ts.isExpressionWithTypeArguments(n)) return;
+      if (ts.isIdentifier(n)) {
+        if (n.text === binding.name && this.isReference(n) && this.model.bindingOf(n) === binding) out.push(n);
+        return;
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(scope);
+    return out;
+  }
+
   private isReference(id: ts.Identifier): boolean {
     const p = this.parent(id);
     if (!p) return false;
@@ -620,6 +635,81 @@ export interface PartialReaction {
   awaited?: ts.AwaitExpression;
 }
 
+/**
+ * A closure that ends a span and that the code gives only to functions its caller passes in (the
+ * `handler(req, res, next)` a middleware wrapper runs): nothing says they ever call it.
+ */
+export interface CallerCallback {
+  closure: ts.Node;
+  /** The parameter the closure is given to. */
+  callee: string;
+}
+
+/** A closure that ends the span only under a condition the code does not control. */
+export type ConditionalEnd = PartialReaction | CallerCallback;
+
+/**
+ * For a use of the span inside `outer` (the closure it was found in, directly under the span's scope):
+ * the closure on the way to the use that is only given to functions the caller passes in, looking
+ * through Promise executors (which run at once). Undefined when the first other closure is used otherwise.
+ */
+function callerCallback(fs: FileSpans, outer: ts.Node, use: ts.Node): CallerCallback | undefined {
+  const chain: ts.Node[] = [];
+  for (let n = fs.parent(use); n && n !== outer; n = fs.parent(n)) if (isFunctionLike(n)) chain.unshift(n);
+  chain.unshift(outer);
+  for (const f of chain) {
+    if (isPromiseExecutor(fs, f)) continue;
+    const callee = onlyCallerFunctionsTake(fs, f);
+    return callee ? { closure: f, callee } : undefined;
+  }
+  return undefined;
+}
+
+/** The expression a node is, through parentheses and type assertions, and that expression's parent. */
+function outermost(fs: FileSpans, n: ts.Node): { node: ts.Node; parent: ts.Node | undefined } {
+  let node = n;
+  let parent = fs.parent(node);
+  while (parent && isWrapper(parent)) parent = fs.parent((node = parent));
+  return { node, parent };
+}
+
+/** `new Promise((resolve, reject) => ...)`: the executor runs at once. */
+function isPromiseExecutor(fs: FileSpans, f: ts.Node): boolean {
+  const { node, parent } = outermost(fs, f);
+  return !!parent && ts.isNewExpression(parent) && parent.arguments?.[0] === node && ts.isIdentifier(parent.expression) && parent.expression.text === 'Promise' && !fs.model.bindingOf(parent.expression);
+}
+
+/**
+ * The parameter a function is given to, when every use of it is as an argument of calls of parameters
+ * of the enclosing functions (`handler(req, res, _next)`), directly or through a `const`.
+ */
+function onlyCallerFunctionsTake(fs: FileSpans, f: ts.Node): string | undefined {
+  const { node, parent } = outermost(fs, f);
+  if (parent && ts.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression)) return callerFunction(fs, parent);
+  if (!parent || !ts.isVariableDeclaration(parent) || parent.initializer !== node || !ts.isIdentifier(parent.name)) return undefined;
+  const b = fs.model.bindingOf(parent.name);
+  const scope = b && fs.model.scopeNodeOf(b, parent);
+  if (b?.k !== 'var' || !b.isConst || !scope) return undefined;
+  const refs = fs.referencesOf(b, scope);
+  let callee: string | undefined;
+  for (const r of refs) {
+    const at = outermost(fs, r);
+    if (!at.parent || !ts.isCallExpression(at.parent) || !at.parent.arguments.includes(at.node as ts.Expression)) return undefined;
+    const c = callerFunction(fs, at.parent);
+    if (!c) return undefined;
+    callee ??= c;
+  }
+  return callee;
+}
+
+/** The name of the parameter a call calls (`handler(...)`, not `res.on(...)`), if it calls one. */
+function callerFunction(fs: FileSpans, call: ts.CallExpression): string | undefined {
+  const callee = unwrapExpr(call.expression);
+  if (!ts.isIdentifier(callee)) return undefined;
+  const b = fs.model.bindingOf(callee);
+  return b?.k === 'param' && b.path.length === 0 && !b.opaque ? callee.text : undefined;
+}
+
 const REACTIONS = new Set(['then', 'catch', 'finally']);
 
 /**
@@ -689,8 +779,8 @@ export interface SpanPaths {
   atCatch: Map<ts.CatchClause, Mask>;
   /** The states when each function nested in the scope is created (a `.catch()` handler's). */
   atClosure: Map<ts.Node, Mask>;
-  /** Closures that end the span for one outcome of a promise only (see `PartialReaction`). */
-  partial: PartialReaction[];
+  /** Closures that end the span only under a condition the code does not control (see `ConditionalEnd`). */
+  partial: ConditionalEnd[];
 }
 
 // Path states, as bits of a mask: not started yet; open (unmarked, marked failed); ended (unmarked,
@@ -747,7 +837,7 @@ class SpanStates implements FlowClient {
   readonly refs: Set<ts.Node>;
   readonly atCatchStates = new Map<ts.CatchClause, Mask>();
   readonly atClosure = new Map<ts.Node, Mask>();
-  readonly partial: PartialReaction[] = [];
+  readonly partial: ConditionalEnd[] = [];
   private readonly events = new Map<ts.Node, SpanEvent>();
 
   constructor(
@@ -771,6 +861,13 @@ class SpanStates implements FlowClient {
           // It ends the span on one outcome only, later: on the other, nothing does (see `SpanPaths.partial`).
           add(u.closure, { end: 'maybe' });
           if (!this.partial.some((x) => x.closure === u.closure)) this.partial.push({ closure: u.closure, ...partial });
+          continue;
+        }
+        const given = enders.has(u.closure) ? callerCallback(spans, u.closure, u.call ?? u.node) : undefined;
+        if (given) {
+          // Given to a function of the caller's: it may end the span, or never run.
+          add(u.closure, { end: 'maybe' });
+          if (!this.partial.some((x) => x.closure === given.closure)) this.partial.push(given);
           continue;
         }
         // A closure that ends the span or hands it on takes it over when it is created.
