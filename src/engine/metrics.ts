@@ -9,6 +9,7 @@ import ts = require('typescript');
 import { type FnNode, propName, unwrap } from './ast.js';
 import type { SemanticModel } from './model.js';
 import type { AVal, FnSummary, MetricVia } from './values.js';
+import type { MemberSpec } from './catalog-schema.js';
 
 const callIndexes = new WeakMap<SemanticModel, Map<FnNode, (ts.CallExpression | ts.NewExpression)[]>>();
 
@@ -91,7 +92,97 @@ export function metricUseOf(model: SemanticModel, f: FnNode): FnSummary['metricU
     const i = labelsParam(model, f, call.arguments[inner.labelsArg]);
     if (i !== undefined) return { api: inner.api, labelsArg: i, ...(inner.via ? { via: inner.via } : {}) };
   }
+  return storedSampleUse(model, f);
+}
+
+/** Methods that put a value into a collection: the value's argument. */
+const STORING: Record<string, number> = { set: 1, push: 0, unshift: 0 };
+
+/**
+ * A method that keeps a sample for an observable instrument of its own class to report: a synchronous
+ * gauge built on an observable one, which stores `{ value, attributes }` in a collection of an instance
+ * field (`this.series.get(name).set(key, { value, attributes })`) and observes it in the instrument's
+ * callback (`result.observe(data.value, this.flatten(data.attributes))`). The stored member the class's
+ * recording call reads as its labels (by name) is the label set: the parameter it holds is the method's
+ * labels argument, as for a method that records directly.
+ */
+function storedSampleUse(model: SemanticModel, f: FnNode): FnSummary['metricUse'] {
+  const cls = model.parent(f);
+  if (!ts.isMethodDeclaration(f) || !cls || !ts.isClassLike(cls)) return undefined;
+  // Stored members that hold a parameter (`{ value, attributes }`, `{ attributes: merged }`).
+  const stored = new Map<string, number>();
+  for (const call of callsIn(model, f)) {
+    if (!ts.isCallExpression(call)) continue;
+    const callee = unwrap(call.expression);
+    const at = ts.isPropertyAccessExpression(callee) ? STORING[callee.name.text] : undefined;
+    const value = at === undefined ? undefined : call.arguments[at];
+    if (!value || !fieldCollection(model, (callee as ts.PropertyAccessExpression).expression, 0)) continue;
+    const obj = model.objectLiteralOf(value);
+    for (const p of obj?.properties ?? []) {
+      const key = ts.isPropertyAssignment(p) ? propName(p.name) : ts.isShorthandPropertyAssignment(p) ? p.name.text : undefined;
+      const i = ts.isPropertyAssignment(p) ? labelsParam(model, f, p.initializer) : ts.isShorthandPropertyAssignment(p) ? labelsParam(model, f, p.name) : undefined;
+      if (key !== undefined && i !== undefined) stored.set(key, i);
+    }
+  }
+  if (!stored.size) return undefined;
+  // A recording call of the class whose labels read one of those members (`data.attributes`, or a
+  // helper's copy of it: `this.flatten(data.attributes)`).
+  for (const rec of model.facts.calls) {
+    if (rec.classes?.node !== cls || !ts.isCallExpression(rec.node)) continue;
+    const recording = recordingOf(model, rec.node);
+    const spec = recording?.spec;
+    if (!spec?.labels || !spec.records) continue;
+    const key = readMember(rec.node.arguments[spec.labels.arg]);
+    const i = key === undefined ? undefined : stored.get(key);
+    if (i !== undefined) return { api: spec.api, labelsArg: i, ...viaOf(recording!.callee) };
+  }
   return undefined;
+}
+
+/**
+ * The metric spec of a call, with the value it goes through: a catalog member, or a member of the result
+ * an instrument's callback receives (`gauge.addCallback((result) => result.observe(v, attrs))`).
+ */
+function recordingOf(model: SemanticModel, call: ts.CallExpression): { spec: NonNullable<MemberSpec['metric']>; callee: AVal } | undefined {
+  const callee = model.valueOf(call.expression);
+  if (!callee) return undefined;
+  const spec = model.specOf(callee)?.metric;
+  if (spec) return { spec, callee };
+  if (callee.k !== 'param' || callee.steps.some((st) => !('m' in st))) return undefined;
+  const fn = model.fnNode(callee.fn);
+  const passed = fn && model.passedTo(fn);
+  if (!passed || !ts.isCallExpression(passed.call)) return undefined;
+  const cb = model.specOf(model.valueOf(passed.call.expression))?.metric?.callback;
+  if (!cb || cb.arg !== passed.index || cb.param !== callee.index) return undefined;
+  const inst: AVal = { k: 'inst', type: cb.result, path: callee.steps.map((st) => (st as { m: string }).m) };
+  const member = model.specOf(inst)?.metric;
+  return member ? { spec: member, callee: inst } : undefined;
+}
+
+/** The member a labels expression reads (`data.attributes`, also through a one-argument helper). */
+function readMember(e: ts.Expression | undefined): string | undefined {
+  if (!e) return undefined;
+  const u = unwrap(e);
+  if (ts.isPropertyAccessExpression(u)) return u.name.text;
+  if (ts.isCallExpression(u) && u.arguments.length === 1) return readMember(u.arguments[0]);
+  if (ts.isObjectLiteralExpression(u) && u.properties.length === 1 && ts.isSpreadAssignment(u.properties[0]!)) return readMember(u.properties[0].expression);
+  return undefined;
+}
+
+/**
+ * Whether an expression is a collection an instance field holds: `this.samples`, `this.series.get(name)`,
+ * or a local variable set from one.
+ */
+function fieldCollection(model: SemanticModel, e: ts.Expression, depth: number): boolean {
+  if (depth > 3) return false;
+  let u = unwrap(e);
+  while (ts.isCallExpression(u) || ts.isPropertyAccessExpression(u) || ts.isElementAccessExpression(u) || ts.isNonNullExpression(u)) u = unwrap(ts.isCallExpression(u) ? u.expression : u.expression);
+  if (u.kind === ts.SyntaxKind.ThisKeyword) return true;
+  if (!ts.isIdentifier(u)) return false;
+  const b = model.bindingOf(u);
+  if (b?.k !== 'var' || b.path.length || b.opaque) return false;
+  const values = [...(b.init ? [b.init] : []), ...model.assignmentsOf(b).map((a) => a.value)];
+  return values.some((v) => fieldCollection(model, v, depth + 1));
 }
 
 /** The catalog member a recording call goes through, for `MetricVia`. */
