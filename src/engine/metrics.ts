@@ -129,6 +129,8 @@ function storedSampleUse(model: SemanticModel, f: FnNode): FnSummary['metricUse'
   // helper's copy of it: `this.flatten(data.attributes)`).
   for (const rec of model.facts.calls) {
     if (rec.classes?.node !== cls || !ts.isCallExpression(rec.node)) continue;
+    // (Only calls with an argument that reads a stored member are resolved.)
+    if (!rec.node.arguments.some((a) => stored.has(readMember(a) ?? ''))) continue;
     const recording = recordingOf(model, rec.node);
     const spec = recording?.spec;
     if (!spec?.labels || !spec.records) continue;

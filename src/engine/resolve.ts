@@ -293,9 +293,7 @@ export class FileResolver implements InterpHost {
         if (d.opaque) return this.arrayElementValue(d);
         const candidates: (AVal | undefined)[] = [];
         if (d.init) {
-          // An array the code fills afterwards (`const clients = []; clients.push(new OpenAI())`).
-          const literal = d.path.length === 0 ? unwrap(d.init) : undefined;
-          let v = literal && ts.isArrayLiteralExpression(literal) ? this.arrayValue(literal, d) : this.val(d.init);
+          let v = this.val(d.init);
           for (const m of d.path) v = v && this.memberOfExpr(v, d.init, m);
           candidates.push(v);
         }
@@ -330,7 +328,7 @@ export class FileResolver implements InterpHost {
   private arrayElementValue(d: Extract<Binding, { k: 'var' }>): AVal | undefined {
     if (d.pairValue && d.init) return this.pairValue(d.init);
     if (!d.init || d.path.length || !d.element) return undefined;
-    const array = this.val(d.init);
+    const array = this.arrayOf(d.init);
     // (`for (const adapter of this.adapters)` over `adapters: Adapter[]`: one adapter, as the element
     // parameter of `this.adapters.forEach(...)` is.)
     return array?.k === 'inst' ? this.interp.member(array, '$each') : this.projectElement(array);
@@ -345,7 +343,7 @@ export class FileResolver implements InterpHost {
     if (!ts.isCallExpression(u)) return undefined;
     const callee = unwrap(u.expression);
     if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'entries') return undefined;
-    const array = this.isObjectStatic(callee) ? (u.arguments.length === 1 ? this.objectValues(u.arguments[0]!) : undefined) : u.arguments.length === 0 ? this.val(callee.expression) : undefined;
+    const array = this.isObjectStatic(callee) ? (u.arguments.length === 1 ? this.objectValues(u.arguments[0]!) : undefined) : u.arguments.length === 0 ? this.arrayOf(callee.expression) : undefined;
     return array?.k === 'inst' ? this.interp.member(array, '$each') : this.projectElement(array);
   }
 
@@ -372,7 +370,7 @@ export class FileResolver implements InterpHost {
     const add = (x: ts.Expression): boolean => {
       let v: AVal | undefined;
       if (ts.isSpreadElement(x)) {
-        const inner = this.val(x.expression);
+        const inner = this.arrayOf(x.expression);
         v = inner?.k === 'inst' && inner.elements ? this.interp.member(inner, '$each') : undefined;
       } else v = ts.isOmittedExpression(x) ? undefined : this.val(x);
       if (v?.k !== 'inst' || v.elements) return false;
@@ -382,6 +380,42 @@ export class FileResolver implements InterpHost {
     for (const x of literal.elements) if (!add(x)) return undefined;
     if (holder) for (const call of this.additionsTo(holder)) for (const x of call.arguments) if (!add(x)) return undefined;
     return this.instances(values);
+  }
+
+  private readonly filledArrays = new Map<Binding, AVal | null>();
+
+  /**
+   * The array a variable holds, with the elements the file adds to it (`pool.push(client)`): asked where
+   * elements are taken (a loop, an iteration callback, a spread, `entries()`) and for exports, not for
+   * every read of the variable (`pool.push` itself).
+   */
+  private filledArray(d: Binding): AVal | undefined {
+    if (d.k !== 'var' || d.path.length || d.opaque || !d.init) return undefined;
+    const literal = unwrap(d.init);
+    if (!ts.isArrayLiteralExpression(literal) || (!d.isConst && this.scopes.assignmentsOf(d).length)) return undefined;
+    let v = this.filledArrays.get(d);
+    if (v === undefined) {
+      this.filledArrays.set(d, null);
+      v = this.arrayValue(literal, d) ?? null;
+      this.filledArrays.set(d, v);
+    }
+    return v ?? undefined;
+  }
+
+  /** `val` of an expression whose elements are taken: a variable's array has what the file adds to it. */
+  private arrayOf(e: ts.Expression): AVal | undefined {
+    const u = unwrap(e);
+    if (ts.isIdentifier(u)) {
+      const d = this.scopes.lookup(u.text, u.getStart(this.sf));
+      const filled = d && this.filledArray(d);
+      if (filled) return filled;
+    }
+    return this.val(e);
+  }
+
+  /** The value a declaration exports: `declValue`, with the elements the file adds to an exported array. */
+  exportedValue(d: Binding): AVal | undefined {
+    return this.filledArray(d) ?? this.declValue(d);
   }
 
   private additions: Map<string, ts.CallExpression[]> | undefined;
@@ -909,7 +943,7 @@ export class FileResolver implements InterpHost {
     if (!ts.isPropertyAccessExpression(callee)) return undefined;
     const at = ITERATION_ELEMENT[callee.name.text];
     if (at === undefined || at !== index) return undefined;
-    return this.projectElement(this.val(callee.expression));
+    return this.projectElement(this.arrayOf(callee.expression));
   }
 
   /**

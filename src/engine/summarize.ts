@@ -864,7 +864,7 @@ export class Summarizer {
           if (ts.isIdentifier(d.name)) {
             const decl = this.f.scopes.lookup(d.name.text, d.name.getStart(sf));
             // A string constant (a model API URL other files build requests on) when it is no other value.
-            set(d.name.text, (decl && this.r.declValue(decl)) ?? (d.initializer && (this.r.strIfStringish(d.initializer) ?? this.literalValue(d.initializer, d.name.text, 0))));
+            set(d.name.text, (decl && this.r.exportedValue(decl)) ?? (d.initializer && (this.r.strIfStringish(d.initializer) ?? this.literalValue(d.initializer, d.name.text, 0))));
           }
         }
       } else if (exported && ts.isFunctionDeclaration(st)) {
@@ -908,7 +908,7 @@ export class Summarizer {
           } else set(el.name.text, v);
         } else {
           const d = typeOnly ? undefined : this.f.scopes.lookup(local, el.getStart(sf));
-          const v = d && (this.r.declValue(d) ?? (d.k === 'var' && d.init && !d.path.length ? (this.r.strIfStringish(d.init) ?? (d.isConst ? this.literalValue(d.init, local, 0) : undefined)) : undefined));
+          const v = d && (this.r.exportedValue(d) ?? (d.k === 'var' && d.init && !d.path.length ? (this.r.strIfStringish(d.init) ?? (d.isConst ? this.literalValue(d.init, local, 0) : undefined)) : undefined));
           if (v) set(el.name.text, v);
           else {
             const t = this.r.typeNameValue(el.propertyName ?? el.name, el.getStart(sf));
