@@ -23,6 +23,7 @@ import { originOf } from '../../src/engine/ast.js';
 import type { AVal, FnSummary } from '../../src/engine/values.js';
 import type { MemberSpec, MetricKind, MetricSpec } from '../catalog/types.js';
 import { callersAllInFile } from './label-values.js';
+import { metricEffects } from '../../src/engine/metrics.js';
 
 export interface StaticProp {
   key: string;
@@ -169,7 +170,9 @@ class Collector {
       // A call of the project's own metric factory (`getCounter('x', opts)`): a declaration of its own.
       if (callee.k === 'fn' && ts.isCallExpression(node)) {
         const summary = this.model.summaryOf(callee);
-        const factory = summary?.metricDecl;
+        // (A method that forwards to another file's method of the same name does what that one does.)
+        const effects = metricEffects(this.model, summary);
+        const factory = effects.metricDecl;
         let decl: MetricDecl | undefined;
         if (factory) {
           decl = this.declaration(node, { api: factory.api }, factory.kind, factory);
@@ -179,7 +182,7 @@ class Collector {
         }
         // A call of the project's own recording wrapper (`recordCounter(name, 1, { ... })`): a use whose
         // labels are the argument the wrapper records with.
-        const wrapper = summary?.metricUse;
+        const wrapper = effects.metricUse;
         if (wrapper) {
           const spec: MetricSpec = { api: wrapper.api, labels: { arg: wrapper.labelsArg }, records: true };
           const use: MetricUse = { node, api: wrapper.api, spec, callee: calleeText(sf, node.expression), labels: { k: 'unknown' }, viaWrapper: summary!.name };

@@ -32,7 +32,7 @@ export function preferredImplementation(candidates: AVal[], summaryOf: (id: stri
   const score = (v: AVal) => {
     if (v.k !== 'fn') return 0;
     const s = summaryOf(v.id);
-    return s?.metricDecl || s?.metricUse || s?.metricLabels || s?.spanCallback || s?.spanParams ? 2 : s ? 1 : 0;
+    return s?.metricDecl || s?.metricUse || s?.metricLabels || s?.metricForward || s?.spanCallback || s?.spanParams ? 2 : s ? 1 : 0;
   };
   let best: AVal | undefined;
   for (const v of candidates) if (!best || score(v) > score(best)) best = v;

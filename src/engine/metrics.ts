@@ -95,6 +95,54 @@ export function metricUseOf(model: SemanticModel, f: FnNode): FnSummary['metricU
   return storedSampleUse(model, f);
 }
 
+/**
+ * A method that forwards to the method of the same name of a value of another file, passing some of its
+ * parameters on (`for (const a of this.adapters) a.recordHistogram(name, value, merged)`), for
+ * `FnSummary.metricForward`: only values the project can resolve (rooted in another file) are kept.
+ */
+export function metricForwardOf(model: SemanticModel, f: FnNode): FnSummary['metricForward'] {
+  if (!ts.isMethodDeclaration(f) || !f.parameters.length) return undefined;
+  const name = propName(f.name);
+  // (Asked of every method: its text first, before any call is indexed.)
+  if (name === undefined || !f.body || !model.sourceFile.text.slice(f.body.pos, f.body.end).includes(`.${name}`)) return undefined;
+  for (const call of callsIn(model, f)) {
+    if (!ts.isCallExpression(call)) continue;
+    const e = unwrap(call.expression);
+    if (!ts.isPropertyAccessExpression(e) || e.name.text !== name) continue;
+    const args = call.arguments.map((a) => labelsParam(model, f, a) ?? null);
+    if (args.every((a) => a === null)) continue;
+    const callee = model.valueOf(e);
+    // (A function of this file is followed through its own summary: see `metricUseOf`.)
+    if (callee?.k === 'ref' || (callee?.k === 'fn' && !model.fnNode(callee.id))) return { callee, args };
+  }
+  return undefined;
+}
+
+/**
+ * What a function declares and records, its own summary's or, for a method that forwards
+ * (`FnSummary.metricForward`), what the method it forwards to does, with the arguments mapped back to
+ * this method's parameters. Resolved through the project, so only where the run has it.
+ */
+export function metricEffects(model: SemanticModel, s: FnSummary | undefined, depth = 0): Pick<FnSummary, 'metricDecl' | 'metricUse'> {
+  if (!s) return {};
+  if (s.metricDecl || s.metricUse || !s.metricForward || depth > 3) return { ...(s.metricDecl ? { metricDecl: s.metricDecl } : {}), ...(s.metricUse ? { metricUse: s.metricUse } : {}) };
+  const { callee, args } = s.metricForward;
+  const inner = metricEffects(model, model.summaryOf(model.resolvedValue(callee)), depth + 1);
+  const map = (i: number | undefined) => (i === undefined ? undefined : (args[i] ?? undefined));
+  const out: Pick<FnSummary, 'metricDecl' | 'metricUse'> = {};
+  if (inner.metricDecl) {
+    const d: NonNullable<FnSummary['metricDecl']> = { api: inner.metricDecl.api, kind: inner.metricDecl.kind };
+    for (const k of ['nameArg', 'optionsArg', 'labelNamesArg', 'helpArg'] as const) {
+      const i = map(inner.metricDecl[k]);
+      if (i !== undefined) d[k] = i;
+    }
+    if (d.nameArg !== undefined || d.optionsArg !== undefined) out.metricDecl = d;
+  }
+  const labelsArg = inner.metricUse && map(inner.metricUse.labelsArg);
+  if (inner.metricUse && labelsArg !== undefined) out.metricUse = { api: inner.metricUse.api, labelsArg, ...(inner.metricUse.via ? { via: inner.metricUse.via } : {}) };
+  return out;
+}
+
 /** Methods that put a value into a collection: the value's argument. */
 const STORING: Record<string, number> = { set: 1, push: 0, unshift: 0 };
 

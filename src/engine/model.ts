@@ -199,6 +199,11 @@ export class SemanticModel {
     return this.resolver.fnById.get(id);
   }
 
+  /** A value resolved through the project, when the run has it (a `ref` to another file's export, its members). */
+  resolvedValue(v: AVal | undefined): AVal | undefined {
+    return v && this.resolver.resolvedValue(v);
+  }
+
   /** The summary of a function value: this file's (computed on demand) or, with the project, another file's. */
   summaryOf(v: AVal | undefined): FnSummary | undefined {
     if (!v || v.k !== 'fn') return undefined;

@@ -244,7 +244,7 @@ class UsedValues {
       case 'fn': {
         const s = this.project.fnSummary(v.id);
         if (!s) return false;
-        if (s.metricDecl || s.metricUse || s.metricLabels || s.spanCallback || s.spanParams) return true;
+        if (s.metricDecl || s.metricUse || s.metricLabels || s.metricForward || s.spanCallback || s.spanParams) return true;
         return !!s.returns && this.judge(this.concretize(s.returns), leadsThere, depth + 1);
       }
       case 'cls':

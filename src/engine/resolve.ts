@@ -756,7 +756,11 @@ export class FileResolver implements InterpHost {
 
   /** `val`, with values rooted in other project files resolved through the project (for file rules). */
   resolvedVal(e: ts.Expression): AVal | undefined {
-    const v = this.val(e);
+    return this.resolvedValue(this.val(e));
+  }
+
+  /** A value with what is rooted in other project files resolved through the project (see `resolvedVal`). */
+  resolvedValue(v: AVal | undefined): AVal | undefined {
     const project = this.opts.project;
     if (!v || v.k !== 'ref' || !project) return v;
     this.projectInterp ??= new Interp({

@@ -14,7 +14,7 @@ import { type FileResolver, NO_ARGS } from './resolve.js';
 import { joinBase } from './strings.js';
 import type { SemanticModel } from './model.js';
 import type { Binding } from './scopes.js';
-import { metricDeclOf, metricLabelsOf, metricUseOf } from './metrics.js';
+import { metricDeclOf, metricForwardOf, metricLabelsOf, metricUseOf } from './metrics.js';
 import { mayReach } from './reach.js';
 import { returnsFresh, spanCallbackOf, spanParamsOf } from './spans.js';
 import type { AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary, ParamShape } from './values.js';
@@ -175,6 +175,9 @@ export class Summarizer {
       if (mu) summary.metricUse = mu;
       const ml = this.reaches('metrics') && !mu ? metricLabelsOf(this.model, f) : undefined;
       if (ml) summary.metricLabels = ml;
+      // (Whatever the file reaches itself: what it forwards to may record.)
+      const mf = !md && !mu && !ml ? metricForwardOf(this.model, f) : undefined;
+      if (mf) summary.metricForward = mf;
     }
     // Parameters the function calls, or passes on as callbacks.
     const called: NonNullable<FnSummary['calledParams']> = [];
@@ -619,7 +622,7 @@ export class Summarizer {
         if (!node) continue;
         const s = this.summarize(node);
         // A summary with nothing in it answers like no summary at all.
-        if (s.returns || s.calledParams || s.paramCalls || s.spanCallback || s.spanParams || s.throws || s.metricDecl || s.metricUse || s.metricLabels) fns[id] = s;
+        if (s.returns || s.calledParams || s.paramCalls || s.spanCallback || s.spanParams || s.throws || s.metricDecl || s.metricUse || s.metricLabels || s.metricForward) fns[id] = s;
         collect(s);
       }
       for (const id of reachableClasses) {

@@ -259,6 +259,14 @@ export interface FnSummary {
    * call's arguments are then those labels' values, judged where they are known: at the call.
    */
   metricLabels?: { api: 'prom-client' | 'otel'; labels: { key: string; index: number }[]; via?: MetricVia };
+  /**
+   * The method forwards to the method of the same name of a value of another file (a telemetry service's
+   * `recordHistogram(name, value, attrs)` calling `adapter.recordHistogram(name, value, merged)` on each
+   * of its adapters, typed with an interface): that callee, and for each of its arguments the parameter
+   * passed there (or null). What the callee declares or records, once the project resolves it, this
+   * method does with its own arguments (`metricDecl` and `metricUse` through it).
+   */
+  metricForward?: { callee: AVal; args: (number | null)[] };
   /** What the function does to spans passed as parameters (`endSpan(span, err)`): ends them always or on some paths, marks them failed. */
   spanParams?: { index: number; ends: 'always' | 'maybe' | 'never'; marks: boolean; markWhen?: { param: number; equals?: string; notEquals?: string } }[];
   /** Parameters, for functions that run a callback parameter in a tracing scope (see `ParamShape`). */
