@@ -26,6 +26,8 @@ const MAX_ARG_DEPTH = 5;
 
 /** Iteration methods and the callback parameter that receives each element (`reduce`'s is its second). */
 const ITERATION_ELEMENT: Record<string, number> = { forEach: 0, map: 0, flatMap: 0, filter: 0, some: 0, every: 0, find: 0, findLast: 0, reduce: 1 };
+/** Array methods that return one element of the array they are called on (or undefined). */
+const ELEMENT_RETURNING = new Set(['at', 'find', 'findLast', 'pop', 'shift']);
 /** Array methods whose result holds elements of the array they are called on. */
 const ARRAY_KEEPING = new Set(['filter', 'slice', 'sort', 'reverse', 'concat', 'toSorted', 'toReversed']);
 export const NO_ARGS = [] as unknown as ts.NodeArray<ts.Expression>;
@@ -636,12 +638,16 @@ export class FileResolver implements InterpHost {
       if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return this.memberOfExpr(this.val(e.expression), e.expression, arg.text);
       // An element of an array the catalog describes (`models[0]` of `vscode.lm.selectChatModels()`): its `$each` member.
       if (ts.isNumericLiteral(arg)) {
-        const array = this.val(e.expression);
+        const array = this.arrayOf(e.expression);
         if (array?.k === 'inst') return this.interp.member(array, '$each');
         if (array?.k === 'obj' && array.each) {
           const { each: _each, ...element } = array;
           return element;
         }
+      } else {
+        // `clients[i]` of an array of clients: one of them.
+        const array = this.arrayOf(e.expression);
+        if (array?.k === 'inst' && array.elements) return this.interp.member(array, '$each');
       }
       // A computed key into an object literal (`clients[provider]`): any of its values.
       const alts = this.computedAlternatives(e);
@@ -662,6 +668,11 @@ export class FileResolver implements InterpHost {
       if (ts.isPropertyAccessExpression(fe) && fe.name.text === 'bind') {
         const target = this.val(fe.expression);
         if (target?.k === 'fn') return target;
+      }
+      // `clients.at(i)`, `clients.find(...)`, `clients.pop()` of an array of clients: one of them.
+      if (ts.isPropertyAccessExpression(fe) && ELEMENT_RETURNING.has(fe.name.text)) {
+        const array = this.arrayOf(fe.expression);
+        if (array?.k === 'inst' && array.elements) return this.interp.member(array, '$each');
       }
       // `Object.values(clients)` over an object literal of clients: an array of them (see `instances`).
       if (ts.isPropertyAccessExpression(fe) && fe.name.text === 'values' && e.arguments.length === 1 && this.isObjectStatic(fe)) return this.objectValues(e.arguments[0]!);
