@@ -26,8 +26,10 @@ const MAX_ARG_DEPTH = 5;
 
 /** Iteration methods and the callback parameter that receives each element (`reduce`'s is its second). */
 const ITERATION_ELEMENT: Record<string, number> = { forEach: 0, map: 0, flatMap: 0, filter: 0, some: 0, every: 0, find: 0, findLast: 0, reduce: 1 };
-/** Array methods that return one element of the array they are called on (or undefined). */
-const ELEMENT_RETURNING = new Set(['at', 'find', 'findLast', 'pop', 'shift']);
+/** Array and Map methods that return one element (value) of the collection they are called on (or undefined). */
+const ELEMENT_RETURNING = new Set(['at', 'find', 'findLast', 'pop', 'shift', 'get']);
+/** Methods that add elements to an array (each argument) or a value to a Map (the second). */
+const ADDING = new Set(['push', 'unshift', 'set']);
 /** Array methods whose result holds elements of the array they are called on. */
 const ARRAY_KEEPING = new Set(['filter', 'slice', 'sort', 'reverse', 'concat', 'toSorted', 'toReversed']);
 export const NO_ARGS = [] as unknown as ts.NodeArray<ts.Expression>;
@@ -342,11 +344,25 @@ export class FileResolver implements InterpHost {
    */
   private pairValue(iterated: ts.Expression): AVal | undefined {
     const u = unwrap(iterated);
-    if (!ts.isCallExpression(u)) return undefined;
+    if (!ts.isCallExpression(u)) {
+      // `for (const [name, client] of registry)`: a Map's entries (an array's elements are not pairs).
+      const map = this.arrayOf(u);
+      return map?.k === 'inst' && map.elements && this.holdsMap(u) ? this.interp.member(map, '$each') : undefined;
+    }
     const callee = unwrap(u.expression);
     if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'entries') return undefined;
     const array = this.isObjectStatic(callee) ? (u.arguments.length === 1 ? this.objectValues(u.arguments[0]!) : undefined) : u.arguments.length === 0 ? this.arrayOf(callee.expression) : undefined;
     return array?.k === 'inst' ? this.interp.member(array, '$each') : this.projectElement(array);
+  }
+
+  /** Whether an expression is a variable holding a `new Map(...)` or declared a `Map`. */
+  private holdsMap(e: ts.Expression): boolean {
+    if (!ts.isIdentifier(e)) return false;
+    const d = this.scopes.lookup(e.text, e.getStart(this.sf));
+    if (!d || (d.k !== 'var' && d.k !== 'param') || d.path.length) return false;
+    const t = d.type;
+    if (t && ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && (t.typeName.text === 'Map' || t.typeName.text === 'ReadonlyMap')) return true;
+    return d.k === 'var' && !!d.init && this.isNewMap(unwrap(d.init));
   }
 
   /** `Object.<name>` of the global `Object` (not a variable of that name). */
@@ -366,7 +382,7 @@ export class FileResolver implements InterpHost {
    * (`[...clients, fallback]`) and, for the array a variable holds, those the file adds to it
    * (`clients.push(new OpenAI())`, `unshift`): an array of them when every one is an instance.
    */
-  private arrayValue(literal: ts.ArrayLiteralExpression, holder?: Binding): AVal | undefined {
+  private arrayValue(literal: ts.ArrayLiteralExpression | ts.NewExpression, holder?: Binding): AVal | undefined {
     const values: AVal[] = [];
     // Whether the element is a catalog instance (the first that is not ends the question).
     const add = (x: ts.Expression): boolean => {
@@ -379,9 +395,30 @@ export class FileResolver implements InterpHost {
       values.push(v);
       return true;
     };
-    for (const x of literal.elements) if (!add(x)) return undefined;
-    if (holder) for (const call of this.additionsTo(holder)) for (const x of call.arguments) if (!add(x)) return undefined;
+    if (ts.isArrayLiteralExpression(literal)) {
+      for (const x of literal.elements) if (!add(x)) return undefined;
+    } else {
+      // `new Map([['us', client], ...])`: the second element of each entry.
+      const entries = literal.arguments?.[0] && unwrap(literal.arguments[0]);
+      if (entries && !ts.isArrayLiteralExpression(entries)) return undefined;
+      for (const entry of entries?.elements ?? []) {
+        const pair = unwrap(entry as ts.Expression);
+        if (!ts.isArrayLiteralExpression(pair) || pair.elements.length !== 2 || !add(pair.elements[1]!)) return undefined;
+      }
+    }
+    if (holder) {
+      for (const call of this.additionsTo(holder)) {
+        const method = ((unwrap(call.expression) as ts.PropertyAccessExpression).name.text);
+        const added = method === 'set' ? call.arguments.slice(1, 2) : call.arguments;
+        for (const x of added) if (!add(x)) return undefined;
+      }
+    }
     return this.instances(values);
+  }
+
+  /** `new Map(...)` of the global `Map`. */
+  private isNewMap(e: ts.Expression): boolean {
+    return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Map' && !this.scopes.lookup('Map', e.expression.getStart(this.sf));
   }
 
   private readonly filledArrays = new Map<Binding, AVal | null>();
@@ -394,11 +431,11 @@ export class FileResolver implements InterpHost {
   private filledArray(d: Binding): AVal | undefined {
     if (d.k !== 'var' || d.path.length || d.opaque || !d.init) return undefined;
     const literal = unwrap(d.init);
-    if (!ts.isArrayLiteralExpression(literal) || (!d.isConst && this.scopes.assignmentsOf(d).length)) return undefined;
+    if (!(ts.isArrayLiteralExpression(literal) || (ts.isNewExpression(literal) && this.isNewMap(literal))) || (!d.isConst && this.scopes.assignmentsOf(d).length)) return undefined;
     let v = this.filledArrays.get(d);
     if (v === undefined) {
       this.filledArrays.set(d, null);
-      v = this.arrayValue(literal, d) ?? null;
+      v = this.arrayValue(literal as ts.ArrayLiteralExpression | ts.NewExpression, d) ?? null;
       this.filledArrays.set(d, v);
     }
     return v ?? undefined;
@@ -422,7 +459,7 @@ export class FileResolver implements InterpHost {
 
   private additions: Map<string, ts.CallExpression[]> | undefined;
 
-  /** The calls of the file that add elements to the array a variable holds (`xs.push(...)`, `xs.unshift(...)`). */
+  /** The calls of the file that add elements to the array or map a variable holds (`xs.push(...)`, `registry.set(k, v)`). */
   private additionsTo(d: Binding): ts.CallExpression[] {
     if (!this.additions) {
       this.additions = new Map();
@@ -430,7 +467,7 @@ export class FileResolver implements InterpHost {
         const n = rec.node;
         if (!ts.isCallExpression(n) || !n.arguments.length) continue;
         const callee = unwrap(n.expression);
-        if (!ts.isPropertyAccessExpression(callee) || (callee.name.text !== 'push' && callee.name.text !== 'unshift')) continue;
+        if (!ts.isPropertyAccessExpression(callee) || !ADDING.has(callee.name.text)) continue;
         const target = unwrap(callee.expression);
         if (!ts.isIdentifier(target)) continue;
         (this.additions.get(target.text) ?? this.additions.set(target.text, []).get(target.text)!).push(n);
@@ -447,6 +484,11 @@ export class FileResolver implements InterpHost {
     if (ts.isParenthesizedTypeNode(t)) return this.annotationValue(t.type);
     // An inline object type: an instance of it (its members' declared types).
     if (ts.isTypeLiteralNode(t)) return t.members.length ? this.interp.construct({ k: 'cls', id: this.classId(t) }, []) : undefined;
+    // A Map of clients (`registry: Map<string, OpenAI>`): its values, as an array of them.
+    if (ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && (t.typeName.text === 'Map' || t.typeName.text === 'ReadonlyMap') && t.typeArguments?.length === 2) {
+      const v = this.annotationValue(t.typeArguments[1]!);
+      return v?.k === 'inst' && !v.elements ? { ...v, elements: true } : undefined;
+    }
     // An array of project instances (`providers: Provider[]`, `Array<Provider>`): iteration callbacks get one.
     const element = ts.isArrayTypeNode(t) ? t.elementType : ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && (t.typeName.text === 'Array' || t.typeName.text === 'ReadonlyArray') && t.typeArguments?.length === 1 ? t.typeArguments[0] : undefined;
     if (element) {
@@ -669,10 +711,11 @@ export class FileResolver implements InterpHost {
         const target = this.val(fe.expression);
         if (target?.k === 'fn') return target;
       }
-      // `clients.at(i)`, `clients.find(...)`, `clients.pop()` of an array of clients: one of them.
-      if (ts.isPropertyAccessExpression(fe) && ELEMENT_RETURNING.has(fe.name.text)) {
+      // `clients.at(i)`, `clients.find(...)`, `clients.pop()` of an array of clients, `registry.get(k)` of a
+      // Map of them: one of them; `registry.values()`: all of them.
+      if (ts.isPropertyAccessExpression(fe) && (ELEMENT_RETURNING.has(fe.name.text) || fe.name.text === 'values')) {
         const array = this.arrayOf(fe.expression);
-        if (array?.k === 'inst' && array.elements) return this.interp.member(array, '$each');
+        if (array?.k === 'inst' && array.elements) return fe.name.text === 'values' ? array : this.interp.member(array, '$each');
       }
       // `Object.values(clients)` over an object literal of clients: an array of them (see `instances`).
       if (ts.isPropertyAccessExpression(fe) && fe.name.text === 'values' && e.arguments.length === 1 && this.isObjectStatic(fe)) return this.objectValues(e.arguments[0]!);
@@ -683,6 +726,13 @@ export class FileResolver implements InterpHost {
       return cv && this.callValue(cv, e);
     }
     if (ts.isNewExpression(e)) {
+      // A Map of clients: its values, from its entries, else its declared value type (`new Map<string, OpenAI>()`).
+      if (this.isNewMap(e)) {
+        const entries = this.arrayValue(e);
+        if (entries) return entries;
+        const v = e.typeArguments?.length === 2 ? this.annotationValue(e.typeArguments[1]!) : undefined;
+        return v?.k === 'inst' && !v.elements ? { ...v, elements: true } : undefined;
+      }
       const cv = this.val(e.expression);
       if (!cv) return undefined;
       return this.withOrigin(this.interp.construct(cv, this.args(e.arguments ?? NO_ARGS)), e);
