@@ -49,8 +49,8 @@ export interface TextScan {
 
 /** `implements A, B<T>, ns.C {`: the names after `implements`. */
 const IMPLEMENTS = /\bimplements\s+([\w$.,\s<>[\]]+?)\s*\{/g;
-/** `import { A, type B as C } from './x'` and `import type { A } from './x'`: relative named imports. */
-const NAMED_TYPE_IMPORT = /\bimport\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"](\.{1,2}\/[^'"\n\\]*|\.{1,2})['"]/g;
+/** `import { A, type B as C } from './x'` and `import type { A } from '@/x'`: named imports (relative or aliased). */
+const NAMED_TYPE_IMPORT = /\bimport\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]([^'"\n\\]+)['"]/g;
 
 /** `import { a, b as c } from './x'`, `import type` excluded; `const { a, b } = require('./x')`. */
 const NAMED_IMPORT = /\bimport\s*\{([^}]*)\}\s*from\s*['"](\.{1,2}\/[^'"\n\\]*|\.{1,2})['"]|\b(?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\s*\(\s*['"](\.{1,2}\/[^'"\n\\]*|\.{1,2})['"]/g;
@@ -169,14 +169,17 @@ export class Prescanner {
     }
     const out: TextScan = aliased ? { root, edges: [...edges], aliases: aliased } : { root, edges: [...edges] };
     if (sdkNamed.length) out.sdkNamed = sdkNamed;
-    const implemented = text.includes('implements') ? implementedKeys(text, dir) : [];
+    const implemented = text.includes('implements') ? implementedKeys(text, dir, (spec) => aliased?.[spec] || undefined) : [];
     if (implemented.length) out.implemented = implemented;
     return out;
   }
 }
 
-/** The module keys of the relatively imported interfaces the text's classes implement. */
-function implementedKeys(text: string, dir: string): string[] {
+/**
+ * The module keys of the imported interfaces the text's classes implement: imported relatively, or
+ * through a path alias (`aliased`: the file a bare specifier names, as the scan's alias answers record it).
+ */
+function implementedKeys(text: string, dir: string, aliased: (spec: string) => string | undefined): string[] {
   const names = new Set<string>();
   IMPLEMENTS.lastIndex = 0;
   for (let m = IMPLEMENTS.exec(text); m; m = IMPLEMENTS.exec(text)) {
@@ -191,7 +194,10 @@ function implementedKeys(text: string, dir: string): string[] {
   for (let m = NAMED_TYPE_IMPORT.exec(text); m; m = NAMED_TYPE_IMPORT.exec(text)) {
     for (const binding of m[1]!.split(',')) {
       const local = binding.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()?.trim();
-      if (local && names.has(local)) keys.add(moduleKey(path.resolve(dir, m[2]!)));
+      if (!local || !names.has(local)) continue;
+      const spec = m[2]!;
+      const target = spec.startsWith('.') ? path.resolve(dir, spec) : aliased(spec);
+      if (target) keys.add(moduleKey(target));
     }
   }
   return [...keys];
