@@ -74,6 +74,19 @@ export function unwrap(e: ts.Expression): ts.Expression {
 }
 
 /** `unwrap` without going through `await` (flow cares where a promise is awaited). */
+/**
+ * The values a call adds to the collection it is called on (`xs.push(a, b)`, `xs.unshift(a)`: its
+ * arguments; `map.set(k, v)`: `v`), with that collection's expression; undefined for any other call.
+ */
+export function addedToCollection(call: ts.CallExpression): { collection: ts.Expression; values: readonly ts.Expression[] } | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !call.arguments.length) return undefined;
+  const m = callee.name.text;
+  if (m === 'push' || m === 'unshift') return { collection: callee.expression, values: call.arguments };
+  if (m === 'set' && call.arguments.length >= 2) return { collection: callee.expression, values: [call.arguments[1]!] };
+  return undefined;
+}
+
 /** `null` or `undefined` (possibly in parentheses or `as`). */
 export function isNullish(e: ts.Expression): boolean {
   const u = unwrap(e);

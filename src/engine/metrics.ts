@@ -6,7 +6,7 @@
  */
 
 import ts = require('typescript');
-import { type FnNode, propName, unwrap } from './ast.js';
+import { addedToCollection, type FnNode, propName, unwrap } from './ast.js';
 import type { SemanticModel } from './model.js';
 import type { AVal, FnSummary, MetricVia } from './values.js';
 import type { MemberSpec } from './catalog-schema.js';
@@ -143,8 +143,6 @@ export function metricEffects(model: SemanticModel, s: FnSummary | undefined, de
   return out;
 }
 
-/** Methods that put a value into a collection: the value's argument. */
-const STORING: Record<string, number> = { set: 1, push: 0, unshift: 0 };
 
 /**
  * A method that keeps a sample for an observable instrument of its own class to report: a synchronous
@@ -160,13 +158,9 @@ function storedSampleUse(model: SemanticModel, f: FnNode): FnSummary['metricUse'
   // Stored members that hold a parameter (`{ value, attributes }`, `{ attributes: merged }`).
   const stored = new Map<string, number>();
   for (const call of callsIn(model, f)) {
-    if (!ts.isCallExpression(call)) continue;
-    const callee = unwrap(call.expression);
-    const at = ts.isPropertyAccessExpression(callee) ? STORING[callee.name.text] : undefined;
-    const value = at === undefined ? undefined : call.arguments[at];
-    if (!value || !fieldCollection(model, (callee as ts.PropertyAccessExpression).expression, 0)) continue;
-    const obj = model.objectLiteralOf(value);
-    for (const p of obj?.properties ?? []) {
+    const added = ts.isCallExpression(call) ? addedToCollection(call) : undefined;
+    if (!added || !fieldCollection(model, added.collection, 0)) continue;
+    for (const p of added.values.flatMap((v) => model.objectLiteralOf(v)?.properties ?? [])) {
       const key = ts.isPropertyAssignment(p) ? propName(p.name) : ts.isShorthandPropertyAssignment(p) ? p.name.text : undefined;
       const i = ts.isPropertyAssignment(p) ? labelsParam(model, f, p.initializer) : ts.isShorthandPropertyAssignment(p) ? labelsParam(model, f, p.name) : undefined;
       if (key !== undefined && i !== undefined) stored.set(key, i);

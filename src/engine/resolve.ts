@@ -7,7 +7,7 @@
 
 import path from 'node:path';
 import ts = require('typescript');
-import { fnBodyInfo, type FnNode, isNullish, membersKeys, originOf, propName, unwrap } from './ast.js';
+import { addedToCollection, fnBodyInfo, type FnNode, isNullish, membersKeys, originOf, propName, unwrap } from './ast.js';
 import { type Aliases, isPathSpecifier, projectModule } from './aliases.js';
 import { type CatalogIndex, GLOBAL_TYPE } from './catalog.js';
 import { catalogNames, type FileFacts } from './facts.js';
@@ -28,8 +28,6 @@ const MAX_ARG_DEPTH = 5;
 const ITERATION_ELEMENT: Record<string, number> = { forEach: 0, map: 0, flatMap: 0, filter: 0, some: 0, every: 0, find: 0, findLast: 0, reduce: 1 };
 /** Array and Map methods that return one element (value) of the collection they are called on (or undefined). */
 const ELEMENT_RETURNING = new Set(['at', 'find', 'findLast', 'pop', 'shift', 'get']);
-/** Methods that add elements to an array (each argument) or a value to a Map (the second). */
-const ADDING = new Set(['push', 'unshift', 'set']);
 /** Array methods whose result holds elements of the array they are called on. */
 const ARRAY_KEEPING = new Set(['filter', 'slice', 'sort', 'reverse', 'concat', 'toSorted', 'toReversed']);
 export const NO_ARGS = [] as unknown as ts.NodeArray<ts.Expression>;
@@ -406,13 +404,7 @@ export class FileResolver implements InterpHost {
         if (!ts.isArrayLiteralExpression(pair) || pair.elements.length !== 2 || !add(pair.elements[1]!)) return undefined;
       }
     }
-    if (holder) {
-      for (const call of this.additionsTo(holder)) {
-        const method = ((unwrap(call.expression) as ts.PropertyAccessExpression).name.text);
-        const added = method === 'set' ? call.arguments.slice(1, 2) : call.arguments;
-        for (const x of added) if (!add(x)) return undefined;
-      }
-    }
+    if (holder) for (const call of this.additionsTo(holder)) for (const x of addedToCollection(call)!.values) if (!add(x)) return undefined;
     return this.instances(values);
   }
 
@@ -465,16 +457,15 @@ export class FileResolver implements InterpHost {
       this.additions = new Map();
       for (const rec of this.facts.calls) {
         const n = rec.node;
-        if (!ts.isCallExpression(n) || !n.arguments.length) continue;
-        const callee = unwrap(n.expression);
-        if (!ts.isPropertyAccessExpression(callee) || !ADDING.has(callee.name.text)) continue;
-        const target = unwrap(callee.expression);
+        const added = ts.isCallExpression(n) ? addedToCollection(n) : undefined;
+        if (!added || !ts.isCallExpression(n)) continue;
+        const target = unwrap(added.collection);
         if (!ts.isIdentifier(target)) continue;
         (this.additions.get(target.text) ?? this.additions.set(target.text, []).get(target.text)!).push(n);
       }
     }
     return (this.additions.get(d.name) ?? []).filter((n) => {
-      const target = unwrap((unwrap(n.expression) as ts.PropertyAccessExpression).expression) as ts.Identifier;
+      const target = unwrap(addedToCollection(n)!.collection) as ts.Identifier;
       return this.scopes.lookup(target.text, target.getStart(this.sf)) === d;
     });
   }

@@ -719,9 +719,7 @@ const REACTIONS = new Set(['then', 'catch', 'finally']);
  * A rejection a `.catch` (or an `onRejected`) handles goes on as a fulfilment to the reactions after it.
  */
 function partialReaction(fs: FileSpans, closure: ts.Node, enders: Set<ts.Node>): Omit<PartialReaction, 'closure'> | undefined {
-  let arg: ts.Node = closure;
-  let call = fs.parent(arg);
-  while (call && isWrapper(call)) call = fs.parent((arg = call));
+  const { node: arg, parent: call } = outermost(fs, closure);
   if (!call || !ts.isCallExpression(call) || !call.arguments.includes(arg as ts.Expression)) return undefined;
   const method = reactionMethod(call);
   if (!method) return undefined;
@@ -758,9 +756,7 @@ function partialReaction(fs: FileSpans, closure: ts.Node, enders: Set<ts.Node>):
   }
   if (fulfil && reject) return undefined;
   if (!fulfil && !reject) return undefined;
-  let outer: ts.Node = chain[chain.length - 1]!;
-  let up = fs.parent(outer);
-  while (up && isWrapper(up)) up = fs.parent((outer = up));
+  const up = outermost(fs, chain[chain.length - 1]!).parent;
   return { method, missing: fulfil ? 'reject' : 'fulfil', ...(up && ts.isAwaitExpression(up) ? { awaited: up } : {}) };
 }
 
