@@ -15,6 +15,7 @@ import { rulesById } from '../rules/index.js';
 import { applyShard } from '../src/cli/scale.js';
 import { loadConfig } from '../src/config/load.js';
 import { listFiles } from '../src/engine/files.js';
+import { chunksOf } from '../src/engine/parallel.js';
 import { enabledRules, run, runCacheKey } from '../src/engine/run.js';
 import type { RunResult } from '../src/engine/types.js';
 import { buildPackage } from './helpers/build.js';
@@ -75,6 +76,17 @@ describe('--workers', () => {
     const out = JSON.parse(cli(pkg, synth.dir, ['check', '--format', 'json', '--workers', '2']).stdout) as RunResult;
     expect(out.findings.length).toBe(synth.unwired);
   }, 240_000);
+
+  it('hands the files out largest first, in chunks closed by a count of files or of bytes', () => {
+    const items = ['a', 'b', 'c', 'd', 'e', 'f'];
+    // Two bundles, then small files (ties keep their order): the chunks left at the end are the small ones.
+    const sizes = [1_000, 300_000, 2_000, 1_000, 120_000, 1_000];
+    expect(chunksOf(items, sizes)).toEqual([['b'], ['e'], ['c', 'a', 'd', 'f']]);
+    // Never more than 24 files in a chunk, however small.
+    const many = Array.from({ length: 50 }, (_, i) => i);
+    expect(chunksOf(many, many.map(() => 10)).map((c) => c.length)).toEqual([24, 24, 2]);
+    expect(chunksOf([], [])).toEqual([]);
+  });
 
   it('rejects a worker count that is not a number or auto', () => {
     const r = cli(pkg, synth.dir, ['check', '--workers', 'many']);

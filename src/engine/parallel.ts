@@ -57,9 +57,39 @@ export interface WorkItem {
   content?: Uint8Array;
 }
 
+/** The most files in a chunk ... */
 const CHUNK = 24;
+/**
+ * ... and the most bytes of source, past which a chunk closes. Files are handed out largest first (see
+ * `chunksOf`), so the chunks left when the queue runs dry are small: a thread that finds the queue empty
+ * waits for the others at most a few chunks of small files, not a bundle that happened to come last.
+ */
+const CHUNK_BYTES = 48 * 1024;
 /** Chunks queued on each worker at a time: it never waits for this thread between two. */
-const IN_FLIGHT = 4;
+const IN_FLIGHT = 2;
+
+/**
+ * The items in chunks, largest files first (ties in the given order): `sizes[i]` is the size of
+ * `items[i]` in bytes. The order changes nothing in the results (each file's result depends on its path
+ * and bytes alone), only how evenly the threads finish.
+ */
+export function chunksOf<T>(items: readonly T[], sizes: readonly number[]): T[][] {
+  const order = items.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
+  const chunks: T[][] = [];
+  let chunk: T[] = [];
+  let bytes = 0;
+  for (const i of order) {
+    chunk.push(items[i]!);
+    bytes += sizes[i]!;
+    if (chunk.length >= CHUNK || bytes >= CHUNK_BYTES) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+  }
+  if (chunk.length) chunks.push(chunk);
+  return chunks;
+}
 /** This thread lets the workers' messages in at least this often while it analyses a chunk itself. */
 const YIELD_MS = 10;
 
@@ -91,6 +121,8 @@ export interface Prescanned {
   scan?: TextScan;
   /** Set when the text may hold suppression comments (`tracewire-`): the prefilter keeps the file. */
   mayHaveDirectives?: true;
+  /** The file's size in bytes, as read (how the per-file phase spreads the files over threads). */
+  bytes?: number;
 }
 
 /**
@@ -105,12 +137,12 @@ export function prescanFiles(files: string[], ctx: TaskContext, opts: { hash: bo
       out.set(file, { error: read.error });
       continue;
     }
-    const entry: Prescanned = {};
+    const entry: Prescanned = { bytes: read.buf.length };
     if (opts.hash) entry.hash = contentHash(read.buf);
     // With a cache, the scan of the same bytes is the stored one (while the path aliases it used still hold).
     const stored = opts.scanner && opts.cache && entry.hash ? opts.cache.getPrescan(file, entry.hash, (p) => !p.scan?.aliases || aliasesHold({ file, aliases: p.scan.aliases }, ctx.aliases)) : undefined;
     if (stored) {
-      out.set(file, { ...stored, hash: entry.hash });
+      out.set(file, { ...stored, hash: entry.hash, bytes: entry.bytes });
       continue;
     }
     if (opts.scanner) {
@@ -123,7 +155,7 @@ export function prescanFiles(files: string[], ctx: TaskContext, opts: { hash: bo
         if (text!.includes('tracewire-')) entry.mayHaveDirectives = true;
       }
       if (opts.cache && entry.hash) {
-        const { hash: _hash, ...p } = entry;
+        const { hash: _hash, bytes: _bytes, ...p } = entry;
         opts.cache.setPrescan(file, entry.hash, p);
       }
     }
@@ -190,9 +222,18 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
   const helpers = Math.min(opts.workers - 1, Math.ceil(pending.length / CHUNK) - 1);
   const script = helpers > 0 ? workerScript() : undefined;
   const registry = ctx.registry.module;
-  if (script && registry && cloneable(opts.config)) await inParallel(script, pending, { cwd: ctx.cwd, config: opts.config, registry, budget: ctx.budget, hash: !!cache, collectors: (ctx.collectors ?? []).map((r) => r.rule.meta.id) }, helpers, store, here, !ctx.readFile && !ctx.onBuffer);
+  if (script && registry && cloneable(opts.config)) await inParallel(script, chunksOf(pending, pending.map((it) => it.content?.byteLength ?? pre?.get(it.file)?.bytes ?? fileSize(it.file))), { cwd: ctx.cwd, config: opts.config, registry, budget: ctx.budget, hash: !!cache, collectors: (ctx.collectors ?? []).map((r) => r.rule.meta.id) }, helpers, store, here, !ctx.readFile && !ctx.onBuffer);
   else for (const item of pending) here(item);
   return files.filter((f) => results.has(f)).map((f) => results.get(f)!);
+}
+
+/** A file's size in bytes (0 when it cannot be read: the task reports why). */
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Read a file in this thread, with the checks `runFileTask` makes. */
@@ -212,12 +253,11 @@ function readForTask(file: string, ctx: TaskContext): { buf: Buffer } | { error:
 }
 
 /**
- * Run the items in chunks, on this thread and `n` worker threads (IN_FLIGHT chunks queued per worker, to hide
+ * Run the chunks, on this thread and `n` worker threads (IN_FLIGHT chunks queued per worker, to hide
  * the messaging). A worker that fails gives its chunks back to the queue: this thread finishes them.
  */
-async function inParallel(script: string, items: WorkItem[], init: WorkerInit, n: number, onResult: (r: FileResult) => void, here: (item: WorkItem) => void, ownsReads: boolean): Promise<void> {
-  const queue: WorkItem[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) queue.push(items.slice(i, i + CHUNK));
+async function inParallel(script: string, chunks: WorkItem[][], init: WorkerInit, n: number, onResult: (r: FileResult) => void, here: (item: WorkItem) => void, ownsReads: boolean): Promise<void> {
+  const queue = [...chunks];
   let remaining = queue.length;
   const retry: WorkItem[][] = [];
   const workers: Worker[] = [];
