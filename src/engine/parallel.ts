@@ -31,6 +31,8 @@ export function autoWorkers(files: number): number {
 export interface AnalyzeFilesOptions {
   /** Worker threads (0: this thread). */
   workers: number;
+  /** Workers started ahead (see `WorkerPool`): taken before any new one is started. */
+  pool?: WorkerPool;
   cache?: RunCache;
   /** The configuration, for the workers (they build the catalog and the rules from it). */
   config: ResolvedConfig;
@@ -92,6 +94,66 @@ export function chunksOf<T>(items: readonly T[], sizes: readonly number[]): T[][
 }
 /** This thread lets the workers' messages in at least this often while it analyses a chunk itself. */
 const YIELD_MS = 10;
+
+/** What a worker needs, from the task context and the run's options (undefined: no worker can take the work). */
+export function workerInit(ctx: TaskContext, config: ResolvedConfig, hash: boolean): WorkerInit | undefined {
+  const registry = ctx.registry.module;
+  if (!registry || !cloneable(config)) return undefined;
+  return { cwd: ctx.cwd, config, registry, budget: ctx.budget, hash, collectors: (ctx.collectors ?? []).map((r) => r.rule.meta.id) };
+}
+
+/**
+ * Worker threads started before the files are read and prescanned: loading the engine, TypeScript and the
+ * catalog takes a worker a few hundred milliseconds, which it spends while this thread reads, instead of
+ * after. The per-file phase takes them (`take`); whatever it leaves is ended by `close`. Until taken, a
+ * worker does not keep the process alive.
+ */
+export class WorkerPool {
+  private readonly idle: Worker[] = [];
+
+  private constructor(
+    private readonly script: string,
+    private readonly init: WorkerInit,
+  ) {}
+
+  /** `n` workers for a run with this context, or undefined when none can run (sources, a programmatic configuration). */
+  static start(n: number, init: WorkerInit | undefined): WorkerPool | undefined {
+    const script = n > 0 ? workerScript() : undefined;
+    if (!script || !init) return undefined;
+    const pool = new WorkerPool(script, init);
+    for (let i = 0; i < n; i++) {
+      const w = new Worker(script, { workerData: init });
+      // A worker that fails while idle is dropped here; once taken, the per-file phase listens.
+      const drop = () => {
+        const at = pool.idle.indexOf(w);
+        if (at >= 0) pool.idle.splice(at, 1);
+      };
+      w.once('error', drop);
+      w.once('exit', drop);
+      w.unref();
+      pool.idle.push(w);
+    }
+    return pool;
+  }
+
+  /** Whether the pool's workers run the script with this setup (another run's pool cannot serve). */
+  serves(script: string, init: WorkerInit): boolean {
+    return script === this.script && JSON.stringify(init) === JSON.stringify(this.init);
+  }
+
+  /** A started worker, if one is left. */
+  take(): Worker | undefined {
+    const w = this.idle.shift();
+    w?.ref();
+    return w;
+  }
+
+  /** End the workers nothing took. */
+  async close(): Promise<void> {
+    const rest = this.idle.splice(0);
+    await Promise.all(rest.map((w) => w.terminate()));
+  }
+}
 
 /** The compiled worker entry next to this module, or undefined when running from TypeScript sources (tests). */
 function workerScript(): string | undefined {
@@ -221,8 +283,9 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
   // `--workers N`: N threads analyse files, this one and N - 1 workers.
   const helpers = Math.min(opts.workers - 1, Math.ceil(pending.length / CHUNK) - 1);
   const script = helpers > 0 ? workerScript() : undefined;
-  const registry = ctx.registry.module;
-  if (script && registry && cloneable(opts.config)) await inParallel(script, chunksOf(pending, pending.map((it) => it.content?.byteLength ?? pre?.get(it.file)?.bytes ?? fileSize(it.file))), { cwd: ctx.cwd, config: opts.config, registry, budget: ctx.budget, hash: !!cache, collectors: (ctx.collectors ?? []).map((r) => r.rule.meta.id) }, helpers, store, here, !ctx.readFile && !ctx.onBuffer);
+  const init = script ? workerInit(ctx, opts.config, !!cache) : undefined;
+  const pool = script && init && opts.pool?.serves(script, init) ? opts.pool : undefined;
+  if (script && init) await inParallel(script, chunksOf(pending, pending.map((it) => it.content?.byteLength ?? pre?.get(it.file)?.bytes ?? fileSize(it.file))), init, helpers, store, here, !ctx.readFile && !ctx.onBuffer, pool);
   else for (const item of pending) here(item);
   return files.filter((f) => results.has(f)).map((f) => results.get(f)!);
 }
@@ -256,7 +319,7 @@ function readForTask(file: string, ctx: TaskContext): { buf: Buffer } | { error:
  * Run the chunks, on this thread and `n` worker threads (IN_FLIGHT chunks queued per worker, to hide
  * the messaging). A worker that fails gives its chunks back to the queue: this thread finishes them.
  */
-async function inParallel(script: string, chunks: WorkItem[][], init: WorkerInit, n: number, onResult: (r: FileResult) => void, here: (item: WorkItem) => void, ownsReads: boolean): Promise<void> {
+async function inParallel(script: string, chunks: WorkItem[][], init: WorkerInit, n: number, onResult: (r: FileResult) => void, here: (item: WorkItem) => void, ownsReads: boolean, pool?: WorkerPool): Promise<void> {
   const queue = [...chunks];
   let remaining = queue.length;
   const retry: WorkItem[][] = [];
@@ -292,7 +355,7 @@ async function inParallel(script: string, chunks: WorkItem[][], init: WorkerInit
   };
   try {
     for (let i = 0; i < n; i++) {
-      const w = new Worker(script, { workerData: init });
+      const w = pool?.take() ?? new Worker(script, { workerData: init });
       workers.push(w);
       inFlight.set(w, []);
       w.on('message', (msg: { type: 'results'; results: FileResult[] } | { type: 'error'; message: string }) => {

@@ -14,7 +14,7 @@ import { ProcessModel } from './processes.js';
 import { cacheKey, contentHash, RunCache, runDigest } from './cache.js';
 import { aliasesHold, decodeSource, type FileResult, fileBudget, type TaskContext } from './file-task.js';
 import { readRegularFile } from '../safe-fs.js';
-import { analyzeFiles, prescanFiles } from './parallel.js';
+import { analyzeFiles, prescanFiles, WorkerPool, workerInit } from './parallel.js';
 import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
 import { packSummary, unpackSummary } from './packed.js';
 import { secondPhase } from './project-phase.js';
@@ -113,6 +113,16 @@ function changesKey(changes: RunOptions['changes']): string | undefined {
 
 
 export async function run(opts: RunOptions): Promise<RunResult> {
+  // Worker threads started ahead of the per-file phase end with the run, whatever way it ends.
+  const pools: WorkerPool[] = [];
+  try {
+    return await runOnce(opts, pools);
+  } finally {
+    await Promise.all(pools.map((p) => p.close()));
+  }
+}
+
+async function runOnce(opts: RunOptions, pools: WorkerPool[]): Promise<RunResult> {
   const t0 = performance.now();
   const timingOn = !!process.env.TRACEWIRE_TIMING;
   if (timingOn) {
@@ -153,6 +163,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   // With a cache, every file is read and hashed first: an unchanged project gets the last run's result.
   // The prefilter's scan is made in the same pass (and, for unchanged bytes, taken from the cache).
   const scanner = prefilterEnabled() ? new Prescanner(catalog, aliases) : undefined;
+  // The worker threads load the engine while this thread reads and prescans the files.
+  const pool = (opts.workers ?? 0) > 1 && all.length ? WorkerPool.start(opts.workers! - 1, workerInit(ctx, config, !!cache)) : undefined;
+  if (pool) pools.push(pool);
   const hashed = cache ? prescanFiles(all, ctx, { hash: true, scanner, cache }) : undefined;
   const hashOf = (f: string): string => {
     const input = inputs.get(f);
@@ -215,7 +228,9 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     }
   }
   const analyzeOpts = { workers: opts.workers ?? 0, cache, config, onFile: opts.detail?.onFile };
-  const analysed = await analyzeFiles(toAnalyze, opts.checkContext ? new Set(toAnalyze) : reported, ctx, analyzeOpts, pre);
+  const analysed = await analyzeFiles(toAnalyze, opts.checkContext ? new Set(toAnalyze) : reported, ctx, { ...analyzeOpts, pool }, pre);
+  // (Workers the phase did not need are not kept waiting.)
+  await pool?.close();
   let results = skippedResults.length ? [...analysed, ...skippedResults].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) : analysed;
   timing?.('per-file phase done');
   if (opts.changes) {
