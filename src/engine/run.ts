@@ -118,7 +118,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   try {
     return await runOnce(opts, pools);
   } finally {
-    await Promise.all(pools.map((p) => p.close()));
+    for (const p of pools) p.close();
   }
 }
 
@@ -230,7 +230,7 @@ async function runOnce(opts: RunOptions, pools: WorkerPool[]): Promise<RunResult
   const analyzeOpts = { workers: opts.workers ?? 0, cache, config, onFile: opts.detail?.onFile };
   const analysed = await analyzeFiles(toAnalyze, opts.checkContext ? new Set(toAnalyze) : reported, ctx, { ...analyzeOpts, pool }, pre);
   // (Workers the phase did not need are not kept waiting.)
-  await pool?.close();
+  pool?.close();
   let results = skippedResults.length ? [...analysed, ...skippedResults].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) : analysed;
   timing?.('per-file phase done');
   if (opts.changes) {
