@@ -27,7 +27,7 @@
  */
 
 import path from 'node:path';
-import type { MemberSpec } from '../../rules/catalog/types.js';
+import type { MemberSpec } from './catalog-schema.js';
 import { type CatalogIndex, moduleKey } from './catalog.js';
 import { decodeSource, type FileResult } from './file-task.js';
 import { type PackedSummary, summaryPart } from './packed.js';
