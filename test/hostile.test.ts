@@ -19,7 +19,7 @@ import { rulesById } from '../rules/index.js';
 import { main } from '../src/cli/main.js';
 import { resolveConfig } from '../src/config/load.js';
 import { parseSource } from '../src/engine/analyze-file.js';
-import { MAX_NESTING, nestingDepth } from '../src/engine/nesting.js';
+import { exceedsNesting, MAX_NESTING, nestingDepth } from '../src/engine/nesting.js';
 import { run } from '../src/engine/run.js';
 import tracewire from '../src/eslint/index.js';
 import { runIn, tempProject } from './helpers/engine.js';
@@ -498,6 +498,9 @@ describe('deep nesting: the same answer in every mode', () => {
 
   it.each(cases)('%s: analysed at the limit, skipped just over it and far over it, identically with 0, 2 or 3 workers, the cache and ESLint', async (_name, ext, gen) => {
     const limit = limitOf(ext, gen);
+    // The check that skips subtrees too short to matter gives the exact measure's answer on both sides.
+    expect(exceedsNesting(parseSource(`a.${ext}`, pre + gen(limit)))).toBe(false);
+    expect(exceedsNesting(parseSource(`a.${ext}`, pre + gen(limit + 1)))).toBe(true);
     const files = { [`src/at.${ext}`]: pre + gen(limit), [`src/over.${ext}`]: pre + gen(limit + 1), [`src/far.${ext}`]: pre + gen(over(limit)), 'src/ok.ts': UNWIRED };
     const dir = tempProject(files);
     const config = resolveConfig({}, undefined, rulesById, '', dir);
