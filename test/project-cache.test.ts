@@ -87,6 +87,21 @@ describe('ProjectCache', () => {
     expect(cache.stats.walks).toBe(2);
   });
 
+  it('saves the stores of every open project at exit through one listener', () => {
+    const prev = process.env.TRACEWIRE_CACHE_DIR;
+    process.env.TRACEWIRE_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tracewire-view-'));
+    const before = process.listenerCount('exit');
+    try {
+      // An editor with a dozen projects open: Node.js warns past ten listeners of one event.
+      for (let i = 0; i < 12; i++) expect(setup().check('src/other.ts')).toEqual(['src/other.ts:3:28 unwiredCall']);
+      expect(process.listenerCount('exit') - before).toBeLessThanOrEqual(1);
+      expect(fs.readdirSync(process.env.TRACEWIRE_CACHE_DIR).filter((f) => f.startsWith('project-'))).toHaveLength(12);
+    } finally {
+      if (prev === undefined) delete process.env.TRACEWIRE_CACHE_DIR;
+      else process.env.TRACEWIRE_CACHE_DIR = prev;
+    }
+  });
+
   it('keeps the project view between processes: an unchanged project is not analysed again', () => {
     const prev = process.env.TRACEWIRE_CACHE_DIR;
     process.env.TRACEWIRE_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tracewire-view-'));

@@ -39,6 +39,24 @@ import type { RuleModule, SiteProject } from './rule.js';
 import type { Finding } from './types.js';
 import type { FileSummary } from './values.js';
 
+/** The persisted stores to write once more when the process exits: one listener for all of them. */
+const toSaveAtExit = new Set<RunCache>();
+
+function saveAtExit(store: RunCache): void {
+  if (toSaveAtExit.size === 0) {
+    process.once('exit', () => {
+      for (const s of toSaveAtExit) {
+        try {
+          s.save();
+        } catch {
+          // a full or read-only disk: analysed again next time
+        }
+      }
+    });
+  }
+  toSaveAtExit.add(store);
+}
+
 export interface CacheTiming {
   /** How long the project's files are trusted before they are stat-ed again (ms, default 1000). */
   statIntervalMs?: number;
@@ -190,13 +208,7 @@ export class ProjectCache {
     }
     if (!this.saveOnExit) {
       this.saveOnExit = true;
-      process.once('exit', () => {
-        try {
-          store.save();
-        } catch {
-          // as above
-        }
-      });
+      saveAtExit(store);
     }
   }
 

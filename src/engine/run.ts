@@ -163,8 +163,10 @@ async function runOnce(opts: RunOptions, pools: WorkerPool[]): Promise<RunResult
   // With a cache, every file is read and hashed first: an unchanged project gets the last run's result.
   // The prefilter's scan is made in the same pass (and, for unchanged bytes, taken from the cache).
   const scanner = prefilterEnabled() ? new Prescanner(catalog, aliases) : undefined;
-  // The worker threads load the engine while this thread reads and prescans the files.
-  const pool = (opts.workers ?? 0) > 1 && all.length ? WorkerPool.start(opts.workers! - 1, workerInit(ctx, config, !!cache)) : undefined;
+  // The worker threads load the engine while this thread reads and prescans the files. Not with a cache:
+  // most files then come from it (a gate's second commit), and a worker started for nothing costs more
+  // than the start it would have saved.
+  const pool = !cache && (opts.workers ?? 0) > 1 && all.length ? WorkerPool.start(opts.workers! - 1, workerInit(ctx, config, false)) : undefined;
   if (pool) pools.push(pool);
   const hashed = cache ? prescanFiles(all, ctx, { hash: true, scanner, cache }) : undefined;
   const hashOf = (f: string): string => {
