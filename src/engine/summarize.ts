@@ -537,14 +537,23 @@ export class Summarizer {
     for (const list of paramCalls.values()) for (const c of list) for (const id of c.fns ?? []) enclosing.add(id);
     // (And those enclosing a call that cannot be followed: what a graph node reaches through them is unknown.)
     for (const o of opaqueCalls) for (const id of o.fns) enclosing.add(id);
+    // (A worklist over the functions found to matter: each call is looked at once, however long the chains.)
+    const byCallee = new Map<string, (typeof inner)[number][]>();
+    for (const h of inner) {
+      const id = (h.callee as Extract<AVal, { k: 'fn' }>).id;
+      (byCallee.get(id) ?? byCallee.set(id, []).get(id)!).push(h);
+    }
     const kept = new Set<(typeof inner)[number]>();
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const h of inner) {
-        if (kept.has(h) || !enclosing.has((h.callee as Extract<AVal, { k: 'fn' }>).id)) continue;
+    const work = [...enclosing];
+    while (work.length) {
+      for (const h of byCallee.get(work.pop()!) ?? []) {
+        if (kept.has(h)) continue;
         kept.add(h);
-        grew = true;
-        for (const id of enclosingFnIds(this.f.file, h.rec.fns!)) enclosing.add(id);
+        for (const id of enclosingFnIds(this.f.file, h.rec.fns!)) {
+          if (enclosing.has(id)) continue;
+          enclosing.add(id);
+          work.push(id);
+        }
       }
     }
     const helperCalls: NonNullable<FileSummary['helperCalls']> = [];
