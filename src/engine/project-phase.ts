@@ -119,8 +119,9 @@ function filesToRerun(
   };
   const implementedIn = (iface: string, impl: string): boolean => implementers.get(iface)?.has(impl) === true;
   const out = new Map<string, Set<string>>();
-  // One test per distinct pair of predicates (the metric rules share theirs, the span rules theirs).
-  const tests = new Map<unknown, Map<unknown, Leads>>();
+  // One test per distinct pair of predicates (the metric rules share theirs, the span rules theirs), and
+  // with it which files carry such a value: a file's `hits` depend on the rule's `needs` alone.
+  const tests = new Map<unknown, Map<unknown, { leadsThere: Leads; carries: Map<string, boolean> }>>();
   for (const id of ruleIds) {
     const rule = (ctx.rules.find((e) => e.rule.meta.id === id) ?? ctx.collectors?.find((e) => e.rule.meta.id === id))?.rule;
     if (!rule?.needs) continue;
@@ -152,7 +153,8 @@ function filesToRerun(
     const needed = leadsTo(rule.needs);
     const carried = rule.carries ? leadsTo(rule.carries) : needed;
     const byNeeds = tests.get(rule.needs) ?? tests.set(rule.needs, new Map()).get(rule.needs)!;
-    const leadsThere: Leads = byNeeds.get(rule.carries) ?? byNeeds.set(rule.carries, (type, path) => needed(type, path) || carried(type, path)).get(rule.carries)!;
+    const test = byNeeds.get(rule.carries) ?? byNeeds.set(rule.carries, { leadsThere: (type, path) => needed(type, path) || carried(type, path), carries: new Map() }).get(rule.carries)!;
+    const { leadsThere, carries } = test;
     // A file carries such a value when its own exports hold one, or when it refers to (imports and
     // mentions) a file that carries one: every value from another file is a reference naming that
     // file's path, and star re-exports name it too. Asked only for the files the wanted ones import, by a
@@ -162,7 +164,6 @@ function filesToRerun(
       const r = byFile.get(f);
       return !!r?.summary && (always || (!!r.hits?.includes(id) && factsOf(r).insts.some((i) => (i.started ? needed : carried)(i.type, i.path))));
     };
-    const carries = new Map<string, boolean>();
     const carrying = (start: string): boolean => {
       const known = carries.get(start);
       if (known !== undefined) return known;
@@ -224,11 +225,19 @@ class UsedValues {
   }
 
   private readonly memo = new Map<AVal, Map<Leads, boolean>>();
+  /** The same answers by the value's text: the files of a project call the same functions of the same modules. */
+  private readonly byText = new Map<Leads, Map<string, boolean>>();
 
   leads(v: AVal, leadsThere: Leads): boolean {
     const byTest = this.memo.get(v) ?? this.memo.set(v, new Map()).get(v)!;
     let r = byTest.get(leadsThere);
-    if (r === undefined) byTest.set(leadsThere, (r = this.judge(this.concretize(v), leadsThere, 0)));
+    if (r === undefined) {
+      const texts = this.byText.get(leadsThere) ?? this.byText.set(leadsThere, new Map()).get(leadsThere)!;
+      const text = JSON.stringify(v);
+      r = texts.get(text);
+      if (r === undefined) texts.set(text, (r = this.judge(this.concretize(v), leadsThere, 0)));
+      byTest.set(leadsThere, r);
+    }
     return r;
   }
 
