@@ -780,15 +780,27 @@ export class Summarizer {
     return name;
   }
 
-  /** How many times an identifier-like word occurs in the file's text (one pass over the text, on first use). */
+  /**
+   * How many times an identifier (`word`) occurs in the file's text as a word of its own, as the pattern
+   * `[A-Za-z_$][\w$]*` tokenizes it (a run of word characters, less its leading digits). Counted per word
+   * asked, with the text searched for it: a file asks about a few names, and tokenizing all of it costs
+   * more than a few searches.
+   */
   private mentions(word: string): number {
-    if (this.nameCounts.size === 0) {
-      const re = /[A-Za-z_$][\w$]*/g;
-      const text = this.f.sf.text;
-      for (let m = re.exec(text); m; m = re.exec(text)) this.nameCounts.set(m[0], (this.nameCounts.get(m[0]) ?? 0) + 1);
-      if (this.nameCounts.size === 0) this.nameCounts.set('', 0);
+    let n = this.nameCounts.get(word);
+    if (n !== undefined) return n;
+    n = 0;
+    const text = this.f.sf.text;
+    for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) {
+      if (isWordChar(text.charCodeAt(i + word.length))) continue;
+      // Preceded by word characters: part of a longer token, unless they are all digits (skipped by the pattern).
+      let j = i - 1;
+      while (j >= 0 && isDigit(text.charCodeAt(j))) j--;
+      if (j >= 0 && isWordChar(text.charCodeAt(j))) continue;
+      n++;
     }
-    return this.nameCounts.get(word) ?? 0;
+    this.nameCounts.set(word, n);
+    return n;
   }
 
   /**
@@ -995,6 +1007,16 @@ function enclosingFnIds(file: string, chain: Chain<FnNode>): string[] {
 }
 
 /** Ids of the user functions (`{ k: 'fn' }`) and classes (`cls`, `obj`) anywhere in a summary's plain data. */
+/** `[0-9]`. */
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** `[\w$]`: ASCII letters and digits, `_` and `$` (NaN, past the end of the text, is none). */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95 || c === 36;
+}
+
 export function collectIds(x: unknown, fns: Set<string>, classes: Set<string>): void {
   if (x === null || typeof x !== 'object') return;
   if (Array.isArray(x)) {
