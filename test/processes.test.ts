@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { PackageVersions } from '../src/engine/packages.js';
+import { parseSource, runsAtTopLevel } from '../src/engine/ast.js';
 import { parseCommand, splitCommands } from '../src/engine/processes.js';
 import { FIXTURES } from './helpers/fixtures.js';
 import { runIn, tempProject } from './helpers/engine.js';
@@ -18,6 +19,18 @@ async function cli(cwd: string, ...argv: string[]) {
   const code = await main(argv, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false });
   return { code, stdout, stderr };
 }
+
+describe('a file that runs code when loaded', () => {
+  const runs = (text: string) => runsAtTopLevel(parseSource('m.ts', text));
+  it('is one with a top-level await in an initializer, wherever it sits among declarations without one', () => {
+    expect(runs(`const a = 1;\nconst b = await load();\n`)).toBe(true);
+    expect(runs(`const table = { a: 1, b: [2, 3] };\nconst c = (await import('./x')).default;\n`)).toBe(true);
+    // The word elsewhere (a later function, a string, a longer name) is not a top-level await.
+    expect(runs(`const a = { awaitable: 'await' };\nexport async function f() { await g(); }\n`)).toBe(false);
+    expect(runs(`const h = async () => await g();\nconst t = [1, 2];\n`)).toBe(false);
+    expect(runs(`export const x = 1;\n`)).toBe(false);
+  });
+});
 
 describe('package.json commands', () => {
   it('finds the file a command runs, through wrappers, env assignments and runner flags', () => {

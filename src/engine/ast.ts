@@ -136,6 +136,12 @@ export function calleeText(sf: ts.SourceFile, e: ts.Expression): string {
  * or a top-level `await`. Such a file that nothing imports is the entry point of a process of its own.
  */
 export function runsAtTopLevel(sf: ts.SourceFile): boolean {
+  // Where the next `await` of the text is, from the statement at hand on (-1: none; statements come in order).
+  let nextAwait = -2;
+  const saysAwait = (n: ts.Node): boolean => {
+    if (nextAwait !== -1 && nextAwait < n.pos) nextAwait = sf.text.indexOf('await', n.pos);
+    return nextAwait >= 0 && nextAwait < n.end;
+  };
   for (const st of sf.statements) {
     if (ts.isExpressionStatement(st)) {
       const e = unwrap(st.expression);
@@ -146,7 +152,8 @@ export function runsAtTopLevel(sf: ts.SourceFile): boolean {
     }
     if (ts.isIfStatement(st) || ts.isForStatement(st) || ts.isForOfStatement(st) || ts.isForInStatement(st) || ts.isWhileStatement(st) || ts.isDoStatement(st) || ts.isTryStatement(st) || ts.isBlock(st) || ts.isSwitchStatement(st)) return true;
     if (ts.isVariableStatement(st)) {
-      for (const d of st.declarationList.declarations) if (d.initializer && hasTopLevelAwait(d.initializer)) return true;
+      // (Walked only where the text says `await`: a large table of data has none.)
+      for (const d of st.declarationList.declarations) if (d.initializer && saysAwait(d.initializer) && hasTopLevelAwait(d.initializer)) return true;
     }
   }
   return false;
