@@ -41,6 +41,8 @@ export default defineRule<Options>({
         'This {{what}} handles the error inside span `{{span}}` without marking the span as failed: the span is exported as a success, so error rates, alerts and failed-trace searches say this operation worked. Call `{{span}}.setStatus({ code: SpanStatusCode.ERROR, message })` (and set the `error.type` attribute), or rethrow.',
       errorNotMarked:
         'An error leaves span `{{span}}` {{path}} while the span is not marked failed: the span is exported without status ERROR (UNSET, or OK when the code set it), so error rates, alerts and failed-trace searches count this failure as a success (rethrowing does not set the status). Catch the error, call `{{span}}.setStatus({ code: SpanStatusCode.ERROR, message })` and `{{span}}.recordException(err)` (or set `error.type`), then rethrow it.',
+      swallowedInCall:
+        '`{{fn}}` runs inside span {{span}} and handles its own failures ({{where}} returns normally without marking any span): when it fails, the span is exported as a success, so error rates, alerts and failed-trace searches say this operation worked. Mark the active span failed in that catch (`trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message })`), or let the error reach the span.',
       recordExceptionOnly:
         'This {{what}} records the exception on span `{{span}}` but leaves its status unset: the span still counts as a success in error rates, and current OpenTelemetry conventions mark a failure with status ERROR plus the `error.type` attribute rather than an exception event alone. Add `{{span}}.setStatus({ code: SpanStatusCode.ERROR, message })` and `error.type`.',
     },
@@ -52,6 +54,7 @@ export default defineRule<Options>({
   createVisitor(ctx) {
     const catches: ts.CatchClause[] = [];
     const promiseCatches: ts.CallExpression[] = [];
+    const statementCalls: ts.CallExpression[] = [];
     return {
       kinds: [ts.SyntaxKind.CallExpression, ts.SyntaxKind.CatchClause],
       visit(node) {
@@ -62,9 +65,20 @@ export default defineRule<Options>({
         const call = node as ts.CallExpression;
         const callee = unwrapExpr(call.expression);
         if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'catch' && call.arguments.length >= 1) promiseCatches.push(call);
+        else statementCalls.push(call);
       },
       end(wctx) {
         const fs = fileSpans(wctx);
+        // Work a span covers that handles its own failures: calls, whose result nothing looks at, of functions that never fail.
+        for (const call of fs.spans.length ? statementCalls : []) {
+          if (!isStatementCall(fs, call)) continue;
+          const around = fs.spans.filter((s) => s.disposition !== 'discarded' && coversCall(fs, s, call));
+          if (around.length === 0) continue;
+          const fn = swallowing(fs, call);
+          if (!fn) continue;
+          const span = around.reduce((a, b) => (b.call.pos > a.call.pos ? b : a));
+          ctx.report({ range: rangeOf(fs.sf, call), messageId: 'swallowedInCall', data: { fn: fn.name, where: fn.where, span: spanLabel(fs, span) } });
+        }
         const spans = fs.spans.filter((s) => s.disposition === 'bound');
         if (spans.length === 0) return;
         // Errors that leave a span's scope with the span not marked failed (rethrown, rejected, thrown).
@@ -179,6 +193,53 @@ function endedUnmarkedInCallback(fs: FileSpans, info: SpanInfo): string | undefi
   const line = fs.sf.getLineAndCharacterOfPosition(first.node.getStart(fs.sf)).line + 1;
   const where = first.kind === 'await' ? `the awaited promise at line ${line} rejects` : first.kind === 'call' ? `the call at line ${line} throws` : `the error thrown at line ${line} propagates`;
   return `when ${where} inside the callback that ends it`;
+}
+
+/** A call whose result is dropped: `f(...);`, `await f(...);`, `void f(...)`. */
+function isStatementCall(fs: FileSpans, call: ts.CallExpression): boolean {
+  let p = fs.parent(call);
+  while (p && (ts.isAwaitExpression(p) || ts.isParenthesizedExpression(p) || ts.isVoidExpression(p))) p = fs.parent(p);
+  return !!p && ts.isExpressionStatement(p);
+}
+
+/**
+ * The project function a call runs when that function handles every failure of its work itself
+ * (`FnSummary.swallows`), with where its catch is; undefined when any function its catch hands the error
+ * to may mark a span, or cannot be seen (another file's, without the project).
+ */
+function swallowing(fs: FileSpans, call: ts.CallExpression): { name: string; where: string } | undefined {
+  const summary = fs.model.summaryOf(fs.model.valueOf(call.expression));
+  const sw = summary?.swallows;
+  if (!summary || !sw) return undefined;
+  if (sw.handsTo && !fs.model.hasProject) return undefined;
+  for (const ref of sw.handsTo ?? []) {
+    const v = fs.model.resolve(ref);
+    if (v?.k === 'fn') {
+      const s = fs.model.summaryOf(v);
+      if (!s || s.marksSpan || s.spanParams?.some((p) => p.marks)) return undefined;
+    } else if (v?.k === 'ref') {
+      // A member tracewire cannot follow: of a value the project defines (an object of its own, a class), it may
+      // be a function that marks; of an export it knows nothing of (another package's logger), it is not the project's.
+      if (ref.steps.length === 0 || fs.model.resolve({ ...ref, steps: [] })?.k !== 'ref') return undefined;
+    } else if (fs.model.specOf(v)?.spanOp) return undefined;
+  }
+  const file = summary.id.slice(0, summary.id.lastIndexOf('#'));
+  const where = file === fs.sf.fileName ? `its \`catch\` at line ${sw.line}` : `its \`catch\` at line ${sw.line} of ${file.slice(file.lastIndexOf('/') + 1)}`;
+  return { name: summary.name, where };
+}
+
+/** Whether a call runs while the span is open, in the span's own scope (its callback, or the function that holds it). */
+function coversCall(fs: FileSpans, info: SpanInfo, call: ts.CallExpression): boolean {
+  if (info.callback) return fs.contains(info.callback, call) && fs.fnOf(call) === info.callback;
+  return info.disposition === 'bound' && !!info.scope && inSpanScope(fs, info, call);
+}
+
+/** How a message names a span: its variable, or its name. */
+function spanLabel(fs: FileSpans, info: SpanInfo): string {
+  if (info.name) return `\`${info.name}\``;
+  const n = fs.spanNameOf(info.nameExpr);
+  if (n) return 'exact' in n ? `\`${n.exact}\`` : `\`${n.prefix}...\``;
+  return `started at line ${fs.sf.getLineAndCharacterOfPosition(info.call.getStart(fs.sf)).line + 1}`;
 }
 
 function inCatch(fs: FileSpans, n: ts.Node): boolean {

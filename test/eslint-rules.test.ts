@@ -411,8 +411,41 @@ export async function sync(job: { run(): Promise<void> }) {
     span.end();
   }
 }`,
+      // A function that handles its own failures but marks the active span failed in its catch.
+      `import { trace, SpanStatusCode } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+async function refresh(job: { run(): Promise<void> }) {
+  try {
+    await job.run();
+  } catch (err) {
+    trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message: String(err) });
+  }
+}
+export function sync(job: { run(): Promise<void> }) {
+  return tracer.startActiveSpan('sync', async (span) => {
+    await refresh(job);
+    span.end();
+  });
+}`,
     ],
     invalid: [
+      {
+        // A function that handles its own failures, run inside the span: the span never sees them (no fix).
+        code: `${TRACER}async function refresh(job: { run(): Promise<void> }) {
+  try {
+    await job.run();
+  } catch (err) {
+    console.error('refresh failed', err);
+  }
+}
+export function sync(job: { run(): Promise<void> }) {
+  return tracer.startActiveSpan('sync', async (span) => {
+    await refresh(job);
+    span.end();
+  });
+}`,
+        errors: [{ messageId: 'swallowedInCall', line: 14, column: 11 }],
+      },
       {
         // Two edits in one fix: the statement and the import it needs.
         code: `${TRACER}export async function sync(job: { run(): Promise<void> }) {

@@ -157,10 +157,12 @@ function scoreRules(dir, rules) {
     for (const id of rules) {
       const findings = rep.findings.filter((f) => f.ruleId === id && files.has(f.file));
       const used = new Set();
-      for (const l of rows) {
-        const want = l.rules?.[id];
-        if (want !== 'violation' && want !== 'ok') continue;
-        const hit = findings.filter((f) => f.file === l.file && within(f.line, l));
+      const judged = rows.filter((l) => l.rules?.[id] === 'violation' || l.rules?.[id] === 'ok');
+      // Spans nest: a finding belongs to the innermost labelled construct whose lines hold it.
+      const ownerOf = (f) => judged.filter((l) => f.file === l.file && within(f.line, l)).reduce((a, l) => (!a || l.line > a.line ? l : a), undefined);
+      for (const l of judged) {
+        const want = l.rules[id];
+        const hit = findings.filter((f) => ownerOf(f) === l);
         hit.forEach((f) => used.add(f));
         if (want === 'violation') {
           if (hit.length) per[id].tp++;

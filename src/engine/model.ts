@@ -114,6 +114,19 @@ export class SemanticModel {
     return this.resolver.resolvedVal(e);
   }
 
+  /**
+   * A value (one a summary holds) with what is rooted in other project files resolved through the project;
+   * `ref` values stay symbolic without the project (a single file in the editor, or a first pass).
+   */
+  resolve(v: AVal | undefined): AVal | undefined {
+    return this.resolver.resolvedValue(v);
+  }
+
+  /** Whether values of other project files resolve here (`resolve`); not in a single file, nor in a first pass. */
+  get hasProject(): boolean {
+    return this.resolver.hasProject;
+  }
+
   /** The value without cross-file resolution (symbolic `ref` values stay symbolic). */
   localValueOf(e: ts.Expression): AVal | undefined {
     return this.resolver.val(e);

@@ -95,18 +95,26 @@ const STORING_METHODS = new Set(['push', 'unshift', 'splice', 'add', 'set']);
 /** The OpenTelemetry status code of a failed span (`SpanStatusCode.ERROR`). */
 export const STATUS_ERROR = 2;
 
-const spanOpNamesCache = new WeakMap<CatalogIndex, { ops: Set<string>; starts: Set<string>; spanTypes: Set<string> }>();
+interface SpanNames {
+  ops: Set<string>;
+  /** The operations that mark a span failed (`setStatus`, `recordException`). */
+  marks: Set<string>;
+  starts: Set<string>;
+  spanTypes: Set<string>;
+}
+const spanOpNamesCache = new WeakMap<CatalogIndex, SpanNames>();
 
 /** Names of span operations (`end`, `setStatus`, ...) and span starts (`startSpan`, ...), and the span types. */
-export function spanNames(catalog: CatalogIndex): { ops: Set<string>; starts: Set<string>; spanTypes: Set<string> } {
+export function spanNames(catalog: CatalogIndex): SpanNames {
   let n = spanOpNamesCache.get(catalog);
   if (!n) {
-    n = { ops: new Set(), starts: new Set(), spanTypes: new Set() };
+    n = { ops: new Set(), marks: new Set(), starts: new Set(), spanTypes: new Set() };
     for (const t of catalog.types.values()) {
       for (const [p, m] of t.members) {
         const last = p.split('.').pop()!;
         if (m.spanOp) {
           n.ops.add(last);
+          if (m.spanOp === 'setStatus' || m.spanOp === 'recordException') n.marks.add(last);
           n.spanTypes.add(t.name);
         }
         if (m.spanStart) n.starts.add(last);
@@ -1010,6 +1018,124 @@ export function spanParamsOf(
     out.push({ index: b.index, ends: !open ? 'always' : closed ? 'maybe' : 'never', marks: markUses.length > 0, ...(markWhen ? { markWhen } : {}) });
   }
   return out.length ? out : undefined;
+}
+
+/**
+ * Whether the function sets a span's status or records an exception on one, on any receiver (the active
+ * span, a span it holds, one it was given): a `catch` that calls it may be marking the caller's span.
+ * Judged by the member's name alone, which can only make a swallowing catch look handled.
+ */
+export function marksSpanIn(model: SemanticModel, f: FnNode): boolean {
+  const { marks } = spanNames(model.catalog);
+  for (const call of callsIn(model, f)) {
+    const callee = unwrapExpr(call.expression);
+    if (ts.isPropertyAccessExpression(callee) && marks.has(callee.name.text)) return true;
+  }
+  return false;
+}
+
+/**
+ * For `FnSummary.swallows`: the `catch` through which the function handles the failures of its whole
+ * work, or undefined. The body has one top-level `try` with a `catch`, every `await` and `yield`
+ * of the body is inside that `try`, and the `catch` looks at the error (a handler that names none, or
+ * never reads it, is a deliberate fallback) and then lets the function return normally: no `throw`, no
+ * `reject`, no value returned for the caller to check, the error not kept (`failure = err`), no span marked
+ * (a `setStatus`/`recordException` call, or a call of a function of this file that makes one; the
+ * functions of other files it hands the error to are listed). Such a function never fails as far as its
+ * caller sees.
+ */
+export function swallowsOf(model: SemanticModel, f: FnNode): FnSummary['swallows'] {
+  const body = f.body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  let tryStmt: ts.TryStatement | undefined;
+  for (const st of body.statements) {
+    if (ts.isTryStatement(st)) {
+      if (tryStmt) return undefined;
+      tryStmt = st;
+    }
+  }
+  const clause = tryStmt?.catchClause;
+  const binding = clause?.variableDeclaration?.name;
+  if (!tryStmt || !clause || !binding || !ts.isIdentifier(binding)) return undefined;
+  for (const st of body.statements) if (st !== tryStmt && suspends(st)) return undefined;
+  if (!suspends(tryStmt.tryBlock) && !callsIn(model, f).some((c) => tryStmt.tryBlock.pos <= c.pos && c.end <= tryStmt.tryBlock.end)) return undefined;
+  if (tryStmt.finallyBlock && fails(tryStmt.finallyBlock)) return undefined;
+  const err = binding.text;
+  const { marks } = spanNames(model.catalog);
+  let reads = false;
+  let handled = true;
+  const handsTo: Extract<AVal, { k: 'ref' }>[] = [];
+  const visit = (n: ts.Node): void => {
+    if (!handled || isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isIdentifier(n) && n.text === err) reads = true;
+    if (ts.isThrowStatement(n) || (ts.isReturnStatement(n) && n.expression)) handled = false;
+    else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && mentions(n.right, err)) handled = false;
+    else if (ts.isCallExpression(n)) {
+      const callee = unwrapExpr(n.expression);
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+      if (name === 'reject' || (name !== undefined && marks.has(name))) handled = false;
+      else if (n.arguments.some((a) => mentions(a, err))) {
+        // The error handed to a function: one of this project's must be known not to mark a span (one
+        // of another file is judged by whoever relies on this summary, with the project at hand).
+        const v = model.localValueOf(n.expression);
+        if (v?.k === 'ref') handsTo.push(v);
+        else if (v?.k === 'fn') {
+          const s = model.summaryOf(v);
+          if (!s || s.marksSpan || s.spanParams?.some((p) => p.marks)) handled = false;
+        }
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(clause.block, visit);
+  if (!reads || !handled) return undefined;
+  const line = model.sourceFile.getLineAndCharacterOfPosition(clause.getStart(model.sourceFile)).line + 1;
+  return handsTo.length ? { line, handsTo } : { line };
+}
+
+/** Whether a statement (outside the functions nested in it) waits: an `await`, a `yield`, `for await`. */
+function suspends(node: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isAwaitExpression(n) || ts.isYieldExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
+/** Whether a block (outside the functions nested in it) throws or waits on something that may reject. */
+function fails(node: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isThrowStatement(n) || ts.isAwaitExpression(n)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
+/** Whether an expression names `name` (outside nested functions). */
+function mentions(node: ts.Node, name: string): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n) && n.text === name) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
 }
 
 /**

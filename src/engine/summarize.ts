@@ -16,7 +16,7 @@ import type { SemanticModel } from './model.js';
 import type { Binding } from './scopes.js';
 import { metricDeclOf, metricForwardOf, metricLabelsOf, metricUseOf } from './metrics.js';
 import { mayReach } from './reach.js';
-import { returnsFresh, spanCallbackOf, spanParamsOf } from './spans.js';
+import { marksSpanIn, returnsFresh, spanCallbackOf, spanParamsOf, swallowsOf } from './spans.js';
 import type { AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary, ParamShape } from './values.js';
 
 /** Span starts and operations, and metric members: what span and metric summaries are made of. */
@@ -164,6 +164,11 @@ export class Summarizer {
     if (this.model) {
       if (summary.returns && returnsFresh(this.model, f)) summary.fresh = true;
       if (this.f.throwing.has(f)) summary.throws = true;
+      if (marksSpanIn(this.model, f)) summary.marksSpan = true;
+      else {
+        const sw = swallowsOf(this.model, f);
+        if (sw) summary.swallows = sw;
+      }
       // A span callback helper calls, or passes on, one of its parameters.
       const sc = this.paramUses().has(f) && this.reaches('spans') ? spanCallbackOf(this.model, f) : undefined;
       if (sc) summary.spanCallback = sc;
@@ -631,7 +636,7 @@ export class Summarizer {
         if (!node) continue;
         const s = this.summarize(node);
         // A summary with nothing in it answers like no summary at all.
-        if (s.returns || s.calledParams || s.paramCalls || s.spanCallback || s.spanParams || s.throws || s.metricDecl || s.metricUse || s.metricLabels || s.metricForward) fns[id] = s;
+        if (s.returns || s.calledParams || s.paramCalls || s.spanCallback || s.spanParams || s.throws || s.swallows || s.marksSpan || s.metricDecl || s.metricUse || s.metricLabels || s.metricForward) fns[id] = s;
         collect(s);
       }
       for (const id of reachableClasses) {

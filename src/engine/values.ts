@@ -235,6 +235,16 @@ export interface FnSummary {
   /** The function may throw synchronously: a `throw` no catch of its own handles. */
   throws?: true;
   /**
+   * The function handles the failures of its own work: its body's one top-level `try` holds every
+   * `await` of the body, and its `catch` looks at the error and returns normally without marking a span
+   * (see `swallowsOf`): the catch clause's line, and the functions of other files the catch hands the
+   * error to (`reportError(err)`), to be known not to mark a span before a caller relies on this. A span
+   * around a call of the function ends as a success when it fails.
+   */
+  swallows?: { line: number; handsTo?: Extract<AVal, { k: 'ref' }>[] };
+  /** The function sets a span's status or records an exception on one (any `setStatus`/`recordException` call). */
+  marksSpan?: true;
+  /**
    * The function starts a span and hands it to a callback it receives (`trace(name, (span) => ...)`):
    * the callback is argument `arg`, the span its parameter `spanParam`; the span's name is argument
    * `nameArg`. `ends`: the function ends the span on every path; `marks`: it marks the span failed when
