@@ -208,8 +208,9 @@ export class FileSpans {
         continue;
       }
       // A span the function starts on each call (its summary says so; a stored span, `getRoot()`, is not).
+      if (!summary.fresh) continue;
       const v = this.model.valueOf(call);
-      if (summary.fresh && isStartedSpan(v, this.names.spanTypes)) {
+      if (isStartedSpan(v, this.names.spanTypes)) {
         const info = this.returnedSpan(call, { yields: 'return', nameArg: -1, type: v.type });
         info.helper = { name: summary.name, ends: false, marks: false };
         this.spans.push(info);
