@@ -43,6 +43,8 @@ export default defineRule<Options>({
         'An error leaves span `{{span}}` {{path}} while the span is not marked failed: the span is exported without status ERROR (UNSET, or OK when the code set it), so error rates, alerts and failed-trace searches count this failure as a success (rethrowing does not set the status). Catch the error, call `{{span}}.setStatus({ code: SpanStatusCode.ERROR, message })` and `{{span}}.recordException(err)` (or set `error.type`), then rethrow it.',
       swallowedInCall:
         '`{{fn}}` runs inside span {{span}} and handles its own failures ({{where}} returns normally without marking any span): when it fails, the span is exported as a success, so error rates, alerts and failed-trace searches say this operation worked. Mark the active span failed in that catch (`trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message })`), or let the error reach the span.',
+      swallowedErrorActive:
+        'This {{what}} handles the error inside span {{span}}, which its callback runs in without a parameter for it, and does not mark the span as failed: the span is exported as a success, so error rates, alerts and failed-trace searches say this operation worked. Call `trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message })` here (and set the `error.type` attribute), or rethrow.',
       recordExceptionOnly:
         'This {{what}} records the exception on span `{{span}}` but leaves its status unset: the span still counts as a success in error rates, and current OpenTelemetry conventions mark a failure with status ERROR plus the `error.type` attribute rather than an exception event alone. Add `{{span}}.setStatus({ code: SpanStatusCode.ERROR, message })` and `error.type`.',
     },
@@ -80,7 +82,9 @@ export default defineRule<Options>({
           ctx.report({ range: rangeOf(fs.sf, call), messageId: 'swallowedInCall', data: { fn: fn.name, where: fn.where, span: spanLabel(fs, span) } });
         }
         const spans = fs.spans.filter((s) => s.disposition === 'bound');
-        if (spans.length === 0) return;
+        // Spans a callback runs in without a parameter for them (`withSpan('sync', async () => ...)`).
+        const quiet = fs.spans.filter((s) => s.disposition === 'no-param' && s.callback);
+        if (spans.length === 0 && quiet.length === 0) return;
         // Errors that leave a span's scope with the span not marked failed (rethrown, rejected, thrown).
         for (const info of spans) {
           // A helper that marks the span when its callback fails (`withSpan`) handles what leaves the callback.
@@ -114,7 +118,14 @@ export default defineRule<Options>({
         };
         for (const { h, at } of handlers) {
           const inScope = spans.filter((s) => inSpanScope(fs, s, at) && openAt(s, h));
-          if (inScope.length === 0) continue;
+          if (inScope.length === 0) {
+            // Only the active span of a callback: marked, if at all, through `trace.getActiveSpan()`.
+            const around = quiet.filter((s) => fs.contains(s.callback!, at) && fs.fnOf(at) === s.callback);
+            if (around.length === 0 || judge(fs, h, around) === 'ok') continue;
+            const span = around.reduce((a, b) => (b.call.pos > a.call.pos ? b : a));
+            ctx.report({ range: h.range, messageId: 'swallowedErrorActive', data: { what: h.what, span: spanLabel(fs, span) } });
+            continue;
+          }
           const verdict = judge(fs, h, inScope);
           if (verdict === 'ok') continue;
           // The innermost span: the one started last.

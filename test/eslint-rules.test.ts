@@ -447,6 +447,19 @@ export function sync(job: { run(): Promise<void> }) {
         errors: [{ messageId: 'swallowedInCall', line: 14, column: 11 }],
       },
       {
+        // The callback takes no span: only the active span can be marked, and the catch does not.
+        code: `${TRACER}export function sync(job: { run(): Promise<void> }) {
+  return tracer.startActiveSpan('sync', async () => {
+    try {
+      await job.run();
+    } catch (err) {
+      console.error('sync failed', err);
+    }
+  });
+}`,
+        errors: [{ messageId: 'swallowedErrorActive', line: 9, column: 7 }],
+      },
+      {
         // Two edits in one fix: the statement and the import it needs.
         code: `${TRACER}export async function sync(job: { run(): Promise<void> }) {
   const span = tracer.startSpan('sync');
