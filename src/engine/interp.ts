@@ -28,14 +28,25 @@ export interface InterpHost {
 }
 
 /** Of several classes' members, the one the rules care about most: a function whose summary says what it does. */
-export function preferredImplementation(candidates: AVal[], summaryOf: (id: string) => FnSummary | undefined): AVal | undefined {
+export function preferredImplementation(candidates: AVal[], summaryOf: (id: string) => FnSummary | undefined, loopsBack?: (id: string) => boolean): AVal | undefined {
   const score = (v: AVal) => {
     if (v.k !== 'fn') return 0;
     const s = summaryOf(v.id);
-    return s?.metricDecl || s?.metricUse || s?.metricLabels || s?.metricForward || s?.spanCallback || s?.spanParams ? 2 : s ? 1 : 0;
+    if (s?.metricDecl || s?.metricUse || s?.metricLabels || s?.spanCallback || s?.spanParams) return 3;
+    // A decorator that forwards to another value of the same interface (`this.inner.record(...)`) leads
+    // back to this choice: the implementation that forwards elsewhere is the one that records.
+    if (s?.metricForward) return loopsBack?.(v.id) ? 1 : 2;
+    return s ? 1 : 0;
   };
   let best: AVal | undefined;
-  for (const v of candidates) if (!best || score(v) > score(best)) best = v;
+  let bestScore = -1;
+  for (const v of candidates) {
+    const sc = score(v);
+    if (sc > bestScore) {
+      best = v;
+      bestScore = sc;
+    }
+  }
   return best;
 }
 
@@ -514,6 +525,11 @@ export class Implementations {
   ) {}
 
   memberOf(id: string, name: string): AVal | undefined {
+    return preferredImplementation(this.membersOf(id, name), (fid) => this.interp.host.fnSummary(fid));
+  }
+
+  /** Member `name` of every class implementing interface `id`, in the project's order. */
+  membersOf(id: string, name: string): AVal[] {
     if (!this.index) {
       this.index = new Map();
       for (const c of this.classesOf()) {
@@ -524,9 +540,6 @@ export class Implementations {
         }
       }
     }
-    const impls = this.index.get(id);
-    if (!impls) return undefined;
-    const candidates = impls.map((x) => x.members[name]).filter((v): v is AVal => !!v);
-    return preferredImplementation(candidates, (fid) => this.interp.host.fnSummary(fid));
+    return (this.index.get(id) ?? []).map((x) => x.members[name]).filter((v): v is AVal => !!v);
   }
 }

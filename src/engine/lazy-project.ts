@@ -92,10 +92,19 @@ export class LazyProject implements ProjectResolver {
 
   /** Member `name` of the classes that implement interface `id`, among the summaries at hand. */
   implementationOf(id: string, name: string): AVal | undefined {
+    return this.implementationsIndex().memberOf(id, name);
+  }
+
+  /** Member `name` of every class that implements interface `id`, among the summaries at hand. */
+  implementationsOf(id: string, name: string): AVal[] {
+    return this.implementationsIndex().membersOf(id, name);
+  }
+
+  private implementationsIndex(): Implementations {
     this.implementations ??= new Implementations(
       () => [...this.summaries.values()].flatMap((s) => (s?.classes ? Object.values(s.classes) : [])),
       new Interp({ catalog: this.catalog, resolveRef: (r) => this.resolveRef(r), fnSummary: (f) => this.fnSummary(f), classSummary: (c) => this.classSummary(c) }),
     );
-    return this.implementations.memberOf(id, name);
+    return this.implementations;
   }
 }

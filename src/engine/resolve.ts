@@ -71,6 +71,8 @@ export interface ProjectResolver {
   fnSummary(id: string): FnSummary | undefined;
   classSummary?(id: string): ClassSummary | undefined;
   implementationOf?(id: string, name: string): AVal | undefined;
+  /** Every implementation `implementationOf` chooses from, in the project's order. */
+  implementationsOf?(id: string, name: string): AVal[];
 }
 
 /** Declarations a class value may stand for: classes, interfaces, object type aliases. */
@@ -305,9 +307,18 @@ export class FileResolver implements InterpHost {
             if (this.scopes.lookup(d.name, a.pos) === d) candidates.push(this.val(a.value));
           }
         }
-        const v = pick(candidates);
+        // A variable declared with a type and assigned a parameter of a function it is declared outside of
+        // (`let telemetry: Telemetry | undefined;` ... `setup(api, ctx) { telemetry = ctx.telemetry; }`): that
+        // parameter means nothing where the variable is read (no call of that function is in view there),
+        // and the declared type says what every value assigned is.
+        const escaped = (c: AVal | undefined): boolean => {
+          if (!d.type || c?.k !== 'param') return false;
+          const fn = this.fnById.get(c.fn);
+          return !!fn && !(fn.pos <= d.node.pos && d.node.end <= fn.end);
+        };
+        const v = pick(candidates.filter((c) => !escaped(c)));
         if (v) return v;
-        if (d.type) return this.annotationValue(d.type);
+        if (d.type) return this.annotationValue(d.type) ?? pick(candidates);
         return undefined;
       }
       default:
@@ -906,17 +917,54 @@ export class FileResolver implements InterpHost {
     return id;
   }
 
+  /** The interface members being chosen an implementation for (see `loopsBack`). */
+  private readonly choosing = new Set<string>();
+  private looped = false;
+
   /** Member `name` of the classes implementing interface `id`: this file's, and the project's. */
   implementationOf(id: string, name: string): AVal | undefined {
+    const key = `${id}\0${name}`;
+    // Asked again while choosing: a forward of one of the candidates leads back to this interface member.
+    if (this.choosing.has(key)) {
+      this.looped = true;
+      return undefined;
+    }
     const candidates: AVal[] = [];
     for (const [cid, node] of this.clsById) {
       if (!ts.isClassLike(node)) continue;
       const c = this.classSummary(cid);
       if (c?.implements?.some((i) => { const v = this.interp.concretize(i); return v?.k === 'cls' && v.id === id; }) && c.members[name]) candidates.push(c.members[name]!);
     }
-    const fromProject = this.opts.project?.implementationOf?.(id, name);
-    if (fromProject) candidates.push(fromProject);
-    return preferredImplementation(candidates, (fid) => this.projectFnSummary(fid));
+    const project = this.opts.project;
+    if (project?.implementationsOf) candidates.push(...project.implementationsOf(id, name));
+    else {
+      const fromProject = project?.implementationOf?.(id, name);
+      if (fromProject) candidates.push(fromProject);
+    }
+    if (candidates.length < 2) return candidates[0];
+    this.choosing.add(key);
+    try {
+      return preferredImplementation(candidates, (fid) => this.projectFnSummary(fid), (fid) => this.loopsBack(fid));
+    } finally {
+      this.choosing.delete(key);
+    }
+  }
+
+  /**
+   * Whether a method that forwards (`FnSummary.metricForward`) forwards to the interface member being
+   * chosen for (a decorator holding another implementation: `this.handle.telemetry.record(...)`).
+   */
+  private loopsBack(fid: string): boolean {
+    const forward = this.projectFnSummary(fid)?.metricForward;
+    if (!forward) return false;
+    const outer = this.looped;
+    this.looped = false;
+    try {
+      this.resolvedValue(forward.callee);
+      return this.looped;
+    } finally {
+      this.looped = outer;
+    }
   }
 
   /** The summary of a project class: this file's (computed on demand), else the project's. */
