@@ -2,7 +2,7 @@ import type ts from 'typescript';
 import { z } from 'zod';
 import { rangeOf } from '../src/engine/analyze-file.js';
 import { defineRule } from '../src/engine/rule.js';
-import { unboundedDimensions, type UnboundedDimension } from './catalog/metrics/labels.js';
+import { boundedIdNames, unboundedDimensions, type UnboundedDimension } from './catalog/metrics/labels.js';
 import { DimensionMatcher, LabelValueClassifier } from './metrics/label-values.js';
 import { labelPairs, type MetricDecl, type MetricUse, isMetricMember, metricVisitor } from './metrics/model.js';
 
@@ -35,7 +35,9 @@ function matcherFor(options: Options): DimensionMatcher {
   const extra: UnboundedDimension[] = options.unboundedNames?.length
     ? [{ names: options.unboundedNames, what: 'values your configuration marks as unbounded', advice: 'Drop the label, or map the value to a bounded set first.', valueNames: true }]
     : [];
-  matcher = new DimensionMatcher([...unboundedDimensions, ...extra], options.boundedNames ?? []);
+  // (A built-in bounded id the configuration lists as unbounded is unbounded.)
+  const stated = new Set((options.unboundedNames ?? []).map((n) => n.replace(/^\*/, '').trim().toLowerCase()));
+  matcher = new DimensionMatcher([...unboundedDimensions, ...extra], [...boundedIdNames.filter((n) => !stated.has(n.replace(/^\*/, ''))), ...(options.boundedNames ?? [])]);
   matchers.set(key, matcher);
   return matcher;
 }

@@ -510,11 +510,21 @@ describe('metric rules', () => {
     ],
   });
   tester.run('no-unbounded-metric-labels', rule('no-unbounded-metric-labels'), {
-    valid: [`${METRICS}export const track = (req: { route: { path: string } }) => requests.inc({ route: req.route.path });`],
+    valid: [
+      `${METRICS}export const track = (req: { route: { path: string } }) => requests.inc({ route: req.route.path });`,
+      // The model an LLM call went to is one of a handful: a bounded id, built in.
+      `${METRICS}export const track = (input: { modelId: string }) => requests.inc({ route: input.modelId });`,
+    ],
     invalid: [
       {
         code: `${METRICS}export const track = (req: { user: { id: string } }) => requests.inc({ route: req.user.id });`,
         errors: [{ messageId: 'unboundedLabelValue', line: 4, column: 79, endLine: 4, endColumn: 90 }],
+      },
+      {
+        // A team whose model ids are unbounded (fine-tuned models per customer) says so.
+        code: `${METRICS}export const track = (input: { modelId: string }) => requests.inc({ route: input.modelId });`,
+        options: [{ unboundedNames: ['model id'] }],
+        errors: [{ messageId: 'unboundedLabelValue' }],
       },
     ],
   });

@@ -43,7 +43,12 @@ export class DimensionMatcher {
   private readonly terms: Term[] = [];
   private readonly bounded: Set<string>;
 
+  private readonly boundedSuffixes: string[][];
+
+  /** `boundedNames`: exact names; a leading `*` also matches longer names that end with the term (`*provider id`). */
   constructor(dims: UnboundedDimension[], boundedNames: string[] = []) {
+    this.boundedSuffixes = boundedNames.filter((n) => n.startsWith('*')).map((n) => n.slice(1).trim().split(/\s+/));
+    boundedNames = boundedNames.filter((n) => !n.startsWith('*'));
     for (const dim of dims) {
       for (const t of dim.names) {
         const suffix = t.startsWith('*');
@@ -55,6 +60,7 @@ export class DimensionMatcher {
 
   match(ws: string[]): UnboundedDimension | undefined {
     if (ws.length === 0 || this.bounded.has(ws.join(' '))) return undefined;
+    if (this.boundedSuffixes.some((t) => ws.length >= t.length && t.every((tok, i) => ws[ws.length - t.length + i] === tok))) return undefined;
     const joined = ws.join('');
     for (const t of this.terms) {
       const tj = t.tokens.join('');

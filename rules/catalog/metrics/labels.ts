@@ -100,6 +100,15 @@ export const unboundedDimensions: UnboundedDimension[] = [
   },
 ];
 
+/**
+ * Ids of entities a deployment has a handful of, which `*id` would otherwise take for unique ids: the
+ * provider and model an LLM call went to (OpenTelemetry's GenAI conventions put `gen_ai.provider.name`
+ * and `gen_ai.request.model` on every client metric), the region, zone and environment it ran in.
+ * Terms as for the dimensions above (`*provider id` also covers `default_provider_id`); the rule's
+ * `boundedNames` extend the list.
+ */
+export const boundedIdNames = ['*provider id', '*model id', '*region id', '*zone id', '*environment id', '*env id'];
+
 /** Where a label value comes from when it is unbounded, with what to do about it. */
 export interface ValueSource {
   what: string;
