@@ -238,7 +238,7 @@ export class FileSpans {
     if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || call.arguments.some((a) => ts.isSpreadElement(a))) return info;
     info.callback = fn;
     const params = fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
-    if (params.length <= spanParam) {
+    if (spanParam < 0 || params.length <= spanParam) {
       info.disposition = 'no-param';
       return info;
     }
@@ -1212,22 +1212,17 @@ export function spanCallbackOf(model: SemanticModel, f: FnNode): FnSummary['span
     if (!sp || !ts.isIdentifier(sp.name)) continue;
     const spanBinding = model.bindingOf(sp.name);
     if (!spanBinding) continue;
-    // The arrow calls one of the function's parameters with the span.
-    for (const inner of callsIn(model, cb)) {
-      const k = paramIndex(inner.expression);
-      if (k === undefined) continue;
-      const j = inner.arguments.findIndex((a) => {
-        const u = unwrapExpr(a);
-        return ts.isIdentifier(u) && model.bindingOf(u) === spanBinding;
-      });
-      if (j < 0) continue;
+    // The arrow calls one of the function's parameters with the span, or (with the span only active:
+    // `return await fn()`) without it.
+    let quiet: { inner: ts.CallExpression; k: number } | undefined;
+    const effect = (inner: ts.CallExpression): { open: boolean; marks: boolean } | undefined => {
       const spans = spansOf(model);
       const uses = spans.usesOf(spanBinding, cb, type);
       // The hand-over to the callback itself does not end the span: the callback borrows it.
       const own = uses.map((u) => (u.kind === 'escape' && isArgOf(spans, u.node, inner) ? { ...u, kind: 'read' as const } : u));
       const info: SpanInfo = { call, spec: { yields: 'callback', type }, disposition: 'bound', uses: own, hoistedUse: false, scope: cb, binding: spanBinding, name: spanBinding.name };
       const p = spans.paths(info);
-      if (!p) continue;
+      if (!p) return undefined;
       let open = false;
       const see = (m: Mask) => {
         if (m & ANY_OPEN) open = true;
@@ -1241,8 +1236,27 @@ export function spanCallbackOf(model: SemanticModel, f: FnNode): FnSummary['span
         errors++;
         if (t.mask & UNMARKED_ERROR) unmarked = true;
       }
-      return { arg: k, spanParam: j, ...(name !== undefined ? { nameArg: name } : {}), ends: ends || !open, marks: marks || (errors > 0 && !unmarked), type };
+      return { open, marks: errors > 0 && !unmarked };
+    };
+    for (const inner of callsIn(model, cb)) {
+      const k = paramIndex(inner.expression);
+      if (k === undefined) continue;
+      const j = inner.arguments.findIndex((a) => {
+        const u = unwrapExpr(a);
+        return ts.isIdentifier(u) && model.bindingOf(u) === spanBinding;
+      });
+      if (j < 0) {
+        quiet ??= { inner, k };
+        continue;
+      }
+      const e = effect(inner);
+      if (!e) continue;
+      return { arg: k, spanParam: j, ...(name !== undefined ? { nameArg: name } : {}), ends: ends || !e.open, marks: marks || e.marks, type };
     }
+    // A callback run inside the span without it: it cannot end the span, so only a helper that ends the
+    // span on every path is one (one that does not is reported where it starts the span).
+    const e = quiet && effect(quiet.inner);
+    if (quiet && e && (ends || !e.open)) return { arg: quiet.k, spanParam: -1, ...(name !== undefined ? { nameArg: name } : {}), ends: true, marks: marks || e.marks, type };
   }
   return undefined;
 }

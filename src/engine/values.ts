@@ -246,7 +246,8 @@ export interface FnSummary {
   marksSpan?: true;
   /**
    * The function starts a span and hands it to a callback it receives (`trace(name, (span) => ...)`):
-   * the callback is argument `arg`, the span its parameter `spanParam`; the span's name is argument
+   * the callback is argument `arg`, the span its parameter `spanParam` (-1: the callback runs with the
+   * span active and is not given it); the span's name is argument
    * `nameArg`. `ends`: the function ends the span on every path; `marks`: it marks the span failed when
    * the callback throws or rejects.
    */
