@@ -4,6 +4,7 @@ import { defineRule } from '../src/engine/rule.js';
 import type { Fix } from '../src/engine/types.js';
 import { eolOf } from '../src/engine/edits.js';
 import { rangeOf } from '../src/engine/analyze-file.js';
+import { suspends } from '../src/engine/ast.js';
 import type { ExitKind } from '../src/engine/flow.js';
 import { ANY_OPEN, type ConditionalEnd } from '../src/engine/spans.js';
 import { type FileSpans, fileSpans, indentOfLine, indentUnit, isFunctionLike, type SpanInfo, carriesSpans, startsSpans, unwrapExpr } from './support/spans.js';
@@ -71,20 +72,6 @@ function describe(fs: FileSpans, info: SpanInfo, leak: Leak): string {
 
 // ---------------------------------------------------------------------------------------- fix
 
-function containsAwait(n: ts.Node): boolean {
-  let found = false;
-  const visit = (c: ts.Node): void => {
-    if (found || isFunctionLike(c) || ts.isClassLike(c)) return;
-    if (ts.isAwaitExpression(c) || ts.isYieldExpression(c) || (ts.isForOfStatement(c) && c.awaitModifier)) {
-      found = true;
-      return;
-    }
-    ts.forEachChild(c, visit);
-  };
-  visit(n);
-  return found;
-}
-
 function hasMultilineTemplate(nodes: readonly ts.Node[], sf: ts.SourceFile): boolean {
   let found = false;
   const visit = (c: ts.Node): void => {
@@ -107,14 +94,14 @@ function endIsLast(fs: FileSpans, st: ts.Statement, container: ts.Node): boolean
     const list = ts.isBlock(p) || ts.isSourceFile(p) || ts.isCaseClause(p) || ts.isDefaultClause(p) || ts.isModuleBlock(p) ? p.statements : undefined;
     if (list) {
       const i = list.indexOf(child as ts.Statement);
-      if (list.slice(i + 1).some(containsAwait)) return false;
+      if (list.slice(i + 1).some(suspends)) return false;
       if (ts.isCaseClause(p) || ts.isDefaultClause(p)) {
         const block = fs.parent(p) as ts.CaseBlock;
         const later = block.clauses.slice(block.clauses.indexOf(p) + 1);
-        if (later.some((c) => c.statements.some(containsAwait))) return false;
+        if (later.some((c) => c.statements.some(suspends))) return false;
       }
     }
-    if (ts.isTryStatement(p) && p.finallyBlock && child !== p.finallyBlock && containsAwait(p.finallyBlock)) return false;
+    if (ts.isTryStatement(p) && p.finallyBlock && child !== p.finallyBlock && suspends(p.finallyBlock)) return false;
     if (p === container) return true;
   }
   return false;

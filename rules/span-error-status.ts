@@ -6,7 +6,7 @@ import { defineRule } from '../src/engine/rule.js';
 import type { Fix, TextEdit } from '../src/engine/types.js';
 import type { SourceRange } from '../src/engine/values.js';
 import { OPEN, OPEN_C, OPEN_ERR, STATUS_ERROR, T_CLOSED, UNMARKED_ERROR } from '../src/engine/spans.js';
-import { isWrapper } from '../src/engine/ast.js';
+import { isWrapper, namesIdentifier } from '../src/engine/ast.js';
 import { type FileSpans, fileSpans, indentOfLine, isFunctionLike, type SpanInfo, type SpanUse, carriesSpans, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z.object({}).strict();
@@ -274,7 +274,7 @@ function judge(fs: FileSpans, h: Handler, spans: SpanInfo[]): Verdict {
   const b = h.binding;
   // No binding, or one the handler never looks at: a deliberate fallback (`catch { return cached; }`).
   if (!b) return 'ok';
-  if (ts.isIdentifier(b) && !references(h.body, b.text)) return 'ok';
+  if (ts.isIdentifier(b) && !namesIdentifier(h.body, b.text)) return 'ok';
   const names = new Set(spans.map((s) => s.name!));
   let rethrows = false;
   let setsError = false;
@@ -335,20 +335,6 @@ function spanOpOf(fs: FileSpans, call: ts.CallExpression, names: Set<string>, in
     if (ts.isIdentifier(base) && names.has(base.text)) return fs.catalog.member(info.spec.type, [callee.name.text])?.spanOp;
   }
   return fs.model.specOf(fs.model.valueOf(call.expression))?.spanOp;
-}
-
-function references(body: ts.Node, name: string): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(n) && n.text === name) {
-      found = true;
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(body);
-  return found;
 }
 
 // ---------------------------------------------------------------------------------------- fix

@@ -216,3 +216,33 @@ export function fnBodyInfo(f: ts.ArrowFunction | ts.FunctionExpression | ts.Meth
   if (f.body && visit(f.body)) return { readsParam: true, strings: [] };
   return { readsParam, strings };
 }
+
+/** Whether code waits, outside the functions and classes nested in it: an `await`, a `yield`, a `for await`. */
+export function suspends(node: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isAwaitExpression(n) || ts.isYieldExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
+/** Whether an identifier spelled `name` occurs anywhere in a node (nested functions included). */
+export function namesIdentifier(node: ts.Node, name: string): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n) && n.text === name) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}

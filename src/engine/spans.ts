@@ -11,7 +11,7 @@
  */
 
 import ts = require('typescript');
-import { calleeName, type FnNode, isFunctionLike, isWrapper, unwrapTypes as unwrapExpr } from './ast.js';
+import { calleeName, type FnNode, isFunctionLike, isWrapper, namesIdentifier, suspends, unwrapTypes as unwrapExpr } from './ast.js';
 import type { SpanOp, SpanStartSpec } from './catalog-schema.js';
 import type { CatalogIndex } from './catalog.js';
 import { type Exits, Flow, type FlowClient, type Mask } from './flow.js';
@@ -1070,12 +1070,12 @@ export function swallowsOf(model: SemanticModel, f: FnNode): FnSummary['swallows
     if (!handled || isFunctionLike(n) || ts.isClassLike(n)) return;
     if (ts.isIdentifier(n) && n.text === err) reads = true;
     if (ts.isThrowStatement(n) || (ts.isReturnStatement(n) && n.expression)) handled = false;
-    else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && mentions(n.right, err)) handled = false;
+    else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && namesIdentifier(n.right, err)) handled = false;
     else if (ts.isCallExpression(n)) {
       const callee = unwrapExpr(n.expression);
       const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
       if (name === 'reject' || (name !== undefined && marks.has(name))) handled = false;
-      else if (n.arguments.some((a) => mentions(a, err))) {
+      else if (n.arguments.some((a) => namesIdentifier(a, err))) {
         // The error handed to a function: one of this project's must be known not to mark a span (one
         // of another file is judged by whoever relies on this summary, with the project at hand).
         const v = model.localValueOf(n.expression);
@@ -1094,42 +1094,12 @@ export function swallowsOf(model: SemanticModel, f: FnNode): FnSummary['swallows
   return handsTo.length ? { line, handsTo } : { line };
 }
 
-/** Whether a statement (outside the functions nested in it) waits: an `await`, a `yield`, `for await`. */
-function suspends(node: ts.Node): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
-    if (ts.isAwaitExpression(n) || ts.isYieldExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) {
-      found = true;
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(node);
-  return found;
-}
-
 /** Whether a block (outside the functions nested in it) throws or waits on something that may reject. */
 function fails(node: ts.Node): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
     if (ts.isThrowStatement(n) || ts.isAwaitExpression(n)) {
-      found = true;
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(node);
-  return found;
-}
-
-/** Whether an expression names `name` (outside nested functions). */
-function mentions(node: ts.Node, name: string): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(n) && n.text === name) {
       found = true;
       return;
     }
