@@ -55,7 +55,9 @@ describe('sample app', () => {
     const app = path.join(work, 'app');
     fs.mkdirSync(app);
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
-    const installed = spawnSync('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', tarball], { cwd: app, encoding: 'utf8' });
+    // From npm's cache where it can: `npm ci` keeps the abbreviated package documents, and installing a
+    // tarball asks for the full ones, which `--offline` cannot fetch on a machine whose cache has only those.
+    const installed = spawnSync('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', tarball], { cwd: app, encoding: 'utf8' });
     expect(installed.status, installed.stderr).toBe(0);
     const pkg = path.join(app, 'node_modules/tracewire');
     // npm extracts file by file with the time of extraction: the modules are newer than the bundle.
