@@ -76,9 +76,12 @@ export default defineRule<Options>({
           if (!isStatementCall(fs, call)) continue;
           const around = fs.spans.filter((s) => s.disposition !== 'discarded' && coversCall(fs, s, call));
           if (around.length === 0) continue;
+          // The innermost span, when the call is the work it times: its one `await`. (A best-effort side
+          // task that logs its own failure, next to the operation's other work, is not the span's failure.)
+          const span = around.reduce((a, b) => (b.call.pos > a.call.pos ? b : a));
+          if (!isOnlyAwait(fs, span, call)) continue;
           const fn = swallowing(fs, call);
           if (!fn) continue;
-          const span = around.reduce((a, b) => (b.call.pos > a.call.pos ? b : a));
           ctx.report({ range: rangeOf(fs.sf, call), messageId: 'swallowedInCall', data: { fn: fn.name, where: fn.where, span: spanLabel(fs, span) } });
         }
         const spans = fs.spans.filter((s) => s.disposition === 'bound');
@@ -243,6 +246,23 @@ function swallowing(fs: FileSpans, call: ts.CallExpression): { name: string; whe
 function coversCall(fs: FileSpans, info: SpanInfo, call: ts.CallExpression): boolean {
   if (info.callback) return fs.contains(info.callback, call) && fs.fnOf(call) === info.callback;
   return info.disposition === 'bound' && !!info.scope && inSpanScope(fs, info, call);
+}
+
+/** Whether a call is awaited and is the one `await` of the span's scope (after the span starts). */
+function isOnlyAwait(fs: FileSpans, info: SpanInfo, call: ts.CallExpression): boolean {
+  const awaited = fs.parent(call);
+  if (!awaited || !ts.isAwaitExpression(awaited)) return false;
+  const scope = info.callback ?? info.scope;
+  if (!scope) return false;
+  const from = info.callback ? scope.pos : info.call.end;
+  let count = 0;
+  const visit = (n: ts.Node): void => {
+    if (count > 1 || (n !== scope && (isFunctionLike(n) || ts.isClassLike(n)))) return;
+    if ((ts.isAwaitExpression(n) && n.pos >= from) || (ts.isForOfStatement(n) && n.awaitModifier && n.pos >= from)) count++;
+    ts.forEachChild(n, visit);
+  };
+  visit(scope);
+  return count === 1;
 }
 
 /** How a message names a span: its variable, or its name. */
