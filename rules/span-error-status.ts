@@ -6,7 +6,7 @@ import { defineRule } from '../src/engine/rule.js';
 import type { Fix, TextEdit } from '../src/engine/types.js';
 import type { SourceRange } from '../src/engine/values.js';
 import { OPEN, OPEN_C, OPEN_ERR, STATUS_ERROR, T_CLOSED, UNMARKED_ERROR } from '../src/engine/spans.js';
-import { isWrapper, namesIdentifier } from '../src/engine/ast.js';
+import { isWrapper, namesIdentifier, suspensions } from '../src/engine/ast.js';
 import { type FileSpans, fileSpans, indentOfLine, isFunctionLike, type SpanInfo, type SpanUse, carriesSpans, startsSpans, unwrapExpr } from './support/spans.js';
 
 const options = z.object({}).strict();
@@ -253,16 +253,9 @@ function isOnlyAwait(fs: FileSpans, info: SpanInfo, call: ts.CallExpression): bo
   const awaited = fs.parent(call);
   if (!awaited || !ts.isAwaitExpression(awaited)) return false;
   const scope = info.callback ?? info.scope;
-  if (!scope) return false;
-  const from = info.callback ? scope.pos : info.call.end;
-  let count = 0;
-  const visit = (n: ts.Node): void => {
-    if (count > 1 || (n !== scope && (isFunctionLike(n) || ts.isClassLike(n)))) return;
-    if ((ts.isAwaitExpression(n) && n.pos >= from) || (ts.isForOfStatement(n) && n.awaitModifier && n.pos >= from)) count++;
-    ts.forEachChild(n, visit);
-  };
-  visit(scope);
-  return count === 1;
+  const root = scope && (isFunctionLike(scope) ? scope.body : scope);
+  if (!root) return false;
+  return suspensions(root, 2, info.callback ? 0 : info.call.end) === 1;
 }
 
 /** How a message names a span: its variable, or its name. */

@@ -217,19 +217,24 @@ export function fnBodyInfo(f: ts.ArrowFunction | ts.FunctionExpression | ts.Meth
   return { readsParam, strings };
 }
 
-/** Whether code waits, outside the functions and classes nested in it: an `await`, a `yield`, a `for await`. */
-export function suspends(node: ts.Node): boolean {
-  let found = false;
+/**
+ * The points where code waits (`await`, `yield`, `for await`), outside the functions and classes nested in
+ * it, counted up to `atMost`; `from`: only those that start at or after that position.
+ */
+export function suspensions(node: ts.Node, atMost = 1, from = 0): number {
+  let count = 0;
   const visit = (n: ts.Node): void => {
-    if (found || isFunctionLike(n) || ts.isClassLike(n)) return;
-    if (ts.isAwaitExpression(n) || ts.isYieldExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) {
-      found = true;
-      return;
-    }
+    if (count >= atMost || isFunctionLike(n) || ts.isClassLike(n)) return;
+    if ((ts.isAwaitExpression(n) || ts.isYieldExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) && n.pos >= from) count++;
     ts.forEachChild(n, visit);
   };
   visit(node);
-  return found;
+  return count;
+}
+
+/** Whether code waits, outside the functions and classes nested in it: an `await`, a `yield`, a `for await`. */
+export function suspends(node: ts.Node): boolean {
+  return suspensions(node) > 0;
 }
 
 /** Whether an identifier spelled `name` occurs anywhere in a node (nested functions included). */
