@@ -12,7 +12,7 @@ import { rulesById } from '../rules/index.js';
 import { resolveConfig } from '../src/config/load.js';
 import { Aliases, aliasesFor, parseJsonc, projectModule } from '../src/engine/aliases.js';
 import { listFiles } from '../src/engine/files.js';
-import { Prescanner, relevantFiles } from '../src/engine/prescan.js';
+import { Prescanner, relevantFiles, scanGraph, unimportedFiles } from '../src/engine/prescan.js';
 import { ProjectCache } from '../src/engine/project-cache.js';
 import { buildCatalog, enabledRules, run } from '../src/engine/run.js';
 import type { RunResult } from '../src/engine/types.js';
@@ -309,6 +309,29 @@ describe('the prefilter', () => {
     expect(scans.get(c)!.sdkNamed).toBeUndefined();
     expect([...relevantFiles(scans, () => true)]).toEqual([a]);
     expect([...relevantFiles(scans, () => false)]).toEqual([]);
+  });
+
+  it('knows the files nothing imports: not one an alias, a self-import, a type import or an implemented interface leads to', () => {
+    const texts: Record<string, string> = {
+      'main.ts': "import OpenAI from 'openai';\nimport { ask } from './llm';\nimport { log } from '@/log';\nexport const run = () => ask(new OpenAI(), log);\n",
+      'llm.ts': 'export const ask = (client: any, q: unknown) => client.chat.completions.create({ q });\n',
+      'log.ts': 'export const log = 1;\n',
+      'self.ts': "import * as me from './self';\nexport const a = () => me.b();\nexport const b = () => 1;\n",
+      'types.ts': "import type { Recorder } from './recorder';\nexport type R = Recorder;\n",
+      'recorder.ts': 'export interface Recorder { record(): void }\n',
+      'impl.ts': "import type { Recorder } from './recorder';\nexport class Impl implements Recorder { record() {} }\n",
+      // A string that looks like a path counts as an import of it (the graph over-approximates): none here.
+      'strings.ts': "export const where = './nowhere';\n",
+    };
+    const root = tempProject({ 'tsconfig.json': tsconfig({ paths: { '@/*': ['./src/*'] } }), ...Object.fromEntries(Object.entries(texts).map(([n, t]) => [`src/${n}`, t])) });
+    const catalog = buildCatalog(resolveConfig({}, undefined, rulesById, '', root), registry);
+    const scanner = new Prescanner(catalog, new Aliases());
+    const f = (name: string) => path.join(root, 'src', name);
+    const scans = new Map(Object.entries(texts).map(([n, t]) => [f(n), scanner.scan(f(n), t)]));
+    const graph = scanGraph(scans);
+    const unimported = [...unimportedFiles(scans.keys(), scans, graph)].map((x) => path.basename(x)).sort();
+    // types.ts imports recorder.ts, whose interface impl.ts implements (a call through it may run impl.ts).
+    expect(unimported).toEqual(['main.ts', 'strings.ts', 'types.ts']);
   });
 
   it('takes a file calling the global `fetch`, or handing it on to be called, for a root; not a declaration file or another object\'s `fetch`', () => {

@@ -190,6 +190,24 @@ describe('--cache', () => {
     expect(after.findings).toEqual([]);
   });
 
+  it('does not reuse the summary of a file nothing imported once a file imports it', async () => {
+    // `ask` calls a method of its parameter: a model call once a caller hands it a client. While no file
+    // imports llm.ts, its summary leaves `ask` out (no other file can call it); the run that adds a caller
+    // must analyse llm.ts again, unchanged as it is.
+    const dir = tmp('tracewire-cache-unimported-');
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(
+      path.join(dir, 'src/llm.ts'),
+      "import { trace } from '@opentelemetry/api';\n\nexport const tracer = trace.getTracer('app');\n\nexport async function ask(client: any, q: string) {\n  return client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: q }] });\n}\n",
+    );
+    const cacheFile = path.join(dir, '.tracewirecache');
+    expect((await check(dir, cacheFile)).findings).toEqual([]);
+    fs.writeFileSync(path.join(dir, 'src/main.ts'), "import OpenAI from 'openai';\nimport { ask } from './llm';\n\nexport const answer = () => ask(new OpenAI(), 'hi');\n");
+    const after = await check(dir, cacheFile);
+    expect(after).toEqual(await check(dir));
+    expect(after.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['require-llm-tracing src/llm.ts:6']);
+  });
+
   it('is invalidated as a whole when the configuration changes (rules, options, catalog extensions)', async () => {
     const dir = project();
     const cacheFile = path.join(dir, '.tracewirecache');

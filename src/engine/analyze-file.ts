@@ -107,6 +107,12 @@ export interface AnalyzeOptions {
    * the first): the file summary is not built, and the result's `summary` is empty.
    */
   findingsOnly?: boolean;
+  /**
+   * No other project file imports this one (`unimportedFiles`): no value of another file names its exports,
+   * so the summary leaves out the functions and classes only an export reaches, except the exported
+   * functions that call or pass on a parameter (the project's tracing helpers a fix may reuse).
+   */
+  unimported?: boolean;
 }
 
 /** The per-file budget of work ran out: thrown at a safe point of the walk or of value resolution. */
@@ -140,7 +146,7 @@ export function analyzeFile(file: string, text: string, opts: AnalyzeOptions): F
   };
   const facts = new FileFacts(file, sf, opts.catalog);
   const resolver = new FileResolver(facts, { catalog: opts.catalog, project: opts.project, aliases: opts.aliases, tick });
-  const summarizer = new Summarizer(facts, resolver);
+  const summarizer = new Summarizer(facts, resolver, !!opts.unimported);
   const model = new SemanticModel(facts, resolver, summarizer);
   summarizer.model = model;
   resolver.freshness = (node) => returnsFresh(model, node);

@@ -164,6 +164,8 @@ export interface FileResult {
   skippedFacts?: string[];
   /** The content hash of the bytes analysed (when the context asks for it: `--cache`). */
   hash?: string;
+  /** The summary was made for a file no other file imported (`AnalyzeOptions.unimported`). */
+  unimported?: true;
 }
 
 export interface TaskContext {
@@ -231,8 +233,19 @@ export function aliasesHold(r: FileResult, aliases: Aliases | undefined): boolea
   return true;
 }
 
-/** The per-file phase of one file. `reported`: run the per-file rules (else: resolution only). */
-export function runFileTask(file: string, reported: boolean, ctx: TaskContext, content?: Buffer): FileResult {
+/**
+ * Whether a stored result serves this run: the path aliases it looked up still answer the same, and a
+ * summary made for a file nothing imported serves only while nothing does (`FileResult.unimported`).
+ */
+export function resultHolds(r: FileResult, aliases: Aliases | undefined, unimported: boolean): boolean {
+  return (!r.unimported || unimported) && aliasesHold(r, aliases);
+}
+
+/**
+ * The per-file phase of one file. `reported`: run the per-file rules (else: resolution only);
+ * `unimported`: no other file imports this one (see `AnalyzeOptions.unimported`).
+ */
+export function runFileTask(file: string, reported: boolean, ctx: TaskContext, content?: Buffer, unimported?: boolean): FileResult {
   let buf: Buffer;
   if (content) buf = content;
   else {
@@ -241,13 +254,13 @@ export function runFileTask(file: string, reported: boolean, ctx: TaskContext, c
     buf = r.buf;
   }
   ctx.onBuffer?.(file, buf);
-  const result = analyzeContent(file, buf, reported, ctx);
+  const result = analyzeContent(file, buf, reported, ctx, unimported);
   if (ctx.hash) result.hash = contentHash(buf);
   return result;
 }
 
 /** The per-file phase over bytes already read. */
-export function analyzeContent(file: string, buf: Buffer, reported: boolean, ctx: TaskContext): FileResult {
+export function analyzeContent(file: string, buf: Buffer, reported: boolean, ctx: TaskContext, unimported?: boolean): FileResult {
   const decoded = decodeSource(buf);
   if (!decoded) return contentError(file, buf);
   const { text } = decoded;
@@ -282,12 +295,14 @@ export function analyzeContent(file: string, buf: Buffer, reported: boolean, ctx
       budget: ctx.budget,
       project: resolver,
       aliases: ctx.aliases,
+      unimported,
     });
   } catch (e) {
     return { file, error: analysisFailure(e, ctx.budget) };
   }
   if (analysis.parseError) return { file, error: `parse error at ${analysis.parseError}` };
   const result: FileResult = { file, summary: packSummary(analysis.summary) };
+  if (unimported) result.unimported = true;
   if (analysis.imports?.length) result.imports = analysis.imports;
   if (analysis.aliases) result.aliases = analysis.aliases;
   if (hits.length) result.hits = hits;

@@ -15,6 +15,8 @@ export interface InterpHost {
   fnSummary(id: string): FnSummary | undefined;
   /** What function `id` returns (the local phase answers without summarising the whole function). */
   fnReturns?(id: string): AVal | undefined;
+  /** The parameters function `id` calls or passes on as callbacks, and its name (the local phase answers without a full summary). */
+  fnCalledParams?(id: string): Pick<FnSummary, 'name' | 'calledParams'> | undefined;
   /** Version gate for option wirings: does the project declare a version of `sdk` within `range`? */
   versionMatches?(sdk: string, range: string): boolean;
   /** Does the project register global `id` (AI SDK 7 `registerTelemetry`)? Unknown in the local phase. */

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ResolvedConfig } from '../config/load.js';
 import { contentHash, type RunCache } from './cache.js';
-import { aliasesHold, contentError, decodeSource, type FileResult, MAX_FILE_BYTES, minifiedError, runFileTask, type TaskContext } from './file-task.js';
+import { aliasesHold, contentError, resultHolds, decodeSource, type FileResult, MAX_FILE_BYTES, minifiedError, runFileTask, type TaskContext } from './file-task.js';
 import type { Prescanner, TextScan } from './prescan.js';
 import { compactSummary } from './packed.js';
 
@@ -37,6 +37,8 @@ export interface AnalyzeFilesOptions {
   /** The configuration, for the workers (they build the catalog and the rules from it). */
   config: ResolvedConfig;
   onFile?(done: number, total: number): void;
+  /** Files no other file imports (see `unimportedFiles`): their summaries leave out what only an importer would look up. */
+  unimported?: ReadonlySet<string>;
 }
 
 /** What a worker needs to rebuild the task context. */
@@ -57,6 +59,8 @@ export interface WorkItem {
   reported: boolean;
   /** The bytes, when the main thread read them (cache lookups, `--staged`); else the worker reads the file. */
   content?: Uint8Array;
+  /** No other file imports this one (`AnalyzeFilesOptions.unimported`). */
+  unimported?: true;
 }
 
 /** The most files in a chunk ... */
@@ -238,6 +242,7 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
   const readHere = !!ctx.readFile || !!ctx.onBuffer;
   for (const file of files) {
     const isReported = reported.has(file);
+    const unimported = opts.unimported?.has(file) ? { unimported: true as const } : {};
     const scanned = pre?.get(file);
     if (scanned?.error) {
       results.set(file, scanned.error);
@@ -246,7 +251,7 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
     }
     if (cache && scanned?.hash !== undefined) {
       // A result stored under other path aliases (a tsconfig edited since) is not this file's any more.
-      const hit = cache.get(file, scanned.hash, isReported, (r) => aliasesHold(r, ctx.aliases));
+      const hit = cache.get(file, scanned.hash, isReported, (r) => resultHolds(r, ctx.aliases, !!unimported.unimported));
       if (hit) {
         if (hit.summary) hit.summary = compactSummary(hit.summary);
         results.set(file, hit);
@@ -255,7 +260,7 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
       }
     }
     if (!readHere) {
-      pending.push({ file, reported: isReported });
+      pending.push({ file, reported: isReported, ...unimported });
       continue;
     }
     const read = readForTask(file, ctx);
@@ -265,7 +270,7 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
       continue;
     }
     ctx.onBuffer?.(file, read.buf);
-    pending.push({ file, reported: isReported, content: read.buf });
+    pending.push({ file, reported: isReported, content: read.buf, ...unimported });
   }
 
   const store = (r: FileResult) => {
@@ -278,7 +283,7 @@ export async function analyzeFiles(files: string[], reported: Set<string>, ctx: 
   };
 
   const local: TaskContext = { ...ctx, onBuffer: undefined, hash: !!cache };
-  const here = (item: WorkItem) => store(runFileTask(item.file, item.reported, local, item.content as Buffer | undefined));
+  const here = (item: WorkItem) => store(runFileTask(item.file, item.reported, local, item.content as Buffer | undefined, item.unimported));
   // `--workers N`: N threads analyse files, this one and N - 1 workers.
   const helpers = Math.min(opts.workers - 1, Math.ceil(pending.length / CHUNK) - 1);
   const script = helpers > 0 ? workerScript() : undefined;
@@ -347,7 +352,7 @@ async function inParallel(script: string, chunks: WorkItem[][], init: WorkerInit
     if (!inFlight.has(w)) return;
     // This thread takes its chunks over, reading the files again (transferred bytes are gone, and only
     // this thread has the reader of `--staged`).
-    for (const chunk of inFlight.get(w)!) retry.push(chunk.map((it) => ({ file: it.file, reported: it.reported })));
+    for (const chunk of inFlight.get(w)!) retry.push(chunk.map((it) => ({ file: it.file, reported: it.reported, ...(it.unimported ? { unimported: it.unimported } : {}) })));
     inFlight.delete(w);
     void w.terminate();
     notify();

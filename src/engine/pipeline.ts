@@ -172,6 +172,8 @@ export function analyzeWithRules(
     aliases?: Aliases;
     /** See `AnalyzeOptions.findingsOnly`. */
     findingsOnly?: boolean;
+    /** See `AnalyzeOptions.unimported`. */
+    unimported?: boolean;
   },
 ): FileAnalysis {
   const { catalog } = opts;
@@ -211,6 +213,7 @@ export function analyzeWithRules(
     project: opts.project,
     aliases: opts.aliases,
     findingsOnly: opts.findingsOnly,
+    unimported: opts.unimported,
     visitors: fileVisitors.map((v) => ({
       kinds: v.visitor.kinds,
       types: v.visitor.types,

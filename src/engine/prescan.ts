@@ -210,13 +210,34 @@ function implementedKeys(text: string, dir: string, aliased: (spec: string) => s
  * is nowhere on disk and that `absent` says may be an SDK's uncommitted build output (see
  * `LinkOptions.absentModule`) is a root too.
  */
-export function relevantFiles(scans: ReadonlyMap<string, TextScan>, absent?: (key: string) => boolean): Set<string> {
-  const graph = new ImportGraph(scans.keys(), (file) => scans.get(file)!.edges);
-  addImplementerEdges(graph, scans);
+export function relevantFiles(scans: ReadonlyMap<string, TextScan>, absent?: (key: string) => boolean, graph = scanGraph(scans)): Set<string> {
   const up = new Set<string>();
   for (const [file, scan] of scans) if (scan.root || (absent && scan.sdkNamed?.some((k) => graph.filesOf(k).length === 0 && absent(k)))) up.add(file);
   graph.closure(up, (f) => graph.importersOf(f));
   return graph.closure(new Set(up), (f) => graph.importsOf(f));
+}
+
+/** The import graph of the scanned files, with the edges from interfaces to their implementations. */
+export function scanGraph(scans: ReadonlyMap<string, TextScan>): ImportGraph {
+  const graph = new ImportGraph(scans.keys(), (file) => scans.get(file)!.edges);
+  addImplementerEdges(graph, scans);
+  return graph;
+}
+
+/**
+ * The files among `files` that no scanned file imports or leads to (not even the file itself): no value of
+ * another file can name their exports, so their summaries leave out what only an importer would look up
+ * (see `AnalyzeOptions.unimported`). The graph over-approximates imports (a module key names every file of
+ * it; every relative, aliased or workspace specifier in the text counts), as the prefilter relies on.
+ */
+export function unimportedFiles(files: Iterable<string>, scans: ReadonlyMap<string, TextScan>, graph: ImportGraph): Set<string> {
+  const out = new Set<string>();
+  for (const f of files) {
+    const scan = scans.get(f);
+    if (!scan || graph.importersOf(f).length || scan.edges.some((k) => graph.filesOf(k).includes(f))) continue;
+    out.add(f);
+  }
+  return out;
 }
 
 /**

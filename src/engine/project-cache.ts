@@ -28,7 +28,7 @@ import { PackageVersions, repositoryRoot } from './packages.js';
 import { absentSdkModule, analyzeWithRules, applySuppressions, buildCatalog, compareFindings, type EnabledRule, linkOptions, reachHits, runSiteRules, selectFileRules, toFinding } from './pipeline.js';
 import { LazyProject } from './lazy-project.js';
 import { addImplementerEdges, ImportGraph, Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
-import { aliasesHold } from './file-task.js';
+import { aliasesHold, resultHolds } from './file-task.js';
 import { isRegistered, type Registry } from './registry.js';
 import { userCacheDir } from '../user-cache-dir.js';
 import { cacheKey, RunCache } from './cache.js';
@@ -540,8 +540,9 @@ export class ProjectCache {
   private analyse(entry: Entry, file: string, text: string): void {
     entry.analysed = true;
     const hash = entry.hash ?? hashText(text);
-    // A summary stored under other path aliases (a tsconfig edited since) is not this file's any more.
-    const stored = this.store?.get(file, hash, false, (r) => aliasesHold(r, this.aliases));
+    // A summary stored under other path aliases (a tsconfig edited since) is not this file's any more, nor
+    // one made while nothing imported the file (the editor's files import and stop importing as one types).
+    const stored = this.store?.get(file, hash, false, (r) => resultHolds(r, this.aliases, false));
     if (stored) {
       if (stored.summary) entry.summary = unpackSummary(stored.summary);
       if (stored.aliases) entry.aliases = { ...entry.aliases, ...stored.aliases };

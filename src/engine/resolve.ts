@@ -102,7 +102,7 @@ export class FileResolver implements InterpHost {
   /** Option keys whose function values the catalog inspects (see `Arg.fnBody`). */
   private readonly fnOptionKeys: Set<string>;
   /** Function summaries, for calls of this file's functions (set by the summarizer). */
-  summaries: { summarize(f: FnNode): FnSummary } | undefined;
+  summaries: { summarize(f: FnNode): FnSummary; calledParamsOf(f: FnNode): Pick<FnSummary, 'name' | 'calledParams'> | undefined } | undefined;
 
   constructor(
     readonly facts: FileFacts,
@@ -150,6 +150,13 @@ export class FileResolver implements InterpHost {
       this.freshMemo.set(node, f);
     }
     return f;
+  }
+
+  /** The parameters function `id` calls or passes on, without the rest of its summary (what a context needs). */
+  fnCalledParams(id: string): Pick<FnSummary, 'name' | 'calledParams'> | undefined {
+    const node = this.fnById.get(id);
+    if (!node) return this.opts.project?.fnSummary(id);
+    return this.summaries ? this.summaries.calledParamsOf(node) : undefined;
   }
 
   /** What function `id` returns, without the rest of its summary (calls of local functions need no more). */

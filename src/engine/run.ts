@@ -15,7 +15,7 @@ import { cacheKey, contentHash, RunCache, runDigest } from './cache.js';
 import { aliasesHold, decodeSource, type FileResult, fileBudget, type TaskContext } from './file-task.js';
 import { readRegularFile } from '../safe-fs.js';
 import { analyzeFiles, prescanFiles, WorkerPool, workerInit } from './parallel.js';
-import { Prescanner, prefilterEnabled, relevantFiles, type TextScan } from './prescan.js';
+import { Prescanner, prefilterEnabled, relevantFiles, scanGraph, type TextScan, unimportedFiles } from './prescan.js';
 import { packSummary, unpackSummary } from './packed.js';
 import { secondPhase } from './project-phase.js';
 import { absentSdkModule, analyzeWithRules, applySuppressions, buildCatalog, compareFindings, type EnabledRule, enabledRules, linkOptions, runCacheKey, runSiteRules, toFinding as toFindingIn } from './pipeline.js';
@@ -205,16 +205,19 @@ async function runOnce(opts: RunOptions, pools: WorkerPool[]): Promise<RunResult
   // The prefilter (see prescan.ts): only files connected to a catalog module through imports are analysed.
   let pre = hashed;
   let toAnalyze = all;
+  let unimported: Set<string> | undefined;
   const skippedResults: FileResult[] = [];
   if (scanner) {
     pre = hashed ?? prescanFiles(all, ctx, { hash: false, scanner });
     const scans = new Map<string, TextScan>();
     for (const [f, p] of pre) if (p.scan) scans.set(f, p.scan);
-    const relevant = relevantFiles(scans, absentSdkModule(catalog, new PackageVersions(repositoryRoot(config.dir ?? cwd))));
+    const graph = scanGraph(scans);
+    const relevant = relevantFiles(scans, absentSdkModule(catalog, new PackageVersions(repositoryRoot(config.dir ?? cwd))), graph);
     // A reported file with suppression comments is analysed anyway (rare): an unused one is reported,
     // unless the file does not parse, exactly as without the prefilter.
     const keep = (f: string) => relevant.has(f) || !!pre!.get(f)!.error || (reported.has(f) && pre!.get(f)!.mayHaveDirectives !== undefined);
     toAnalyze = all.filter(keep);
+    unimported = unimportedFiles(toAnalyze, scans, graph);
     for (const f of all) if (reported.has(f) && !keep(f)) skippedResults.push({ file: f, checked: true });
     timing?.(`prescan done: ${toAnalyze.length} of ${all.length} files to analyse`);
   }
@@ -229,7 +232,7 @@ async function runOnce(opts: RunOptions, pools: WorkerPool[]): Promise<RunResult
       if (hit) cachedBefore.set(f, hit);
     }
   }
-  const analyzeOpts = { workers: opts.workers ?? 0, cache, config, onFile: opts.detail?.onFile };
+  const analyzeOpts = { workers: opts.workers ?? 0, cache, config, onFile: opts.detail?.onFile, unimported };
   const analysed = await analyzeFiles(toAnalyze, opts.checkContext ? new Set(toAnalyze) : reported, ctx, { ...analyzeOpts, pool }, pre);
   // (Workers the phase did not need are not kept waiting.)
   pool?.close();

@@ -34,6 +34,8 @@ export class Summarizer {
   constructor(
     private readonly f: FileFacts,
     private readonly r: FileResolver,
+    /** See `AnalyzeOptions.unimported`. */
+    private readonly unimported = false,
   ) {
     this.names = catalogNames(r.catalog);
     r.summaries = this;
@@ -184,7 +186,23 @@ export class Summarizer {
       const mf = !md && !mu && !ml ? metricForwardOf(this.model, f) : undefined;
       if (mf) summary.metricForward = mf;
     }
-    // Parameters the function calls, or passes on as callbacks.
+    const called = this.calledParamsOf(f);
+    if (called) {
+      summary.calledParams = called.calledParams;
+      summary.params = called.params;
+    }
+    return summary;
+  }
+
+  private readonly calledParamsMemo = new Map<FnNode, (Pick<Required<FnSummary>, 'calledParams' | 'params'> & Pick<FnSummary, 'name'>) | undefined>();
+
+  /**
+   * The parameters the function calls, or passes on as callbacks, in the contexts that may trace them, with
+   * how it is called (`params`): part of its summary, and all a context naming the function needs.
+   */
+  calledParamsOf(f: FnNode): (Pick<Required<FnSummary>, 'calledParams' | 'params'> & Pick<FnSummary, 'name'>) | undefined {
+    if (this.calledParamsMemo.has(f)) return this.calledParamsMemo.get(f);
+    this.calledParamsMemo.set(f, undefined);
     const called: NonNullable<FnSummary['calledParams']> = [];
     const uses = this.paramUses().get(f);
     for (const rec of uses?.calls ?? []) {
@@ -200,11 +218,9 @@ export class Summarizer {
     }
     // An entry with neither a mechanism nor a pending context can never wire anything.
     const useful = called.filter((c) => c.wiredBy || c.contexts.length);
-    if (useful.length) {
-      summary.calledParams = useful;
-      summary.params = this.paramShapes(f, uses);
-    }
-    return summary;
+    const out = useful.length ? { name: this.f.fnName.get(f) ?? '(anonymous)', calledParams: useful, params: this.paramShapes(f, uses) } : undefined;
+    this.calledParamsMemo.set(f, out);
+    return out;
   }
 
   /**
@@ -349,7 +365,7 @@ export class Summarizer {
         const at = spec?.scope?.callbackArg;
         if (at !== undefined && (at === 'any' || at === ia.index || (at === 'last' && ia.index === ia.nargs - 1))) shape.runs = true;
       } else if (callee?.k === 'fn' && this.r.fnById.has(callee.id) && this.r.fnById.get(callee.id) !== f) {
-        const inner = this.summarize(this.r.fnById.get(callee.id)!).params?.[ia.index];
+        const inner = this.calledParamsOf(this.r.fnById.get(callee.id)!)?.params[ia.index];
         if (inner?.spanName) shape.spanName = true;
         if (inner?.runs) shape.runs = true;
       }
@@ -457,7 +473,9 @@ export class Summarizer {
     // Constructors whose parameters this file's sites know only by a field's declared type: their calls matter.
     const declaredCtors = new Set<string>();
     for (const { callee } of resolved) if (callee.k === 'inst' && callee.declared) declaredCtors.add(callee.declared.fn);
-    const ctorMatters = (id: string) => declaredCtors.has(id) || !!this.r.fnSummary(id)?.paramCalls?.length;
+    // (Whether a function of this file makes calls on its parameters is known here, without its whole summary.)
+    const hasParamCalls = (id: string) => (this.r.fnById.has(id) ? paramCalls.has(id) : !!this.r.fnSummary(id)?.paramCalls?.length);
+    const ctorMatters = (id: string) => declaredCtors.has(id) || hasParamCalls(id);
     for (const { rec, callee } of resolved) {
       const isNew = ts.isNewExpression(rec.node);
       // Constructing a project class whose constructor keeps a client its methods call (`this.client = client`).
@@ -477,7 +495,7 @@ export class Summarizer {
           : !!(spec.site || spec.global || spec.registers || spec.http || spec.runsRegistered || registersWork(spec));
         if (!interesting) continue;
       }
-      if (callee.k === 'fn' && !this.r.fnSummary(callee.id)?.paramCalls?.length && !declaredCtors.has(callee.id)) continue;
+      if (callee.k === 'fn' && !hasParamCalls(callee.id) && !declaredCtors.has(callee.id)) continue;
       // A method of a value only typed with a class or interface of another file: a site only when its
       // name is a site member's (its other calls meant nothing before types were followed either).
       if (callee.k === 'ref' && callee.steps.some((st) => 'new' in st && st.typed)) {
@@ -494,7 +512,7 @@ export class Summarizer {
       const tag = n.tagName as ts.Identifier | ts.PropertyAccessExpression;
       const callee = this.r.val(tag);
       if (!callee || (callee.k !== 'fn' && callee.k !== 'ref')) continue;
-      if (callee.k === 'fn' && !this.r.fnSummary(callee.id)?.paramCalls?.length) continue;
+      if (callee.k === 'fn' && !hasParamCalls(callee.id)) continue;
       const { wiredBy, pending } = this.settle([...this.contextsOf(n.getStart(this.f.sf), el.fns), ...this.classContexts(el.classes)]);
       calls.push({
         range: rangeOf(this.f.sf, n),
@@ -620,8 +638,23 @@ export class Summarizer {
     const reachableClasses = new Set<string>();
     const collect = (x: unknown) => collectIds(x, reachable, reachableClasses);
     collect(calls);
-    collect(exports);
     collect(passedRefs);
+    if (!this.unimported) collect(exports);
+    else {
+      // No import looks the exports up. Two lookups need no import: the list of the project's own tracing
+      // helpers (exported functions that run a callback parameter in a scope: `Linker.scopeHelpers`),
+      // which fixes reuse, and a call through an interface, which may run a class that implements it.
+      for (const v of Object.values(exports)) {
+        if (v.k === 'fn') {
+          const node = this.r.fnById.get(v.id);
+          const called = node && this.paramUses().has(node) ? this.calledParamsOf(node) : undefined;
+          if (called?.calledParams.some((c) => called.params[c.index]?.runs)) reachable.add(v.id);
+        } else if (v.k === 'cls') {
+          const node = this.r.clsById.get(v.id);
+          if (node && 'heritageClauses' in node && node.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ImplementsKeyword)) reachableClasses.add(v.id);
+        }
+      }
+    }
     for (const [id, c] of this.literals) {
       classes[id] = c;
       collect(c);
@@ -1051,7 +1084,7 @@ export function contextMechanism(c: Context, interp: Interp, host: InterpHost, s
   if (v.k === 'ref' || v.k === 'param') return 'pending';
   if (v.k === 'fn') {
     if (c.k !== 'arg') return 'none';
-    const s = host.fnSummary(v.id);
+    const s = host.fnCalledParams ? host.fnCalledParams(v.id) : host.fnSummary(v.id);
     if (!s?.calledParams) return 'none';
     let pending = false;
     for (const cp of s.calledParams) {

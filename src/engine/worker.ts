@@ -31,7 +31,7 @@ const ctx = {
 
 parentPort!.on('message', (msg: { type: 'chunk'; items: WorkItem[] }) => {
   try {
-    const results = msg.items.map((it) => runFileTask(it.file, it.reported, ctx, it.content ? Buffer.from(it.content.buffer, it.content.byteOffset, it.content.byteLength) : undefined));
+    const results = msg.items.map((it) => runFileTask(it.file, it.reported, ctx, it.content ? Buffer.from(it.content.buffer, it.content.byteOffset, it.content.byteLength) : undefined, it.unimported));
     parentPort!.postMessage({ type: 'results', results });
   } catch (e) {
     parentPort!.postMessage({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
