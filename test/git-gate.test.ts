@@ -62,6 +62,23 @@ describe.skipIf(!hasGit())('check --staged', () => {
     expect(r2.code).toBe(0);
   });
 
+  it('analyses again a file whose kept summary was made while nothing imported it, once a staged file imports it', async () => {
+    // `ask` makes a model call on its parameter: a site once a caller hands it a client. The first gate run
+    // keeps llm.ts's result from a time nothing imported it (its summary leaves `ask` out); the commit
+    // that adds a caller must not take that result.
+    const HELPER = `import { trace } from '@opentelemetry/api';\n\nexport const tracer = trace.getTracer('app');\n\nexport async function ask(client: any, q: string) {\n  return client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: q }] });\n}\n`;
+    const dir = repo({ 'src/llm.ts': HELPER, 'README.md': 'app\n' });
+    writeFiles(dir, { 'README.md': 'app!\n' });
+    git(dir, 'add', 'README.md');
+    expect((await check(dir, '--staged')).out.findings).toEqual([]);
+    commitAll(dir, 'readme');
+    writeFiles(dir, { 'src/main.ts': `import OpenAI from 'openai';\nimport { ask } from './llm.js';\n\nexport const answer = () => ask(new OpenAI(), 'hi');\n` });
+    git(dir, 'add', 'src/main.ts');
+    const r = await check(dir, '--staged');
+    expect(r.out.findings.map((f: Finding) => `${f.ruleId} ${at(f)}`)).toEqual(['require-llm-tracing src/llm.ts:6:10']);
+    expect(r.out.findings).toEqual((await check(dir, '--staged', '--no-cache')).out.findings);
+  });
+
   it('resolves imports from files that are not staged, as they are in the working tree', async () => {
     const dir = repo({ 'src/llm.ts': LLM, 'src/raw.ts': RAW });
     // An untracked module that only exists in the working tree, never staged: an unwrapped client.
