@@ -260,84 +260,145 @@ export class FileFacts {
     let iterated: Map<ts.VariableDeclarationList, ts.Expression> | undefined;
     const { dispatch, skipTypes } = hooks;
 
-    const visit = (node: ts.Node): void => {
-      const kind = node.kind;
-      const handlers = dispatch[kind];
-      if (handlers !== undefined) {
-        hooks.enter(fns?.node);
-        for (const h of handlers) h.visit(node);
+    const recordImport = (node: ts.Node): void => {
+      const n = node as ts.ImportDeclaration;
+      if (ts.isStringLiteral(n.moduleSpecifier) && !n.importClause?.isTypeOnly) this.noteLoad(n.moduleSpecifier.text);
+      if (!ts.isStringLiteral(n.moduleSpecifier) || !n.importClause) return;
+      const mod = n.moduleSpecifier.text;
+      const c = n.importClause;
+      // Type-only imports bind no runtime value, but type annotations (`client: OpenAI`) still name them.
+      const typeOnly = c.isTypeOnly || undefined;
+      if (c.name) add(c.name, fileScope, { k: 'import', module: mod, export: 'default', typeOnly });
+      const nb = c.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) add(nb.name, fileScope, { k: 'import', module: mod, export: '*', typeOnly });
+      else if (nb) for (const s of nb.elements) add(s.name, fileScope, { k: 'import', module: mod, export: s.propertyName ? (propName(s.propertyName) ?? s.name.text) : s.name.text, typeOnly: typeOnly || s.isTypeOnly || undefined });
+    };
+
+    const recordImportEquals = (node: ts.Node): void => {
+      const n = node as ts.ImportEqualsDeclaration;
+      if (ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) {
+        add(n.name, fileScope, { k: 'import', module: n.moduleReference.expression.text, export: '*' });
+        if (!n.isTypeOnly) this.noteLoad(n.moduleReference.expression.text);
       }
-      const flags = KIND_FLAGS[kind]!;
-      if (flags & K_SKIP) {
-        // Type declarations bind type names (in their own table), then are not entered.
-        if (kind === ts.SyntaxKind.TypeAliasDeclaration || kind === ts.SyntaxKind.InterfaceDeclaration) {
-          const n = node as ts.TypeAliasDeclaration | ts.InterfaceDeclaration;
-          add(n.name, block(), { k: 'type', node: n });
+    };
+
+    const recordVariables = (node: ts.Node): void => {
+      const list = node as ts.VariableDeclarationList;
+      const lflags = list.flags;
+      const blockScoped = (lflags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using | ts.NodeFlags.AwaitUsing)) !== 0;
+      const scope = blockScoped ? block() : nearestFn();
+      const isConst = (lflags & ts.NodeFlags.Const) !== 0;
+      // `for (const x of xs)`: x is one element of xs (as `const [x] = xs` is).
+      const elementOf = iterated?.get(list);
+      for (const n of list.declarations) {
+        if (elementOf) {
+          if (ts.isIdentifier(n.name)) add(n.name, scope, { k: 'var', node: n, init: elementOf, path: [], isConst, opaque: true, element: true });
+          else {
+            // `for (const [i, c] of clients.entries())`: the second name is a value of the pairs (resolve.ts).
+            const second = ts.isArrayBindingPattern(n.name) ? n.name.elements[1] : undefined;
+            const pair = second && ts.isBindingElement(second) && !second.dotDotDotToken && ts.isIdentifier(second.name) ? second : undefined;
+            bindPattern(n.name, scope, (p, el) => ({ k: 'var', node: el ?? n, path: p, isConst, opaque: true, ...(el && el === pair && p.length === 0 ? { init: elementOf, pairValue: true as const } : {}) }));
+          }
+          continue;
         }
-        if (skipTypes) return;
+        if (n.type && n.initializer) {
+          const init = unwrap(n.initializer);
+          if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) this.contextualType.set(init, n.type);
+        }
+        const elements = ts.isArrayBindingPattern(n.name) ? n.name.elements : undefined;
+        bindPattern(n.name, scope, (p, el, opaque) => {
+          // (Optional fields set only when there: a binding is made for every declared name.)
+          const b: BindingData & { k: 'var' } = { k: 'var', node: el ?? n, init: n.initializer, path: p, type: p.length === 0 && !el ? n.type : undefined, isConst };
+          if (el?.initializer) b.dflt = el.initializer;
+          if (opaque) b.opaque = opaque;
+          if (el && !el.dotDotDotToken && elements?.includes(el)) b.element = true;
+          return b;
+        });
+        if (n.initializer && ts.isIdentifier(n.name)) {
+          const init = unwrap(n.initializer);
+          if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) this.fnName.set(init, n.name.text);
+        }
       }
-      if (flags & K_RECORD) switch (kind) {
-        case ts.SyntaxKind.ImportDeclaration: {
-          const n = node as ts.ImportDeclaration;
-          if (ts.isStringLiteral(n.moduleSpecifier) && !n.importClause?.isTypeOnly) this.noteLoad(n.moduleSpecifier.text);
-          if (!ts.isStringLiteral(n.moduleSpecifier) || !n.importClause) break;
-          const mod = n.moduleSpecifier.text;
-          const c = n.importClause;
-          // Type-only imports bind no runtime value, but type annotations (`client: OpenAI`) still name them.
-          const typeOnly = c.isTypeOnly || undefined;
-          if (c.name) add(c.name, fileScope, { k: 'import', module: mod, export: 'default', typeOnly });
-          const nb = c.namedBindings;
-          if (nb && ts.isNamespaceImport(nb)) add(nb.name, fileScope, { k: 'import', module: mod, export: '*', typeOnly });
-          else if (nb) for (const s of nb.elements) add(s.name, fileScope, { k: 'import', module: mod, export: s.propertyName ? (propName(s.propertyName) ?? s.name.text) : s.name.text, typeOnly: typeOnly || s.isTypeOnly || undefined });
-          break;
+    };
+
+    const recordProperty = (node: ts.Node): void => {
+      const n = node as ts.PropertyDeclaration;
+      const name = propName(n.name);
+      const st = isStatic(n) ? ({ static: true } as const) : {};
+      if (classes && name !== undefined && n.initializer) this.classProp(classes.node, name, { expr: n.initializer, ...st });
+      // The declared type, also of a field that starts empty (`meter: Meter | null = null`, assigned later).
+      if (classes && name !== undefined && n.type && (!n.initializer || isNullish(n.initializer))) this.classProp(classes.node, name, { type: n.type, ...st });
+    };
+
+    const recordAssignment = (node: ts.Node): void => {
+      const n = node as ts.BinaryExpression;
+      const op = n.operatorToken.kind;
+      if (op < ts.SyntaxKind.FirstAssignment || op > ts.SyntaxKind.LastAssignment) return;
+      if (op === ts.SyntaxKind.EqualsToken) this.assignedValues.push(n.right);
+      const left = unwrap(n.left);
+      if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) this.noteMutated(left);
+      if (ts.isIdentifier(left)) {
+        scopes.addAssignment(left.text, { pos: left.getStart(sf), value: n.right, op });
+        return;
+      }
+      // `x = v`, and lazy initialisation: `this.client ??= new OpenAI()`, `client ||= create()`.
+      if (op !== ts.SyntaxKind.EqualsToken && op !== ts.SyntaxKind.QuestionQuestionEqualsToken && op !== ts.SyntaxKind.BarBarEqualsToken) return;
+      if (ts.isPropertyAccessExpression(left)) {
+        const base = unwrap(left.expression);
+        if (base.kind === ts.SyntaxKind.ThisKeyword && classes) this.classProp(classes.node, left.name.text, { expr: n.right });
+        else if (ts.isIdentifier(base) && base.text === 'exports') this.cjsExports.push({ name: left.name.text, value: n.right });
+        else if (ts.isPropertyAccessExpression(base) && ts.isIdentifier(base.expression) && base.expression.text === 'module' && base.name.text === 'exports') this.cjsExports.push({ name: left.name.text, value: n.right });
+        else if (ts.isIdentifier(base) && base.text === 'module' && left.name.text === 'exports') this.cjsExports.push({ name: undefined, value: n.right });
+      }
+    };
+
+    const recordReturn = (node: ts.Node): void => {
+      const n = node as ts.ReturnStatement;
+      if (fns && n.expression) {
+        (this.returns.get(fns.node) ?? this.returns.set(fns.node, []).get(fns.node)!).push(n.expression);
+        const ret = unwrap(n.expression);
+        if (fns.node.type && (ts.isArrowFunction(ret) || ts.isFunctionExpression(ret))) this.contextualType.set(ret, fns.node.type);
+      }
+    };
+
+    const recordCall = (node: ts.Node, kind: ts.SyntaxKind): void => {
+      const n = node as ts.CallExpression | ts.NewExpression;
+      this.calls.push({ node: n, fns, classes });
+      const args = n.arguments ?? [];
+      // `Object.assign(llm, ...)`, `Object.defineProperty(llm, ...)`: members merged into a value.
+      if (args.length && ts.isPropertyAccessExpression(n.expression) && ts.isIdentifier(n.expression.expression) && n.expression.expression.text === 'Object') this.noteMutated(args[0]!);
+      // `require('dd-trace/init')`, `await import('...')`: loading a module may register instrumentation.
+      if (this.loadModules.size && kind === ts.SyntaxKind.CallExpression && args.length && ts.isStringLiteralLike(args[0]!)) {
+        const callee = n.expression;
+        if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) this.noteLoad(args[0].text);
+      }
+      args.forEach((arg, index) => {
+        const u = unwrap(arg);
+        if (ts.isArrowFunction(u) || ts.isFunctionExpression(u)) this.fnArg.set(u, { call: n, index, nargs: args.length });
+        else if (ts.isIdentifier(u)) {
+          const ia: IdentArg = { ident: u, call: n, index, nargs: args.length, fns };
+          this.identArgs.push(ia);
+          (this.identArgsByName.get(u.text) ?? this.identArgsByName.set(u.text, []).get(u.text)!).push(ia);
         }
-        case ts.SyntaxKind.ImportEqualsDeclaration: {
-          const n = node as ts.ImportEqualsDeclaration;
-          if (ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) {
-            add(n.name, fileScope, { k: 'import', module: n.moduleReference.expression.text, export: '*' });
-            if (!n.isTypeOnly) this.noteLoad(n.moduleReference.expression.text);
-          }
+      });
+    };
+
+    /**
+     * What the walk records of a node (declarations, calls, assignments, returns...), by kind. Apart from
+     * `visit`, and the larger kinds each in a function of its own: as one function, the walk was compiled
+     * by the optimiser, and thrown away on meeting a kind it had not seen yet, again and again.
+     */
+    const record = (node: ts.Node, kind: ts.SyntaxKind): void => {
+      switch (kind) {
+        case ts.SyntaxKind.ImportDeclaration:
+          recordImport(node);
           break;
-        }
-        case ts.SyntaxKind.VariableDeclarationList: {
-          const list = node as ts.VariableDeclarationList;
-          const lflags = list.flags;
-          const blockScoped = (lflags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using | ts.NodeFlags.AwaitUsing)) !== 0;
-          const scope = blockScoped ? block() : nearestFn();
-          const isConst = (lflags & ts.NodeFlags.Const) !== 0;
-          // `for (const x of xs)`: x is one element of xs (as `const [x] = xs` is).
-          const elementOf = iterated?.get(list);
-          for (const n of list.declarations) {
-            if (elementOf) {
-              if (ts.isIdentifier(n.name)) add(n.name, scope, { k: 'var', node: n, init: elementOf, path: [], isConst, opaque: true, element: true });
-              else {
-                // `for (const [i, c] of clients.entries())`: the second name is a value of the pairs (resolve.ts).
-                const second = ts.isArrayBindingPattern(n.name) ? n.name.elements[1] : undefined;
-                const pair = second && ts.isBindingElement(second) && !second.dotDotDotToken && ts.isIdentifier(second.name) ? second : undefined;
-                bindPattern(n.name, scope, (p, el) => ({ k: 'var', node: el ?? n, path: p, isConst, opaque: true, ...(el && el === pair && p.length === 0 ? { init: elementOf, pairValue: true as const } : {}) }));
-              }
-              continue;
-            }
-            if (n.type && n.initializer) {
-              const init = unwrap(n.initializer);
-              if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) this.contextualType.set(init, n.type);
-            }
-            const elements = ts.isArrayBindingPattern(n.name) ? n.name.elements : undefined;
-            bindPattern(n.name, scope, (p, el, opaque) => {
-              // (Optional fields set only when there: a binding is made for every declared name.)
-              const b: BindingData & { k: 'var' } = { k: 'var', node: el ?? n, init: n.initializer, path: p, type: p.length === 0 && !el ? n.type : undefined, isConst };
-              if (el?.initializer) b.dflt = el.initializer;
-              if (opaque) b.opaque = opaque;
-              if (el && !el.dotDotDotToken && elements?.includes(el)) b.element = true;
-              return b;
-            });
-            if (n.initializer && ts.isIdentifier(n.name)) {
-              const init = unwrap(n.initializer);
-              if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) this.fnName.set(init, n.name.text);
-            }
-          }
+        case ts.SyntaxKind.ImportEqualsDeclaration:
+          recordImportEquals(node);
           break;
-        }
+        case ts.SyntaxKind.VariableDeclarationList:
+          recordVariables(node);
+          break;
         case ts.SyntaxKind.FunctionDeclaration: {
           const n = node as ts.FunctionDeclaration;
           if (n.name) {
@@ -356,52 +417,21 @@ export class FileFacts {
           add(n.name, block(), { k: 'enum', node: n });
           break;
         }
-        case ts.SyntaxKind.PropertyDeclaration: {
-          const n = node as ts.PropertyDeclaration;
-          const name = propName(n.name);
-          const st = isStatic(n) ? ({ static: true } as const) : {};
-          if (classes && name !== undefined && n.initializer) this.classProp(classes.node, name, { expr: n.initializer, ...st });
-          // The declared type, also of a field that starts empty (`meter: Meter | null = null`, assigned later).
-          if (classes && name !== undefined && n.type && (!n.initializer || isNullish(n.initializer))) this.classProp(classes.node, name, { type: n.type, ...st });
+        case ts.SyntaxKind.PropertyDeclaration:
+          recordProperty(node);
           break;
-        }
         case ts.SyntaxKind.MethodDeclaration: {
           const n = node as ts.MethodDeclaration;
           const name = propName(n.name);
           if (name) this.fnName.set(n, name);
           break;
         }
-        case ts.SyntaxKind.BinaryExpression: {
-          const n = node as ts.BinaryExpression;
-          const op = n.operatorToken.kind;
-          if (op < ts.SyntaxKind.FirstAssignment || op > ts.SyntaxKind.LastAssignment) break;
-          if (op === ts.SyntaxKind.EqualsToken) this.assignedValues.push(n.right);
-          const left = unwrap(n.left);
-          if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) this.noteMutated(left);
-          if (ts.isIdentifier(left)) {
-            scopes.addAssignment(left.text, { pos: left.getStart(sf), value: n.right, op });
-            break;
-          }
-          // `x = v`, and lazy initialisation: `this.client ??= new OpenAI()`, `client ||= create()`.
-          if (op !== ts.SyntaxKind.EqualsToken && op !== ts.SyntaxKind.QuestionQuestionEqualsToken && op !== ts.SyntaxKind.BarBarEqualsToken) break;
-          if (ts.isPropertyAccessExpression(left)) {
-            const base = unwrap(left.expression);
-            if (base.kind === ts.SyntaxKind.ThisKeyword && classes) this.classProp(classes.node, left.name.text, { expr: n.right });
-            else if (ts.isIdentifier(base) && base.text === 'exports') this.cjsExports.push({ name: left.name.text, value: n.right });
-            else if (ts.isPropertyAccessExpression(base) && ts.isIdentifier(base.expression) && base.expression.text === 'module' && base.name.text === 'exports') this.cjsExports.push({ name: left.name.text, value: n.right });
-            else if (ts.isIdentifier(base) && base.text === 'module' && left.name.text === 'exports') this.cjsExports.push({ name: undefined, value: n.right });
-          }
+        case ts.SyntaxKind.BinaryExpression:
+          recordAssignment(node);
           break;
-        }
-        case ts.SyntaxKind.ReturnStatement: {
-          const n = node as ts.ReturnStatement;
-          if (fns && n.expression) {
-            (this.returns.get(fns.node) ?? this.returns.set(fns.node, []).get(fns.node)!).push(n.expression);
-            const ret = unwrap(n.expression);
-            if (fns.node.type && (ts.isArrowFunction(ret) || ts.isFunctionExpression(ret))) this.contextualType.set(ret, fns.node.type);
-          }
+        case ts.SyntaxKind.ReturnStatement:
+          recordReturn(node);
           break;
-        }
         case ts.SyntaxKind.JsxSelfClosingElement:
         case ts.SyntaxKind.JsxOpeningElement: {
           const n = node as ts.JsxSelfClosingElement | ts.JsxOpeningElement;
@@ -410,28 +440,9 @@ export class FileFacts {
           break;
         }
         case ts.SyntaxKind.CallExpression:
-        case ts.SyntaxKind.NewExpression: {
-          const n = node as ts.CallExpression | ts.NewExpression;
-          this.calls.push({ node: n, fns, classes });
-          const args = n.arguments ?? [];
-          // `Object.assign(llm, ...)`, `Object.defineProperty(llm, ...)`: members merged into a value.
-          if (args.length && ts.isPropertyAccessExpression(n.expression) && ts.isIdentifier(n.expression.expression) && n.expression.expression.text === 'Object') this.noteMutated(args[0]!);
-          // `require('dd-trace/init')`, `await import('...')`: loading a module may register instrumentation.
-          if (this.loadModules.size && kind === ts.SyntaxKind.CallExpression && args.length && ts.isStringLiteralLike(args[0]!)) {
-            const callee = n.expression;
-            if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) this.noteLoad(args[0].text);
-          }
-          args.forEach((arg, index) => {
-            const u = unwrap(arg);
-            if (ts.isArrowFunction(u) || ts.isFunctionExpression(u)) this.fnArg.set(u, { call: n, index, nargs: args.length });
-            else if (ts.isIdentifier(u)) {
-              const ia: IdentArg = { ident: u, call: n, index, nargs: args.length, fns };
-              this.identArgs.push(ia);
-              (this.identArgsByName.get(u.text) ?? this.identArgsByName.set(u.text, []).get(u.text)!).push(ia);
-            }
-          });
+        case ts.SyntaxKind.NewExpression:
+          recordCall(node, kind);
           break;
-        }
         case ts.SyntaxKind.ExportDeclaration:
         case ts.SyntaxKind.ExportAssignment:
           this.exportNodes.push(node);
@@ -451,51 +462,78 @@ export class FileFacts {
         default:
           break;
       }
+    };
+
+    /** Entering a function: its scope, and a binding for each parameter. */
+    const enterFunction = (fnNode: FnNode, kind: ts.SyntaxKind): void => {
+      fns = { node: fnNode, parent: fns };
+      const scope = { start: fnNode.pos, end: fnNode.end, fn: true };
+      scopeStack.push(scope);
+      const params = fnNode.parameters;
+      // The first parameter of a `.catch(...)` callback is a rejection reason.
+      const passed = this.fnArg.get(fnNode);
+      const callee = passed && ts.isCallExpression(passed.call) ? unwrap(passed.call.expression) : undefined;
+      const catchCallback = !!callee && passed!.index === 0 && passed!.nargs === 1 && ts.isPropertyAccessExpression(callee) && callee.name.text === 'catch';
+      for (let index = 0; index < params.length; index++) {
+        const p = params[index]!;
+        bindPattern(p.name, scope, (pth, el, opaque) => {
+          const dflt = el ? el.initializer : pth.length === 0 ? p.initializer : undefined;
+          const b: BindingData & { k: 'param' } = { k: 'param', fn: fnNode, index, path: pth, type: pth.length === 0 ? p.type : undefined, error: catchCallback && index === 0 && pth.length === 0 };
+          if (pth.length && p.type) b.patternType = p.type;
+          if (opaque) b.opaque = opaque;
+          if (dflt) b.dflt = dflt;
+          return b;
+        });
+        if (kind === ts.SyntaxKind.Constructor && classes && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) {
+          // Parameter property: `constructor(private client: OpenAI)`.
+          // What the construction passes (the parameter), its default, its declared type.
+          this.classProp(classes.node, p.name.text, { expr: p.name });
+          if (p.initializer) this.classProp(classes.node, p.name.text, { expr: p.initializer });
+          if (p.type) this.classProp(classes.node, p.name.text, { type: p.type });
+        }
+      }
+      if (kind === ts.SyntaxKind.ArrowFunction && !ts.isBlock((fnNode as ts.ArrowFunction).body)) (this.returns.get(fnNode) ?? this.returns.set(fnNode, []).get(fnNode)!).push((fnNode as ts.ArrowFunction).body as ts.Expression);
+    };
+
+    /** Entering a class: its methods and getters are members (`this.getClient()`, `this.client`). */
+    const enterClass = (cls: ts.ClassLikeDeclaration): void => {
+      classes = { node: cls, parent: classes };
+      this.classes.push(cls);
+      // Methods and getters: `this.getClient()` and `this.client` may be them.
+      for (const m of cls.members) {
+        if (!(ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) || !m.body) continue;
+        const name = propName(m.name);
+        const st = isStatic(m) ? ({ static: true } as const) : {};
+        if (name !== undefined) this.classProp(cls, name, ts.isMethodDeclaration(m) ? { method: m, ...st } : { getter: m, ...st });
+      }
+    };
+
+    const visit = (node: ts.Node): void => {
+      const kind = node.kind;
+      const handlers = dispatch[kind];
+      if (handlers !== undefined) {
+        hooks.enter(fns?.node);
+        for (const h of handlers) h.visit(node);
+      }
+      const flags = KIND_FLAGS[kind]!;
+      if (flags & K_SKIP) {
+        // Type declarations bind type names (in their own table), then are not entered.
+        if (kind === ts.SyntaxKind.TypeAliasDeclaration || kind === ts.SyntaxKind.InterfaceDeclaration) {
+          const n = node as ts.TypeAliasDeclaration | ts.InterfaceDeclaration;
+          add(n.name, block(), { k: 'type', node: n });
+        }
+        if (skipTypes) return;
+      }
+      if (flags & K_RECORD) record(node, kind);
 
       // Scopes and chains for the children.
       if (flags & K_FN) {
-        const fnNode = node as FnNode;
-        fns = { node: fnNode, parent: fns };
-        const scope = { start: fnNode.pos, end: fnNode.end, fn: true };
-        scopeStack.push(scope);
-        const params = fnNode.parameters;
-        // The first parameter of a `.catch(...)` callback is a rejection reason.
-        const passed = this.fnArg.get(fnNode);
-        const callee = passed && ts.isCallExpression(passed.call) ? unwrap(passed.call.expression) : undefined;
-        const catchCallback = !!callee && passed!.index === 0 && passed!.nargs === 1 && ts.isPropertyAccessExpression(callee) && callee.name.text === 'catch';
-        for (let index = 0; index < params.length; index++) {
-          const p = params[index]!;
-          bindPattern(p.name, scope, (pth, el, opaque) => {
-            const dflt = el ? el.initializer : pth.length === 0 ? p.initializer : undefined;
-            const b: BindingData & { k: 'param' } = { k: 'param', fn: fnNode, index, path: pth, type: pth.length === 0 ? p.type : undefined, error: catchCallback && index === 0 && pth.length === 0 };
-            if (pth.length && p.type) b.patternType = p.type;
-            if (opaque) b.opaque = opaque;
-            if (dflt) b.dflt = dflt;
-            return b;
-          });
-          if (kind === ts.SyntaxKind.Constructor && classes && ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) {
-            // Parameter property: `constructor(private client: OpenAI)`.
-            // What the construction passes (the parameter), its default, its declared type.
-            this.classProp(classes.node, p.name.text, { expr: p.name });
-            if (p.initializer) this.classProp(classes.node, p.name.text, { expr: p.initializer });
-            if (p.type) this.classProp(classes.node, p.name.text, { type: p.type });
-          }
-        }
-        if (kind === ts.SyntaxKind.ArrowFunction && !ts.isBlock((fnNode as ts.ArrowFunction).body)) (this.returns.get(fnNode) ?? this.returns.set(fnNode, []).get(fnNode)!).push((fnNode as ts.ArrowFunction).body as ts.Expression);
+        enterFunction(node as FnNode, kind);
         descend(node, EXIT_FN);
         return;
       }
       if (flags & K_CLASS) {
-        const cls = node as ts.ClassLikeDeclaration;
-        classes = { node: cls, parent: classes };
-        this.classes.push(cls);
-        // Methods and getters: `this.getClient()` and `this.client` may be them.
-        for (const m of cls.members) {
-          if (!(ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) || !m.body) continue;
-          const name = propName(m.name);
-          const st = isStatic(m) ? ({ static: true } as const) : {};
-          if (name !== undefined) this.classProp(cls, name, ts.isMethodDeclaration(m) ? { method: m, ...st } : { getter: m, ...st });
-        }
+        enterClass(node as ts.ClassLikeDeclaration);
         descend(node, EXIT_CLASS);
         return;
       }

@@ -90,10 +90,22 @@ class Table {
   /** Per name with many declarations: the declarations sorted by scope (outer first), each with its enclosing one. */
   private readonly index = new Map<string, { size: number; sorted: Binding[]; parent: Int32Array; first: Int32Array }>();
 
+  /**
+   * Per name, the start and end of each declaration's scope, in the order of `byName`'s list: the scan of
+   * `lookup` reads numbers from one array instead of a field of bindings of a dozen shapes (which kept the
+   * optimiser compiling and discarding it).
+   */
+  private readonly ranges = new Map<string, number[]>();
+
   add(b: Binding): void {
     const list = this.byName.get(b.name);
-    if (list) list.push(b);
-    else this.byName.set(b.name, [b]);
+    if (list) {
+      list.push(b);
+      this.ranges.get(b.name)!.push(b.scope.start, b.scope.end);
+    } else {
+      this.byName.set(b.name, [b]);
+      this.ranges.set(b.name, [b.scope.start, b.scope.end]);
+    }
   }
 
   /** The binding `name` denotes at `pos`: the innermost scope wins; of equal scopes, the first declared. */
@@ -101,11 +113,18 @@ class Table {
     const list = this.byName.get(name);
     if (!list) return undefined;
     if (list.length > 16) return this.lookupIndexed(name, list, pos);
-    let best: Binding | undefined;
-    for (const d of list) {
-      if (d.scope.start <= pos && pos < d.scope.end && (!best || d.scope.end - d.scope.start < best.scope.end - best.scope.start)) best = d;
+    const r = this.ranges.get(name)!;
+    let best = -1;
+    let bestSize = Infinity;
+    for (let i = 0; i < list.length; i++) {
+      const start = r[2 * i]!;
+      const end = r[2 * i + 1]!;
+      if (start <= pos && pos < end && end - start < bestSize) {
+        best = i;
+        bestSize = end - start;
+      }
     }
-    return best;
+    return best < 0 ? undefined : list[best];
   }
 
   /**
