@@ -23,6 +23,9 @@ import type { AVal, CallCandidate, ClassSummary, Context, FileSummary, FnSummary
 const startsSpansMember = (m: MemberSpec): boolean => !!m.spanStart || !!m.spanOp;
 const metricMember = (m: MemberSpec): boolean => !!m.metric;
 
+/** A call of the file with the value of its callee. */
+type Resolved = { rec: CallRecord; callee: AVal };
+
 export class Summarizer {
   private readonly fnSummaries = new Map<string, FnSummary>();
   /** The file's semantic model (set once it exists): span helpers are summarised over it. */
@@ -412,39 +415,83 @@ export class Summarizer {
 
   // ---------------------------------------------------------------- finish
 
+  /** The file's summary for the linker: its call candidates, exports and the summaries they reach. */
   finish(): FileSummary {
-    const calls: CallCandidate[] = [];
-    const paramCalls = new Map<string, CallCandidate[]>();
-    const resolved: { rec: CallRecord; callee: AVal }[] = [];
+    const resolved = this.resolvedCalls();
+    const paramCalls = this.paramCallCandidates(resolved);
+    for (const [fnId, list] of paramCalls) {
+      const node = this.r.fnById.get(fnId);
+      if (node) this.summarize(node).paramCalls = list;
+    }
+    const calls = this.callCandidates(resolved, paramCalls);
+    const opaqueCalls = this.opaqueCalls(resolved);
+    const helperCalls = this.helperCalls(resolved, calls, paramCalls, opaqueCalls);
+    const exports = this.collectExports();
+    const passedRefs = this.passedRefs();
+    const refs = this.refs(resolved, calls);
+    const { fns, classes } = this.reachableSummaries(calls, passedRefs, exports);
+    // A method whose summary says nothing answers like no member at all: left out of the class summaries
+    // (the linker and the other files only look members up).
+    for (const [id, c] of Object.entries(classes)) classes[id] = this.withoutEmptyMethods(c, fns);
+    const { runtime: imports, names: importNames } = this.collectImports();
+    return {
+      file: this.f.file,
+      exports,
+      starExports: this.starExports,
+      fns,
+      ...(Object.keys(classes).length ? { classes } : {}),
+      calls,
+      ...(passedRefs.length ? { passedRefs } : {}),
+      ...(helperCalls.length ? { helperCalls } : {}),
+      ...(opaqueCalls.length ? { opaqueCalls } : {}),
+      ...(this.f.loads.size ? { loads: [...this.f.loads].sort() } : {}),
+      ...(imports.length ? { imports } : {}),
+      ...(refs.length ? { refs } : {}),
+      ...(importNames ? { importNames } : {}),
+      ...(runsAtTopLevel(this.f.sf) ? { runs: true as const } : {}),
+    };
+  }
+
+  /** The calls of the file whose callee has a value, with it (`import()` left out). */
+  private resolvedCalls(): Resolved[] {
+    const resolved: Resolved[] = [];
     for (const rec of this.f.calls) {
       const n = rec.node;
       if (!ts.isNewExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword) continue;
       const callee = this.r.val(n.expression);
       if (callee) resolved.push({ rec, callee });
     }
-    const candidate = (rec: CallRecord, callee: AVal): CallCandidate => {
-      const n = rec.node;
-      const url = callee.k === 'inst' || callee.k === 'ref' ? this.requestURL(n, callee) : undefined;
-      // Scopes limited to some SDKs (LangGraph nodes) are judged here when the callee's SDK is known.
-      const sdk = callee.k === 'inst' ? this.r.catalog.type(callee.type)?.sdk : undefined;
-      const { wiredBy, pending } = this.settle([...this.contextsOf(n.getStart(this.f.sf), rec.fns), ...this.classContexts(rec.classes)], sdk);
-      const each = callee.k === 'inst' ? this.workInLoop(n, this.r.catalog.member(callee.type, callee.path)) : undefined;
-      return {
-        range: rangeOf(this.f.sf, n),
-        callee,
-        args: this.r.args(n.arguments ?? NO_ARGS),
-        isNew: ts.isNewExpression(n),
-        ...(url ? { url } : {}),
-        calleeText: calleeText(this.f.sf, n.expression),
-        ...(n.expression.kind === ts.SyntaxKind.SuperKeyword ? { isSuper: true as const } : {}),
-        contexts: pending,
-        ...(each ? { each } : {}),
-        wiredBy,
-        argsEnd: n.end - 1,
-        ...(rec.fns ? { fns: enclosingFnIds(this.f.file, rec.fns) } : {}),
-        ...(rec.fns || rec.classes ? gateField(this.exportGate(n.getStart(this.f.sf))) : {}),
-      };
+    return resolved;
+  }
+
+  /** A call as the linker sees it (see `CallCandidate`). */
+  private candidate(rec: CallRecord, callee: AVal): CallCandidate {
+    const n = rec.node;
+    const url = callee.k === 'inst' || callee.k === 'ref' ? this.requestURL(n, callee) : undefined;
+    // Scopes limited to some SDKs (LangGraph nodes) are judged here when the callee's SDK is known.
+    const sdk = callee.k === 'inst' ? this.r.catalog.type(callee.type)?.sdk : undefined;
+    const { wiredBy, pending } = this.settle([...this.contextsOf(n.getStart(this.f.sf), rec.fns), ...this.classContexts(rec.classes)], sdk);
+    const each = callee.k === 'inst' ? this.workInLoop(n, this.r.catalog.member(callee.type, callee.path)) : undefined;
+    return {
+      range: rangeOf(this.f.sf, n),
+      callee,
+      args: this.r.args(n.arguments ?? NO_ARGS),
+      isNew: ts.isNewExpression(n),
+      ...(url ? { url } : {}),
+      calleeText: calleeText(this.f.sf, n.expression),
+      ...(n.expression.kind === ts.SyntaxKind.SuperKeyword ? { isSuper: true as const } : {}),
+      contexts: pending,
+      ...(each ? { each } : {}),
+      wiredBy,
+      argsEnd: n.end - 1,
+      ...(rec.fns ? { fns: enclosingFnIds(this.f.file, rec.fns) } : {}),
+      ...(rec.fns || rec.classes ? gateField(this.exportGate(n.getStart(this.f.sf))) : {}),
     };
+  }
+
+  /** By function id, the calls made on its parameters' values, and the requests whose URL comes from a parameter. */
+  private paramCallCandidates(resolved: Resolved[]): Map<string, CallCandidate[]> {
+    const paramCalls = new Map<string, CallCandidate[]>();
     // Calls on a parameter's value belong to the function's summary (clients passed around), when
     // their last step names a site member: only those can turn out to be sites once the argument is known.
     const siteNames = catalogNames(this.r.catalog).site;
@@ -455,21 +502,24 @@ export class Summarizer {
       // (Also calls that register work on a parameter's instance: a project helper that adds graph nodes.)
       if (!siteNames.has('') && (!('m' in last) || !(siteNames.has(last.m) || workNames.has(last.m)))) continue;
       const list = paramCalls.get(callee.fn) ?? paramCalls.set(callee.fn, []).get(callee.fn)!;
-      list.push(candidate(rec, callee));
+      list.push(this.candidate(rec, callee));
     }
     // HTTP requests whose URL comes from a parameter: each call of the function says where they go.
     for (const { rec, callee } of resolved) {
       if (callee.k !== 'inst' || !this.r.catalog.member(callee.type, callee.path)?.http) continue;
-      const c = candidate(rec, callee);
+      const c = this.candidate(rec, callee);
       const fnId = paramRoot(c.url);
       if (!fnId) continue;
       const list = paramCalls.get(fnId) ?? paramCalls.set(fnId, []).get(fnId)!;
       list.push(c);
     }
-    for (const [fnId, list] of paramCalls) {
-      const node = this.r.fnById.get(fnId);
-      if (node) this.summarize(node).paramCalls = list;
-    }
+    return paramCalls;
+  }
+
+  /** The calls that may be sites, scopes or registrations, or pass clients to a function that uses them. */
+  private callCandidates(resolved: Resolved[], paramCalls: Map<string, CallCandidate[]>): CallCandidate[] {
+    const calls: CallCandidate[] = [];
+    const siteNames = catalogNames(this.r.catalog).site;
     // Constructors whose parameters this file's sites know only by a field's declared type: their calls matter.
     const declaredCtors = new Set<string>();
     for (const { callee } of resolved) if (callee.k === 'inst' && callee.declared) declaredCtors.add(callee.declared.fn);
@@ -481,7 +531,7 @@ export class Summarizer {
       // Constructing a project class whose constructor keeps a client its methods call (`this.client = client`).
       if (isNew && callee.k === 'cls') {
         const ctor = this.r.interp.ctorOf(callee.id);
-        if (ctor?.k === 'fn' && ctorMatters(ctor.id)) calls.push(candidate(rec, callee));
+        if (ctor?.k === 'fn' && ctorMatters(ctor.id)) calls.push(this.candidate(rec, callee));
         continue;
       }
       // A project class or instance: constructing or calling one gives no catalog value.
@@ -502,7 +552,7 @@ export class Summarizer {
         const last = callee.steps[callee.steps.length - 1];
         if (!last || !('m' in last) || !(siteNames.has(last.m) || siteNames.has(''))) continue;
       }
-      calls.push(candidate(rec, callee));
+      calls.push(this.candidate(rec, callee));
     }
     // Rendering a component of the project (`<Chat client={openai} />`) calls it with its props: the
     // clients it is given reach the calls it makes on them.
@@ -526,7 +576,12 @@ export class Summarizer {
         ...(el.fns ? { fns: enclosingFnIds(this.f.file, el.fns) } : {}),
       });
     }
-    // Calls inside functions that nothing here follows, named like a site (see `FileSummary.opaqueCalls`).
+    return calls;
+  }
+
+  /** Calls inside functions that nothing here follows, named like a site (see `FileSummary.opaqueCalls`). */
+  private opaqueCalls(resolved: Resolved[]): NonNullable<FileSummary['opaqueCalls']> {
+    const siteNames = catalogNames(this.r.catalog).site;
     const opaqueCalls: NonNullable<FileSummary['opaqueCalls']> = [];
     const followed = new Set(resolved.map((r) => r.rec));
     for (const rec of this.f.calls) {
@@ -551,7 +606,11 @@ export class Summarizer {
       if (!d || !((d.k === 'import' && !d.typeOnly) || d.k === 'var')) continue;
       opaqueCalls.push({ fns: enclosingFnIds(this.f.file, rec.fns), text: calleeText(this.f.sf, n.expression) });
     }
-    // Calls of this file's functions from inside functions (see `FileSummary.helperCalls`).
+    return opaqueCalls;
+  }
+
+  /** Calls of this file's functions from inside functions (see `FileSummary.helperCalls`). */
+  private helperCalls(resolved: Resolved[], calls: CallCandidate[], paramCalls: Map<string, CallCandidate[]>, opaqueCalls: NonNullable<FileSummary['opaqueCalls']>): NonNullable<FileSummary['helperCalls']> {
     // The linker asks for the callers of functions that enclose a call that may be a site (up the calls
     // that lead there): only calls of those functions are kept.
     const inner = resolved.filter(({ rec, callee }) => callee.k === 'fn' && rec.fns && !ts.isNewExpression(rec.node));
@@ -587,8 +646,11 @@ export class Summarizer {
       // A call in a traced scope is kept as an edge of the call graph only (what a graph node reaches).
       helperCalls.push({ callee: (h.callee as Extract<AVal, { k: 'fn' }>).id, fns: enclosingFnIds(this.f.file, rec.fns!), contexts: pending, ...(wiredBy ? { wired: true as const } : {}) });
     }
-    const exports = this.collectExports();
-    // Functions imported from another project file and passed to a call that may be a scope.
+    return helperCalls;
+  }
+
+  /** Functions imported from another project file and passed to a call that may be a scope. */
+  private passedRefs(): NonNullable<FileSummary['passedRefs']> {
     const passedRefs: NonNullable<FileSummary['passedRefs']> = [];
     for (const ia of this.f.identArgs) {
       const value = this.r.val(ia.ident);
@@ -597,7 +659,11 @@ export class Summarizer {
       if (!callee || (callee.k === 'inst' && !this.r.catalog.member(callee.type, callee.path)?.scope)) continue;
       passedRefs.push({ value, callee, index: ia.index, nargs: ia.nargs });
     }
-    // The values of other files this file uses (see `FileSummary.refs`): callees, and arguments naming one.
+    return passedRefs;
+  }
+
+  /** The values of other files this file uses (see `FileSummary.refs`): callees, and arguments naming one. */
+  private refs(resolved: Resolved[], calls: CallCandidate[]): AVal[] {
     const refs: AVal[] = [];
     // Deduplicated by the expression's text first: values of the same text are compared only then.
     const byText = new Map<string, { v: AVal; json?: string }[]>();
@@ -631,7 +697,11 @@ export class Summarizer {
         if (b?.k === 'import' && !b.typeOnly) keepRef(e, this.r.val(e));
       }
     }
-    // Summaries of every function and class a kept value can reach (the others can never be looked up).
+    return refs;
+  }
+
+  /** Summaries of every function and class a kept value can reach (the others can never be looked up). */
+  private reachableSummaries(calls: CallCandidate[], passedRefs: NonNullable<FileSummary['passedRefs']>, exports: FileSummary['exports']): { fns: Record<string, FnSummary>; classes: Record<string, ClassSummary> } {
     const fns: Record<string, FnSummary> = {};
     const classes: Record<string, ClassSummary> = {};
     const reachable = new Set<string>();
@@ -681,26 +751,7 @@ export class Summarizer {
         collect(c);
       }
     }
-    // A method whose summary says nothing answers like no member at all: left out of the class summaries
-    // (the linker and the other files only look members up).
-    for (const [id, c] of Object.entries(classes)) classes[id] = this.withoutEmptyMethods(c, fns);
-    const { runtime: imports, names: importNames } = this.collectImports();
-    return {
-      file: this.f.file,
-      exports,
-      starExports: this.starExports,
-      fns,
-      ...(Object.keys(classes).length ? { classes } : {}),
-      calls,
-      ...(passedRefs.length ? { passedRefs } : {}),
-      ...(helperCalls.length ? { helperCalls } : {}),
-      ...(opaqueCalls.length ? { opaqueCalls } : {}),
-      ...(this.f.loads.size ? { loads: [...this.f.loads].sort() } : {}),
-      ...(imports.length ? { imports } : {}),
-      ...(refs.length ? { refs } : {}),
-      ...(importNames ? { importNames } : {}),
-      ...(runsAtTopLevel(this.f.sf) ? { runs: true as const } : {}),
-    };
+    return { fns, classes };
   }
 
   private starExports: string[] = [];
