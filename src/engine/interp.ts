@@ -6,7 +6,7 @@
 
 import type { MemberSpec, OptionWiring } from './catalog-schema.js';
 import type { CatalogIndex } from './catalog.js';
-import type { Arg, AVal, ClassSummary, FnSummary, Step, StrPart, WiringTag } from './values.js';
+import type { Arg, AVal, ClassSummary, FileSummary, FnSummary, Step, StrPart, WiringTag } from './values.js';
 
 export interface InterpHost {
   catalog: CatalogIndex;
@@ -519,10 +519,20 @@ export function checkOption(o: OptionWiring, args: Arg[], host: InterpHost, sdk:
  * once, for calls through interface-typed values (`provider.recordCounter(...)` on an `ITelemetryProvider`).
  */
 export class Implementations {
+  /** The classes of summaries that may implement an interface (a packed summary that names none is not parsed). */
+  static classesOf(summaries: Iterable<FileSummary | null | undefined>): ClassSummary[] {
+    const out: ClassSummary[] = [];
+    for (const s of summaries) {
+      if (!s || s.mentions?.('"implements"') === false || !s.classes) continue;
+      out.push(...Object.values(s.classes));
+    }
+    return out;
+  }
+
   private index: Map<string, { cls: string; members: Record<string, AVal> }[]> | undefined;
 
   constructor(
-    private readonly classesOf: () => Iterable<import('./values.js').ClassSummary>,
+    private readonly classesOf: () => Iterable<ClassSummary>,
     private readonly interp: Interp,
   ) {}
 

@@ -102,7 +102,7 @@ export class LazyProject implements ProjectResolver {
 
   private implementationsIndex(): Implementations {
     this.implementations ??= new Implementations(
-      () => [...this.summaries.values()].flatMap((s) => (s?.classes ? Object.values(s.classes) : [])),
+      () => Implementations.classesOf(this.summaries.values()),
       new Interp({ catalog: this.catalog, resolveRef: (r) => this.resolveRef(r), fnSummary: (f) => this.fnSummary(f), classSummary: (c) => this.classSummary(c) }),
     );
     return this.implementations;

@@ -294,7 +294,7 @@ export class Linker implements InterpHost {
   private implementations: Implementations | undefined;
 
   implementationOf(id: string, name: string): AVal | undefined {
-    this.implementations ??= new Implementations(() => this.all.flatMap((s) => (s.classes ? Object.values(s.classes) : [])), this.interp);
+    this.implementations ??= new Implementations(() => Implementations.classesOf(this.all), this.interp);
     return this.implementations.memberOf(id, name);
   }
 

@@ -198,6 +198,7 @@ function unpack(p: PackedSummary): FileSummary {
   let calls: CallCandidate[] | undefined;
   return {
     file: p.file,
+    mentions: (needle: string) => packedMentions(p, needle),
     get exports() {
       return parts.tail().exports;
     },

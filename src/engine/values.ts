@@ -298,6 +298,12 @@ export interface FileSummary {
   fns: Record<string, FnSummary>;
   /** Classes and interfaces of the file that a kept value can reach (their instances' members). */
   classes?: Record<string, ClassSummary>;
+  /**
+   * Whether the summary's JSON text holds `needle`: a packed summary answers without parsing a part (see
+   * packed.ts), so that a scan of every file for something most have none of parses none of them. Absent:
+   * the summary cannot tell, the part must be read.
+   */
+  mentions?(needle: string): boolean;
   /** Calls that are, or may turn out to be, sites or global registrations. */
   calls: CallCandidate[];
   /** Values of other project files passed as call arguments here: functions handed to a scope from afar. */
