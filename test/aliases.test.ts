@@ -305,6 +305,8 @@ describe('the prefilter', () => {
       [c, scanner.scan(c, "import { generateText } from './copywriter';\nexport const z = generateText;\n")],
     ]);
     expect(scans.get(a)!.sdkNamed).toEqual([path.join(root, 'agentkit-dist')]);
+    // (The names read through `\\u` escapes.)
+    expect(scanner.scan(a, "import { cre\\u0061teAgent, createNetwork } from '../agentkit-dist';\n").sdkNamed).toEqual([path.join(root, 'agentkit-dist')]);
     expect(scans.get(b)!.sdkNamed).toBeUndefined();
     expect(scans.get(c)!.sdkNamed).toBeUndefined();
     expect([...relevantFiles(scans, () => true)]).toEqual([a]);
@@ -350,6 +352,40 @@ describe('the prefilter', () => {
     expect(isRoot('src/a.ts', 'export default { fetch: app.fetch };\nexport const r = () => app.fetch(request);\nthis.fetch(x);\n')).toBe(false);
     expect(isRoot('src/globals.d.ts', 'declare function fetch(input: string): Promise<Response>;\n')).toBe(false);
     expect(isRoot('src/globals.d.mts', 'export declare const r: ReturnType<typeof fetch>;\nfetch(x);\n')).toBe(false);
+  });
+
+  it('takes a specifier spelled with `\\u` or `\\x` escapes for a root; not escapes in a regular expression, a colour code or a message', () => {
+    const root = tempProject({ 'src/a.ts': '' });
+    const catalog = buildCatalog(resolveConfig({}, undefined, rulesById, '', root), registry);
+    const scanner = new Prescanner(catalog);
+    const isRoot = (text: string) => scanner.scan(path.join(root, 'src/a.ts'), text).root;
+    expect(isRoot("import OpenAI from '\\u006fpenai';\nexport const c = new OpenAI();\n")).toBe(true);
+    expect(isRoot('const { OpenAI } = require(/* sdk */ "op\\x65nai");\n')).toBe(true);
+    expect(isRoot('export const load = () => import(`\\u{6f}penai`);\n')).toBe(true);
+    expect(isRoot("export * from './\\u006clm';\n")).toBe(true);
+    // A global called by an escaped name (the call pattern cannot see it).
+    expect(isRoot('export const r = () => f\\u0065tch(url);\n')).toBe(true);
+    expect(isRoot('export const r = () => \\u{66}etch(url);\n')).toBe(true);
+    expect(isRoot('export const r = () => w\\u0069ndow.fetch(url);\n')).toBe(true);
+    // Escapes that name no module; an escaped backslash before a `u` is no escape.
+    expect(isRoot("import { z } from 'zod';\nconst CONTROL = /[\\u0000-\\u001f]/;\nexport const red = (s: string) => `\\x1b[31m${s}`;\nexport const msg = 'caf\\u00e9';\n")).toBe(false);
+    expect(isRoot("import x from 'a\\\\u';\nexport default x;\n")).toBe(false);
+  });
+
+  it('finds the call of a client imported by an escaped specifier, with and without the prefilter', async () => {
+    const dir = tempProject({
+      'package.json': JSON.stringify({ name: 'app', private: true, dependencies: { openai: '^5.8.0' } }),
+      'src/llm.ts': "import OpenAI from '\\u006fpenai';\nconst openai = new OpenAI();\nexport const ask = () => openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [] });\n",
+      'src/strings.ts': "export const CONTROL = /[\\u0000-\\u001f]/;\nexport const red = (s: string) => `\\x1b[31m${s}`;\n",
+    });
+    const on = await check(dir);
+    expect(findings(on)).toEqual(['src/llm.ts:3 unwiredCall']);
+    process.env.TRACEWIRE_NO_PREFILTER = '1';
+    try {
+      expect(await check(dir)).toEqual(on);
+    } finally {
+      delete process.env.TRACEWIRE_NO_PREFILTER;
+    }
   });
 
   it('follows aliased imports as edges, and only where a config sets aliases', () => {

@@ -7,7 +7,8 @@
  * finding depends on, are within the import graph around the files that name a catalog module:
  *
  * - roots: files whose text imports or requires a catalog module (`from 'openai'`, `require("ai")`,
- *   `import('@langchain/core/callbacks/manager')`, comments allowed in between), names a relative
+ *   `import('@langchain/core/callbacks/manager')`, comments allowed in between; a specifier with a `\u`
+ *   or `\x` escape may spell any module, so it counts as one), names a relative
  *   or aliased specifier leading to a path-named catalog module, or calls a global the catalog knows
  *   (`fetch(`: a request that may go to a model API);
  * - up: files that import a relevant file, transitively (they may use its clients, wrappers, tracers);
@@ -68,6 +69,25 @@ export const PACKAGE = /\b(?:from|import|require)\s*(?:\(\s*)?(?:(?:\/\*[^*]*\*+
  */
 const BARE = /\b(?:from|import|require)(?:\s|\(|\/\*[^*]*\*+(?:[^/*][^*]*\*+)*\/|\/\/[^\n]*\n)*['"`]([^'"`\n\\./][^'"`\n\\]*)['"`]/g;
 
+/**
+ * A string with a `\u` or `\x` escape where a module is named (after `from`, `import`, `import(` or
+ * `require(`, comments allowed, as PACKAGE): the escape may spell any specifier, so the file is a root.
+ */
+const ESCAPED_SPECIFIER = /\b(?:from|import|require)\s*(?:\(\s*)?(?:(?:\/\*[^*]*\*+(?:[^/*][^*]*\*+)*\/|\/\/[^\n]*\n)\s*)*['"`](?:[^'"`\\\n]|\\[^ux\n])*\\[ux]/;
+
+/** An identifier (ASCII characters and `\u` escapes: `f\u0065tch`, `\u{66}etch`) where the search stands. */
+const IDENTIFIER_AT = /(?:[\w$]|\\u[0-9a-fA-F]{4}|\\u\{[0-9a-fA-F]+\})+/y;
+/** The names of the global object (`globalThis.fetch(`). */
+const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self', 'global']);
+
+/** An identifier's name, its `\u` escapes decoded (`f\u0065tch` → `fetch`). */
+export function unescapeIdentifier(text: string): string {
+  return text.replace(/\\u(?:([0-9a-fA-F]{4})|\{([0-9a-fA-F]+)\})/g, (_, four: string | undefined, braced: string | undefined) => {
+    const code = parseInt((four ?? braced)!, 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : '';
+  });
+}
+
 /** `.d.ts`, `.d.mts`, `.d.cts`: types only, no code that runs. */
 const DECLARATION_FILE = /\.d\.[mc]?ts$/i;
 
@@ -108,6 +128,35 @@ export class Prescanner {
     }
   }
 
+  /**
+   * Whether an identifier spelled with `\u` escapes names one of the globals, or the global object
+   * (`f\u0065tch(url)`): the call pattern cannot see it.
+   */
+  private escapesGlobal(text: string): boolean {
+    // Each run of identifier characters, backslashes and braces around a `\u` is cut into identifiers once.
+    const part = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c === 92 || c === 123 || c === 125;
+    for (let i = text.indexOf('\\u'); i >= 0; ) {
+      let start = i;
+      while (start > 0 && part(text.charCodeAt(start - 1))) start--;
+      let end = i + 2;
+      while (end < text.length && part(text.charCodeAt(end))) end++;
+      for (let p = start; p < end; ) {
+        IDENTIFIER_AT.lastIndex = p;
+        const m = IDENTIFIER_AT.exec(text);
+        if (!m) {
+          p++;
+          continue;
+        }
+        p += m[0].length;
+        if (!m[0].includes('\\u')) continue;
+        const name = unescapeIdentifier(m[0]);
+        if (this.globalNames.includes(name) || GLOBAL_OBJECTS.has(name)) return true;
+      }
+      i = text.indexOf('\\u', end);
+    }
+    return false;
+  }
+
   /** Whether a package specifier (`openai/resources/chat`) is a catalog module or under one. */
   private isCatalog(spec: string): boolean {
     let key = moduleKey(spec);
@@ -122,8 +171,9 @@ export class Prescanner {
   scan(file: string, text: string): TextScan {
     const dir = path.dirname(file);
     const edges = new Set<string>();
-    // `\u` and `\x` escapes in a string could spell a specifier the pattern cannot see.
-    let root = this.pathNamed.has(moduleKey(file)) || text.includes('\\u') || text.includes('\\x');
+    // A `\u` or `\x` escape in a specifier could spell a catalog module the patterns cannot see (escapes
+    // elsewhere, in a regular expression or a terminal colour, name no module).
+    let root = this.pathNamed.has(moduleKey(file)) || ((text.includes('\\u') || text.includes('\\x')) && ESCAPED_SPECIFIER.test(text));
     RELATIVE.lastIndex = 0;
     for (let m = RELATIVE.exec(text); m; m = RELATIVE.exec(text)) {
       const key = moduleKey(path.resolve(dir, m[1]!));
@@ -148,7 +198,7 @@ export class Prescanner {
       }
     }
     // (A declaration file declares the global; it calls nothing.)
-    if (!root && this.globalCall && this.globalNames.some((n) => text.includes(n)) && this.globalCall.test(text) && !DECLARATION_FILE.test(file)) root = true;
+    if (!root && this.globalCall && !DECLARATION_FILE.test(file) && ((this.globalNames.some((n) => text.includes(n)) && this.globalCall.test(text)) || this.escapesGlobal(text))) root = true;
     if (!root) {
       PACKAGE.lastIndex = 0;
       for (let m = PACKAGE.exec(text); m; m = PACKAGE.exec(text)) {
@@ -163,7 +213,7 @@ export class Prescanner {
       NAMED_IMPORT.lastIndex = 0;
       for (let m = NAMED_IMPORT.exec(text); m; m = NAMED_IMPORT.exec(text)) {
         const list = m[1] ?? m[3] ?? '';
-        const names = list.split(',').map((x) => x.trim().replace(/^type\s+/, '').split(/\s+as\s+|\s*:\s*/)[0]!.trim());
+        const names = list.split(',').map((x) => unescapeIdentifier(x.trim().replace(/^type\s+/, '').split(/\s+as\s+|\s*:\s*/)[0]!.trim()));
         if (names.filter((n) => this.sdkExports.has(n)).length >= 2) sdkNamed.push(moduleKey(path.resolve(dir, (m[2] ?? m[4])!)));
       }
     }
