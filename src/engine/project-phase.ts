@@ -184,6 +184,17 @@ function filesToRerun(
       for (const f of seen) carries.set(f, false);
       return false;
     };
+    // Whether the files a reference names (a module as imported: `./adapter.js` for adapter.ts) may carry
+    // such a value; a module of no analysed file is left to `leads`.
+    const refCarried = new Map<string, boolean>();
+    const refCarries = (module: string): boolean => {
+      let v = refCarried.get(module);
+      if (v === undefined) {
+        const files = graph.filesOf(moduleKey(module));
+        refCarried.set(module, (v = files.length === 0 || files.some((f) => carrying(f))));
+      }
+      return v;
+    };
     const rerun = new Set<string>();
     for (const r of results) {
       // Per-file rules matter where findings are wanted; fact collectors everywhere.
@@ -192,7 +203,9 @@ function filesToRerun(
       // What the file takes from those files: one of the values it uses must lead there.
       const s = summaries.get(r.file);
       if (!s) continue;
-      if (s.calls.some((c) => c.callee.k === 'ref' && uses.leads(c.callee, leadsThere)) || (s.refs ?? []).some((v) => uses.leads(v, leadsThere))) rerun.add(r.file);
+      // (A value of a file that carries nothing leads nowhere: only the others are followed.)
+      const follow = (v: AVal) => v.k === 'ref' && refCarries(v.file) && uses.leads(v, leadsThere);
+      if (s.calls.some((c) => follow(c.callee)) || (s.refs ?? []).some(follow)) rerun.add(r.file);
     }
     out.set(id, rerun);
   }
