@@ -11,7 +11,7 @@ import { packageOf } from '../../src/codemod/fixes/source.js';
 import type { EvaluatedSite } from '../../src/engine/link.js';
 import type { SiteRuleContext } from '../../src/engine/rule.js';
 import { z } from 'zod';
-import type { SiteKind } from '../catalog/types.js';
+import type { Coverage, SiteKind } from '../catalog/types.js';
 
 export interface HandlerOption {
   /** An expression that yields a callback handler, e.g. `getCallbackHandler()`. */
@@ -67,21 +67,54 @@ export function adviceFor(env: FixEnv, site: EvaluatedSite): string {
  * (KaibanJS `enableOpenTelemetry(…)`, `new Mastra({ …, observability })`).
  */
 function registrationsOf(env: FixEnv, sdk: string): string[] {
+  const bySdk = registrationsMemo.get(env.catalog) ?? registrationsMemo.set(env.catalog, new Map()).get(env.catalog)!;
+  let out = bySdk.get(sdk);
+  if (out) return out;
+  out = [];
   const model = env.catalog.models.get(sdk);
-  if (!model) return [];
-  const out: string[] = [];
-  const add = (text: string): void => void (out.includes(text) || out.push(text));
-  for (const members of Object.values(model.modules)) {
+  const add = (text: string): void => void (out!.includes(text) || out!.push(text));
+  for (const members of Object.values(model?.modules ?? {})) {
     for (const [name, spec] of Object.entries(members)) {
       if (!spec.registers) continue;
       const when = spec.registers.when?.length ? `{ …, ${spec.registers.when.join(', ')} }` : '…';
       add(spec.new ? `\`new ${name}(${when})\`` : `\`${name}(${when})\``);
     }
   }
-  for (const type of Object.values(model.types ?? {})) {
+  for (const type of Object.values(model?.types ?? {})) {
     for (const [name, spec] of Object.entries(type.members)) if (spec.registers) add(`\`.${name}(…)\``);
   }
-  return out.slice(0, 2);
+  out = out.slice(0, 2);
+  bySdk.set(sdk, out);
+  return out;
+}
+
+/** By catalog, by SDK: what `registrationsOf` found (the same for every site of the SDK). */
+const registrationsMemo = new WeakMap<FixEnv['catalog'], Map<string, string[]>>();
+
+/** A member of the catalog that instruments SDKs once registered (or loaded): its label and what it covers. */
+interface InstrumentationEntry {
+  label: string;
+  module: string;
+  covers: Coverage[];
+}
+
+/** By catalog: its instrumentations, in the catalog's order (read once, not for every site). */
+const instrumentationIndex = new WeakMap<FixEnv['catalog'], InstrumentationEntry[]>();
+
+function instrumentationEntries(catalog: FixEnv['catalog']): InstrumentationEntry[] {
+  let out = instrumentationIndex.get(catalog);
+  if (out) return out;
+  out = [];
+  for (const model of catalog.models.values()) {
+    for (const [module, members] of Object.entries(model.modules)) {
+      for (const [name, spec] of Object.entries(members)) {
+        const covers = spec.instrumentation?.covers ?? spec.load?.covers;
+        if (Array.isArray(covers)) out.push({ label: name ? `\`${name}\` from \`${module}\`` : `\`${module}\``, module, covers });
+      }
+    }
+  }
+  instrumentationIndex.set(catalog, out);
+  return out;
 }
 
 /**
@@ -94,15 +127,9 @@ function instrumentationsFor(env: FixEnv, site: EvaluatedSite): string[] {
   // An instrumentation for other versions of the SDK than the project declares is no advice.
   const sdkPackage = env.catalog.models.get(site.sdk)?.package;
   const fitsDeclared = (versions: string | undefined): boolean => !versions || !sdkPackage || !declared(env, site.file, sdkPackage) || declaredIn(env, site.file, sdkPackage, versions);
-  for (const model of env.catalog.models.values()) {
-    for (const [module, members] of Object.entries(model.modules)) {
-      for (const [name, spec] of Object.entries(members)) {
-        const covers = spec.instrumentation?.covers ?? spec.load?.covers;
-        if (!Array.isArray(covers) || !covers.some((c) => c.sdk === site.sdk && (!c.operations || c.operations.includes(site.operation)) && fitsDeclared(c.versions) && (!c.library || declaredIn(env, site.file, c.library.package, c.library.versions)))) continue;
-        const label = name ? `\`${name}\` from \`${module}\`` : `\`${module}\``;
-        if (!found.some((f) => f.label === label)) found.push({ label, declared: !!declared(env, site.file, packageOf(module) ?? module) });
-      }
-    }
+  for (const { label, module, covers } of instrumentationEntries(env.catalog)) {
+    if (!covers.some((c) => c.sdk === site.sdk && (!c.operations || c.operations.includes(site.operation)) && fitsDeclared(c.versions) && (!c.library || declaredIn(env, site.file, c.library.package, c.library.versions)))) continue;
+    if (!found.some((f) => f.label === label)) found.push({ label, declared: !!declared(env, site.file, packageOf(module) ?? module) });
   }
   const mine = found.filter((f) => f.declared);
   return (mine.length ? mine.slice(0, 2) : found.slice(0, 1)).map((f) => f.label);
