@@ -378,14 +378,7 @@ describe('the prefilter', () => {
       'src/llm.ts': "import OpenAI from '\\u006fpenai';\nconst openai = new OpenAI();\nexport const ask = () => openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [] });\n",
       'src/strings.ts': "export const CONTROL = /[\\u0000-\\u001f]/;\nexport const red = (s: string) => `\\x1b[31m${s}`;\n",
     });
-    const on = await check(dir);
-    expect(findings(on)).toEqual(['src/llm.ts:3 unwiredCall']);
-    process.env.TRACEWIRE_NO_PREFILTER = '1';
-    try {
-      expect(await check(dir)).toEqual(on);
-    } finally {
-      delete process.env.TRACEWIRE_NO_PREFILTER;
-    }
+    await expectSameWithoutPrefilter(dir, ['src/llm.ts:3 unwiredCall']);
   });
 
   it('follows aliased imports as edges, and only where a config sets aliases', () => {
@@ -428,17 +421,22 @@ async function check(dir: string, cacheFile?: string): Promise<RunResult> {
 
 const findings = (r: RunResult) => r.findings.map((f) => `${f.file}:${f.line} ${f.messageId}`);
 
+/** A run finds `expected`, and a run with the prefilter off gives the same result. */
+async function expectSameWithoutPrefilter(dir: string, expected: string[]): Promise<void> {
+  const on = await check(dir);
+  expect(findings(on)).toEqual(expected);
+  process.env.TRACEWIRE_NO_PREFILTER = '1';
+  try {
+    expect(await check(dir)).toEqual(on);
+  } finally {
+    delete process.env.TRACEWIRE_NO_PREFILTER;
+  }
+}
+
 describe('runs with path aliases', () => {
   it('find the call through the alias, with and without the prefilter', async () => {
     const dir = appWithAliases();
-    const on = await check(dir);
-    expect(findings(on)).toEqual(['src/app/route.ts:4 unwiredCall']);
-    process.env.TRACEWIRE_NO_PREFILTER = '1';
-    try {
-      expect(await check(dir)).toEqual(on);
-    } finally {
-      delete process.env.TRACEWIRE_NO_PREFILTER;
-    }
+    await expectSameWithoutPrefilter(dir, ['src/app/route.ts:4 unwiredCall']);
   });
 
   it('go on with a malformed tsconfig: aliases ignored, relative imports still followed, no error', async () => {
