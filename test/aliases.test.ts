@@ -354,7 +354,7 @@ describe('the prefilter', () => {
     expect(isRoot('src/globals.d.mts', 'export declare const r: ReturnType<typeof fetch>;\nfetch(x);\n')).toBe(false);
   });
 
-  it('takes a specifier spelled with `\\u` or `\\x` escapes for a root; not escapes in a regular expression, a colour code or a message', () => {
+  it('reads a specifier or a global spelled with `\\u` or `\\x` escapes; not escapes in a regular expression, a colour code or a message', () => {
     const root = tempProject({ 'src/a.ts': '' });
     const catalog = buildCatalog(resolveConfig({}, undefined, rulesById, '', root), registry);
     const scanner = new Prescanner(catalog);
@@ -362,7 +362,8 @@ describe('the prefilter', () => {
     expect(isRoot("import OpenAI from '\\u006fpenai';\nexport const c = new OpenAI();\n")).toBe(true);
     expect(isRoot('const { OpenAI } = require(/* sdk */ "op\\x65nai");\n')).toBe(true);
     expect(isRoot('export const load = () => import(`\\u{6f}penai`);\n')).toBe(true);
-    expect(isRoot("export * from './\\u006clm';\n")).toBe(true);
+    // An escaped relative import is an edge like a plain one.
+    expect(scanner.scan(path.join(root, 'src/a.ts'), "export * from './\\u006clm';\n").edges).toEqual([path.join(root, 'src/llm')]);
     // A global called by an escaped name (the call pattern cannot see it).
     expect(isRoot('export const r = () => f\\u0065tch(url);\n')).toBe(true);
     expect(isRoot('export const r = () => \\u{66}etch(url);\n')).toBe(true);

@@ -7,8 +7,8 @@
  * finding depends on, are within the import graph around the files that name a catalog module:
  *
  * - roots: files whose text imports or requires a catalog module (`from 'openai'`, `require("ai")`,
- *   `import('@langchain/core/callbacks/manager')`, comments allowed in between; a specifier with a `\u`
- *   or `\x` escape may spell any module, so it counts as one), names a relative
+ *   `import('@langchain/core/callbacks/manager')`, comments allowed in between; the patterns also read the
+ *   text with its `\u` and `\x` escapes decoded, which may spell a specifier or a global), names a relative
  *   or aliased specifier leading to a path-named catalog module, or calls a global the catalog knows
  *   (`fetch(`: a request that may go to a model API);
  * - up: files that import a relevant file, transitively (they may use its clients, wrappers, tracers);
@@ -69,22 +69,17 @@ export const PACKAGE = /\b(?:from|import|require)\s*(?:\(\s*)?(?:(?:\/\*[^*]*\*+
  */
 const BARE = /\b(?:from|import|require)(?:\s|\(|\/\*[^*]*\*+(?:[^/*][^*]*\*+)*\/|\/\/[^\n]*\n)*['"`]([^'"`\n\\./][^'"`\n\\]*)['"`]/g;
 
+/** A `\u` escape (`\u0065`, `\u{65}`) or a `\x` escape (`\x65`). */
+const ESCAPE = /\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})/g;
+
 /**
- * A string with a `\u` or `\x` escape where a module is named (after `from`, `import`, `import(` or
- * `require(`, comments allowed, as PACKAGE): the escape may spell any specifier, so the file is a root.
+ * The text with its `\u` and `\x` escapes decoded, wherever they stand (strings, identifiers, regular
+ * expressions, comments): the scan reads it besides the text, so it can only find more.
  */
-const ESCAPED_SPECIFIER = /\b(?:from|import|require)\s*(?:\(\s*)?(?:(?:\/\*[^*]*\*+(?:[^/*][^*]*\*+)*\/|\/\/[^\n]*\n)\s*)*['"`](?:[^'"`\\\n]|\\[^ux\n])*\\[ux]/;
-
-/** An identifier (ASCII characters and `\u` escapes: `f\u0065tch`, `\u{66}etch`) where the search stands. */
-const IDENTIFIER_AT = /(?:[\w$]|\\u[0-9a-fA-F]{4}|\\u\{[0-9a-fA-F]+\})+/y;
-/** The names of the global object (`globalThis.fetch(`). */
-const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self', 'global']);
-
-/** An identifier's name, its `\u` escapes decoded (`f\u0065tch` → `fetch`). */
-export function unescapeIdentifier(text: string): string {
-  return text.replace(/\\u(?:([0-9a-fA-F]{4})|\{([0-9a-fA-F]+)\})/g, (_, four: string | undefined, braced: string | undefined) => {
-    const code = parseInt((four ?? braced)!, 16);
-    return code <= 0x10ffff ? String.fromCodePoint(code) : '';
+function decodeEscapes(text: string): string {
+  return text.replace(ESCAPE, (whole, braced: string | undefined, four: string | undefined, two: string | undefined) => {
+    const code = parseInt((braced ?? four ?? two)!, 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
   });
 }
 
@@ -128,35 +123,6 @@ export class Prescanner {
     }
   }
 
-  /**
-   * Whether an identifier spelled with `\u` escapes names one of the globals, or the global object
-   * (`f\u0065tch(url)`): the call pattern cannot see it.
-   */
-  private escapesGlobal(text: string): boolean {
-    // Each run of identifier characters, backslashes and braces around a `\u` is cut into identifiers once.
-    const part = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c === 92 || c === 123 || c === 125;
-    for (let i = text.indexOf('\\u'); i >= 0; ) {
-      let start = i;
-      while (start > 0 && part(text.charCodeAt(start - 1))) start--;
-      let end = i + 2;
-      while (end < text.length && part(text.charCodeAt(end))) end++;
-      for (let p = start; p < end; ) {
-        IDENTIFIER_AT.lastIndex = p;
-        const m = IDENTIFIER_AT.exec(text);
-        if (!m) {
-          p++;
-          continue;
-        }
-        p += m[0].length;
-        if (!m[0].includes('\\u')) continue;
-        const name = unescapeIdentifier(m[0]);
-        if (this.globalNames.includes(name) || GLOBAL_OBJECTS.has(name)) return true;
-      }
-      i = text.indexOf('\\u', end);
-    }
-    return false;
-  }
-
   /** Whether a package specifier (`openai/resources/chat`) is a catalog module or under one. */
   private isCatalog(spec: string): boolean {
     let key = moduleKey(spec);
@@ -171,56 +137,68 @@ export class Prescanner {
   scan(file: string, text: string): TextScan {
     const dir = path.dirname(file);
     const edges = new Set<string>();
-    // A `\u` or `\x` escape in a specifier could spell a catalog module the patterns cannot see (escapes
-    // elsewhere, in a regular expression or a terminal colour, name no module).
-    let root = this.pathNamed.has(moduleKey(file)) || ((text.includes('\\u') || text.includes('\\x')) && ESCAPED_SPECIFIER.test(text));
-    RELATIVE.lastIndex = 0;
-    for (let m = RELATIVE.exec(text); m; m = RELATIVE.exec(text)) {
-      const key = moduleKey(path.resolve(dir, m[1]!));
-      edges.add(key);
-      if (!root && this.pathNamed.size && (this.pathNamed.has(key) || this.pathNamed.has(key + '/index'))) root = true;
-      // A relative import of a catalog package's own source (an example in the SDK's repository).
-      if (!root && this.aliases?.sdk.catalogModuleFor(key) !== undefined) root = true;
+    // An escape can spell what the patterns look for (`'\u006fpenai'`, `f\u0065tch(url)`, `'./\u006clm'`):
+    // the patterns also read the text with its escapes decoded, and find the union.
+    const decoded = text.includes('\\u') || text.includes('\\x') ? decodeEscapes(text) : undefined;
+    const texts = decoded === undefined || decoded === text ? [text] : [text, decoded];
+    let root = this.pathNamed.has(moduleKey(file));
+    for (const t of texts) {
+      RELATIVE.lastIndex = 0;
+      for (let m = RELATIVE.exec(t); m; m = RELATIVE.exec(t)) {
+        const key = moduleKey(path.resolve(dir, m[1]!));
+        edges.add(key);
+        if (!root && this.pathNamed.size && (this.pathNamed.has(key) || this.pathNamed.has(key + '/index'))) root = true;
+        // A relative import of a catalog package's own source (an example in the SDK's repository).
+        if (!root && this.aliases?.sdk.catalogModuleFor(key) !== undefined) root = true;
+      }
     }
     let aliased: Record<string, string> | undefined;
     if (this.aliases?.hasAliasesIn(dir)) {
       aliased = Object.create(null) as Record<string, string>;
-      BARE.lastIndex = 0;
-      for (let m = BARE.exec(text); m; m = BARE.exec(text)) {
-        const spec = m[1]!;
-        if (spec in aliased) continue;
-        const target = this.aliases.resolve(file, spec);
-        aliased[spec] = target ?? '';
-        if (!target) continue;
-        const key = moduleKey(target);
-        edges.add(key);
-        if (!root && this.pathNamed.size && (this.pathNamed.has(key) || this.pathNamed.has(key + '/index'))) root = true;
+      for (const t of texts) {
+        BARE.lastIndex = 0;
+        for (let m = BARE.exec(t); m; m = BARE.exec(t)) {
+          const spec = m[1]!;
+          if (spec in aliased) continue;
+          const target = this.aliases.resolve(file, spec);
+          aliased[spec] = target ?? '';
+          if (!target) continue;
+          const key = moduleKey(target);
+          edges.add(key);
+          if (!root && this.pathNamed.size && (this.pathNamed.has(key) || this.pathNamed.has(key + '/index'))) root = true;
+        }
       }
     }
     // (A declaration file declares the global; it calls nothing.)
-    if (!root && this.globalCall && !DECLARATION_FILE.test(file) && ((this.globalNames.some((n) => text.includes(n)) && this.globalCall.test(text)) || this.escapesGlobal(text))) root = true;
-    if (!root) {
+    if (!root && this.globalCall && !DECLARATION_FILE.test(file)) {
+      root = texts.some((t) => this.globalNames.some((n) => t.includes(n)) && this.globalCall!.test(t));
+    }
+    for (const t of texts) {
+      if (root) break;
       PACKAGE.lastIndex = 0;
-      for (let m = PACKAGE.exec(text); m; m = PACKAGE.exec(text)) {
+      for (let m = PACKAGE.exec(t); m; m = PACKAGE.exec(t)) {
         if (this.isCatalog(m[1]!)) {
           root = true;
           break;
         }
       }
     }
-    const sdkNamed: string[] = [];
+    const sdkNamed = new Set<string>();
     if (!root && this.sdkExports.size) {
-      NAMED_IMPORT.lastIndex = 0;
-      for (let m = NAMED_IMPORT.exec(text); m; m = NAMED_IMPORT.exec(text)) {
-        const list = m[1] ?? m[3] ?? '';
-        const names = list.split(',').map((x) => unescapeIdentifier(x.trim().replace(/^type\s+/, '').split(/\s+as\s+|\s*:\s*/)[0]!.trim()));
-        if (names.filter((n) => this.sdkExports.has(n)).length >= 2) sdkNamed.push(moduleKey(path.resolve(dir, (m[2] ?? m[4])!)));
+      for (const t of texts) {
+        NAMED_IMPORT.lastIndex = 0;
+        for (let m = NAMED_IMPORT.exec(t); m; m = NAMED_IMPORT.exec(t)) {
+          const list = m[1] ?? m[3] ?? '';
+          const names = list.split(',').map((x) => x.trim().replace(/^type\s+/, '').split(/\s+as\s+|\s*:\s*/)[0]!.trim());
+          if (names.filter((n) => this.sdkExports.has(n)).length >= 2) sdkNamed.add(moduleKey(path.resolve(dir, (m[2] ?? m[4])!)));
+        }
       }
     }
     const out: TextScan = aliased ? { root, edges: [...edges], aliases: aliased } : { root, edges: [...edges] };
-    if (sdkNamed.length) out.sdkNamed = sdkNamed;
-    const implemented = text.includes('implements') ? implementedKeys(text, dir, (spec) => aliased?.[spec] || undefined) : [];
-    if (implemented.length) out.implemented = implemented;
+    if (sdkNamed.size) out.sdkNamed = [...sdkNamed];
+    const implemented = new Set<string>();
+    for (const t of texts) if (t.includes('implements')) for (const k of implementedKeys(t, dir, (spec) => aliased?.[spec] || undefined)) implemented.add(k);
+    if (implemented.size) out.implemented = [...implemented];
     return out;
   }
 }
