@@ -110,7 +110,8 @@ export interface AnalyzeOptions {
   /**
    * No other project file imports this one (`unimportedFiles`): no value of another file names its exports,
    * so the summary leaves out the functions and classes only an export reaches, except the exported
-   * functions that call or pass on a parameter (the project's tracing helpers a fix may reuse).
+   * functions that run a callback parameter in a scope (the project's tracing helpers a fix may reuse) and
+   * the exported classes that implement an interface (a call through it may run them).
    */
   unimported?: boolean;
 }
